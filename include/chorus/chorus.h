@@ -1,0 +1,15 @@
+/* chorus: weak-supervision label models. Include this one header for the whole API. */
+#ifndef CHORUS_H
+#define CHORUS_H
+
+#include "common.h"
+#include "error.h"
+#include "log.h"
+#include "votes.h"
+#include "io.h"
+#include "probs.h"
+#include "model.h"
+#include "eval.h"
+#include "synth.h"
+
+#endif

@@ -1,0 +1,43 @@
+/* Shared definitions of the chorus library: version, status codes, abstain value. */
+#ifndef CHORUS_COMMON_H
+#define CHORUS_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CHORUS_VERSION_MAJOR 0
+#define CHORUS_VERSION_MINOR 1
+#define CHORUS_VERSION_PATCH 0
+#define CHORUS_VERSION_STRING "0.1.0"
+
+/* The vote of a labeling function that does not vote on an item. */
+#define CHORUS_ABSTAIN (-1)
+
+/*
+ * Every fallible call returns CHORUS_OK (0) or one of these negative codes and leaves a
+ * message for chorus_error_last(). The first three mean the caller's input is at fault;
+ * the others are failures of the run itself.
+ */
+typedef enum chorus_status {
+    CHORUS_OK = 0,
+    CHORUS_EINVAL = -1,   /* an argument or option is invalid */
+    CHORUS_EFORMAT = -2,  /* input data is malformed */
+    CHORUS_EIO = -3,      /* a file could not be opened, read or written */
+    CHORUS_ENOMEM = -4,   /* out of memory */
+    CHORUS_EINTERNAL = -5 /* a bug or an unexpected system failure */
+} chorus_status;
+
+/* Frees a buffer the library allocated and handed over (NULL is fine). */
+void chorus_free(void *ptr);
+
+/* The library's version as "MAJOR.MINOR.PATCH". */
+const char *chorus_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,81 @@
+/* Scoring probabilistic labels against gold labels. */
+#ifndef CHORUS_EVAL_H
+#define CHORUS_EVAL_H
+
+#include "probs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * How an item whose top probability is shared by several classes (within 1e-5) gets a
+ * hard label. HASH is the WRENCH / Snorkel "random" policy made deterministic: among the
+ * tied classes pick tied[int(sha1(str(i)).hexdigest(), 16) % len(tied)], i the item's row.
+ * ABSTAIN gives such items no label (CHORUS_ABSTAIN).
+ */
+typedef enum chorus_tie_break {
+    CHORUS_TIE_BREAK_HASH = 0,
+    CHORUS_TIE_BREAK_ABSTAIN = 1
+} chorus_tie_break;
+
+int chorus_tie_break_parse(chorus_tie_break *out, const char *name);
+
+/* Hard labels: out has chorus_probs_n_items(probs) entries. */
+int chorus_probs_to_labels(int32_t *out, const chorus_probs *probs, chorus_tie_break tie_break);
+
+typedef struct chorus_eval_options {
+    unsigned version;
+    chorus_tie_break tie_break;
+    /* The class whose F1 is reported as positive_f1; -1 for none. */
+    int32_t positive_class;
+    /* Equal-width confidence bins for the expected calibration error. */
+    int32_t n_bins;
+} chorus_eval_options;
+
+#define CHORUS_EVAL_OPTIONS_VERSION 1
+#define CHORUS_EVAL_OPTIONS_INIT {CHORUS_EVAL_OPTIONS_VERSION, CHORUS_TIE_BREAK_HASH, -1, 10}
+
+/*
+ * Scores of probabilistic labels against gold. Only items with known gold (not -1) are
+ * scored. An item that gets no hard label (ABSTAIN tie-break) counts against coverage,
+ * not against accuracy.
+ */
+typedef struct chorus_metrics {
+    int32_t n_classes;
+    int64_t n_items;     /* rows of the probabilities */
+    int64_t n_gold;      /* items with known gold */
+    int64_t n_labeled;   /* of those, items that got a hard label */
+    int64_t n_correct;   /* of those, items whose hard label equals gold */
+    double accuracy;     /* n_correct / n_labeled */
+    double coverage;     /* n_labeled / n_gold */
+    double macro_f1;     /* mean of the per-class F1 */
+    int32_t positive_class;
+    double positive_f1;  /* F1 of positive_class, 0 if none was given */
+    double brier;        /* mean over gold items of sum_k (p_k - [y = k])^2 */
+    double ece;          /* expected calibration error of the top-class probability */
+    double log_loss;     /* mean -log p_y (p clipped at 1e-15) */
+    /* Per class (n_classes entries): */
+    double *precision;
+    double *recall;
+    double *f1;
+    int64_t *support;    /* gold items of the class */
+    /* n_classes x (n_classes + 1), row = gold class, column = hard label, the last column
+     * counting items left without a label. */
+    int64_t *confusion;
+} chorus_metrics;
+
+/*
+ * Scores probs against gold (n_gold entries, which must equal the number of items).
+ * Gold labels must be -1 or below the number of classes. opts may be NULL.
+ * Errors: CHORUS_EINVAL (sizes differ, bad label, no item with known gold), CHORUS_ENOMEM.
+ */
+int chorus_eval(chorus_metrics **out, const chorus_probs *probs, const int32_t *gold,
+                int64_t n_gold, const chorus_eval_options *opts);
+
+void chorus_metrics_free(chorus_metrics *metrics);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,82 @@
+/*
+ * Reading and writing vote matrices and gold labels. Every reader treats its input as
+ * hostile: a malformed file yields CHORUS_EFORMAT with a message naming the file and the
+ * line (text formats) or byte offset (binary formats) and what was expected there. Every
+ * writer writes a temporary file beside the target and renames it, so an interrupted or
+ * failed write never leaves a partial file under the target name.
+ */
+#ifndef CHORUS_IO_H
+#define CHORUS_IO_H
+
+#include "votes.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum chorus_votes_format {
+    CHORUS_FORMAT_AUTO = 0,    /* from the file name: .chv, .npy, else CSV (sniffed) */
+    CHORUS_FORMAT_CSV = 1,     /* dense: header of LF names, one row per item, -1 abstains */
+    CHORUS_FORMAT_TRIPLES = 2, /* sparse: header "item,lf,label", one row per vote */
+    CHORUS_FORMAT_NPY = 3,     /* NumPy .npy, 2-D C-order signed integers, -1 abstains */
+    CHORUS_FORMAT_CHV = 4      /* chorus' native binary format, see docs/chv-format.md */
+} chorus_votes_format;
+
+typedef struct chorus_read_options {
+    unsigned version;
+    chorus_votes_format format;
+    /* Number of classes; 0 = as the file says, or one more than its largest label. */
+    int32_t n_classes;
+    /* Triples only: number of items; 0 = one more than the largest item index. */
+    int64_t n_items;
+    /* Triples only: number of LFs; 0 = one more than the largest LF index. */
+    int32_t n_lfs;
+    /* .chv only: check the checksum (reads the whole file once). */
+    int verify_checksum;
+    /* .chv only: map the file instead of reading it into memory. */
+    int use_mmap;
+} chorus_read_options;
+
+#define CHORUS_READ_OPTIONS_VERSION 1
+#define CHORUS_READ_OPTIONS_INIT {CHORUS_READ_OPTIONS_VERSION, CHORUS_FORMAT_AUTO, 0, 0, 0, 1, 1}
+
+/* Format implied by a file name: .chv, .npy, otherwise CSV (dense or triples, sniffed). */
+chorus_votes_format chorus_format_from_path(const char *path);
+
+/* Parses "csv", "triples", "npy", "chv" or "auto". CHORUS_EINVAL for anything else. */
+int chorus_format_parse(chorus_votes_format *out, const char *name);
+const char *chorus_format_name(chorus_votes_format format);
+
+/*
+ * Reads a vote matrix. opts may be NULL for the defaults. A CSV file whose header is
+ * item,lf,label (or item,worker,label / item,source,label) is read as triples.
+ */
+int chorus_votes_read(chorus_votes **out, const char *path, const chorus_read_options *opts);
+
+/* Writes a vote matrix; CHORUS_FORMAT_AUTO picks the format from the path. */
+int chorus_votes_write(const chorus_votes *votes, const char *path, chorus_votes_format format);
+
+/* The individual formats, for callers that know what they have. */
+int chorus_votes_read_csv(chorus_votes **out, const char *path, const chorus_read_options *opts);
+int chorus_votes_read_triples(chorus_votes **out, const char *path,
+                              const chorus_read_options *opts);
+int chorus_votes_read_npy(chorus_votes **out, const char *path, const chorus_read_options *opts);
+int chorus_votes_read_chv(chorus_votes **out, const char *path, const chorus_read_options *opts);
+int chorus_votes_write_csv(const chorus_votes *votes, const char *path);
+int chorus_votes_write_triples(const chorus_votes *votes, const char *path);
+int chorus_votes_write_npy(const chorus_votes *votes, const char *path);
+int chorus_votes_write_chv(const chorus_votes *votes, const char *path);
+
+/*
+ * Reads gold labels: one integer per line, -1 for unknown. If n_classes > 0, labels must
+ * be below it. The array (chorus_free it) has *out_n entries.
+ */
+int chorus_gold_read(int32_t **out, int64_t *out_n, const char *path, int32_t n_classes);
+
+/* Writes gold labels in the same format (used by chorus synth). */
+int chorus_gold_write(const int32_t *gold, int64_t n, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,149 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chorus/chorus.h"
+#include "cli/cli.h"
+#include "io/text_reader.h"
+
+static int count_options(const cli_option *options)
+{
+    int n = 0;
+    while (options && options[n].name) n++;
+    return n;
+}
+
+static void print_help(const cli_command *cmd)
+{
+    printf("usage: chorus %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);
+    int n = count_options(cmd->options);
+    printf("\noptions:\n");
+    for (int i = 0; i < n; i++) {
+        const cli_option *o = &cmd->options[i];
+        char left[64];
+        if (o->short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
+                     o->arg_name ? " " : "", o->arg_name ? o->arg_name : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg_name ? " " : "",
+                     o->arg_name ? o->arg_name : "");
+        printf("  %-28s %s\n", left, o->help);
+    }
+    printf("  %-28s %s\n", "-h, --help", "show this help");
+    if (cmd->details) printf("\n%s", cmd->details);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "chorus %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n(see 'chorus %s --help')\n", cmd);
+    va_end(ap);
+    return CLI_EXIT_USAGE;
+}
+
+static int find_long(const cli_option *options, int n, const char *name, size_t len)
+{
+    for (int i = 0; i < n; i++)
+        if (strlen(options[i].name) == len && strncmp(options[i].name, name, len) == 0) return i;
+    return -1;
+}
+
+static int find_short(const cli_option *options, int n, char c)
+{
+    for (int i = 0; i < n; i++)
+        if (options[i].short_name == c) return i;
+    return -1;
+}
+
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
+{
+    memset(args, 0, sizeof *args);
+    int n = count_options(cmd->options);
+    int only_positional = 0;
+    for (int a = 1; a < argc; a++) {
+        const char *arg = argv[a];
+        if (!only_positional && (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0)) {
+            print_help(cmd);
+            return CLI_EXIT_OK;
+        }
+        if (!only_positional && strcmp(arg, "--") == 0) {
+            only_positional = 1;
+            continue;
+        }
+        if (only_positional || arg[0] != '-' || arg[1] == '\0') {
+            if (args->n_positional >= cmd->n_positional_max ||
+                args->n_positional >= (int)(sizeof args->positional / sizeof *args->positional))
+                return cli_usage_error(cmd->name, "unexpected argument '%s'", arg);
+            args->positional[args->n_positional++] = arg;
+            continue;
+        }
+        int i;
+        const char *inline_value = NULL;
+        if (arg[1] == '-') {
+            const char *name = arg + 2;
+            const char *eq = strchr(name, '=');
+            size_t len = eq ? (size_t)(eq - name) : strlen(name);
+            i = find_long(cmd->options, n, name, len);
+            if (i < 0) return cli_usage_error(cmd->name, "unknown option '%s'", arg);
+            if (eq) inline_value = eq + 1;
+        } else {
+            if (arg[2] != '\0') return cli_usage_error(cmd->name, "unknown option '%s'", arg);
+            i = find_short(cmd->options, n, arg[1]);
+            if (i < 0) return cli_usage_error(cmd->name, "unknown option '%s'", arg);
+        }
+        const cli_option *o = &cmd->options[i];
+        if (!o->arg_name) {
+            if (inline_value)
+                return cli_usage_error(cmd->name, "option --%s takes no value", o->name);
+            args->values[i] = "";
+            continue;
+        }
+        if (inline_value) {
+            args->values[i] = inline_value;
+        } else {
+            if (a + 1 >= argc)
+                return cli_usage_error(cmd->name, "option --%s needs a value (%s)", o->name,
+                                       o->arg_name);
+            args->values[i] = argv[++a];
+        }
+    }
+    if (args->n_positional < cmd->n_positional_min)
+        return cli_usage_error(cmd->name, "missing arguments; usage: chorus %s %s", cmd->name,
+                               cmd->usage);
+    return -1;
+}
+
+int cli_fail(const char *cmd, int status)
+{
+    const char *message = chorus_error_last();
+    fprintf(stderr, "chorus %s: %s\n", cmd, *message ? message : "failed");
+    switch (status) {
+    case CHORUS_EINVAL:
+    case CHORUS_EFORMAT:
+    case CHORUS_EIO:
+        return CLI_EXIT_USAGE;
+    default:
+        return CLI_EXIT_FAILURE;
+    }
+}
+
+int cli_parse_int(const char *cmd, const char *option, const char *text, int64_t min, int64_t max,
+                  int64_t *out)
+{
+    if (chorus_parse_int64(text, strlen(text), min, max, out) != 0)
+        return cli_usage_error(cmd, "--%s expects an integer in %lld..%lld, got '%s'", option,
+                               (long long)min, (long long)max, text);
+    return 0;
+}
+
+int cli_parse_double(const char *cmd, const char *option, const char *text, double min, double max,
+                     double *out)
+{
+    if (chorus_parse_double(text, strlen(text), out) != 0 || *out < min || *out > max)
+        return cli_usage_error(cmd, "--%s expects a number in %g..%g, got '%s'", option, min, max,
+                               text);
+    return 0;
+}

@@ -1,0 +1,60 @@
+/* The command-line front end: subcommand table, option parsing, error reporting. */
+#ifndef CHORUS_CLI_H
+#define CHORUS_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Exit codes: success, runtime failure, usage or input error. */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILURE = 1, CLI_EXIT_USAGE = 2 };
+
+typedef struct cli_option {
+    const char *name;     /* long name without "--" */
+    char short_name;      /* 0 for none */
+    const char *arg_name; /* NULL for a flag */
+    const char *help;
+} cli_option;
+
+typedef struct cli_command {
+    const char *name;
+    const char *usage;   /* e.g. "VOTES [options]" */
+    const char *summary; /* one line */
+    const char *details; /* printed after the options by --help; may be NULL */
+    const cli_option *options;
+    int n_positional_min;
+    int n_positional_max;
+} cli_command;
+
+/* What cli_parse found: values[i] belongs to options[i] (NULL if absent, "" for a flag). */
+typedef struct cli_args {
+    const char *values[32];
+    const char *positional[8];
+    int n_positional;
+} cli_args;
+
+/*
+ * Parses argv (argv[0] is the subcommand). Returns -1 when the command should go on, or
+ * an exit code: 0 after printing --help, 2 after printing a usage error.
+ */
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args);
+
+/* Prints "chorus <cmd>: <library message>" and maps the library status to an exit code. */
+int cli_fail(const char *cmd, int status);
+
+/* Prints a usage error for the command and returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Option value parsers: return 0, or print a usage error and return CLI_EXIT_USAGE. */
+int cli_parse_int(const char *cmd, const char *option, const char *text, int64_t min, int64_t max,
+                  int64_t *out);
+int cli_parse_double(const char *cmd, const char *option, const char *text, double min, double max,
+                     double *out);
+
+/* The subcommands. */
+int cmd_fit(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
+
+#endif

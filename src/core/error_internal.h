@@ -1,0 +1,20 @@
+/* Setting the thread's last error and logging, for use inside the library only. */
+#ifndef CHORUS_ERROR_INTERNAL_H
+#define CHORUS_ERROR_INTERNAL_H
+
+#include "chorus/common.h"
+#include "chorus/log.h"
+
+/* Records `code` and a printf-style message as the thread's last error; returns `code`. */
+int chorus_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prefixes the current message with more context ("reading x: " + old); returns the code. */
+int chorus_error_wrap(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Shorthand for the common out-of-memory failure. */
+int chorus_error_nomem(void);
+
+/* Sends a message to the log callback, if one is set. */
+void chorus_log(chorus_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,105 @@
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/error_internal.h"
+#include "io/text_reader.h"
+
+int chorus_text_reader_open(chorus_text_reader *reader, const char *path)
+{
+    memset(reader, 0, sizeof *reader);
+    reader->path = path;
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return chorus_error_set(CHORUS_EIO, "%s: is a directory, expected a file", path);
+    reader->fp = fopen(path, "rb");
+    if (!reader->fp)
+        return chorus_error_set(CHORUS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    return CHORUS_OK;
+}
+
+int chorus_text_reader_next(chorus_text_reader *reader, char **line, size_t *len)
+{
+    errno = 0;
+    ssize_t n = getline(&reader->line, &reader->cap, reader->fp);
+    if (n < 0) {
+        if (ferror(reader->fp))
+            return chorus_error_set(CHORUS_EIO, "%s: read error after line %lld: %s",
+                                    reader->path, (long long)reader->line_no, strerror(errno));
+        if (errno == ENOMEM) return chorus_error_nomem();
+        return 0;
+    }
+    reader->line_no++;
+    size_t m = (size_t)n;
+    if (m > 0 && reader->line[m - 1] == '\n') m--;
+    if (m > 0 && reader->line[m - 1] == '\r') m--;
+    reader->line[m] = '\0';
+    if (memchr(reader->line, '\0', m))
+        return chorus_error_set(CHORUS_EFORMAT, "%s:%lld: contains a NUL byte; expected text",
+                                reader->path, (long long)reader->line_no);
+    *line = reader->line;
+    *len = m;
+    return 1;
+}
+
+void chorus_text_reader_close(chorus_text_reader *reader)
+{
+    if (reader->fp) fclose(reader->fp);
+    free(reader->line);
+    memset(reader, 0, sizeof *reader);
+}
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len > 0 && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t')) (*len)--;
+}
+
+int chorus_parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)
+{
+    trim(&s, &len);
+    if (len == 0) return -1;
+    size_t i = 0;
+    int negative = 0;
+    if (s[0] == '-' || s[0] == '+') {
+        negative = s[0] == '-';
+        i = 1;
+    }
+    if (i == len) return -1;
+    /* Accumulate as a negative number so INT64_MIN parses without overflow. */
+    int64_t value = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        int digit = s[i] - '0';
+        if (value < (INT64_MIN + digit) / 10) return -1;
+        value = value * 10 - digit;
+    }
+    if (!negative) {
+        if (value == INT64_MIN) return -1;
+        value = -value;
+    }
+    if (value < min || value > max) return -1;
+    *out = value;
+    return 0;
+}
+
+int chorus_parse_double(const char *s, size_t len, double *out)
+{
+    trim(&s, &len);
+    if (len == 0 || len > 64) return -1;
+    char buf[65];
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    errno = 0;
+    double x = strtod(buf, &end);
+    /* Underflow to a denormal or zero is fine for probabilities; overflow is not. */
+    if (end != buf + len || !isfinite(x)) return -1;
+    *out = x;
+    return 0;
+}

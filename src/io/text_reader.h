@@ -1,0 +1,36 @@
+/* Line-oriented reading of text inputs, keeping the line number for error messages. */
+#ifndef CHORUS_TEXT_READER_H
+#define CHORUS_TEXT_READER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct chorus_text_reader {
+    FILE *fp;
+    const char *path;
+    char *line;
+    size_t cap;
+    int64_t line_no; /* 1-based number of the line last returned */
+} chorus_text_reader;
+
+/* CHORUS_EIO naming the file if it cannot be opened or is a directory. */
+int chorus_text_reader_open(chorus_text_reader *reader, const char *path);
+
+/*
+ * Next line without its "\n" or "\r\n": returns 1 and sets *line and *len, 0 at the end
+ * of the file, or CHORUS_EIO / CHORUS_EFORMAT (a NUL byte inside a line).
+ */
+int chorus_text_reader_next(chorus_text_reader *reader, char **line, size_t *len);
+
+void chorus_text_reader_close(chorus_text_reader *reader);
+
+/*
+ * Parses a decimal integer in [min, max] from s[0..len), allowing surrounding blanks.
+ * Returns 0 and sets *out, or -1 for anything else.
+ */
+int chorus_parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out);
+
+/* Parses a finite double from s[0..len), allowing surrounding blanks; 0 or -1. */
+int chorus_parse_double(const char *s, size_t len, double *out);
+
+#endif

@@ -1,0 +1,469 @@
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error_internal.h"
+#include "votes/votes_internal.h"
+
+#define MAX_NAME_BYTES 4096
+
+static int check_sizes(int64_t n_items, int32_t n_lfs, int32_t n_classes)
+{
+    if (n_items < 0)
+        return chorus_error_set(CHORUS_EINVAL, "number of items must be >= 0, got %" PRId64,
+                                n_items);
+    if (n_lfs < 1 || n_lfs > CHORUS_MAX_LFS)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "number of labeling functions must be 1..%d, got %" PRId32,
+                                CHORUS_MAX_LFS, n_lfs);
+    if (n_classes < 2 || n_classes > CHORUS_MAX_CLASSES)
+        return chorus_error_set(CHORUS_EINVAL, "number of classes must be 2..%d, got %" PRId32,
+                                CHORUS_MAX_CLASSES, n_classes);
+    return CHORUS_OK;
+}
+
+static int default_names(char ***out, int32_t n, const char *prefix)
+{
+    *out = calloc((size_t)n, sizeof **out);
+    if (!*out) return chorus_error_nomem();
+    for (int32_t i = 0; i < n; i++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%s%" PRId32, prefix, i);
+        (*out)[i] = strdup(buf);
+        if (!(*out)[i]) return chorus_error_nomem();
+    }
+    return CHORUS_OK;
+}
+
+/* Every LF and class has a name from the start, so the getters never build one. */
+static int init_names(chorus_votes *v)
+{
+    int rc = default_names(&v->lf_names, v->n_lfs, "lf");
+    if (!rc) rc = default_names(&v->class_names, v->n_classes, "");
+    return rc;
+}
+
+int chorus_votes_new(chorus_votes **out, int32_t n_lfs, int32_t n_classes)
+{
+    *out = NULL;
+    int rc = check_sizes(0, n_lfs, n_classes);
+    if (rc) return rc;
+    chorus_votes *v = calloc(1, sizeof *v);
+    if (!v) return chorus_error_nomem();
+    v->n_lfs = n_lfs;
+    v->n_classes = n_classes;
+    v->owns_arrays = true;
+    v->row_ptr = calloc(1, sizeof *v->row_ptr);
+    if (!v->row_ptr || init_names(v)) {
+        chorus_votes_free(v);
+        return chorus_error_nomem();
+    }
+    *out = v;
+    return CHORUS_OK;
+}
+
+int chorus_votes_wrap(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_t n_classes,
+                      int64_t *row_ptr, int32_t *lf_index, int32_t *label, void *storage,
+                      chorus_votes_release_fn release)
+{
+    *out = NULL;
+    chorus_votes *v = calloc(1, sizeof *v);
+    if (!v) return chorus_error_nomem();
+    v->n_items = n_items;
+    v->n_lfs = n_lfs;
+    v->n_classes = n_classes;
+    v->row_ptr = row_ptr;
+    v->lf_index = lf_index;
+    v->label = label;
+    if (init_names(v)) {
+        chorus_votes_free(v);
+        return chorus_error_nomem();
+    }
+    v->storage = storage;
+    v->release = release;
+    *out = v;
+    return CHORUS_OK;
+}
+
+int chorus_votes_adopt(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_t n_classes,
+                       int64_t *row_ptr, int32_t *lf_index, int32_t *label)
+{
+    int rc = chorus_votes_wrap(out, n_items, n_lfs, n_classes, row_ptr, lf_index, label, NULL,
+                               NULL);
+    if (rc) return rc;
+    (*out)->owns_arrays = true;
+    (*out)->cap_items = n_items;
+    (*out)->cap_votes = row_ptr[n_items];
+    return CHORUS_OK;
+}
+
+int chorus_votes_check_csr(int64_t n_items, int32_t n_lfs, int32_t n_classes,
+                           const int64_t *row_ptr, const int32_t *lf_index, const int32_t *label)
+{
+    if (!row_ptr) return chorus_error_set(CHORUS_EINVAL, "row_ptr is NULL");
+    if (row_ptr[0] != 0)
+        return chorus_error_set(CHORUS_EINVAL, "row_ptr[0] must be 0, got %" PRId64, row_ptr[0]);
+    for (int64_t i = 0; i < n_items; i++) {
+        if (row_ptr[i + 1] < row_ptr[i])
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "row_ptr decreases at item %" PRId64 " (%" PRId64
+                                    " then %" PRId64 ")",
+                                    i, row_ptr[i], row_ptr[i + 1]);
+        if (row_ptr[i + 1] - row_ptr[i] > n_lfs)
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "item %" PRId64 " has %" PRId64 " votes but there are only %" PRId32
+                                    " labeling functions",
+                                    i, row_ptr[i + 1] - row_ptr[i], n_lfs);
+    }
+    if (row_ptr[n_items] > 0 && (!lf_index || !label))
+        return chorus_error_set(CHORUS_EINVAL, "lf_index or label is NULL");
+    for (int64_t i = 0; i < n_items; i++) {
+        for (int64_t p = row_ptr[i]; p < row_ptr[i + 1]; p++) {
+            if (lf_index[p] < 0 || lf_index[p] >= n_lfs)
+                return chorus_error_set(CHORUS_EINVAL,
+                                        "item %" PRId64 ": labeling function index %" PRId32
+                                        " is outside 0..%" PRId32,
+                                        i, lf_index[p], n_lfs - 1);
+            if (p > row_ptr[i] && lf_index[p] <= lf_index[p - 1])
+                return chorus_error_set(CHORUS_EINVAL,
+                                        "item %" PRId64 ": labeling function indices must be "
+                                        "strictly increasing within a row (%" PRId32
+                                        " after %" PRId32 ")",
+                                        i, lf_index[p], lf_index[p - 1]);
+            if (label[p] < 0 || label[p] >= n_classes)
+                return chorus_error_set(CHORUS_EINVAL,
+                                        "item %" PRId64 ", labeling function %" PRId32
+                                        ": label %" PRId32 " is outside 0..%" PRId32,
+                                        i, lf_index[p], label[p], n_classes - 1);
+        }
+    }
+    return CHORUS_OK;
+}
+
+static int copy_array(void **out, const void *src, size_t count, size_t size)
+{
+    *out = malloc(count ? count * size : 1);
+    if (!*out) return chorus_error_nomem();
+    if (count) memcpy(*out, src, count * size);
+    return CHORUS_OK;
+}
+
+int chorus_votes_from_csr(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_t n_classes,
+                          const int64_t *row_ptr, const int32_t *lf_index, const int32_t *label,
+                          chorus_ownership ownership)
+{
+    *out = NULL;
+    int rc = check_sizes(n_items, n_lfs, n_classes);
+    if (!rc) rc = chorus_votes_check_csr(n_items, n_lfs, n_classes, row_ptr, lf_index, label);
+    if (rc) return rc;
+    if (ownership == CHORUS_BORROW)
+        return chorus_votes_wrap(out, n_items, n_lfs, n_classes, (int64_t *)row_ptr,
+                                 (int32_t *)lf_index, (int32_t *)label, NULL, NULL);
+    int64_t nnz = row_ptr[n_items];
+    void *rp = NULL, *li = NULL, *lb = NULL;
+    rc = copy_array(&rp, row_ptr, (size_t)n_items + 1, sizeof *row_ptr);
+    if (!rc) rc = copy_array(&li, lf_index, (size_t)nnz, sizeof *lf_index);
+    if (!rc) rc = copy_array(&lb, label, (size_t)nnz, sizeof *label);
+    if (!rc) rc = chorus_votes_adopt(out, n_items, n_lfs, n_classes, rp, li, lb);
+    if (rc) {
+        free(rp);
+        free(li);
+        free(lb);
+    }
+    return rc;
+}
+
+int chorus_votes_from_dense(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_t n_classes,
+                            const int32_t *dense)
+{
+    *out = NULL;
+    int rc = check_sizes(n_items, n_lfs, n_classes);
+    if (rc) return rc;
+    if (n_items > 0 && !dense) return chorus_error_set(CHORUS_EINVAL, "dense matrix is NULL");
+    int64_t nnz = 0;
+    for (int64_t i = 0; i < n_items; i++) {
+        for (int32_t j = 0; j < n_lfs; j++) {
+            int32_t x = dense[i * n_lfs + j];
+            if (x == CHORUS_ABSTAIN) continue;
+            if (x < 0 || x >= n_classes)
+                return chorus_error_set(CHORUS_EINVAL,
+                                        "item %" PRId64 ", labeling function %" PRId32
+                                        ": vote %" PRId32 " is neither -1 nor in 0..%" PRId32,
+                                        i, j, x, n_classes - 1);
+            nnz++;
+        }
+    }
+    int64_t *rp = malloc(((size_t)n_items + 1) * sizeof *rp);
+    int32_t *li = malloc(nnz ? (size_t)nnz * sizeof *li : 1);
+    int32_t *lb = malloc(nnz ? (size_t)nnz * sizeof *lb : 1);
+    if (!rp || !li || !lb) {
+        free(rp);
+        free(li);
+        free(lb);
+        return chorus_error_nomem();
+    }
+    int64_t p = 0;
+    rp[0] = 0;
+    for (int64_t i = 0; i < n_items; i++) {
+        for (int32_t j = 0; j < n_lfs; j++) {
+            int32_t x = dense[i * n_lfs + j];
+            if (x == CHORUS_ABSTAIN) continue;
+            li[p] = j;
+            lb[p] = x;
+            p++;
+        }
+        rp[i + 1] = p;
+    }
+    rc = chorus_votes_adopt(out, n_items, n_lfs, n_classes, rp, li, lb);
+    if (rc) {
+        free(rp);
+        free(li);
+        free(lb);
+    }
+    return rc;
+}
+
+static int grow(void **array, int64_t *cap, int64_t need, size_t size)
+{
+    if (need <= *cap) return CHORUS_OK;
+    int64_t cap2 = *cap ? *cap : 16;
+    while (cap2 < need) cap2 *= 2;
+    void *p = realloc(*array, (size_t)cap2 * size);
+    if (!p) return chorus_error_nomem();
+    *array = p;
+    *cap = cap2;
+    return CHORUS_OK;
+}
+
+int chorus_votes_append_item(chorus_votes *votes, const int32_t *lf_index, const int32_t *label,
+                             size_t count)
+{
+    if (!votes->owns_arrays || votes->storage)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "cannot append to a vote matrix whose arrays it does not own");
+    int64_t start = votes->row_ptr[votes->n_items];
+    int64_t cap_rows = votes->cap_items + 1;
+    int rc = grow((void **)&votes->row_ptr, &cap_rows, votes->n_items + 2, sizeof(int64_t));
+    if (rc) return rc;
+    votes->cap_items = cap_rows - 1;
+    int64_t cap_lf = votes->cap_votes, cap_label = votes->cap_votes;
+    rc = grow((void **)&votes->lf_index, &cap_lf, start + (int64_t)count, sizeof(int32_t));
+    if (!rc) rc = grow((void **)&votes->label, &cap_label, start + (int64_t)count, sizeof(int32_t));
+    if (rc) return rc;
+    votes->cap_votes = cap_lf < cap_label ? cap_lf : cap_label;
+
+    /* Insertion sort by LF index: rows are short (at most n_lfs) and usually sorted. */
+    int64_t end = start;
+    for (size_t c = 0; c < count; c++) {
+        int32_t j = lf_index[c], y = label[c];
+        if (y == CHORUS_ABSTAIN) continue;
+        if (j < 0 || j >= votes->n_lfs)
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "labeling function index %" PRId32 " is outside 0..%" PRId32,
+                                    j, votes->n_lfs - 1);
+        if (y < 0 || y >= votes->n_classes)
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "labeling function %" PRId32 ": vote %" PRId32
+                                    " is neither -1 nor in 0..%" PRId32,
+                                    j, y, votes->n_classes - 1);
+        int64_t p = end;
+        while (p > start && votes->lf_index[p - 1] > j) {
+            votes->lf_index[p] = votes->lf_index[p - 1];
+            votes->label[p] = votes->label[p - 1];
+            p--;
+        }
+        if (p > start && votes->lf_index[p - 1] == j) {
+            /* Undo the shift so the matrix is left as it was. */
+            for (int64_t q = p; q < end; q++) {
+                votes->lf_index[q] = votes->lf_index[q + 1];
+                votes->label[q] = votes->label[q + 1];
+            }
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "labeling function %" PRId32 " votes twice on item %" PRId64,
+                                    j, votes->n_items);
+        }
+        votes->lf_index[p] = j;
+        votes->label[p] = y;
+        end++;
+    }
+    votes->n_items++;
+    votes->row_ptr[votes->n_items] = end;
+    return CHORUS_OK;
+}
+
+static void free_names(char **names, int32_t n)
+{
+    if (!names) return;
+    for (int32_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
+void chorus_votes_free(chorus_votes *votes)
+{
+    if (!votes) return;
+    if (votes->owns_arrays) {
+        free(votes->row_ptr);
+        free(votes->lf_index);
+        free(votes->label);
+    }
+    if (votes->release) votes->release(votes->storage);
+    free_names(votes->lf_names, votes->n_lfs);
+    free_names(votes->class_names, votes->n_classes);
+    free(votes);
+}
+
+int64_t chorus_votes_n_items(const chorus_votes *votes)
+{
+    return votes->n_items;
+}
+
+int32_t chorus_votes_n_lfs(const chorus_votes *votes)
+{
+    return votes->n_lfs;
+}
+
+int32_t chorus_votes_n_classes(const chorus_votes *votes)
+{
+    return votes->n_classes;
+}
+
+int64_t chorus_votes_nnz(const chorus_votes *votes)
+{
+    return votes->row_ptr[votes->n_items];
+}
+
+const int64_t *chorus_votes_row_ptr(const chorus_votes *votes)
+{
+    return votes->row_ptr;
+}
+
+const int32_t *chorus_votes_lf_index(const chorus_votes *votes)
+{
+    return votes->lf_index;
+}
+
+const int32_t *chorus_votes_labels(const chorus_votes *votes)
+{
+    return votes->label;
+}
+
+int32_t chorus_votes_get(const chorus_votes *votes, int64_t item, int32_t lf)
+{
+    if (item < 0 || item >= votes->n_items) return CHORUS_ABSTAIN;
+    int64_t lo = votes->row_ptr[item], hi = votes->row_ptr[item + 1];
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (votes->lf_index[mid] < lf)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < votes->row_ptr[item + 1] && votes->lf_index[lo] == lf ? votes->label[lo]
+                                                                        : CHORUS_ABSTAIN;
+}
+
+int chorus_name_check(const char *name, const char *what)
+{
+    if (!name || !*name) return chorus_error_set(CHORUS_EINVAL, "%s name is empty", what);
+    size_t len = strlen(name);
+    if (len > MAX_NAME_BYTES)
+        return chorus_error_set(CHORUS_EINVAL, "%s name is %zu bytes long, at most %d allowed",
+                                what, len, MAX_NAME_BYTES);
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "%s name \"%.40s\" contains a control character at byte %zu",
+                                    what, name, i);
+    return CHORUS_OK;
+}
+
+static int set_name(char ***names, int32_t n, int32_t i, const char *name, const char *what)
+{
+    if (i < 0 || i >= n)
+        return chorus_error_set(CHORUS_EINVAL, "%s index %" PRId32 " is outside 0..%" PRId32, what,
+                                i, n - 1);
+    int rc = chorus_name_check(name, what);
+    if (rc) return rc;
+    char *copy = strdup(name);
+    if (!copy) return chorus_error_nomem();
+    free((*names)[i]);
+    (*names)[i] = copy;
+    return CHORUS_OK;
+}
+
+const char *chorus_votes_lf_name(const chorus_votes *votes, int32_t lf)
+{
+    return lf >= 0 && lf < votes->n_lfs ? votes->lf_names[lf] : NULL;
+}
+
+const char *chorus_votes_class_name(const chorus_votes *votes, int32_t class_index)
+{
+    return class_index >= 0 && class_index < votes->n_classes ? votes->class_names[class_index]
+                                                              : NULL;
+}
+
+int chorus_votes_set_lf_name(chorus_votes *votes, int32_t lf, const char *name)
+{
+    return set_name(&votes->lf_names, votes->n_lfs, lf, name, "labeling function");
+}
+
+int chorus_votes_set_class_name(chorus_votes *votes, int32_t class_index, const char *name)
+{
+    int rc = set_name(&votes->class_names, votes->n_classes, class_index, name, "class");
+    if (!rc) votes->has_class_names = true;
+    return rc;
+}
+
+int chorus_votes_has_class_names(const chorus_votes *votes)
+{
+    return votes->has_class_names;
+}
+
+int chorus_votes_set_n_classes(chorus_votes *votes, int32_t n_classes)
+{
+    if (n_classes < votes->n_classes || n_classes > CHORUS_MAX_CLASSES)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "number of classes can only grow, up to %d (have %" PRId32
+                                ", asked for %" PRId32 ")",
+                                CHORUS_MAX_CLASSES, votes->n_classes, n_classes);
+    char **names = realloc(votes->class_names, (size_t)n_classes * sizeof *names);
+    if (!names) return chorus_error_nomem();
+    votes->class_names = names;
+    for (int32_t k = votes->n_classes; k < n_classes; k++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%" PRId32, k);
+        names[k] = strdup(buf);
+        if (!names[k]) return chorus_error_nomem();
+        votes->n_classes = k + 1;
+    }
+    return CHORUS_OK;
+}
+
+int32_t chorus_votes_find_lf(const chorus_votes *votes, const char *name)
+{
+    for (int32_t j = 0; j < votes->n_lfs; j++)
+        if (strcmp(chorus_votes_lf_name(votes, j), name) == 0) return j;
+    return -1;
+}
+
+static int compare_name_ptrs(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int chorus_votes_check_unique_lf_names(const chorus_votes *votes)
+{
+    const char **sorted = malloc((size_t)votes->n_lfs * sizeof *sorted);
+    if (!sorted) return chorus_error_nomem();
+    int32_t n = 0;
+    for (int32_t j = 0; j < votes->n_lfs; j++) sorted[n++] = votes->lf_names[j];
+    qsort(sorted, (size_t)n, sizeof *sorted, compare_name_ptrs);
+    int rc = CHORUS_OK;
+    for (int32_t j = 1; j < n && !rc; j++)
+        if (strcmp(sorted[j], sorted[j - 1]) == 0)
+            rc = chorus_error_set(CHORUS_EINVAL, "labeling function name \"%s\" appears twice",
+                                  sorted[j]);
+    free(sorted);
+    return rc;
+}

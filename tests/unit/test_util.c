@@ -1,0 +1,101 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+static char tmpdir[256];
+static pid_t tmpdir_owner;
+
+static void remove_tmpdir(void)
+{
+    /* Check runs each test in a forked child; only the creating process cleans up. */
+    if (!tmpdir[0] || getpid() != tmpdir_owner) return;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
+const char *test_tmpdir(void)
+{
+    if (!tmpdir[0]) {
+        const char *base = getenv("TMPDIR");
+        snprintf(tmpdir, sizeof tmpdir, "%s/chorus-test-XXXXXX", base ? base : "/tmp");
+        if (!mkdtemp(tmpdir)) {
+            fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
+            abort();
+        }
+        tmpdir_owner = getpid();
+        atexit(remove_tmpdir);
+    }
+    return tmpdir;
+}
+
+const char *test_path(const char *name)
+{
+    static char slots[8][512];
+    static int next;
+    char *p = slots[next++ % 8];
+    snprintf(p, 512, "%s/%s", test_tmpdir(), name);
+    return p;
+}
+
+void test_write_file(const char *path, const void *data, size_t len)
+{
+    if (len == (size_t)-1) len = strlen(data);
+    FILE *f = fopen(path, "wb");
+    ck_assert_msg(f != NULL, "cannot create %s", path);
+    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+char *test_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    if (len) *len = (size_t)n;
+    return buf;
+}
+
+int test_file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+const char *test_dataset(const char *rel)
+{
+    static char slots[4][1024];
+    static int next;
+    char *p = slots[next++ % 4];
+    snprintf(p, 1024, "%s/%s", CHORUS_DATASETS_DIR, rel);
+    return p;
+}
+
+const char *test_data(const char *rel)
+{
+    static char slots[4][1024];
+    static int next;
+    char *p = slots[next++ % 4];
+    snprintf(p, 1024, "%s/%s", CHORUS_TEST_DATA_DIR, rel);
+    return p;
+}
+
+int test_run_suite(Suite *suite)
+{
+    SRunner *runner = srunner_create(suite);
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,136 @@
+#include <string.h>
+
+#include "test_util.h"
+
+START_TEST(test_append_and_read_back)
+{
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_new(&v, 3, 2));
+    int32_t lf0[] = {2, 0}, y0[] = {0, 1};
+    ck_assert_ok(chorus_votes_append_item(v, lf0, y0, 2));
+    ck_assert_ok(chorus_votes_append_item(v, NULL, NULL, 0));
+    int32_t lf2[] = {1, 2}, y2[] = {1, CHORUS_ABSTAIN};
+    ck_assert_ok(chorus_votes_append_item(v, lf2, y2, 2));
+    ck_assert_int_eq(chorus_votes_n_items(v), 3);
+    ck_assert_int_eq(chorus_votes_nnz(v), 3);
+    const int64_t *rp = chorus_votes_row_ptr(v);
+    const int32_t *li = chorus_votes_lf_index(v), *lb = chorus_votes_labels(v);
+    ck_assert_int_eq(rp[1], 2);
+    ck_assert_int_eq(rp[2], 2);
+    ck_assert_int_eq(rp[3], 3);
+    /* The row was given out of order; it is stored sorted by LF. */
+    ck_assert_int_eq(li[0], 0);
+    ck_assert_int_eq(lb[0], 1);
+    ck_assert_int_eq(li[1], 2);
+    ck_assert_int_eq(lb[1], 0);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 2), 0);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 1), CHORUS_ABSTAIN);
+    ck_assert_int_eq(chorus_votes_get(v, 2, 1), 1);
+    ck_assert_str_eq(chorus_votes_lf_name(v, 1), "lf1");
+    ck_assert_str_eq(chorus_votes_class_name(v, 1), "1");
+    ck_assert_int_eq(chorus_votes_has_class_names(v), 0);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_append_rejects_bad_votes)
+{
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_new(&v, 3, 2));
+    int32_t lf[] = {0, 0}, y[] = {1, 1};
+    ck_assert_error(chorus_votes_append_item(v, lf, y, 2), CHORUS_EINVAL, "votes twice");
+    int32_t lf_big[] = {3}, y1[] = {1};
+    ck_assert_error(chorus_votes_append_item(v, lf_big, y1, 1), CHORUS_EINVAL, "outside 0..2");
+    int32_t lf1[] = {1}, y_big[] = {2};
+    ck_assert_error(chorus_votes_append_item(v, lf1, y_big, 1), CHORUS_EINVAL, "neither -1");
+    ck_assert_int_eq(chorus_votes_n_items(v), 0);
+    ck_assert_int_eq(chorus_votes_nnz(v), 0);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_from_csr_borrow_and_copy)
+{
+    int64_t rp[] = {0, 2, 2, 3};
+    int32_t li[] = {0, 2, 1}, lb[] = {1, 0, 1};
+    chorus_votes *borrowed, *copied;
+    ck_assert_ok(chorus_votes_from_csr(&borrowed, 3, 3, 2, rp, li, lb, CHORUS_BORROW));
+    ck_assert_ptr_eq(chorus_votes_labels(borrowed), lb);
+    ck_assert_ok(chorus_votes_from_csr(&copied, 3, 3, 2, rp, li, lb, CHORUS_COPY));
+    ck_assert_ptr_ne(chorus_votes_labels(copied), lb);
+    ck_assert_int_eq(chorus_votes_get(copied, 2, 1), 1);
+    ck_assert_error(chorus_votes_append_item(borrowed, li, lb, 1), CHORUS_EINVAL, "does not own");
+    chorus_votes_free(borrowed);
+    chorus_votes_free(copied);
+}
+END_TEST
+
+START_TEST(test_from_csr_validates)
+{
+    chorus_votes *v;
+    int64_t rp_dec[] = {0, 2, 1};
+    int32_t li[] = {0, 1}, lb[] = {1, 0};
+    ck_assert_error(chorus_votes_from_csr(&v, 2, 2, 2, rp_dec, li, lb, CHORUS_COPY), CHORUS_EINVAL,
+                    "decreases");
+    int64_t rp[] = {0, 2};
+    int32_t li_unsorted[] = {1, 0};
+    ck_assert_error(chorus_votes_from_csr(&v, 1, 2, 2, rp, li_unsorted, lb, CHORUS_COPY),
+                    CHORUS_EINVAL, "strictly increasing");
+    int32_t lb_bad[] = {1, 5};
+    ck_assert_error(chorus_votes_from_csr(&v, 1, 2, 2, rp, li, lb_bad, CHORUS_COPY), CHORUS_EINVAL,
+                    "label 5");
+    ck_assert_error(chorus_votes_from_csr(&v, 1, 2, 1, rp, li, lb, CHORUS_COPY), CHORUS_EINVAL,
+                    "number of classes");
+    ck_assert_ptr_null(v);
+}
+END_TEST
+
+START_TEST(test_from_dense)
+{
+    int32_t dense[] = {1, -1, 0, -1, -1, -1};
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_from_dense(&v, 2, 3, 2, dense));
+    ck_assert_int_eq(chorus_votes_nnz(v), 2);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 0), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 2), 0);
+    chorus_votes_free(v);
+    int32_t bad[] = {1, -2};
+    ck_assert_error(chorus_votes_from_dense(&v, 1, 2, 2, bad), CHORUS_EINVAL, "vote -2");
+}
+END_TEST
+
+START_TEST(test_names)
+{
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_new(&v, 2, 2));
+    ck_assert_ok(chorus_votes_set_lf_name(v, 0, "keyword_free"));
+    ck_assert_ok(chorus_votes_set_class_name(v, 1, "SPAM"));
+    ck_assert_str_eq(chorus_votes_lf_name(v, 0), "keyword_free");
+    ck_assert_str_eq(chorus_votes_class_name(v, 1), "SPAM");
+    ck_assert_int_eq(chorus_votes_has_class_names(v), 1);
+    ck_assert_int_eq(chorus_votes_find_lf(v, "keyword_free"), 0);
+    ck_assert_int_eq(chorus_votes_find_lf(v, "nope"), -1);
+    ck_assert_error(chorus_votes_set_lf_name(v, 1, ""), CHORUS_EINVAL, "empty");
+    ck_assert_error(chorus_votes_set_lf_name(v, 1, "a\nb"), CHORUS_EINVAL, "control character");
+    ck_assert_error(chorus_votes_set_lf_name(v, 2, "x"), CHORUS_EINVAL, "outside");
+    ck_assert_ok(chorus_votes_set_n_classes(v, 4));
+    ck_assert_str_eq(chorus_votes_class_name(v, 3), "3");
+    ck_assert_str_eq(chorus_votes_class_name(v, 1), "SPAM");
+    ck_assert_error(chorus_votes_set_n_classes(v, 3), CHORUS_EINVAL, "only grow");
+    chorus_votes_free(v);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("votes");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_append_and_read_back);
+    tcase_add_test(tc, test_append_rejects_bad_votes);
+    tcase_add_test(tc, test_from_csr_borrow_and_copy);
+    tcase_add_test(tc, test_from_csr_validates);
+    tcase_add_test(tc, test_from_dense);
+    tcase_add_test(tc, test_names);
+    suite_add_tcase(s, tc);
+    return test_run_suite(s);
+}
