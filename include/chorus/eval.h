@@ -39,7 +39,17 @@ typedef struct chorus_eval_options {
 /*
  * Scores of probabilistic labels against gold. Only items with known gold (not -1) are
  * scored. An item that gets no hard label (ABSTAIN tie-break) counts against coverage,
- * not against accuracy.
+ * not against accuracy, and as a miss in the recall of its gold class.
+ *
+ * A ratio whose denominator is zero is reported as 0: the precision of a class nothing was
+ * labelled as, the recall of a class with no gold items, the F1 of a class that is neither
+ * predicted nor present (F1 = 2 TP / (2 TP + FP + FN)), the accuracy when no item got a
+ * label. macro_f1 averages over all n_classes classes, absent ones included.
+ *
+ * The ECE bins the top-class probability into n_bins equal-width bins [b/n, (b+1)/n) (a
+ * probability of 1 falls in the last bin) and averages |accuracy - mean confidence| over
+ * the non-empty bins, weighted by their share of the scored items; correctness there is
+ * always judged by the HASH hard label, whatever the tie-break option.
  */
 typedef struct chorus_metrics {
     int32_t n_classes;
@@ -47,6 +57,7 @@ typedef struct chorus_metrics {
     int64_t n_gold;      /* items with known gold */
     int64_t n_labeled;   /* of those, items that got a hard label */
     int64_t n_correct;   /* of those, items whose hard label equals gold */
+    int64_t n_tied;      /* items with known gold whose top probability is tied */
     double accuracy;     /* n_correct / n_labeled */
     double coverage;     /* n_labeled / n_gold */
     double macro_f1;     /* mean of the per-class F1 */

@@ -89,6 +89,8 @@ const char *chorus_votes_lf_name(const chorus_votes *votes, int32_t lf);
 const char *chorus_votes_class_name(const chorus_votes *votes, int32_t class_index);
 int chorus_votes_set_lf_name(chorus_votes *votes, int32_t lf, const char *name);
 int chorus_votes_set_class_name(chorus_votes *votes, int32_t class_index, const char *name);
+/* 1 if any labeling function was given a name (as opposed to its default "lf<j>"). */
+int chorus_votes_has_lf_names(const chorus_votes *votes);
 /* 1 if any class was given a name (as opposed to reading as its index). */
 int chorus_votes_has_class_names(const chorus_votes *votes);
 

@@ -50,6 +50,15 @@ int cli_parse_int(const char *cmd, const char *option, const char *text, int64_t
 int cli_parse_double(const char *cmd, const char *option, const char *text, double min, double max,
                      double *out);
 
+/*
+ * Reads a vote matrix; `format` (csv, triples, npy, chv or NULL for the file name's) and
+ * `classes` (a count or comma-separated names, or NULL) come from the command line.
+ * Returns 0, or prints the error and returns the exit code.
+ */
+typedef struct chorus_votes chorus_votes;
+int cli_read_votes(const char *cmd, const char *path, const char *format, const char *classes,
+                   chorus_votes **out);
+
 /* The subcommands. */
 int cmd_fit(int argc, char **argv);
 int cmd_predict(int argc, char **argv);

@@ -1,10 +1,259 @@
-/* Placeholder: replaced by `chorus eval`. */
+/* chorus eval: scores probabilistic labels against gold labels. */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "chorus/chorus.h"
 #include "cli/cli.h"
+
+#define CMD "eval"
+
+enum { OPT_JSON, OPT_POSITIVE, OPT_TIE_BREAK, OPT_BINS };
+
+static const cli_option options[] = {
+    [OPT_JSON] = {"json", 0, NULL, "print one JSON object instead of tables"},
+    [OPT_POSITIVE] = {"positive", 'p', "CLASS", "also report the F1 of this class (index or name)"},
+    [OPT_TIE_BREAK] = {"tie-break", 0, "POLICY", "hash (default) or abstain, for tied top classes"},
+    [OPT_BINS] = {"bins", 0, "N", "confidence bins of the calibration error (default 10)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const cli_command command = {
+    .name = CMD,
+    .usage = "PROBS GOLD [options]",
+    .summary = "Score probabilistic labels (CSV, JSONL or .npy) against gold labels.",
+    .details = "Items whose gold label is -1 are not scored. An item's hard label is its most\n"
+               "probable class; classes within 1e-5 of the top are tied, and '--tie-break hash'\n"
+               "picks among them as WRENCH and Snorkel do (by SHA-1 of the row index), while\n"
+               "'--tie-break abstain' leaves the item unlabelled, lowering coverage. The ECE\n"
+               "always uses the hash labels. --positive takes a class name from the PROBS header\n"
+               "or a class index; a value that names one class and indexes another is refused.\n",
+    .options = options,
+    .n_positional_min = 2,
+    .n_positional_max = 2,
+};
+
+/* Class named or indexed by `text`; usage error if neither or if it is ambiguous. */
+static int resolve_class(const chorus_probs *probs, const char *text, int32_t *out)
+{
+    const int32_t k = chorus_probs_n_classes(probs);
+    int32_t by_name = -1;
+    for (int32_t c = 0; c < k && by_name < 0; c++)
+        if (strcmp(chorus_probs_class_name(probs, c), text) == 0) by_name = c;
+    char *end = NULL;
+    long long index = strtoll(text, &end, 10);
+    int is_index = *text && *end == '\0' && index >= 0 && index < k;
+    if (by_name >= 0 && is_index && index != by_name)
+        return cli_usage_error(CMD,
+                               "--positive '%s' is ambiguous: the name of class %" PRId32
+                               " and the index of class %lld",
+                               text, by_name, index);
+    if (by_name < 0 && !is_index)
+        return cli_usage_error(CMD,
+                               "--positive '%s' is neither a class name nor an index "
+                               "0..%" PRId32,
+                               text, k - 1);
+    *out = by_name >= 0 ? by_name : (int32_t)index;
+    return 0;
+}
+
+static int max_int(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+static int digits(int64_t v)
+{
+    return snprintf(NULL, 0, "%" PRId64, v);
+}
+
+static void print_tables(const chorus_metrics *m, const chorus_probs *probs,
+                         const chorus_eval_options *opts)
+{
+    const int32_t k = m->n_classes;
+    const int with_abstain = opts->tie_break == CHORUS_TIE_BREAK_ABSTAIN;
+    char positive[96] = "", ece[32];
+    if (m->positive_class >= 0)
+        snprintf(positive, sizeof positive, "F1 of %.80s",
+                 chorus_probs_class_name(probs, m->positive_class));
+    snprintf(ece, sizeof ece, "ECE (%" PRId32 " bins)", opts->n_bins);
+    const char *ties = with_abstain ? "tied (abstain)" : "tied (hash)";
+    int w = max_int(max_int((int)strlen(positive), (int)strlen(ece)), (int)strlen(ties));
+
+    printf("%-*s %" PRId64 "\n", w, "items", m->n_items);
+    printf("%-*s %" PRId64 "\n", w, "gold known", m->n_gold);
+    printf("%-*s %" PRId64 "\n", w, "labelled", m->n_labeled);
+    printf("%-*s %" PRId64 "\n", w, ties, m->n_tied);
+    printf("%-*s %.4f\n", w, "coverage", m->coverage);
+    printf("%-*s %.4f\n", w, "accuracy", m->accuracy);
+    printf("%-*s %.4f\n", w, "macro-F1", m->macro_f1);
+    if (m->positive_class >= 0) printf("%-*s %.4f\n", w, positive, m->positive_f1);
+    printf("%-*s %.4f\n", w, "Brier", m->brier);
+    printf("%-*s %.4f\n", w, ece, m->ece);
+    printf("%-*s %.4f\n", w, "log loss", m->log_loss);
+
+    const char *corner = "gold \\ predicted";
+    int name_w = (int)strlen(corner);
+    for (int32_t c = 0; c < k; c++)
+        name_w = max_int(name_w, (int)strlen(chorus_probs_class_name(probs, c)));
+    int support_w = (int)strlen("support");
+    for (int32_t c = 0; c < k; c++)
+        support_w = max_int(support_w, digits(m->support[c]));
+    printf("\n%-*s %9s %9s %9s %*s\n", name_w, "class", "precision", "recall", "F1", support_w,
+           "support");
+    for (int32_t c = 0; c < k; c++)
+        printf("%-*s %9.4f %9.4f %9.4f %*" PRId64 "\n", name_w, chorus_probs_class_name(probs, c),
+               m->precision[c], m->recall[c], m->f1[c], support_w, m->support[c]);
+
+    /* One width for every count column keeps the matrix square on screen. */
+    const int32_t cols = k + 1;
+    int cell_w = with_abstain ? (int)strlen("abstain") : 1;
+    for (int32_t c = 0; c < k; c++)
+        cell_w = max_int(cell_w, (int)strlen(chorus_probs_class_name(probs, c)));
+    for (int64_t j = 0; j < (int64_t)k * cols; j++)
+        cell_w = max_int(cell_w, digits(m->confusion[j]));
+    printf("\nconfusion matrix (rows gold, columns predicted)\n%-*s", name_w, corner);
+    for (int32_t c = 0; c < k; c++)
+        printf("  %*s", cell_w, chorus_probs_class_name(probs, c));
+    if (with_abstain) printf("  %*s", cell_w, "abstain");
+    printf("\n");
+    for (int32_t g = 0; g < k; g++) {
+        printf("%-*s", name_w, chorus_probs_class_name(probs, g));
+        for (int32_t c = 0; c < k + with_abstain; c++)
+            printf("  %*" PRId64, cell_w, m->confusion[(int64_t)g * cols + c]);
+        printf("\n");
+    }
+}
+
+/* Builds the JSON report; NULL if out of memory (json_pack checks every piece). */
+static json_t *metrics_json(const chorus_metrics *m, const chorus_probs *probs,
+                            const chorus_eval_options *opts, const char *probs_path,
+                            const char *gold_path)
+{
+    const int32_t k = m->n_classes;
+    json_t *classes = json_array(), *columns = json_array(), *rows = json_array();
+    int failed = !classes || !columns || !rows;
+    for (int32_t c = 0; c < k && !failed; c++) {
+        failed |= json_array_append_new(
+            classes,
+            json_pack("{s:i, s:s, s:f, s:f, s:f, s:I}", "index", (int)c, "name",
+                      chorus_probs_class_name(probs, c), "precision", m->precision[c], "recall",
+                      m->recall[c], "f1", m->f1[c], "support", (json_int_t)m->support[c]));
+        failed |= json_array_append_new(columns, json_string(chorus_probs_class_name(probs, c)));
+        json_t *row = json_array();
+        for (int32_t j = 0; j <= k && row && !failed; j++)
+            failed |= json_array_append_new(
+                row, json_integer((json_int_t)m->confusion[(int64_t)c * (k + 1) + j]));
+        failed |= json_array_append_new(rows, row);
+    }
+    if (!failed) failed |= json_array_append_new(columns, json_string("abstain"));
+    if (failed) {
+        json_decref(classes);
+        json_decref(columns);
+        json_decref(rows);
+        return NULL;
+    }
+    json_t *positive = m->positive_class >= 0
+                           ? json_string(chorus_probs_class_name(probs, m->positive_class))
+                           : json_null();
+    json_t *positive_f1 = m->positive_class >= 0 ? json_real(m->positive_f1) : json_null();
+    /* "o" steals each reference, also when json_pack fails. */
+    return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:o, s:o, s:f, "
+                     "s:f, s:i, s:f, s:o, s:{s:s, s:o, s:o}}",
+                     "probs", probs_path, "gold", gold_path, "tie_break",
+                     opts->tie_break == CHORUS_TIE_BREAK_ABSTAIN ? "abstain" : "hash", "items",
+                     (json_int_t)m->n_items, "gold_known", (json_int_t)m->n_gold, "labelled",
+                     (json_int_t)m->n_labeled, "correct", (json_int_t)m->n_correct, "tied",
+                     (json_int_t)m->n_tied, "coverage", m->coverage, "accuracy", m->accuracy,
+                     "macro_f1", m->macro_f1, "positive_class", positive, "positive_f1",
+                     positive_f1, "brier", m->brier, "ece", m->ece, "ece_bins", (int)opts->n_bins,
+                     "log_loss", m->log_loss, "classes", classes, "confusion", "rows", "gold",
+                     "columns", columns, "counts", rows);
+}
+
+static int print_json(const chorus_metrics *m, const chorus_probs *probs,
+                      const chorus_eval_options *opts, const char *probs_path,
+                      const char *gold_path)
+{
+    json_t *root = metrics_json(m, probs, opts, probs_path, gold_path);
+    /* 15 significant digits print 0.84 as 0.84 rather than 0.83999999999999997. */
+    char *text =
+        root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+             : NULL;
+    json_decref(root);
+    if (!text) {
+        fprintf(stderr, "chorus %s: out of memory building the JSON report\n", CMD);
+        return CLI_EXIT_FAILURE;
+    }
+    printf("%s\n", text);
+    free(text);
+    return CLI_EXIT_OK;
+}
 
 int cmd_eval(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fprintf(stderr, "chorus eval: not implemented yet\n");
-    return CLI_EXIT_FAILURE;
+    cli_args args;
+    int rc = cli_parse(&command, argc, argv, &args);
+    if (rc >= 0) return rc;
+
+    const char *probs_path = args.positional[0], *gold_path = args.positional[1];
+    chorus_eval_options opts = CHORUS_EVAL_OPTIONS_INIT;
+    chorus_probs *probs = NULL;
+    int32_t *gold = NULL;
+    int64_t n_gold = 0;
+    chorus_metrics *metrics = NULL;
+
+    if (args.values[OPT_TIE_BREAK] &&
+        chorus_tie_break_parse(&opts.tie_break, args.values[OPT_TIE_BREAK]) != CHORUS_OK) {
+        rc = cli_usage_error(CMD, "--tie-break: %s", chorus_error_last());
+        goto done;
+    }
+    if (args.values[OPT_BINS]) {
+        int64_t bins;
+        rc = cli_parse_int(CMD, "bins", args.values[OPT_BINS], 1, 1000000, &bins);
+        if (rc) goto done;
+        opts.n_bins = (int32_t)bins;
+    }
+    int status = chorus_probs_read(&probs, probs_path, CHORUS_PROBS_AUTO);
+    if (status == CHORUS_OK)
+        status = chorus_gold_read(&gold, &n_gold, gold_path, chorus_probs_n_classes(probs));
+    if (status != CHORUS_OK) {
+        rc = cli_fail(CMD, status);
+        goto done;
+    }
+    if (n_gold != chorus_probs_n_items(probs)) {
+        rc = cli_usage_error(CMD,
+                             "%s has %" PRId64 " gold labels but %s has %" PRId64
+                             " items; they must match one to one",
+                             gold_path, n_gold, probs_path, chorus_probs_n_items(probs));
+        goto done;
+    }
+    if (args.values[OPT_POSITIVE]) {
+        rc = resolve_class(probs, args.values[OPT_POSITIVE], &opts.positive_class);
+        if (rc) goto done;
+    }
+    status = chorus_eval(&metrics, probs, gold, n_gold, &opts);
+    if (status != CHORUS_OK) {
+        rc = cli_fail(CMD, status);
+        goto done;
+    }
+    if (args.values[OPT_JSON]) {
+        rc = print_json(metrics, probs, &opts, probs_path, gold_path);
+    } else {
+        print_tables(metrics, probs, &opts);
+        rc = CLI_EXIT_OK;
+    }
+    if (rc == CLI_EXIT_OK && fflush(stdout) != 0) {
+        fprintf(stderr, "chorus %s: cannot write the report\n", CMD);
+        rc = CLI_EXIT_FAILURE;
+    }
+
+done:
+    chorus_metrics_free(metrics);
+    chorus_free(gold);
+    chorus_probs_free(probs);
+    return rc;
 }

@@ -42,6 +42,12 @@ int chorus_error_wrap(const char *fmt, ...)
     return last_code;
 }
 
+int chorus_error_recode(int code)
+{
+    last_code = code;
+    return code;
+}
+
 int chorus_error_nomem(void)
 {
     return chorus_error_set(CHORUS_ENOMEM, "out of memory");

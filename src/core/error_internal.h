@@ -11,6 +11,10 @@ int chorus_error_set(int code, const char *fmt, ...) __attribute__((format(print
 /* Prefixes the current message with more context ("reading x: " + old); returns the code. */
 int chorus_error_wrap(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Keeps the message but files it under another code (e.g. a bad name read from a file is
+ * a format error, not an invalid argument); returns `code`. */
+int chorus_error_recode(int code);
+
 /* Shorthand for the common out-of-memory failure. */
 int chorus_error_nomem(void);
 

@@ -1,27 +1,219 @@
-/* Placeholder: replaced by the evaluation module. */
-#include "chorus/eval.h"
-#include "core/error_internal.h"
+/*
+ * Scores of probabilistic labels against gold labels. Counting is serial and in item
+ * order, so every sum is the same whatever the thread count; only the hard labels (whose
+ * SHA-1 tie-break is the costly part) are computed in parallel.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
 
-int chorus_tie_break_parse(chorus_tie_break *out, const char *name)
+#include "core/error_internal.h"
+#include "eval/eval_internal.h"
+
+/* Probabilities are accepted this far outside 0..1, to allow for rounding in a model. */
+#define PROB_SLACK 1e-6
+/* Log loss clips p_y here, as scikit-learn does, so a confident miss costs ~34.5. */
+#define LOG_LOSS_EPS 1e-15
+#define MAX_BINS 1000000
+
+void chorus_metrics_free(chorus_metrics *metrics)
 {
-    (void)out;
-    return chorus_error_set(CHORUS_EINTERNAL, "%s: not implemented yet", name);
+    if (!metrics) return;
+    free(metrics->precision);
+    free(metrics->recall);
+    free(metrics->f1);
+    free(metrics->support);
+    free(metrics->confusion);
+    free(metrics);
 }
 
-int chorus_probs_to_labels(int32_t *out, const chorus_probs *probs, chorus_tie_break tie_break)
+static int check_inputs(const chorus_probs *probs, const int32_t *gold, int64_t n_gold,
+                        const chorus_eval_options *opts)
 {
-    (void)out; (void)probs; (void)tie_break;
-    return chorus_error_set(CHORUS_EINTERNAL, "not implemented yet");
+    if (!probs || (!gold && n_gold > 0))
+        return chorus_error_set(CHORUS_EINVAL, "probabilities or gold labels are NULL");
+    if (opts->version != CHORUS_EVAL_OPTIONS_VERSION)
+        return chorus_error_set(CHORUS_EINVAL, "eval options version %u, this library knows %u",
+                                opts->version, (unsigned)CHORUS_EVAL_OPTIONS_VERSION);
+    if (opts->tie_break != CHORUS_TIE_BREAK_HASH && opts->tie_break != CHORUS_TIE_BREAK_ABSTAIN)
+        return chorus_error_set(CHORUS_EINVAL, "unknown tie-break policy %d", (int)opts->tie_break);
+    const int64_t n = chorus_probs_n_items(probs);
+    const int32_t k = chorus_probs_n_classes(probs);
+    if (opts->positive_class < -1 || opts->positive_class >= k)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "positive class %" PRId32 " is outside 0..%" PRId32 " (or -1)",
+                                opts->positive_class, k - 1);
+    if (opts->n_bins < 1 || opts->n_bins > MAX_BINS)
+        return chorus_error_set(CHORUS_EINVAL, "number of bins must be 1..%d, got %" PRId32,
+                                MAX_BINS, opts->n_bins);
+    if (n_gold != n)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "%" PRId64 " gold labels for %" PRId64 " items; the counts must "
+                                "be equal",
+                                n_gold, n);
+    int64_t known = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (gold[i] < -1 || gold[i] >= k)
+            return chorus_error_set(
+                CHORUS_EINVAL, "item %" PRId64 ": gold label %" PRId32 " is outside -1..%" PRId32,
+                i, gold[i], k - 1);
+        known += gold[i] != -1;
+    }
+    if (known == 0) return chorus_error_set(CHORUS_EINVAL, "no item has a known gold label");
+    return CHORUS_OK;
+}
+
+/* Items with known gold must have probabilities in 0..1; other rows are not scored. */
+static int check_range(const chorus_probs *probs, const int32_t *gold)
+{
+    const int64_t n = chorus_probs_n_items(probs);
+    const int32_t k = chorus_probs_n_classes(probs);
+    const double *data = chorus_probs_const_data(probs);
+    for (int64_t i = 0; i < n; i++) {
+        if (gold[i] == -1) continue;
+        for (int32_t c = 0; c < k; c++) {
+            double p = data[i * k + c];
+            if (!(p >= -PROB_SLACK && p <= 1 + PROB_SLACK))
+                return chorus_error_set(CHORUS_EINVAL,
+                                        "item %" PRId64 ": probability %g of class %" PRId32
+                                        " is outside 0..1",
+                                        i, p, c);
+        }
+    }
+    return CHORUS_OK;
+}
+
+static int alloc_metrics(chorus_metrics **out, int32_t k)
+{
+    chorus_metrics *m = calloc(1, sizeof *m);
+    if (!m) return chorus_error_nomem();
+    m->n_classes = k;
+    m->precision = calloc((size_t)k, sizeof *m->precision);
+    m->recall = calloc((size_t)k, sizeof *m->recall);
+    m->f1 = calloc((size_t)k, sizeof *m->f1);
+    m->support = calloc((size_t)k, sizeof *m->support);
+    m->confusion = calloc((size_t)k * ((size_t)k + 1), sizeof *m->confusion);
+    if (!m->precision || !m->recall || !m->f1 || !m->support || !m->confusion) {
+        chorus_metrics_free(m);
+        return chorus_error_nomem();
+    }
+    *out = m;
+    return CHORUS_OK;
+}
+
+/* Per-class scores from the confusion matrix; 0 wherever a ratio has a zero denominator. */
+static void class_scores(chorus_metrics *m)
+{
+    const int32_t k = m->n_classes;
+    double f1_sum = 0;
+    for (int32_t c = 0; c < k; c++) {
+        int64_t tp = m->confusion[(size_t)c * (size_t)(k + 1) + (size_t)c];
+        int64_t predicted = 0;
+        for (int32_t g = 0; g < k; g++)
+            predicted += m->confusion[(size_t)g * (size_t)(k + 1) + (size_t)c];
+        m->precision[c] = predicted ? (double)tp / (double)predicted : 0.0;
+        m->recall[c] = m->support[c] ? (double)tp / (double)m->support[c] : 0.0;
+        /* 2 TP / (2 TP + FP + FN), which is 2PR / (P + R) whenever that is defined. */
+        int64_t denom = predicted + m->support[c];
+        m->f1[c] = denom ? 2.0 * (double)tp / (double)denom : 0.0;
+        f1_sum += m->f1[c];
+    }
+    m->macro_f1 = f1_sum / k;
+    m->positive_f1 = m->positive_class >= 0 ? m->f1[m->positive_class] : 0.0;
 }
 
 int chorus_eval(chorus_metrics **out, const chorus_probs *probs, const int32_t *gold,
                 int64_t n_gold, const chorus_eval_options *opts)
 {
-    (void)out; (void)probs; (void)gold; (void)n_gold; (void)opts;
-    return chorus_error_set(CHORUS_EINTERNAL, "not implemented yet");
-}
+    static const chorus_eval_options defaults = CHORUS_EVAL_OPTIONS_INIT;
+    chorus_metrics *m = NULL;
+    int32_t *hash_labels = NULL;
+    uint8_t *tied = NULL;
+    int64_t *bin_count = NULL, *bin_correct = NULL;
+    double *bin_confidence = NULL;
+    int rc;
 
-void chorus_metrics_free(chorus_metrics *metrics)
-{
-    (void)metrics;
+    *out = NULL;
+    if (!opts) opts = &defaults;
+    rc = check_inputs(probs, gold, n_gold, opts);
+    if (!rc) rc = check_range(probs, gold);
+    if (rc) goto done;
+
+    const int64_t n = chorus_probs_n_items(probs);
+    const int32_t k = chorus_probs_n_classes(probs);
+    const int32_t n_bins = opts->n_bins;
+    const double *data = chorus_probs_const_data(probs);
+    rc = alloc_metrics(&m, k);
+    if (rc) goto done;
+    hash_labels = malloc((size_t)n * sizeof *hash_labels + 1);
+    tied = malloc((size_t)n + 1);
+    bin_count = calloc((size_t)n_bins, sizeof *bin_count);
+    bin_correct = calloc((size_t)n_bins, sizeof *bin_correct);
+    bin_confidence = calloc((size_t)n_bins, sizeof *bin_confidence);
+    if (!hash_labels || !tied || !bin_count || !bin_correct || !bin_confidence) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    /* The hash labels always drive the ECE; the policy only decides what counts as labelled. */
+    rc = chorus_eval_hard_labels(hash_labels, tied, probs, CHORUS_TIE_BREAK_HASH);
+    if (rc) goto done;
+
+    m->n_items = n;
+    m->positive_class = opts->positive_class;
+    double brier = 0, log_loss = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const int32_t y = gold[i];
+        if (y == -1) continue;
+        const double *row = data + i * k;
+        const int32_t hash = hash_labels[i];
+        const int32_t pred =
+            tied[i] && opts->tie_break == CHORUS_TIE_BREAK_ABSTAIN ? CHORUS_ABSTAIN : hash;
+        m->n_gold++;
+        m->n_tied += tied[i];
+        m->support[y]++;
+        m->confusion[(size_t)y * (size_t)(k + 1) + (size_t)(pred < 0 ? k : pred)]++;
+        if (pred >= 0) {
+            m->n_labeled++;
+            m->n_correct += pred == y;
+        }
+        for (int32_t c = 0; c < k; c++) {
+            double d = row[c] - (c == y);
+            brier += d * d;
+        }
+        log_loss -= log(fmax(row[y], LOG_LOSS_EPS));
+        /* Bins are [b/n, (b+1)/n); a confidence of exactly 1 belongs to the last one. */
+        double confidence = row[0];
+        for (int32_t c = 1; c < k; c++)
+            confidence = fmax(confidence, row[c]);
+        int64_t b = (int64_t)(confidence * n_bins);
+        if (b >= n_bins) b = n_bins - 1;
+        if (b < 0) b = 0;
+        bin_count[b]++;
+        bin_correct[b] += hash == y;
+        bin_confidence[b] += confidence;
+    }
+    const double n_scored = (double)m->n_gold;
+    m->accuracy = m->n_labeled ? (double)m->n_correct / (double)m->n_labeled : 0.0;
+    m->coverage = (double)m->n_labeled / n_scored;
+    m->brier = brier / n_scored;
+    m->log_loss = log_loss / n_scored;
+    double ece = 0;
+    for (int32_t b = 0; b < n_bins; b++) {
+        if (!bin_count[b]) continue;
+        double count = (double)bin_count[b];
+        ece += count / n_scored * fabs((double)bin_correct[b] / count - bin_confidence[b] / count);
+    }
+    m->ece = ece;
+    class_scores(m);
+    *out = m;
+    m = NULL;
+
+done:
+    chorus_metrics_free(m);
+    free(hash_labels);
+    free(tied);
+    free(bin_count);
+    free(bin_correct);
+    free(bin_confidence);
+    return rc;
 }

@@ -1,16 +1,713 @@
-/* Placeholder: replaced by the .chv reader/writer. */
+/*
+ * The native .chv vote-matrix file: a little-endian header, the names, then the three CSR
+ * arrays exactly as struct chorus_votes holds them, each 64-byte aligned, so a mapped file
+ * is used in place without a copy. docs/chv-format.md is the reference for the layout.
+ *
+ * Reading trusts nothing: the header is checked field by field against the real file size
+ * before anything is allocated or mapped, the checksum before the contents are looked at,
+ * and the contents (names, CSR arrays) before the matrix is handed out.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "chorus/error.h"
 #include "chorus/io.h"
 #include "core/error_internal.h"
+#include "io/atomic_file.h"
+#include "votes/votes_internal.h"
+
+/* PNG-style: a high byte catches 7-bit channels, CR LF and ^Z catch text-mode mangling. */
+static const unsigned char chv_magic[8] = {0x89, 'C', 'H', 'V', '\r', '\n', 0x1a, '\n'};
+
+#define CHV_VERSION_MAJOR 1
+#define CHV_VERSION_MINOR 0
+#define CHV_HEADER_SIZE 192
+#define CHV_ALIGN 64
+#define CHV_FLAG_CLASS_NAMES 0x1u
+#define CHV_KNOWN_FLAGS CHV_FLAG_CLASS_NAMES
+#define CHV_MAX_NAME 4096
+
+/* Byte offsets of the header fields. */
+enum {
+    OFF_VERSION_MAJOR = 8,
+    OFF_VERSION_MINOR = 10,
+    OFF_HEADER_SIZE = 12,
+    OFF_FLAGS = 16,
+    OFF_N_LFS = 20,
+    OFF_N_CLASSES = 24,
+    OFF_RESERVED0 = 28,
+    OFF_N_ITEMS = 32,
+    OFF_NNZ = 40,
+    OFF_FILE_SIZE = 48,
+    OFF_CHECKSUM = 56,
+    OFF_SECTIONS = 64, /* one (u64 offset, u64 size) pair per section */
+    OFF_RESERVED1 = 128
+};
+
+enum { SEC_NAMES, SEC_ROW_PTR, SEC_LF_INDEX, SEC_LABEL, N_SECTIONS };
+static const char *const section_name[N_SECTIONS] = {"names", "row_ptr", "lf_index", "label"};
+
+typedef struct chv_header {
+    uint16_t major, minor;
+    uint32_t header_size, flags, n_lfs, n_classes;
+    uint64_t n_items, nnz, file_size, checksum;
+    uint64_t offset[N_SECTIONS], size[N_SECTIONS];
+} chv_header;
+
+/* The arrays are used as stored, so only a little-endian host can read or write them. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#define CHV_HOST_LITTLE_ENDIAN 0
+#else
+#define CHV_HOST_LITTLE_ENDIAN 1
+#endif
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+}
+
+static void put_u32(unsigned char *p, uint32_t x)
+{
+    for (int i = 0; i < 4; i++) p[i] = (unsigned char)(x >> (8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t x)
+{
+    put_u32(p, (uint32_t)x);
+    put_u32(p + 4, (uint32_t)(x >> 32));
+}
+
+static uint64_t align_up(uint64_t x)
+{
+    return (x + CHV_ALIGN - 1) / CHV_ALIGN * CHV_ALIGN;
+}
+
+static void decode_header(chv_header *h, const unsigned char *b)
+{
+    h->major = (uint16_t)(b[OFF_VERSION_MAJOR] | b[OFF_VERSION_MAJOR + 1] << 8);
+    h->minor = (uint16_t)(b[OFF_VERSION_MINOR] | b[OFF_VERSION_MINOR + 1] << 8);
+    h->header_size = get_u32(b + OFF_HEADER_SIZE);
+    h->flags = get_u32(b + OFF_FLAGS);
+    h->n_lfs = get_u32(b + OFF_N_LFS);
+    h->n_classes = get_u32(b + OFF_N_CLASSES);
+    h->n_items = get_u64(b + OFF_N_ITEMS);
+    h->nnz = get_u64(b + OFF_NNZ);
+    h->file_size = get_u64(b + OFF_FILE_SIZE);
+    h->checksum = get_u64(b + OFF_CHECKSUM);
+    for (int s = 0; s < N_SECTIONS; s++) {
+        h->offset[s] = get_u64(b + OFF_SECTIONS + 16 * s);
+        h->size[s] = get_u64(b + OFF_SECTIONS + 16 * s + 8);
+    }
+}
+
+static void encode_header(unsigned char *b, const chv_header *h)
+{
+    memset(b, 0, CHV_HEADER_SIZE);
+    memcpy(b, chv_magic, sizeof chv_magic);
+    b[OFF_VERSION_MAJOR] = (unsigned char)h->major;
+    b[OFF_VERSION_MAJOR + 1] = (unsigned char)(h->major >> 8);
+    b[OFF_VERSION_MINOR] = (unsigned char)h->minor;
+    b[OFF_VERSION_MINOR + 1] = (unsigned char)(h->minor >> 8);
+    put_u32(b + OFF_HEADER_SIZE, h->header_size);
+    put_u32(b + OFF_FLAGS, h->flags);
+    put_u32(b + OFF_N_LFS, h->n_lfs);
+    put_u32(b + OFF_N_CLASSES, h->n_classes);
+    put_u64(b + OFF_N_ITEMS, h->n_items);
+    put_u64(b + OFF_NNZ, h->nnz);
+    put_u64(b + OFF_FILE_SIZE, h->file_size);
+    put_u64(b + OFF_CHECKSUM, h->checksum);
+    for (int s = 0; s < N_SECTIONS; s++) {
+        put_u64(b + OFF_SECTIONS + 16 * s, h->offset[s]);
+        put_u64(b + OFF_SECTIONS + 16 * s + 8, h->size[s]);
+    }
+}
+
+/* The signature, given the first `avail` bytes of a file of `actual` bytes. */
+static int check_magic(const char *path, const unsigned char *b, uint64_t avail, uint64_t actual)
+{
+    static const char expected[] = "expected the .chv signature 89 43 48 56 0D 0A 1A 0A";
+    if (actual == 0)
+        return chorus_error_set(CHORUS_EFORMAT, "%s: the file is empty at byte offset 0; %s",
+                                path, expected);
+    size_t n = avail < sizeof chv_magic ? (size_t)avail : sizeof chv_magic;
+    if (memcmp(b, chv_magic, n) == 0) return CHORUS_OK; /* a short prefix: caught as truncated */
+    if (n >= 4 && memcmp(b, chv_magic, 4) == 0)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: damaged signature at byte offset 0; %s (was the file "
+                                "copied in text mode, turning CR LF into LF?)",
+                                path, expected);
+    return chorus_error_set(CHORUS_EFORMAT, "%s: not a .chv file: bad signature at byte offset 0; %s",
+                            path, expected);
+}
+
+static int bad_field(const char *path, const char *field, int offset, uint64_t value,
+                     const char *expected)
+{
+    return chorus_error_set(CHORUS_EFORMAT,
+                            "%s: header field %s at byte offset %d is %" PRIu64 "; expected %s",
+                            path, field, offset, value, expected);
+}
+
+/* Bytes that version 1.0 reserves must be zero; later minor versions may use them. */
+static int check_reserved(const char *path, const unsigned char *b, const chv_header *h)
+{
+    if (h->minor > 0) return CHORUS_OK;
+    for (int i = OFF_RESERVED0; i < CHV_HEADER_SIZE; i++) {
+        if (i == OFF_N_ITEMS) i = OFF_RESERVED1;
+        if (b[i] != 0)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: reserved header byte at byte offset %d is 0x%02x; "
+                                    "expected 0 in a version 1.0 file",
+                                    path, i, b[i]);
+    }
+    return CHORUS_OK;
+}
+
+/* Each section: aligned, after the previous one, of the size the counts imply, in the file. */
+static int check_sections(const char *path, const chv_header *h)
+{
+    uint64_t expected_size[N_SECTIONS] = {h->size[SEC_NAMES], (h->n_items + 1) * 8, h->nnz * 4,
+                                          h->nnz * 4};
+    uint64_t end = h->header_size;
+    for (int s = 0; s < N_SECTIONS; s++) {
+        int field = OFF_SECTIONS + 16 * s;
+        uint64_t off = h->offset[s], size = h->size[s];
+        if (off % CHV_ALIGN != 0)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: %s section offset %" PRIu64 " (header byte offset %d) "
+                                    "is not aligned; expected a multiple of %d",
+                                    path, section_name[s], off, field, CHV_ALIGN);
+        if (off < end)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: %s section offset %" PRIu64 " (header byte offset %d) "
+                                    "overlaps what comes before it; expected at least %" PRIu64,
+                                    path, section_name[s], off, field, end);
+        if (size != expected_size[s])
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: %s section size %" PRIu64 " (header byte offset %d) "
+                                    "does not match the counts; expected %" PRIu64,
+                                    path, section_name[s], size, field + 8, expected_size[s]);
+        if (off > h->file_size || size > h->file_size - off)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: %s section at byte offset %" PRIu64 " of %" PRIu64
+                                    " bytes runs past the end of the file; expected it to end "
+                                    "by byte offset %" PRIu64,
+                                    path, section_name[s], off, size, h->file_size);
+        end = off + size;
+    }
+    return CHORUS_OK;
+}
+
+/*
+ * Everything the header claims, checked against the file's real size before any of it is
+ * used to allocate, map or index. `b` holds the first min(actual, 192) bytes.
+ */
+static int check_header(chv_header *h, const char *path, const unsigned char *b, uint64_t actual)
+{
+    uint64_t avail = actual < CHV_HEADER_SIZE ? actual : CHV_HEADER_SIZE;
+    int rc = check_magic(path, b, avail, actual);
+    if (rc) return rc;
+    if (actual < CHV_HEADER_SIZE)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: the file ends at byte offset %" PRIu64 ", inside the "
+                                "header; expected at least %d bytes (truncated?)",
+                                path, actual, CHV_HEADER_SIZE);
+    decode_header(h, b);
+    if (h->major > CHV_VERSION_MAJOR)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: format version %u.%u at byte offset %d was written by a "
+                                "newer chorus; expected version %d.x (upgrade chorus)",
+                                path, h->major, h->minor, OFF_VERSION_MAJOR, CHV_VERSION_MAJOR);
+    if (h->major < CHV_VERSION_MAJOR)
+        return bad_field(path, "version_major", OFF_VERSION_MAJOR, h->major, "1");
+    if (h->header_size < CHV_HEADER_SIZE)
+        return bad_field(path, "header_size", OFF_HEADER_SIZE, h->header_size, "at least 192");
+    if (h->file_size != actual)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: header field file_size at byte offset %d is %" PRIu64
+                                " but the file has %" PRIu64 " bytes; expected them equal "
+                                "(truncated or appended to?)",
+                                path, OFF_FILE_SIZE, h->file_size, actual);
+    if (h->minor == 0 && (h->flags & ~CHV_KNOWN_FLAGS))
+        return bad_field(path, "flags", OFF_FLAGS, h->flags, "only bit 0 set in a version 1.0 file");
+    rc = check_reserved(path, b, h);
+    if (rc) return rc;
+    if (h->n_lfs < 1 || h->n_lfs > CHORUS_MAX_LFS)
+        return bad_field(path, "n_lfs", OFF_N_LFS, h->n_lfs, "1..16777216");
+    if (h->n_classes < 2 || h->n_classes > CHORUS_MAX_CLASSES)
+        return bad_field(path, "n_classes", OFF_N_CLASSES, h->n_classes, "2..65535");
+    /* Bounds that keep (n_items + 1) * 8 and nnz * 4 from overflowing an int64_t. */
+    if (h->n_items > (uint64_t)INT64_MAX / 8 - 1)
+        return bad_field(path, "n_items", OFF_N_ITEMS, h->n_items, "less than 2^60");
+    if (h->nnz > (uint64_t)INT64_MAX / 4)
+        return bad_field(path, "nnz", OFF_NNZ, h->nnz, "less than 2^61");
+    return check_sections(path, h);
+}
+
+/* Re-raises a validator's CHORUS_EINVAL as CHORUS_EFORMAT naming the file and offset. */
+static int as_format_error(int rc, const char *path, uint64_t offset, const char *expected)
+{
+    if (rc != CHORUS_EINVAL) return rc;
+    char what[1024];
+    snprintf(what, sizeof what, "%s", chorus_error_last());
+    return chorus_error_set(CHORUS_EFORMAT, "%s: %s at byte offset %" PRIu64 "; expected %s", path,
+                            what, offset, expected);
+}
+
+/* Where the entry chorus_votes_check_csr() rejected lies in the file (same checks, in order). */
+static uint64_t csr_error_offset(const chv_header *h, int32_t n_classes, const int64_t *rp,
+                                 const int32_t *li, const int32_t *lb)
+{
+    int64_t n = (int64_t)h->n_items, n_lfs = h->n_lfs;
+    for (int64_t i = 0; i < n; i++)
+        if (rp[i + 1] < rp[i] || rp[i + 1] - rp[i] > n_lfs)
+            return h->offset[SEC_ROW_PTR] + 8 * (uint64_t)(i + 1);
+    for (int64_t i = 0; i < n; i++) {
+        for (int64_t p = rp[i]; p < rp[i + 1]; p++) {
+            if (li[p] < 0 || li[p] >= n_lfs || (p > rp[i] && li[p] <= li[p - 1]))
+                return h->offset[SEC_LF_INDEX] + 4 * (uint64_t)p;
+            if (lb[p] < 0 || lb[p] >= n_classes) return h->offset[SEC_LABEL] + 4 * (uint64_t)p;
+        }
+    }
+    return h->offset[SEC_ROW_PTR];
+}
+
+static int check_csr(const char *path, const chv_header *h, int32_t n_classes, const int64_t *rp,
+                     const int32_t *li, const int32_t *lb)
+{
+    /* check_csr() reads lf_index and label up to row_ptr[n_items]: pin it to nnz first. */
+    int64_t n = (int64_t)h->n_items;
+    if (rp[0] != 0 || rp[n] != (int64_t)h->nnz) {
+        bool first = rp[0] != 0;
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: row_ptr[%" PRId64 "] at byte offset %" PRIu64 " is %" PRId64
+                                "; expected %" PRIu64 " (%s)",
+                                path, first ? 0 : n,
+                                h->offset[SEC_ROW_PTR] + (first ? 0 : 8 * (uint64_t)n),
+                                first ? rp[0] : rp[n], first ? 0 : h->nnz,
+                                first ? "rows start at 0" : "nnz, the number of votes");
+    }
+    int rc = chorus_votes_check_csr(n, (int32_t)h->n_lfs, n_classes, rp, li, lb);
+    if (rc != CHORUS_EINVAL) return rc;
+    return as_format_error(rc, path, csr_error_offset(h, n_classes, rp, li, lb),
+                           "row_ptr never decreasing, LF indices strictly increasing within a "
+                           "row and every index and label in range");
+}
+
+/* Parses the names section (LF names, then class names) and gives them to the matrix. */
+static int apply_names(chorus_votes *v, const char *path, const chv_header *h,
+                       const unsigned char *names)
+{
+    uint64_t size = h->size[SEC_NAMES], base = h->offset[SEC_NAMES], pos = 0;
+    uint64_t count = (uint64_t)h->n_lfs + h->n_classes;
+    char name[CHV_MAX_NAME + 1];
+    for (uint64_t i = 0; i < count; i++) {
+        bool is_lf = i < h->n_lfs;
+        const char *what = is_lf ? "labeling function" : "class";
+        int32_t index = (int32_t)(is_lf ? i : i - h->n_lfs);
+        if (size - pos < 4)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: the names section ends at byte offset %" PRIu64
+                                    "; expected the 4-byte length of %s name %" PRId32,
+                                    path, base + size, what, index);
+        uint32_t len = get_u32(names + pos);
+        if (len == 0 || len > CHV_MAX_NAME)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: %s name %" PRId32 " has length %" PRIu32
+                                    " at byte offset %" PRIu64 "; expected 1..%d",
+                                    path, what, index, len, base + pos, CHV_MAX_NAME);
+        pos += 4;
+        if (size - pos < len)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: %s name %" PRId32 " at byte offset %" PRIu64
+                                    " runs past the end of the names section; expected it to "
+                                    "end by byte offset %" PRIu64,
+                                    path, what, index, base + pos, base + size);
+        const unsigned char *nul = memchr(names + pos, 0, len);
+        if (nul)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: %s name %" PRId32 " has a NUL byte at byte offset %" PRIu64
+                                    "; expected none",
+                                    path, what, index, base + (uint64_t)(nul - names));
+        memcpy(name, names + pos, len);
+        name[len] = '\0';
+        int rc = chorus_name_check(name, what);
+        if (rc) return as_format_error(rc, path, base + pos, "a valid name");
+        if (is_lf)
+            rc = chorus_votes_set_lf_name(v, index, name);
+        else if ((h->flags & CHV_FLAG_CLASS_NAMES) && index < v->n_classes)
+            rc = chorus_votes_set_class_name(v, index, name);
+        if (rc) return rc;
+        pos += len;
+    }
+    if (pos != size)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: %" PRIu64 " stray bytes at byte offset %" PRIu64
+                                "; expected the names section to end after the last class name",
+                                path, size - pos, base + pos);
+    int rc = chorus_votes_check_unique_lf_names(v);
+    return as_format_error(rc, path, base, "unique labeling-function names");
+}
+
+/* Reads exactly n bytes at offset, or fails naming where the file ended. */
+static int read_at(int fd, const char *path, void *dst, size_t n, uint64_t offset)
+{
+    unsigned char *d = dst;
+    while (n > 0) {
+        size_t chunk = n < ((size_t)1 << 30) ? n : (size_t)1 << 30;
+        ssize_t got = pread(fd, d, chunk, (off_t)offset);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0)
+            return chorus_error_set(CHORUS_EIO, "%s: read failed at byte offset %" PRIu64 ": %s",
+                                    path, offset, strerror(errno));
+        if (got == 0)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: the file ends at byte offset %" PRIu64 "; expected %zu "
+                                    "more bytes (did it shrink while being read?)",
+                                    path, offset, n);
+        d += got;
+        n -= (size_t)got;
+        offset += (uint64_t)got;
+    }
+    return CHORUS_OK;
+}
+
+/* Sequential reader for the non-mapped path: every byte read is also hashed. */
+typedef struct chv_reader {
+    int fd;
+    const char *path;
+    uint64_t pos;
+    XXH3_state_t *hash; /* NULL when the checksum is not verified */
+} chv_reader;
+
+/* The next n bytes into dst; with dst NULL they are only hashed (padding, unknown bytes). */
+static int reader_take(chv_reader *r, void *dst, uint64_t n)
+{
+    unsigned char scratch[8192];
+    unsigned char *d = dst;
+    while (n > 0) {
+        size_t chunk = d ? (n < ((uint64_t)1 << 30) ? (size_t)n : (size_t)1 << 30)
+                         : (n < sizeof scratch ? (size_t)n : sizeof scratch);
+        unsigned char *buf = d ? d : scratch;
+        int rc = read_at(r->fd, r->path, buf, chunk, r->pos);
+        if (rc) return rc;
+        if (r->hash) XXH3_64bits_update(r->hash, buf, chunk);
+        if (d) d += chunk;
+        r->pos += chunk;
+        n -= chunk;
+    }
+    return CHORUS_OK;
+}
+
+static int checksum_mismatch(const char *path, uint64_t stored, uint64_t actual)
+{
+    return chorus_error_set(CHORUS_EFORMAT,
+                            "%s: checksum mismatch: header field checksum at byte offset %d is "
+                            "0x%016" PRIx64 "; expected 0x%016" PRIx64 ", the XXH3-64 of the "
+                            "contents (the file is corrupt)",
+                            path, OFF_CHECKSUM, stored, actual);
+}
+
+/* Hashes a file held whole in memory, reading the checksum field as zero. */
+static int hash_image(uint64_t *out, const unsigned char *image, uint64_t size)
+{
+    static const unsigned char zeros[8];
+    XXH3_state_t *state = XXH3_createState();
+    if (!state) return chorus_error_nomem();
+    XXH3_64bits_reset(state);
+    XXH3_64bits_update(state, image, OFF_CHECKSUM);
+    XXH3_64bits_update(state, zeros, sizeof zeros);
+    XXH3_64bits_update(state, image + OFF_CHECKSUM + 8, (size_t)(size - OFF_CHECKSUM - 8));
+    *out = XXH3_64bits_digest(state);
+    XXH3_freeState(state);
+    return CHORUS_OK;
+}
+
+/* A mapped file: the matrix's storage, unmapped when the matrix is freed. */
+typedef struct chv_mapping {
+    void *addr;
+    size_t len;
+} chv_mapping;
+
+static void release_mapping(void *storage)
+{
+    chv_mapping *m = storage;
+    if (!m) return;
+    munmap(m->addr, m->len);
+    free(m);
+}
+
+static void *alloc_section(uint64_t size)
+{
+    return malloc(size ? (size_t)size : 1);
+}
 
 int chorus_votes_read_chv(chorus_votes **out, const char *path, const chorus_read_options *opts)
 {
-    (void)opts;
     *out = NULL;
-    return chorus_error_set(CHORUS_EINTERNAL, "%s: .chv not implemented yet", path);
+    chorus_read_options defaults = CHORUS_READ_OPTIONS_INIT;
+    if (!opts) opts = &defaults;
+    if (!CHV_HOST_LITTLE_ENDIAN)
+        return chorus_error_set(CHORUS_EINTERNAL, "%s: .chv files need a little-endian host",
+                                path);
+    if (opts->n_classes < 0 || opts->n_classes == 1 || opts->n_classes > CHORUS_MAX_CLASSES)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "number of classes must be 0 (as the file says) or 2..%d, got "
+                                "%" PRId32,
+                                CHORUS_MAX_CLASSES, opts->n_classes);
+
+    chorus_votes *votes = NULL;
+    chv_mapping *map = NULL;
+    bool mapped = false; /* then the arrays point into the mapping, not the heap */
+    unsigned char *names_buf = NULL;
+    int64_t *row_ptr = NULL;
+    int32_t *lf_index = NULL, *label = NULL;
+    XXH3_state_t *hash = NULL;
+    unsigned char header[CHV_HEADER_SIZE];
+    chv_header h;
+    struct stat st;
+    int rc = CHORUS_OK;
+
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return chorus_error_set(CHORUS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fd, &st) != 0) {
+        rc = chorus_error_set(CHORUS_EIO, "%s: cannot stat: %s", path, strerror(errno));
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        rc = chorus_error_set(CHORUS_EIO, "%s: %s; expected a regular .chv file", path,
+                              S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file");
+        goto done;
+    }
+    uint64_t actual = (uint64_t)st.st_size;
+#if SIZE_MAX < UINT64_MAX
+    if (actual > SIZE_MAX) {
+        rc = chorus_error_set(CHORUS_ENOMEM, "%s: %" PRIu64 " bytes is too large for this host",
+                              path, actual);
+        goto done;
+    }
+#endif
+    size_t head = actual < CHV_HEADER_SIZE ? (size_t)actual : CHV_HEADER_SIZE;
+    if ((rc = read_at(fd, path, header, head, 0))) goto done;
+    if ((rc = check_header(&h, path, header, actual))) goto done;
+
+    int32_t n_classes = opts->n_classes > 0 ? opts->n_classes : (int32_t)h.n_classes;
+    const unsigned char *names;
+    if (opts->use_mmap) {
+        map = malloc(sizeof *map);
+        if (!map) {
+            rc = chorus_error_nomem();
+            goto done;
+        }
+        map->len = (size_t)actual;
+        map->addr = mmap(NULL, map->len, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map->addr == MAP_FAILED) {
+            /* Some file systems cannot map; reading works everywhere. */
+            chorus_log(CHORUS_LOG_DEBUG, "%s: mmap failed (%s); reading the file instead", path,
+                       strerror(errno));
+            free(map);
+            map = NULL;
+        }
+    }
+    if (map) {
+        mapped = true;
+        const unsigned char *base = map->addr;
+        if (opts->verify_checksum) {
+            uint64_t sum;
+            if ((rc = hash_image(&sum, base, actual))) goto done;
+            if (sum != h.checksum) {
+                rc = checksum_mismatch(path, h.checksum, sum);
+                goto done;
+            }
+        }
+        names = base + h.offset[SEC_NAMES];
+        row_ptr = (int64_t *)(void *)(base + h.offset[SEC_ROW_PTR]);
+        lf_index = (int32_t *)(void *)(base + h.offset[SEC_LF_INDEX]);
+        label = (int32_t *)(void *)(base + h.offset[SEC_LABEL]);
+    } else {
+        /* Sizes are bounded by the real file size by now, so these allocations are honest. */
+        names_buf = alloc_section(h.size[SEC_NAMES]);
+        row_ptr = alloc_section(h.size[SEC_ROW_PTR]);
+        lf_index = alloc_section(h.size[SEC_LF_INDEX]);
+        label = alloc_section(h.size[SEC_LABEL]);
+        if (!names_buf || !row_ptr || !lf_index || !label) {
+            rc = chorus_error_nomem();
+            goto done;
+        }
+        chv_reader r = {fd, path, CHV_HEADER_SIZE, NULL};
+        if (opts->verify_checksum) {
+            if (!(hash = XXH3_createState())) {
+                rc = chorus_error_nomem();
+                goto done;
+            }
+            XXH3_64bits_reset(hash);
+            unsigned char zeroed[CHV_HEADER_SIZE];
+            memcpy(zeroed, header, sizeof zeroed);
+            memset(zeroed + OFF_CHECKSUM, 0, 8);
+            XXH3_64bits_update(hash, zeroed, sizeof zeroed);
+            r.hash = hash;
+        }
+        void *dst[N_SECTIONS] = {names_buf, row_ptr, lf_index, label};
+        for (int s = 0; s < N_SECTIONS && !rc; s++) {
+            rc = reader_take(&r, NULL, h.offset[s] - r.pos);
+            if (!rc) rc = reader_take(&r, dst[s], h.size[s]);
+        }
+        if (!rc) rc = reader_take(&r, NULL, actual - r.pos);
+        if (rc) goto done;
+        if (hash && XXH3_64bits_digest(hash) != h.checksum) {
+            rc = checksum_mismatch(path, h.checksum, XXH3_64bits_digest(hash));
+            goto done;
+        }
+        names = names_buf;
+    }
+
+    if ((rc = check_csr(path, &h, n_classes, row_ptr, lf_index, label))) goto done;
+    if (map) {
+        rc = chorus_votes_wrap(&votes, (int64_t)h.n_items, (int32_t)h.n_lfs, n_classes, row_ptr,
+                               lf_index, label, map, release_mapping);
+        if (!rc) map = NULL; /* the matrix owns the mapping now */
+    } else {
+        rc = chorus_votes_adopt(&votes, (int64_t)h.n_items, (int32_t)h.n_lfs, n_classes, row_ptr,
+                                lf_index, label);
+    }
+    if (rc) goto done;
+    row_ptr = NULL;
+    lf_index = label = NULL;
+    if ((rc = apply_names(votes, path, &h, names))) goto done;
+    *out = votes;
+    votes = NULL;
+
+done:
+    if (!mapped) {
+        free(row_ptr);
+        free(lf_index);
+        free(label);
+    }
+    free(names_buf);
+    release_mapping(map);
+    chorus_votes_free(votes);
+    if (hash) XXH3_freeState(hash);
+    close(fd);
+    return rc;
+}
+
+/*
+ * Output of the writer. The file is produced twice by the same code: once into the hash
+ * only, to learn the checksum, then into the file with the checksum in place. That costs
+ * one more pass over memory but no seek, so the output may be a pipe or a device.
+ */
+typedef struct chv_sink {
+    FILE *fp;           /* NULL in the hashing pass */
+    XXH3_state_t *hash; /* NULL in the writing pass */
+    const char *path;
+    uint64_t pos;
+} chv_sink;
+
+static int sink_put(chv_sink *s, const void *data, size_t n)
+{
+    if (n == 0) return CHORUS_OK;
+    if (s->hash) XXH3_64bits_update(s->hash, data, n);
+    if (s->fp && fwrite(data, 1, n, s->fp) != n)
+        return chorus_error_set(CHORUS_EIO, "%s: write failed at byte offset %" PRIu64 ": %s",
+                                s->path, s->pos, strerror(errno));
+    s->pos += n;
+    return CHORUS_OK;
+}
+
+/* Zero padding up to `offset` (less than one alignment unit). */
+static int sink_pad_to(chv_sink *s, uint64_t offset)
+{
+    static const unsigned char zeros[CHV_ALIGN];
+    return sink_put(s, zeros, (size_t)(offset - s->pos));
+}
+
+static int emit_file(chv_sink *s, const chorus_votes *v, const chv_header *h)
+{
+    unsigned char header[CHV_HEADER_SIZE];
+    encode_header(header, h);
+    int rc = sink_put(s, header, sizeof header);
+    if (!rc) rc = sink_pad_to(s, h->offset[SEC_NAMES]);
+    for (int64_t i = 0; !rc && i < (int64_t)v->n_lfs + v->n_classes; i++) {
+        const char *name = i < v->n_lfs ? v->lf_names[i] : v->class_names[i - v->n_lfs];
+        unsigned char len[4];
+        put_u32(len, (uint32_t)strlen(name));
+        rc = sink_put(s, len, sizeof len);
+        if (!rc) rc = sink_put(s, name, strlen(name));
+    }
+    const void *arrays[] = {NULL, v->row_ptr, v->lf_index, v->label};
+    for (int sec = SEC_ROW_PTR; !rc && sec < N_SECTIONS; sec++) {
+        rc = sink_pad_to(s, h->offset[sec]);
+        if (!rc) rc = sink_put(s, arrays[sec], (size_t)h->size[sec]);
+    }
+    return rc;
+}
+
+/* The layout of a matrix: the header as written, checksum still zero. */
+static void plan_layout(chv_header *h, const chorus_votes *v)
+{
+    memset(h, 0, sizeof *h);
+    h->major = CHV_VERSION_MAJOR;
+    h->minor = CHV_VERSION_MINOR;
+    h->header_size = CHV_HEADER_SIZE;
+    h->flags = v->has_class_names ? CHV_FLAG_CLASS_NAMES : 0;
+    h->n_lfs = (uint32_t)v->n_lfs;
+    h->n_classes = (uint32_t)v->n_classes;
+    h->n_items = (uint64_t)v->n_items;
+    h->nnz = (uint64_t)v->row_ptr[v->n_items];
+    uint64_t names_size = 0;
+    for (int32_t j = 0; j < v->n_lfs; j++) names_size += 4 + strlen(v->lf_names[j]);
+    for (int32_t k = 0; k < v->n_classes; k++) names_size += 4 + strlen(v->class_names[k]);
+    uint64_t sizes[N_SECTIONS] = {names_size, (h->n_items + 1) * 8, h->nnz * 4, h->nnz * 4};
+    uint64_t end = CHV_HEADER_SIZE;
+    for (int s = 0; s < N_SECTIONS; s++) {
+        h->offset[s] = align_up(end);
+        h->size[s] = sizes[s];
+        end = h->offset[s] + sizes[s];
+    }
+    h->file_size = end;
 }
 
 int chorus_votes_write_chv(const chorus_votes *votes, const char *path)
 {
-    (void)votes;
-    return chorus_error_set(CHORUS_EINTERNAL, "%s: .chv not implemented yet", path);
+    if (!votes) return chorus_error_set(CHORUS_EINVAL, "%s: vote matrix is NULL", path);
+    if (!CHV_HOST_LITTLE_ENDIAN)
+        return chorus_error_set(CHORUS_EINTERNAL, "%s: .chv files need a little-endian host",
+                                path);
+    chv_header h;
+    plan_layout(&h, votes);
+    chorus_atomic_file file = {0};
+    XXH3_state_t *hash = XXH3_createState();
+    if (!hash) return chorus_error_nomem();
+    XXH3_64bits_reset(hash);
+    chv_sink s = {NULL, hash, path, 0};
+    int rc = emit_file(&s, votes, &h);
+    if (rc) goto done;
+    h.checksum = XXH3_64bits_digest(hash);
+
+    if ((rc = chorus_atomic_open(&file, path))) goto done;
+    s = (chv_sink){file.fp, NULL, path, 0};
+    rc = emit_file(&s, votes, &h);
+    if (rc)
+        chorus_atomic_abort(&file);
+    else
+        rc = chorus_atomic_commit(&file);
+
+done:
+    XXH3_freeState(hash);
+    return rc;
 }

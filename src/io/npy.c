@@ -1,16 +1,230 @@
-/* Placeholder: replaced by the .npy reader/writer. */
+/*
+ * Vote matrices as NumPy .npy files: a dense items x LFs array of signed integers, -1 for
+ * an abstain (Snorkel's `L`). The reader streams the file into CSR without a dense copy.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "chorus/io.h"
 #include "core/error_internal.h"
+#include "io/atomic_file.h"
+#include "io/npy_format.h"
+#include "votes/votes_internal.h"
+
+/* Bytes read or written per fread / fwrite; the only buffer proportional to nothing. */
+#define CHUNK_BYTES (1 << 18)
+
+static int check_header(const chorus_npy_header *h, const char *path)
+{
+    char shape[256];
+    chorus_npy_shape_string(h, shape, sizeof shape);
+    bool signed_int = h->kind == 'i' && (h->itemsize == 1 || h->itemsize == 2 ||
+                                         h->itemsize == 4 || h->itemsize == 8);
+    if (!signed_int)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: array has dtype '%s'; expected signed integers "
+                                "(int8, int16, int32 or int64: '|i1', '<i2', '<i4' or '<i8')",
+                                path, h->descr);
+    if (h->ndim != 2)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: array has shape %s (%d-D); expected a 2-D array of "
+                                "items x labeling functions",
+                                path, shape, h->ndim);
+    if (h->fortran_order)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: array of shape %s is in Fortran order; expected C order "
+                                "(save np.ascontiguousarray(L) instead)",
+                                path, shape);
+    if (h->shape[1] < 1 || h->shape[1] > CHORUS_MAX_LFS)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: array has shape %s; expected 1..%d columns (labeling "
+                                "functions)",
+                                path, shape, CHORUS_MAX_LFS);
+    return CHORUS_OK;
+}
+
+/* Grows *array to hold `need` items, at most doubling and never beyond `limit` items. */
+static int reserve(void **array, int64_t *cap, int64_t need, int64_t limit, size_t size)
+{
+    if (need <= *cap) return CHORUS_OK;
+    int64_t cap2 = *cap < 2048 ? 4096 : *cap > limit / 2 ? limit : *cap * 2;
+    if (cap2 > limit) cap2 = limit;
+    if (cap2 < need) cap2 = need;
+    if ((uint64_t)cap2 > SIZE_MAX / size) return chorus_error_nomem();
+    void *p = realloc(*array, (size_t)cap2 * size);
+    if (!p) return chorus_error_nomem();
+    *array = p;
+    *cap = cap2;
+    return CHORUS_OK;
+}
+
+/* The CSR arrays under construction. */
+typedef struct csr {
+    int64_t *row_ptr;
+    int32_t *lf_index;
+    int32_t *label;
+    int64_t cap_rows, cap_votes;
+    int64_t n_rows, nnz;
+} csr;
+
+static int bad_value(const chorus_npy_reader *r, int64_t element, int64_t value, int32_t n_classes)
+{
+    int64_t cols = r->hdr.shape[1];
+    int64_t offset = r->hdr.data_offset + element * r->hdr.itemsize;
+    if (n_classes > 0)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: row %" PRId64 ", column %" PRId64 " (byte offset %" PRId64
+                                "): vote %" PRId64 " is neither -1 (abstain) nor a class in "
+                                "0..%" PRId32,
+                                r->path, element / cols, element % cols, offset, value,
+                                n_classes - 1);
+    return chorus_error_set(CHORUS_EFORMAT,
+                            "%s: row %" PRId64 ", column %" PRId64 " (byte offset %" PRId64
+                            "): vote %" PRId64 " is neither -1 (abstain) nor a class in 0..%d "
+                            "(the most classes allowed)",
+                            r->path, element / cols, element % cols, offset, value,
+                            CHORUS_MAX_CLASSES - 1);
+}
+
+/* Reads the data in chunks, appending each vote to the CSR as it goes; tracks the top label. */
+static int stream_votes(chorus_npy_reader *r, csr *m, int32_t n_classes, int32_t *max_label)
+{
+    const chorus_npy_header *h = &r->hdr;
+    const int itemsize = h->itemsize;
+    const bool big_endian = h->byte_order == '>';
+    const int64_t rows = h->shape[0], cols = h->shape[1], total = h->n_elements;
+    const int64_t limit = n_classes > 0 ? n_classes : CHORUS_MAX_CLASSES;
+    unsigned char *buf = NULL;
+    int rc = reserve((void **)&m->row_ptr, &m->cap_rows, 1 + (rows < 4096 ? rows : 4096),
+                     rows + 1, sizeof *m->row_ptr);
+    if (rc) goto done;
+    m->row_ptr[0] = 0;
+    if (total == 0) goto done;
+    buf = malloc(CHUNK_BYTES);
+    if (!buf) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    const int64_t per_chunk = CHUNK_BYTES / itemsize;
+    int64_t col = 0;
+    for (int64_t start = 0; start < total; start += per_chunk) {
+        int64_t n = total - start < per_chunk ? total - start : per_chunk;
+        rc = chorus_npy_read(r, buf, (size_t)(n * itemsize));
+        if (rc) goto done;
+        for (int64_t e = 0; e < n; e++) {
+            int64_t v = chorus_npy_load_int(buf + e * itemsize, itemsize, big_endian);
+            if (v != CHORUS_ABSTAIN) {
+                if (v < 0 || v >= limit) {
+                    rc = bad_value(r, start + e, v, n_classes);
+                    goto done;
+                }
+                if (m->nnz == m->cap_votes) {
+                    int64_t cap = m->cap_votes;
+                    rc = reserve((void **)&m->lf_index, &cap, m->nnz + 1, total, sizeof(int32_t));
+                    if (!rc) rc = reserve((void **)&m->label, &m->cap_votes, m->nnz + 1, total,
+                                          sizeof(int32_t));
+                    if (rc) goto done;
+                }
+                m->lf_index[m->nnz] = (int32_t)col;
+                m->label[m->nnz] = (int32_t)v;
+                m->nnz++;
+                if (v > *max_label) *max_label = (int32_t)v;
+            }
+            if (++col == cols) {
+                col = 0;
+                rc = reserve((void **)&m->row_ptr, &m->cap_rows, m->n_rows + 2, rows + 1,
+                             sizeof *m->row_ptr);
+                if (rc) goto done;
+                m->row_ptr[++m->n_rows] = m->nnz;
+            }
+        }
+    }
+done:
+    free(buf);
+    return rc;
+}
 
 int chorus_votes_read_npy(chorus_votes **out, const char *path, const chorus_read_options *opts)
 {
-    (void)opts;
     *out = NULL;
-    return chorus_error_set(CHORUS_EINTERNAL, "%s: .npy not implemented yet", path);
+    chorus_read_options defaults = CHORUS_READ_OPTIONS_INIT;
+    if (!opts) opts = &defaults;
+    if (opts->n_classes < 0 || opts->n_classes == 1 || opts->n_classes > CHORUS_MAX_CLASSES)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "n_classes must be 0 (from the data) or 2..%d, got %" PRId32,
+                                CHORUS_MAX_CLASSES, opts->n_classes);
+    chorus_npy_reader r;
+    csr m = {0};
+    int rc = chorus_npy_open(&r, path);
+    if (rc) return rc;
+    rc = check_header(&r.hdr, path);
+    if (!rc) rc = chorus_npy_expect_data(&r);
+    int32_t max_label = -1;
+    if (!rc) rc = stream_votes(&r, &m, opts->n_classes, &max_label);
+    if (!rc) rc = chorus_npy_finish(&r);
+    if (rc) goto done;
+
+    /* Give back what the doubling over-allocated; keeping the larger block is harmless. */
+    size_t keep = m.nnz ? (size_t)m.nnz * sizeof(int32_t) : sizeof(int32_t);
+    void *p = realloc(m.lf_index, keep);
+    if (p) m.lf_index = p;
+    p = realloc(m.label, keep);
+    if (p) m.label = p;
+    if (!m.lf_index || !m.label) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    int32_t n_classes = opts->n_classes > 0 ? opts->n_classes : max_label + 1;
+    if (n_classes < 2) n_classes = 2;
+    rc = chorus_votes_adopt(out, r.hdr.shape[0], (int32_t)r.hdr.shape[1], n_classes, m.row_ptr,
+                            m.lf_index, m.label);
+    if (!rc) {
+        m.row_ptr = NULL; /* the matrix owns them now */
+        m.lf_index = NULL;
+        m.label = NULL;
+    }
+done:
+    free(m.row_ptr);
+    free(m.lf_index);
+    free(m.label);
+    chorus_npy_close(&r);
+    return rc;
 }
 
 int chorus_votes_write_npy(const chorus_votes *votes, const char *path)
 {
-    (void)votes;
-    return chorus_error_set(CHORUS_EINTERNAL, "%s: .npy not implemented yet", path);
+    const int64_t rows = chorus_votes_n_items(votes);
+    const int32_t cols = chorus_votes_n_lfs(votes);
+    const int32_t top = chorus_votes_n_classes(votes) - 1;
+    /* The narrowest type that holds every class; NumPy spells int8 '|i1'. */
+    const int itemsize = top <= INT8_MAX ? 1 : top <= INT16_MAX ? 2 : 4;
+    const char *descr = itemsize == 1 ? "|i1" : itemsize == 2 ? "<i2" : "<i4";
+    const int64_t *row_ptr = chorus_votes_row_ptr(votes);
+    const int32_t *lf_index = chorus_votes_lf_index(votes);
+    const int32_t *label = chorus_votes_labels(votes);
+    const size_t row_bytes = (size_t)cols * (size_t)itemsize;
+    chorus_atomic_file file = {0};
+    unsigned char *row = malloc(row_bytes);
+    if (!row) return chorus_error_nomem();
+    int rc = chorus_atomic_open(&file, path);
+    if (rc) goto done;
+    int64_t shape[2] = {rows, cols};
+    rc = chorus_npy_write_header(file.fp, path, descr, 2, shape);
+    for (int64_t i = 0; !rc && i < rows; i++) {
+        /* All-ones bytes are -1 (abstain) at every width. */
+        memset(row, 0xff, row_bytes);
+        for (int64_t p = row_ptr[i]; p < row_ptr[i + 1]; p++)
+            chorus_npy_store_int_le(row + (size_t)lf_index[p] * (size_t)itemsize, itemsize,
+                                    label[p]);
+        if (fwrite(row, 1, row_bytes, file.fp) != row_bytes)
+            rc = chorus_error_set(CHORUS_EIO, "%s: write failed at row %" PRId64 ": %s", path, i,
+                                  strerror(errno));
+    }
+    if (!rc) rc = chorus_atomic_commit(&file);
+done:
+    if (rc) chorus_atomic_abort(&file);
+    free(row);
+    return rc;
 }

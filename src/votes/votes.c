@@ -405,7 +405,14 @@ const char *chorus_votes_class_name(const chorus_votes *votes, int32_t class_ind
 
 int chorus_votes_set_lf_name(chorus_votes *votes, int32_t lf, const char *name)
 {
-    return set_name(&votes->lf_names, votes->n_lfs, lf, name, "labeling function");
+    int rc = set_name(&votes->lf_names, votes->n_lfs, lf, name, "labeling function");
+    if (!rc) votes->has_lf_names = true;
+    return rc;
+}
+
+int chorus_votes_has_lf_names(const chorus_votes *votes)
+{
+    return votes->has_lf_names;
 }
 
 int chorus_votes_set_class_name(chorus_votes *votes, int32_t class_index, const char *name)

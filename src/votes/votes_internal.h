@@ -23,6 +23,7 @@ struct chorus_votes {
     char **lf_names;    /* n_lfs entries, default "lf<j>" */
     char **class_names; /* n_classes entries, default "<k>" */
     bool has_class_names;
+    bool has_lf_names;
     void *storage;
     chorus_votes_release_fn release;
 };

@@ -3,6 +3,8 @@
 #define CHORUS_TEST_UTIL_H
 
 #include <check.h>
+#include <stdlib.h>
+#include <string.h>
 #include <stddef.h>
 
 #include "chorus/chorus.h"

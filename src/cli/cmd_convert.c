@@ -1,0 +1,47 @@
+/* chorus convert: rewrite a vote matrix in another format. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "chorus/chorus.h"
+#include "cli/cli.h"
+
+enum { OPT_FROM, OPT_TO, OPT_CLASSES, OPT_QUIET };
+
+static const cli_option options[] = {
+    [OPT_FROM] = {"from", 0, "FMT", "input format: csv, triples, npy, chv (default: by name)"},
+    [OPT_TO] = {"to", 0, "FMT", "output format: csv, triples, npy, chv (default: by name)"},
+    [OPT_CLASSES] = {"classes", 0, "K|NAMES", "number of classes, or their names: HAM,SPAM"},
+    [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
+    {0},
+};
+
+static const cli_command command = {
+    "convert", "IN OUT [options]",
+    "Converts a vote matrix between dense CSV, triples CSV, NumPy .npy and .chv.",
+    "Formats follow the file names (.chv, .npy, else CSV); use --to triples for a\n"
+    "sparse CSV. Class names given with --classes are kept in a .chv file.\n",
+    options, 2, 2};
+
+int cmd_convert(int argc, char **argv)
+{
+    cli_args args;
+    int rc = cli_parse(&command, argc, argv, &args);
+    if (rc >= 0) return rc;
+    chorus_votes_format to = CHORUS_FORMAT_AUTO;
+    if (args.values[OPT_TO] && chorus_format_parse(&to, args.values[OPT_TO]))
+        return cli_usage_error("convert", "%s", chorus_error_last());
+    chorus_votes *votes;
+    if ((rc = cli_read_votes("convert", args.positional[0], args.values[OPT_FROM],
+                             args.values[OPT_CLASSES], &votes)))
+        return rc;
+    int status = chorus_votes_write(votes, args.positional[1], to);
+    if (status)
+        rc = cli_fail("convert", status);
+    else if (!args.values[OPT_QUIET])
+        fprintf(stderr, "%" PRId64 " items x %" PRId32 " labeling functions, %" PRId64
+                        " votes -> %s\n",
+                chorus_votes_n_items(votes), chorus_votes_n_lfs(votes), chorus_votes_nnz(votes),
+                args.positional[1]);
+    chorus_votes_free(votes);
+    return rc;
+}

@@ -1,0 +1,104 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error_internal.h"
+#include "io/csv_fields.h"
+
+static int push(chorus_csv_fields *out, const char *text, size_t len)
+{
+    if (out->count == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 64;
+        chorus_csv_field *f = realloc(out->fields, cap * sizeof *f);
+        if (!f) return chorus_error_nomem();
+        out->fields = f;
+        out->cap = cap;
+    }
+    out->fields[out->count].text = text;
+    out->fields[out->count].len = len;
+    out->count++;
+    return 0;
+}
+
+int chorus_csv_split(chorus_csv_fields *out, const char *line, size_t len, size_t *bad_column)
+{
+    out->count = 0;
+    if (!memchr(line, '"', len)) {
+        /* The common case: no quotes, fields point straight into the line. */
+        const char *start = line, *end = line + len;
+        for (;;) {
+            const char *comma = memchr(start, ',', (size_t)(end - start));
+            const char *stop = comma ? comma : end;
+            if (push(out, start, (size_t)(stop - start))) return CHORUS_ENOMEM;
+            if (!comma) return 0;
+            start = comma + 1;
+        }
+    }
+    /* Quoted fields are unescaped into a scratch copy as long as the line. */
+    if (out->unquoted_cap < len + 1) {
+        char *u = realloc(out->unquoted, len + 1);
+        if (!u) return chorus_error_nomem();
+        out->unquoted = u;
+        out->unquoted_cap = len + 1;
+    }
+    /* Offsets first: the scratch buffer must not move while fields point into it. */
+    char *dst = out->unquoted;
+    size_t i = 0;
+    for (;;) {
+        char *field = dst;
+        if (i < len && line[i] == '"') {
+            i++;
+            for (;;) {
+                if (i >= len) {
+                    *bad_column = out->count + 1;
+                    return -1;
+                }
+                if (line[i] == '"') {
+                    if (i + 1 < len && line[i + 1] == '"') {
+                        *dst++ = '"';
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                *dst++ = line[i++];
+            }
+            if (i < len && line[i] != ',') {
+                *bad_column = out->count + 1;
+                return -1;
+            }
+        } else {
+            while (i < len && line[i] != ',') {
+                if (line[i] == '"') {
+                    *bad_column = out->count + 1;
+                    return -1;
+                }
+                *dst++ = line[i++];
+            }
+        }
+        if (push(out, field, (size_t)(dst - field))) return CHORUS_ENOMEM;
+        if (i >= len) return 0;
+        i++; /* the comma */
+    }
+}
+
+void chorus_csv_fields_free(chorus_csv_fields *fields)
+{
+    free(fields->fields);
+    free(fields->unquoted);
+    memset(fields, 0, sizeof *fields);
+}
+
+void chorus_csv_write_field(FILE *fp, const char *text)
+{
+    if (!strpbrk(text, ",\"\r\n")) {
+        fputs(text, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"') fputc('"', fp);
+        fputc(*p, fp);
+    }
+    fputc('"', fp);
+}

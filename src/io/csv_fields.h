@@ -1,0 +1,33 @@
+/* Splitting one line of CSV into fields (RFC 4180 quotes within the line). */
+#ifndef CHORUS_CSV_FIELDS_H
+#define CHORUS_CSV_FIELDS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct chorus_csv_field {
+    const char *text; /* points into the line, or into the unquoted copy */
+    size_t len;
+} chorus_csv_field;
+
+typedef struct chorus_csv_fields {
+    chorus_csv_field *fields;
+    size_t count;
+    size_t cap;
+    char *unquoted; /* scratch for fields that had quotes */
+    size_t unquoted_cap;
+} chorus_csv_fields;
+
+/*
+ * Splits `line` at commas. Quoted fields ("a,b", "say ""hi""") are unquoted; a quote left
+ * open is an error. Returns 0, -1 for a malformed quote (with *bad_column set), or
+ * CHORUS_ENOMEM.
+ */
+int chorus_csv_split(chorus_csv_fields *out, const char *line, size_t len, size_t *bad_column);
+
+void chorus_csv_fields_free(chorus_csv_fields *fields);
+
+/* Writes a field, quoting it if it holds a comma, quote, CR or LF. */
+void chorus_csv_write_field(FILE *fp, const char *text);
+
+#endif

@@ -1,0 +1,221 @@
+/* Label models: fitting, applying, accessors. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chorus/model.h"
+#include "core/error_internal.h"
+#include "model/model_internal.h"
+#include "model/probs_internal.h"
+
+static const char *const model_names[] = {"mv"};
+
+int chorus_model_type_parse(chorus_model_type *out, const char *name)
+{
+    for (size_t i = 0; i < sizeof model_names / sizeof *model_names; i++)
+        if (strcmp(name, model_names[i]) == 0) {
+            *out = (chorus_model_type)i;
+            return CHORUS_OK;
+        }
+    return chorus_error_set(CHORUS_EINVAL, "unknown model '%s'; known models: mv", name);
+}
+
+const char *chorus_model_type_name(chorus_model_type type)
+{
+    return (unsigned)type < sizeof model_names / sizeof *model_names ? model_names[type] : "?";
+}
+
+int chorus_fit_options_check(const chorus_fit_options *opts)
+{
+    if (opts->version != CHORUS_FIT_OPTIONS_VERSION)
+        return chorus_error_set(CHORUS_EINVAL, "fit options version %u is not supported (%d is)",
+                                opts->version, CHORUS_FIT_OPTIONS_VERSION);
+    if ((unsigned)opts->type >= sizeof model_names / sizeof *model_names)
+        return chorus_error_set(CHORUS_EINVAL, "unknown model type %d", (int)opts->type);
+    if (opts->n_threads < 0)
+        return chorus_error_set(CHORUS_EINVAL, "number of threads must be >= 0, got %d",
+                                opts->n_threads);
+    return CHORUS_OK;
+}
+
+static char **copy_names(int32_t n, const char *(*get)(const void *, int32_t), const void *src)
+{
+    char **names = calloc((size_t)n, sizeof *names);
+    if (!names) return NULL;
+    for (int32_t i = 0; i < n; i++) {
+        char buf[32];
+        const char *name = get ? get(src, i) : NULL;
+        if (!name) {
+            snprintf(buf, sizeof buf, "%" PRId32, i);
+            name = buf;
+        }
+        if (!(names[i] = strdup(name))) {
+            for (int32_t j = 0; j < i; j++) free(names[j]);
+            free(names);
+            return NULL;
+        }
+    }
+    return names;
+}
+
+static const char *votes_lf_name(const void *v, int32_t j)
+{
+    return chorus_votes_lf_name(v, j);
+}
+
+static const char *votes_class_name(const void *v, int32_t k)
+{
+    return chorus_votes_class_name(v, k);
+}
+
+static const char *default_lf_name(const void *unused, int32_t j)
+{
+    (void)unused;
+    static _Thread_local char buf[32];
+    snprintf(buf, sizeof buf, "lf%" PRId32, j);
+    return buf;
+}
+
+static int alloc_model(chorus_model **out, chorus_model_type type, int32_t n_lfs,
+                       int32_t n_classes, const chorus_votes *votes)
+{
+    *out = NULL;
+    chorus_model *m = calloc(1, sizeof *m);
+    if (!m) return chorus_error_nomem();
+    m->type = type;
+    m->n_lfs = n_lfs;
+    m->n_classes = n_classes;
+    m->class_names = copy_names(n_classes, votes ? votes_class_name : NULL, votes);
+    m->lf_names = copy_names(n_lfs, votes ? votes_lf_name : default_lf_name, votes);
+    m->lf_names_given = votes && chorus_votes_has_lf_names(votes);
+    m->prior = malloc((size_t)n_classes * sizeof *m->prior);
+    if (!m->class_names || !m->lf_names || !m->prior) {
+        chorus_model_free(m);
+        return chorus_error_nomem();
+    }
+    for (int32_t k = 0; k < n_classes; k++) m->prior[k] = 1.0 / n_classes;
+    chorus_fit_options defaults = CHORUS_FIT_OPTIONS_INIT;
+    m->settings = defaults;
+    m->settings.type = type;
+    *out = m;
+    return CHORUS_OK;
+}
+
+int chorus_model_alloc(chorus_model **out, chorus_model_type type, const chorus_votes *votes)
+{
+    return alloc_model(out, type, chorus_votes_n_lfs(votes), chorus_votes_n_classes(votes),
+                       votes);
+}
+
+int chorus_model_alloc_shape(chorus_model **out, chorus_model_type type, int32_t n_lfs,
+                             int32_t n_classes)
+{
+    return alloc_model(out, type, n_lfs, n_classes, NULL);
+}
+
+void chorus_model_free(chorus_model *model)
+{
+    if (!model) return;
+    if (model->class_names)
+        for (int32_t k = 0; k < model->n_classes; k++) free(model->class_names[k]);
+    if (model->lf_names)
+        for (int32_t j = 0; j < model->n_lfs; j++) free(model->lf_names[j]);
+    free(model->class_names);
+    free(model->lf_names);
+    free(model->prior);
+    free(model);
+}
+
+int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus_fit_options *opts)
+{
+    *out = NULL;
+    chorus_fit_options defaults = CHORUS_FIT_OPTIONS_INIT;
+    if (!opts) opts = &defaults;
+    int rc = chorus_fit_options_check(opts);
+    if (rc) return rc;
+    chorus_model *model;
+    rc = chorus_model_alloc(&model, opts->type, votes);
+    if (rc) return rc;
+    model->settings = *opts;
+    model->fit_n_items = chorus_votes_n_items(votes);
+    model->fit_nnz = chorus_votes_nnz(votes);
+    /* Majority vote has nothing to learn: its prior stays uniform. */
+    *out = model;
+    return CHORUS_OK;
+}
+
+/* The votes must speak of the model's LFs, in its order, with none of its unknown classes. */
+static int check_compatible(const chorus_model *model, const chorus_votes *votes)
+{
+    if (chorus_votes_n_lfs(votes) != model->n_lfs)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "the model was fitted on %" PRId32 " labeling functions but the "
+                                "votes have %" PRId32,
+                                model->n_lfs, chorus_votes_n_lfs(votes));
+    if (chorus_votes_n_classes(votes) > model->n_classes)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "the votes have %" PRId32 " classes but the model knows %" PRId32,
+                                chorus_votes_n_classes(votes), model->n_classes);
+    if (model->lf_names_given && chorus_votes_has_lf_names(votes))
+        for (int32_t j = 0; j < model->n_lfs; j++)
+            if (strcmp(model->lf_names[j], chorus_votes_lf_name(votes, j)) != 0)
+                return chorus_error_set(CHORUS_EINVAL,
+                                        "labeling function %" PRId32 " is \"%s\" in the votes but "
+                                        "\"%s\" in the model; the votes must have the model's "
+                                        "labeling functions in the same order",
+                                        j + 1, chorus_votes_lf_name(votes, j),
+                                        model->lf_names[j]);
+    return CHORUS_OK;
+}
+
+int chorus_model_predict(chorus_probs **out, const chorus_model *model, const chorus_votes *votes)
+{
+    *out = NULL;
+    int rc = check_compatible(model, votes);
+    if (rc) return rc;
+    chorus_probs *probs;
+    rc = chorus_probs_new(&probs, chorus_votes_n_items(votes), model->n_classes);
+    if (rc) return rc;
+    for (int32_t k = 0; k < model->n_classes; k++) {
+        rc = chorus_probs_set_class_name(probs, k, model->class_names[k]);
+        if (rc) {
+            chorus_probs_free(probs);
+            return rc;
+        }
+    }
+    chorus_mv_predict(model, votes, probs->data);
+    *out = probs;
+    return CHORUS_OK;
+}
+
+chorus_model_type chorus_model_get_type(const chorus_model *model)
+{
+    return model->type;
+}
+
+int32_t chorus_model_n_classes(const chorus_model *model)
+{
+    return model->n_classes;
+}
+
+int32_t chorus_model_n_lfs(const chorus_model *model)
+{
+    return model->n_lfs;
+}
+
+const char *chorus_model_class_name(const chorus_model *model, int32_t class_index)
+{
+    return class_index >= 0 && class_index < model->n_classes ? model->class_names[class_index]
+                                                              : NULL;
+}
+
+const char *chorus_model_lf_name(const chorus_model *model, int32_t lf)
+{
+    return lf >= 0 && lf < model->n_lfs ? model->lf_names[lf] : NULL;
+}
+
+const double *chorus_model_prior(const chorus_model *model)
+{
+    return model->prior;
+}

@@ -1,0 +1,198 @@
+/* model.json: a fitted model as human-readable JSON. */
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chorus/model.h"
+#include "core/error_internal.h"
+#include "io/atomic_file.h"
+#include "model/model_internal.h"
+
+#define MODEL_FORMAT_VERSION 1
+
+static json_t *string_array(char **names, int32_t n)
+{
+    json_t *a = json_array();
+    for (int32_t i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_string(names[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static json_t *number_array(const double *x, int32_t n)
+{
+    json_t *a = json_array();
+    for (int32_t i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_real(x[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+int chorus_model_save(const chorus_model *model, const char *path)
+{
+    json_t *root = json_object();
+    json_t *settings = json_object();
+    json_t *fit = json_object();
+    int rc = CHORUS_OK;
+    if (!root || !settings || !fit) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    /* json_object_set_new steals the reference even on failure; a NULL value fails it. */
+    int bad = 0;
+    bad |= json_object_set_new(root, "format", json_string("chorus-model"));
+    bad |= json_object_set_new(root, "format_version", json_integer(MODEL_FORMAT_VERSION));
+    bad |= json_object_set_new(root, "chorus_version", json_string(chorus_version()));
+    bad |= json_object_set_new(root, "model", json_string(chorus_model_type_name(model->type)));
+    bad |= json_object_set_new(root, "classes", string_array(model->class_names, model->n_classes));
+    bad |= json_object_set_new(root, "labeling_functions",
+                               string_array(model->lf_names, model->n_lfs));
+    bad |= json_object_set_new(root, "labeling_function_names_given",
+                               json_boolean(model->lf_names_given));
+    bad |= json_object_set_new(root, "class_prior", number_array(model->prior, model->n_classes));
+    bad |= json_object_set_new(settings, "seed", json_integer((json_int_t)model->settings.seed));
+    bad |= json_object_set_new(fit, "n_items", json_integer(model->fit_n_items));
+    bad |= json_object_set_new(fit, "n_votes", json_integer(model->fit_nnz));
+    bad |= json_object_set_new(root, "settings", settings);
+    settings = NULL;
+    bad |= json_object_set_new(root, "fit", fit);
+    fit = NULL;
+    if (bad) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    chorus_atomic_file file;
+    rc = chorus_atomic_open(&file, path);
+    if (rc) goto done;
+    if (json_dumpf(root, file.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) !=
+        0) {
+        chorus_atomic_abort(&file);
+        rc = chorus_error_set(CHORUS_EIO, "%s: write failed", path);
+        goto done;
+    }
+    fputc('\n', file.fp);
+    rc = chorus_atomic_commit(&file);
+done:
+    json_decref(settings);
+    json_decref(fit);
+    json_decref(root);
+    return rc;
+}
+
+static int field_error(const char *path, const char *field, const char *expected)
+{
+    return chorus_error_set(CHORUS_EFORMAT, "%s: field \"%s\": expected %s", path, field,
+                            expected);
+}
+
+static int read_names(char **names, int32_t n, json_t *array, const char *path, const char *field)
+{
+    if (!json_is_array(array) || json_array_size(array) != (size_t)n)
+        return field_error(path, field, "an array of names, one per entry");
+    for (int32_t i = 0; i < n; i++) {
+        const char *s = json_string_value(json_array_get(array, (size_t)i));
+        if (!s || !*s) return field_error(path, field, "non-empty strings");
+        char *copy = strdup(s);
+        if (!copy) return chorus_error_nomem();
+        free(names[i]);
+        names[i] = copy;
+    }
+    return CHORUS_OK;
+}
+
+int chorus_model_load(chorus_model **out, const char *path)
+{
+    *out = NULL;
+    json_error_t err;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    if (!root) {
+        if (err.line < 0 || strstr(err.text, "unable to open"))
+            return chorus_error_set(CHORUS_EIO, "%s: cannot open: %s", path, err.text);
+        return chorus_error_set(CHORUS_EFORMAT, "%s:%d: column %d: %s", path, err.line,
+                                err.column, err.text);
+    }
+    chorus_model *model = NULL;
+    int rc = CHORUS_OK;
+    const char *format = json_string_value(json_object_get(root, "format"));
+    if (!json_is_object(root) || !format || strcmp(format, "chorus-model") != 0) {
+        rc = field_error(path, "format", "\"chorus-model\" (is this a chorus model.json?)");
+        goto done;
+    }
+    json_t *version = json_object_get(root, "format_version");
+    if (!json_is_integer(version) || json_integer_value(version) < 1) {
+        rc = field_error(path, "format_version", "a positive integer");
+        goto done;
+    }
+    if (json_integer_value(version) > MODEL_FORMAT_VERSION) {
+        rc = chorus_error_set(CHORUS_EFORMAT,
+                              "%s: model format version %" JSON_INTEGER_FORMAT
+                              " was written by a newer chorus; this one reads up to %d",
+                              path, json_integer_value(version), MODEL_FORMAT_VERSION);
+        goto done;
+    }
+    chorus_model_type type;
+    const char *type_name = json_string_value(json_object_get(root, "model"));
+    if (!type_name || chorus_model_type_parse(&type, type_name) != CHORUS_OK) {
+        rc = field_error(path, "model", "a known model name (mv)");
+        goto done;
+    }
+    json_t *classes = json_object_get(root, "classes");
+    json_t *lfs = json_object_get(root, "labeling_functions");
+    size_t n_classes = json_is_array(classes) ? json_array_size(classes) : 0;
+    size_t n_lfs = json_is_array(lfs) ? json_array_size(lfs) : 0;
+    if (n_classes < 2 || n_classes > CHORUS_MAX_CLASSES) {
+        rc = field_error(path, "classes", "an array of 2 or more class names");
+        goto done;
+    }
+    if (n_lfs < 1 || n_lfs > CHORUS_MAX_LFS) {
+        rc = field_error(path, "labeling_functions", "an array of 1 or more names");
+        goto done;
+    }
+    rc = chorus_model_alloc_shape(&model, type, (int32_t)n_lfs, (int32_t)n_classes);
+    if (rc) goto done;
+    rc = read_names(model->class_names, model->n_classes, classes, path, "classes");
+    if (!rc) rc = read_names(model->lf_names, model->n_lfs, lfs, path, "labeling_functions");
+    if (rc) goto done;
+    model->lf_names_given = json_is_true(json_object_get(root, "labeling_function_names_given"));
+
+    json_t *prior = json_object_get(root, "class_prior");
+    if (!json_is_array(prior) || json_array_size(prior) != n_classes) {
+        rc = field_error(path, "class_prior", "an array of probabilities, one per class");
+        goto done;
+    }
+    double sum = 0;
+    for (size_t k = 0; k < n_classes; k++) {
+        json_t *x = json_array_get(prior, k);
+        double p = json_is_number(x) ? json_number_value(x) : -1;
+        if (!(p >= 0 && p <= 1)) {
+            rc = field_error(path, "class_prior", "numbers in [0, 1]");
+            goto done;
+        }
+        model->prior[k] = p;
+        sum += p;
+    }
+    if (fabs(sum - 1) > 1e-6) {
+        rc = field_error(path, "class_prior", "probabilities summing to 1");
+        goto done;
+    }
+    json_t *settings = json_object_get(root, "settings");
+    json_t *seed = json_object_get(settings, "seed");
+    if (json_is_integer(seed)) model->settings.seed = (uint64_t)json_integer_value(seed);
+    json_t *fit = json_object_get(root, "fit");
+    model->fit_n_items = json_integer_value(json_object_get(fit, "n_items"));
+    model->fit_nnz = json_integer_value(json_object_get(fit, "n_votes"));
+done:
+    json_decref(root);
+    if (rc) {
+        chorus_model_free(model);
+        return rc;
+    }
+    *out = model;
+    return CHORUS_OK;
+}

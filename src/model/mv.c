@@ -1,0 +1,28 @@
+/* Majority vote, the baseline every label model is measured against. */
+#include <omp.h>
+
+#include "model/model_internal.h"
+
+void chorus_mv_predict(const chorus_model *model, const chorus_votes *votes, double *probs)
+{
+    const int64_t n = chorus_votes_n_items(votes);
+    const int32_t k = model->n_classes;
+    const int64_t *row_ptr = chorus_votes_row_ptr(votes);
+    const int32_t *label = chorus_votes_labels(votes);
+    /* Each item writes only its own row, so the result is the same for any thread count. */
+    const int n_threads =
+        model->settings.n_threads > 0 ? model->settings.n_threads : omp_get_max_threads();
+#pragma omp parallel for schedule(static) num_threads(n_threads)
+    for (int64_t i = 0; i < n; i++) {
+        double *row = probs + i * k;
+        int64_t begin = row_ptr[i], end = row_ptr[i + 1];
+        if (begin == end) {
+            for (int32_t c = 0; c < k; c++) row[c] = model->prior[c];
+            continue;
+        }
+        for (int32_t c = 0; c < k; c++) row[c] = 0;
+        for (int64_t p = begin; p < end; p++) row[label[p]] += 1;
+        double total = (double)(end - begin);
+        for (int32_t c = 0; c < k; c++) row[c] /= total;
+    }
+}

@@ -1,0 +1,562 @@
+/* The .chv format: round trips, the documented layout, and hostile files. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "test_util.h"
+
+/* Header offsets from docs/chv-format.md, restated so the tests check the document. */
+#define H_VERSION_MAJOR 8
+#define H_VERSION_MINOR 10
+#define H_HEADER_SIZE 12
+#define H_FLAGS 16
+#define H_N_LFS 20
+#define H_N_CLASSES 24
+#define H_N_ITEMS 32
+#define H_NNZ 40
+#define H_FILE_SIZE 48
+#define H_CHECKSUM 56
+#define H_SECTION(s) (64 + 16 * (s)) /* offset; the size follows at +8 */
+#define H_RESERVED1 128
+enum { NAMES, ROW_PTR, LF_INDEX, LABEL };
+
+static uint64_t get64(const char *buf, size_t off)
+{
+    uint64_t x = 0;
+    for (int i = 7; i >= 0; i--) x = x << 8 | (unsigned char)buf[off + (size_t)i];
+    return x;
+}
+
+static void put64(char *buf, size_t off, uint64_t x)
+{
+    for (int i = 0; i < 8; i++) buf[off + (size_t)i] = (char)(x >> (8 * i));
+}
+
+static void put32(char *buf, size_t off, uint32_t x)
+{
+    for (int i = 0; i < 4; i++) buf[off + (size_t)i] = (char)(x >> (8 * i));
+}
+
+/* The checksum as documented: XXH3-64 of the file with the checksum field read as zero. */
+static uint64_t doc_checksum(const char *buf, size_t len)
+{
+    char *copy = malloc(len);
+    memcpy(copy, buf, len);
+    put64(copy, H_CHECKSUM, 0);
+    uint64_t h = XXH3_64bits(copy, len);
+    free(copy);
+    return h;
+}
+
+/* After patching a file, make its checksum right again, so validation must catch the lie. */
+static void rehash(char *buf, size_t len)
+{
+    put64(buf, H_CHECKSUM, doc_checksum(buf, len));
+}
+
+/*
+ *          lf "κλειδί"  lf "正则"  lf "ß_lf"
+ *   item 0      2          .          0
+ *   item 1      .          .          .
+ *   item 2      .          1          .
+ *   item 3      0          1          2
+ */
+static chorus_votes *make_sample(void)
+{
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_new(&v, 3, 3));
+    int32_t lf0[] = {2, 0}, y0[] = {0, 2};
+    int32_t lf2[] = {1}, y2[] = {1};
+    int32_t lf3[] = {0, 1, 2}, y3[] = {0, 1, 2};
+    ck_assert_ok(chorus_votes_append_item(v, lf0, y0, 2));
+    ck_assert_ok(chorus_votes_append_item(v, NULL, NULL, 0));
+    ck_assert_ok(chorus_votes_append_item(v, lf2, y2, 1));
+    ck_assert_ok(chorus_votes_append_item(v, lf3, y3, 3));
+    ck_assert_ok(chorus_votes_set_lf_name(v, 0, "κλειδί"));
+    ck_assert_ok(chorus_votes_set_lf_name(v, 1, "正则"));
+    ck_assert_ok(chorus_votes_set_lf_name(v, 2, "ß_lf"));
+    ck_assert_ok(chorus_votes_set_class_name(v, 0, "négatif"));
+    ck_assert_ok(chorus_votes_set_class_name(v, 1, "neutral"));
+    ck_assert_ok(chorus_votes_set_class_name(v, 2, "positif 🙂"));
+    return v;
+}
+
+static void assert_same(const chorus_votes *a, const chorus_votes *b)
+{
+    int64_t n = chorus_votes_n_items(a);
+    ck_assert_int_eq(chorus_votes_n_items(b), n);
+    ck_assert_int_eq(chorus_votes_n_lfs(b), chorus_votes_n_lfs(a));
+    ck_assert_int_eq(chorus_votes_n_classes(b), chorus_votes_n_classes(a));
+    ck_assert_int_eq(chorus_votes_nnz(b), chorus_votes_nnz(a));
+    ck_assert_int_eq(chorus_votes_has_class_names(b), chorus_votes_has_class_names(a));
+    int64_t nnz = chorus_votes_nnz(a);
+    ck_assert(memcmp(chorus_votes_row_ptr(a), chorus_votes_row_ptr(b),
+                     ((size_t)n + 1) * sizeof(int64_t)) == 0);
+    if (nnz > 0) {
+        ck_assert(memcmp(chorus_votes_lf_index(a), chorus_votes_lf_index(b),
+                         (size_t)nnz * sizeof(int32_t)) == 0);
+        ck_assert(memcmp(chorus_votes_labels(a), chorus_votes_labels(b),
+                         (size_t)nnz * sizeof(int32_t)) == 0);
+    }
+    for (int32_t j = 0; j < chorus_votes_n_lfs(a); j++)
+        ck_assert_str_eq(chorus_votes_lf_name(b, j), chorus_votes_lf_name(a, j));
+    for (int32_t k = 0; k < chorus_votes_n_classes(a); k++)
+        ck_assert_str_eq(chorus_votes_class_name(b, k), chorus_votes_class_name(a, k));
+}
+
+static chorus_read_options read_opts(int use_mmap, int verify)
+{
+    chorus_read_options opts = CHORUS_READ_OPTIONS_INIT;
+    opts.use_mmap = use_mmap;
+    opts.verify_checksum = verify;
+    return opts;
+}
+
+/* Writes, reads back both ways, and checks both reads equal the original. */
+static void round_trip(const chorus_votes *v, const char *name)
+{
+    const char *path = test_path(name);
+    ck_assert_ok(chorus_votes_write_chv(v, path));
+    for (int use_mmap = 0; use_mmap <= 1; use_mmap++) {
+        chorus_read_options opts = read_opts(use_mmap, 1);
+        chorus_votes *back;
+        ck_assert_ok(chorus_votes_read_chv(&back, path, &opts));
+        assert_same(v, back);
+        chorus_votes_free(back);
+    }
+}
+
+/* The sample written to `name`, returned as bytes. */
+static char *sample_file(const char *name, size_t *len)
+{
+    chorus_votes *v = make_sample();
+    ck_assert_ok(chorus_votes_write_chv(v, test_path(name)));
+    chorus_votes_free(v);
+    return test_read_file(test_path(name), len);
+}
+
+/*
+ * Both read paths must reject the file the same way, with the checksum verified and, if
+ * also_unverified, without.
+ */
+static void expect_rejected(const char *path, int code, const char *needle, int also_unverified)
+{
+    for (int use_mmap = 0; use_mmap <= 1; use_mmap++) {
+        for (int verify = also_unverified ? 0 : 1; verify <= 1; verify++) {
+            chorus_read_options opts = read_opts(use_mmap, verify);
+            chorus_votes *v = (chorus_votes *)&opts; /* any non-NULL: the reader must reset it */
+            ck_assert_error(chorus_votes_read_chv(&v, path, &opts), code, needle);
+            ck_assert_ptr_null(v);
+            ck_assert_msg(strstr(chorus_error_last(), path) != NULL, "no path in \"%s\"",
+                          chorus_error_last());
+        }
+    }
+}
+
+/* Patches the sample with `patch`, fixes the checksum and expects validation to fail. */
+static void expect_lie_caught(char *buf, size_t len, const char *needle)
+{
+    rehash(buf, len);
+    const char *path = test_path("lie.chv");
+    test_write_file(path, buf, len);
+    expect_rejected(path, CHORUS_EFORMAT, needle, 1);
+    ck_assert_msg(strstr(chorus_error_last(), "byte offset") != NULL, "no offset in \"%s\"",
+                  chorus_error_last());
+}
+
+START_TEST(test_round_trip)
+{
+    chorus_votes *v = make_sample();
+    round_trip(v, "sample.chv");
+    chorus_read_options mapped = read_opts(1, 1), copied = read_opts(0, 1);
+    chorus_votes *a, *b;
+    ck_assert_ok(chorus_votes_read_chv(&a, test_path("sample.chv"), &mapped));
+    ck_assert_ok(chorus_votes_read_chv(&b, test_path("sample.chv"), &copied));
+    assert_same(a, b);
+    ck_assert_str_eq(chorus_votes_lf_name(a, 1), "正则");
+    ck_assert_str_eq(chorus_votes_class_name(b, 2), "positif 🙂");
+    ck_assert_int_eq(chorus_votes_get(a, 3, 2), 2);
+    /* The mapped matrix borrows the file; the read one owns its arrays. */
+    int32_t lf[] = {0}, y[] = {1};
+    ck_assert_error(chorus_votes_append_item(a, lf, y, 1), CHORUS_EINVAL, "does not own");
+    ck_assert_ok(chorus_votes_append_item(b, lf, y, 1));
+    ck_assert_int_eq(chorus_votes_n_items(b), 5);
+    chorus_votes_free(a);
+    chorus_votes_free(b);
+    /* Through the generic entry points, format from the extension. */
+    ck_assert_ok(chorus_votes_write(v, test_path("auto.chv"), CHORUS_FORMAT_AUTO));
+    ck_assert_ok(chorus_votes_read(&a, test_path("auto.chv"), NULL));
+    assert_same(v, a);
+    chorus_votes_free(a);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_round_trip_edge_cases)
+{
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_new(&v, 2, 2)); /* no items at all */
+    round_trip(v, "empty.chv");
+    ck_assert_ok(chorus_votes_append_item(v, NULL, NULL, 0));
+    ck_assert_ok(chorus_votes_append_item(v, NULL, NULL, 0)); /* items, but no votes */
+    round_trip(v, "novotes.chv");
+    chorus_votes_free(v);
+
+    int64_t rp[] = {0, 1, 3};
+    int32_t li[] = {4, 0, 4}, lb[] = {6, 0, 1};
+    ck_assert_ok(chorus_votes_from_csr(&v, 2, 5, 7, rp, li, lb, CHORUS_BORROW));
+    round_trip(v, "borrowed.chv");
+    chorus_read_options opts = CHORUS_READ_OPTIONS_INIT;
+    chorus_votes *back;
+    ck_assert_ok(chorus_votes_read_chv(&back, test_path("borrowed.chv"), &opts));
+    ck_assert_int_eq(chorus_votes_has_class_names(back), 0);
+    ck_assert_str_eq(chorus_votes_class_name(back, 6), "6");
+    ck_assert_str_eq(chorus_votes_lf_name(back, 4), "lf4");
+    chorus_votes_free(back);
+    chorus_votes_free(v);
+}
+END_TEST
+
+/* The bytes on disk are what docs/chv-format.md says they are. */
+START_TEST(test_documented_layout)
+{
+    size_t len;
+    char *buf = sample_file("layout.chv", &len);
+    ck_assert(memcmp(buf, "\x89" "CHV\r\n\x1a\n", 8) == 0);
+    ck_assert_int_eq((unsigned char)buf[H_VERSION_MAJOR], 1);
+    ck_assert_int_eq((unsigned char)buf[H_VERSION_MINOR], 0);
+    ck_assert_int_eq((unsigned char)buf[H_HEADER_SIZE], 192);
+    ck_assert_int_eq((unsigned char)buf[H_FLAGS], 1);
+    ck_assert_int_eq((unsigned char)buf[H_N_LFS], 3);
+    ck_assert_int_eq((unsigned char)buf[H_N_CLASSES], 3);
+    ck_assert_uint_eq(get64(buf, H_N_ITEMS), 4);
+    ck_assert_uint_eq(get64(buf, H_NNZ), 6);
+    ck_assert_uint_eq(get64(buf, H_FILE_SIZE), len);
+    ck_assert_uint_eq(get64(buf, H_CHECKSUM), doc_checksum(buf, len));
+    for (int i = H_RESERVED1; i < 192; i++) ck_assert_int_eq(buf[i], 0);
+    for (int s = NAMES; s <= LABEL; s++) ck_assert_uint_eq(get64(buf, H_SECTION(s)) % 64, 0);
+    ck_assert_uint_eq(get64(buf, H_SECTION(NAMES)), 192);
+    /* The first name: u32 length, then UTF-8 bytes without a terminator. */
+    ck_assert_int_eq((unsigned char)buf[192], strlen("κλειδί"));
+    ck_assert(memcmp(buf + 196, "κλειδί", strlen("κλειδί")) == 0);
+    int64_t rp[] = {0, 2, 2, 3, 6};
+    int32_t lb[] = {2, 0, 1, 0, 1, 2};
+    ck_assert_uint_eq(get64(buf, H_SECTION(ROW_PTR) + 8), sizeof rp);
+    ck_assert(memcmp(buf + get64(buf, H_SECTION(ROW_PTR)), rp, sizeof rp) == 0);
+    ck_assert(memcmp(buf + get64(buf, H_SECTION(LABEL)), lb, sizeof lb) == 0);
+    ck_assert_uint_eq(get64(buf, H_SECTION(LABEL)) + sizeof lb, len);
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_bad_magic)
+{
+    size_t len;
+    char *buf = sample_file("magic.chv", &len);
+    const char *path = test_path("bad_magic.chv");
+    buf[0] = 'X';
+    test_write_file(path, buf, len);
+    expect_rejected(path, CHORUS_EFORMAT, "not a .chv file", 1);
+    /* A text-mode transfer turns CR LF into LF. */
+    memmove(buf + 4, buf + 5, len - 5);
+    buf[0] = (char)0x89;
+    test_write_file(path, buf, len - 1);
+    expect_rejected(path, CHORUS_EFORMAT, "text mode", 1);
+    test_write_file(path, "item,lf,label\n0,0,1\n", (size_t)-1);
+    expect_rejected(path, CHORUS_EFORMAT, "byte offset 0", 1);
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_versions)
+{
+    size_t len;
+    char *buf = sample_file("version.chv", &len);
+    const char *path = test_path("version2.chv");
+    char *newer = malloc(len);
+    memcpy(newer, buf, len);
+    newer[H_VERSION_MAJOR] = 2;
+    rehash(newer, len);
+    test_write_file(path, newer, len);
+    expect_rejected(path, CHORUS_EFORMAT, "written by a newer chorus", 1);
+
+    /* A newer minor version may set flags and reserved bytes this reader does not know. */
+    memcpy(newer, buf, len);
+    newer[H_VERSION_MINOR] = 1;
+    newer[H_FLAGS + 1] = 0x10;
+    newer[H_RESERVED1 + 5] = 0x7f;
+    rehash(newer, len);
+    test_write_file(path, newer, len);
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_read_chv(&v, path, NULL));
+    ck_assert_int_eq(chorus_votes_nnz(v), 6);
+    chorus_votes_free(v);
+    /* ... but in a 1.0 file they are corruption. */
+    newer[H_VERSION_MINOR] = 0;
+    rehash(newer, len);
+    test_write_file(path, newer, len);
+    expect_rejected(path, CHORUS_EFORMAT, "flags", 1);
+    newer[H_FLAGS + 1] = 0;
+    rehash(newer, len);
+    test_write_file(path, newer, len);
+    expect_rejected(path, CHORUS_EFORMAT, "reserved header byte at byte offset 133", 1);
+    free(newer);
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_bad_checksum)
+{
+    size_t len;
+    char *buf = sample_file("sum.chv", &len);
+    const char *path = test_path("flipped.chv");
+    size_t where[] = {
+        (size_t)get64(buf, H_SECTION(NAMES)) + 6,       /* inside the first name */
+        (size_t)get64(buf, H_SECTION(ROW_PTR)) + 8 * 4, /* row_ptr[4] */
+        (size_t)get64(buf, H_SECTION(LF_INDEX)) + 4,
+        (size_t)get64(buf, H_SECTION(LABEL)) + 4 * 5,
+        (size_t)get64(buf, H_SECTION(ROW_PTR)) - 1, /* padding before row_ptr */
+        H_CHECKSUM + 3,
+    };
+    for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
+        ck_assert_uint_lt(where[i], len);
+        buf[where[i]] ^= 0x01;
+        test_write_file(path, buf, len);
+        expect_rejected(path, CHORUS_EFORMAT, "checksum mismatch", 0);
+        buf[where[i]] ^= 0x01;
+    }
+    /* Without verification a harmless flip (a label still in range) goes unnoticed. */
+    buf[get64(buf, H_SECTION(LABEL)) + 4] ^= 0x01; /* label[1]: 0 -> 1 */
+    test_write_file(path, buf, len);
+    chorus_read_options opts = read_opts(1, 0);
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_read_chv(&v, path, &opts));
+    ck_assert_int_eq(chorus_votes_labels(v)[1], 1);
+    chorus_votes_free(v);
+    free(buf);
+}
+END_TEST
+
+/* Header fields that lie, with a correct checksum: the structural checks must catch them. */
+START_TEST(test_lying_header)
+{
+    size_t len;
+    char *orig = sample_file("lies.chv", &len);
+    char *buf = malloc(len);
+    uint64_t huge = (uint64_t)1 << 62;
+    uint64_t label_off = get64(orig, H_SECTION(LABEL));
+    struct {
+        size_t field;
+        uint64_t value;
+        int width;
+        const char *needle;
+    } lies[] = {
+        {H_N_ITEMS, huge, 8, "n_items"},
+        {H_NNZ, huge, 8, "nnz"},
+        {H_N_ITEMS, 5, 8, "row_ptr section size"},
+        {H_NNZ, 7, 8, "lf_index section size"},
+        {H_FILE_SIZE, huge, 8, "file_size"},
+        {H_FILE_SIZE, 100, 8, "file_size"},
+        {H_HEADER_SIZE, 8, 4, "header_size"},
+        {H_HEADER_SIZE, 1u << 31, 4, "overlaps"},
+        {H_N_LFS, 0, 4, "n_lfs"},
+        {H_N_CLASSES, 1, 4, "n_classes"},
+        {H_N_CLASSES, 70000, 4, "n_classes"},
+        {H_SECTION(LABEL), label_off + 64, 8, "past the end"},
+        {H_SECTION(LABEL), huge, 8, "past the end"},
+        {H_SECTION(LABEL) + 8, huge, 8, "label section size"},
+        {H_SECTION(ROW_PTR), get64(orig, H_SECTION(ROW_PTR)) + 8, 8, "not aligned"},
+        {H_SECTION(LF_INDEX), get64(orig, H_SECTION(ROW_PTR)), 8, "overlaps"},
+        {H_SECTION(NAMES), 0, 8, "overlaps"},
+        {H_SECTION(NAMES) + 8, huge, 8, "past the end"},
+        {H_SECTION(NAMES) + 8, 3, 8, "names section ends"},
+        {H_SECTION(NAMES) + 8, 65, 8, "runs past the end of the names section"},
+    };
+    for (size_t i = 0; i < sizeof lies / sizeof *lies; i++) {
+        memcpy(buf, orig, len);
+        if (lies[i].width == 8)
+            put64(buf, lies[i].field, lies[i].value);
+        else
+            put32(buf, lies[i].field, (uint32_t)lies[i].value);
+        expect_lie_caught(buf, len, lies[i].needle);
+    }
+    free(buf);
+    free(orig);
+}
+END_TEST
+
+/* Contents that lie (with a correct checksum): CSR arrays and names. */
+START_TEST(test_lying_contents)
+{
+    size_t len;
+    char *orig = sample_file("lies2.chv", &len);
+    char *buf = malloc(len);
+    size_t rp = (size_t)get64(orig, H_SECTION(ROW_PTR));
+    size_t li = (size_t)get64(orig, H_SECTION(LF_INDEX));
+    size_t lb = (size_t)get64(orig, H_SECTION(LABEL));
+    size_t names = (size_t)get64(orig, H_SECTION(NAMES));
+
+    memcpy(buf, orig, len);
+    put64(buf, rp + 8 * 2, 1); /* row_ptr = 0 2 1 3 6 */
+    expect_lie_caught(buf, len, "decreases");
+    ck_assert_msg(strstr(chorus_error_last(), "byte offset 336") != NULL, "%s",
+                  chorus_error_last());
+    memcpy(buf, orig, len);
+    put64(buf, rp + 8 * 4, 5); /* row_ptr[n_items] != nnz */
+    expect_lie_caught(buf, len, "row_ptr[4]");
+    memcpy(buf, orig, len);
+    put64(buf, rp + 8 * 4, (uint64_t)1 << 40);
+    expect_lie_caught(buf, len, "row_ptr[4]");
+    memcpy(buf, orig, len);
+    put64(buf, rp, (uint64_t)-1);
+    expect_lie_caught(buf, len, "row_ptr[0]");
+    memcpy(buf, orig, len);
+    put32(buf, li + 4, 3); /* LF 3 of 3 */
+    expect_lie_caught(buf, len, "outside 0..2");
+    memcpy(buf, orig, len);
+    put32(buf, li + 4, 0); /* item 0 gets LFs 0, 0 */
+    expect_lie_caught(buf, len, "strictly increasing");
+    memcpy(buf, orig, len);
+    put32(buf, lb + 4 * 5, (uint32_t)-7);
+    expect_lie_caught(buf, len, "label -7");
+
+    /* Names: "κλειδί" is 12 bytes at names + 4; "正则" (6 bytes) follows. */
+    memcpy(buf, orig, len);
+    buf[names + 4] = '\n';
+    expect_lie_caught(buf, len, "control character");
+    memcpy(buf, orig, len);
+    buf[names + 5] = '\0';
+    expect_lie_caught(buf, len, "NUL byte at byte offset 197");
+    memcpy(buf, orig, len);
+    put32(buf, names, 0);
+    expect_lie_caught(buf, len, "has length 0 at byte offset 192");
+    memcpy(buf, orig, len);
+    put32(buf, names, 5000);
+    expect_lie_caught(buf, len, "has length 5000");
+    memcpy(buf, orig, len);
+    put32(buf, names, 0xffffffffu);
+    expect_lie_caught(buf, len, "expected 1..4096");
+    memcpy(buf, orig, len);
+    put64(buf, H_SECTION(NAMES) + 8, get64(orig, H_SECTION(NAMES) + 8) + 1); /* into padding */
+    expect_lie_caught(buf, len, "1 stray bytes");
+    free(buf);
+    free(orig);
+}
+END_TEST
+
+START_TEST(test_duplicate_lf_names)
+{
+    chorus_votes *v = make_sample();
+    ck_assert_ok(chorus_votes_set_lf_name(v, 1, "same"));
+    ck_assert_ok(chorus_votes_set_lf_name(v, 2, "same"));
+    ck_assert_ok(chorus_votes_write_chv(v, test_path("dup.chv")));
+    chorus_votes_free(v);
+    expect_rejected(test_path("dup.chv"), CHORUS_EFORMAT, "\"same\" appears twice", 1);
+}
+END_TEST
+
+/* Every prefix of a valid file is rejected cleanly (sanitizers watch for leaks and overruns). */
+START_TEST(test_truncated)
+{
+    size_t len;
+    char *buf = sample_file("whole.chv", &len);
+    const char *path = test_path("truncated.chv");
+    for (size_t n = 0; n < len; n++) {
+        test_write_file(path, buf, n);
+        expect_rejected(path, CHORUS_EFORMAT, "byte offset", 1);
+    }
+    test_write_file(path, buf, 100);
+    expect_rejected(path, CHORUS_EFORMAT, "inside the header", 1);
+    test_write_file(path, buf, len - 1);
+    expect_rejected(path, CHORUS_EFORMAT, "truncated", 1);
+    /* Appending is caught the same way. */
+    char *longer = calloc(len + 1, 1);
+    memcpy(longer, buf, len);
+    test_write_file(path, longer, len + 1);
+    expect_rejected(path, CHORUS_EFORMAT, "appended", 1);
+    free(longer);
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_n_classes_option)
+{
+    chorus_votes *v = make_sample();
+    const char *path = test_path("classes.chv");
+    ck_assert_ok(chorus_votes_write_chv(v, path));
+    chorus_votes_free(v);
+    for (int use_mmap = 0; use_mmap <= 1; use_mmap++) {
+        chorus_read_options opts = read_opts(use_mmap, 1);
+        opts.n_classes = 5; /* widens */
+        ck_assert_ok(chorus_votes_read_chv(&v, path, &opts));
+        ck_assert_int_eq(chorus_votes_n_classes(v), 5);
+        ck_assert_str_eq(chorus_votes_class_name(v, 2), "positif 🙂");
+        ck_assert_str_eq(chorus_votes_class_name(v, 4), "4");
+        chorus_votes_free(v);
+        opts.n_classes = 2; /* label 2 is present */
+        ck_assert_error(chorus_votes_read_chv(&v, path, &opts), CHORUS_EFORMAT, "label 2");
+        ck_assert_ptr_null(v);
+        opts.n_classes = 1;
+        ck_assert_error(chorus_votes_read_chv(&v, path, &opts), CHORUS_EINVAL, "2..65535");
+    }
+    /* Narrowing is fine when no label reaches the dropped classes. */
+    int64_t rp[] = {0, 1};
+    int32_t li[] = {0}, lb[] = {1};
+    ck_assert_ok(chorus_votes_from_csr(&v, 1, 1, 4, rp, li, lb, CHORUS_COPY));
+    ck_assert_ok(chorus_votes_write_chv(v, path));
+    chorus_votes_free(v);
+    chorus_read_options opts = CHORUS_READ_OPTIONS_INIT;
+    opts.n_classes = 2;
+    ck_assert_ok(chorus_votes_read_chv(&v, path, &opts));
+    ck_assert_int_eq(chorus_votes_n_classes(v), 2);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_io_errors)
+{
+    chorus_votes *v = NULL;
+    ck_assert_error(chorus_votes_read_chv(&v, test_path("missing.chv"), NULL), CHORUS_EIO,
+                    "missing.chv: cannot open");
+    ck_assert_error(chorus_votes_read_chv(&v, test_tmpdir(), NULL), CHORUS_EIO, "directory");
+    ck_assert_ptr_null(v);
+
+    v = make_sample();
+    ck_assert_error(chorus_votes_write_chv(v, test_tmpdir()), CHORUS_EIO, "directory");
+    const char *nowhere = test_path("no/such/dir/x.chv");
+    ck_assert_error(chorus_votes_write_chv(v, nowhere), CHORUS_EIO, "x.chv");
+    ck_assert_int_eq(test_file_exists(nowhere), 0);
+    if (test_file_exists("/dev/full"))
+        ck_assert_error(chorus_votes_write_chv(v, "/dev/full"), CHORUS_EIO, "/dev/full");
+    /* An existing file is replaced whole. */
+    const char *keep = test_path("keep.chv");
+    test_write_file(keep, "old", 3);
+    ck_assert_ok(chorus_votes_write_chv(v, keep));
+    chorus_votes *back;
+    ck_assert_ok(chorus_votes_read_chv(&back, keep, NULL));
+    chorus_votes_free(back);
+    chorus_votes_free(v);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("chv");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_round_trip_edge_cases);
+    tcase_add_test(tc, test_documented_layout);
+    tcase_add_test(tc, test_bad_magic);
+    tcase_add_test(tc, test_versions);
+    tcase_add_test(tc, test_bad_checksum);
+    tcase_add_test(tc, test_lying_header);
+    tcase_add_test(tc, test_lying_contents);
+    tcase_add_test(tc, test_duplicate_lf_names);
+    tcase_add_test(tc, test_truncated);
+    tcase_add_test(tc, test_n_classes_option);
+    tcase_add_test(tc, test_io_errors);
+    suite_add_tcase(s, tc);
+    return test_run_suite(s);
+}

@@ -1,0 +1,246 @@
+/* Dense and triples CSV vote matrices: reading, writing, and hostile input. */
+#include <string.h>
+
+#include "test_util.h"
+
+static chorus_votes *read_text(const char *name, const char *text, int32_t n_classes, int *rc)
+{
+    const char *path = test_path(name);
+    test_write_file(path, text, (size_t)-1);
+    chorus_read_options opts = CHORUS_READ_OPTIONS_INIT;
+    opts.n_classes = n_classes;
+    chorus_votes *v = NULL;
+    *rc = chorus_votes_read(&v, path, &opts);
+    return v;
+}
+
+START_TEST(test_dense_reads_votes_and_names)
+{
+    int rc;
+    chorus_votes *v = read_text("a.csv", "kw_free,re_win,short\n1,-1,0\n-1,-1,-1\r\n-1,1,1\n", 0,
+                                &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_n_items(v), 3);
+    ck_assert_int_eq(chorus_votes_n_lfs(v), 3);
+    ck_assert_int_eq(chorus_votes_n_classes(v), 2);
+    ck_assert_int_eq(chorus_votes_nnz(v), 4);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 0), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 2), 0);
+    ck_assert_int_eq(chorus_votes_get(v, 1, 0), CHORUS_ABSTAIN);
+    ck_assert_int_eq(chorus_votes_get(v, 2, 1), 1);
+    ck_assert_str_eq(chorus_votes_lf_name(v, 1), "re_win");
+    ck_assert_int_eq(chorus_votes_has_lf_names(v), 1);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_dense_class_count_from_option)
+{
+    int rc;
+    chorus_votes *v = read_text("k.csv", "a,b\n0,1\n", 5, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_n_classes(v), 5);
+    chorus_votes_free(v);
+    /* With no votes above 0 and no option, a matrix still has two classes. */
+    v = read_text("k2.csv", "a,b\n0,-1\n", 0, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_n_classes(v), 2);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_dense_quoted_header)
+{
+    int rc;
+    chorus_votes *v = read_text("q.csv", "\"has, comma\",\"say \"\"hi\"\"\"\n0,1\n", 0, &rc);
+    ck_assert_ok(rc);
+    ck_assert_str_eq(chorus_votes_lf_name(v, 0), "has, comma");
+    ck_assert_str_eq(chorus_votes_lf_name(v, 1), "say \"hi\"");
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_dense_round_trip)
+{
+    int rc;
+    chorus_votes *v = read_text("rt.csv", "x,\"y,z\",w\n2,-1,0\n-1,-1,-1\n1,1,1\n", 0, &rc);
+    ck_assert_ok(rc);
+    const char *out = test_path("rt_out.csv");
+    ck_assert_ok(chorus_votes_write(v, out, CHORUS_FORMAT_CSV));
+    char *text = test_read_file(out, NULL);
+    ck_assert_str_eq(text, "x,\"y,z\",w\n2,-1,0\n-1,-1,-1\n1,1,1\n");
+    free(text);
+    chorus_votes_free(v);
+}
+END_TEST
+
+/* Each malformed file must fail with CHORUS_EFORMAT and a message naming file and line. */
+START_TEST(test_dense_bad_input)
+{
+    static const struct {
+        const char *text;
+        int32_t n_classes;
+        const char *needle;
+    } cases[] = {
+        {"", 0, "the file is empty"},
+        {"a,b\n", 0, "only a header"},
+        {"a,b\n0,1\n1\n", 0, ":3: 1 fields, expected 2"},
+        {"a,b\n0,1,1\n", 0, ":2: 3 fields, expected 2"},
+        {"a,b\n0,x\n", 0, ":2: column 2 (b): 'x' is not a vote"},
+        {"a,b\n0,1.5\n", 0, "'1.5' is not a vote"},
+        {"a,b\n0,-2\n", 0, "'-2' is not a vote"},
+        {"a,b\n0,2\n", 2, "expected -1 (abstain) or a class in 0..1"},
+        {"a,b\n0,99999999999999999999\n", 0, "is not a vote"},
+        {"a,b\n0,\n", 0, "'' is not a vote"},
+        {"a,a\n0,1\n", 0, "\"a\" appears twice"},
+        {"a,\"b\n0,1\n", 0, ":1: column 2: malformed quotes"},
+        {"a,b\n0,\"1\n", 0, ":2: column 2: malformed quotes"},
+        {"a,\n0,1\n", 0, ":1: column 2: labeling function name is empty"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int rc;
+        chorus_votes *v = read_text("bad.csv", cases[i].text, cases[i].n_classes, &rc);
+        ck_assert_ptr_null(v);
+        ck_assert_error(rc, CHORUS_EFORMAT,
+                        cases[i].needle);
+        ck_assert_msg(strstr(chorus_error_last(), "bad.csv") != NULL, "no file name in '%s'",
+                      chorus_error_last());
+    }
+}
+END_TEST
+
+START_TEST(test_dense_nul_byte)
+{
+    const char *path = test_path("nul.csv");
+    test_write_file(path, "a,b\n0,\0\n", 8);
+    chorus_votes *v;
+    ck_assert_error(chorus_votes_read(&v, path, NULL), CHORUS_EFORMAT, "NUL byte");
+}
+END_TEST
+
+START_TEST(test_missing_file_and_directory)
+{
+    chorus_votes *v;
+    ck_assert_error(chorus_votes_read(&v, test_path("nope.csv"), NULL), CHORUS_EIO,
+                    "No such file");
+    ck_assert_error(chorus_votes_read(&v, test_tmpdir(), NULL), CHORUS_EIO, "is a directory");
+}
+END_TEST
+
+START_TEST(test_triples_sniffed_and_read)
+{
+    int rc;
+    chorus_votes *v = read_text("t.csv", "item,worker,label\n2,0,1\n0,3,0\n0,1,1\n2,1,-1\n", 0,
+                                &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_n_items(v), 3);
+    ck_assert_int_eq(chorus_votes_n_lfs(v), 4);
+    ck_assert_int_eq(chorus_votes_nnz(v), 3);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 1), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 3), 0);
+    ck_assert_int_eq(chorus_votes_get(v, 1, 0), CHORUS_ABSTAIN);
+    ck_assert_int_eq(chorus_votes_get(v, 2, 0), 1);
+    const char *out = test_path("t_out.csv");
+    ck_assert_ok(chorus_votes_write(v, out, CHORUS_FORMAT_TRIPLES));
+    char *text = test_read_file(out, NULL);
+    ck_assert_str_eq(text, "item,lf,label\n0,1,1\n0,3,0\n2,0,1\n");
+    free(text);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_triples_sizes_from_options)
+{
+    const char *path = test_path("ts.csv");
+    test_write_file(path, "item,lf,label\n0,0,1\n", (size_t)-1);
+    chorus_read_options opts = CHORUS_READ_OPTIONS_INIT;
+    opts.format = CHORUS_FORMAT_TRIPLES;
+    opts.n_items = 10;
+    opts.n_lfs = 4;
+    opts.n_classes = 3;
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_read(&v, path, &opts));
+    ck_assert_int_eq(chorus_votes_n_items(v), 10);
+    ck_assert_int_eq(chorus_votes_n_lfs(v), 4);
+    ck_assert_int_eq(chorus_votes_n_classes(v), 3);
+    chorus_votes_free(v);
+    opts.n_items = 1;
+    test_write_file(path, "item,lf,label\n1,0,1\n", (size_t)-1);
+    ck_assert_error(chorus_votes_read(&v, path, &opts), CHORUS_EFORMAT, "item '1'");
+}
+END_TEST
+
+START_TEST(test_triples_bad_input)
+{
+    static const struct {
+        const char *text;
+        const char *needle;
+    } cases[] = {
+        {"item,lf,label\n", "only a header"},
+        {"item,lf,label\n0,0\n", ":2: 2 fields, expected 3"},
+        {"item,lf,label\n-1,0,1\n", ":2: item '-1' is not an integer"},
+        {"item,lf,label\n0,x,1\n", "labeling function 'x'"},
+        {"item,lf,label\n0,0,-3\n", "label '-3'"},
+        {"item,lf,label\n0,0,1\n1,0,1\n0,0,0\n", ":4: labeling function 0 votes again on item 0 "
+                                                 "(first at line 2)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int rc;
+        chorus_votes *v = read_text("badt.csv", cases[i].text, 0, &rc);
+        ck_assert_ptr_null(v);
+        ck_assert_error(rc, CHORUS_EFORMAT, cases[i].needle);
+    }
+}
+END_TEST
+
+START_TEST(test_shipped_wrench_matrix)
+{
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_read(&v, test_dataset("wrench_youtube/test/votes.csv"), NULL));
+    /* Sizes from the dataset's meta.json: 250 items, 10 LFs, 460 votes. */
+    ck_assert_int_eq(chorus_votes_n_items(v), 250);
+    ck_assert_int_eq(chorus_votes_n_lfs(v), 10);
+    ck_assert_int_eq(chorus_votes_nnz(v), 460);
+    ck_assert_str_eq(chorus_votes_lf_name(v, 0), "keyword_my");
+    chorus_votes_free(v);
+    ck_assert_ok(chorus_votes_read(&v, test_dataset("ctinfer_d_product/triples.csv"), NULL));
+    /* meta.json: 8315 items, 176 workers, 24945 answers. */
+    ck_assert_int_eq(chorus_votes_n_items(v), 8315);
+    ck_assert_int_eq(chorus_votes_n_lfs(v), 176);
+    ck_assert_int_eq(chorus_votes_nnz(v), 24945);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_write_leaves_no_partial_file)
+{
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_new(&v, 2, 2));
+    const char *path = "/nonexistent-dir/out.csv";
+    ck_assert_error(chorus_votes_write(v, path, CHORUS_FORMAT_CSV), CHORUS_EIO, "nonexistent-dir");
+    ck_assert_int_eq(test_file_exists(path), 0);
+    chorus_votes_free(v);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("csv");
+    TCase *dense = tcase_create("dense");
+    tcase_add_test(dense, test_dense_reads_votes_and_names);
+    tcase_add_test(dense, test_dense_class_count_from_option);
+    tcase_add_test(dense, test_dense_quoted_header);
+    tcase_add_test(dense, test_dense_round_trip);
+    tcase_add_test(dense, test_dense_bad_input);
+    tcase_add_test(dense, test_dense_nul_byte);
+    tcase_add_test(dense, test_missing_file_and_directory);
+    tcase_add_test(dense, test_shipped_wrench_matrix);
+    tcase_add_test(dense, test_write_leaves_no_partial_file);
+    suite_add_tcase(s, dense);
+    TCase *triples = tcase_create("triples");
+    tcase_add_test(triples, test_triples_sniffed_and_read);
+    tcase_add_test(triples, test_triples_sizes_from_options);
+    tcase_add_test(triples, test_triples_bad_input);
+    suite_add_tcase(s, triples);
+    return test_run_suite(s);
+}

@@ -1,0 +1,81 @@
+/* Gold label files: one integer per line, -1 for unknown. */
+#include "test_util.h"
+
+START_TEST(test_reads_labels)
+{
+    const char *path = test_path("gold.csv");
+    test_write_file(path, "0\n1\n-1\r\n2\n", (size_t)-1);
+    int32_t *gold;
+    int64_t n;
+    ck_assert_ok(chorus_gold_read(&gold, &n, path, 3));
+    ck_assert_int_eq(n, 4);
+    ck_assert_int_eq(gold[0], 0);
+    ck_assert_int_eq(gold[2], -1);
+    ck_assert_int_eq(gold[3], 2);
+    chorus_free(gold);
+}
+END_TEST
+
+START_TEST(test_round_trip)
+{
+    int32_t gold[] = {1, -1, 0, 4};
+    const char *path = test_path("rt_gold.csv");
+    ck_assert_ok(chorus_gold_write(gold, 4, path));
+    int32_t *back;
+    int64_t n;
+    ck_assert_ok(chorus_gold_read(&back, &n, path, 0));
+    ck_assert_int_eq(n, 4);
+    for (int i = 0; i < 4; i++) ck_assert_int_eq(back[i], gold[i]);
+    chorus_free(back);
+}
+END_TEST
+
+START_TEST(test_bad_input)
+{
+    static const struct {
+        const char *text;
+        int32_t n_classes;
+        const char *needle;
+    } cases[] = {
+        {"", 0, "the file is empty"},
+        {"0\nyes\n", 0, ":2: 'yes' is not a gold label"},
+        {"0\n2\n", 2, ":2: '2' is not a gold label; expected -1 (unknown) or a class in 0..1"},
+        {"0\n-2\n", 0, "'-2' is not a gold label"},
+        {"0\n\n1\n", 0, ":2: empty line"},
+        {"0,1\n", 0, "'0,1' is not a gold label"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *path = test_path("bad_gold.csv");
+        test_write_file(path, cases[i].text, (size_t)-1);
+        int32_t *gold;
+        int64_t n;
+        ck_assert_error(chorus_gold_read(&gold, &n, path, cases[i].n_classes), CHORUS_EFORMAT,
+                        cases[i].needle);
+        ck_assert_ptr_null(gold);
+    }
+}
+END_TEST
+
+START_TEST(test_trailing_blank_line_is_fine)
+{
+    const char *path = test_path("blank_gold.csv");
+    test_write_file(path, "1\n0\n\n", (size_t)-1);
+    int32_t *gold;
+    int64_t n;
+    ck_assert_ok(chorus_gold_read(&gold, &n, path, 2));
+    ck_assert_int_eq(n, 2);
+    chorus_free(gold);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("gold");
+    TCase *tc = tcase_create("gold");
+    tcase_add_test(tc, test_reads_labels);
+    tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_bad_input);
+    tcase_add_test(tc, test_trailing_blank_line_is_fine);
+    suite_add_tcase(s, tc);
+    return test_run_suite(s);
+}

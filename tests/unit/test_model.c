@@ -1,0 +1,195 @@
+/* Majority vote, model.json, and the checks predict makes before applying a model. */
+#include <math.h>
+#include <omp.h>
+
+#include "test_util.h"
+
+static chorus_votes *tiny_votes(void)
+{
+    /* 4 items x 3 LFs, 3 classes:
+     *   item 0: 1 1 0   -> 2/3 for class 1, 1/3 for class 0
+     *   item 1: . . .   -> uncovered: the prior (uniform)
+     *   item 2: 2 . 0   -> tie between 0 and 2
+     *   item 3: . 2 .   -> class 2 */
+    int32_t dense[] = {1, 1, 0, -1, -1, -1, 2, -1, 0, -1, 2, -1};
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_from_dense(&v, 4, 3, 3, dense));
+    ck_assert_ok(chorus_votes_set_lf_name(v, 0, "a"));
+    ck_assert_ok(chorus_votes_set_lf_name(v, 1, "b"));
+    ck_assert_ok(chorus_votes_set_lf_name(v, 2, "c"));
+    return v;
+}
+
+START_TEST(test_mv_probabilities_by_hand)
+{
+    chorus_votes *v = tiny_votes();
+    chorus_model *m;
+    ck_assert_ok(chorus_model_fit(&m, v, NULL));
+    chorus_probs *p;
+    ck_assert_ok(chorus_model_predict(&p, m, v));
+    const double *d = chorus_probs_const_data(p);
+    const double expected[] = {1.0 / 3, 2.0 / 3, 0,   1.0 / 3, 1.0 / 3, 1.0 / 3,
+                               0.5,     0,       0.5, 0,       0,       1};
+    for (int i = 0; i < 12; i++) ck_assert_double_eq_tol(d[i], expected[i], 1e-15);
+    chorus_probs_free(p);
+    chorus_model_free(m);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_model_json_round_trip)
+{
+    chorus_votes *v = tiny_votes();
+    ck_assert_ok(chorus_votes_set_class_name(v, 2, "other"));
+    chorus_model *m, *back;
+    ck_assert_ok(chorus_model_fit(&m, v, NULL));
+    const char *path = test_path("model.json");
+    ck_assert_ok(chorus_model_save(m, path));
+    ck_assert_ok(chorus_model_load(&back, path));
+    ck_assert_int_eq(chorus_model_get_type(back), CHORUS_MODEL_MV);
+    ck_assert_int_eq(chorus_model_n_classes(back), 3);
+    ck_assert_int_eq(chorus_model_n_lfs(back), 3);
+    ck_assert_str_eq(chorus_model_lf_name(back, 2), "c");
+    ck_assert_str_eq(chorus_model_class_name(back, 2), "other");
+    ck_assert_double_eq(chorus_model_prior(back)[1], 1.0 / 3);
+    char *text = test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(strstr(text, "\"model\": \"mv\""));
+    free(text);
+    chorus_model_free(back);
+    chorus_model_free(m);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_predict_checks_lfs)
+{
+    chorus_votes *v = tiny_votes();
+    chorus_model *m;
+    ck_assert_ok(chorus_model_fit(&m, v, NULL));
+    chorus_probs *p;
+    chorus_votes *fewer;
+    ck_assert_ok(chorus_votes_new(&fewer, 2, 2));
+    ck_assert_error(chorus_model_predict(&p, m, fewer), CHORUS_EINVAL,
+                    "fitted on 3 labeling functions but the votes have 2");
+    chorus_votes *renamed = tiny_votes();
+    ck_assert_ok(chorus_votes_set_lf_name(renamed, 1, "z"));
+    ck_assert_error(chorus_model_predict(&p, m, renamed), CHORUS_EINVAL,
+                    "labeling function 2 is \"z\" in the votes but \"b\" in the model");
+    chorus_votes *more_classes;
+    ck_assert_ok(chorus_votes_new(&more_classes, 3, 4));
+    ck_assert_error(chorus_model_predict(&p, m, more_classes), CHORUS_EINVAL,
+                    "the votes have 4 classes but the model knows 3");
+    /* Unnamed votes (e.g. from .npy) are matched by position only. */
+    chorus_votes *unnamed;
+    int32_t dense[] = {0, 1, 2};
+    ck_assert_ok(chorus_votes_from_dense(&unnamed, 1, 3, 3, dense));
+    ck_assert_ok(chorus_model_predict(&p, m, unnamed));
+    chorus_probs_free(p);
+    chorus_votes_free(unnamed);
+    chorus_votes_free(more_classes);
+    chorus_votes_free(renamed);
+    chorus_votes_free(fewer);
+    chorus_model_free(m);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_bad_model_json)
+{
+    static const struct {
+        const char *text;
+        const char *needle;
+    } cases[] = {
+        {"", "model.json:"},
+        {"{\"format\": \"chorus-model\",", "model.json:1:"},
+        {"[]", "field \"format\""},
+        {"{\"format\": \"other\"}", "is this a chorus model.json?"},
+        {"{\"format\": \"chorus-model\", \"format_version\": 99}", "written by a newer chorus"},
+        {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"x\"}",
+         "field \"model\""},
+        {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"mv\", \"classes\": "
+         "[\"a\"], \"labeling_functions\": [\"x\"]}",
+         "field \"classes\""},
+        {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"mv\", \"classes\": "
+         "[\"a\", \"b\"], \"labeling_functions\": [\"x\"], \"class_prior\": [0.5, 0.6]}",
+         "probabilities summing to 1"},
+        {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"mv\", \"classes\": "
+         "[\"a\", 3], \"labeling_functions\": [\"x\"], \"class_prior\": [0.5, 0.5]}",
+         "non-empty strings"},
+        {"{\"format\": \"chorus-model\", \"format\": \"chorus-model\"}", "duplicate"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *path = test_path("model.json");
+        test_write_file(path, cases[i].text, (size_t)-1);
+        chorus_model *m;
+        ck_assert_error(chorus_model_load(&m, path), CHORUS_EFORMAT, cases[i].needle);
+        ck_assert_ptr_null(m);
+    }
+    chorus_model *m;
+    ck_assert_error(chorus_model_load(&m, test_path("missing.json")), CHORUS_EIO, "missing.json");
+}
+END_TEST
+
+START_TEST(test_fit_options_checked)
+{
+    chorus_votes *v = tiny_votes();
+    chorus_model *m;
+    chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+    opts.n_threads = -1;
+    ck_assert_error(chorus_model_fit(&m, v, &opts), CHORUS_EINVAL, "threads");
+    opts = (chorus_fit_options)CHORUS_FIT_OPTIONS_INIT;
+    opts.version = 99;
+    ck_assert_error(chorus_model_fit(&m, v, &opts), CHORUS_EINVAL, "version 99");
+    chorus_model_type t;
+    ck_assert_error(chorus_model_type_parse(&t, "snorkel"), CHORUS_EINVAL, "known models");
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_mv_same_for_any_thread_count)
+{
+    chorus_synth_options so = CHORUS_SYNTH_OPTIONS_INIT;
+    so.n_items = 20000;
+    so.n_classes = 4;
+    chorus_votes *v;
+    int32_t *gold;
+    ck_assert_ok(chorus_synth(&v, &gold, &so));
+    chorus_probs *reference = NULL;
+    for (int threads = 1; threads <= 4; threads++) {
+        chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+        opts.n_threads = threads;
+        chorus_model *m;
+        chorus_probs *p;
+        ck_assert_ok(chorus_model_fit(&m, v, &opts));
+        ck_assert_ok(chorus_model_predict(&p, m, v));
+        if (!reference) {
+            reference = p;
+        } else {
+            size_t bytes = (size_t)so.n_items * 4 * sizeof(double);
+            ck_assert_int_eq(memcmp(chorus_probs_const_data(p), chorus_probs_const_data(reference),
+                                    bytes),
+                             0);
+            chorus_probs_free(p);
+        }
+        chorus_model_free(m);
+    }
+    chorus_probs_free(reference);
+    chorus_free(gold);
+    chorus_votes_free(v);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("model");
+    TCase *tc = tcase_create("mv");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_mv_probabilities_by_hand);
+    tcase_add_test(tc, test_model_json_round_trip);
+    tcase_add_test(tc, test_predict_checks_lfs);
+    tcase_add_test(tc, test_bad_model_json);
+    tcase_add_test(tc, test_fit_options_checked);
+    tcase_add_test(tc, test_mv_same_for_any_thread_count);
+    suite_add_tcase(s, tc);
+    return test_run_suite(s);
+}
