@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 bash scripts/ensure-deps.sh
-cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCHORUS_SANITIZE=ON >/dev/null
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHORUS_SANITIZE=ON >/dev/null
 cmake --build build-test -j"$(nproc)" >/dev/null
 cd build-test
 ctest --output-on-failure -j"$(nproc)" -LE bench

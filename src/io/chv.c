@@ -33,7 +33,8 @@ static const unsigned char chv_magic[8] = {0x89, 'C', 'H', 'V', '\r', '\n', 0x1a
 #define CHV_HEADER_SIZE 192
 #define CHV_ALIGN 64
 #define CHV_FLAG_CLASS_NAMES 0x1u
-#define CHV_KNOWN_FLAGS CHV_FLAG_CLASS_NAMES
+#define CHV_FLAG_LF_NAMES 0x2u
+#define CHV_KNOWN_FLAGS (CHV_FLAG_CLASS_NAMES | CHV_FLAG_LF_NAMES)
 #define CHV_MAX_NAME 4096
 
 /* Byte offsets of the header fields. */
@@ -82,7 +83,8 @@ static uint64_t get_u64(const unsigned char *p)
 
 static void put_u32(unsigned char *p, uint32_t x)
 {
-    for (int i = 0; i < 4; i++) p[i] = (unsigned char)(x >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(x >> (8 * i));
 }
 
 static void put_u64(unsigned char *p, uint64_t x)
@@ -141,8 +143,8 @@ static int check_magic(const char *path, const unsigned char *b, uint64_t avail,
 {
     static const char expected[] = "expected the .chv signature 89 43 48 56 0D 0A 1A 0A";
     if (actual == 0)
-        return chorus_error_set(CHORUS_EFORMAT, "%s: the file is empty at byte offset 0; %s",
-                                path, expected);
+        return chorus_error_set(CHORUS_EFORMAT, "%s: the file is empty at byte offset 0; %s", path,
+                                expected);
     size_t n = avail < sizeof chv_magic ? (size_t)avail : sizeof chv_magic;
     if (memcmp(b, chv_magic, n) == 0) return CHORUS_OK; /* a short prefix: caught as truncated */
     if (n >= 4 && memcmp(b, chv_magic, 4) == 0)
@@ -150,8 +152,8 @@ static int check_magic(const char *path, const unsigned char *b, uint64_t avail,
                                 "%s: damaged signature at byte offset 0; %s (was the file "
                                 "copied in text mode, turning CR LF into LF?)",
                                 path, expected);
-    return chorus_error_set(CHORUS_EFORMAT, "%s: not a .chv file: bad signature at byte offset 0; %s",
-                            path, expected);
+    return chorus_error_set(
+        CHORUS_EFORMAT, "%s: not a .chv file: bad signature at byte offset 0; %s", path, expected);
 }
 
 static int bad_field(const char *path, const char *field, int offset, uint64_t value,
@@ -166,6 +168,7 @@ static int bad_field(const char *path, const char *field, int offset, uint64_t v
 static int check_reserved(const char *path, const unsigned char *b, const chv_header *h)
 {
     if (h->minor > 0) return CHORUS_OK;
+    /* The reserved bytes are 28..31 and 128..191. */
     for (int i = OFF_RESERVED0; i < CHV_HEADER_SIZE; i++) {
         if (i == OFF_N_ITEMS) i = OFF_RESERVED1;
         if (b[i] != 0)
@@ -182,6 +185,18 @@ static int check_sections(const char *path, const chv_header *h)
 {
     uint64_t expected_size[N_SECTIONS] = {h->size[SEC_NAMES], (h->n_items + 1) * 8, h->nnz * 4,
                                           h->nnz * 4};
+    /*
+     * Every name takes at least 5 bytes (length and one byte), so the counts, which size
+     * allocations before the names are parsed, are bounded by the file's real size.
+     */
+    uint64_t min_names = 5 * ((uint64_t)h->n_lfs + h->n_classes);
+    if (h->size[SEC_NAMES] < min_names)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: names section size %" PRIu64 " (header byte offset %d) is "
+                                "too small for %" PRIu32 " + %" PRIu32 " names; expected at least "
+                                "%" PRIu64,
+                                path, h->size[SEC_NAMES], OFF_SECTIONS + 8, h->n_lfs, h->n_classes,
+                                min_names);
     uint64_t end = h->header_size;
     for (int s = 0; s < N_SECTIONS; s++) {
         int field = OFF_SECTIONS + 16 * s;
@@ -243,7 +258,8 @@ static int check_header(chv_header *h, const char *path, const unsigned char *b,
                                 "(truncated or appended to?)",
                                 path, OFF_FILE_SIZE, h->file_size, actual);
     if (h->minor == 0 && (h->flags & ~CHV_KNOWN_FLAGS))
-        return bad_field(path, "flags", OFF_FLAGS, h->flags, "only bit 0 set in a version 1.0 file");
+        return bad_field(path, "flags", OFF_FLAGS, h->flags,
+                         "only bits 0 and 1 in a version 1.0 file");
     rc = check_reserved(path, b, h);
     if (rc) return rc;
     if (h->n_lfs < 1 || h->n_lfs > CHORUS_MAX_LFS)
@@ -347,9 +363,9 @@ static int apply_names(chorus_votes *v, const char *path, const chv_header *h,
         name[len] = '\0';
         int rc = chorus_name_check(name, what);
         if (rc) return as_format_error(rc, path, base + pos, "a valid name");
-        if (is_lf)
-            rc = chorus_votes_set_lf_name(v, index, name);
-        else if ((h->flags & CHV_FLAG_CLASS_NAMES) && index < v->n_classes)
+        /* Names not flagged as given are the defaults: checked, but left unset. */
+        if (is_lf && (h->flags & CHV_FLAG_LF_NAMES)) rc = chorus_votes_set_lf_name(v, index, name);
+        if (!is_lf && (h->flags & CHV_FLAG_CLASS_NAMES) && index < v->n_classes)
             rc = chorus_votes_set_class_name(v, index, name);
         if (rc) return rc;
         pos += len;
@@ -402,7 +418,7 @@ static int reader_take(chv_reader *r, void *dst, uint64_t n)
     while (n > 0) {
         size_t chunk = d ? (n < ((uint64_t)1 << 30) ? (size_t)n : (size_t)1 << 30)
                          : (n < sizeof scratch ? (size_t)n : sizeof scratch);
-        unsigned char *buf = d ? d : scratch;
+        unsigned char *buf = d ? d : &scratch[0];
         int rc = read_at(r->fd, r->path, buf, chunk, r->pos);
         if (rc) return rc;
         if (r->hash) XXH3_64bits_update(r->hash, buf, chunk);
@@ -451,9 +467,93 @@ static void release_mapping(void *storage)
     free(m);
 }
 
+/* Where the file's sections are, in a mapping or in heap buffers. */
+typedef struct chv_sections {
+    const unsigned char *names;
+    int64_t *row_ptr;
+    int32_t *lf_index;
+    int32_t *label;
+} chv_sections;
+
+/*
+ * Maps the file and points the sections into it. *out stays NULL, without an error, if the
+ * file system cannot map: the caller then reads the file instead.
+ */
+static int map_sections(chv_mapping **out, chv_sections *sec, int fd, const char *path,
+                        const chv_header *h, int verify)
+{
+    *out = NULL;
+    chv_mapping *map = malloc(sizeof *map);
+    if (!map) return chorus_error_nomem();
+    map->len = (size_t)h->file_size;
+    map->addr = mmap(NULL, map->len, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map->addr == MAP_FAILED) {
+        chorus_log(CHORUS_LOG_DEBUG, "%s: mmap failed (%s); reading the file instead", path,
+                   strerror(errno));
+        free(map);
+        return CHORUS_OK;
+    }
+    const unsigned char *base = map->addr;
+    if (verify) {
+        uint64_t sum = 0;
+        int rc = hash_image(&sum, base, h->file_size);
+        if (!rc && sum != h->checksum) rc = checksum_mismatch(path, h->checksum, sum);
+        if (rc) {
+            release_mapping(map);
+            return rc;
+        }
+    }
+    /* Offsets are multiples of 64 and the mapping is page-aligned: the casts are aligned. */
+    sec->names = base + h->offset[SEC_NAMES];
+    sec->row_ptr = (int64_t *)(void *)(base + h->offset[SEC_ROW_PTR]);
+    sec->lf_index = (int32_t *)(void *)(base + h->offset[SEC_LF_INDEX]);
+    sec->label = (int32_t *)(void *)(base + h->offset[SEC_LABEL]);
+    *out = map;
+    return CHORUS_OK;
+}
+
 static void *alloc_section(uint64_t size)
 {
     return malloc(size ? (size_t)size : 1);
+}
+
+/*
+ * Reads the file front to back into heap buffers (which the caller frees, also on error),
+ * hashing every byte, padding included, when verifying.
+ */
+static int read_sections(chv_sections *sec, int fd, const char *path, const chv_header *h,
+                         const unsigned char *header, int verify)
+{
+    /* Sizes are bounded by the real file size by now, so these allocations are honest. */
+    unsigned char *names = alloc_section(h->size[SEC_NAMES]);
+    sec->names = names;
+    sec->row_ptr = alloc_section(h->size[SEC_ROW_PTR]);
+    sec->lf_index = alloc_section(h->size[SEC_LF_INDEX]);
+    sec->label = alloc_section(h->size[SEC_LABEL]);
+    if (!names || !sec->row_ptr || !sec->lf_index || !sec->label) return chorus_error_nomem();
+
+    chv_reader r = {fd, path, CHV_HEADER_SIZE, NULL};
+    int rc = CHORUS_OK;
+    if (verify) {
+        if (!(r.hash = XXH3_createState())) return chorus_error_nomem();
+        XXH3_64bits_reset(r.hash);
+        unsigned char zeroed[CHV_HEADER_SIZE];
+        memcpy(zeroed, header, sizeof zeroed);
+        memset(zeroed + OFF_CHECKSUM, 0, 8);
+        XXH3_64bits_update(r.hash, zeroed, sizeof zeroed);
+    }
+    void *dst[N_SECTIONS] = {names, sec->row_ptr, sec->lf_index, sec->label};
+    for (int s = 0; s < N_SECTIONS && !rc; s++) {
+        rc = reader_take(&r, NULL, h->offset[s] - r.pos);
+        if (!rc) rc = reader_take(&r, dst[s], h->size[s]);
+    }
+    if (!rc) rc = reader_take(&r, NULL, h->file_size - r.pos);
+    if (!rc && r.hash) {
+        uint64_t sum = XXH3_64bits_digest(r.hash);
+        if (sum != h->checksum) rc = checksum_mismatch(path, h->checksum, sum);
+    }
+    if (r.hash) XXH3_freeState(r.hash);
+    return rc;
 }
 
 int chorus_votes_read_chv(chorus_votes **out, const char *path, const chorus_read_options *opts)
@@ -462,8 +562,7 @@ int chorus_votes_read_chv(chorus_votes **out, const char *path, const chorus_rea
     chorus_read_options defaults = CHORUS_READ_OPTIONS_INIT;
     if (!opts) opts = &defaults;
     if (!CHV_HOST_LITTLE_ENDIAN)
-        return chorus_error_set(CHORUS_EINTERNAL, "%s: .chv files need a little-endian host",
-                                path);
+        return chorus_error_set(CHORUS_EINTERNAL, "%s: .chv files need a little-endian host", path);
     if (opts->n_classes < 0 || opts->n_classes == 1 || opts->n_classes > CHORUS_MAX_CLASSES)
         return chorus_error_set(CHORUS_EINVAL,
                                 "number of classes must be 0 (as the file says) or 2..%d, got "
@@ -472,19 +571,15 @@ int chorus_votes_read_chv(chorus_votes **out, const char *path, const chorus_rea
 
     chorus_votes *votes = NULL;
     chv_mapping *map = NULL;
-    bool mapped = false; /* then the arrays point into the mapping, not the heap */
-    unsigned char *names_buf = NULL;
-    int64_t *row_ptr = NULL;
-    int32_t *lf_index = NULL, *label = NULL;
-    XXH3_state_t *hash = NULL;
+    chv_sections sec = {0};
+    bool on_heap = false; /* the sections are heap buffers rather than views of `map` */
     unsigned char header[CHV_HEADER_SIZE];
-    chv_header h;
+    chv_header h = {0};
     struct stat st;
     int rc = CHORUS_OK;
 
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return chorus_error_set(CHORUS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (fd < 0) return chorus_error_set(CHORUS_EIO, "%s: cannot open: %s", path, strerror(errno));
     if (fstat(fd, &st) != 0) {
         rc = chorus_error_set(CHORUS_EIO, "%s: cannot stat: %s", path, strerror(errno));
         goto done;
@@ -506,102 +601,40 @@ int chorus_votes_read_chv(chorus_votes **out, const char *path, const chorus_rea
     if ((rc = read_at(fd, path, header, head, 0))) goto done;
     if ((rc = check_header(&h, path, header, actual))) goto done;
 
-    int32_t n_classes = opts->n_classes > 0 ? opts->n_classes : (int32_t)h.n_classes;
-    const unsigned char *names;
-    if (opts->use_mmap) {
-        map = malloc(sizeof *map);
-        if (!map) {
-            rc = chorus_error_nomem();
-            goto done;
-        }
-        map->len = (size_t)actual;
-        map->addr = mmap(NULL, map->len, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (map->addr == MAP_FAILED) {
-            /* Some file systems cannot map; reading works everywhere. */
-            chorus_log(CHORUS_LOG_DEBUG, "%s: mmap failed (%s); reading the file instead", path,
-                       strerror(errno));
-            free(map);
-            map = NULL;
-        }
-    }
-    if (map) {
-        mapped = true;
-        const unsigned char *base = map->addr;
-        if (opts->verify_checksum) {
-            uint64_t sum;
-            if ((rc = hash_image(&sum, base, actual))) goto done;
-            if (sum != h.checksum) {
-                rc = checksum_mismatch(path, h.checksum, sum);
-                goto done;
-            }
-        }
-        names = base + h.offset[SEC_NAMES];
-        row_ptr = (int64_t *)(void *)(base + h.offset[SEC_ROW_PTR]);
-        lf_index = (int32_t *)(void *)(base + h.offset[SEC_LF_INDEX]);
-        label = (int32_t *)(void *)(base + h.offset[SEC_LABEL]);
-    } else {
-        /* Sizes are bounded by the real file size by now, so these allocations are honest. */
-        names_buf = alloc_section(h.size[SEC_NAMES]);
-        row_ptr = alloc_section(h.size[SEC_ROW_PTR]);
-        lf_index = alloc_section(h.size[SEC_LF_INDEX]);
-        label = alloc_section(h.size[SEC_LABEL]);
-        if (!names_buf || !row_ptr || !lf_index || !label) {
-            rc = chorus_error_nomem();
-            goto done;
-        }
-        chv_reader r = {fd, path, CHV_HEADER_SIZE, NULL};
-        if (opts->verify_checksum) {
-            if (!(hash = XXH3_createState())) {
-                rc = chorus_error_nomem();
-                goto done;
-            }
-            XXH3_64bits_reset(hash);
-            unsigned char zeroed[CHV_HEADER_SIZE];
-            memcpy(zeroed, header, sizeof zeroed);
-            memset(zeroed + OFF_CHECKSUM, 0, 8);
-            XXH3_64bits_update(hash, zeroed, sizeof zeroed);
-            r.hash = hash;
-        }
-        void *dst[N_SECTIONS] = {names_buf, row_ptr, lf_index, label};
-        for (int s = 0; s < N_SECTIONS && !rc; s++) {
-            rc = reader_take(&r, NULL, h.offset[s] - r.pos);
-            if (!rc) rc = reader_take(&r, dst[s], h.size[s]);
-        }
-        if (!rc) rc = reader_take(&r, NULL, actual - r.pos);
-        if (rc) goto done;
-        if (hash && XXH3_64bits_digest(hash) != h.checksum) {
-            rc = checksum_mismatch(path, h.checksum, XXH3_64bits_digest(hash));
-            goto done;
-        }
-        names = names_buf;
+    if (opts->use_mmap && (rc = map_sections(&map, &sec, fd, path, &h, opts->verify_checksum)))
+        goto done;
+    if (!map) {
+        on_heap = true;
+        if ((rc = read_sections(&sec, fd, path, &h, header, opts->verify_checksum))) goto done;
     }
 
-    if ((rc = check_csr(path, &h, n_classes, row_ptr, lf_index, label))) goto done;
-    if (map) {
-        rc = chorus_votes_wrap(&votes, (int64_t)h.n_items, (int32_t)h.n_lfs, n_classes, row_ptr,
-                               lf_index, label, map, release_mapping);
-        if (!rc) map = NULL; /* the matrix owns the mapping now */
-    } else {
-        rc = chorus_votes_adopt(&votes, (int64_t)h.n_items, (int32_t)h.n_lfs, n_classes, row_ptr,
-                                lf_index, label);
-    }
+    int32_t n_classes = opts->n_classes > 0 ? opts->n_classes : (int32_t)h.n_classes;
+    rc = check_csr(path, &h, n_classes, sec.row_ptr, sec.lf_index, sec.label);
     if (rc) goto done;
-    row_ptr = NULL;
-    lf_index = label = NULL;
-    if ((rc = apply_names(votes, path, &h, names))) goto done;
+    if (map)
+        rc = chorus_votes_wrap(&votes, (int64_t)h.n_items, (int32_t)h.n_lfs, n_classes, sec.row_ptr,
+                               sec.lf_index, sec.label, map, release_mapping);
+    else
+        rc = chorus_votes_adopt(&votes, (int64_t)h.n_items, (int32_t)h.n_lfs, n_classes,
+                                sec.row_ptr, sec.lf_index, sec.label);
+    if (rc) goto done;
+    /* The matrix owns the arrays (or the mapping) now; the names are copied out of `sec`. */
+    map = NULL;
+    sec.row_ptr = NULL;
+    sec.lf_index = sec.label = NULL;
+    if ((rc = apply_names(votes, path, &h, sec.names))) goto done;
     *out = votes;
     votes = NULL;
 
 done:
-    if (!mapped) {
-        free(row_ptr);
-        free(lf_index);
-        free(label);
+    if (on_heap) {
+        free((void *)sec.names);
+        free(sec.row_ptr);
+        free(sec.lf_index);
+        free(sec.label);
     }
-    free(names_buf);
     release_mapping(map);
     chorus_votes_free(votes);
-    if (hash) XXH3_freeState(hash);
     close(fd);
     return rc;
 }
@@ -664,14 +697,17 @@ static void plan_layout(chv_header *h, const chorus_votes *v)
     h->major = CHV_VERSION_MAJOR;
     h->minor = CHV_VERSION_MINOR;
     h->header_size = CHV_HEADER_SIZE;
-    h->flags = v->has_class_names ? CHV_FLAG_CLASS_NAMES : 0;
+    h->flags =
+        (v->has_class_names ? CHV_FLAG_CLASS_NAMES : 0) | (v->has_lf_names ? CHV_FLAG_LF_NAMES : 0);
     h->n_lfs = (uint32_t)v->n_lfs;
     h->n_classes = (uint32_t)v->n_classes;
     h->n_items = (uint64_t)v->n_items;
     h->nnz = (uint64_t)v->row_ptr[v->n_items];
     uint64_t names_size = 0;
-    for (int32_t j = 0; j < v->n_lfs; j++) names_size += 4 + strlen(v->lf_names[j]);
-    for (int32_t k = 0; k < v->n_classes; k++) names_size += 4 + strlen(v->class_names[k]);
+    for (int32_t j = 0; j < v->n_lfs; j++)
+        names_size += 4 + strlen(v->lf_names[j]);
+    for (int32_t k = 0; k < v->n_classes; k++)
+        names_size += 4 + strlen(v->class_names[k]);
     uint64_t sizes[N_SECTIONS] = {names_size, (h->n_items + 1) * 8, h->nnz * 4, h->nnz * 4};
     uint64_t end = CHV_HEADER_SIZE;
     for (int s = 0; s < N_SECTIONS; s++) {
@@ -686,9 +722,8 @@ int chorus_votes_write_chv(const chorus_votes *votes, const char *path)
 {
     if (!votes) return chorus_error_set(CHORUS_EINVAL, "%s: vote matrix is NULL", path);
     if (!CHV_HOST_LITTLE_ENDIAN)
-        return chorus_error_set(CHORUS_EINTERNAL, "%s: .chv files need a little-endian host",
-                                path);
-    chv_header h;
+        return chorus_error_set(CHORUS_EINTERNAL, "%s: .chv files need a little-endian host", path);
+    chv_header h = {0};
     plan_layout(&h, votes);
     chorus_atomic_file file = {0};
     XXH3_state_t *hash = XXH3_createState();

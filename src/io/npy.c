@@ -13,15 +13,15 @@
 #include "io/npy_format.h"
 #include "votes/votes_internal.h"
 
-/* Bytes read or written per fread / fwrite; the only buffer proportional to nothing. */
+/* Bytes per fread: the reader's buffer stays this size however large the array. */
 #define CHUNK_BYTES (1 << 18)
 
 static int check_header(const chorus_npy_header *h, const char *path)
 {
     char shape[256];
     chorus_npy_shape_string(h, shape, sizeof shape);
-    bool signed_int = h->kind == 'i' && (h->itemsize == 1 || h->itemsize == 2 ||
-                                         h->itemsize == 4 || h->itemsize == 8);
+    bool signed_int = h->kind == 'i' && (h->itemsize == 1 || h->itemsize == 2 || h->itemsize == 4 ||
+                                         h->itemsize == 8);
     if (!signed_int)
         return chorus_error_set(CHORUS_EFORMAT,
                                 "%s: array has dtype '%s'; expected signed integers "
@@ -97,8 +97,7 @@ static int stream_votes(chorus_npy_reader *r, csr *m, int32_t n_classes, int32_t
     const int64_t rows = h->shape[0], cols = h->shape[1], total = h->n_elements;
     const int64_t limit = n_classes > 0 ? n_classes : CHORUS_MAX_CLASSES;
     unsigned char *buf = NULL;
-    int rc = reserve((void **)&m->row_ptr, &m->cap_rows, 1 + (rows < 4096 ? rows : 4096),
-                     rows + 1, sizeof *m->row_ptr);
+    int rc = reserve((void **)&m->row_ptr, &m->cap_rows, 1, rows + 1, sizeof *m->row_ptr);
     if (rc) goto done;
     m->row_ptr[0] = 0;
     if (total == 0) goto done;
@@ -123,8 +122,9 @@ static int stream_votes(chorus_npy_reader *r, csr *m, int32_t n_classes, int32_t
                 if (m->nnz == m->cap_votes) {
                     int64_t cap = m->cap_votes;
                     rc = reserve((void **)&m->lf_index, &cap, m->nnz + 1, total, sizeof(int32_t));
-                    if (!rc) rc = reserve((void **)&m->label, &m->cap_votes, m->nnz + 1, total,
-                                          sizeof(int32_t));
+                    if (!rc)
+                        rc = reserve((void **)&m->label, &m->cap_votes, m->nnz + 1, total,
+                                     sizeof(int32_t));
                     if (rc) goto done;
                 }
                 m->lf_index[m->nnz] = (int32_t)col;

@@ -34,9 +34,9 @@ static int fail(const parser *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return chorus_error_set(CHORUS_EFORMAT, "%s: malformed .npy header at byte offset %" PRId64
-                                            ": %s",
-                            p->path, p->base + (int64_t)p->pos, msg);
+    return chorus_error_set(CHORUS_EFORMAT,
+                            "%s: malformed .npy header at byte offset %" PRId64 ": %s", p->path,
+                            p->base + (int64_t)p->pos, msg);
 }
 
 static int peek(const parser *p)
@@ -47,7 +47,8 @@ static int peek(const parser *p)
 static void skip_space(parser *p)
 {
     /* Python's whitespace: space, \t \n \v \f \r. */
-    for (int c = peek(p); c == ' ' || (c >= '\t' && c <= '\r'); c = peek(p)) p->pos++;
+    for (int c = peek(p); c == ' ' || (c >= '\t' && c <= '\r'); c = peek(p))
+        p->pos++;
 }
 
 /* What is at the cursor, for "expected X, found Y" messages. */
@@ -92,7 +93,8 @@ static int parse_string(parser *p, char *out, size_t cap)
         }
         if (c == quote) break;
         if (c == '\\') return fail(p, "escape sequences in strings are not supported");
-        if (c < 0x20 || c >= 0x7f) return fail(p, "unexpected byte 0x%02x in a string", (unsigned)c);
+        if (c < 0x20 || c >= 0x7f)
+            return fail(p, "unexpected byte 0x%02x in a string", (unsigned)c);
         if (n + 1 >= cap) {
             p->pos = start;
             return fail(p, "string longer than %zu bytes", cap - 1);
@@ -114,10 +116,13 @@ static int parse_bool(parser *p, bool *out)
 {
     skip_space(p);
     size_t start = p->pos;
-    while (is_ident_char(peek(p))) p->pos++;
+    while (is_ident_char(peek(p)))
+        p->pos++;
     size_t n = p->pos - start;
-    if (n == 4 && memcmp(p->s + start, "True", 4) == 0) *out = true;
-    else if (n == 5 && memcmp(p->s + start, "False", 5) == 0) *out = false;
+    if (n == 4 && memcmp(p->s + start, "True", 4) == 0)
+        *out = true;
+    else if (n == 5 && memcmp(p->s + start, "False", 5) == 0)
+        *out = false;
     else {
         p->pos = start;
         char buf[16];
@@ -143,8 +148,10 @@ static int parse_dim(parser *p, int64_t *out)
     int64_t value = 0;
     bool overflow = false;
     while ((c = peek(p)) >= '0' && c <= '9') {
-        if (value > (INT64_MAX - (c - '0')) / 10) overflow = true;
-        else value = value * 10 + (c - '0');
+        if (value > (INT64_MAX - (c - '0')) / 10)
+            overflow = true;
+        else
+            value = value * 10 + (c - '0');
         p->pos++;
     }
     if (peek(p) == 'L' || peek(p) == 'l') p->pos++;
@@ -182,7 +189,8 @@ static int parse_shape(parser *p, chorus_npy_header *hdr)
         ndim++;
         skip_space(p);
         trailing_comma = peek(p) == ',';
-        if (trailing_comma) p->pos++;
+        if (trailing_comma)
+            p->pos++;
         else if (peek(p) != ')') {
             char buf[16];
             return fail(p, "expected ',' or ')' in 'shape', found %s",
@@ -250,7 +258,8 @@ static void classify_descr(chorus_npy_header *hdr)
     char kind = *d++;
     int size = 0;
     if (*d < '1' || *d > '9') return;
-    while (*d >= '0' && *d <= '9' && size < 100000) size = size * 10 + (*d++ - '0');
+    while (*d >= '0' && *d <= '9' && size < 100000)
+        size = size * 10 + (*d++ - '0');
     if (*d) return; /* e.g. "<M8[ns]": not a plain number type */
     if (order == '=') order = size == 1 ? '|' : host_order();
     hdr->byte_order = order;
@@ -292,8 +301,8 @@ static int parse_entry(parser *p, chorus_npy_header *hdr, unsigned *seen)
     return rc;
 }
 
-int chorus_npy_parse_header(chorus_npy_header *hdr, const char *text, size_t len,
-                            const char *path, int64_t base_offset)
+int chorus_npy_parse_header(chorus_npy_header *hdr, const char *text, size_t len, const char *path,
+                            int64_t base_offset)
 {
     int major = hdr->major, minor = hdr->minor;
     memset(hdr, 0, sizeof *hdr);
@@ -309,7 +318,8 @@ int chorus_npy_parse_header(chorus_npy_header *hdr, const char *text, size_t len
         rc = parse_entry(&p, hdr, &seen);
         if (rc) return rc;
         skip_space(&p);
-        if (peek(&p) == ',') p.pos++;
+        if (peek(&p) == ',')
+            p.pos++;
         else if (peek(&p) != '}') {
             char buf[16];
             return fail(&p, "expected ',' or '}' after a value, found %s",
@@ -334,9 +344,8 @@ int chorus_npy_parse_header(chorus_npy_header *hdr, const char *text, size_t len
         if (dim != 0 && hdr->n_elements > INT64_MAX / dim) {
             char shape[256];
             chorus_npy_shape_string(hdr, shape, sizeof shape);
-            return chorus_error_set(CHORUS_EFORMAT,
-                                    "%s: shape %s has more elements than fit in 64 bits", path,
-                                    shape);
+            return chorus_error_set(
+                CHORUS_EFORMAT, "%s: shape %s has more elements than fit in 64 bits", path, shape);
         }
         hdr->n_elements *= dim;
     }
@@ -470,18 +479,17 @@ int chorus_npy_expect_data(chorus_npy_reader *r)
     int64_t bytes = h->n_elements * h->itemsize;
     r->data_end = h->data_offset + bytes;
     if (r->file_size >= 0 && r->file_size < r->data_end)
-        return chorus_error_set(CHORUS_EFORMAT,
-                                "%s: truncated: shape %s of dtype '%s' needs %" PRId64
-                                " bytes of data after the %" PRId64 "-byte header, a file of %" PRId64
-                                " bytes, but the file has %" PRId64 " bytes",
-                                r->path, shape, h->descr, bytes, h->data_offset, r->data_end,
-                                r->file_size);
+        return chorus_error_set(
+            CHORUS_EFORMAT,
+            "%s: truncated: shape %s of dtype '%s' needs %" PRId64
+            " bytes of data after the %" PRId64 "-byte header, a file of %" PRId64
+            " bytes, but the file has %" PRId64 " bytes",
+            r->path, shape, h->descr, bytes, h->data_offset, r->data_end, r->file_size);
     if (r->file_size > r->data_end)
         return chorus_error_set(CHORUS_EFORMAT,
                                 "%s: %" PRId64 " unexpected bytes after the array data at byte "
                                 "offset %" PRId64 " (shape %s of dtype '%s')",
-                                r->path, r->file_size - r->data_end, r->data_end, shape,
-                                h->descr);
+                                r->path, r->file_size - r->data_end, r->data_end, shape, h->descr);
     return CHORUS_OK;
 }
 
@@ -509,20 +517,25 @@ void chorus_npy_close(chorus_npy_reader *r)
 int chorus_npy_write_header(FILE *fp, const char *path, const char *descr, int ndim,
                             const int64_t *shape)
 {
-    if (ndim < 0 || ndim > CHORUS_NPY_MAX_DIMS)
-        return chorus_error_set(CHORUS_EINTERNAL, "%s: cannot write %d dimensions", path, ndim);
-    /* Room for the magic, the dict with 32 dimensions of 20 digits, and 64 bytes of padding. */
+    if (ndim < 0 || ndim > CHORUS_NPY_MAX_DIMS || strlen(descr) > 16)
+        return chorus_error_set(CHORUS_EINTERNAL, "%s: cannot write dtype '%s' with %d dimensions",
+                                path, descr, ndim);
+    /* Room for the magic, the dict with 32 dimensions of 20 digits, and 64 bytes of padding;
+     * the checks above keep every write below inside it. */
     char buf[1536];
     size_t n = 12; /* filled in last, once the version is known */
-    n += (size_t)snprintf(buf + n, sizeof buf - n, "{'descr': '%s', 'fortran_order': False, "
-                                                   "'shape': (", descr);
+    n += (size_t)snprintf(buf + n, sizeof buf - n,
+                          "{'descr': '%s', 'fortran_order': False, "
+                          "'shape': (",
+                          descr);
     for (int d = 0; d < ndim; d++)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%" PRId64, d ? ", " : "", shape[d]);
     n += (size_t)snprintf(buf + n, sizeof buf - n, "%s), }", ndim == 1 ? "," : "");
     if (ndim > 0) {
         char first[24];
         int digits = snprintf(first, sizeof first, "%" PRId64, shape[0]);
-        for (int i = digits; i < GROWTH_AXIS_MAX_DIGITS; i++) buf[n++] = ' ';
+        for (int i = digits; i < GROWTH_AXIS_MAX_DIGITS; i++)
+            buf[n++] = ' ';
     }
     size_t dict_len = n - 12;
     /* Like NumPy: 1.0 (2-byte length) unless the padded header does not fit in it. */
@@ -543,55 +556,9 @@ int chorus_npy_write_header(FILE *fp, const char *path, const char *descr, int n
     memcpy(head, MAGIC, MAGIC_LEN);
     head[6] = prefix == 10 ? 1 : 2;
     head[7] = 0;
-    for (size_t i = 0; i < prefix - 8; i++) head[8 + i] = (char)(total >> (8 * i) & 0xff);
+    for (size_t i = 0; i < prefix - 8; i++)
+        head[8 + i] = (char)(total >> (8 * i) & 0xff);
     if (fwrite(head, 1, n - (12 - prefix), fp) != n - (12 - prefix))
         return chorus_error_set(CHORUS_EIO, "%s: write failed: %s", path, strerror(errno));
     return CHORUS_OK;
-}
-
-/* ---- Elements in either byte order ---- */
-
-static uint64_t load_bits(const unsigned char *p, int itemsize, bool big_endian)
-{
-    uint64_t u = 0;
-    for (int i = 0; i < itemsize; i++) u = u << 8 | p[big_endian ? i : itemsize - 1 - i];
-    return u;
-}
-
-int64_t chorus_npy_load_int(const unsigned char *p, int itemsize, bool big_endian)
-{
-    uint64_t u = load_bits(p, itemsize, big_endian);
-    int bits = 8 * itemsize;
-    if (bits < 64 && (u >> (bits - 1) & 1)) u |= ~UINT64_C(0) << bits; /* sign-extend */
-    int64_t v;
-    memcpy(&v, &u, sizeof v);
-    return v;
-}
-
-double chorus_npy_load_float(const unsigned char *p, int itemsize, bool big_endian)
-{
-    uint64_t u = load_bits(p, itemsize, big_endian);
-    if (itemsize == 4) {
-        uint32_t u32 = (uint32_t)u;
-        float f;
-        memcpy(&f, &u32, sizeof f);
-        return f;
-    }
-    double d;
-    memcpy(&d, &u, sizeof d);
-    return d;
-}
-
-void chorus_npy_store_int_le(unsigned char *p, int itemsize, int64_t value)
-{
-    uint64_t u;
-    memcpy(&u, &value, sizeof u);
-    for (int i = 0; i < itemsize; i++) p[i] = (unsigned char)(u >> (8 * i));
-}
-
-void chorus_npy_store_f64_le(unsigned char *p, double value)
-{
-    uint64_t u;
-    memcpy(&u, &value, sizeof u);
-    for (int i = 0; i < 8; i++) p[i] = (unsigned char)(u >> (8 * i));
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "chorus/probs.h"
 
@@ -19,12 +20,12 @@
 #define CHORUS_NPY_MAX_HEADER_BYTES (1 << 20)
 
 typedef struct chorus_npy_header {
-    int major, minor;  /* format version */
-    char descr[64];    /* the dtype string as written, e.g. "<i4" */
+    int major, minor; /* format version */
+    char descr[64];   /* the dtype string as written, e.g. "<i4" */
     /* For simple dtypes ([<>|=] kind itemsize, e.g. "<f8"); 0 for anything else. */
-    char byte_order;   /* '<', '>' or '|' ('=' is stored as the host order) */
-    char kind;         /* 'i', 'u', 'f', 'b', ... */
-    int itemsize;      /* bytes per element */
+    char byte_order; /* '<', '>' or '|' ('=' is stored as the host order) */
+    char kind;       /* 'i', 'u', 'f', 'b', ... */
+    int itemsize;    /* bytes per element */
     bool fortran_order;
     int ndim;
     int64_t shape[CHORUS_NPY_MAX_DIMS];
@@ -64,8 +65,8 @@ int chorus_npy_finish(chorus_npy_reader *reader);
 void chorus_npy_close(chorus_npy_reader *reader);
 
 /* Parses the header dict text[0..len), which starts at byte `base_offset` of the file. */
-int chorus_npy_parse_header(chorus_npy_header *hdr, const char *text, size_t len,
-                            const char *path, int64_t base_offset);
+int chorus_npy_parse_header(chorus_npy_header *hdr, const char *text, size_t len, const char *path,
+                            int64_t base_offset);
 
 /* The shape as NumPy prints it, "(3, 4)" or "(3,)", for messages (cut to fit `cap`). */
 void chorus_npy_shape_string(const chorus_npy_header *hdr, char *buf, size_t cap);
@@ -77,11 +78,57 @@ void chorus_npy_shape_string(const chorus_npy_header *hdr, char *buf, size_t cap
 int chorus_npy_write_header(FILE *fp, const char *path, const char *descr, int ndim,
                             const int64_t *shape);
 
-/* Integers and floats of `itemsize` bytes in either byte order, independent of the host. */
-int64_t chorus_npy_load_int(const unsigned char *p, int itemsize, bool big_endian);
-double chorus_npy_load_float(const unsigned char *p, int itemsize, bool big_endian);
-void chorus_npy_store_int_le(unsigned char *p, int itemsize, int64_t value);
-void chorus_npy_store_f64_le(unsigned char *p, double value);
+/* Elements of `itemsize` bytes in either byte order, independent of the host's. Inline
+ * because the readers call them once per array element. */
+static inline uint64_t chorus_npy_load_bits(const unsigned char *p, int itemsize, bool big_endian)
+{
+    uint64_t u = 0;
+    for (int i = 0; i < itemsize; i++)
+        u = u << 8 | p[big_endian ? i : itemsize - 1 - i];
+    return u;
+}
+
+/* A two's complement integer of 1, 2, 4 or 8 bytes. */
+static inline int64_t chorus_npy_load_int(const unsigned char *p, int itemsize, bool big_endian)
+{
+    uint64_t u = chorus_npy_load_bits(p, itemsize, big_endian);
+    int bits = 8 * itemsize;
+    if (bits < 64 && (u >> (bits - 1) & 1)) u |= ~UINT64_C(0) << bits; /* sign-extend */
+    int64_t v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+/* An IEEE float32 (itemsize 4) or float64 (8). */
+static inline double chorus_npy_load_float(const unsigned char *p, int itemsize, bool big_endian)
+{
+    uint64_t u = chorus_npy_load_bits(p, itemsize, big_endian);
+    if (itemsize == 4) {
+        uint32_t u32 = (uint32_t)u;
+        float f;
+        memcpy(&f, &u32, sizeof f);
+        return f;
+    }
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+static inline void chorus_npy_store_int_le(unsigned char *p, int itemsize, int64_t value)
+{
+    uint64_t u;
+    memcpy(&u, &value, sizeof u);
+    for (int i = 0; i < itemsize; i++)
+        p[i] = (unsigned char)(u >> (8 * i));
+}
+
+static inline void chorus_npy_store_f64_le(unsigned char *p, double value)
+{
+    uint64_t u;
+    memcpy(&u, &value, sizeof u);
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(u >> (8 * i));
+}
 
 /* Probabilities as an n_items x n_classes float64 C-order array ('<f8'). */
 int chorus_probs_write_npy(const chorus_probs *probs, const char *path);

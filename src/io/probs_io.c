@@ -68,19 +68,21 @@ static int write_csv(const chorus_probs *p, FILE *fp)
 static int write_jsonl(const chorus_probs *p, FILE *fp)
 {
     int32_t *labels = malloc((size_t)(p->n_items ? p->n_items : 1) * sizeof *labels);
-    if (!labels) return chorus_error_nomem();
-    int rc = chorus_probs_to_labels(labels, p, CHORUS_TIE_BREAK_HASH);
-    if (rc) {
-        free(labels);
-        return rc;
+    /* Class names as JSON strings, escaped once rather than once per item. */
+    char **quoted = calloc((size_t)p->n_classes, sizeof *quoted);
+    int rc = labels && quoted ? chorus_probs_to_labels(labels, p, CHORUS_TIE_BREAK_HASH)
+                              : chorus_error_nomem();
+    for (int32_t k = 0; !rc && k < p->n_classes; k++) {
+        json_t *name = json_string(p->class_names[k]);
+        quoted[k] = name ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
+        json_decref(name);
+        if (!quoted[k]) rc = chorus_error_nomem();
     }
     char buf[32];
-    for (int64_t i = 0; i < p->n_items; i++) {
+    for (int64_t i = 0; !rc && i < p->n_items; i++) {
         const double *row = p->data + i * p->n_classes;
-        char *name = json_dumps(json_string(p->class_names[labels[i]]), JSON_ENCODE_ANY);
         fprintf(fp, "{\"item\": %" PRId64 ", \"label\": %" PRId32 ", \"class\": %s, \"probs\": [",
-                i, labels[i], name ? name : "null");
-        free(name);
+                i, labels[i], quoted[labels[i]]);
         for (int32_t k = 0; k < p->n_classes; k++) {
             if (k) fputs(", ", fp);
             int n = chorus_format_double(buf, sizeof buf, row[k]);
@@ -88,8 +90,10 @@ static int write_jsonl(const chorus_probs *p, FILE *fp)
         }
         fputs("]}\n", fp);
     }
+    for (int32_t k = 0; quoted && k < p->n_classes; k++) free(quoted[k]);
+    free(quoted);
     free(labels);
-    return CHORUS_OK;
+    return rc;
 }
 
 int chorus_probs_write(const chorus_probs *probs, const char *path, chorus_probs_format format)

@@ -31,7 +31,8 @@ int chorus_probs_write_npy(const chorus_probs *probs, const char *path)
     rc = chorus_npy_write_header(file.fp, path, "<f8", 2, shape);
     for (int64_t start = 0; !rc && start < total; start += CHUNK_ELEMENTS) {
         int64_t n = total - start < CHUNK_ELEMENTS ? total - start : CHUNK_ELEMENTS;
-        for (int64_t e = 0; e < n; e++) chorus_npy_store_f64_le(buf + e * 8, data[start + e]);
+        for (int64_t e = 0; e < n; e++)
+            chorus_npy_store_f64_le(buf + e * 8, data[start + e]);
         if (fwrite(buf, 8, (size_t)n, file.fp) != (size_t)n)
             rc = chorus_error_set(CHORUS_EIO, "%s: write failed at item %" PRId64 ": %s", path,
                                   start / cols, strerror(errno));
@@ -59,8 +60,8 @@ static int check_header(const chorus_npy_header *h, const char *path)
                                 path, shape, h->ndim);
     if (h->fortran_order)
         return chorus_error_set(CHORUS_EFORMAT,
-                                "%s: array of shape %s is in Fortran order; expected C order",
-                                path, shape);
+                                "%s: array of shape %s is in Fortran order; expected C order", path,
+                                shape);
     if (h->shape[1] < 2 || h->shape[1] > MAX_CLASSES)
         return chorus_error_set(CHORUS_EFORMAT,
                                 "%s: array has shape %s; expected 2..%d columns (classes)", path,

@@ -1,5 +1,6 @@
 /* The .chv format: round trips, the documented layout, and hostile files. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -24,18 +25,21 @@ enum { NAMES, ROW_PTR, LF_INDEX, LABEL };
 static uint64_t get64(const char *buf, size_t off)
 {
     uint64_t x = 0;
-    for (int i = 7; i >= 0; i--) x = x << 8 | (unsigned char)buf[off + (size_t)i];
+    for (int i = 7; i >= 0; i--)
+        x = x << 8 | (unsigned char)buf[off + (size_t)i];
     return x;
 }
 
 static void put64(char *buf, size_t off, uint64_t x)
 {
-    for (int i = 0; i < 8; i++) buf[off + (size_t)i] = (char)(x >> (8 * i));
+    for (int i = 0; i < 8; i++)
+        buf[off + (size_t)i] = (char)(x >> (8 * i));
 }
 
 static void put32(char *buf, size_t off, uint32_t x)
 {
-    for (int i = 0; i < 4; i++) buf[off + (size_t)i] = (char)(x >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        buf[off + (size_t)i] = (char)(x >> (8 * i));
 }
 
 /* The checksum as documented: XXH3-64 of the file with the checksum field read as zero. */
@@ -90,6 +94,7 @@ static void assert_same(const chorus_votes *a, const chorus_votes *b)
     ck_assert_int_eq(chorus_votes_n_classes(b), chorus_votes_n_classes(a));
     ck_assert_int_eq(chorus_votes_nnz(b), chorus_votes_nnz(a));
     ck_assert_int_eq(chorus_votes_has_class_names(b), chorus_votes_has_class_names(a));
+    ck_assert_int_eq(chorus_votes_has_lf_names(b), chorus_votes_has_lf_names(a));
     int64_t nnz = chorus_votes_nnz(a);
     ck_assert(memcmp(chorus_votes_row_ptr(a), chorus_votes_row_ptr(b),
                      ((size_t)n + 1) * sizeof(int64_t)) == 0);
@@ -103,6 +108,19 @@ static void assert_same(const chorus_votes *a, const chorus_votes *b)
         ck_assert_str_eq(chorus_votes_lf_name(b, j), chorus_votes_lf_name(a, j));
     for (int32_t k = 0; k < chorus_votes_n_classes(a); k++)
         ck_assert_str_eq(chorus_votes_class_name(b, k), chorus_votes_class_name(a, k));
+}
+
+/* How many mappings of `path` this process holds (Linux), or -1 if that cannot be told. */
+static int mappings_of(const char *path)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f) return -1;
+    char line[4096];
+    int n = 0;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, path)) n++;
+    fclose(f);
+    return n;
 }
 
 static chorus_read_options read_opts(int use_mmap, int verify)
@@ -173,6 +191,8 @@ START_TEST(test_round_trip)
     chorus_votes *a, *b;
     ck_assert_ok(chorus_votes_read_chv(&a, test_path("sample.chv"), &mapped));
     ck_assert_ok(chorus_votes_read_chv(&b, test_path("sample.chv"), &copied));
+    if (mappings_of(test_path("sample.chv")) >= 0)
+        ck_assert_int_eq(mappings_of(test_path("sample.chv")), 1);
     assert_same(a, b);
     ck_assert_str_eq(chorus_votes_lf_name(a, 1), "正则");
     ck_assert_str_eq(chorus_votes_class_name(b, 2), "positif 🙂");
@@ -184,6 +204,7 @@ START_TEST(test_round_trip)
     ck_assert_int_eq(chorus_votes_n_items(b), 5);
     chorus_votes_free(a);
     chorus_votes_free(b);
+    ck_assert_int_le(mappings_of(test_path("sample.chv")), 0);
     /* Through the generic entry points, format from the extension. */
     ck_assert_ok(chorus_votes_write(v, test_path("auto.chv"), CHORUS_FORMAT_AUTO));
     ck_assert_ok(chorus_votes_read(&a, test_path("auto.chv"), NULL));
@@ -211,8 +232,20 @@ START_TEST(test_round_trip_edge_cases)
     chorus_votes *back;
     ck_assert_ok(chorus_votes_read_chv(&back, test_path("borrowed.chv"), &opts));
     ck_assert_int_eq(chorus_votes_has_class_names(back), 0);
+    ck_assert_int_eq(chorus_votes_has_lf_names(back), 0);
     ck_assert_str_eq(chorus_votes_class_name(back, 6), "6");
     ck_assert_str_eq(chorus_votes_lf_name(back, 4), "lf4");
+    chorus_votes_free(back);
+    chorus_votes_free(v);
+
+    /* Class names given, LF names not: each flag is kept apart. */
+    ck_assert_ok(chorus_votes_from_csr(&v, 2, 5, 7, rp, li, lb, CHORUS_COPY));
+    ck_assert_ok(chorus_votes_set_class_name(v, 0, "zero"));
+    round_trip(v, "classnames.chv");
+    ck_assert_ok(chorus_votes_read_chv(&back, test_path("classnames.chv"), &opts));
+    ck_assert_int_eq(chorus_votes_has_lf_names(back), 0);
+    ck_assert_str_eq(chorus_votes_lf_name(back, 0), "lf0");
+    ck_assert_str_eq(chorus_votes_class_name(back, 0), "zero");
     chorus_votes_free(back);
     chorus_votes_free(v);
 }
@@ -223,19 +256,24 @@ START_TEST(test_documented_layout)
 {
     size_t len;
     char *buf = sample_file("layout.chv", &len);
-    ck_assert(memcmp(buf, "\x89" "CHV\r\n\x1a\n", 8) == 0);
+    ck_assert(memcmp(buf,
+                     "\x89"
+                     "CHV\r\n\x1a\n",
+                     8) == 0);
     ck_assert_int_eq((unsigned char)buf[H_VERSION_MAJOR], 1);
     ck_assert_int_eq((unsigned char)buf[H_VERSION_MINOR], 0);
     ck_assert_int_eq((unsigned char)buf[H_HEADER_SIZE], 192);
-    ck_assert_int_eq((unsigned char)buf[H_FLAGS], 1);
+    ck_assert_int_eq((unsigned char)buf[H_FLAGS], 3); /* class and LF names given */
     ck_assert_int_eq((unsigned char)buf[H_N_LFS], 3);
     ck_assert_int_eq((unsigned char)buf[H_N_CLASSES], 3);
     ck_assert_uint_eq(get64(buf, H_N_ITEMS), 4);
     ck_assert_uint_eq(get64(buf, H_NNZ), 6);
     ck_assert_uint_eq(get64(buf, H_FILE_SIZE), len);
     ck_assert_uint_eq(get64(buf, H_CHECKSUM), doc_checksum(buf, len));
-    for (int i = H_RESERVED1; i < 192; i++) ck_assert_int_eq(buf[i], 0);
-    for (int s = NAMES; s <= LABEL; s++) ck_assert_uint_eq(get64(buf, H_SECTION(s)) % 64, 0);
+    for (int i = H_RESERVED1; i < 192; i++)
+        ck_assert_int_eq(buf[i], 0);
+    for (int s = NAMES; s <= LABEL; s++)
+        ck_assert_uint_eq(get64(buf, H_SECTION(s)) % 64, 0);
     ck_assert_uint_eq(get64(buf, H_SECTION(NAMES)), 192);
     /* The first name: u32 length, then UTF-8 bytes without a terminator. */
     ck_assert_int_eq((unsigned char)buf[192], strlen("κλειδί"));
@@ -326,6 +364,7 @@ START_TEST(test_bad_checksum)
         expect_rejected(path, CHORUS_EFORMAT, "checksum mismatch", 0);
         buf[where[i]] ^= 0x01;
     }
+    ck_assert_int_le(mappings_of(path), 0); /* rejected after mapping: unmapped again */
     /* Without verification a harmless flip (a label still in range) goes unnoticed. */
     buf[get64(buf, H_SECTION(LABEL)) + 4] ^= 0x01; /* label[1]: 0 -> 1 */
     test_write_file(path, buf, len);
@@ -370,7 +409,9 @@ START_TEST(test_lying_header)
         {H_SECTION(LF_INDEX), get64(orig, H_SECTION(ROW_PTR)), 8, "overlaps"},
         {H_SECTION(NAMES), 0, 8, "overlaps"},
         {H_SECTION(NAMES) + 8, huge, 8, "past the end"},
-        {H_SECTION(NAMES) + 8, 3, 8, "names section ends"},
+        {H_SECTION(NAMES) + 8, 3, 8, "too small for 3 + 3 names"},
+        {H_N_LFS, 16777216, 4, "too small for 16777216 + 3 names"},
+        {H_SECTION(NAMES) + 8, 35, 8, "names section ends"}, /* after the LF names */
         {H_SECTION(NAMES) + 8, 65, 8, "runs past the end of the names section"},
     };
     for (size_t i = 0; i < sizeof lies / sizeof *lies; i++) {
@@ -480,6 +521,42 @@ START_TEST(test_truncated)
 }
 END_TEST
 
+/*
+ * A poor man's fuzzer: random bytes overwritten, the checksum made right again. Each read
+ * must either succeed or fail with CHORUS_EFORMAT; the sanitizers catch anything worse.
+ */
+START_TEST(test_random_mutations)
+{
+    size_t len;
+    char *orig = sample_file("fuzz.chv", &len);
+    char *buf = malloc(len);
+    const char *path = test_path("mutant.chv");
+    uint64_t state = 0x9e3779b97f4a7c15u;
+    int accepted = 0;
+    for (int round = 0; round < 1500; round++) {
+        memcpy(buf, orig, len);
+        for (int k = 0; k < 1 + round % 4; k++) {
+            state = state * 6364136223846793005u + 1442695040888963407u;
+            size_t at = (size_t)(state >> 33) % len;
+            buf[at] = (char)(state >> 13);
+        }
+        rehash(buf, len);
+        test_write_file(path, buf, len);
+        chorus_read_options opts = read_opts(round % 2, 1);
+        chorus_votes *v;
+        int rc = chorus_votes_read_chv(&v, path, &opts);
+        ck_assert_msg(rc == CHORUS_OK || rc == CHORUS_EFORMAT, "round %d: %d %s", round, rc,
+                      chorus_error_last());
+        if (rc == CHORUS_OK) accepted++;
+        chorus_votes_free(v);
+    }
+    ck_assert_int_gt(accepted, 0); /* e.g. changed padding or a name's letters */
+    ck_assert_int_le(mappings_of(path), 0);
+    free(buf);
+    free(orig);
+}
+END_TEST
+
 START_TEST(test_n_classes_option)
 {
     chorus_votes *v = make_sample();
@@ -555,6 +632,7 @@ int main(void)
     tcase_add_test(tc, test_lying_contents);
     tcase_add_test(tc, test_duplicate_lf_names);
     tcase_add_test(tc, test_truncated);
+    tcase_add_test(tc, test_random_mutations);
     tcase_add_test(tc, test_n_classes_option);
     tcase_add_test(tc, test_io_errors);
     suite_add_tcase(s, tc);
