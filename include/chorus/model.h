@@ -16,8 +16,22 @@ extern "C" {
 typedef struct chorus_model chorus_model;
 
 typedef enum chorus_model_type {
-    CHORUS_MODEL_MV = 0 /* majority vote: P(y=k) = share of the item's votes for k */
+    CHORUS_MODEL_MV = 0,           /* majority vote: P(y=k) = share of the item's votes for k */
+    CHORUS_MODEL_DS = 1,           /* Dawid-Skene, full K x (K+1) confusion, abstain observed */
+    CHORUS_MODEL_DS_NOABSTAIN = 2, /* Dawid-Skene on the votes cast; abstains carry no signal */
+    CHORUS_MODEL_CLASS_ACC = 3,    /* per LF: an accuracy per true class, a false-vote rate per
+                                      output class; abstain observed */
+    CHORUS_MODEL_ONECOIN = 4       /* per LF: one accuracy, errors uniform; abstains ignored */
 } chorus_model_type;
+
+#define CHORUS_MODEL_TYPE_COUNT 5
+
+/* How the class prior pi is obtained. */
+typedef enum chorus_class_prior {
+    CHORUS_PRIOR_LEARNED = 0, /* estimated by EM (MAP with a Dirichlet prior), the default */
+    CHORUS_PRIOR_FIXED = 1,   /* given in class_balance */
+    CHORUS_PRIOR_FROM_GOLD = 2 /* the class shares among the gold labels (needs gold) */
+} chorus_class_prior;
 
 typedef struct chorus_fit_options {
     unsigned version;
@@ -25,12 +39,28 @@ typedef struct chorus_fit_options {
     /* OpenMP threads; 0 = the OpenMP default. Results do not depend on it. */
     int n_threads;
     uint64_t seed;
+    /* Strength (pseudo-count) of the Dirichlet prior on each LF's rows: every class's row is
+     * shrunk toward the LF's overall output distribution, i.e. toward "no class signal".
+     * Negative = the default. */
+    double smoothing;
+    /* Pseudo-count per class of the Dirichlet prior on the class prior. Negative = default. */
+    double prior_smoothing;
+    int max_iter;    /* EM iterations per start (default 500) */
+    double tol;      /* stop when the relative change of the log-posterior is below (1e-7) */
+    int restarts;    /* extra starts from perturbed posteriors; the best log-posterior wins */
+    chorus_class_prior class_prior;
+    const double *class_balance; /* n_classes entries summing to 1, for CHORUS_PRIOR_FIXED */
+    /* Gold labels (n_items entries, -1 = unknown) clamped in the E-step; NULL for none. */
+    const int32_t *gold;
+    int64_t n_gold;
 } chorus_fit_options;
 
 #define CHORUS_FIT_OPTIONS_VERSION 1
-#define CHORUS_FIT_OPTIONS_INIT {CHORUS_FIT_OPTIONS_VERSION, CHORUS_MODEL_MV, 0, 0}
+#define CHORUS_FIT_OPTIONS_INIT                                                                \
+    {CHORUS_FIT_OPTIONS_VERSION, CHORUS_MODEL_DS, 0, 0, -1.0, -1.0, 500, 1e-7, 0,             \
+     CHORUS_PRIOR_LEARNED, NULL, NULL, 0}
 
-/* Parses a model name ("mv"); CHORUS_EINVAL listing the known names otherwise. */
+/* Parses a model name (mv, ds, ds-noabstain, class-acc, onecoin); CHORUS_EINVAL otherwise. */
 int chorus_model_type_parse(chorus_model_type *out, const char *name);
 const char *chorus_model_type_name(chorus_model_type type);
 
@@ -61,8 +91,28 @@ int32_t chorus_model_n_classes(const chorus_model *model);
 int32_t chorus_model_n_lfs(const chorus_model *model);
 const char *chorus_model_class_name(const chorus_model *model, int32_t class_index);
 const char *chorus_model_lf_name(const chorus_model *model, int32_t lf);
-/* The class prior used for items without votes (n_classes entries). */
+/* The class prior (n_classes entries). */
 const double *chorus_model_prior(const chorus_model *model);
+
+/*
+ * The learned conditional distribution of LF `lf`'s output given the true class: a
+ * row-major n_classes x (n_classes + 1) table, entry [y][o] = P(output o | y), the last
+ * column the abstain. For models in which abstains carry no signal, rows are over the
+ * votes cast (the abstain column is 0) and abstains are ignored. NULL for majority vote.
+ */
+const double *chorus_model_confusion(const chorus_model *model, int32_t lf);
+
+/* P(the LF's vote is right | it votes), under the model; NaN for majority vote. */
+double chorus_model_lf_accuracy(const chorus_model *model, int32_t lf);
+
+/* 1 if the model treats abstains as evidence (ds, class-acc). */
+int chorus_model_abstain_informative(const chorus_model *model);
+
+/* Log-posterior after each EM iteration of the winning start (*n entries; NULL for mv). */
+const double *chorus_model_trace(const chorus_model *model, int32_t *n);
+
+/* 1 if the fit relabelled the classes to agree with majority vote (see README). */
+int chorus_model_classes_permuted(const chorus_model *model);
 
 #ifdef __cplusplus
 }

@@ -59,6 +59,13 @@ typedef struct chorus_votes chorus_votes;
 int cli_read_votes(const char *cmd, const char *path, const char *format, const char *classes,
                    chorus_votes **out);
 
+/* Prints metrics as aligned tables (summary, per class, confusion matrix) on stdout. */
+typedef struct chorus_metrics chorus_metrics;
+typedef struct chorus_probs chorus_probs;
+typedef struct chorus_eval_options chorus_eval_options;
+void cli_print_metrics(const chorus_metrics *m, const chorus_probs *probs,
+                       const chorus_eval_options *opts);
+
 /* The subcommands. */
 int cmd_fit(int argc, char **argv);
 int cmd_predict(int argc, char **argv);

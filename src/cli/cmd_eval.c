@@ -60,74 +60,6 @@ static int resolve_class(const chorus_probs *probs, const char *text, int32_t *o
     return 0;
 }
 
-static int max_int(int a, int b)
-{
-    return a > b ? a : b;
-}
-
-static int digits(int64_t v)
-{
-    return snprintf(NULL, 0, "%" PRId64, v);
-}
-
-static void print_tables(const chorus_metrics *m, const chorus_probs *probs,
-                         const chorus_eval_options *opts)
-{
-    const int32_t k = m->n_classes;
-    const int with_abstain = opts->tie_break == CHORUS_TIE_BREAK_ABSTAIN;
-    char positive[96] = "", ece[32];
-    if (m->positive_class >= 0)
-        snprintf(positive, sizeof positive, "F1 of %.80s",
-                 chorus_probs_class_name(probs, m->positive_class));
-    snprintf(ece, sizeof ece, "ECE (%" PRId32 " bins)", opts->n_bins);
-    const char *ties = with_abstain ? "tied (abstain)" : "tied (hash)";
-    int w = max_int(max_int((int)strlen(positive), (int)strlen(ece)), (int)strlen(ties));
-
-    printf("%-*s %" PRId64 "\n", w, "items", m->n_items);
-    printf("%-*s %" PRId64 "\n", w, "gold known", m->n_gold);
-    printf("%-*s %" PRId64 "\n", w, "labelled", m->n_labeled);
-    printf("%-*s %" PRId64 "\n", w, ties, m->n_tied);
-    printf("%-*s %.4f\n", w, "coverage", m->coverage);
-    printf("%-*s %.4f\n", w, "accuracy", m->accuracy);
-    printf("%-*s %.4f\n", w, "macro-F1", m->macro_f1);
-    if (m->positive_class >= 0) printf("%-*s %.4f\n", w, positive, m->positive_f1);
-    printf("%-*s %.4f\n", w, "Brier", m->brier);
-    printf("%-*s %.4f\n", w, ece, m->ece);
-    printf("%-*s %.4f\n", w, "log loss", m->log_loss);
-
-    const char *corner = "gold \\ predicted";
-    int name_w = (int)strlen(corner);
-    for (int32_t c = 0; c < k; c++)
-        name_w = max_int(name_w, (int)strlen(chorus_probs_class_name(probs, c)));
-    int support_w = (int)strlen("support");
-    for (int32_t c = 0; c < k; c++)
-        support_w = max_int(support_w, digits(m->support[c]));
-    printf("\n%-*s %9s %9s %9s %*s\n", name_w, "class", "precision", "recall", "F1", support_w,
-           "support");
-    for (int32_t c = 0; c < k; c++)
-        printf("%-*s %9.4f %9.4f %9.4f %*" PRId64 "\n", name_w, chorus_probs_class_name(probs, c),
-               m->precision[c], m->recall[c], m->f1[c], support_w, m->support[c]);
-
-    /* One width for every count column keeps the matrix square on screen. */
-    const int32_t cols = k + 1;
-    int cell_w = with_abstain ? (int)strlen("abstain") : 1;
-    for (int32_t c = 0; c < k; c++)
-        cell_w = max_int(cell_w, (int)strlen(chorus_probs_class_name(probs, c)));
-    for (int64_t j = 0; j < (int64_t)k * cols; j++)
-        cell_w = max_int(cell_w, digits(m->confusion[j]));
-    printf("\nconfusion matrix (rows gold, columns predicted)\n%-*s", name_w, corner);
-    for (int32_t c = 0; c < k; c++)
-        printf("  %*s", cell_w, chorus_probs_class_name(probs, c));
-    if (with_abstain) printf("  %*s", cell_w, "abstain");
-    printf("\n");
-    for (int32_t g = 0; g < k; g++) {
-        printf("%-*s", name_w, chorus_probs_class_name(probs, g));
-        for (int32_t c = 0; c < k + with_abstain; c++)
-            printf("  %*" PRId64, cell_w, m->confusion[(int64_t)g * cols + c]);
-        printf("\n");
-    }
-}
-
 /* Builds the JSON report; NULL if out of memory (json_pack checks every piece). */
 static json_t *metrics_json(const chorus_metrics *m, const chorus_probs *probs,
                             const chorus_eval_options *opts, const char *probs_path,
@@ -243,7 +175,7 @@ int cmd_eval(int argc, char **argv)
     if (args.values[OPT_JSON]) {
         rc = print_json(metrics, probs, &opts, probs_path, gold_path);
     } else {
-        print_tables(metrics, probs, &opts);
+        cli_print_metrics(metrics, probs, &opts);
         rc = CLI_EXIT_OK;
     }
     if (rc == CLI_EXIT_OK && fflush(stdout) != 0) {

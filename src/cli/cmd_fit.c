@@ -1,18 +1,48 @@
 /* chorus fit: fit a label model to a vote matrix and save it as model.json. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "chorus/chorus.h"
 #include "cli/cli.h"
+#include "io/text_reader.h"
 
-enum { OPT_OUTPUT, OPT_MODEL, OPT_CLASSES, OPT_FORMAT, OPT_SEED, OPT_THREADS, OPT_QUIET };
+enum {
+    OPT_OUTPUT,
+    OPT_MODEL,
+    OPT_CLASSES,
+    OPT_FORMAT,
+    OPT_SMOOTHING,
+    OPT_PRIOR_SMOOTHING,
+    OPT_CLASS_BALANCE,
+    OPT_GOLD,
+    OPT_EVAL_GOLD,
+    OPT_RESTARTS,
+    OPT_MAX_ITER,
+    OPT_TOL,
+    OPT_SEED,
+    OPT_THREADS,
+    OPT_QUIET
+};
 
 static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "MODEL.json", "where to write the fitted model (required)"},
-    [OPT_MODEL] = {"model", 0, "NAME", "label model: mv (default mv)"},
+    [OPT_MODEL] = {"model", 0, "NAME",
+                   "mv, ds, ds-noabstain, class-acc or onecoin (default: see below)"},
     [OPT_CLASSES] = {"classes", 0, "K|NAMES", "number of classes, or their names: HAM,SPAM"},
     [OPT_FORMAT] = {"format", 0, "FMT", "votes format: csv, triples, npy, chv (default: by name)"},
-    [OPT_SEED] = {"seed", 0, "N", "random seed (default 0)"},
+    [OPT_SMOOTHING] = {"smoothing", 0, "S", "strength of the prior on each LF (default 1)"},
+    [OPT_PRIOR_SMOOTHING] = {"prior-smoothing", 0, "S",
+                             "pseudo-count per class on the class prior (default 1)"},
+    [OPT_CLASS_BALANCE] = {"class-balance", 0, "P,..|gold",
+                           "fix the class prior (e.g. 0.7,0.3), or take it from --gold"},
+    [OPT_GOLD] = {"gold", 0, "GOLD", "known labels (-1 unknown), clamped during the fit"},
+    [OPT_EVAL_GOLD] = {"eval-gold", 0, "GOLD", "after fitting, score the items against these"},
+    [OPT_RESTARTS] = {"restarts", 0, "N", "extra starts from perturbed posteriors (default 0)"},
+    [OPT_MAX_ITER] = {"max-iter", 0, "N", "EM iterations per start (default 500)"},
+    [OPT_TOL] = {"tol", 0, "X", "stop at this relative change of the log-posterior (1e-7)"},
+    [OPT_SEED] = {"seed", 0, "N", "random seed for restarts (default 0)"},
     [OPT_THREADS] = {"threads", 0, "N", "OpenMP threads (default: all; results do not change)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
     {0},
@@ -22,8 +52,112 @@ static const cli_command command = {
     "fit", "VOTES -o MODEL.json [options]",
     "Fits a label model to the votes of labeling functions, without gold labels.",
     "VOTES is a dense CSV (header of LF names, -1 = abstain), a triples CSV\n"
-    "(item,lf,label), a NumPy .npy int matrix or a .chv file.\n",
+    "(item,lf,label), a NumPy .npy int matrix or a .chv file. The models and the\n"
+    "evidence behind the default are described in README.md (\"Label model\").\n",
     options, 1, 1};
+
+/* --class-balance: "gold" or K comma-separated probabilities. */
+static int parse_balance(const char *text, int32_t k, chorus_fit_options *opts, double **out)
+{
+    if (strcmp(text, "gold") == 0) {
+        if (!opts->gold) return cli_usage_error("fit", "--class-balance gold needs --gold");
+        opts->class_prior = CHORUS_PRIOR_FROM_GOLD;
+        return 0;
+    }
+    double *balance = calloc((size_t)k, sizeof *balance);
+    if (!balance) return cli_usage_error("fit", "out of memory");
+    int32_t n = 0;
+    const char *p = text;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (n >= k || chorus_parse_double(p, len, &balance[n]) != 0) {
+            free(balance);
+            return cli_usage_error("fit",
+                                   "--class-balance expects %" PRId32
+                                   " comma-separated probabilities, got '%s'",
+                                   k, text);
+        }
+        n++;
+        p += len + (comma ? 1 : 0);
+    }
+    if (n != k) {
+        free(balance);
+        return cli_usage_error("fit", "--class-balance has %" PRId32 " values for %" PRId32
+                                      " classes",
+                               n, k);
+    }
+    opts->class_prior = CHORUS_PRIOR_FIXED;
+    opts->class_balance = balance;
+    *out = balance;
+    return 0;
+}
+
+static int read_gold(const char *path, const chorus_votes *votes, int32_t **gold)
+{
+    int64_t n;
+    int status = chorus_gold_read(gold, &n, path, chorus_votes_n_classes(votes));
+    if (status) return cli_fail("fit", status);
+    if (n != chorus_votes_n_items(votes)) {
+        chorus_free(*gold);
+        *gold = NULL;
+        return cli_usage_error("fit",
+                               "%s has %" PRId64 " labels but the votes have %" PRId64
+                               " items; they must match one to one",
+                               path, n, chorus_votes_n_items(votes));
+    }
+    return 0;
+}
+
+/* fit --eval-gold: scores the fitted model's labels for the training items. */
+static int report_eval(const chorus_model *model, const chorus_votes *votes, const char *path)
+{
+    int32_t *gold = NULL;
+    chorus_probs *probs = NULL;
+    chorus_metrics *metrics = NULL;
+    chorus_eval_options eopts = CHORUS_EVAL_OPTIONS_INIT;
+    int rc = read_gold(path, votes, &gold);
+    if (rc) return rc;
+    int status = chorus_model_predict(&probs, model, votes);
+    if (!status)
+        status = chorus_eval(&metrics, probs, gold, chorus_votes_n_items(votes), &eopts);
+    if (status) {
+        rc = cli_fail("fit", status);
+    } else {
+        printf("evaluation of the fitted labels against %s:\n", path);
+        cli_print_metrics(metrics, probs, &eopts);
+    }
+    chorus_metrics_free(metrics);
+    chorus_probs_free(probs);
+    chorus_free(gold);
+    return rc;
+}
+
+static int parse_numbers(const cli_args *args, chorus_fit_options *opts)
+{
+    const char **v = (const char **)args->values;
+    int64_t x;
+    int rc = 0;
+    if (v[OPT_MODEL] && chorus_model_type_parse(&opts->type, v[OPT_MODEL]))
+        return cli_usage_error("fit", "%s", chorus_error_last());
+    if (v[OPT_SEED] && !(rc = cli_parse_int("fit", "seed", v[OPT_SEED], 0, INT64_MAX, &x)))
+        opts->seed = (uint64_t)x;
+    if (!rc && v[OPT_THREADS] && !(rc = cli_parse_int("fit", "threads", v[OPT_THREADS], 1, 1024, &x)))
+        opts->n_threads = (int)x;
+    if (!rc && v[OPT_RESTARTS] &&
+        !(rc = cli_parse_int("fit", "restarts", v[OPT_RESTARTS], 0, 10000, &x)))
+        opts->restarts = (int)x;
+    if (!rc && v[OPT_MAX_ITER] &&
+        !(rc = cli_parse_int("fit", "max-iter", v[OPT_MAX_ITER], 1, 1000000, &x)))
+        opts->max_iter = (int)x;
+    if (!rc && v[OPT_TOL]) rc = cli_parse_double("fit", "tol", v[OPT_TOL], 0, 0.5, &opts->tol);
+    if (!rc && v[OPT_SMOOTHING])
+        rc = cli_parse_double("fit", "smoothing", v[OPT_SMOOTHING], 1e-9, 1e12, &opts->smoothing);
+    if (!rc && v[OPT_PRIOR_SMOOTHING])
+        rc = cli_parse_double("fit", "prior-smoothing", v[OPT_PRIOR_SMOOTHING], 0, 1e12,
+                              &opts->prior_smoothing);
+    return rc;
+}
 
 int cmd_fit(int argc, char **argv)
 {
@@ -32,36 +166,48 @@ int cmd_fit(int argc, char **argv)
     if (rc >= 0) return rc;
     if (!args.values[OPT_OUTPUT]) return cli_usage_error("fit", "missing -o MODEL.json");
     chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
-    if (args.values[OPT_MODEL] && chorus_model_type_parse(&opts.type, args.values[OPT_MODEL]))
-        return cli_usage_error("fit", "%s", chorus_error_last());
-    int64_t x;
-    if (args.values[OPT_SEED]) {
-        if ((rc = cli_parse_int("fit", "seed", args.values[OPT_SEED], 0, INT64_MAX, &x)))
-            return rc;
-        opts.seed = (uint64_t)x;
-    }
-    if (args.values[OPT_THREADS]) {
-        if ((rc = cli_parse_int("fit", "threads", args.values[OPT_THREADS], 1, 1024, &x)))
-            return rc;
-        opts.n_threads = (int)x;
-    }
+    if ((rc = parse_numbers(&args, &opts))) return rc;
     chorus_votes *votes;
     if ((rc = cli_read_votes("fit", args.positional[0], args.values[OPT_FORMAT],
                              args.values[OPT_CLASSES], &votes)))
         return rc;
+    int32_t *gold = NULL;
+    double *balance = NULL;
     chorus_model *model = NULL;
+    if (args.values[OPT_GOLD]) {
+        if ((rc = read_gold(args.values[OPT_GOLD], votes, &gold))) goto done;
+        opts.gold = gold;
+        opts.n_gold = chorus_votes_n_items(votes);
+    }
+    if (args.values[OPT_CLASS_BALANCE] &&
+        (rc = parse_balance(args.values[OPT_CLASS_BALANCE], chorus_votes_n_classes(votes), &opts,
+                            &balance)))
+        goto done;
     int status = chorus_model_fit(&model, votes, &opts);
     if (!status) status = chorus_model_save(model, args.values[OPT_OUTPUT]);
     if (status) {
         rc = cli_fail("fit", status);
-    } else if (!args.values[OPT_QUIET]) {
+        goto done;
+    }
+    if (!args.values[OPT_QUIET]) {
+        int32_t iterations = 0;
+        chorus_model_trace(model, &iterations);
         fprintf(stderr,
                 "fit %s on %" PRId64 " items x %" PRId32 " labeling functions, %" PRId32
-                " classes -> %s\n",
+                " classes",
                 chorus_model_type_name(opts.type), chorus_votes_n_items(votes),
-                chorus_votes_n_lfs(votes), chorus_votes_n_classes(votes), args.values[OPT_OUTPUT]);
+                chorus_votes_n_lfs(votes), chorus_votes_n_classes(votes));
+        if (iterations) fprintf(stderr, ", %" PRId32 " EM iterations", iterations);
+        fprintf(stderr, " -> %s\n", args.values[OPT_OUTPUT]);
+        if (chorus_model_classes_permuted(model))
+            fprintf(stderr, "note: the fitted classes disagreed with majority vote and were "
+                            "relabelled to agree with it\n");
     }
+    if (args.values[OPT_EVAL_GOLD]) rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD]);
+done:
     chorus_model_free(model);
+    free(balance);
+    chorus_free(gold);
     chorus_votes_free(votes);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* Label models: fitting, applying, accessors. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 #include "model/model_internal.h"
 #include "model/probs_internal.h"
 
-static const char *const model_names[] = {"mv"};
+static const char *const model_names[] = {"mv", "ds", "ds-noabstain", "class-acc", "onecoin"};
 
 int chorus_model_type_parse(chorus_model_type *out, const char *name)
 {
@@ -18,7 +19,10 @@ int chorus_model_type_parse(chorus_model_type *out, const char *name)
             *out = (chorus_model_type)i;
             return CHORUS_OK;
         }
-    return chorus_error_set(CHORUS_EINVAL, "unknown model '%s'; known models: mv", name);
+    return chorus_error_set(CHORUS_EINVAL,
+                            "unknown model '%s'; known models: mv, ds, ds-noabstain, class-acc, "
+                            "onecoin",
+                            name);
 }
 
 const char *chorus_model_type_name(chorus_model_type type)
@@ -36,6 +40,62 @@ int chorus_fit_options_check(const chorus_fit_options *opts)
     if (opts->n_threads < 0)
         return chorus_error_set(CHORUS_EINVAL, "number of threads must be >= 0, got %d",
                                 opts->n_threads);
+    if (!(opts->smoothing < 0 || (opts->smoothing > 0 && opts->smoothing <= 1e12)))
+        return chorus_error_set(CHORUS_EINVAL,
+                                "smoothing must be > 0 (so no probability is ever 0), got %g",
+                                opts->smoothing);
+    if (!(opts->prior_smoothing < 0 || opts->prior_smoothing <= 1e12))
+        return chorus_error_set(CHORUS_EINVAL, "prior smoothing must be >= 0, got %g",
+                                opts->prior_smoothing);
+    if (opts->max_iter < 1 || opts->max_iter > 1000000)
+        return chorus_error_set(CHORUS_EINVAL, "max_iter must be 1..1000000, got %d",
+                                opts->max_iter);
+    if (!(opts->tol >= 0 && opts->tol < 1))
+        return chorus_error_set(CHORUS_EINVAL, "tol must be in [0, 1), got %g", opts->tol);
+    if (opts->restarts < 0 || opts->restarts > 10000)
+        return chorus_error_set(CHORUS_EINVAL, "restarts must be 0..10000, got %d",
+                                opts->restarts);
+    if (opts->class_prior == CHORUS_PRIOR_FIXED && !opts->class_balance)
+        return chorus_error_set(CHORUS_EINVAL, "a fixed class prior needs class_balance");
+    if (opts->class_prior == CHORUS_PRIOR_FROM_GOLD && !opts->gold)
+        return chorus_error_set(CHORUS_EINVAL, "a class prior from gold needs gold labels");
+    if ((unsigned)opts->class_prior > CHORUS_PRIOR_FROM_GOLD)
+        return chorus_error_set(CHORUS_EINVAL, "unknown class prior mode %d",
+                                (int)opts->class_prior);
+    return CHORUS_OK;
+}
+
+/* Checks the parts of the options that depend on the votes (sizes, classes). */
+static int check_against_votes(const chorus_fit_options *opts, const chorus_votes *votes)
+{
+    const int32_t k = chorus_votes_n_classes(votes);
+    if (opts->class_prior == CHORUS_PRIOR_FIXED) {
+        double sum = 0;
+        for (int32_t y = 0; y < k; y++) {
+            double p = opts->class_balance[y];
+            if (!(p > 0 && p < 1))
+                return chorus_error_set(CHORUS_EINVAL,
+                                        "class balance entry %" PRId32 " is %g; each must be in "
+                                        "(0, 1)",
+                                        y + 1, p);
+            sum += p;
+        }
+        if (fabs(sum - 1) > 1e-6)
+            return chorus_error_set(CHORUS_EINVAL, "class balance sums to %.9g; expected 1", sum);
+    }
+    if (opts->gold) {
+        if (opts->n_gold != chorus_votes_n_items(votes))
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "%" PRId64 " gold labels for %" PRId64
+                                    " items; they must match one to one",
+                                    opts->n_gold, chorus_votes_n_items(votes));
+        for (int64_t i = 0; i < opts->n_gold; i++)
+            if (opts->gold[i] < -1 || opts->gold[i] >= k)
+                return chorus_error_set(CHORUS_EINVAL,
+                                        "gold label of item %" PRId64 " is %" PRId32
+                                        "; expected -1 or a class in 0..%" PRId32,
+                                        i, opts->gold[i], k - 1);
+    }
     return CHORUS_OK;
 }
 
@@ -124,6 +184,8 @@ void chorus_model_free(chorus_model *model)
     free(model->class_names);
     free(model->lf_names);
     free(model->prior);
+    free(model->theta);
+    free(model->trace);
     free(model);
 }
 
@@ -134,13 +196,22 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
     if (!opts) opts = &defaults;
     int rc = chorus_fit_options_check(opts);
     if (rc) return rc;
+    if ((rc = check_against_votes(opts, votes))) return rc;
     chorus_model *model;
     rc = chorus_model_alloc(&model, opts->type, votes);
     if (rc) return rc;
     model->settings = *opts;
+    model->settings.gold = NULL;
+    model->settings.class_balance = NULL;
     model->fit_n_items = chorus_votes_n_items(votes);
     model->fit_nnz = chorus_votes_nnz(votes);
+    for (int64_t i = 0; opts->gold && i < opts->n_gold; i++)
+        model->n_gold_clamped += opts->gold[i] >= 0;
     /* Majority vote has nothing to learn: its prior stays uniform. */
+    if (opts->type != CHORUS_MODEL_MV && (rc = chorus_em_fit(model, votes, opts))) {
+        chorus_model_free(model);
+        return rc;
+    }
     *out = model;
     return CHORUS_OK;
 }
@@ -184,7 +255,12 @@ int chorus_model_predict(chorus_probs **out, const chorus_model *model, const ch
             return rc;
         }
     }
-    chorus_mv_predict(model, votes, probs->data);
+    if (model->type == CHORUS_MODEL_MV) {
+        chorus_mv_predict(model, votes, probs->data);
+    } else if ((rc = chorus_em_predict(model, votes, probs->data))) {
+        chorus_probs_free(probs);
+        return rc;
+    }
     *out = probs;
     return CHORUS_OK;
 }
@@ -218,4 +294,51 @@ const char *chorus_model_lf_name(const chorus_model *model, int32_t lf)
 const double *chorus_model_prior(const chorus_model *model)
 {
     return model->prior;
+}
+
+int chorus_model_alloc_theta(chorus_model *model)
+{
+    const size_t k = (size_t)model->n_classes;
+    free(model->theta);
+    model->theta = calloc((size_t)model->n_lfs * k * (k + 1), sizeof *model->theta);
+    return model->theta ? CHORUS_OK : chorus_error_nomem();
+}
+
+const double *chorus_model_confusion(const chorus_model *model, int32_t lf)
+{
+    if (!model->theta || lf < 0 || lf >= model->n_lfs) return NULL;
+    const size_t k = (size_t)model->n_classes;
+    return model->theta + (size_t)lf * k * (k + 1);
+}
+
+double chorus_model_lf_accuracy(const chorus_model *model, int32_t lf)
+{
+    const double *theta = chorus_model_confusion(model, lf);
+    if (!theta) return NAN;
+    const int32_t k = model->n_classes;
+    double right = 0, cast = 0;
+    for (int32_t y = 0; y < k; y++) {
+        const double *row = theta + (size_t)y * (k + 1);
+        for (int32_t o = 0; o < k; o++) {
+            cast += model->prior[y] * row[o];
+            if (o == y) right += model->prior[y] * row[o];
+        }
+    }
+    return cast > 0 ? right / cast : NAN;
+}
+
+int chorus_model_abstain_informative(const chorus_model *model)
+{
+    return model->abstain_informative;
+}
+
+const double *chorus_model_trace(const chorus_model *model, int32_t *n)
+{
+    *n = model->n_trace;
+    return model->trace;
+}
+
+int chorus_model_classes_permuted(const chorus_model *model)
+{
+    return model->classes_permuted;
 }

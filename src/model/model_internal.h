@@ -14,9 +14,21 @@ struct chorus_model {
     char **lf_names;     /* n_lfs */
     bool lf_names_given; /* false when fitted on unnamed votes (e.g. .npy) */
     double *prior;       /* n_classes */
-    chorus_fit_options settings;
+    /* n_lfs x n_classes x (n_classes + 1): P(output o | y), last column the abstain;
+     * NULL for majority vote. */
+    double *theta;
+    bool abstain_informative;
+    chorus_fit_options settings; /* pointers (gold, class_balance) cleared */
+    double smoothing;            /* the values in force after defaults were applied */
+    double prior_smoothing;
     int64_t fit_n_items;
     int64_t fit_nnz;
+    int64_t n_gold_clamped;
+    double *trace; /* log-posterior per iteration of the winning start */
+    int32_t n_trace;
+    int32_t best_start;
+    bool converged;
+    bool classes_permuted;
 };
 
 /* Allocates a model with the votes' shape and names, the prior set to uniform. */
@@ -26,7 +38,20 @@ int chorus_model_alloc(chorus_model **out, chorus_model_type type, const chorus_
 int chorus_model_alloc_shape(chorus_model **out, chorus_model_type type, int32_t n_lfs,
                              int32_t n_classes);
 
+/* Allocates model->theta (all zeros). */
+int chorus_model_alloc_theta(chorus_model *model);
+
 /* Majority vote: probabilities are the shares of the item's votes, uncovered items the prior. */
 void chorus_mv_predict(const chorus_model *model, const chorus_votes *votes, double *probs);
+
+/* Fits one of the EM models (everything but majority vote) into `model`. */
+int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_fit_options *opts);
+
+/* Posteriors of an EM model for every item of `votes` (n_items x n_classes). */
+int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, double *probs);
+
+/* Default smoothing strengths, chosen on the benchmark suite (see README). */
+#define CHORUS_DEFAULT_SMOOTHING 1.0
+#define CHORUS_DEFAULT_PRIOR_SMOOTHING 1.0
 
 #endif

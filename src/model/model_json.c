@@ -1,5 +1,6 @@
 /* model.json: a fitted model as human-readable JSON. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "chorus/model.h"
 #include "core/error_internal.h"
 #include "io/atomic_file.h"
+#include "model/em_internal.h"
 #include "model/model_internal.h"
 
 #define MODEL_FORMAT_VERSION 1
@@ -34,6 +36,32 @@ static json_t *number_array(const double *x, int32_t n)
     return a;
 }
 
+/* One object per LF: its name and, for EM models, what was learned about it. */
+static json_t *lf_array(const chorus_model *model)
+{
+    const int32_t k = model->n_classes;
+    json_t *a = json_array();
+    for (int32_t j = 0; a && j < model->n_lfs; j++) {
+        json_t *lf = json_object();
+        int bad = !lf || json_array_append_new(a, lf) != 0;
+        if (!bad) bad |= json_object_set_new(lf, "name", json_string(model->lf_names[j]));
+        if (!bad && model->theta) {
+            double acc = chorus_model_lf_accuracy(model, j);
+            bad |= json_object_set_new(lf, "accuracy", isnan(acc) ? json_null() : json_real(acc));
+            json_t *rows = json_array();
+            bad |= json_object_set_new(lf, "confusion", rows);
+            const double *theta = chorus_model_confusion(model, j);
+            for (int32_t y = 0; !bad && y < k; y++)
+                bad |= json_array_append_new(rows, number_array(theta + (size_t)y * (k + 1), k + 1));
+        }
+        if (bad) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
 int chorus_model_save(const chorus_model *model, const char *path)
 {
     json_t *root = json_object();
@@ -51,14 +79,33 @@ int chorus_model_save(const chorus_model *model, const char *path)
     bad |= json_object_set_new(root, "chorus_version", json_string(chorus_version()));
     bad |= json_object_set_new(root, "model", json_string(chorus_model_type_name(model->type)));
     bad |= json_object_set_new(root, "classes", string_array(model->class_names, model->n_classes));
-    bad |= json_object_set_new(root, "labeling_functions",
-                               string_array(model->lf_names, model->n_lfs));
+    bad |= json_object_set_new(root, "abstain_informative",
+                               json_boolean(model->abstain_informative));
+    bad |= json_object_set_new(root, "labeling_functions", lf_array(model));
     bad |= json_object_set_new(root, "labeling_function_names_given",
                                json_boolean(model->lf_names_given));
     bad |= json_object_set_new(root, "class_prior", number_array(model->prior, model->n_classes));
     bad |= json_object_set_new(settings, "seed", json_integer((json_int_t)model->settings.seed));
     bad |= json_object_set_new(fit, "n_items", json_integer(model->fit_n_items));
     bad |= json_object_set_new(fit, "n_votes", json_integer(model->fit_nnz));
+    if (model->type != CHORUS_MODEL_MV) {
+        static const char *const priors[] = {"learned", "fixed", "gold"};
+        bad |= json_object_set_new(settings, "smoothing", json_real(model->smoothing));
+        bad |= json_object_set_new(settings, "prior_smoothing", json_real(model->prior_smoothing));
+        bad |= json_object_set_new(settings, "max_iter", json_integer(model->settings.max_iter));
+        bad |= json_object_set_new(settings, "tol", json_real(model->settings.tol));
+        bad |= json_object_set_new(settings, "restarts", json_integer(model->settings.restarts));
+        bad |= json_object_set_new(settings, "class_prior",
+                                   json_string(priors[model->settings.class_prior]));
+        bad |= json_object_set_new(fit, "gold_labels_clamped", json_integer(model->n_gold_clamped));
+        bad |= json_object_set_new(fit, "iterations", json_integer(model->n_trace));
+        bad |= json_object_set_new(fit, "converged", json_boolean(model->converged));
+        bad |= json_object_set_new(fit, "best_start", json_integer(model->best_start));
+        bad |= json_object_set_new(fit, "classes_relabelled_to_agree_with_majority_vote",
+                                   json_boolean(model->classes_permuted));
+        bad |= json_object_set_new(fit, "log_posterior_trace",
+                                   number_array(model->trace, model->n_trace));
+    }
     bad |= json_object_set_new(root, "settings", settings);
     settings = NULL;
     bad |= json_object_set_new(root, "fit", fit);
@@ -91,17 +138,58 @@ static int field_error(const char *path, const char *field, const char *expected
                             expected);
 }
 
+/* Names from an array of strings, or of objects with a "name" (the LFs). */
 static int read_names(char **names, int32_t n, json_t *array, const char *path, const char *field)
 {
     if (!json_is_array(array) || json_array_size(array) != (size_t)n)
         return field_error(path, field, "an array of names, one per entry");
     for (int32_t i = 0; i < n; i++) {
-        const char *s = json_string_value(json_array_get(array, (size_t)i));
+        json_t *entry = json_array_get(array, (size_t)i);
+        if (json_is_object(entry)) entry = json_object_get(entry, "name");
+        const char *s = json_string_value(entry);
         if (!s || !*s) return field_error(path, field, "non-empty strings");
         char *copy = strdup(s);
         if (!copy) return chorus_error_nomem();
         free(names[i]);
         names[i] = copy;
+    }
+    return CHORUS_OK;
+}
+
+/* The per-LF confusion tables of an EM model: K rows of K + 1 probabilities summing to 1. */
+static int read_confusions(chorus_model *model, json_t *lfs, const char *path)
+{
+    const int32_t k = model->n_classes;
+    model->abstain_informative = chorus_em_abstain_informative(model->type);
+    int rc = chorus_model_alloc_theta(model);
+    if (rc) return rc;
+    for (int32_t j = 0; j < model->n_lfs; j++) {
+        json_t *rows = json_object_get(json_array_get(lfs, (size_t)j), "confusion");
+        if (!json_is_array(rows) || json_array_size(rows) != (size_t)k)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: labeling function %" PRId32 " (%s): \"confusion\" must "
+                                    "have one row per class",
+                                    path, j + 1, model->lf_names[j]);
+        for (int32_t y = 0; y < k; y++) {
+            json_t *row = json_array_get(rows, (size_t)y);
+            double *theta = model->theta + ((size_t)j * k + y) * (k + 1);
+            double sum = 0;
+            bool ok = json_is_array(row) && json_array_size(row) == (size_t)k + 1;
+            for (int32_t o = 0; ok && o <= k; o++) {
+                json_t *x = json_array_get(row, (size_t)o);
+                theta[o] = json_is_number(x) ? json_number_value(x) : -1;
+                /* A probability the model relies on must be positive: log(0) is -inf. */
+                ok = theta[o] >= 0 && theta[o] <= 1 &&
+                     (theta[o] > 0 || (o == k && !model->abstain_informative));
+                sum += theta[o];
+            }
+            if (!ok || fabs(sum - 1) > 1e-6)
+                return chorus_error_set(CHORUS_EFORMAT,
+                                        "%s: labeling function %" PRId32 " (%s), confusion row "
+                                        "%" PRId32 ": expected %" PRId32 " probabilities in (0, 1] "
+                                        "summing to 1",
+                                        path, j + 1, model->lf_names[j], y + 1, k + 1);
+        }
     }
     return CHORUS_OK;
 }
@@ -139,7 +227,8 @@ int chorus_model_load(chorus_model **out, const char *path)
     chorus_model_type type;
     const char *type_name = json_string_value(json_object_get(root, "model"));
     if (!type_name || chorus_model_type_parse(&type, type_name) != CHORUS_OK) {
-        rc = field_error(path, "model", "a known model name (mv)");
+        rc = field_error(path, "model", "a known model name (mv, ds, ds-noabstain, class-acc, "
+                                        "onecoin)");
         goto done;
     }
     json_t *classes = json_object_get(root, "classes");
@@ -170,8 +259,8 @@ int chorus_model_load(chorus_model **out, const char *path)
     for (size_t k = 0; k < n_classes; k++) {
         json_t *x = json_array_get(prior, k);
         double p = json_is_number(x) ? json_number_value(x) : -1;
-        if (!(p >= 0 && p <= 1)) {
-            rc = field_error(path, "class_prior", "numbers in [0, 1]");
+        if (!(p > 0 && p <= 1)) {
+            rc = field_error(path, "class_prior", "numbers in (0, 1]");
             goto done;
         }
         model->prior[k] = p;
@@ -181,6 +270,7 @@ int chorus_model_load(chorus_model **out, const char *path)
         rc = field_error(path, "class_prior", "probabilities summing to 1");
         goto done;
     }
+    if (type != CHORUS_MODEL_MV && (rc = read_confusions(model, lfs, path))) goto done;
     json_t *settings = json_object_get(root, "settings");
     json_t *seed = json_object_get(settings, "seed");
     if (json_is_integer(seed)) model->settings.seed = (uint64_t)json_integer_value(seed);

@@ -1,0 +1,332 @@
+/*
+ * Fitting the EM label models: MAP expectation-maximisation from majority-vote posteriors,
+ * with optional perturbed restarts, gold labels clamped in the E-step, and a learned,
+ * fixed or gold-estimated class prior.
+ *
+ * Each iteration is one pass over the vote matrix that computes every item's posterior
+ * and adds it to the sufficient statistics at once, so posteriors are never stored. Items
+ * are cut into chunks whose boundaries depend only on the matrix size; each chunk sums its
+ * own statistics and the chunks are added in order, which makes every result bit-identical
+ * whatever the number of threads.
+ */
+#include <float.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error_internal.h"
+#include "core/random.h"
+#include "model/em_internal.h"
+#include "model/model_internal.h"
+
+/* Chunks of at least this many items; fewer, larger chunks when statistics are big. */
+#define CHUNK_MIN_ITEMS 16384
+#define MAX_CHUNKS 256
+/* Cap on the partial statistics held at once (doubles). */
+#define MAX_PARTIAL_DOUBLES ((size_t)1 << 25)
+/* How far a restart's starting posteriors move from majority vote. */
+#define RESTART_NOISE 0.5
+
+typedef enum pass_mode { PASS_MAJORITY, PASS_PERTURBED, PASS_POSTERIOR } pass_mode;
+
+typedef struct em_run {
+    const chorus_votes *votes;
+    int64_t n;
+    int32_t m, k;
+    const int64_t *row_ptr;
+    const int32_t *lf;
+    const int32_t *label;
+    const int32_t *gold; /* NULL or n entries */
+    int64_t n_chunks, chunk_items;
+    size_t stat_size; /* doubles per chunk: m*k*k + k + 1 (log-likelihood) */
+    double *partials;
+    int n_threads;
+} em_run;
+
+static void majority_posterior(const int32_t *label, int64_t count, int32_t k, double *q)
+{
+    for (int32_t y = 0; y < k; y++) q[y] = count ? 0 : 1.0 / k;
+    for (int64_t v = 0; v < count; v++) q[label[v]] += 1.0 / (double)count;
+}
+
+/* One chunk of a pass: posteriors of items [begin, end) added into `stats`. */
+static void pass_chunk(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
+                       int64_t begin, int64_t end, double *q, double *stats)
+{
+    const int32_t k = r->k;
+    double *votes = stats, *class_total = stats + (size_t)r->m * k * k;
+    double *loglik = class_total + k;
+    memset(stats, 0, r->stat_size * sizeof *stats);
+    for (int64_t i = begin; i < end; i++) {
+        const int64_t b = r->row_ptr[i], count = r->row_ptr[i + 1] - b;
+        const int32_t *lf = r->lf + b, *label = r->label + b;
+        int32_t gold = r->gold ? r->gold[i] : -1;
+        if (mode == PASS_POSTERIOR) {
+            *loglik += chorus_em_item_posterior(p, lf, label, count, gold, q);
+        } else if (gold >= 0) {
+            for (int32_t y = 0; y < k; y++) q[y] = y == gold;
+        } else {
+            majority_posterior(label, count, k, q);
+            if (mode == PASS_PERTURBED) {
+                chorus_rng rng = chorus_rng_for(seed, (uint64_t)i);
+                double z = 0;
+                for (int32_t y = 0; y < k; y++) {
+                    q[y] += RESTART_NOISE * chorus_rng_uniform(&rng);
+                    z += q[y];
+                }
+                for (int32_t y = 0; y < k; y++) q[y] /= z;
+            }
+        }
+        for (int32_t y = 0; y < k; y++) class_total[y] += q[y];
+        for (int64_t v = 0; v < count; v++) {
+            double *cell = votes + ((size_t)lf[v] * k + label[v]) * k;
+            for (int32_t y = 0; y < k; y++) cell[y] += q[y];
+        }
+    }
+}
+
+/* A full pass; the chunks' statistics are added in chunk order into `out`. */
+static int run_pass(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
+                    em_stats *out)
+{
+    int failed = 0;
+#pragma omp parallel num_threads(r->n_threads)
+    {
+        double *q = malloc((size_t)r->k * sizeof *q);
+        if (!q) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t c = 0; c < r->n_chunks; c++) {
+            if (!q) continue;
+            int64_t begin = c * r->chunk_items;
+            int64_t end = begin + r->chunk_items < r->n ? begin + r->chunk_items : r->n;
+            pass_chunk(r, p, mode, seed, begin, end, q, r->partials + (size_t)c * r->stat_size);
+        }
+        free(q);
+    }
+    if (failed) return chorus_error_nomem();
+    size_t votes_size = (size_t)r->m * r->k * r->k;
+    memset(out->votes, 0, votes_size * sizeof *out->votes);
+    memset(out->class_total, 0, (size_t)r->k * sizeof *out->class_total);
+    out->loglik = 0;
+    for (int64_t c = 0; c < r->n_chunks; c++) {
+        const double *s = r->partials + (size_t)c * r->stat_size;
+        for (size_t x = 0; x < votes_size; x++) out->votes[x] += s[x];
+        for (int32_t y = 0; y < r->k; y++) out->class_total[y] += s[votes_size + y];
+        out->loglik += s[votes_size + r->k];
+    }
+    return CHORUS_OK;
+}
+
+static void update_prior(const chorus_fit_options *opts, double prior_smoothing,
+                         const em_stats *stats, int32_t k, double *prior)
+{
+    if (opts->class_prior != CHORUS_PRIOR_LEARNED) return; /* set once before EM */
+    double total = 0;
+    for (int32_t y = 0; y < k; y++) total += stats->class_total[y];
+    for (int32_t y = 0; y < k; y++)
+        prior[y] = (stats->class_total[y] + prior_smoothing) / (total + k * prior_smoothing);
+}
+
+static double prior_log_density(const chorus_fit_options *opts, double prior_smoothing,
+                                const double *prior, int32_t k)
+{
+    if (opts->class_prior != CHORUS_PRIOR_LEARNED) return 0;
+    double lp = 0;
+    for (int32_t y = 0; y < k; y++) lp += prior_smoothing * log(prior[y]);
+    return lp;
+}
+
+/* The class prior before EM: uniform, given, or the smoothed shares among gold labels. */
+static void initial_prior(const chorus_fit_options *opts, double prior_smoothing, int32_t k,
+                          double *prior)
+{
+    for (int32_t y = 0; y < k; y++) prior[y] = 1.0 / k;
+    if (opts->class_prior == CHORUS_PRIOR_FIXED) {
+        for (int32_t y = 0; y < k; y++) prior[y] = opts->class_balance[y];
+    } else if (opts->class_prior == CHORUS_PRIOR_FROM_GOLD) {
+        double total = 0;
+        for (int32_t y = 0; y < k; y++) prior[y] = prior_smoothing;
+        for (int64_t i = 0; i < opts->n_gold; i++)
+            if (opts->gold[i] >= 0) prior[opts->gold[i]] += 1;
+        for (int32_t y = 0; y < k; y++) total += prior[y];
+        for (int32_t y = 0; y < k; y++) prior[y] /= total;
+    }
+}
+
+typedef struct em_start {
+    double *theta;
+    double *prior;
+    double *trace;
+    int32_t n_trace;
+    double objective;
+    bool converged;
+} em_start;
+
+/* One EM run from majority vote (start 0) or a perturbed majority vote. */
+static int run_start(const em_run *r, const chorus_fit_options *opts, const double *shape,
+                     double smoothing, double prior_smoothing, int start, em_params *params,
+                     em_stats *stats, em_start *out)
+{
+    const chorus_model_type type = opts->type;
+    const bool informative = chorus_em_abstain_informative(type);
+    initial_prior(opts, prior_smoothing, r->k, out->prior);
+    int rc = run_pass(r, params, start == 0 ? PASS_MAJORITY : PASS_PERTURBED,
+                      chorus_mix64(opts->seed ^ (uint64_t)start), stats);
+    if (rc) return rc;
+    chorus_em_mstep(type, r->m, r->k, stats, shape, smoothing, out->theta);
+    update_prior(opts, prior_smoothing, stats, r->k, out->prior);
+    out->n_trace = 0;
+    out->converged = false;
+    double previous = -DBL_MAX;
+    for (int iter = 0; iter < opts->max_iter; iter++) {
+        chorus_em_params_set(params, out->theta, out->prior, informative);
+        if ((rc = run_pass(r, params, PASS_POSTERIOR, 0, stats))) return rc;
+        double objective = stats->loglik +
+                           chorus_em_log_prior(type, r->m, r->k, out->theta, shape, smoothing) +
+                           prior_log_density(opts, prior_smoothing, out->prior, r->k);
+        out->trace[out->n_trace++] = objective;
+        out->objective = objective;
+        chorus_em_mstep(type, r->m, r->k, stats, shape, smoothing, out->theta);
+        update_prior(opts, prior_smoothing, stats, r->k, out->prior);
+        if (fabs(objective - previous) <= opts->tol * fabs(objective)) {
+            out->converged = true;
+            break;
+        }
+        previous = objective;
+    }
+    return CHORUS_OK;
+}
+
+static void free_start(em_start *s)
+{
+    free(s->theta);
+    free(s->prior);
+    free(s->trace);
+    memset(s, 0, sizeof *s);
+}
+
+static int alloc_start(em_start *s, size_t theta_size, int32_t k, int max_iter)
+{
+    memset(s, 0, sizeof *s);
+    s->theta = malloc(theta_size * sizeof *s->theta);
+    s->prior = malloc((size_t)k * sizeof *s->prior);
+    s->trace = malloc((size_t)(max_iter > 0 ? max_iter : 1) * sizeof *s->trace);
+    if (!s->theta || !s->prior || !s->trace) {
+        free_start(s);
+        return chorus_error_nomem();
+    }
+    return CHORUS_OK;
+}
+
+static void plan_chunks(em_run *r)
+{
+    int64_t chunks = (r->n + CHUNK_MIN_ITEMS - 1) / CHUNK_MIN_ITEMS;
+    if (chunks > MAX_CHUNKS) chunks = MAX_CHUNKS;
+    while (chunks > 1 && (size_t)chunks * r->stat_size > MAX_PARTIAL_DOUBLES) chunks /= 2;
+    if (chunks < 1) chunks = 1;
+    r->n_chunks = chunks;
+    r->chunk_items = r->n > 0 ? (r->n + chunks - 1) / chunks : 1;
+}
+
+int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_fit_options *opts)
+{
+    const int32_t m = model->n_lfs, k = model->n_classes;
+    em_run r = {0};
+    r.votes = votes;
+    r.n = chorus_votes_n_items(votes);
+    r.m = m;
+    r.k = k;
+    r.row_ptr = chorus_votes_row_ptr(votes);
+    r.lf = chorus_votes_lf_index(votes);
+    r.label = chorus_votes_labels(votes);
+    r.gold = opts->gold;
+    r.n_threads = opts->n_threads > 0 ? opts->n_threads : omp_get_max_threads();
+    r.stat_size = (size_t)m * k * k + (size_t)k + 1;
+    plan_chunks(&r);
+
+    const size_t theta_size = (size_t)m * k * (k + 1);
+    const double smoothing = opts->smoothing >= 0 ? opts->smoothing : CHORUS_DEFAULT_SMOOTHING;
+    const double prior_smoothing =
+        opts->prior_smoothing >= 0 ? opts->prior_smoothing : CHORUS_DEFAULT_PRIOR_SMOOTHING;
+    model->smoothing = smoothing;
+    model->prior_smoothing = prior_smoothing;
+    model->abstain_informative = chorus_em_abstain_informative(opts->type);
+
+    em_params params = {0};
+    em_stats stats = {0};
+    em_start best = {0}, current = {0};
+    int64_t *counts = calloc((size_t)m * k, sizeof *counts);
+    double *shape = malloc((size_t)m * (k + 1) * sizeof *shape);
+    r.partials = malloc((size_t)r.n_chunks * r.stat_size * sizeof *r.partials);
+    stats.votes = malloc((size_t)m * k * k * sizeof *stats.votes);
+    stats.class_total = malloc((size_t)k * sizeof *stats.class_total);
+    int rc = CHORUS_OK;
+    if (!counts || !shape || !r.partials || !stats.votes || !stats.class_total) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    if ((rc = chorus_em_params_alloc(&params, m, k))) goto done;
+    if ((rc = chorus_model_alloc_theta(model))) goto done;
+    if ((rc = alloc_start(&best, theta_size, k, opts->max_iter))) goto done;
+    if ((rc = alloc_start(&current, theta_size, k, opts->max_iter))) goto done;
+
+    const int64_t nnz = r.row_ptr[r.n];
+    for (int64_t v = 0; v < nnz; v++) counts[(size_t)r.lf[v] * k + r.label[v]]++;
+    chorus_em_output_shape(counts, r.n, m, k, shape);
+
+    best.objective = -DBL_MAX;
+    for (int start = 0; start <= opts->restarts; start++) {
+        rc = run_start(&r, opts, shape, smoothing, prior_smoothing, start, &params, &stats,
+                       &current);
+        if (rc) goto done;
+        if (start == 0 || current.objective > best.objective) {
+            em_start swap = best;
+            best = current;
+            current = swap;
+            model->best_start = start;
+        }
+    }
+    memcpy(model->theta, best.theta, theta_size * sizeof *model->theta);
+    memcpy(model->prior, best.prior, (size_t)k * sizeof *model->prior);
+    free(model->trace);
+    model->trace = best.trace;
+    model->n_trace = best.n_trace;
+    model->converged = best.converged;
+    best.trace = NULL;
+    rc = chorus_em_align_with_majority(model, votes, r.n_threads);
+
+done:
+    free_start(&best);
+    free_start(&current);
+    chorus_em_params_free(&params);
+    free(stats.votes);
+    free(stats.class_total);
+    free(r.partials);
+    free(shape);
+    free(counts);
+    return rc;
+}
+
+int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, double *probs)
+{
+    em_params params;
+    int rc = chorus_em_params_alloc(&params, model->n_lfs, model->n_classes);
+    if (rc) return rc;
+    chorus_em_params_set(&params, model->theta, model->prior, model->abstain_informative);
+    const int64_t n = chorus_votes_n_items(votes);
+    const int64_t *row_ptr = chorus_votes_row_ptr(votes);
+    const int32_t *lf = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
+    const int32_t k = model->n_classes;
+    const int n_threads =
+        model->settings.n_threads > 0 ? model->settings.n_threads : omp_get_max_threads();
+#pragma omp parallel for schedule(static) num_threads(n_threads)
+    for (int64_t i = 0; i < n; i++)
+        chorus_em_item_posterior(&params, lf + row_ptr[i], label + row_ptr[i],
+                                 row_ptr[i + 1] - row_ptr[i], -1, probs + i * k);
+    chorus_em_params_free(&params);
+    return CHORUS_OK;
+}

@@ -1,0 +1,88 @@
+/* The E-step's view of the parameters, and the posterior of one item. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "core/error_internal.h"
+#include "model/em_internal.h"
+
+int chorus_em_params_alloc(em_params *p, int32_t n_lfs, int32_t n_classes)
+{
+    p->n_lfs = n_lfs;
+    p->n_classes = n_classes;
+    size_t k = (size_t)n_classes;
+    p->delta = malloc((size_t)n_lfs * k * k * sizeof *p->delta);
+    p->base = malloc(k * sizeof *p->base);
+    if (!p->delta || !p->base) {
+        chorus_em_params_free(p);
+        return chorus_error_nomem();
+    }
+    return CHORUS_OK;
+}
+
+void chorus_em_params_free(em_params *p)
+{
+    free(p->delta);
+    free(p->base);
+    p->delta = p->base = NULL;
+}
+
+void chorus_em_params_set(em_params *p, const double *theta, const double *prior,
+                          bool abstain_informative)
+{
+    const int32_t m = p->n_lfs, k = p->n_classes, o_count = k + 1;
+    for (int32_t y = 0; y < k; y++) p->base[y] = log(prior[y]);
+    for (int32_t j = 0; j < m; j++) {
+        for (int32_t y = 0; y < k; y++) {
+            const double *row = theta + ((size_t)j * k + y) * o_count;
+            double log_abstain = abstain_informative ? log(row[k]) : 0.0;
+            p->base[y] += log_abstain;
+            for (int32_t o = 0; o < k; o++)
+                p->delta[((size_t)j * k + o) * k + y] = log(row[o]) - log_abstain;
+        }
+    }
+}
+
+double chorus_em_item_posterior(const em_params *p, const int32_t *lf, const int32_t *label,
+                                int64_t count, int32_t gold, double *q)
+{
+    const int32_t k = p->n_classes;
+    for (int32_t y = 0; y < k; y++) q[y] = p->base[y];
+    for (int64_t v = 0; v < count; v++) {
+        const double *d = p->delta + ((size_t)lf[v] * k + label[v]) * k;
+        for (int32_t y = 0; y < k; y++) q[y] += d[y];
+    }
+    if (gold >= 0) {
+        double joint = q[gold];
+        for (int32_t y = 0; y < k; y++) q[y] = y == gold;
+        return joint;
+    }
+    double max = q[0];
+    for (int32_t y = 1; y < k; y++)
+        if (q[y] > max) max = q[y];
+    double z = 0;
+    for (int32_t y = 0; y < k; y++) {
+        q[y] = exp(q[y] - max);
+        z += q[y];
+    }
+    for (int32_t y = 0; y < k; y++) q[y] /= z;
+    return max + log(z);
+}
+
+void chorus_em_output_shape(const int64_t *vote_counts, int64_t n_items, int32_t n_lfs,
+                            int32_t n_classes, double *shape)
+{
+    const int32_t k = n_classes, o_count = k + 1;
+    for (int32_t j = 0; j < n_lfs; j++) {
+        double *s = shape + (size_t)j * o_count;
+        int64_t cast = 0;
+        for (int32_t o = 0; o < k; o++) cast += vote_counts[(size_t)j * k + o];
+        double total = 0;
+        for (int32_t o = 0; o <= k; o++) {
+            int64_t c = o < k ? vote_counts[(size_t)j * k + o] : n_items - cast;
+            s[o] = n_items > 0 ? (double)c / (double)n_items : 1.0 / o_count;
+            if (s[o] < CHORUS_EM_SHAPE_FLOOR) s[o] = CHORUS_EM_SHAPE_FLOOR;
+            total += s[o];
+        }
+        for (int32_t o = 0; o <= k; o++) s[o] /= total;
+    }
+}
