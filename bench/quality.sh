@@ -10,7 +10,7 @@ extra=("$@")
 data=$here/../datasets
 work=$(mktemp -d "${TMPDIR:-/tmp}/chorus-quality-XXXXXX")
 trap 'rm -rf "$work"' EXIT
-models=(mv ds ds-noabstain class-acc onecoin)
+models=(mv auto ds ds-noabstain class-acc onecoin)
 
 # name | fit votes | score votes | gold | metric (accuracy or positive_f1) | positive class
 datasets=(

@@ -21,10 +21,9 @@ typedef enum chorus_model_type {
     CHORUS_MODEL_DS_NOABSTAIN = 2, /* Dawid-Skene on the votes cast; abstains carry no signal */
     CHORUS_MODEL_CLASS_ACC = 3,    /* per LF: an accuracy per true class, a false-vote rate per
                                       output class; abstain observed */
-    CHORUS_MODEL_ONECOIN = 4       /* per LF: one accuracy, errors uniform; abstains ignored */
+    CHORUS_MODEL_ONECOIN = 4,      /* per LF: one accuracy, errors uniform; abstains ignored */
+    CHORUS_MODEL_AUTO = 5          /* ds or ds-noabstain, chosen from the votes (the default) */
 } chorus_model_type;
-
-#define CHORUS_MODEL_TYPE_COUNT 5
 
 /* How the class prior pi is obtained. */
 typedef enum chorus_class_prior {
@@ -57,10 +56,19 @@ typedef struct chorus_fit_options {
 
 #define CHORUS_FIT_OPTIONS_VERSION 1
 #define CHORUS_FIT_OPTIONS_INIT                                                                \
-    {CHORUS_FIT_OPTIONS_VERSION, CHORUS_MODEL_DS, 0, 0, -1.0, -1.0, 500, 1e-7, 0,             \
+    {CHORUS_FIT_OPTIONS_VERSION, CHORUS_MODEL_AUTO, 0, 0, -1.0, -1.0, 500, 1e-7, 0,             \
      CHORUS_PRIOR_LEARNED, NULL, NULL, 0}
 
-/* Parses a model name (mv, ds, ds-noabstain, class-acc, onecoin); CHORUS_EINVAL otherwise. */
+/*
+ * What CHORUS_MODEL_AUTO fits on these votes. When most labeling functions vote a single
+ * class (keyword, regex and heuristic LFs), whether an LF fires is the evidence and the
+ * choice is ds; when most vote several classes (annotators, crowd workers, models), who
+ * answers what is not evidence and the choice is ds-noabstain. See README.md.
+ */
+chorus_model_type chorus_model_auto_choice(const chorus_votes *votes);
+
+/* Parses a model name (mv, ds, ds-noabstain, class-acc, onecoin, auto); CHORUS_EINVAL
+ * otherwise. */
 int chorus_model_type_parse(chorus_model_type *out, const char *name);
 const char *chorus_model_type_name(chorus_model_type type);
 

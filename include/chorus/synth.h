@@ -23,11 +23,15 @@ typedef struct chorus_synth_options {
     /* Share of the first class; the rest is split evenly. 0 = balanced. */
     double first_class_share;
     uint64_t seed;
+    /* Correlated LFs: the first copy_groups * copy_group_size LFs form groups; in each, the
+     * first LF votes as usual and the others copy its vote (and its abstains) exactly. */
+    int32_t copy_groups;
+    int32_t copy_group_size;
 } chorus_synth_options;
 
 #define CHORUS_SYNTH_OPTIONS_VERSION 1
 #define CHORUS_SYNTH_OPTIONS_INIT                                                              \
-    {CHORUS_SYNTH_OPTIONS_VERSION, 10000, 50, 2, 0.6, 0.9, 0.1, 0.3, 0.0, 1}
+    {CHORUS_SYNTH_OPTIONS_VERSION, 10000, 50, 2, 0.6, 0.9, 0.1, 0.3, 0.0, 1, 0, 0}
 
 int chorus_synth_options_check(const chorus_synth_options *opts);
 

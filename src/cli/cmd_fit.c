@@ -29,7 +29,7 @@ enum {
 static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "MODEL.json", "where to write the fitted model (required)"},
     [OPT_MODEL] = {"model", 0, "NAME",
-                   "mv, ds, ds-noabstain, class-acc or onecoin (default: see below)"},
+                   "auto (default), ds, ds-noabstain, class-acc, onecoin or mv"},
     [OPT_CLASSES] = {"classes", 0, "K|NAMES", "number of classes, or their names: HAM,SPAM"},
     [OPT_FORMAT] = {"format", 0, "FMT", "votes format: csv, triples, npy, chv (default: by name)"},
     [OPT_SMOOTHING] = {"smoothing", 0, "S", "strength of the prior on each LF (default 1)"},
@@ -195,7 +195,7 @@ int cmd_fit(int argc, char **argv)
         fprintf(stderr,
                 "fit %s on %" PRId64 " items x %" PRId32 " labeling functions, %" PRId32
                 " classes",
-                chorus_model_type_name(opts.type), chorus_votes_n_items(votes),
+                chorus_model_type_name(chorus_model_get_type(model)), chorus_votes_n_items(votes),
                 chorus_votes_n_lfs(votes), chorus_votes_n_classes(votes));
         if (iterations) fprintf(stderr, ", %" PRId32 " EM iterations", iterations);
         fprintf(stderr, " -> %s\n", args.values[OPT_OUTPUT]);

@@ -17,6 +17,7 @@ enum {
     OPT_COVERAGE,
     OPT_BALANCE,
     OPT_SEED,
+    OPT_COPIES,
     OPT_QUIET
 };
 
@@ -30,6 +31,7 @@ static const cli_option options[] = {
     [OPT_COVERAGE] = {"coverage", 0, "LO:HI", "range of LF coverages (default 0.1:0.3)"},
     [OPT_BALANCE] = {"balance", 0, "P", "share of class 0, the rest even (default: balanced)"},
     [OPT_SEED] = {"seed", 0, "N", "random seed (default 1)"},
+    [OPT_COPIES] = {"copies", 0, "G:C", "G groups of C LFs that copy their group's first LF"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
     {0},
 };
@@ -85,6 +87,15 @@ int cmd_synth(int argc, char **argv)
     if (v[OPT_COVERAGE] && (rc = parse_range("coverage", v[OPT_COVERAGE], &o.coverage_min,
                                              &o.coverage_max)))
         return rc;
+    if (v[OPT_COPIES]) {
+        int g, c;
+        char tail;
+        if (sscanf(v[OPT_COPIES], "%d:%d%c", &g, &c, &tail) != 2 || g < 0 || c < 0)
+            return cli_usage_error("synth", "--copies expects G:C, e.g. 5:4, got '%s'",
+                                   v[OPT_COPIES]);
+        o.copy_groups = g;
+        o.copy_group_size = c;
+    }
     if (v[OPT_BALANCE] &&
         (rc = cli_parse_double("synth", "balance", v[OPT_BALANCE], 0, 0.999999,
                                &o.first_class_share)))

@@ -39,7 +39,7 @@ typedef struct em_run {
     const int32_t *label;
     const int32_t *gold; /* NULL or n entries */
     int64_t n_chunks, chunk_items;
-    size_t stat_size; /* doubles per chunk: m*k*k + k + 1 (log-likelihood) */
+    size_t stat_size; /* doubles per chunk: m*k*k + k + 3 (log-likelihood parts) */
     double *partials;
     int n_threads;
 } em_run;
@@ -50,20 +50,26 @@ static void majority_posterior(const int32_t *label, int64_t count, int32_t k, d
     for (int64_t v = 0; v < count; v++) q[label[v]] += 1.0 / (double)count;
 }
 
-/* One chunk of a pass: posteriors of items [begin, end) added into `stats`. */
-static void pass_chunk(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
-                       int64_t begin, int64_t end, double *q, double *stats)
+/*
+ * One chunk of a pass: posteriors of items [begin, end) added into `stats`. Inline with k
+ * a parameter, so the dispatch below compiles unrolled copies for the common small k.
+ */
+static inline __attribute__((always_inline)) void
+pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed, int64_t begin,
+             int64_t end, double *q, double *stats, const int32_t k)
 {
-    const int32_t k = r->k;
     double *votes = stats, *class_total = stats + (size_t)r->m * k * k;
-    double *loglik = class_total + k;
+    double *loglik = class_total + k; /* [0] sum of the items' top scores, [1..2] product */
+    log_product z_product = {1, 0};
     memset(stats, 0, r->stat_size * sizeof *stats);
     for (int64_t i = begin; i < end; i++) {
         const int64_t b = r->row_ptr[i], count = r->row_ptr[i + 1] - b;
         const int32_t *lf = r->lf + b, *label = r->label + b;
         int32_t gold = r->gold ? r->gold[i] : -1;
         if (mode == PASS_POSTERIOR) {
-            *loglik += chorus_em_item_posterior(p, lf, label, count, gold, q);
+            double z;
+            loglik[0] += chorus_em_item_posterior_k(p, lf, label, count, gold, q, &z, k);
+            log_product_mul(&z_product, z);
         } else if (gold >= 0) {
             for (int32_t y = 0; y < k; y++) q[y] = y == gold;
         } else {
@@ -83,6 +89,33 @@ static void pass_chunk(const em_run *r, const em_params *p, pass_mode mode, uint
             double *cell = votes + ((size_t)lf[v] * k + label[v]) * k;
             for (int32_t y = 0; y < k; y++) cell[y] += q[y];
         }
+    }
+    loglik[1] = z_product.mantissa;
+    loglik[2] = (double)z_product.exponent;
+}
+
+static void pass_chunk(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
+                       int64_t begin, int64_t end, double *q, double *stats)
+{
+    switch (r->k) {
+    case 2:
+        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, 2);
+        break;
+    case 3:
+        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, 3);
+        break;
+    case 4:
+        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, 4);
+        break;
+    case 5:
+        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, 5);
+        break;
+    case 6:
+        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, 6);
+        break;
+    default:
+        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, r->k);
+        break;
     }
 }
 
@@ -116,7 +149,9 @@ static int run_pass(const em_run *r, const em_params *p, pass_mode mode, uint64_
         const double *s = r->partials + (size_t)c * r->stat_size;
         for (size_t x = 0; x < votes_size; x++) out->votes[x] += s[x];
         for (int32_t y = 0; y < r->k; y++) out->class_total[y] += s[votes_size + y];
-        out->loglik += s[votes_size + r->k];
+        const double *ll = s + votes_size + r->k;
+        log_product z = {ll[1], (int64_t)ll[2]};
+        out->loglik += ll[0] + log_product_value(&z);
     }
     return CHORUS_OK;
 }
@@ -158,6 +193,7 @@ static void initial_prior(const chorus_fit_options *opts, double prior_smoothing
 }
 
 typedef struct em_start {
+    double *agreement; /* K x K: posterior mass of latent class c on votes for o */
     double *theta;
     double *prior;
     double *trace;
@@ -198,11 +234,18 @@ static int run_start(const em_run *r, const chorus_fit_options *opts, const doub
         }
         previous = objective;
     }
+    const int32_t k = r->k;
+    memset(out->agreement, 0, (size_t)k * k * sizeof *out->agreement);
+    for (int32_t j = 0; j < r->m; j++)
+        for (int32_t o = 0; o < k; o++)
+            for (int32_t c = 0; c < k; c++)
+                out->agreement[(size_t)c * k + o] += stats->votes[((size_t)j * k + o) * k + c];
     return CHORUS_OK;
 }
 
 static void free_start(em_start *s)
 {
+    free(s->agreement);
     free(s->theta);
     free(s->prior);
     free(s->trace);
@@ -215,7 +258,8 @@ static int alloc_start(em_start *s, size_t theta_size, int32_t k, int max_iter)
     s->theta = malloc(theta_size * sizeof *s->theta);
     s->prior = malloc((size_t)k * sizeof *s->prior);
     s->trace = malloc((size_t)(max_iter > 0 ? max_iter : 1) * sizeof *s->trace);
-    if (!s->theta || !s->prior || !s->trace) {
+    s->agreement = malloc((size_t)k * k * sizeof *s->agreement);
+    if (!s->theta || !s->prior || !s->trace || !s->agreement) {
         free_start(s);
         return chorus_error_nomem();
     }
@@ -245,7 +289,7 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     r.label = chorus_votes_labels(votes);
     r.gold = opts->gold;
     r.n_threads = opts->n_threads > 0 ? opts->n_threads : omp_get_max_threads();
-    r.stat_size = (size_t)m * k * k + (size_t)k + 1;
+    r.stat_size = (size_t)m * k * k + (size_t)k + 3;
     plan_chunks(&r);
 
     const size_t theta_size = (size_t)m * k * (k + 1);
@@ -297,7 +341,7 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     model->n_trace = best.n_trace;
     model->converged = best.converged;
     best.trace = NULL;
-    rc = chorus_em_align_with_majority(model, votes, r.n_threads);
+    rc = chorus_em_align_with_votes(model, best.agreement);
 
 done:
     free_start(&best);
@@ -324,9 +368,11 @@ int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, doub
     const int n_threads =
         model->settings.n_threads > 0 ? model->settings.n_threads : omp_get_max_threads();
 #pragma omp parallel for schedule(static) num_threads(n_threads)
-    for (int64_t i = 0; i < n; i++)
-        chorus_em_item_posterior(&params, lf + row_ptr[i], label + row_ptr[i],
-                                 row_ptr[i + 1] - row_ptr[i], -1, probs + i * k);
+    for (int64_t i = 0; i < n; i++) {
+        double z;
+        chorus_em_item_posterior_k(&params, lf + row_ptr[i], label + row_ptr[i],
+                                   row_ptr[i + 1] - row_ptr[i], -1, probs + i * k, &z, k);
+    }
     chorus_em_params_free(&params);
     return CHORUS_OK;
 }

@@ -2,6 +2,7 @@
 #ifndef CHORUS_EM_INTERNAL_H
 #define CHORUS_EM_INTERNAL_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -27,10 +28,76 @@ void chorus_em_params_free(em_params *p);
 void chorus_em_params_set(em_params *p, const double *theta, const double *prior,
                           bool abstain_informative);
 
-/* Posterior of one item (q has K entries); returns log P(votes_i) (or log P(y, votes_i)
- * when the item's gold class is clamped, gold >= 0). */
-double chorus_em_item_posterior(const em_params *p, const int32_t *lf, const int32_t *label,
-                                int64_t count, int32_t gold, double *q);
+/*
+ * Posterior of one item (q has k = p->n_classes entries). Returns the largest joint log
+ * score m and sets *z so that log P(votes_i) = m + log(z); callers that need the
+ * likelihood multiply the z's and take one log later, which saves a log per item. With
+ * the gold class clamped (gold >= 0), q is that class and m + log(z) = log P(y, votes_i).
+ * Inline with k as a parameter so callers passing a constant get small-k loops unrolled.
+ */
+static inline __attribute__((always_inline)) double
+chorus_em_item_posterior_k(const em_params *p, const int32_t *lf, const int32_t *label,
+                           int64_t count, int32_t gold, double *q, double *z, const int32_t k)
+{
+    for (int32_t y = 0; y < k; y++) q[y] = p->base[y];
+    for (int64_t v = 0; v < count; v++) {
+        const double *d = p->delta + ((size_t)lf[v] * k + label[v]) * k;
+        for (int32_t y = 0; y < k; y++) q[y] += d[y];
+    }
+    if (gold >= 0) {
+        double joint = q[gold];
+        for (int32_t y = 0; y < k; y++) q[y] = y == gold;
+        *z = 1;
+        return joint;
+    }
+    int32_t top = 0;
+    for (int32_t y = 1; y < k; y++)
+        if (q[y] > q[top]) top = y;
+    const double max = q[top];
+    double sum = 1;
+    for (int32_t y = 0; y < k; y++) {
+        if (y == top) continue;
+        q[y] = exp(q[y] - max);
+        sum += q[y];
+    }
+    q[top] = 1;
+    const double inv = 1 / sum;
+    for (int32_t y = 0; y < k; y++) q[y] *= inv;
+    *z = sum;
+    return max;
+}
+
+static inline double chorus_em_item_posterior(const em_params *p, const int32_t *lf,
+                                              const int32_t *label, int64_t count, int32_t gold,
+                                              double *q)
+{
+    double z;
+    return chorus_em_item_posterior_k(p, lf, label, count, gold, q, &z, p->n_classes) + log(z);
+}
+
+/*
+ * A running product kept as mantissa and binary exponent, so that the log of a product of
+ * many factors costs one log at the end and never overflows.
+ */
+typedef struct log_product {
+    double mantissa;
+    int64_t exponent;
+} log_product;
+
+static inline void log_product_mul(log_product *lp, double x)
+{
+    lp->mantissa *= x;
+    if (lp->mantissa > 0x1p500) {
+        int e;
+        lp->mantissa = frexp(lp->mantissa, &e);
+        lp->exponent += e;
+    }
+}
+
+static inline double log_product_value(const log_product *lp)
+{
+    return log(lp->mantissa) + (double)lp->exponent * 0.69314718055994530942;
+}
 
 /*
  * The LF's overall output distribution with a floor, the neutral point the Dirichlet prior
@@ -64,9 +131,10 @@ double chorus_em_log_prior(chorus_model_type type, int32_t n_lfs, int32_t n_clas
                            const double *theta, const double *shape, double smoothing);
 
 /*
- * Relabels the model's latent classes so its hard labels agree best with majority vote
- * (on items where majority vote has a single winner). Sets model->classes_permuted.
+ * The permutation guard: relabels the model's latent classes so that they agree best with
+ * the votes. agreement[c * K + o] is the posterior mass of latent class c on the votes for
+ * class o (summed over LFs), from the last E-step. Sets model->classes_permuted.
  */
-int chorus_em_align_with_majority(chorus_model *model, const chorus_votes *votes, int n_threads);
+int chorus_em_align_with_votes(chorus_model *model, const double *agreement);
 
 #endif

@@ -42,32 +42,6 @@ void chorus_em_params_set(em_params *p, const double *theta, const double *prior
     }
 }
 
-double chorus_em_item_posterior(const em_params *p, const int32_t *lf, const int32_t *label,
-                                int64_t count, int32_t gold, double *q)
-{
-    const int32_t k = p->n_classes;
-    for (int32_t y = 0; y < k; y++) q[y] = p->base[y];
-    for (int64_t v = 0; v < count; v++) {
-        const double *d = p->delta + ((size_t)lf[v] * k + label[v]) * k;
-        for (int32_t y = 0; y < k; y++) q[y] += d[y];
-    }
-    if (gold >= 0) {
-        double joint = q[gold];
-        for (int32_t y = 0; y < k; y++) q[y] = y == gold;
-        return joint;
-    }
-    double max = q[0];
-    for (int32_t y = 1; y < k; y++)
-        if (q[y] > max) max = q[y];
-    double z = 0;
-    for (int32_t y = 0; y < k; y++) {
-        q[y] = exp(q[y] - max);
-        z += q[y];
-    }
-    for (int32_t y = 0; y < k; y++) q[y] /= z;
-    return max + log(z);
-}
-
 void chorus_em_output_shape(const int64_t *vote_counts, int64_t n_items, int32_t n_lfs,
                             int32_t n_classes, double *shape)
 {

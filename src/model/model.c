@@ -10,7 +10,8 @@
 #include "model/model_internal.h"
 #include "model/probs_internal.h"
 
-static const char *const model_names[] = {"mv", "ds", "ds-noabstain", "class-acc", "onecoin"};
+static const char *const model_names[] = {"mv",      "ds",  "ds-noabstain", "class-acc",
+                                          "onecoin", "auto"};
 
 int chorus_model_type_parse(chorus_model_type *out, const char *name)
 {
@@ -20,8 +21,8 @@ int chorus_model_type_parse(chorus_model_type *out, const char *name)
             return CHORUS_OK;
         }
     return chorus_error_set(CHORUS_EINVAL,
-                            "unknown model '%s'; known models: mv, ds, ds-noabstain, class-acc, "
-                            "onecoin",
+                            "unknown model '%s'; known models: auto, mv, ds, ds-noabstain, "
+                            "class-acc, onecoin",
                             name);
 }
 
@@ -143,7 +144,7 @@ static int alloc_model(chorus_model **out, chorus_model_type type, int32_t n_lfs
     *out = NULL;
     chorus_model *m = calloc(1, sizeof *m);
     if (!m) return chorus_error_nomem();
-    m->type = type;
+    m->type = m->requested_type = type;
     m->n_lfs = n_lfs;
     m->n_classes = n_classes;
     m->class_names = copy_names(n_classes, votes ? votes_class_name : NULL, votes);
@@ -189,6 +190,26 @@ void chorus_model_free(chorus_model *model)
     free(model);
 }
 
+chorus_model_type chorus_model_auto_choice(const chorus_votes *votes)
+{
+    const int32_t m = chorus_votes_n_lfs(votes), k = chorus_votes_n_classes(votes);
+    const int64_t nnz = chorus_votes_nnz(votes);
+    const int32_t *lf = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
+    char *seen = calloc((size_t)m * k, 1);
+    /* Out of memory here only loses the choice; the fit itself will report it. */
+    if (!seen) return CHORUS_MODEL_DS;
+    for (int64_t v = 0; v < nnz; v++) seen[(size_t)lf[v] * k + label[v]] = 1;
+    int32_t voting = 0, multipolar = 0;
+    for (int32_t j = 0; j < m; j++) {
+        int32_t outputs = 0;
+        for (int32_t o = 0; o < k; o++) outputs += seen[(size_t)j * k + o];
+        voting += outputs > 0;
+        multipolar += outputs > 1;
+    }
+    free(seen);
+    return 2 * multipolar > voting ? CHORUS_MODEL_DS_NOABSTAIN : CHORUS_MODEL_DS;
+}
+
 int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus_fit_options *opts)
 {
     *out = NULL;
@@ -197,10 +218,15 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
     int rc = chorus_fit_options_check(opts);
     if (rc) return rc;
     if ((rc = check_against_votes(opts, votes))) return rc;
+    const chorus_model_type requested = opts->type;
+    chorus_fit_options resolved = *opts;
+    if (resolved.type == CHORUS_MODEL_AUTO) resolved.type = chorus_model_auto_choice(votes);
+    opts = &resolved;
     chorus_model *model;
     rc = chorus_model_alloc(&model, opts->type, votes);
     if (rc) return rc;
     model->settings = *opts;
+    model->requested_type = requested;
     model->settings.gold = NULL;
     model->settings.class_balance = NULL;
     model->fit_n_items = chorus_votes_n_items(votes);

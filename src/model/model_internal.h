@@ -7,7 +7,8 @@
 #include "chorus/model.h"
 
 struct chorus_model {
-    chorus_model_type type;
+    chorus_model_type type;           /* what was fitted */
+    chorus_model_type requested_type; /* what was asked for (auto resolves to a type) */
     int32_t n_classes;
     int32_t n_lfs;
     char **class_names;  /* n_classes */

@@ -90,6 +90,8 @@ int chorus_model_save(const chorus_model *model, const char *path)
     bad |= json_object_set_new(fit, "n_votes", json_integer(model->fit_nnz));
     if (model->type != CHORUS_MODEL_MV) {
         static const char *const priors[] = {"learned", "fixed", "gold"};
+        bad |= json_object_set_new(settings, "requested_model",
+                                   json_string(chorus_model_type_name(model->requested_type)));
         bad |= json_object_set_new(settings, "smoothing", json_real(model->smoothing));
         bad |= json_object_set_new(settings, "prior_smoothing", json_real(model->prior_smoothing));
         bad |= json_object_set_new(settings, "max_iter", json_integer(model->settings.max_iter));
@@ -226,7 +228,8 @@ int chorus_model_load(chorus_model **out, const char *path)
     }
     chorus_model_type type;
     const char *type_name = json_string_value(json_object_get(root, "model"));
-    if (!type_name || chorus_model_type_parse(&type, type_name) != CHORUS_OK) {
+    if (!type_name || chorus_model_type_parse(&type, type_name) != CHORUS_OK ||
+        type == CHORUS_MODEL_AUTO) {
         rc = field_error(path, "model", "a known model name (mv, ds, ds-noabstain, class-acc, "
                                         "onecoin)");
         goto done;

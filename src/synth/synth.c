@@ -34,6 +34,13 @@ int chorus_synth_options_check(const chorus_synth_options *o)
         return chorus_error_set(CHORUS_EINVAL,
                                 "coverage range must satisfy 0 <= min <= max <= 1, got %g..%g",
                                 o->coverage_min, o->coverage_max);
+    if (o->copy_groups < 0 || o->copy_group_size < 0 ||
+        (o->copy_groups > 0 && o->copy_group_size < 2) ||
+        (int64_t)o->copy_groups * o->copy_group_size > o->n_lfs)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "copy groups: %" PRId32 " groups of %" PRId32
+                                " LFs need sizes >= 2 and at most %" PRId32 " LFs in all",
+                                o->copy_groups, o->copy_group_size, o->n_lfs);
     if (!(o->first_class_share >= 0 && o->first_class_share < 1))
         return chorus_error_set(CHORUS_EINVAL,
                                 "share of the first class must be in [0, 1) (0 = balanced), got %g",
@@ -62,13 +69,21 @@ static int32_t draw_item(const chorus_synth_options *o, const lf_params *lfs, in
 {
     chorus_rng r = chorus_rng_for(o->seed, STREAM_ITEMS + (uint64_t)i);
     int32_t y = draw_class(&r, o);
-    int32_t count = 0;
+    int32_t count = 0, source_vote = CHORUS_ABSTAIN;
+    const int32_t copied = o->copy_groups * o->copy_group_size;
     for (int32_t j = 0; j < o->n_lfs; j++) {
+        /* Draw for every LF, copies included, so the stream does not depend on grouping. */
         double fire = chorus_rng_uniform(&r);
         double correct = chorus_rng_uniform(&r);
         uint64_t wrong = chorus_rng_below(&r, (uint64_t)o->n_classes - 1);
-        if (fire >= lfs[j].coverage) continue;
-        int32_t vote = correct < lfs[j].accuracy ? y : (int32_t)wrong + ((int32_t)wrong >= y);
+        int32_t vote = CHORUS_ABSTAIN;
+        if (j < copied && j % o->copy_group_size != 0) {
+            vote = source_vote;
+        } else if (fire < lfs[j].coverage) {
+            vote = correct < lfs[j].accuracy ? y : (int32_t)wrong + ((int32_t)wrong >= y);
+        }
+        if (j < copied && j % o->copy_group_size == 0) source_vote = vote;
+        if (vote == CHORUS_ABSTAIN) continue;
         if (lf_out) {
             lf_out[count] = j;
             label_out[count] = vote;

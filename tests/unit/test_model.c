@@ -20,11 +20,19 @@ static chorus_votes *tiny_votes(void)
     return v;
 }
 
+static chorus_model *fit_mv(const chorus_votes *v)
+{
+    chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+    opts.type = CHORUS_MODEL_MV;
+    chorus_model *m;
+    ck_assert_ok(chorus_model_fit(&m, v, &opts));
+    return m;
+}
+
 START_TEST(test_mv_probabilities_by_hand)
 {
     chorus_votes *v = tiny_votes();
-    chorus_model *m;
-    ck_assert_ok(chorus_model_fit(&m, v, NULL));
+    chorus_model *m = fit_mv(v);
     chorus_probs *p;
     ck_assert_ok(chorus_model_predict(&p, m, v));
     const double *d = chorus_probs_const_data(p);
@@ -41,8 +49,7 @@ START_TEST(test_model_json_round_trip)
 {
     chorus_votes *v = tiny_votes();
     ck_assert_ok(chorus_votes_set_class_name(v, 2, "other"));
-    chorus_model *m, *back;
-    ck_assert_ok(chorus_model_fit(&m, v, NULL));
+    chorus_model *m = fit_mv(v), *back;
     const char *path = test_path("model.json");
     ck_assert_ok(chorus_model_save(m, path));
     ck_assert_ok(chorus_model_load(&back, path));
@@ -64,8 +71,7 @@ END_TEST
 START_TEST(test_predict_checks_lfs)
 {
     chorus_votes *v = tiny_votes();
-    chorus_model *m;
-    ck_assert_ok(chorus_model_fit(&m, v, NULL));
+    chorus_model *m = fit_mv(v);
     chorus_probs *p;
     chorus_votes *fewer;
     ck_assert_ok(chorus_votes_new(&fewer, 2, 2));
@@ -157,6 +163,7 @@ START_TEST(test_mv_same_for_any_thread_count)
     chorus_probs *reference = NULL;
     for (int threads = 1; threads <= 4; threads++) {
         chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+        opts.type = CHORUS_MODEL_MV;
         opts.n_threads = threads;
         chorus_model *m;
         chorus_probs *p;

@@ -67,6 +67,32 @@ START_TEST(test_statistics_match_the_options)
 }
 END_TEST
 
+START_TEST(test_copies_vote_with_their_source)
+{
+    chorus_synth_options o = CHORUS_SYNTH_OPTIONS_INIT;
+    o.n_items = 2000;
+    o.n_lfs = 10;
+    o.copy_groups = 2;
+    o.copy_group_size = 3;
+    chorus_votes *v;
+    int32_t *gold;
+    ck_assert_ok(chorus_synth(&v, &gold, &o));
+    int64_t differ = 0, source_votes = 0;
+    for (int64_t i = 0; i < o.n_items; i++)
+        for (int32_t g = 0; g < 2; g++) {
+            int32_t source = chorus_votes_get(v, i, g * 3);
+            source_votes += source >= 0;
+            for (int32_t c = 1; c < 3; c++) differ += chorus_votes_get(v, i, g * 3 + c) != source;
+        }
+    ck_assert_int_eq(differ, 0);
+    ck_assert_int_gt(source_votes, 0);
+    chorus_votes_free(v);
+    chorus_free(gold);
+    o.copy_group_size = 6;
+    ck_assert_error(chorus_synth(&v, &gold, &o), CHORUS_EINVAL, "copy groups");
+}
+END_TEST
+
 START_TEST(test_options_checked)
 {
     chorus_synth_options o = CHORUS_SYNTH_OPTIONS_INIT;
@@ -91,6 +117,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_same_output_for_any_thread_count);
     tcase_add_test(tc, test_statistics_match_the_options);
+    tcase_add_test(tc, test_copies_vote_with_their_source);
     tcase_add_test(tc, test_options_checked);
     suite_add_tcase(s, tc);
     return test_run_suite(s);

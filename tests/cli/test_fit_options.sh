@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# chorus fit's label-model options on real files: models, class balance, clamped gold,
+# evaluation after fitting, restarts, and their bad values.
+source "$(dirname "$0")/lib.sh"
+yt=$DATA/wrench_youtube
+
+for model in auto ds ds-noabstain class-acc onecoin mv; do
+  run fit "$yt/train/votes.csv" --model "$model" --classes HAM,SPAM -o "$TMP/$model.json"
+  expect_status 0 "fit --model $model"
+  checks=$((checks + 1))
+  grep -q '"classes": \[' "$TMP/$model.json" || fail "$model: model.json lacks classes"
+done
+checks=$((checks + 1))
+grep -q '"model": "ds"' "$TMP/auto.json" || fail "auto should pick ds for one-class LFs"
+run fit "$yt/train/votes.csv" -o "$TMP/auto.json"
+expect_err "EM iterations" "fit reports EM iterations"
+
+run fit "$yt/train/votes.csv" -o "$TMP/fixed.json" --class-balance 0.7,0.3 -q
+expect_status 0 "--class-balance"
+checks=$((checks + 1))
+tr -d ' \n' <"$TMP/fixed.json" | grep -q '"class_prior":\[0.69999999999999996,0.29999999999999999\]' ||
+  tr -d ' \n' <"$TMP/fixed.json" | grep -q '"class_prior":\[0.7,0.3\]' || fail "fixed prior not kept"
+
+# Clamping every item's gold makes the fit supervised: its labels then score at least as
+# well on the train split as the unsupervised fit's.
+run fit "$yt/train/votes.csv" -o "$TMP/gold.json" --gold "$yt/train/gold.csv" --eval-gold "$yt/train/gold.csv"
+expect_status 0 "--gold with --eval-gold"
+expect_out "evaluation of the fitted labels" "--eval-gold prints a report"
+supervised=$(awk '/^accuracy/ {print $2}' "$TMP/out")
+run fit "$yt/train/votes.csv" -o "$TMP/plain.json" --eval-gold "$yt/train/gold.csv"
+unsupervised=$(awk '/^accuracy/ {print $2}' "$TMP/out")
+checks=$((checks + 1))
+awk -v a="$supervised" -v b="$unsupervised" 'BEGIN{exit !(a >= b)}' ||
+  fail "clamped gold scored $supervised < unsupervised $unsupervised"
+checks=$((checks + 1))
+grep -q '"gold_labels_clamped": 1686' "$TMP/gold.json" || fail "clamped count not recorded"
+
+run fit "$yt/train/votes.csv" -o "$TMP/bal.json" --gold "$yt/train/gold.csv" --class-balance gold -q
+expect_status 0 "--class-balance gold"
+
+# Restarts with the same seed give the same file, whatever the thread count.
+run fit "$yt/train/votes.csv" -o "$TMP/r1.json" --restarts 3 --seed 9 --threads 1 -q
+run fit "$yt/train/votes.csv" -o "$TMP/r2.json" --restarts 3 --seed 9 --threads 2 -q
+checks=$((checks + 1))
+cmp -s "$TMP/r1.json" "$TMP/r2.json" || fail "restarts differ between 1 and 2 threads"
+run predict "$TMP/r1.json" "$yt/test/votes.csv" -o "$TMP/p1.csv" -q
+run predict "$TMP/r2.json" "$yt/test/votes.csv" -o "$TMP/p2.csv" -q
+checks=$((checks + 1))
+cmp -s "$TMP/p1.csv" "$TMP/p2.csv" || fail "predictions differ between 1 and 2 threads"
+
+# Bad values.
+run fit "$yt/train/votes.csv" -o "$TMP/x.json" --class-balance 0.7
+expect_status 2 "--class-balance with one value"
+expect_err "1 values for 2 classes" "class balance count named"
+run fit "$yt/train/votes.csv" -o "$TMP/x.json" --class-balance 0.7,0.7
+expect_status 2 "--class-balance not summing to 1"
+expect_err "sums to 1.4" "class balance sum named"
+run fit "$yt/train/votes.csv" -o "$TMP/x.json" --class-balance gold
+expect_status 2 "--class-balance gold without --gold"
+run fit "$yt/train/votes.csv" -o "$TMP/x.json" --gold "$yt/test/gold.csv"
+expect_status 2 "--gold of the wrong length"
+expect_err "has 250 labels but the votes have 1686 items" "gold length named"
+run fit "$yt/train/votes.csv" -o "$TMP/x.json" --smoothing 0
+expect_status 2 "--smoothing 0"
+run fit "$yt/train/votes.csv" -o "$TMP/x.json" --max-iter 0
+expect_status 2 "--max-iter 0"
+run fit "$yt/train/votes.csv" -o "$TMP/x.json" --restarts -1
+expect_status 2 "--restarts -1"
+expect_no_file "$TMP/x.json" "no model after bad options"
+
+finish

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Label quality of the default model (auto) on real data, WRENCH protocol: fit on the
+# train votes without gold, score every test item, hash tie-break. Thresholds are
+# published numbers or majority vote measured in the same run, as stated per line.
+source "$(dirname "$0")/lib.sh"
+
+# score FIT_VOTES SCORE_VOTES GOLD FIELD MODEL -> metric x 100, two decimals
+score() {
+  run fit "$DATA/$1" --model "$5" -o "$TMP/m.json" -q
+  expect_status 0 "fit $5 on $1"
+  run predict "$TMP/m.json" "$DATA/$2" -o "$TMP/p.csv" -q
+  expect_status 0 "predict $5 on $2"
+  run eval "$TMP/p.csv" "$DATA/$3" --json --positive 1
+  expect_status 0 "eval $5 on $3"
+  grep -o "\"$4\": [0-9.e+-]*" "$TMP/out" | head -1 | awk '{printf "%.2f", $2 * 100}'
+}
+
+# at_least NAME VALUE THRESHOLD WHY
+at_least() {
+  checks=$((checks + 1))
+  awk -v v="$2" -v t="$3" 'BEGIN{exit !(v >= t)}' || fail "$1: $2 < $3 ($4)"
+  echo "$1: $2 (>= $3, $4)"
+}
+
+# Crowdsourcing answer sets; Dawid-Skene's published results (Zheng et al., PVLDB 2017).
+c=ctinfer_d_product
+at_least "D_Product accuracy" "$(score $c/triples.csv $c/triples.csv $c/gold.csv accuracy auto)" 93.66 "published D&S"
+at_least "D_Product F1" "$(score $c/triples.csv $c/triples.csv $c/gold.csv positive_f1 auto)" 71.59 "published D&S"
+c=ctinfer_d_sentiment
+at_least "D_PosSent accuracy" "$(score $c/triples.csv $c/triples.csv $c/gold.csv accuracy auto)" 96.00 "published D&S"
+for c in smeem_rte smeem_dog smeem_bluebird; do
+  mv=$(score $c/triples.csv $c/triples.csv $c/gold.csv accuracy mv)
+  at_least "$c accuracy" "$(score $c/triples.csv $c/triples.csv $c/gold.csv accuracy auto)" "$mv" "majority vote"
+done
+
+# WRENCH label matrices: no collapse below WRENCH's published Dawid-Skene (unsmoothed EM).
+w=wrench_youtube
+at_least "youtube accuracy" "$(score $w/train/votes.csv $w/test/votes.csv $w/test/gold.csv accuracy auto)" 83.20 "published DS"
+w=wrench_sms
+at_least "sms F1" "$(score $w/train/votes.csv $w/test/votes.csv $w/test/gold.csv positive_f1 auto)" 4.94 "published DS"
+w=wrench_trec
+at_least "trec accuracy" "$(score $w/train/votes.csv $w/test/votes.csv $w/test/gold.csv accuracy auto)" 50.00 "published DS"
+# Spouse (fit on its test split) and tennis (train -> valid): above majority vote.
+w=wrench_spouse_test/test
+mv=$(score $w/votes.csv $w/votes.csv $w/gold.csv positive_f1 mv)
+at_least "spouse F1" "$(score $w/votes.csv $w/votes.csv $w/gold.csv positive_f1 auto)" "$mv" "majority vote"
+w=wrench_tennis_flyingsquid
+mv=$(score $w/train/votes.csv $w/valid/votes.csv $w/valid/gold.csv positive_f1 mv)
+at_least "tennis F1" "$(score $w/train/votes.csv $w/valid/votes.csv $w/valid/gold.csv positive_f1 auto)" "$mv" "majority vote"
+
+finish

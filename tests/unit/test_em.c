@@ -1,0 +1,430 @@
+/* The EM label models: one step by hand, properties of the fit, determinism, options. */
+#include <math.h>
+
+#include "model/em_internal.h"
+#include "model/model_internal.h"
+#include "test_util.h"
+
+/*
+ * 3 items, 2 LFs, 2 classes: item 0 gets (lf0=1, lf1=1), item 1 (lf0=0), item 2 (lf1=0).
+ * Majority vote starts EM at q = [0,1], [1,0], [1,0].
+ */
+static chorus_votes *tiny(void)
+{
+    int32_t dense[] = {1, 1, 0, -1, -1, 0};
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_from_dense(&v, 3, 2, 2, dense));
+    return v;
+}
+
+START_TEST(test_one_em_step_by_hand)
+{
+    /* Statistics of the majority-vote posteriors: class totals [2, 1]; lf0 voted 0 on a
+     * class-0 item and 1 on the class-1 item; lf1 the same. Layout [j][o][y]. */
+    double votes[2 * 2 * 2] = {1, 0, 0, 1, 1, 0, 0, 1};
+    double totals[2] = {2, 1};
+    em_stats stats = {votes, totals, 0};
+    /* Each LF voted 0 once, 1 once and abstained once: its shape is [1/3, 1/3, 1/3]. */
+    int64_t counts[4] = {1, 1, 1, 1};
+    double shape[6];
+    chorus_em_output_shape(counts, 3, 2, 2, shape);
+    for (int i = 0; i < 6; i++) ck_assert_double_eq_tol(shape[i], 1.0 / 3, 1e-15);
+    /* ds with smoothing 3 adds one pseudo-count per output:
+     *   y=0: votes 0,1,abstain = (1+1, 0+1, (2-1)+1) / 5 = [0.4, 0.2, 0.4]
+     *   y=1:                     (0+1, 1+1, (1-1)+1) / 4 = [0.25, 0.5, 0.25] */
+    double theta[2 * 2 * 3];
+    chorus_em_mstep(CHORUS_MODEL_DS, 2, 2, &stats, shape, 3.0, theta);
+    const double expected[6] = {0.4, 0.2, 0.4, 0.25, 0.5, 0.25};
+    for (int j = 0; j < 2; j++)
+        for (int i = 0; i < 6; i++) ck_assert_double_eq_tol(theta[j * 6 + i], expected[i], 1e-12);
+    /* Class prior with one pseudo-count per class: (2+1)/5, (1+1)/5. E-step for item 0:
+     *   P(y=1 | 1, 1) = 0.4 * 0.5 * 0.5 / (0.4 * 0.5 * 0.5 + 0.6 * 0.2 * 0.2) = 0.1 / 0.124 */
+    double prior[2] = {0.6, 0.4};
+    em_params p;
+    ck_assert_ok(chorus_em_params_alloc(&p, 2, 2));
+    chorus_em_params_set(&p, theta, prior, true);
+    int32_t lf[2] = {0, 1}, label[2] = {1, 1};
+    double q[2];
+    double loglik = chorus_em_item_posterior(&p, lf, label, 2, -1, q);
+    ck_assert_double_eq_tol(q[1], 0.1 / 0.124, 1e-12);
+    ck_assert_double_eq_tol(loglik, log(0.124), 1e-12);
+    /* Item 1 (lf0 = 0, lf1 abstains): 0.6 * 0.4 * 0.4 vs 0.4 * 0.25 * 0.25. */
+    int32_t lf1[1] = {0}, label1[1] = {0};
+    chorus_em_item_posterior(&p, lf1, label1, 1, -1, q);
+    ck_assert_double_eq_tol(q[0], 0.096 / (0.096 + 0.025), 1e-12);
+    /* A clamped gold class fixes the posterior. */
+    chorus_em_item_posterior(&p, lf1, label1, 1, 1, q);
+    ck_assert_double_eq(q[1], 1.0);
+    chorus_em_params_free(&p);
+}
+END_TEST
+
+START_TEST(test_mstep_noabstain_and_class_acc_by_hand)
+{
+    double votes[8] = {1, 0, 0, 1, 1, 0, 0, 1};
+    double totals[2] = {2, 1};
+    em_stats stats = {votes, totals, 0};
+    int64_t counts[4] = {1, 1, 1, 1};
+    double shape[6], theta[12];
+    chorus_em_output_shape(counts, 3, 2, 2, shape);
+    /* ds-noabstain, smoothing 2: the prior over cast votes is [1/2, 1/2], one pseudo-count
+     * each: y=0: (1+1, 0+1)/3; y=1: (0+1, 1+1)/3. */
+    chorus_em_mstep(CHORUS_MODEL_DS_NOABSTAIN, 2, 2, &stats, shape, 2.0, theta);
+    ck_assert_double_eq_tol(theta[0], 2.0 / 3, 1e-12);
+    ck_assert_double_eq_tol(theta[1], 1.0 / 3, 1e-12);
+    ck_assert_double_eq(theta[2], 0);
+    ck_assert_double_eq_tol(theta[4], 2.0 / 3, 1e-12);
+    /* class-acc, smoothing 3 (Beta means 1/3): a_0 = (1+1)/(2+3), a_1 = (1+1)/(1+3),
+     * b_0 = P(vote 0 | y=1) = (0+1)/(1+3), b_1 = P(vote 1 | y=0) = (0+1)/(2+3). */
+    chorus_em_mstep(CHORUS_MODEL_CLASS_ACC, 2, 2, &stats, shape, 3.0, theta);
+    ck_assert_double_eq_tol(theta[0], 0.4, 1e-12);
+    ck_assert_double_eq_tol(theta[1], 0.2, 1e-12);
+    ck_assert_double_eq_tol(theta[2], 0.4, 1e-12);
+    ck_assert_double_eq_tol(theta[3], 0.25, 1e-12);
+    ck_assert_double_eq_tol(theta[4], 0.5, 1e-12);
+    ck_assert_double_eq_tol(theta[5], 0.25, 1e-12);
+    /* onecoin, smoothing 2 (Beta mean 1/2): 2 right of 2 cast per LF: (2+1)/(2+2). */
+    chorus_em_mstep(CHORUS_MODEL_ONECOIN, 2, 2, &stats, shape, 2.0, theta);
+    ck_assert_double_eq_tol(theta[0], 0.75, 1e-12);
+    ck_assert_double_eq_tol(theta[1], 0.25, 1e-12);
+    ck_assert_double_eq_tol(theta[4], 0.75, 1e-12);
+}
+END_TEST
+
+static chorus_votes *synthetic(int64_t n, int32_t k, double balance, int32_t **gold)
+{
+    chorus_synth_options o = CHORUS_SYNTH_OPTIONS_INIT;
+    o.n_items = n;
+    o.n_lfs = 20;
+    o.n_classes = k;
+    o.accuracy_min = 0.55;
+    o.accuracy_max = 0.9;
+    o.first_class_share = balance;
+    o.seed = 2024;
+    chorus_votes *v;
+    ck_assert_ok(chorus_synth(&v, gold, &o));
+    return v;
+}
+
+static double accuracy(const chorus_probs *p, const int32_t *gold)
+{
+    int64_t n = chorus_probs_n_items(p), right = 0;
+    int32_t *labels = malloc((size_t)n * sizeof *labels);
+    ck_assert_ok(chorus_probs_to_labels(labels, p, CHORUS_TIE_BREAK_HASH));
+    for (int64_t i = 0; i < n; i++) right += labels[i] == gold[i];
+    free(labels);
+    return (double)right / (double)n;
+}
+
+START_TEST(test_every_model_beats_majority_vote_on_independent_lfs)
+{
+    /* Synthetic LFs are independent given the class, as the models assume; with accuracies
+     * from 0.55 to 0.9, learning them must label better than counting votes. */
+    int32_t *gold;
+    chorus_votes *v = synthetic(20000, 3, 0, &gold);
+    chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+    opts.type = CHORUS_MODEL_MV;
+    chorus_model *m;
+    chorus_probs *p;
+    ck_assert_ok(chorus_model_fit(&m, v, &opts));
+    ck_assert_ok(chorus_model_predict(&p, m, v));
+    double mv = accuracy(p, gold);
+    chorus_probs_free(p);
+    chorus_model_free(m);
+    const chorus_model_type types[] = {CHORUS_MODEL_DS, CHORUS_MODEL_DS_NOABSTAIN,
+                                       CHORUS_MODEL_CLASS_ACC, CHORUS_MODEL_ONECOIN};
+    for (int t = 0; t < 4; t++) {
+        opts.type = types[t];
+        ck_assert_ok(chorus_model_fit(&m, v, &opts));
+        ck_assert_ok(chorus_model_predict(&p, m, v));
+        double acc = accuracy(p, gold);
+        ck_assert_msg(acc > mv + 0.005, "%s: accuracy %.4f, majority vote %.4f",
+                      chorus_model_type_name(types[t]), acc, mv);
+        /* MAP-EM never lowers the log-posterior. */
+        int32_t n_trace;
+        const double *trace = chorus_model_trace(m, &n_trace);
+        ck_assert_int_gt(n_trace, 1);
+        for (int32_t i = 1; i < n_trace; i++)
+            ck_assert_msg(trace[i] >= trace[i - 1] - 1e-9 * fabs(trace[i - 1]),
+                          "%s: log-posterior fell at iteration %d", chorus_model_type_name(types[t]),
+                          i);
+        chorus_probs_free(p);
+        chorus_model_free(m);
+    }
+    chorus_free(gold);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_learned_accuracies_match_the_truth)
+{
+    int32_t *gold;
+    chorus_votes *v = synthetic(50000, 2, 0, &gold);
+    chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+    opts.type = CHORUS_MODEL_ONECOIN;
+    chorus_model *m;
+    ck_assert_ok(chorus_model_fit(&m, v, &opts));
+    for (int32_t j = 0; j < chorus_votes_n_lfs(v); j++) {
+        int64_t right = 0, cast = 0;
+        for (int64_t i = 0; i < chorus_votes_n_items(v); i++) {
+            int32_t x = chorus_votes_get(v, i, j);
+            cast += x >= 0;
+            right += x == gold[i];
+        }
+        double truth = (double)right / (double)cast;
+        ck_assert_msg(fabs(chorus_model_lf_accuracy(m, j) - truth) < 0.02,
+                      "LF %d: learned %.3f, empirical %.3f", j, chorus_model_lf_accuracy(m, j),
+                      truth);
+    }
+    chorus_model_free(m);
+    chorus_free(gold);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_learned_prior_follows_imbalance)
+{
+    /* 80% of items in class 0: the learned prior must find it (a uniform prior is what
+     * costs other label models 20 points on such data). */
+    int32_t *gold;
+    chorus_votes *v = synthetic(30000, 2, 0.8, &gold);
+    chorus_model *m;
+    ck_assert_ok(chorus_model_fit(&m, v, NULL));
+    ck_assert_double_eq_tol(chorus_model_prior(m)[0], 0.8, 0.02);
+    chorus_model_free(m);
+    chorus_free(gold);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_bit_identical_for_any_thread_count)
+{
+    int32_t *gold;
+    chorus_votes *v = synthetic(100000, 3, 0, &gold);
+    chorus_probs *reference = NULL;
+    chorus_model *reference_model = NULL;
+    for (int threads = 1; threads <= 4; threads++) {
+        chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+        opts.type = CHORUS_MODEL_DS;
+        opts.n_threads = threads;
+        opts.restarts = 1;
+        opts.seed = 5;
+        chorus_model *m;
+        chorus_probs *p;
+        ck_assert_ok(chorus_model_fit(&m, v, &opts));
+        ck_assert_ok(chorus_model_predict(&p, m, v));
+        if (!reference) {
+            reference = p;
+            reference_model = m;
+            continue;
+        }
+        size_t theta_bytes = (size_t)20 * 3 * 4 * sizeof(double);
+        ck_assert_int_eq(memcmp(chorus_model_confusion(m, 0), chorus_model_confusion(reference_model, 0),
+                                theta_bytes),
+                         0);
+        ck_assert_int_eq(memcmp(chorus_probs_const_data(p), chorus_probs_const_data(reference),
+                                (size_t)100000 * 3 * sizeof(double)),
+                         0);
+        chorus_probs_free(p);
+        chorus_model_free(m);
+    }
+    chorus_probs_free(reference);
+    chorus_model_free(reference_model);
+    chorus_free(gold);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_no_probability_is_zero)
+{
+    /* Every probability a model uses is positive: all of them where abstains are evidence,
+     * those of the votes cast where they are ignored (their abstain column is unused). */
+    chorus_votes *v = tiny();
+    const chorus_model_type types[] = {CHORUS_MODEL_DS, CHORUS_MODEL_DS_NOABSTAIN,
+                                       CHORUS_MODEL_CLASS_ACC, CHORUS_MODEL_ONECOIN};
+    for (int t = 0; t < 4; t++) {
+        chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+        opts.type = types[t];
+        opts.smoothing = 1e-6;
+        chorus_model *m;
+        ck_assert_ok(chorus_model_fit(&m, v, &opts));
+        int used = chorus_model_abstain_informative(m) ? 3 : 2;
+        for (int32_t j = 0; j < 2; j++)
+            for (int y = 0; y < 2; y++)
+                for (int o = 0; o < used; o++)
+                    ck_assert_double_gt(chorus_model_confusion(m, j)[y * 3 + o], 0);
+        chorus_model_free(m);
+    }
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_fully_clamped_gold_gives_the_supervised_estimate)
+{
+    /* With every item's class known, EM has nothing to infer: one M-step on the gold
+     * labels, which for item classes [1, 0, 0] is the hand computation of the first test. */
+    chorus_votes *v = tiny();
+    int32_t gold[3] = {1, 0, 0};
+    chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+    opts.type = CHORUS_MODEL_DS;
+    opts.smoothing = 3;
+    opts.gold = gold;
+    opts.n_gold = 3;
+    chorus_model *m;
+    ck_assert_ok(chorus_model_fit(&m, v, &opts));
+    const double expected[6] = {0.4, 0.2, 0.4, 0.25, 0.5, 0.25};
+    for (int c = 0; c < 6; c++)
+        ck_assert_double_eq_tol(chorus_model_confusion(m, 0)[c], expected[c], 1e-12);
+    ck_assert_double_eq_tol(chorus_model_prior(m)[0], 0.6, 1e-12);
+    chorus_model_free(m);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_fixed_and_gold_class_prior)
+{
+    chorus_votes *v = tiny();
+    double balance[2] = {0.7, 0.3};
+    chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+    opts.class_prior = CHORUS_PRIOR_FIXED;
+    opts.class_balance = balance;
+    chorus_model *m;
+    ck_assert_ok(chorus_model_fit(&m, v, &opts));
+    ck_assert_double_eq(chorus_model_prior(m)[0], 0.7);
+    chorus_model_free(m);
+    int32_t gold[3] = {1, -1, -1};
+    opts.class_prior = CHORUS_PRIOR_FROM_GOLD;
+    opts.gold = gold;
+    opts.n_gold = 3;
+    opts.prior_smoothing = 1;
+    ck_assert_ok(chorus_model_fit(&m, v, &opts));
+    /* One gold label of class 1 plus one pseudo-count each: 1/3, 2/3. */
+    ck_assert_double_eq_tol(chorus_model_prior(m)[1], 2.0 / 3, 1e-12);
+    chorus_model_free(m);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_guard_relabels_swapped_classes)
+{
+    chorus_votes *v = tiny();
+    chorus_model *m;
+    chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+    opts.type = CHORUS_MODEL_DS;
+    ck_assert_ok(chorus_model_fit(&m, v, &opts));
+    double before[6], prior0 = chorus_model_prior(m)[0];
+    memcpy(before, chorus_model_confusion(m, 0), sizeof before);
+    /* Latent class 0 holds the votes for class 1 and the other way round. */
+    double agreement[4] = {1, 9, 8, 2};
+    ck_assert_ok(chorus_em_align_with_votes(m, agreement));
+    ck_assert_int_eq(chorus_model_classes_permuted(m), 1);
+    ck_assert_double_eq(chorus_model_prior(m)[1], prior0);
+    for (int o = 0; o < 3; o++) ck_assert_double_eq(chorus_model_confusion(m, 0)[3 + o], before[o]);
+    chorus_model_free(m);
+    /* Agreement on the diagonal leaves the classes alone. */
+    ck_assert_ok(chorus_model_fit(&m, v, &opts));
+    double diagonal[4] = {9, 1, 2, 8};
+    ck_assert_ok(chorus_em_align_with_votes(m, diagonal));
+    ck_assert_int_eq(chorus_model_classes_permuted(m), 0);
+    chorus_model_free(m);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_em_model_json_round_trip_predicts_identically)
+{
+    int32_t *gold;
+    chorus_votes *v = synthetic(5000, 3, 0, &gold);
+    chorus_model *m, *back;
+    chorus_probs *p1, *p2;
+    ck_assert_ok(chorus_model_fit(&m, v, NULL));
+    const char *path = test_path("em_model.json");
+    ck_assert_ok(chorus_model_save(m, path));
+    ck_assert_ok(chorus_model_load(&back, path));
+    ck_assert_int_eq(chorus_model_get_type(back), chorus_model_get_type(m));
+    ck_assert_ok(chorus_model_predict(&p1, m, v));
+    ck_assert_ok(chorus_model_predict(&p2, back, v));
+    ck_assert_int_eq(memcmp(chorus_probs_const_data(p1), chorus_probs_const_data(p2),
+                            (size_t)5000 * 3 * sizeof(double)),
+                     0);
+    char *text = test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(strstr(text, "\"log_posterior_trace\""));
+    ck_assert_ptr_nonnull(strstr(text, "\"requested_model\": \"auto\""));
+    ck_assert_ptr_nonnull(strstr(text, "\"confusion\""));
+    free(text);
+    chorus_probs_free(p1);
+    chorus_probs_free(p2);
+    chorus_model_free(back);
+    chorus_model_free(m);
+    chorus_free(gold);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_auto_choice)
+{
+    /* Unipolar LFs (each votes one class) -> ds; workers voting several classes -> ds-noabstain. */
+    int32_t unipolar[] = {1, -1, 0, -1, 1, 0, 1, -1, -1};
+    int32_t multipolar[] = {1, 0, 0, 0, 1, 1, 1, 0, -1};
+    chorus_votes *a, *b;
+    ck_assert_ok(chorus_votes_from_dense(&a, 3, 3, 2, unipolar));
+    ck_assert_ok(chorus_votes_from_dense(&b, 3, 3, 2, multipolar));
+    ck_assert_int_eq(chorus_model_auto_choice(a), CHORUS_MODEL_DS);
+    ck_assert_int_eq(chorus_model_auto_choice(b), CHORUS_MODEL_DS_NOABSTAIN);
+    chorus_votes_free(a);
+    chorus_votes_free(b);
+}
+END_TEST
+
+START_TEST(test_options_are_checked)
+{
+    chorus_votes *v = tiny();
+    chorus_model *m;
+    chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+    opts.smoothing = 0;
+    ck_assert_error(chorus_model_fit(&m, v, &opts), CHORUS_EINVAL, "smoothing must be > 0");
+    opts = (chorus_fit_options)CHORUS_FIT_OPTIONS_INIT;
+    opts.max_iter = 0;
+    ck_assert_error(chorus_model_fit(&m, v, &opts), CHORUS_EINVAL, "max_iter");
+    opts = (chorus_fit_options)CHORUS_FIT_OPTIONS_INIT;
+    opts.class_prior = CHORUS_PRIOR_FIXED;
+    ck_assert_error(chorus_model_fit(&m, v, &opts), CHORUS_EINVAL, "needs class_balance");
+    double bad_balance[2] = {0.5, 0.6};
+    opts.class_balance = bad_balance;
+    ck_assert_error(chorus_model_fit(&m, v, &opts), CHORUS_EINVAL, "sums to 1.1");
+    opts = (chorus_fit_options)CHORUS_FIT_OPTIONS_INIT;
+    int32_t gold[2] = {0, 1};
+    opts.gold = gold;
+    opts.n_gold = 2;
+    ck_assert_error(chorus_model_fit(&m, v, &opts), CHORUS_EINVAL, "2 gold labels for 3 items");
+    int32_t bad_gold[3] = {0, 5, 1};
+    opts.gold = bad_gold;
+    opts.n_gold = 3;
+    ck_assert_error(chorus_model_fit(&m, v, &opts), CHORUS_EINVAL, "gold label of item 1 is 5");
+    chorus_votes_free(v);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("em");
+    TCase *math = tcase_create("math");
+    tcase_add_test(math, test_one_em_step_by_hand);
+    tcase_add_test(math, test_mstep_noabstain_and_class_acc_by_hand);
+    tcase_add_test(math, test_guard_relabels_swapped_classes);
+    tcase_add_test(math, test_auto_choice);
+    suite_add_tcase(s, math);
+    TCase *fit = tcase_create("fit");
+    tcase_set_timeout(fit, 120);
+    tcase_add_test(fit, test_every_model_beats_majority_vote_on_independent_lfs);
+    tcase_add_test(fit, test_learned_accuracies_match_the_truth);
+    tcase_add_test(fit, test_learned_prior_follows_imbalance);
+    tcase_add_test(fit, test_bit_identical_for_any_thread_count);
+    tcase_add_test(fit, test_no_probability_is_zero);
+    tcase_add_test(fit, test_fully_clamped_gold_gives_the_supervised_estimate);
+    tcase_add_test(fit, test_fixed_and_gold_class_prior);
+    tcase_add_test(fit, test_em_model_json_round_trip_predicts_identically);
+    tcase_add_test(fit, test_options_are_checked);
+    suite_add_tcase(s, fit);
+    return test_run_suite(s);
+}
