@@ -109,8 +109,12 @@ static int read_gold(const char *path, const chorus_votes *votes, int32_t **gold
     return 0;
 }
 
-/* fit --eval-gold: scores the fitted model's labels for the training items. */
-static int report_eval(const chorus_model *model, const chorus_votes *votes, const char *path)
+/*
+ * fit --eval-gold: scores the fitted model's labels for the training items. Items whose
+ * labels were clamped with --gold are left out, so the scores are held out.
+ */
+static int report_eval(const chorus_model *model, const chorus_votes *votes, const char *path,
+                       const int32_t *clamped)
 {
     int32_t *gold = NULL;
     chorus_probs *probs = NULL;
@@ -118,13 +122,21 @@ static int report_eval(const chorus_model *model, const chorus_votes *votes, con
     chorus_eval_options eopts = CHORUS_EVAL_OPTIONS_INIT;
     int rc = read_gold(path, votes, &gold);
     if (rc) return rc;
+    int64_t excluded = 0;
+    for (int64_t i = 0; clamped && i < chorus_votes_n_items(votes); i++)
+        if (clamped[i] >= 0 && gold[i] >= 0) {
+            gold[i] = -1;
+            excluded++;
+        }
     int status = chorus_model_predict(&probs, model, votes);
     if (!status)
         status = chorus_eval(&metrics, probs, gold, chorus_votes_n_items(votes), &eopts);
     if (status) {
         rc = cli_fail("fit", status);
     } else {
-        printf("evaluation of the fitted labels against %s:\n", path);
+        printf("evaluation of the fitted labels against %s", path);
+        if (excluded) printf(" (%" PRId64 " items with clamped labels left out)", excluded);
+        printf(":\n");
         cli_print_metrics(metrics, probs, &eopts);
     }
     chorus_metrics_free(metrics);
@@ -203,7 +215,8 @@ int cmd_fit(int argc, char **argv)
             fprintf(stderr, "note: the fitted classes disagreed with majority vote and were "
                             "relabelled to agree with it\n");
     }
-    if (args.values[OPT_EVAL_GOLD]) rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD]);
+    if (args.values[OPT_EVAL_GOLD])
+        rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD], gold);
 done:
     chorus_model_free(model);
     free(balance);

@@ -123,6 +123,19 @@ START_TEST(test_bad_model_json)
          "[\"a\", 3], \"labeling_functions\": [\"x\"], \"class_prior\": [0.5, 0.5]}",
          "non-empty strings"},
         {"{\"format\": \"chorus-model\", \"format\": \"chorus-model\"}", "duplicate"},
+        {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"ds\", \"classes\": "
+         "[\"a\", \"b\"], \"labeling_functions\": [{\"name\": \"x\", \"confusion\": [[0.5, 0.5, 0.5], "
+         "[0.2, 0.3, 0.5]]}], \"class_prior\": [0.5, 0.5]}",
+         "confusion row 1: expected 3 probabilities"},
+        {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"ds\", \"classes\": "
+         "[\"a\", \"b\"], \"labeling_functions\": [{\"name\": \"x\", \"confusion\": [[0, 0.5, 0.5], "
+         "[0.2, 0.3, 0.5]]}], \"class_prior\": [0.5, 0.5]}",
+         "confusion row 1"},
+        {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"ds\", \"classes\": "
+         "[\"a\", \"b\"], \"labeling_functions\": [{\"name\": \"x\"}], \"class_prior\": [0.5, 0.5]}",
+         "\"confusion\" must have one row per class"},
+        {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"auto\"}",
+         "field \"model\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *path = test_path("model.json");
