@@ -34,7 +34,10 @@ typedef struct chorus_eval_options {
 } chorus_eval_options;
 
 #define CHORUS_EVAL_OPTIONS_VERSION 1
-#define CHORUS_EVAL_OPTIONS_INIT {CHORUS_EVAL_OPTIONS_VERSION, CHORUS_TIE_BREAK_HASH, -1, 10}
+#define CHORUS_EVAL_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        CHORUS_EVAL_OPTIONS_VERSION, CHORUS_TIE_BREAK_HASH, -1, 10                                 \
+    }
 
 /*
  * Scores of probabilistic labels against gold. Only items with known gold (not -1) are
@@ -53,24 +56,24 @@ typedef struct chorus_eval_options {
  */
 typedef struct chorus_metrics {
     int32_t n_classes;
-    int64_t n_items;     /* rows of the probabilities */
-    int64_t n_gold;      /* items with known gold */
-    int64_t n_labeled;   /* of those, items that got a hard label */
-    int64_t n_correct;   /* of those, items whose hard label equals gold */
-    int64_t n_tied;      /* items with known gold whose top probability is tied */
-    double accuracy;     /* n_correct / n_labeled */
-    double coverage;     /* n_labeled / n_gold */
-    double macro_f1;     /* mean of the per-class F1 */
+    int64_t n_items;   /* rows of the probabilities */
+    int64_t n_gold;    /* items with known gold */
+    int64_t n_labeled; /* of those, items that got a hard label */
+    int64_t n_correct; /* of those, items whose hard label equals gold */
+    int64_t n_tied;    /* items with known gold whose top probability is tied */
+    double accuracy;   /* n_correct / n_labeled */
+    double coverage;   /* n_labeled / n_gold */
+    double macro_f1;   /* mean of the per-class F1 */
     int32_t positive_class;
-    double positive_f1;  /* F1 of positive_class, 0 if none was given */
-    double brier;        /* mean over gold items of sum_k (p_k - [y = k])^2 */
-    double ece;          /* expected calibration error of the top-class probability */
-    double log_loss;     /* mean -log p_y (p clipped at 1e-15) */
+    double positive_f1; /* F1 of positive_class, 0 if none was given */
+    double brier;       /* mean over gold items of sum_k (p_k - [y = k])^2 */
+    double ece;         /* expected calibration error of the top-class probability */
+    double log_loss;    /* mean -log p_y (p clipped at 1e-15) */
     /* Per class (n_classes entries): */
     double *precision;
     double *recall;
     double *f1;
-    int64_t *support;    /* gold items of the class */
+    int64_t *support; /* gold items of the class */
     /* n_classes x (n_classes + 1), row = gold class, column = hard label, the last column
      * counting items left without a label. */
     int64_t *confusion;

@@ -38,7 +38,10 @@ typedef struct chorus_read_options {
 } chorus_read_options;
 
 #define CHORUS_READ_OPTIONS_VERSION 1
-#define CHORUS_READ_OPTIONS_INIT {CHORUS_READ_OPTIONS_VERSION, CHORUS_FORMAT_AUTO, 0, 0, 0, 1, 1}
+#define CHORUS_READ_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        CHORUS_READ_OPTIONS_VERSION, CHORUS_FORMAT_AUTO, 0, 0, 0, 1, 1                             \
+    }
 
 /* Format implied by a file name: .chv, .npy, otherwise CSV (dense or triples, sniffed). */
 chorus_votes_format chorus_format_from_path(const char *path);

@@ -27,8 +27,8 @@ typedef enum chorus_model_type {
 
 /* How the class prior pi is obtained. */
 typedef enum chorus_class_prior {
-    CHORUS_PRIOR_LEARNED = 0, /* estimated by EM (MAP with a Dirichlet prior), the default */
-    CHORUS_PRIOR_FIXED = 1,   /* given in class_balance */
+    CHORUS_PRIOR_LEARNED = 0,  /* estimated by EM (MAP with a Dirichlet prior), the default */
+    CHORUS_PRIOR_FIXED = 1,    /* given in class_balance */
     CHORUS_PRIOR_FROM_GOLD = 2 /* the class shares among the gold labels (needs gold) */
 } chorus_class_prior;
 
@@ -44,9 +44,9 @@ typedef struct chorus_fit_options {
     double smoothing;
     /* Pseudo-count per class of the Dirichlet prior on the class prior. Negative = default. */
     double prior_smoothing;
-    int max_iter;    /* EM iterations per start (default 500) */
-    double tol;      /* stop when the relative change of the log-posterior is below (1e-7) */
-    int restarts;    /* extra starts from perturbed posteriors; the best log-posterior wins */
+    int max_iter; /* EM iterations per start (default 500) */
+    double tol;   /* stop when the relative change of the log-posterior is below (1e-7) */
+    int restarts; /* extra starts from perturbed posteriors; the best log-posterior wins */
     chorus_class_prior class_prior;
     const double *class_balance; /* n_classes entries summing to 1, for CHORUS_PRIOR_FIXED */
     /* Gold labels (n_items entries, -1 = unknown) clamped in the E-step; NULL for none. */
@@ -55,9 +55,11 @@ typedef struct chorus_fit_options {
 } chorus_fit_options;
 
 #define CHORUS_FIT_OPTIONS_VERSION 1
-#define CHORUS_FIT_OPTIONS_INIT                                                                \
-    {CHORUS_FIT_OPTIONS_VERSION, CHORUS_MODEL_AUTO, 0, 0, -1.0, -1.0, 500, 1e-7, 0,             \
-     CHORUS_PRIOR_LEARNED, NULL, NULL, 0}
+#define CHORUS_FIT_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        CHORUS_FIT_OPTIONS_VERSION, CHORUS_MODEL_AUTO, 0, 0, -1.0, -1.0, 500, 1e-7, 0,             \
+            CHORUS_PRIOR_LEARNED, NULL, NULL, 0                                                    \
+    }
 
 /*
  * What CHORUS_MODEL_AUTO fits on these votes. When most labeling functions vote a single

@@ -30,8 +30,10 @@ typedef struct chorus_synth_options {
 } chorus_synth_options;
 
 #define CHORUS_SYNTH_OPTIONS_VERSION 1
-#define CHORUS_SYNTH_OPTIONS_INIT                                                              \
-    {CHORUS_SYNTH_OPTIONS_VERSION, 10000, 50, 2, 0.6, 0.9, 0.1, 0.3, 0.0, 1, 0, 0}
+#define CHORUS_SYNTH_OPTIONS_INIT                                                                  \
+    {                                                                                              \
+        CHORUS_SYNTH_OPTIONS_VERSION, 10000, 50, 2, 0.6, 0.9, 0.1, 0.3, 0.0, 1, 0, 0               \
+    }
 
 int chorus_synth_options_check(const chorus_synth_options *opts);
 

@@ -9,7 +9,8 @@
 static int count_options(const cli_option *options)
 {
     int n = 0;
-    while (options && options[n].name) n++;
+    while (options && options[n].name)
+        n++;
     return n;
 }
 

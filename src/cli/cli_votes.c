@@ -16,7 +16,8 @@ static int parse_classes(const char *cmd, const char *text, int32_t *n, char ***
         return 0;
     }
     int32_t k = 1;
-    for (const char *p = text; *p; p++) k += *p == ',';
+    for (const char *p = text; *p; p++)
+        k += *p == ',';
     if (k < 2) return cli_usage_error(cmd, "--classes expects a count or 2 or more names");
     char **list = calloc((size_t)k, sizeof *list);
     char *copy = strdup(text);
@@ -27,10 +28,12 @@ static int parse_classes(const char *cmd, const char *text, int32_t *n, char ***
     }
     char *save = NULL, *tok = strtok_r(copy, ",", &save);
     int32_t i = 0;
-    for (; tok && i < k; tok = strtok_r(NULL, ",", &save)) list[i++] = strdup(tok);
+    for (; tok && i < k; tok = strtok_r(NULL, ",", &save))
+        list[i++] = strdup(tok);
     free(copy);
     if (i != k) {
-        for (int32_t j = 0; j < i; j++) free(list[j]);
+        for (int32_t j = 0; j < i; j++)
+            free(list[j]);
         free(list);
         return cli_usage_error(cmd, "--classes has an empty name in '%s'", text);
     }
@@ -54,8 +57,10 @@ int cli_read_votes(const char *cmd, const char *path, const char *format, const 
         if (names) n_names = opts.n_classes;
     }
     int rc = chorus_votes_read(out, path, &opts);
-    for (int32_t k = 0; !rc && k < n_names; k++) rc = chorus_votes_set_class_name(*out, k, names[k]);
-    for (int32_t k = 0; k < n_names; k++) free(names[k]);
+    for (int32_t k = 0; !rc && k < n_names; k++)
+        rc = chorus_votes_set_class_name(*out, k, names[k]);
+    for (int32_t k = 0; k < n_names; k++)
+        free(names[k]);
     free(names);
     if (rc) {
         chorus_votes_free(*out);

@@ -16,11 +16,14 @@ static const cli_option options[] = {
 };
 
 static const cli_command command = {
-    "convert", "IN OUT [options]",
+    "convert",
+    "IN OUT [options]",
     "Converts a vote matrix between dense CSV, triples CSV, NumPy .npy and .chv.",
     "Formats follow the file names (.chv, .npy, else CSV); use --to triples for a\n"
     "sparse CSV. Class names given with --classes are kept in a .chv file.\n",
-    options, 2, 2};
+    options,
+    2,
+    2};
 
 int cmd_convert(int argc, char **argv)
 {
@@ -38,8 +41,8 @@ int cmd_convert(int argc, char **argv)
     if (status)
         rc = cli_fail("convert", status);
     else if (!args.values[OPT_QUIET])
-        fprintf(stderr, "%" PRId64 " items x %" PRId32 " labeling functions, %" PRId64
-                        " votes -> %s\n",
+        fprintf(stderr,
+                "%" PRId64 " items x %" PRId32 " labeling functions, %" PRId64 " votes -> %s\n",
                 chorus_votes_n_items(votes), chorus_votes_n_lfs(votes), chorus_votes_nnz(votes),
                 args.positional[1]);
     chorus_votes_free(votes);

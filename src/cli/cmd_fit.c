@@ -49,12 +49,15 @@ static const cli_option options[] = {
 };
 
 static const cli_command command = {
-    "fit", "VOTES -o MODEL.json [options]",
+    "fit",
+    "VOTES -o MODEL.json [options]",
     "Fits a label model to the votes of labeling functions, without gold labels.",
     "VOTES is a dense CSV (header of LF names, -1 = abstain), a triples CSV\n"
     "(item,lf,label), a NumPy .npy int matrix or a .chv file. The models and the\n"
     "evidence behind the default are described in README.md (\"Label model\").\n",
-    options, 1, 1};
+    options,
+    1,
+    1};
 
 /* --class-balance: "gold" or K comma-separated probabilities. */
 static int parse_balance(const char *text, int32_t k, chorus_fit_options *opts, double **out)
@@ -83,9 +86,8 @@ static int parse_balance(const char *text, int32_t k, chorus_fit_options *opts, 
     }
     if (n != k) {
         free(balance);
-        return cli_usage_error("fit", "--class-balance has %" PRId32 " values for %" PRId32
-                                      " classes",
-                               n, k);
+        return cli_usage_error(
+            "fit", "--class-balance has %" PRId32 " values for %" PRId32 " classes", n, k);
     }
     opts->class_prior = CHORUS_PRIOR_FIXED;
     opts->class_balance = balance;
@@ -129,8 +131,7 @@ static int report_eval(const chorus_model *model, const chorus_votes *votes, con
             excluded++;
         }
     int status = chorus_model_predict(&probs, model, votes);
-    if (!status)
-        status = chorus_eval(&metrics, probs, gold, chorus_votes_n_items(votes), &eopts);
+    if (!status) status = chorus_eval(&metrics, probs, gold, chorus_votes_n_items(votes), &eopts);
     if (status) {
         rc = cli_fail("fit", status);
     } else {
@@ -154,7 +155,8 @@ static int parse_numbers(const cli_args *args, chorus_fit_options *opts)
         return cli_usage_error("fit", "%s", chorus_error_last());
     if (v[OPT_SEED] && !(rc = cli_parse_int("fit", "seed", v[OPT_SEED], 0, INT64_MAX, &x)))
         opts->seed = (uint64_t)x;
-    if (!rc && v[OPT_THREADS] && !(rc = cli_parse_int("fit", "threads", v[OPT_THREADS], 1, 1024, &x)))
+    if (!rc && v[OPT_THREADS] &&
+        !(rc = cli_parse_int("fit", "threads", v[OPT_THREADS], 1, 1024, &x)))
         opts->n_threads = (int)x;
     if (!rc && v[OPT_RESTARTS] &&
         !(rc = cli_parse_int("fit", "restarts", v[OPT_RESTARTS], 0, 10000, &x)))
@@ -205,8 +207,7 @@ int cmd_fit(int argc, char **argv)
         int32_t iterations = 0;
         chorus_model_trace(model, &iterations);
         fprintf(stderr,
-                "fit %s on %" PRId64 " items x %" PRId32 " labeling functions, %" PRId32
-                " classes",
+                "fit %s on %" PRId64 " items x %" PRId32 " labeling functions, %" PRId32 " classes",
                 chorus_model_type_name(chorus_model_get_type(model)), chorus_votes_n_items(votes),
                 chorus_votes_n_lfs(votes), chorus_votes_n_classes(votes));
         if (iterations) fprintf(stderr, ", %" PRId32 " EM iterations", iterations);

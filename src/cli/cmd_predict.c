@@ -16,12 +16,15 @@ static const cli_option options[] = {
 };
 
 static const cli_command command = {
-    "predict", "MODEL.json VOTES -o PROBS [options]",
+    "predict",
+    "MODEL.json VOTES -o PROBS [options]",
     "Writes an n x K matrix of class probabilities, one row per item of VOTES.",
     "VOTES must have the model's labeling functions in the same order. Items without\n"
     "any vote get the model's class prior. CSV output has a header of class names;\n"
     "JSONL has one {\"item\", \"label\", \"class\", \"probs\"} object per line; .npy is float64.\n",
-    options, 2, 2};
+    options,
+    2,
+    2};
 
 int cmd_predict(int argc, char **argv)
 {

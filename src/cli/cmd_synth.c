@@ -37,11 +37,14 @@ static const cli_option options[] = {
 };
 
 static const cli_command command = {
-    "synth", "-o VOTES [--gold GOLD] [options]",
+    "synth",
+    "-o VOTES [--gold GOLD] [options]",
     "Draws a vote matrix with known truth: each LF fires with its coverage and then votes\n"
     "the true class with its accuracy, otherwise a uniformly drawn wrong class.",
     "The output is the same for the same options and seed on any number of threads.\n",
-    options, 0, 0};
+    options,
+    0,
+    0};
 
 static int parse_range(const char *option, const char *text, double *lo, double *hi)
 {
@@ -66,7 +69,8 @@ int cmd_synth(int argc, char **argv)
     int64_t x;
     const char **v = args.values;
     if (v[OPT_ITEMS]) {
-        if ((rc = cli_parse_int("synth", "items", v[OPT_ITEMS], 1, (int64_t)1 << 36, &x))) return rc;
+        if ((rc = cli_parse_int("synth", "items", v[OPT_ITEMS], 1, (int64_t)1 << 36, &x)))
+            return rc;
         o.n_items = x;
     }
     if (v[OPT_LFS]) {
@@ -81,11 +85,11 @@ int cmd_synth(int argc, char **argv)
         if ((rc = cli_parse_int("synth", "seed", v[OPT_SEED], 0, INT64_MAX, &x))) return rc;
         o.seed = (uint64_t)x;
     }
-    if (v[OPT_ACCURACY] && (rc = parse_range("accuracy", v[OPT_ACCURACY], &o.accuracy_min,
-                                             &o.accuracy_max)))
+    if (v[OPT_ACCURACY] &&
+        (rc = parse_range("accuracy", v[OPT_ACCURACY], &o.accuracy_min, &o.accuracy_max)))
         return rc;
-    if (v[OPT_COVERAGE] && (rc = parse_range("coverage", v[OPT_COVERAGE], &o.coverage_min,
-                                             &o.coverage_max)))
+    if (v[OPT_COVERAGE] &&
+        (rc = parse_range("coverage", v[OPT_COVERAGE], &o.coverage_min, &o.coverage_max)))
         return rc;
     if (v[OPT_COPIES]) {
         int g, c;
@@ -96,9 +100,8 @@ int cmd_synth(int argc, char **argv)
         o.copy_groups = g;
         o.copy_group_size = c;
     }
-    if (v[OPT_BALANCE] &&
-        (rc = cli_parse_double("synth", "balance", v[OPT_BALANCE], 0, 0.999999,
-                               &o.first_class_share)))
+    if (v[OPT_BALANCE] && (rc = cli_parse_double("synth", "balance", v[OPT_BALANCE], 0, 0.999999,
+                                                 &o.first_class_share)))
         return rc;
     if (chorus_synth_options_check(&o)) return cli_usage_error("synth", "%s", chorus_error_last());
 
@@ -110,8 +113,8 @@ int cmd_synth(int argc, char **argv)
     if (status)
         rc = cli_fail("synth", status);
     else if (!v[OPT_QUIET])
-        fprintf(stderr, "%" PRId64 " items x %" PRId32 " labeling functions, %" PRId64
-                        " votes -> %s\n",
+        fprintf(stderr,
+                "%" PRId64 " items x %" PRId32 " labeling functions, %" PRId64 " votes -> %s\n",
                 o.n_items, o.n_lfs, chorus_votes_nnz(votes), v[OPT_OUTPUT]);
     chorus_free(gold);
     chorus_votes_free(votes);

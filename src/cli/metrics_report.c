@@ -73,4 +73,3 @@ void cli_print_metrics(const chorus_metrics *m, const chorus_probs *probs,
         printf("\n");
     }
 }
-

@@ -59,8 +59,8 @@ int chorus_csr_builder_finish(chorus_csr_builder *b, chorus_votes **out, int32_t
         b->label = malloc(sizeof *b->label);
         if (!b->lf_index || !b->label) return chorus_error_nomem();
     }
-    int rc = chorus_votes_adopt(out, b->n_items, n_lfs, n_classes, b->row_ptr, b->lf_index,
-                                b->label);
+    int rc =
+        chorus_votes_adopt(out, b->n_items, n_lfs, n_classes, b->row_ptr, b->lf_index, b->label);
     if (rc) return rc;
     memset(b, 0, sizeof *b);
     b->max_label = -1;

@@ -37,7 +37,8 @@ static char **copy_names(const chorus_csv_fields *header)
     for (size_t j = 0; j < header->count; j++) {
         names[j] = strndup(header->fields[j].text, header->fields[j].len);
         if (!names[j]) {
-            for (size_t k = 0; k < j; k++) free(names[k]);
+            for (size_t k = 0; k < j; k++)
+                free(names[k]);
             free(names);
             return NULL;
         }
@@ -149,9 +150,8 @@ int chorus_votes_read_csv(chorus_votes **out, const char *path, const chorus_rea
     }
     if (rc < 0) goto done;
     if (builder.n_items == 0) {
-        rc = chorus_error_set(CHORUS_EFORMAT,
-                              "%s: only a header, no rows of votes; expected one row per item",
-                              path);
+        rc = chorus_error_set(
+            CHORUS_EFORMAT, "%s: only a header, no rows of votes; expected one row per item", path);
         goto done;
     }
     rc = chorus_csr_builder_finish(&builder, &votes, n_lfs, opts->n_classes);
@@ -160,7 +160,8 @@ int chorus_votes_read_csv(chorus_votes **out, const char *path, const chorus_rea
 
 done:
     if (names)
-        for (int32_t j = 0; j < n_lfs; j++) free(names[j]);
+        for (int32_t j = 0; j < n_lfs; j++)
+            free(names[j]);
     free(names);
     chorus_text_reader_close(&reader);
     chorus_csv_fields_free(&header);
@@ -187,7 +188,8 @@ static char *put_vote(char *buf, int32_t x)
         digits[n++] = (char)('0' + x % 10);
         x /= 10;
     } while (x);
-    while (n) *buf++ = digits[--n];
+    while (n)
+        *buf++ = digits[--n];
     return buf;
 }
 
@@ -210,7 +212,8 @@ int chorus_votes_write_csv(const chorus_votes *votes, const char *path)
     }
     fputc('\n', file.fp);
     for (int64_t i = 0; i < votes->n_items; i++) {
-        for (int32_t j = 0; j < m; j++) dense[j] = CHORUS_ABSTAIN;
+        for (int32_t j = 0; j < m; j++)
+            dense[j] = CHORUS_ABSTAIN;
         for (int64_t p = votes->row_ptr[i]; p < votes->row_ptr[i + 1]; p++)
             dense[votes->lf_index[p]] = votes->label[p];
         char *end = line;

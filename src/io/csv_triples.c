@@ -28,8 +28,7 @@ static int compare_triples(const void *a, const void *b)
 /* Item indices up to 2^40 keep row_ptr allocations sane on a hostile file. */
 #define MAX_ITEM_INDEX ((int64_t)1 << 40)
 
-int chorus_votes_read_triples(chorus_votes **out, const char *path,
-                              const chorus_read_options *opts)
+int chorus_votes_read_triples(chorus_votes **out, const char *path, const chorus_read_options *opts)
 {
     *out = NULL;
     chorus_read_options defaults = CHORUS_READ_OPTIONS_INIT;
@@ -104,8 +103,10 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path,
     }
     if (rc < 0) goto done;
     if (seen_items == 0) {
-        rc = chorus_error_set(CHORUS_EFORMAT, "%s: only a header, no votes; expected rows "
-                                              "item,lf,label", path);
+        rc = chorus_error_set(CHORUS_EFORMAT,
+                              "%s: only a header, no votes; expected rows "
+                              "item,lf,label",
+                              path);
         goto done;
     }
     qsort(triples, n, sizeof *triples, compare_triples);
@@ -121,8 +122,8 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path,
 
     int64_t n_items = opts->n_items > 0 ? opts->n_items : seen_items;
     int32_t n_lfs = opts->n_lfs > 0 ? opts->n_lfs : (int32_t)seen_lfs;
-    int32_t n_classes = opts->n_classes > 0 ? opts->n_classes
-                                            : (int32_t)(seen_classes < 2 ? 2 : seen_classes);
+    int32_t n_classes =
+        opts->n_classes > 0 ? opts->n_classes : (int32_t)(seen_classes < 2 ? 2 : seen_classes);
     row_ptr = calloc((size_t)n_items + 1, sizeof *row_ptr);
     lf_index = malloc(n ? n * sizeof *lf_index : 1);
     label = malloc(n ? n * sizeof *label : 1);
@@ -135,7 +136,8 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path,
         lf_index[t] = triples[t].lf;
         label[t] = triples[t].label;
     }
-    for (int64_t i = 0; i < n_items; i++) row_ptr[i + 1] += row_ptr[i];
+    for (int64_t i = 0; i < n_items; i++)
+        row_ptr[i + 1] += row_ptr[i];
     rc = chorus_votes_adopt(&votes, n_items, n_lfs, n_classes, row_ptr, lf_index, label);
     if (rc) goto done;
     row_ptr = NULL;

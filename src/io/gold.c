@@ -77,6 +77,7 @@ int chorus_gold_write(const int32_t *gold, int64_t n, const char *path)
     chorus_atomic_file file;
     int rc = chorus_atomic_open(&file, path);
     if (rc) return rc;
-    for (int64_t i = 0; i < n; i++) fprintf(file.fp, "%" PRId32 "\n", gold[i]);
+    for (int64_t i = 0; i < n; i++)
+        fprintf(file.fp, "%" PRId32 "\n", gold[i]);
     return chorus_atomic_commit(&file);
 }

@@ -40,9 +40,8 @@ int chorus_probs_format_parse(chorus_probs_format *out, const char *name)
             *out = (chorus_probs_format)i;
             return CHORUS_OK;
         }
-    return chorus_error_set(CHORUS_EINVAL,
-                            "unknown probabilities format '%s'; expected csv, jsonl, npy or auto",
-                            name);
+    return chorus_error_set(
+        CHORUS_EINVAL, "unknown probabilities format '%s'; expected csv, jsonl, npy or auto", name);
 }
 
 static int write_csv(const chorus_probs *p, FILE *fp)
@@ -90,7 +89,8 @@ static int write_jsonl(const chorus_probs *p, FILE *fp)
         }
         fputs("]}\n", fp);
     }
-    for (int32_t k = 0; quoted && k < p->n_classes; k++) free(quoted[k]);
+    for (int32_t k = 0; quoted && k < p->n_classes; k++)
+        free(quoted[k]);
     free(quoted);
     free(labels);
     return rc;
@@ -143,8 +143,8 @@ static int check_row(const double *row, int32_t k, const char *path, int64_t lin
     }
     if (fabs(sum - 1) > ROW_SUM_TOLERANCE)
         return chorus_error_set(CHORUS_EFORMAT,
-                                "%s:%" PRId64 ": probabilities sum to %.9g; expected 1", path,
-                                line, sum);
+                                "%s:%" PRId64 ": probabilities sum to %.9g; expected 1", path, line,
+                                sum);
     return CHORUS_OK;
 }
 
@@ -185,8 +185,8 @@ static int read_csv(chorus_probs **out, const char *path)
     if (rc) goto done;
     if (fields.count < 2 || fields.count > 65535) {
         rc = chorus_error_set(CHORUS_EFORMAT,
-                              "%s:1: %zu columns; expected a header of 2 or more class names",
-                              path, fields.count);
+                              "%s:1: %zu columns; expected a header of 2 or more class names", path,
+                              fields.count);
         goto done;
     }
     k = (int32_t)fields.count;
@@ -233,8 +233,7 @@ static int read_csv(chorus_probs **out, const char *path)
     }
     if (rc < 0) goto done;
     if (r.n == 0) {
-        rc = chorus_error_set(CHORUS_EFORMAT, "%s: only a header, no rows of probabilities",
-                              path);
+        rc = chorus_error_set(CHORUS_EFORMAT, "%s: only a header, no rows of probabilities", path);
         goto done;
     }
     rc = finish(out, &r, names, k);
@@ -242,7 +241,8 @@ done:
     chorus_text_reader_close(&reader);
     chorus_csv_fields_free(&fields);
     if (names)
-        for (int32_t c = 0; c < k; c++) free(names[c]);
+        for (int32_t c = 0; c < k; c++)
+            free(names[c]);
     free(names);
     free(r.data);
     return rc;

@@ -26,8 +26,8 @@ int chorus_text_reader_next(chorus_text_reader *reader, char **line, size_t *len
     ssize_t n = getline(&reader->line, &reader->cap, reader->fp);
     if (n < 0) {
         if (ferror(reader->fp))
-            return chorus_error_set(CHORUS_EIO, "%s: read error after line %lld: %s",
-                                    reader->path, (long long)reader->line_no, strerror(errno));
+            return chorus_error_set(CHORUS_EIO, "%s: read error after line %lld: %s", reader->path,
+                                    (long long)reader->line_no, strerror(errno));
         if (errno == ENOMEM) return chorus_error_nomem();
         return 0;
     }
@@ -57,7 +57,8 @@ static void trim(const char **s, size_t *len)
         (*s)++;
         (*len)--;
     }
-    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t')) (*len)--;
+    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
 }
 
 int chorus_parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)

@@ -27,9 +27,8 @@ int chorus_format_parse(chorus_votes_format *out, const char *name)
             *out = (chorus_votes_format)i;
             return CHORUS_OK;
         }
-    return chorus_error_set(CHORUS_EINVAL,
-                            "unknown vote format '%s'; expected csv, triples, npy, chv or auto",
-                            name);
+    return chorus_error_set(
+        CHORUS_EINVAL, "unknown vote format '%s'; expected csv, triples, npy, chv or auto", name);
 }
 
 const char *chorus_format_name(chorus_votes_format format)

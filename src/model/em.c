@@ -46,8 +46,10 @@ typedef struct em_run {
 
 static void majority_posterior(const int32_t *label, int64_t count, int32_t k, double *q)
 {
-    for (int32_t y = 0; y < k; y++) q[y] = count ? 0 : 1.0 / k;
-    for (int64_t v = 0; v < count; v++) q[label[v]] += 1.0 / (double)count;
+    for (int32_t y = 0; y < k; y++)
+        q[y] = count ? 0 : 1.0 / k;
+    for (int64_t v = 0; v < count; v++)
+        q[label[v]] += 1.0 / (double)count;
 }
 
 /*
@@ -71,7 +73,8 @@ pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
             loglik[0] += chorus_em_item_posterior_k(p, lf, label, count, gold, q, &z, k);
             log_product_mul(&z_product, z);
         } else if (gold >= 0) {
-            for (int32_t y = 0; y < k; y++) q[y] = y == gold;
+            for (int32_t y = 0; y < k; y++)
+                q[y] = y == gold;
         } else {
             majority_posterior(label, count, k, q);
             if (mode == PASS_PERTURBED) {
@@ -81,13 +84,16 @@ pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
                     q[y] += RESTART_NOISE * chorus_rng_uniform(&rng);
                     z += q[y];
                 }
-                for (int32_t y = 0; y < k; y++) q[y] /= z;
+                for (int32_t y = 0; y < k; y++)
+                    q[y] /= z;
             }
         }
-        for (int32_t y = 0; y < k; y++) class_total[y] += q[y];
+        for (int32_t y = 0; y < k; y++)
+            class_total[y] += q[y];
         for (int64_t v = 0; v < count; v++) {
             double *cell = votes + ((size_t)lf[v] * k + label[v]) * k;
-            for (int32_t y = 0; y < k; y++) cell[y] += q[y];
+            for (int32_t y = 0; y < k; y++)
+                cell[y] += q[y];
         }
     }
     loglik[1] = z_product.mantissa;
@@ -147,8 +153,10 @@ static int run_pass(const em_run *r, const em_params *p, pass_mode mode, uint64_
     out->loglik = 0;
     for (int64_t c = 0; c < r->n_chunks; c++) {
         const double *s = r->partials + (size_t)c * r->stat_size;
-        for (size_t x = 0; x < votes_size; x++) out->votes[x] += s[x];
-        for (int32_t y = 0; y < r->k; y++) out->class_total[y] += s[votes_size + y];
+        for (size_t x = 0; x < votes_size; x++)
+            out->votes[x] += s[x];
+        for (int32_t y = 0; y < r->k; y++)
+            out->class_total[y] += s[votes_size + y];
         const double *ll = s + votes_size + r->k;
         log_product z = {ll[1], (int64_t)ll[2]};
         out->loglik += ll[0] + log_product_value(&z);
@@ -161,7 +169,8 @@ static void update_prior(const chorus_fit_options *opts, double prior_smoothing,
 {
     if (opts->class_prior != CHORUS_PRIOR_LEARNED) return; /* set once before EM */
     double total = 0;
-    for (int32_t y = 0; y < k; y++) total += stats->class_total[y];
+    for (int32_t y = 0; y < k; y++)
+        total += stats->class_total[y];
     for (int32_t y = 0; y < k; y++)
         prior[y] = (stats->class_total[y] + prior_smoothing) / (total + k * prior_smoothing);
 }
@@ -171,7 +180,8 @@ static double prior_log_density(const chorus_fit_options *opts, double prior_smo
 {
     if (opts->class_prior != CHORUS_PRIOR_LEARNED) return 0;
     double lp = 0;
-    for (int32_t y = 0; y < k; y++) lp += prior_smoothing * log(prior[y]);
+    for (int32_t y = 0; y < k; y++)
+        lp += prior_smoothing * log(prior[y]);
     return lp;
 }
 
@@ -179,16 +189,21 @@ static double prior_log_density(const chorus_fit_options *opts, double prior_smo
 static void initial_prior(const chorus_fit_options *opts, double prior_smoothing, int32_t k,
                           double *prior)
 {
-    for (int32_t y = 0; y < k; y++) prior[y] = 1.0 / k;
+    for (int32_t y = 0; y < k; y++)
+        prior[y] = 1.0 / k;
     if (opts->class_prior == CHORUS_PRIOR_FIXED) {
-        for (int32_t y = 0; y < k; y++) prior[y] = opts->class_balance[y];
+        for (int32_t y = 0; y < k; y++)
+            prior[y] = opts->class_balance[y];
     } else if (opts->class_prior == CHORUS_PRIOR_FROM_GOLD) {
         double total = 0;
-        for (int32_t y = 0; y < k; y++) prior[y] = prior_smoothing;
+        for (int32_t y = 0; y < k; y++)
+            prior[y] = prior_smoothing;
         for (int64_t i = 0; i < opts->n_gold; i++)
             if (opts->gold[i] >= 0) prior[opts->gold[i]] += 1;
-        for (int32_t y = 0; y < k; y++) total += prior[y];
-        for (int32_t y = 0; y < k; y++) prior[y] /= total;
+        for (int32_t y = 0; y < k; y++)
+            total += prior[y];
+        for (int32_t y = 0; y < k; y++)
+            prior[y] /= total;
     }
 }
 
@@ -270,7 +285,8 @@ static void plan_chunks(em_run *r)
 {
     int64_t chunks = (r->n + CHUNK_MIN_ITEMS - 1) / CHUNK_MIN_ITEMS;
     if (chunks > MAX_CHUNKS) chunks = MAX_CHUNKS;
-    while (chunks > 1 && (size_t)chunks * r->stat_size > MAX_PARTIAL_DOUBLES) chunks /= 2;
+    while (chunks > 1 && (size_t)chunks * r->stat_size > MAX_PARTIAL_DOUBLES)
+        chunks /= 2;
     if (chunks < 1) chunks = 1;
     r->n_chunks = chunks;
     r->chunk_items = r->n > 0 ? (r->n + chunks - 1) / chunks : 1;
@@ -319,7 +335,8 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     if ((rc = alloc_start(&current, theta_size, k, opts->max_iter))) goto done;
 
     const int64_t nnz = r.row_ptr[r.n];
-    for (int64_t v = 0; v < nnz; v++) counts[(size_t)r.lf[v] * k + r.label[v]]++;
+    for (int64_t v = 0; v < nnz; v++)
+        counts[(size_t)r.lf[v] * k + r.label[v]]++;
     chorus_em_output_shape(counts, r.n, m, k, shape);
 
     best.objective = -DBL_MAX;

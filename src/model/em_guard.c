@@ -19,7 +19,8 @@
 static double score(const double *agree, const int32_t *perm, int32_t k)
 {
     double s = 0;
-    for (int32_t c = 0; c < k; c++) s += agree[(size_t)c * k + perm[c]];
+    for (int32_t c = 0; c < k; c++)
+        s += agree[(size_t)c * k + perm[c]];
     return s;
 }
 
@@ -27,7 +28,8 @@ static double score(const double *agree, const int32_t *perm, int32_t k)
 static void best_exhaustive(const double *agree, int32_t k, int32_t *best)
 {
     int32_t perm[EXHAUSTIVE_MAX_CLASSES], stack[EXHAUSTIVE_MAX_CLASSES] = {0};
-    for (int32_t c = 0; c < k; c++) perm[c] = best[c] = c;
+    for (int32_t c = 0; c < k; c++)
+        perm[c] = best[c] = c;
     double best_score = score(agree, perm, k);
     int32_t i = 1;
     while (i < k) {
@@ -80,9 +82,11 @@ static int best_greedy(const double *agree, int32_t k, int32_t *best)
     free(used_c);
     free(used_o);
     double identity = 0;
-    for (int32_t c = 0; c < k; c++) identity += agree[(size_t)c * k + c];
+    for (int32_t c = 0; c < k; c++)
+        identity += agree[(size_t)c * k + c];
     if (score(agree, best, k) <= identity * (1 + 1e-9))
-        for (int32_t c = 0; c < k; c++) best[c] = c;
+        for (int32_t c = 0; c < k; c++)
+            best[c] = c;
     return CHORUS_OK;
 }
 
@@ -97,7 +101,8 @@ static int apply_permutation(chorus_model *model, const int32_t *perm)
         free(rows);
         return chorus_error_nomem();
     }
-    for (int32_t c = 0; c < k; c++) prior[perm[c]] = model->prior[c];
+    for (int32_t c = 0; c < k; c++)
+        prior[perm[c]] = model->prior[c];
     memcpy(model->prior, prior, (size_t)k * sizeof *prior);
     for (int32_t j = 0; j < model->n_lfs; j++) {
         double *theta = model->theta + (size_t)j * k * o_count;
@@ -122,7 +127,8 @@ int chorus_em_align_with_votes(chorus_model *model, const double *agreement)
     else
         rc = best_greedy(agreement, k, perm);
     bool identity = true;
-    for (int32_t c = 0; !rc && c < k; c++) identity &= perm[c] == c;
+    for (int32_t c = 0; !rc && c < k; c++)
+        identity &= perm[c] == c;
     if (!rc && !identity) {
         rc = apply_permutation(model, perm);
         if (!rc) {

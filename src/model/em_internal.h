@@ -39,14 +39,17 @@ static inline __attribute__((always_inline)) double
 chorus_em_item_posterior_k(const em_params *p, const int32_t *lf, const int32_t *label,
                            int64_t count, int32_t gold, double *q, double *z, const int32_t k)
 {
-    for (int32_t y = 0; y < k; y++) q[y] = p->base[y];
+    for (int32_t y = 0; y < k; y++)
+        q[y] = p->base[y];
     for (int64_t v = 0; v < count; v++) {
         const double *d = p->delta + ((size_t)lf[v] * k + label[v]) * k;
-        for (int32_t y = 0; y < k; y++) q[y] += d[y];
+        for (int32_t y = 0; y < k; y++)
+            q[y] += d[y];
     }
     if (gold >= 0) {
         double joint = q[gold];
-        for (int32_t y = 0; y < k; y++) q[y] = y == gold;
+        for (int32_t y = 0; y < k; y++)
+            q[y] = y == gold;
         *z = 1;
         return joint;
     }
@@ -62,7 +65,8 @@ chorus_em_item_posterior_k(const em_params *p, const int32_t *lf, const int32_t 
     }
     q[top] = 1;
     const double inv = 1 / sum;
-    for (int32_t y = 0; y < k; y++) q[y] *= inv;
+    for (int32_t y = 0; y < k; y++)
+        q[y] *= inv;
     *z = sum;
     return max;
 }
@@ -123,8 +127,7 @@ bool chorus_em_abstain_informative(chorus_model_type type);
  * Dirichlet (Beta) prior of strength `smoothing` centred on the LF's output shape.
  */
 void chorus_em_mstep(chorus_model_type type, int32_t n_lfs, int32_t n_classes,
-                     const em_stats *stats, const double *shape, double smoothing,
-                     double *theta);
+                     const em_stats *stats, const double *shape, double smoothing, double *theta);
 
 /* The log density (up to a constant) of that prior at theta, for the MAP objective. */
 double chorus_em_log_prior(chorus_model_type type, int32_t n_lfs, int32_t n_classes,

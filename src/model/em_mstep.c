@@ -47,8 +47,10 @@ static void mstep_ds(int32_t m, int32_t k, const em_stats *s, const double *shap
             if (abstained < 0) abstained = 0; /* rounding */
             row[k] = abstained + lambda * sh[k];
             double z = 0;
-            for (int32_t o = 0; o <= k; o++) z += row[o];
-            for (int32_t o = 0; o <= k; o++) row[o] = clamp_prob(row[o] / z);
+            for (int32_t o = 0; o <= k; o++)
+                z += row[o];
+            for (int32_t o = 0; o <= k; o++)
+                row[o] = clamp_prob(row[o] / z);
         }
     }
 }
@@ -67,7 +69,8 @@ static void mstep_ds_noabstain(int32_t m, int32_t k, const em_stats *s, const do
                 row[o] = vote_count(s, k, j, o, y) + lambda * sh[o] / cast_share;
                 z += row[o];
             }
-            for (int32_t o = 0; o < k; o++) row[o] = clamp_prob(row[o] / z);
+            for (int32_t o = 0; o < k; o++)
+                row[o] = clamp_prob(row[o] / z);
             row[k] = 0;
         }
     }
@@ -83,7 +86,8 @@ static void mstep_class_acc(int32_t m, int32_t k, const em_stats *s, const doubl
                             double lambda, double *theta)
 {
     double total = 0;
-    for (int32_t y = 0; y < k; y++) total += s->class_total[y];
+    for (int32_t y = 0; y < k; y++)
+        total += s->class_total[y];
     for (int32_t j = 0; j < m; j++) {
         const double *sh = shape + (size_t)j * (k + 1);
         for (int32_t y = 0; y < k; y++) {
@@ -92,8 +96,7 @@ static void mstep_class_acc(int32_t m, int32_t k, const em_stats *s, const doubl
             for (int32_t o = 0; o < k; o++) {
                 double p;
                 if (o == y) {
-                    p = (vote_count(s, k, j, o, o) + lambda * sh[o]) /
-                        (s->class_total[o] + lambda);
+                    p = (vote_count(s, k, j, o, o) + lambda * sh[o]) / (s->class_total[o] + lambda);
                 } else {
                     double wrong = 0;
                     for (int32_t c = 0; c < k; c++)
@@ -104,7 +107,8 @@ static void mstep_class_acc(int32_t m, int32_t k, const em_stats *s, const doubl
                 fire += row[o];
             }
             if (fire > 1 - PROB_FLOOR) {
-                for (int32_t o = 0; o < k; o++) row[o] *= (1 - PROB_FLOOR) / fire;
+                for (int32_t o = 0; o < k; o++)
+                    row[o] *= (1 - PROB_FLOOR) / fire;
                 fire = 1 - PROB_FLOOR;
             }
             row[k] = 1 - fire;
@@ -126,15 +130,15 @@ static void mstep_onecoin(int32_t m, int32_t k, const em_stats *s, double lambda
         double a = clamp_prob((right + lambda / k) / (cast + lambda));
         for (int32_t y = 0; y < k; y++) {
             double *row = theta + ((size_t)j * k + y) * (k + 1);
-            for (int32_t o = 0; o < k; o++) row[o] = o == y ? a : (1 - a) / (k - 1);
+            for (int32_t o = 0; o < k; o++)
+                row[o] = o == y ? a : (1 - a) / (k - 1);
             row[k] = 0;
         }
     }
 }
 
 void chorus_em_mstep(chorus_model_type type, int32_t n_lfs, int32_t n_classes,
-                     const em_stats *stats, const double *shape, double smoothing,
-                     double *theta)
+                     const em_stats *stats, const double *shape, double smoothing, double *theta)
 {
     switch (type) {
     case CHORUS_MODEL_DS:
@@ -163,7 +167,8 @@ double chorus_em_log_prior(chorus_model_type type, int32_t n_lfs, int32_t n_clas
             const double *row = theta + ((size_t)j * k + y) * (k + 1);
             switch (type) {
             case CHORUS_MODEL_DS:
-                for (int32_t o = 0; o <= k; o++) lp += smoothing * sh[o] * log(row[o]);
+                for (int32_t o = 0; o <= k; o++)
+                    lp += smoothing * sh[o] * log(row[o]);
                 break;
             case CHORUS_MODEL_DS_NOABSTAIN:
                 for (int32_t o = 0; o < k; o++)

@@ -30,7 +30,8 @@ void chorus_em_params_set(em_params *p, const double *theta, const double *prior
                           bool abstain_informative)
 {
     const int32_t m = p->n_lfs, k = p->n_classes, o_count = k + 1;
-    for (int32_t y = 0; y < k; y++) p->base[y] = log(prior[y]);
+    for (int32_t y = 0; y < k; y++)
+        p->base[y] = log(prior[y]);
     for (int32_t j = 0; j < m; j++) {
         for (int32_t y = 0; y < k; y++) {
             const double *row = theta + ((size_t)j * k + y) * o_count;
@@ -49,7 +50,8 @@ void chorus_em_output_shape(const int64_t *vote_counts, int64_t n_items, int32_t
     for (int32_t j = 0; j < n_lfs; j++) {
         double *s = shape + (size_t)j * o_count;
         int64_t cast = 0;
-        for (int32_t o = 0; o < k; o++) cast += vote_counts[(size_t)j * k + o];
+        for (int32_t o = 0; o < k; o++)
+            cast += vote_counts[(size_t)j * k + o];
         double total = 0;
         for (int32_t o = 0; o <= k; o++) {
             int64_t c = o < k ? vote_counts[(size_t)j * k + o] : n_items - cast;
@@ -57,6 +59,7 @@ void chorus_em_output_shape(const int64_t *vote_counts, int64_t n_items, int32_t
             if (s[o] < CHORUS_EM_SHAPE_FLOOR) s[o] = CHORUS_EM_SHAPE_FLOOR;
             total += s[o];
         }
-        for (int32_t o = 0; o <= k; o++) s[o] /= total;
+        for (int32_t o = 0; o <= k; o++)
+            s[o] /= total;
     }
 }

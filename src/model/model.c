@@ -10,8 +10,8 @@
 #include "model/model_internal.h"
 #include "model/probs_internal.h"
 
-static const char *const model_names[] = {"mv",      "ds",  "ds-noabstain", "class-acc",
-                                          "onecoin", "auto"};
+static const char *const model_names[] = {"mv",        "ds",      "ds-noabstain",
+                                          "class-acc", "onecoin", "auto"};
 
 int chorus_model_type_parse(chorus_model_type *out, const char *name)
 {
@@ -54,8 +54,7 @@ int chorus_fit_options_check(const chorus_fit_options *opts)
     if (!(opts->tol >= 0 && opts->tol < 1))
         return chorus_error_set(CHORUS_EINVAL, "tol must be in [0, 1), got %g", opts->tol);
     if (opts->restarts < 0 || opts->restarts > 10000)
-        return chorus_error_set(CHORUS_EINVAL, "restarts must be 0..10000, got %d",
-                                opts->restarts);
+        return chorus_error_set(CHORUS_EINVAL, "restarts must be 0..10000, got %d", opts->restarts);
     if (opts->class_prior == CHORUS_PRIOR_FIXED && !opts->class_balance)
         return chorus_error_set(CHORUS_EINVAL, "a fixed class prior needs class_balance");
     if (opts->class_prior == CHORUS_PRIOR_FROM_GOLD && !opts->gold)
@@ -112,7 +111,8 @@ static char **copy_names(int32_t n, const char *(*get)(const void *, int32_t), c
             name = buf;
         }
         if (!(names[i] = strdup(name))) {
-            for (int32_t j = 0; j < i; j++) free(names[j]);
+            for (int32_t j = 0; j < i; j++)
+                free(names[j]);
             free(names);
             return NULL;
         }
@@ -138,8 +138,8 @@ static const char *default_lf_name(const void *unused, int32_t j)
     return buf;
 }
 
-static int alloc_model(chorus_model **out, chorus_model_type type, int32_t n_lfs,
-                       int32_t n_classes, const chorus_votes *votes)
+static int alloc_model(chorus_model **out, chorus_model_type type, int32_t n_lfs, int32_t n_classes,
+                       const chorus_votes *votes)
 {
     *out = NULL;
     chorus_model *m = calloc(1, sizeof *m);
@@ -155,7 +155,8 @@ static int alloc_model(chorus_model **out, chorus_model_type type, int32_t n_lfs
         chorus_model_free(m);
         return chorus_error_nomem();
     }
-    for (int32_t k = 0; k < n_classes; k++) m->prior[k] = 1.0 / n_classes;
+    for (int32_t k = 0; k < n_classes; k++)
+        m->prior[k] = 1.0 / n_classes;
     chorus_fit_options defaults = CHORUS_FIT_OPTIONS_INIT;
     m->settings = defaults;
     m->settings.type = type;
@@ -165,8 +166,7 @@ static int alloc_model(chorus_model **out, chorus_model_type type, int32_t n_lfs
 
 int chorus_model_alloc(chorus_model **out, chorus_model_type type, const chorus_votes *votes)
 {
-    return alloc_model(out, type, chorus_votes_n_lfs(votes), chorus_votes_n_classes(votes),
-                       votes);
+    return alloc_model(out, type, chorus_votes_n_lfs(votes), chorus_votes_n_classes(votes), votes);
 }
 
 int chorus_model_alloc_shape(chorus_model **out, chorus_model_type type, int32_t n_lfs,
@@ -179,9 +179,11 @@ void chorus_model_free(chorus_model *model)
 {
     if (!model) return;
     if (model->class_names)
-        for (int32_t k = 0; k < model->n_classes; k++) free(model->class_names[k]);
+        for (int32_t k = 0; k < model->n_classes; k++)
+            free(model->class_names[k]);
     if (model->lf_names)
-        for (int32_t j = 0; j < model->n_lfs; j++) free(model->lf_names[j]);
+        for (int32_t j = 0; j < model->n_lfs; j++)
+            free(model->lf_names[j]);
     free(model->class_names);
     free(model->lf_names);
     free(model->prior);
@@ -198,11 +200,13 @@ chorus_model_type chorus_model_auto_choice(const chorus_votes *votes)
     char *seen = calloc((size_t)m * k, 1);
     /* Out of memory here only loses the choice; the fit itself will report it. */
     if (!seen) return CHORUS_MODEL_DS;
-    for (int64_t v = 0; v < nnz; v++) seen[(size_t)lf[v] * k + label[v]] = 1;
+    for (int64_t v = 0; v < nnz; v++)
+        seen[(size_t)lf[v] * k + label[v]] = 1;
     int32_t voting = 0, multipolar = 0;
     for (int32_t j = 0; j < m; j++) {
         int32_t outputs = 0;
-        for (int32_t o = 0; o < k; o++) outputs += seen[(size_t)j * k + o];
+        for (int32_t o = 0; o < k; o++)
+            outputs += seen[(size_t)j * k + o];
         voting += outputs > 0;
         multipolar += outputs > 1;
     }
@@ -261,8 +265,7 @@ static int check_compatible(const chorus_model *model, const chorus_votes *votes
                                         "labeling function %" PRId32 " is \"%s\" in the votes but "
                                         "\"%s\" in the model; the votes must have the model's "
                                         "labeling functions in the same order",
-                                        j + 1, chorus_votes_lf_name(votes, j),
-                                        model->lf_names[j]);
+                                        j + 1, chorus_votes_lf_name(votes, j), model->lf_names[j]);
     return CHORUS_OK;
 }
 

@@ -52,7 +52,8 @@ static json_t *lf_array(const chorus_model *model)
             bad |= json_object_set_new(lf, "confusion", rows);
             const double *theta = chorus_model_confusion(model, j);
             for (int32_t y = 0; !bad && y < k; y++)
-                bad |= json_array_append_new(rows, number_array(theta + (size_t)y * (k + 1), k + 1));
+                bad |=
+                    json_array_append_new(rows, number_array(theta + (size_t)y * (k + 1), k + 1));
         }
         if (bad) {
             json_decref(a);
@@ -79,8 +80,8 @@ int chorus_model_save(const chorus_model *model, const char *path)
     bad |= json_object_set_new(root, "chorus_version", json_string(chorus_version()));
     bad |= json_object_set_new(root, "model", json_string(chorus_model_type_name(model->type)));
     bad |= json_object_set_new(root, "classes", string_array(model->class_names, model->n_classes));
-    bad |= json_object_set_new(root, "abstain_informative",
-                               json_boolean(model->abstain_informative));
+    bad |=
+        json_object_set_new(root, "abstain_informative", json_boolean(model->abstain_informative));
     bad |= json_object_set_new(root, "labeling_functions", lf_array(model));
     bad |= json_object_set_new(root, "labeling_function_names_given",
                                json_boolean(model->lf_names_given));
@@ -136,8 +137,7 @@ done:
 
 static int field_error(const char *path, const char *field, const char *expected)
 {
-    return chorus_error_set(CHORUS_EFORMAT, "%s: field \"%s\": expected %s", path, field,
-                            expected);
+    return chorus_error_set(CHORUS_EFORMAT, "%s: field \"%s\": expected %s", path, field, expected);
 }
 
 /* Names from an array of strings, or of objects with a "name" (the LFs). */
@@ -204,8 +204,8 @@ int chorus_model_load(chorus_model **out, const char *path)
     if (!root) {
         if (err.line < 0 || strstr(err.text, "unable to open"))
             return chorus_error_set(CHORUS_EIO, "%s: cannot open: %s", path, err.text);
-        return chorus_error_set(CHORUS_EFORMAT, "%s:%d: column %d: %s", path, err.line,
-                                err.column, err.text);
+        return chorus_error_set(CHORUS_EFORMAT, "%s:%d: column %d: %s", path, err.line, err.column,
+                                err.text);
     }
     chorus_model *model = NULL;
     int rc = CHORUS_OK;
@@ -230,8 +230,9 @@ int chorus_model_load(chorus_model **out, const char *path)
     const char *type_name = json_string_value(json_object_get(root, "model"));
     if (!type_name || chorus_model_type_parse(&type, type_name) != CHORUS_OK ||
         type == CHORUS_MODEL_AUTO) {
-        rc = field_error(path, "model", "a known model name (mv, ds, ds-noabstain, class-acc, "
-                                        "onecoin)");
+        rc = field_error(path, "model",
+                         "a known model name (mv, ds, ds-noabstain, class-acc, "
+                         "onecoin)");
         goto done;
     }
     json_t *classes = json_object_get(root, "classes");

@@ -17,12 +17,16 @@ void chorus_mv_predict(const chorus_model *model, const chorus_votes *votes, dou
         double *row = probs + i * k;
         int64_t begin = row_ptr[i], end = row_ptr[i + 1];
         if (begin == end) {
-            for (int32_t c = 0; c < k; c++) row[c] = model->prior[c];
+            for (int32_t c = 0; c < k; c++)
+                row[c] = model->prior[c];
             continue;
         }
-        for (int32_t c = 0; c < k; c++) row[c] = 0;
-        for (int64_t p = begin; p < end; p++) row[label[p]] += 1;
+        for (int32_t c = 0; c < k; c++)
+            row[c] = 0;
+        for (int64_t p = begin; p < end; p++)
+            row[label[p]] += 1;
         double total = (double)(end - begin);
-        for (int32_t c = 0; c < k; c++) row[c] /= total;
+        for (int32_t c = 0; c < k; c++)
+            row[c] /= total;
     }
 }

@@ -45,7 +45,8 @@ void chorus_probs_free(chorus_probs *probs)
 {
     if (!probs) return;
     if (probs->class_names)
-        for (int32_t k = 0; k < probs->n_classes; k++) free(probs->class_names[k]);
+        for (int32_t k = 0; k < probs->n_classes; k++)
+            free(probs->class_names[k]);
     free(probs->class_names);
     free(probs->data);
     free(probs);

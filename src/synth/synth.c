@@ -118,8 +118,10 @@ int chorus_synth(chorus_votes **out_votes, int32_t **out_gold, const chorus_synt
     }
     row_ptr[0] = 0;
 #pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; i++) row_ptr[i + 1] = draw_item(o, lfs, i, &gold[i], NULL, NULL);
-    for (int64_t i = 0; i < n; i++) row_ptr[i + 1] += row_ptr[i];
+    for (int64_t i = 0; i < n; i++)
+        row_ptr[i + 1] = draw_item(o, lfs, i, &gold[i], NULL, NULL);
+    for (int64_t i = 0; i < n; i++)
+        row_ptr[i + 1] += row_ptr[i];
     int64_t nnz = row_ptr[n];
     lf_index = malloc(nnz ? (size_t)nnz * sizeof *lf_index : 1);
     label = malloc(nnz ? (size_t)nnz * sizeof *label : 1);

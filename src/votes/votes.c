@@ -89,8 +89,8 @@ int chorus_votes_wrap(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_
 int chorus_votes_adopt(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_t n_classes,
                        int64_t *row_ptr, int32_t *lf_index, int32_t *label)
 {
-    int rc = chorus_votes_wrap(out, n_items, n_lfs, n_classes, row_ptr, lf_index, label, NULL,
-                               NULL);
+    int rc =
+        chorus_votes_wrap(out, n_items, n_lfs, n_classes, row_ptr, lf_index, label, NULL, NULL);
     if (rc) return rc;
     (*out)->owns_arrays = true;
     (*out)->cap_items = n_items;
@@ -112,8 +112,8 @@ int chorus_votes_check_csr(int64_t n_items, int32_t n_lfs, int32_t n_classes,
                                     i, row_ptr[i], row_ptr[i + 1]);
         if (row_ptr[i + 1] - row_ptr[i] > n_lfs)
             return chorus_error_set(CHORUS_EINVAL,
-                                    "item %" PRId64 " has %" PRId64 " votes but there are only %" PRId32
-                                    " labeling functions",
+                                    "item %" PRId64 " has %" PRId64
+                                    " votes but there are only %" PRId32 " labeling functions",
                                     i, row_ptr[i + 1] - row_ptr[i], n_lfs);
     }
     if (row_ptr[n_items] > 0 && (!lf_index || !label))
@@ -228,7 +228,8 @@ static int grow(void **array, int64_t *cap, int64_t need, size_t size)
 {
     if (need <= *cap) return CHORUS_OK;
     int64_t cap2 = *cap ? *cap : 16;
-    while (cap2 < need) cap2 *= 2;
+    while (cap2 < need)
+        cap2 *= 2;
     void *p = realloc(*array, (size_t)cap2 * size);
     if (!p) return chorus_error_nomem();
     *array = p;
@@ -260,8 +261,8 @@ int chorus_votes_append_item(chorus_votes *votes, const int32_t *lf_index, const
         if (y == CHORUS_ABSTAIN) continue;
         if (j < 0 || j >= votes->n_lfs)
             return chorus_error_set(CHORUS_EINVAL,
-                                    "labeling function index %" PRId32 " is outside 0..%" PRId32,
-                                    j, votes->n_lfs - 1);
+                                    "labeling function index %" PRId32 " is outside 0..%" PRId32, j,
+                                    votes->n_lfs - 1);
         if (y < 0 || y >= votes->n_classes)
             return chorus_error_set(CHORUS_EINVAL,
                                     "labeling function %" PRId32 ": vote %" PRId32
@@ -280,8 +281,8 @@ int chorus_votes_append_item(chorus_votes *votes, const int32_t *lf_index, const
                 votes->label[q] = votes->label[q + 1];
             }
             return chorus_error_set(CHORUS_EINVAL,
-                                    "labeling function %" PRId32 " votes twice on item %" PRId64,
-                                    j, votes->n_items);
+                                    "labeling function %" PRId32 " votes twice on item %" PRId64, j,
+                                    votes->n_items);
         }
         votes->lf_index[p] = j;
         votes->label[p] = y;
@@ -295,7 +296,8 @@ int chorus_votes_append_item(chorus_votes *votes, const int32_t *lf_index, const
 static void free_names(char **names, int32_t n)
 {
     if (!names) return;
-    for (int32_t i = 0; i < n; i++) free(names[i]);
+    for (int32_t i = 0; i < n; i++)
+        free(names[i]);
     free(names);
 }
 
@@ -360,7 +362,7 @@ int32_t chorus_votes_get(const chorus_votes *votes, int64_t item, int32_t lf)
             hi = mid;
     }
     return lo < votes->row_ptr[item + 1] && votes->lf_index[lo] == lf ? votes->label[lo]
-                                                                        : CHORUS_ABSTAIN;
+                                                                      : CHORUS_ABSTAIN;
 }
 
 int chorus_name_check(const char *name, const char *what)
@@ -464,7 +466,8 @@ int chorus_votes_check_unique_lf_names(const chorus_votes *votes)
     const char **sorted = malloc((size_t)votes->n_lfs * sizeof *sorted);
     if (!sorted) return chorus_error_nomem();
     int32_t n = 0;
-    for (int32_t j = 0; j < votes->n_lfs; j++) sorted[n++] = votes->lf_names[j];
+    for (int32_t j = 0; j < votes->n_lfs; j++)
+        sorted[n++] = votes->lf_names[j];
     qsort(sorted, (size_t)n, sizeof *sorted, compare_name_ptrs);
     int rc = CHORUS_OK;
     for (int32_t j = 1; j < n && !rc; j++)

@@ -17,8 +17,8 @@ static chorus_votes *read_text(const char *name, const char *text, int32_t n_cla
 START_TEST(test_dense_reads_votes_and_names)
 {
     int rc;
-    chorus_votes *v = read_text("a.csv", "kw_free,re_win,short\n1,-1,0\n-1,-1,-1\r\n-1,1,1\n", 0,
-                                &rc);
+    chorus_votes *v =
+        read_text("a.csv", "kw_free,re_win,short\n1,-1,0\n-1,-1,-1\r\n-1,1,1\n", 0, &rc);
     ck_assert_ok(rc);
     ck_assert_int_eq(chorus_votes_n_items(v), 3);
     ck_assert_int_eq(chorus_votes_n_lfs(v), 3);
@@ -101,8 +101,7 @@ START_TEST(test_dense_bad_input)
         int rc;
         chorus_votes *v = read_text("bad.csv", cases[i].text, cases[i].n_classes, &rc);
         ck_assert_ptr_null(v);
-        ck_assert_error(rc, CHORUS_EFORMAT,
-                        cases[i].needle);
+        ck_assert_error(rc, CHORUS_EFORMAT, cases[i].needle);
         ck_assert_msg(strstr(chorus_error_last(), "bad.csv") != NULL, "no file name in '%s'",
                       chorus_error_last());
     }
@@ -121,8 +120,7 @@ END_TEST
 START_TEST(test_missing_file_and_directory)
 {
     chorus_votes *v;
-    ck_assert_error(chorus_votes_read(&v, test_path("nope.csv"), NULL), CHORUS_EIO,
-                    "No such file");
+    ck_assert_error(chorus_votes_read(&v, test_path("nope.csv"), NULL), CHORUS_EIO, "No such file");
     ck_assert_error(chorus_votes_read(&v, test_tmpdir(), NULL), CHORUS_EIO, "is a directory");
 }
 END_TEST
@@ -130,8 +128,8 @@ END_TEST
 START_TEST(test_triples_sniffed_and_read)
 {
     int rc;
-    chorus_votes *v = read_text("t.csv", "item,worker,label\n2,0,1\n0,3,0\n0,1,1\n2,1,-1\n", 0,
-                                &rc);
+    chorus_votes *v =
+        read_text("t.csv", "item,worker,label\n2,0,1\n0,3,0\n0,1,1\n2,1,-1\n", 0, &rc);
     ck_assert_ok(rc);
     ck_assert_int_eq(chorus_votes_n_items(v), 3);
     ck_assert_int_eq(chorus_votes_n_lfs(v), 4);

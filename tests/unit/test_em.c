@@ -28,7 +28,8 @@ START_TEST(test_one_em_step_by_hand)
     int64_t counts[4] = {1, 1, 1, 1};
     double shape[6];
     chorus_em_output_shape(counts, 3, 2, 2, shape);
-    for (int i = 0; i < 6; i++) ck_assert_double_eq_tol(shape[i], 1.0 / 3, 1e-15);
+    for (int i = 0; i < 6; i++)
+        ck_assert_double_eq_tol(shape[i], 1.0 / 3, 1e-15);
     /* ds with smoothing 3 adds one pseudo-count per output:
      *   y=0: votes 0,1,abstain = (1+1, 0+1, (2-1)+1) / 5 = [0.4, 0.2, 0.4]
      *   y=1:                     (0+1, 1+1, (1-1)+1) / 4 = [0.25, 0.5, 0.25] */
@@ -36,7 +37,8 @@ START_TEST(test_one_em_step_by_hand)
     chorus_em_mstep(CHORUS_MODEL_DS, 2, 2, &stats, shape, 3.0, theta);
     const double expected[6] = {0.4, 0.2, 0.4, 0.25, 0.5, 0.25};
     for (int j = 0; j < 2; j++)
-        for (int i = 0; i < 6; i++) ck_assert_double_eq_tol(theta[j * 6 + i], expected[i], 1e-12);
+        for (int i = 0; i < 6; i++)
+            ck_assert_double_eq_tol(theta[j * 6 + i], expected[i], 1e-12);
     /* Class prior with one pseudo-count per class: (2+1)/5, (1+1)/5. E-step for item 0:
      *   P(y=1 | 1, 1) = 0.4 * 0.5 * 0.5 / (0.4 * 0.5 * 0.5 + 0.6 * 0.2 * 0.2) = 0.1 / 0.124 */
     double prior[2] = {0.6, 0.4};
@@ -111,7 +113,8 @@ static double accuracy(const chorus_probs *p, const int32_t *gold)
     int64_t n = chorus_probs_n_items(p), right = 0;
     int32_t *labels = malloc((size_t)n * sizeof *labels);
     ck_assert_ok(chorus_probs_to_labels(labels, p, CHORUS_TIE_BREAK_HASH));
-    for (int64_t i = 0; i < n; i++) right += labels[i] == gold[i];
+    for (int64_t i = 0; i < n; i++)
+        right += labels[i] == gold[i];
     free(labels);
     return (double)right / (double)n;
 }
@@ -146,8 +149,8 @@ START_TEST(test_every_model_beats_majority_vote_on_independent_lfs)
         ck_assert_int_gt(n_trace, 1);
         for (int32_t i = 1; i < n_trace; i++)
             ck_assert_msg(trace[i] >= trace[i - 1] - 1e-9 * fabs(trace[i - 1]),
-                          "%s: log-posterior fell at iteration %d", chorus_model_type_name(types[t]),
-                          i);
+                          "%s: log-posterior fell at iteration %d",
+                          chorus_model_type_name(types[t]), i);
         chorus_probs_free(p);
         chorus_model_free(m);
     }
@@ -219,8 +222,8 @@ START_TEST(test_bit_identical_for_any_thread_count)
             continue;
         }
         size_t theta_bytes = (size_t)20 * 3 * 4 * sizeof(double);
-        ck_assert_int_eq(memcmp(chorus_model_confusion(m, 0), chorus_model_confusion(reference_model, 0),
-                                theta_bytes),
+        ck_assert_int_eq(memcmp(chorus_model_confusion(m, 0),
+                                chorus_model_confusion(reference_model, 0), theta_bytes),
                          0);
         ck_assert_int_eq(memcmp(chorus_probs_const_data(p), chorus_probs_const_data(reference),
                                 (size_t)100000 * 3 * sizeof(double)),
@@ -319,7 +322,8 @@ START_TEST(test_guard_relabels_swapped_classes)
     ck_assert_ok(chorus_em_align_with_votes(m, agreement));
     ck_assert_int_eq(chorus_model_classes_permuted(m), 1);
     ck_assert_double_eq(chorus_model_prior(m)[1], prior0);
-    for (int o = 0; o < 3; o++) ck_assert_double_eq(chorus_model_confusion(m, 0)[3 + o], before[o]);
+    for (int o = 0; o < 3; o++)
+        ck_assert_double_eq(chorus_model_confusion(m, 0)[3 + o], before[o]);
     chorus_model_free(m);
     /* Agreement on the diagonal leaves the classes alone. */
     ck_assert_ok(chorus_model_fit(&m, v, &opts));

@@ -25,7 +25,8 @@ START_TEST(test_round_trip)
     int64_t n;
     ck_assert_ok(chorus_gold_read(&back, &n, path, 0));
     ck_assert_int_eq(n, 4);
-    for (int i = 0; i < 4; i++) ck_assert_int_eq(back[i], gold[i]);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(back[i], gold[i]);
     chorus_free(back);
 }
 END_TEST

@@ -38,7 +38,8 @@ START_TEST(test_mv_probabilities_by_hand)
     const double *d = chorus_probs_const_data(p);
     const double expected[] = {1.0 / 3, 2.0 / 3, 0,   1.0 / 3, 1.0 / 3, 1.0 / 3,
                                0.5,     0,       0.5, 0,       0,       1};
-    for (int i = 0; i < 12; i++) ck_assert_double_eq_tol(d[i], expected[i], 1e-15);
+    for (int i = 0; i < 12; i++)
+        ck_assert_double_eq_tol(d[i], expected[i], 1e-15);
     chorus_probs_free(p);
     chorus_model_free(m);
     chorus_votes_free(v);
@@ -124,15 +125,18 @@ START_TEST(test_bad_model_json)
          "non-empty strings"},
         {"{\"format\": \"chorus-model\", \"format\": \"chorus-model\"}", "duplicate"},
         {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"ds\", \"classes\": "
-         "[\"a\", \"b\"], \"labeling_functions\": [{\"name\": \"x\", \"confusion\": [[0.5, 0.5, 0.5], "
+         "[\"a\", \"b\"], \"labeling_functions\": [{\"name\": \"x\", \"confusion\": [[0.5, 0.5, "
+         "0.5], "
          "[0.2, 0.3, 0.5]]}], \"class_prior\": [0.5, 0.5]}",
          "confusion row 1: expected 3 probabilities"},
         {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"ds\", \"classes\": "
-         "[\"a\", \"b\"], \"labeling_functions\": [{\"name\": \"x\", \"confusion\": [[0, 0.5, 0.5], "
+         "[\"a\", \"b\"], \"labeling_functions\": [{\"name\": \"x\", \"confusion\": [[0, 0.5, "
+         "0.5], "
          "[0.2, 0.3, 0.5]]}], \"class_prior\": [0.5, 0.5]}",
          "confusion row 1"},
         {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"ds\", \"classes\": "
-         "[\"a\", \"b\"], \"labeling_functions\": [{\"name\": \"x\"}], \"class_prior\": [0.5, 0.5]}",
+         "[\"a\", \"b\"], \"labeling_functions\": [{\"name\": \"x\"}], \"class_prior\": [0.5, "
+         "0.5]}",
          "\"confusion\" must have one row per class"},
         {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"auto\"}",
          "field \"model\""},
@@ -186,9 +190,8 @@ START_TEST(test_mv_same_for_any_thread_count)
             reference = p;
         } else {
             size_t bytes = (size_t)so.n_items * 4 * sizeof(double);
-            ck_assert_int_eq(memcmp(chorus_probs_const_data(p), chorus_probs_const_data(reference),
-                                    bytes),
-                             0);
+            ck_assert_int_eq(
+                memcmp(chorus_probs_const_data(p), chorus_probs_const_data(reference), bytes), 0);
             chorus_probs_free(p);
         }
         chorus_model_free(m);

@@ -10,7 +10,8 @@ static chorus_probs *make_probs(void)
     double *d = chorus_probs_data(p);
     /* 1/3 and 0.1 do not have short exact decimal forms: they test round-tripping. */
     double values[] = {1.0 / 3, 2.0 / 3, 0.5, 0.5, 0.1, 0.9};
-    for (int i = 0; i < 6; i++) d[i] = values[i];
+    for (int i = 0; i < 6; i++)
+        d[i] = values[i];
     ck_assert_ok(chorus_probs_set_class_name(p, 0, "HAM"));
     ck_assert_ok(chorus_probs_set_class_name(p, 1, "SPAM"));
     return p;

@@ -20,12 +20,11 @@ START_TEST(test_same_output_for_any_thread_count)
     ck_assert_int_eq(memcmp(chorus_votes_row_ptr(a), chorus_votes_row_ptr(b),
                             (size_t)(o.n_items + 1) * sizeof(int64_t)),
                      0);
-    ck_assert_int_eq(memcmp(chorus_votes_lf_index(a), chorus_votes_lf_index(b),
-                            (size_t)nnz * sizeof(int32_t)),
-                     0);
-    ck_assert_int_eq(memcmp(chorus_votes_labels(a), chorus_votes_labels(b),
-                            (size_t)nnz * sizeof(int32_t)),
-                     0);
+    ck_assert_int_eq(
+        memcmp(chorus_votes_lf_index(a), chorus_votes_lf_index(b), (size_t)nnz * sizeof(int32_t)),
+        0);
+    ck_assert_int_eq(
+        memcmp(chorus_votes_labels(a), chorus_votes_labels(b), (size_t)nnz * sizeof(int32_t)), 0);
     ck_assert_int_eq(memcmp(ga, gb, (size_t)o.n_items * sizeof(int32_t)), 0);
     chorus_votes_free(a);
     chorus_votes_free(b);
@@ -82,7 +81,8 @@ START_TEST(test_copies_vote_with_their_source)
         for (int32_t g = 0; g < 2; g++) {
             int32_t source = chorus_votes_get(v, i, g * 3);
             source_votes += source >= 0;
-            for (int32_t c = 1; c < 3; c++) differ += chorus_votes_get(v, i, g * 3 + c) != source;
+            for (int32_t c = 1; c < 3; c++)
+                differ += chorus_votes_get(v, i, g * 3 + c) != source;
         }
     ck_assert_int_eq(differ, 0);
     ck_assert_int_gt(source_votes, 0);

@@ -32,21 +32,20 @@ const char *test_data(const char *rel);
 int test_run_suite(Suite *suite);
 
 /* Asserts that `rc` is `code` and that the error message contains `needle`. */
-#define ck_assert_error(rc, code, needle)                                                      \
-    do {                                                                                       \
-        int rc_ = (rc);                                                                        \
-        ck_assert_msg(rc_ == (code), "expected status %d, got %d (%s)", (code), rc_,           \
-                      chorus_error_last());                                                    \
-        ck_assert_msg(strstr(chorus_error_last(), (needle)) != NULL,                           \
-                      "error message \"%s\" does not mention \"%s\"", chorus_error_last(),     \
-                      (needle));                                                               \
+#define ck_assert_error(rc, code, needle)                                                          \
+    do {                                                                                           \
+        int rc_ = (rc);                                                                            \
+        ck_assert_msg(rc_ == (code), "expected status %d, got %d (%s)", (code), rc_,               \
+                      chorus_error_last());                                                        \
+        ck_assert_msg(strstr(chorus_error_last(), (needle)) != NULL,                               \
+                      "error message \"%s\" does not mention \"%s\"", chorus_error_last(),         \
+                      (needle));                                                                   \
     } while (0)
 
-#define ck_assert_ok(rc)                                                                       \
-    do {                                                                                       \
-        int rc_ = (rc);                                                                        \
-        ck_assert_msg(rc_ == CHORUS_OK, "expected success, got %d: %s", rc_,                   \
-                      chorus_error_last());                                                    \
+#define ck_assert_ok(rc)                                                                           \
+    do {                                                                                           \
+        int rc_ = (rc);                                                                            \
+        ck_assert_msg(rc_ == CHORUS_OK, "expected success, got %d: %s", rc_, chorus_error_last()); \
     } while (0)
 
 #endif
