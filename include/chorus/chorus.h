@@ -11,5 +11,7 @@
 #include "model.h"
 #include "eval.h"
 #include "synth.h"
+#include "data.h"
+#include "lf.h"
 
 #endif

@@ -1,0 +1,77 @@
+/*
+ * Datasets: the items labeling functions look at, as records of named text fields, read
+ * from CSV (RFC 4180: header row, quoted fields with embedded commas, quotes and newlines,
+ * UTF-8) or JSONL (one JSON object per line; nested objects become dotted field names,
+ * e.g. {"data": {"text": "hi"}} has the field "data.text").
+ */
+#ifndef CHORUS_DATA_H
+#define CHORUS_DATA_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct chorus_dataset chorus_dataset;
+
+typedef enum chorus_data_format {
+    CHORUS_DATA_AUTO = 0, /* .jsonl / .ndjson / .json-lines -> JSONL, anything else CSV */
+    CHORUS_DATA_CSV = 1,
+    CHORUS_DATA_JSONL = 2
+} chorus_data_format;
+
+typedef struct chorus_data_options {
+    unsigned version;
+    chorus_data_format format;
+    /* Skip malformed rows (counted, the first few described) instead of failing. */
+    int skip_bad_rows;
+} chorus_data_options;
+
+#define CHORUS_DATA_OPTIONS_VERSION 1
+#define CHORUS_DATA_OPTIONS_INIT {CHORUS_DATA_OPTIONS_VERSION, CHORUS_DATA_AUTO, 0}
+
+/*
+ * Reads a whole dataset into memory. Errors: CHORUS_EIO (cannot open), CHORUS_EFORMAT with
+ * "<path>:<line>: ..." (a ragged CSV row, an unterminated quote, invalid JSON, a JSONL line
+ * that is not an object, an empty file), CHORUS_ENOMEM.
+ */
+int chorus_dataset_read(chorus_dataset **out, const char *path, const chorus_data_options *opts);
+
+void chorus_dataset_free(chorus_dataset *ds);
+
+int64_t chorus_dataset_n_records(const chorus_dataset *ds);
+int32_t chorus_dataset_n_fields(const chorus_dataset *ds);
+const char *chorus_dataset_field_name(const chorus_dataset *ds, int32_t field);
+/* Index of a field by exact name, or -1. */
+int32_t chorus_dataset_find_field(const chorus_dataset *ds, const char *name);
+
+/*
+ * The value of a field of a record: a NUL-terminated UTF-8 string (numbers and booleans of
+ * JSONL in their JSON spelling), *len its length if len is not NULL. NULL when the record
+ * lacks the field (a JSONL object without the key, or JSON null); "" for an empty CSV cell.
+ */
+const char *chorus_dataset_value(const chorus_dataset *ds, int64_t record, int32_t field,
+                                 size_t *len);
+
+/* Rows skipped with skip_bad_rows, and the line number of the source of each record. */
+int64_t chorus_dataset_n_skipped(const chorus_dataset *ds);
+int64_t chorus_dataset_source_line(const chorus_dataset *ds, int64_t record);
+
+/*
+ * A view of one record, the argument of plugin labeling functions. Valid only during the
+ * call that receives it.
+ */
+typedef struct chorus_record {
+    const chorus_dataset *dataset;
+    int64_t index;
+} chorus_record;
+
+/* Field access for plugins: by name (NULL if there is no such field or value) or index. */
+const char *chorus_record_get(const chorus_record *record, const char *field, size_t *len);
+const char *chorus_record_get_index(const chorus_record *record, int32_t field, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,91 @@
+/*
+ * Labeling-function sets: a YAML file naming the task's classes, the fields of the data
+ * and the labeling functions (keyword, regex, heuristic, lookup, column, plugin; see
+ * docs/labeling-functions.md), applied to a dataset to give a vote matrix.
+ */
+#ifndef CHORUS_LF_H
+#define CHORUS_LF_H
+
+#include "data.h"
+#include "votes.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct chorus_lf_set chorus_lf_set;
+
+/*
+ * The signature of a plugin labeling function: returns a class index (0..K-1) or
+ * CHORUS_ABSTAIN. It is called from several threads at once; ctx is what the plugin's
+ * optional init function returned (or NULL).
+ */
+typedef int (*chorus_plugin_fn)(const chorus_record *record, void *ctx);
+
+/*
+ * Loads and checks a labeling-function set before any data is read: YAML syntax, unknown
+ * kinds or keys, unknown classes, duplicate LF names, regexes that do not compile (with
+ * PCRE2's message and offset), missing list files and plugins. Errors are CHORUS_EFORMAT
+ * (or CHORUS_EIO for files it refers to) with "<path>:<line>: labeling function '<name>':
+ * ...". Relative paths inside the spec are relative to the spec's folder.
+ */
+int chorus_lf_set_load(chorus_lf_set **out, const char *path);
+
+void chorus_lf_set_free(chorus_lf_set *set);
+
+const char *chorus_lf_set_task(const chorus_lf_set *set);
+int32_t chorus_lf_set_n_lfs(const chorus_lf_set *set);
+const char *chorus_lf_set_lf_name(const chorus_lf_set *set, int32_t lf);
+/* The kind of an LF as written in the spec ("keyword", "regex", ...). */
+const char *chorus_lf_set_lf_kind(const chorus_lf_set *set, int32_t lf);
+int32_t chorus_lf_set_n_classes(const chorus_lf_set *set);
+const char *chorus_lf_set_class_name(const chorus_lf_set *set, int32_t class_index);
+/* The fields named in the spec's data section (NULL when not given). */
+const char *chorus_lf_set_id_field(const chorus_lf_set *set);
+const char *chorus_lf_set_gold_field(const chorus_lf_set *set);
+
+/*
+ * Gold labels from the dataset's gold field (spec: data.gold), mapped to classes by name
+ * or index; -1 where the value is missing or empty. CHORUS_EINVAL if the spec names no
+ * gold field or the dataset lacks it; CHORUS_EFORMAT for a value that is no class.
+ */
+int chorus_lf_set_gold(int32_t **out, const chorus_lf_set *set, const chorus_dataset *ds);
+
+/* Progress of a long apply: items done of the total; called from one thread at a time. */
+typedef void (*chorus_progress_fn)(int64_t done, int64_t total, void *ctx);
+
+typedef struct chorus_apply_options {
+    unsigned version;
+    int n_threads; /* 0 = the OpenMP default; the votes do not depend on it */
+    chorus_progress_fn progress;
+    void *progress_ctx;
+} chorus_apply_options;
+
+#define CHORUS_APPLY_OPTIONS_VERSION 1
+#define CHORUS_APPLY_OPTIONS_INIT {CHORUS_APPLY_OPTIONS_VERSION, 0, NULL, NULL}
+
+/* What an apply did, per LF: time spent, votes cast, regex matches aborted by limits. */
+typedef struct chorus_apply_report {
+    int32_t n_lfs;
+    double *seconds;        /* per LF, CPU seconds summed over threads */
+    int64_t *n_votes;       /* per LF */
+    int64_t *n_limit_hits;  /* per LF: regex matches stopped by the match or depth limit */
+    double total_seconds;   /* wall clock */
+} chorus_apply_report;
+
+/*
+ * Applies every LF to every record: a vote matrix with one row per record, one column
+ * per LF (named as in the spec) and the spec's classes. Fields are resolved against the
+ * dataset first: an LF reading a field the data lacks is CHORUS_EFORMAT naming the LF, its
+ * spec line and the data file's fields. report may be NULL; otherwise free it with
+ * chorus_apply_report_free.
+ */
+int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chorus_lf_set *set,
+                    const chorus_dataset *ds, const chorus_apply_options *opts);
+
+void chorus_apply_report_free(chorus_apply_report *report);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,212 @@
+/*
+ * Labeling-function sets inside the library: the parsed spec (spec_yaml.c), the matchers
+ * of each kind (keyword_index.c, regex_lf.c, heuristic.c, lookup.c, column.c, plugin.c)
+ * and the engine that applies them (apply.c).
+ */
+#ifndef CHORUS_LF_INTERNAL_H
+#define CHORUS_LF_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chorus/lf.h"
+
+typedef enum lf_kind {
+    LF_KEYWORD = 0,
+    LF_REGEX,
+    LF_HEURISTIC,
+    LF_LOOKUP,
+    LF_COLUMN,
+    LF_PLUGIN
+} lf_kind;
+
+/* ---- keyword ---------------------------------------------------------------------- */
+
+typedef struct lf_keyword {
+    char **terms; /* as written; non-empty */
+    int32_t n_terms;
+    bool match_all;      /* all terms must occur (default: any) */
+    bool case_sensitive; /* default false: ASCII letters compare case-insensitively */
+    bool whole_word;     /* default true: a term must not touch a letter, digit or '_' */
+} lf_keyword;
+
+/*
+ * All keyword LFs that read one field, matched in a single pass over the text with an
+ * Aho-Corasick automaton, however many LFs and terms there are.
+ */
+typedef struct chorus_keyword_index chorus_keyword_index;
+
+/* Builds the automaton for n keyword LFs (their order is the order of `fired` below). */
+int chorus_keyword_index_build(chorus_keyword_index **out, const lf_keyword *const *lfs,
+                               int32_t n);
+void chorus_keyword_index_free(chorus_keyword_index *index);
+/* Bytes of scratch one matching thread needs. */
+size_t chorus_keyword_index_scratch_size(const chorus_keyword_index *index);
+/* fired[i] = 1 if keyword LF i fires on text[0..len), else 0. Thread-safe with own scratch. */
+void chorus_keyword_index_match(const chorus_keyword_index *index, const char *text, size_t len,
+                                void *scratch, uint8_t *fired);
+
+/* ---- regex (PCRE2) ---------------------------------------------------------------- */
+
+typedef struct chorus_regex chorus_regex;
+
+/*
+ * Compiles `pattern` with PCRE2 (UTF mode, JIT when available) and flags from "imsx"
+ * (caseless, multiline, dotall, extended). On a bad pattern returns CHORUS_EFORMAT with
+ * PCRE2's message, and *error_offset the offset in the pattern.
+ */
+int chorus_regex_compile(chorus_regex **out, const char *pattern, const char *flags,
+                         size_t *error_offset);
+void chorus_regex_free(chorus_regex *re);
+
+/* Per-thread match state. */
+typedef struct chorus_regex_scratch chorus_regex_scratch;
+int chorus_regex_scratch_new(chorus_regex_scratch **out);
+void chorus_regex_scratch_free(chorus_regex_scratch *scratch);
+
+/* Match and depth limits that stop a catastrophic pattern on one text. */
+#define CHORUS_REGEX_MATCH_LIMIT 1000000
+#define CHORUS_REGEX_DEPTH_LIMIT 10000
+
+/* 1 if the pattern matches somewhere in text[0..len), 0 if not, -1 if a limit stopped it. */
+int chorus_regex_match(const chorus_regex *re, const char *text, size_t len,
+                       chorus_regex_scratch *scratch);
+
+/* ---- heuristic -------------------------------------------------------------------- */
+
+typedef enum heuristic_op {
+    H_ALL,     /* children all true (true if none) */
+    H_ANY,     /* some child true */
+    H_NOT,     /* the one child false */
+    H_EQ,      /* field == value (numerically when both parse as numbers, else as text) */
+    H_NE,
+    H_LT,      /* numeric comparisons: false when the field is missing or not a number */
+    H_LE,
+    H_GT,
+    H_GE,
+    H_LEN_LT,  /* length of the field in UTF-8 characters (missing: 0) */
+    H_LEN_LE,
+    H_LEN_GT,
+    H_LEN_GE,
+    H_LEN_EQ,
+    H_IN,      /* field's text is one of values */
+    H_NOT_IN,
+    H_CONTAINS, /* field contains value as a substring (case-sensitive) */
+    H_EMPTY,    /* field missing or "" (value "true") / present and non-empty ("false") */
+    H_MISSING   /* the record lacks the field (JSONL) */
+} heuristic_op;
+
+typedef struct heuristic_node {
+    heuristic_op op;
+    int64_t line;     /* in the spec, for errors */
+    char *field;      /* leaves */
+    int32_t field_index;
+    double number;    /* comparisons, lengths */
+    char *text;       /* H_EQ / H_NE / H_CONTAINS as text */
+    bool text_is_number;
+    char **values;    /* H_IN / H_NOT_IN */
+    int32_t n_values;
+    bool flag;        /* H_EMPTY / H_MISSING: the value they test for */
+    struct heuristic_node **children;
+    int32_t n_children;
+} heuristic_node;
+
+void heuristic_node_free(heuristic_node *node);
+/* Resolves field names to indices; CHORUS_EFORMAT naming the first unknown field. */
+int heuristic_bind(heuristic_node *node, const chorus_dataset *ds, const char *spec_path,
+                   const char *lf_name);
+bool heuristic_eval(const heuristic_node *node, const chorus_dataset *ds, int64_t record);
+
+/* ---- lookup ----------------------------------------------------------------------- */
+
+/* How a value (and every list entry) is normalised before comparing. */
+enum { NORMALIZE_LOWER = 1, NORMALIZE_STRIP = 2, NORMALIZE_COLLAPSE_SPACE = 4 };
+
+typedef struct chorus_string_set chorus_string_set;
+
+typedef struct lf_lookup {
+    char *list_path; /* resolved against the spec's folder */
+    unsigned normalize;
+    chorus_string_set *set;
+} lf_lookup;
+
+/* Reads a list file (one entry per line, '#' comments and blank lines skipped). */
+int chorus_string_set_load(chorus_string_set **out, const char *path, unsigned normalize);
+void chorus_string_set_free(chorus_string_set *set);
+/* Normalises value[0..len) as the set's entries were, then tests membership. */
+bool chorus_string_set_contains(const chorus_string_set *set, const char *value, size_t len);
+int64_t chorus_string_set_size(const chorus_string_set *set);
+
+/* ---- column ----------------------------------------------------------------------- */
+
+typedef struct lf_column {
+    char **values;    /* value as written in the data */
+    int32_t *classes; /* the class it means */
+    int32_t n;
+    bool by_class_name; /* no map: values that equal a class name (or index) vote it */
+} lf_column;
+
+/* The class a column value votes, or CHORUS_ABSTAIN for unmapped or missing values. */
+int32_t lf_column_vote(const lf_column *column, const chorus_lf_set *set, const char *value,
+                       size_t len);
+
+/* ---- plugin ----------------------------------------------------------------------- */
+
+typedef struct lf_plugin {
+    char *library; /* resolved against the spec's folder */
+    char *symbol;
+    void *handle;  /* dlopen */
+    chorus_plugin_fn fn;
+    void *ctx;     /* from the optional "<symbol>_init" function */
+} lf_plugin;
+
+/* dlopen + dlsym; CHORUS_EIO / CHORUS_EFORMAT with dlerror()'s message. */
+int lf_plugin_load(lf_plugin *plugin);
+void lf_plugin_unload(lf_plugin *plugin);
+
+/* ---- the set ---------------------------------------------------------------------- */
+
+typedef struct lf_def {
+    char *name;
+    int64_t line; /* in the spec */
+    lf_kind kind;
+    int32_t vote;      /* class voted when it fires; CHORUS_ABSTAIN for column and plugin */
+    char *field;       /* field read (keyword, regex, lookup, column); NULL = data.text */
+    union {
+        lf_keyword keyword;
+        struct {
+            char *pattern;
+            char *flags;
+            chorus_regex *re;
+        } regex;
+        heuristic_node *heuristic;
+        lf_lookup lookup;
+        lf_column column;
+        lf_plugin plugin;
+    } u;
+} lf_def;
+
+struct chorus_lf_set {
+    char *path;
+    char *dir; /* folder of the spec, for relative paths */
+    char *task;
+    char **classes;
+    int32_t n_classes;
+    char *id_field;
+    char *text_field; /* default field of keyword / regex / lookup LFs */
+    char *gold_field;
+    lf_def *lfs;
+    int32_t n_lfs;
+};
+
+/* The class index named by `name` (a class name, or its index as a number), or -1. */
+int32_t lf_set_class_index(const chorus_lf_set *set, const char *name);
+
+/* The field an LF reads (its own, else the set's text field). */
+const char *lf_def_field(const chorus_lf_set *set, const lf_def *lf);
+
+/* Frees one LF's contents (not the struct). */
+void lf_def_clear(lf_def *lf);
+
+#endif
