@@ -13,5 +13,6 @@
 #include "synth.h"
 #include "data.h"
 #include "lf.h"
+#include "analyze.h"
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Exit codes: success, runtime failure, usage or input error. */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILURE = 1, CLI_EXIT_USAGE = 2 };
@@ -66,11 +67,34 @@ typedef struct chorus_eval_options chorus_eval_options;
 void cli_print_metrics(const chorus_metrics *m, const chorus_probs *probs,
                        const chorus_eval_options *opts);
 
+/* A progress line on a terminal (nothing when stderr is not one). */
+typedef struct cli_progress {
+    const char *what;
+    double start;
+    double last;
+    int enabled;
+    int shown;
+} cli_progress;
+void cli_progress_init(cli_progress *p, const char *what);
+/* A chorus_progress_fn; ctx is the cli_progress. */
+void cli_progress_update(int64_t done, int64_t total, void *ctx);
+/* Clears the line. */
+void cli_progress_done(cli_progress *p);
+
+/* The LF summary as an aligned table, CSV or JSON. */
+typedef struct chorus_lf_summary chorus_lf_summary;
+typedef enum { CLI_TABLE, CLI_CSV, CLI_JSON } cli_output_format;
+int cli_print_lf_summary(FILE *out, const chorus_lf_summary *s, const chorus_votes *votes,
+                         cli_output_format format);
+
 /* The subcommands. */
 int cmd_fit(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

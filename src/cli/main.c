@@ -11,8 +11,11 @@ typedef struct subcommand {
 } subcommand;
 
 static const subcommand subcommands[] = {
+    {"run", cmd_run, "apply labeling functions, fit, predict, analyze (and eval) in one go"},
+    {"apply", cmd_apply, "apply a labeling-function set (YAML) to data: a vote matrix"},
     {"fit", cmd_fit, "fit a label model to a vote matrix, write model.json"},
     {"predict", cmd_predict, "apply a fitted model: probabilistic labels for a vote matrix"},
+    {"analyze", cmd_analyze, "per-LF polarity, coverage, overlaps, conflicts, accuracies"},
     {"eval", cmd_eval, "score probabilistic labels against gold labels"},
     {"convert", cmd_convert, "convert a vote matrix between CSV, triples, .npy and .chv"},
     {"synth", cmd_synth, "draw a synthetic vote matrix with known truth"},

@@ -173,6 +173,7 @@ typedef struct lf_def {
     lf_kind kind;
     int32_t vote;      /* class voted when it fires; CHORUS_ABSTAIN for column and plugin */
     char *field;       /* field read (keyword, regex, lookup, column); NULL = data.text */
+    char *group;       /* dependency group name, NULL if none */
     union {
         lf_keyword keyword;
         struct {

@@ -1,0 +1,128 @@
+/* The labeling-function summary: coverage, overlaps, conflicts, accuracies. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chorus/analyze.h"
+#include "core/error_internal.h"
+
+void chorus_lf_summary_free(chorus_lf_summary *s)
+{
+    if (!s) return;
+    free(s->polarity);
+    free(s->coverage);
+    free(s->overlaps);
+    free(s->conflicts);
+    free(s->n_votes);
+    free(s->correct);
+    free(s->incorrect);
+    free(s->empirical_accuracy);
+    free(s->learned_accuracy);
+    free(s);
+}
+
+static int check_inputs(const chorus_votes *votes, const int32_t *gold, int64_t n_gold,
+                        const chorus_model *model)
+{
+    const int64_t n = chorus_votes_n_items(votes);
+    const int32_t k = chorus_votes_n_classes(votes);
+    if (gold && n_gold != n)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "%" PRId64 " gold labels for %" PRId64
+                                " items; they must match one to one",
+                                n_gold, n);
+    for (int64_t i = 0; gold && i < n; i++)
+        if (gold[i] < -1 || gold[i] >= k)
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "gold label of item %" PRId64 " is %" PRId32
+                                    "; expected -1 or a class in 0..%" PRId32,
+                                    i, gold[i], k - 1);
+    if (model && chorus_model_n_lfs(model) != chorus_votes_n_lfs(votes))
+        return chorus_error_set(CHORUS_EINVAL,
+                                "the model has %" PRId32 " labeling functions but the votes "
+                                "have %" PRId32,
+                                chorus_model_n_lfs(model), chorus_votes_n_lfs(votes));
+    return CHORUS_OK;
+}
+
+int chorus_lf_summary_compute(chorus_lf_summary **out, const chorus_votes *votes,
+                              const int32_t *gold, int64_t n_gold, const chorus_model *model)
+{
+    *out = NULL;
+    int rc = check_inputs(votes, gold, n_gold, model);
+    if (rc) return rc;
+    const int64_t n = chorus_votes_n_items(votes);
+    const int32_t m = chorus_votes_n_lfs(votes), k = chorus_votes_n_classes(votes);
+    const int64_t *row_ptr = chorus_votes_row_ptr(votes);
+    const int32_t *lf = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
+    chorus_lf_summary *s = calloc(1, sizeof *s);
+    int64_t *overlap_count = calloc((size_t)m, sizeof *overlap_count);
+    int64_t *conflict_count = calloc((size_t)m, sizeof *conflict_count);
+    if (!s || !overlap_count || !conflict_count) goto nomem;
+    s->n_lfs = m;
+    s->n_classes = k;
+    s->n_items = n;
+    s->has_gold = gold != NULL;
+    s->has_model = model != NULL && chorus_model_get_type(model) != CHORUS_MODEL_MV;
+    s->polarity = calloc((size_t)m * k, 1);
+    s->coverage = malloc((size_t)m * sizeof *s->coverage);
+    s->overlaps = malloc((size_t)m * sizeof *s->overlaps);
+    s->conflicts = malloc((size_t)m * sizeof *s->conflicts);
+    s->n_votes = calloc((size_t)m, sizeof *s->n_votes);
+    s->correct = calloc((size_t)m, sizeof *s->correct);
+    s->incorrect = calloc((size_t)m, sizeof *s->incorrect);
+    s->empirical_accuracy = malloc((size_t)m * sizeof *s->empirical_accuracy);
+    s->learned_accuracy = malloc((size_t)m * sizeof *s->learned_accuracy);
+    if (!s->polarity || !s->coverage || !s->overlaps || !s->conflicts || !s->n_votes ||
+        !s->correct || !s->incorrect || !s->empirical_accuracy || !s->learned_accuracy)
+        goto nomem;
+
+    int64_t covered = 0, overlapped = 0, conflicted = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const int64_t b = row_ptr[i], e = row_ptr[i + 1];
+        bool conflict = false;
+        for (int64_t p = b + 1; p < e && !conflict; p++) conflict = label[p] != label[b];
+        covered += e > b;
+        overlapped += e - b > 1;
+        conflicted += conflict;
+        for (int64_t p = b; p < e; p++) {
+            const int32_t j = lf[p];
+            s->n_votes[j]++;
+            s->polarity[(size_t)j * k + label[p]] = 1;
+            overlap_count[j] += e - b > 1;
+            /* Conflict for this LF: some other LF on the item voted another class. */
+            bool other = false;
+            for (int64_t q = b; q < e && !other; q++) other = q != p && label[q] != label[p];
+            conflict_count[j] += other;
+            if (gold && gold[i] >= 0) {
+                if (label[p] == gold[i])
+                    s->correct[j]++;
+                else
+                    s->incorrect[j]++;
+            }
+        }
+    }
+    const double dn = n > 0 ? (double)n : 1;
+    for (int32_t j = 0; j < m; j++) {
+        s->coverage[j] = (double)s->n_votes[j] / dn;
+        s->overlaps[j] = (double)overlap_count[j] / dn;
+        s->conflicts[j] = (double)conflict_count[j] / dn;
+        int64_t judged = s->correct[j] + s->incorrect[j];
+        s->empirical_accuracy[j] = gold && judged ? (double)s->correct[j] / (double)judged : NAN;
+        s->learned_accuracy[j] = s->has_model ? chorus_model_lf_accuracy(model, j) : NAN;
+    }
+    s->set_coverage = (double)covered / dn;
+    s->set_overlap = (double)overlapped / dn;
+    s->set_conflict = (double)conflicted / dn;
+    free(overlap_count);
+    free(conflict_count);
+    *out = s;
+    return CHORUS_OK;
+nomem:
+    free(overlap_count);
+    free(conflict_count);
+    chorus_lf_summary_free(s);
+    return chorus_error_nomem();
+}

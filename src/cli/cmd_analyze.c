@@ -1,0 +1,62 @@
+/* chorus analyze: the labeling-function summary of a vote matrix. */
+#include <stdio.h>
+
+#include "chorus/chorus.h"
+#include "cli/cli.h"
+
+enum { OPT_GOLD, OPT_MODEL, OPT_CSV, OPT_JSON, OPT_FORMAT };
+
+static const cli_option options[] = {
+    [OPT_GOLD] = {"gold", 0, "GOLD", "gold labels: adds correct, incorrect, empirical accuracy"},
+    [OPT_MODEL] = {"model", 0, "MODEL.json", "a fitted model: adds its learned accuracy"},
+    [OPT_CSV] = {"csv", 0, NULL, "print CSV"},
+    [OPT_JSON] = {"json", 0, NULL, "print JSON"},
+    [OPT_FORMAT] = {"format", 0, "FMT", "votes format: csv, triples, npy, chv (default: by name)"},
+    {0},
+};
+
+static const cli_command command = {
+    "analyze", "VOTES [--gold GOLD] [--model MODEL.json] [--csv|--json]",
+    "Per labeling function: polarity (classes it votes), coverage, overlaps and conflicts\n"
+    "(shares of items where another LF also votes / votes differently), and with gold its\n"
+    "correct and incorrect votes and empirical accuracy, with a model its learned accuracy.",
+    NULL, options, 1, 1};
+
+int cmd_analyze(int argc, char **argv)
+{
+    cli_args args;
+    int rc = cli_parse(&command, argc, argv, &args);
+    if (rc >= 0) return rc;
+    if (args.values[OPT_CSV] && args.values[OPT_JSON])
+        return cli_usage_error("analyze", "--csv and --json exclude each other");
+    chorus_votes *votes = NULL;
+    chorus_model *model = NULL;
+    chorus_lf_summary *summary = NULL;
+    int32_t *gold = NULL;
+    int64_t n_gold = 0;
+    if ((rc = cli_read_votes("analyze", args.positional[0], args.values[OPT_FORMAT], NULL, &votes)))
+        return rc;
+    int status = CHORUS_OK;
+    if (args.values[OPT_GOLD])
+        status = chorus_gold_read(&gold, &n_gold, args.values[OPT_GOLD],
+                                  chorus_votes_n_classes(votes));
+    if (!status && args.values[OPT_MODEL]) status = chorus_model_load(&model, args.values[OPT_MODEL]);
+    if (!status)
+        status = chorus_lf_summary_compute(&summary, votes, gold, n_gold, model);
+    if (status) {
+        rc = cli_fail("analyze", status);
+    } else {
+        cli_output_format format = args.values[OPT_CSV]    ? CLI_CSV
+                                   : args.values[OPT_JSON] ? CLI_JSON
+                                                           : CLI_TABLE;
+        if (cli_print_lf_summary(stdout, summary, votes, format) != 0) {
+            fprintf(stderr, "chorus analyze: out of memory\n");
+            rc = CLI_EXIT_FAILURE;
+        }
+    }
+    chorus_lf_summary_free(summary);
+    chorus_model_free(model);
+    chorus_free(gold);
+    chorus_votes_free(votes);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/* chorus apply: apply a labeling-function set to data and write the vote matrix. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "chorus/chorus.h"
+#include "cli/cli.h"
+#include "cli/lf_pipeline.h"
+
+enum { OPT_OUTPUT, OPT_THREADS, OPT_SKIP_BAD_ROWS, OPT_DATA_FORMAT, OPT_QUIET };
+
+static const cli_option options[] = {
+    [OPT_OUTPUT] = {"output", 'o', "VOTES", "where to write the votes (.chv, .csv, .npy)"},
+    [OPT_THREADS] = {"threads", 0, "N", "OpenMP threads (default: all; the votes do not change)"},
+    [OPT_SKIP_BAD_ROWS] = {"skip-bad-rows", 0, NULL, "skip malformed data rows (counted)"},
+    [OPT_DATA_FORMAT] = {"data-format", 0, "FMT", "csv or jsonl (default: by the file name)"},
+    [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
+    {0},
+};
+
+static const cli_command command = {
+    "apply", "SPEC.yaml DATA -o VOTES [options]",
+    "Applies the labeling functions of SPEC.yaml to every record of DATA (CSV or JSONL).",
+    "The spec is checked before any data is read. On a terminal a progress line shows\n"
+    "items/s and the time left; at the end each LF's coverage and time are printed.\n"
+    "See docs/labeling-functions.md for the spec format.\n",
+    options, 2, 2};
+
+int cmd_apply(int argc, char **argv)
+{
+    cli_args args;
+    int rc = cli_parse(&command, argc, argv, &args);
+    if (rc >= 0) return rc;
+    if (!args.values[OPT_OUTPUT]) return cli_usage_error("apply", "missing -o VOTES");
+    lf_pipeline p;
+    if ((rc = lf_pipeline_init(&p, "apply", args.positional[0], args.positional[1],
+                               args.values[OPT_THREADS], args.values[OPT_DATA_FORMAT],
+                               args.values[OPT_SKIP_BAD_ROWS] != NULL)))
+        return rc;
+    if (!(rc = lf_pipeline_apply(&p, !args.values[OPT_QUIET]))) {
+        int status = chorus_votes_write(p.votes, args.values[OPT_OUTPUT], CHORUS_FORMAT_AUTO);
+        if (status)
+            rc = cli_fail("apply", status);
+        else if (!args.values[OPT_QUIET])
+            fprintf(stderr, "%" PRId64 " items x %" PRId32 " labeling functions, %" PRId64
+                            " votes -> %s\n",
+                    chorus_votes_n_items(p.votes), chorus_votes_n_lfs(p.votes),
+                    chorus_votes_nnz(p.votes), args.values[OPT_OUTPUT]);
+    }
+    lf_pipeline_free(&p);
+    return rc;
+}

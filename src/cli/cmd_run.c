@@ -1,0 +1,149 @@
+/* chorus run: apply -> fit -> predict -> analyze (-> eval), all outputs in one folder. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "chorus/chorus.h"
+#include "cli/cli.h"
+#include "cli/lf_pipeline.h"
+
+enum { OPT_OUTPUT, OPT_MODEL, OPT_THREADS, OPT_SKIP_BAD_ROWS, OPT_DATA_FORMAT, OPT_SEED, OPT_QUIET };
+
+static const cli_option options[] = {
+    [OPT_OUTPUT] = {"output", 'o', "OUTDIR", "folder for the results (created if missing)"},
+    [OPT_MODEL] = {"model", 0, "NAME", "label model (default auto; see chorus fit --help)"},
+    [OPT_THREADS] = {"threads", 0, "N", "OpenMP threads (default: all; results do not change)"},
+    [OPT_SKIP_BAD_ROWS] = {"skip-bad-rows", 0, NULL, "skip malformed data rows (counted)"},
+    [OPT_DATA_FORMAT] = {"data-format", 0, "FMT", "csv or jsonl (default: by the file name)"},
+    [OPT_SEED] = {"seed", 0, "N", "random seed of the fit (default 0)"},
+    [OPT_QUIET] = {"quiet", 'q', NULL, "print only the evaluation"},
+    {0},
+};
+
+static const cli_command command = {
+    "run", "SPEC.yaml DATA -o OUTDIR [options]",
+    "Applies the labeling functions to the data, fits the label model, writes the\n"
+    "probabilistic labels and the LF summary, and scores the labels when the spec names\n"
+    "a gold field (data.gold).",
+    "OUTDIR receives votes.chv, model.json, probs.csv (one row per record, in the data's\n"
+    "order), lf_summary.csv and, with gold, gold.csv.\n",
+    options, 2, 2};
+
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    if (path) snprintf(path, n, "%s/%s", dir, name);
+    return path;
+}
+
+static int write_summary(const char *path, const chorus_lf_summary *s, const chorus_votes *votes)
+{
+    /* A temporary name and a rename, like every other output. */
+    size_t n = strlen(path) + 5;
+    char *tmp = malloc(n);
+    if (!tmp) return -1;
+    snprintf(tmp, n, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int rc = f ? cli_print_lf_summary(f, s, votes, CLI_CSV) : -1;
+    if (f && fclose(f) != 0) rc = -1;
+    if (!rc && rename(tmp, path) != 0) rc = -1;
+    if (rc) remove(tmp);
+    free(tmp);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    cli_args args;
+    int rc = cli_parse(&command, argc, argv, &args);
+    if (rc >= 0) return rc;
+    const char *dir = args.values[OPT_OUTPUT];
+    if (!dir) return cli_usage_error("run", "missing -o OUTDIR");
+    const int verbose = !args.values[OPT_QUIET];
+    chorus_fit_options fit = CHORUS_FIT_OPTIONS_INIT;
+    if (args.values[OPT_MODEL] && chorus_model_type_parse(&fit.type, args.values[OPT_MODEL]))
+        return cli_usage_error("run", "%s", chorus_error_last());
+    if (args.values[OPT_SEED]) {
+        int64_t x;
+        if ((rc = cli_parse_int("run", "seed", args.values[OPT_SEED], 0, INT64_MAX, &x))) return rc;
+        fit.seed = (uint64_t)x;
+    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "chorus run: %s: cannot create the folder: %s\n", dir, strerror(errno));
+        return CLI_EXIT_USAGE;
+    }
+    lf_pipeline p;
+    if ((rc = lf_pipeline_init(&p, "run", args.positional[0], args.positional[1],
+                               args.values[OPT_THREADS], args.values[OPT_DATA_FORMAT],
+                               args.values[OPT_SKIP_BAD_ROWS] != NULL)))
+        return rc;
+    chorus_model *model = NULL;
+    chorus_probs *probs = NULL;
+    chorus_lf_summary *summary = NULL;
+    chorus_metrics *metrics = NULL;
+    int32_t *gold = NULL;
+    char *votes_path = join(dir, "votes.chv"), *model_path = join(dir, "model.json");
+    char *probs_path = join(dir, "probs.csv"), *summary_path = join(dir, "lf_summary.csv");
+    char *gold_path = join(dir, "gold.csv");
+    if (!votes_path || !model_path || !probs_path || !summary_path || !gold_path) {
+        fprintf(stderr, "chorus run: out of memory\n");
+        rc = CLI_EXIT_FAILURE;
+        goto done;
+    }
+    if ((rc = lf_pipeline_apply(&p, verbose))) goto done;
+    fit.n_threads = p.n_threads;
+    int status = chorus_votes_write(p.votes, votes_path, CHORUS_FORMAT_CHV);
+    if (!status) status = chorus_model_fit(&model, p.votes, &fit);
+    if (!status) status = chorus_model_save(model, model_path);
+    if (!status) status = chorus_model_predict(&probs, model, p.votes);
+    if (!status) status = chorus_probs_write(probs, probs_path, CHORUS_PROBS_CSV);
+    const int has_gold = chorus_lf_set_gold_field(p.set) != NULL;
+    if (!status && has_gold) status = chorus_lf_set_gold(&gold, p.set, p.data);
+    if (!status && has_gold)
+        status = chorus_gold_write(gold, chorus_dataset_n_records(p.data), gold_path);
+    const int64_t n = chorus_votes_n_items(p.votes);
+    if (!status) status = chorus_lf_summary_compute(&summary, p.votes, gold, gold ? n : 0, model);
+    if (status) {
+        rc = cli_fail("run", status);
+        goto done;
+    }
+    if (write_summary(summary_path, summary, p.votes) != 0) {
+        fprintf(stderr, "chorus run: %s: cannot write the summary\n", summary_path);
+        rc = CLI_EXIT_USAGE;
+        goto done;
+    }
+    if (verbose) {
+        int32_t iterations = 0;
+        chorus_model_trace(model, &iterations);
+        printf("label model: %s (%" PRId32 " EM iterations); outputs in %s/\n\n",
+               chorus_model_type_name(chorus_model_get_type(model)), iterations, dir);
+        cli_print_lf_summary(stdout, summary, p.votes, CLI_TABLE);
+    }
+    if (has_gold) {
+        chorus_eval_options eopts = CHORUS_EVAL_OPTIONS_INIT;
+        if ((status = chorus_eval(&metrics, probs, gold, n, &eopts))) {
+            rc = cli_fail("run", status);
+            goto done;
+        }
+        printf("%sevaluation against the data's gold field '%s':\n", verbose ? "\n" : "",
+               chorus_lf_set_gold_field(p.set));
+        cli_print_metrics(metrics, probs, &eopts);
+    }
+done:
+    chorus_metrics_free(metrics);
+    chorus_lf_summary_free(summary);
+    chorus_probs_free(probs);
+    chorus_model_free(model);
+    chorus_free(gold);
+    free(votes_path);
+    free(model_path);
+    free(probs_path);
+    free(summary_path);
+    free(gold_path);
+    lf_pipeline_free(&p);
+    return rc;
+}

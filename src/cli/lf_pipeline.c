@@ -1,0 +1,95 @@
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/lf_pipeline.h"
+
+int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path,
+                     const char *data_path, const char *threads, const char *data_format,
+                     int skip_bad_rows)
+{
+    memset(p, 0, sizeof *p);
+    p->cmd = cmd;
+    chorus_data_options opts = CHORUS_DATA_OPTIONS_INIT;
+    opts.skip_bad_rows = skip_bad_rows;
+    if (threads) {
+        int64_t x;
+        int rc = cli_parse_int(cmd, "threads", threads, 1, 1024, &x);
+        if (rc) return rc;
+        p->n_threads = (int)x;
+    }
+    if (data_format) {
+        if (strcmp(data_format, "csv") == 0)
+            opts.format = CHORUS_DATA_CSV;
+        else if (strcmp(data_format, "jsonl") == 0)
+            opts.format = CHORUS_DATA_JSONL;
+        else
+            return cli_usage_error(cmd, "--data-format expects csv or jsonl, got '%s'",
+                                   data_format);
+    }
+    /* The spec first: a broken LF is reported before any data is read. */
+    int status = chorus_lf_set_load(&p->set, spec_path);
+    if (!status) status = chorus_dataset_read(&p->data, data_path, &opts);
+    if (status) {
+        int rc = cli_fail(cmd, status);
+        lf_pipeline_free(p);
+        return rc;
+    }
+    if (chorus_dataset_n_skipped(p->data) > 0)
+        fprintf(stderr, "chorus %s: skipped %" PRId64 " malformed rows of %s\n", cmd,
+                chorus_dataset_n_skipped(p->data), data_path);
+    return 0;
+}
+
+static void print_report(const lf_pipeline *p)
+{
+    const chorus_apply_report *r = p->report;
+    const int64_t n = chorus_dataset_n_records(p->data);
+    int width = 2;
+    for (int32_t j = 0; j < r->n_lfs; j++) {
+        int len = (int)strlen(chorus_lf_set_lf_name(p->set, j));
+        if (len > width) width = len;
+    }
+    if (width > 40) width = 40;
+    fprintf(stderr, "%-*s %-9s %9s %9s %9s %7s\n", width, "LF", "kind", "votes", "coverage",
+            "seconds", "limits");
+    for (int32_t j = 0; j < r->n_lfs; j++)
+        fprintf(stderr, "%-*.*s %-9s %9" PRId64 " %9.4f %9.3f %7" PRId64 "\n", width, width,
+                chorus_lf_set_lf_name(p->set, j), chorus_lf_set_lf_kind(p->set, j), r->n_votes[j],
+                n ? (double)r->n_votes[j] / (double)n : 0.0, r->seconds[j], r->n_limit_hits[j]);
+    double rate = r->total_seconds > 0 ? (double)n / r->total_seconds : 0;
+    fprintf(stderr, "applied %" PRId32 " LFs to %" PRId64 " items in %.2f s (%.0f items/s)\n",
+            r->n_lfs, n, r->total_seconds, rate);
+    for (int32_t j = 0; j < r->n_lfs; j++)
+        if (r->n_limit_hits[j])
+            fprintf(stderr,
+                    "warning: labeling function '%s' hit the regex match limit on %" PRId64
+                    " items (it abstained there)\n",
+                    chorus_lf_set_lf_name(p->set, j), r->n_limit_hits[j]);
+}
+
+int lf_pipeline_apply(lf_pipeline *p, int verbose)
+{
+    cli_progress progress;
+    cli_progress_init(&progress, "applying");
+    if (!verbose) progress.enabled = 0;
+    chorus_apply_options opts = CHORUS_APPLY_OPTIONS_INIT;
+    opts.n_threads = p->n_threads;
+    opts.progress = cli_progress_update;
+    opts.progress_ctx = &progress;
+    int status = chorus_lf_apply(&p->votes, &p->report, p->set, p->data, &opts);
+    cli_progress_done(&progress);
+    if (status) return cli_fail(p->cmd, status);
+    if (verbose) print_report(p);
+    return 0;
+}
+
+void lf_pipeline_free(lf_pipeline *p)
+{
+    chorus_apply_report_free(p->report);
+    chorus_votes_free(p->votes);
+    chorus_dataset_free(p->data);
+    chorus_lf_set_free(p->set);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,145 @@
+/* Printing the labeling-function summary: aligned table, CSV or JSON. */
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chorus/chorus.h"
+#include "cli/cli.h"
+#include "io/csv_fields.h"
+
+/* "0,1" style list of the classes an LF voted, by name. */
+static void polarity_text(const chorus_lf_summary *s, const chorus_votes *v, int32_t j, char *buf,
+                          size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int32_t c = 0; c < s->n_classes; c++) {
+        if (!s->polarity[(size_t)j * s->n_classes + c]) continue;
+        int n = snprintf(buf + used, size - used, "%s%s", used ? "," : "",
+                         chorus_votes_class_name(v, c));
+        if (n < 0 || (size_t)n >= size - used) break;
+        used += (size_t)n;
+    }
+}
+
+static void print_number(FILE *out, double x, const char *fmt, int width)
+{
+    if (isnan(x))
+        fprintf(out, "%*s", width, "-");
+    else
+        fprintf(out, fmt, width, x);
+}
+
+static void print_table(FILE *out, const chorus_lf_summary *s, const chorus_votes *v)
+{
+    int name_width = 2;
+    for (int32_t j = 0; j < s->n_lfs; j++) {
+        int len = (int)strlen(chorus_votes_lf_name(v, j));
+        if (len > name_width) name_width = len;
+    }
+    if (name_width > 40) name_width = 40;
+    fprintf(out, "%-*s %-12s %8s %8s %9s", name_width, "LF", "polarity", "coverage", "overlaps",
+            "conflicts");
+    if (s->has_gold) fprintf(out, " %8s %9s %8s", "correct", "incorrect", "emp.acc");
+    if (s->has_model) fprintf(out, " %9s", "learn.acc");
+    fprintf(out, "\n");
+    for (int32_t j = 0; j < s->n_lfs; j++) {
+        char pol[64];
+        polarity_text(s, v, j, pol, sizeof pol);
+        fprintf(out, "%-*.*s %-12.12s %8.4f %8.4f %9.4f", name_width, name_width,
+                chorus_votes_lf_name(v, j), pol[0] ? pol : "-", s->coverage[j], s->overlaps[j],
+                s->conflicts[j]);
+        if (s->has_gold) {
+            fprintf(out, " %8" PRId64 " %9" PRId64 " ", s->correct[j], s->incorrect[j]);
+            print_number(out, s->empirical_accuracy[j], "%*.4f", 8);
+        }
+        if (s->has_model) {
+            fprintf(out, " ");
+            print_number(out, s->learned_accuracy[j], "%*.4f", 9);
+        }
+        fprintf(out, "\n");
+    }
+    fprintf(out, "\nall LFs: coverage %.4f, overlap %.4f, conflict %.4f (%" PRId64 " items)\n",
+            s->set_coverage, s->set_overlap, s->set_conflict, s->n_items);
+}
+
+static void print_csv(FILE *out, const chorus_lf_summary *s, const chorus_votes *v)
+{
+    fprintf(out, "lf,polarity,coverage,overlaps,conflicts,correct,incorrect,empirical_accuracy,"
+                 "learned_accuracy\n");
+    for (int32_t j = 0; j < s->n_lfs; j++) {
+        char pol[256];
+        polarity_text(s, v, j, pol, sizeof pol);
+        chorus_csv_write_field(out, chorus_votes_lf_name(v, j));
+        fputc(',', out);
+        chorus_csv_write_field(out, pol);
+        fprintf(out, ",%.17g,%.17g,%.17g,", s->coverage[j], s->overlaps[j], s->conflicts[j]);
+        if (s->has_gold)
+            fprintf(out, "%" PRId64 ",%" PRId64 ",", s->correct[j], s->incorrect[j]);
+        else
+            fprintf(out, ",,");
+        if (!isnan(s->empirical_accuracy[j])) fprintf(out, "%.17g", s->empirical_accuracy[j]);
+        fputc(',', out);
+        if (!isnan(s->learned_accuracy[j])) fprintf(out, "%.17g", s->learned_accuracy[j]);
+        fputc('\n', out);
+    }
+}
+
+static json_t *number_or_null(double x)
+{
+    return isnan(x) ? json_null() : json_real(x);
+}
+
+static int print_json(FILE *out, const chorus_lf_summary *s, const chorus_votes *v)
+{
+    json_t *lfs = json_array();
+    for (int32_t j = 0; lfs && j < s->n_lfs; j++) {
+        json_t *pol = json_array();
+        for (int32_t c = 0; pol && c < s->n_classes; c++)
+            if (s->polarity[(size_t)j * s->n_classes + c])
+                json_array_append_new(pol, json_string(chorus_votes_class_name(v, c)));
+        json_t *lf = json_pack("{s:s, s:o, s:f, s:f, s:f, s:I, s:o, s:o, s:o, s:o}", "lf",
+                               chorus_votes_lf_name(v, j), "polarity", pol, "coverage",
+                               s->coverage[j], "overlaps", s->overlaps[j], "conflicts",
+                               s->conflicts[j], "votes", (json_int_t)s->n_votes[j], "correct",
+                               s->has_gold ? json_integer(s->correct[j]) : json_null(),
+                               "incorrect",
+                               s->has_gold ? json_integer(s->incorrect[j]) : json_null(),
+                               "empirical_accuracy", number_or_null(s->empirical_accuracy[j]),
+                               "learned_accuracy", number_or_null(s->learned_accuracy[j]));
+        if (!lf || json_array_append_new(lfs, lf)) {
+            json_decref(lfs);
+            lfs = NULL;
+        }
+    }
+    json_t *root = lfs ? json_pack("{s:I, s:o, s:{s:f, s:f, s:f}}", "items",
+                                   (json_int_t)s->n_items, "labeling_functions", lfs, "all",
+                                   "coverage", s->set_coverage, "overlap", s->set_overlap,
+                                   "conflict", s->set_conflict)
+                       : NULL;
+    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                             JSON_REAL_PRECISION(15))
+                      : NULL;
+    json_decref(root);
+    if (!text) return -1;
+    fprintf(out, "%s\n", text);
+    free(text);
+    return 0;
+}
+
+int cli_print_lf_summary(FILE *out, const chorus_lf_summary *s, const chorus_votes *votes,
+                         cli_output_format format)
+{
+    switch (format) {
+    case CLI_CSV:
+        print_csv(out, s, votes);
+        return 0;
+    case CLI_JSON:
+        return print_json(out, s, votes);
+    default:
+        print_table(out, s, votes);
+        return 0;
+    }
+}

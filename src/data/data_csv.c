@@ -1,0 +1,374 @@
+/*
+ * RFC 4180 CSV datasets. The file is read in large chunks and parsed record by record
+ * straight into the dataset's arena; a record cut by the end of a chunk is parsed again
+ * once the rest is in the buffer, which happens once per chunk and keeps the parser free
+ * of resumable state. Records may span lines (newlines inside quotes), so unlike the
+ * vote-matrix readers this one cannot work line by line.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error_internal.h"
+#include "data/dataset_internal.h"
+#include "io/text_reader.h"
+
+/* Large enough that refills (and re-parsing a cut record) are rare. */
+#define CSV_CHUNK (1u << 20)
+
+enum { REC_OK, REC_BLANK, REC_MORE, REC_END, REC_BAD };
+
+typedef struct csv_reader {
+    FILE *fp;
+    const char *path;
+    char *buf;
+    size_t cap;   /* bytes allocated; one is kept for the sentinel NUL at buf[end] */
+    size_t pos;   /* start of the input not yet parsed */
+    size_t end;   /* end of the input read so far */
+    int eof;      /* nothing more to read */
+    int64_t line; /* physical line number at buf[pos] */
+
+    /* A record parsed by parse_record, committed (or not) by the caller. */
+    size_t next_pos;
+    int64_t next_line;
+    int64_t n_cells;
+    size_t arena_end;
+
+    /* A malformed record: where to start skipping, and why. */
+    size_t bad_pos;
+    int64_t bad_line;
+    char message[512];
+} csv_reader;
+
+/* Bytes that end a run of plain text outside quotes, and inside quotes. */
+static const unsigned char plain_stop[256] = {['\0'] = 1, ['\n'] = 1, ['\r'] = 1, [','] = 1,
+                                              ['"'] = 1};
+static const unsigned char quoted_stop[256] = {['\0'] = 1, ['\n'] = 1, ['"'] = 1};
+
+/* Moves the unparsed tail to the front and reads more after it, growing a full buffer. */
+static int fill(csv_reader *r)
+{
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+        r->end -= r->pos;
+        r->pos = 0;
+    }
+    if (r->end + 1 >= r->cap) {
+        if (r->cap > SIZE_MAX / 4) return chorus_error_nomem();
+        size_t cap = r->cap ? r->cap * 2 : CSV_CHUNK;
+        char *buf = realloc(r->buf, cap);
+        if (!buf) return chorus_error_nomem();
+        r->buf = buf;
+        r->cap = cap;
+    }
+    size_t want = r->cap - 1 - r->end;
+    size_t got = fread(r->buf + r->end, 1, want, r->fp);
+    r->end += got;
+    r->buf[r->end] = '\0';
+    if (got < want) {
+        if (ferror(r->fp))
+            return chorus_error_set(CHORUS_EIO, "%s: read error near line %" PRId64 ": %s",
+                                    r->path, r->line, strerror(errno));
+        r->eof = 1;
+    }
+    return CHORUS_OK;
+}
+
+__attribute__((format(printf, 4, 5))) static int bad(csv_reader *r, const char *at, int64_t line,
+                                                      const char *fmt, ...)
+{
+    r->bad_pos = (size_t)(at - r->buf);
+    r->bad_line = line;
+    int n = snprintf(r->message, sizeof r->message, "%s:%" PRId64 ": ", r->path, line);
+    if (n < 0 || (size_t)n >= sizeof r->message) return REC_BAD;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->message + n, sizeof r->message - (size_t)n, fmt, ap);
+    va_end(ap);
+    return REC_BAD;
+}
+
+/* "field 3 (text)" once the header is known, "field 3" while reading it. */
+static const char *field_label(const chorus_dataset *ds, int64_t n, char *buf, size_t size)
+{
+    if (n < ds->n_fields)
+        snprintf(buf, size, "field %" PRId64 " (%.60s)", n + 1, ds->names[n]);
+    else
+        snprintf(buf, size, "field %" PRId64, n + 1);
+    return buf;
+}
+
+/*
+ * Parses the record at buf[pos], storing the offsets of its first max_cells values in
+ * cells and the values in the arena past arena_len (the caller reserved room for the whole
+ * buffer). Counts every field in n_cells. Returns REC_MORE when the record may go on past
+ * the data read so far, in which case nothing is consumed.
+ */
+static int parse_record(csv_reader *r, chorus_dataset *ds, int64_t *cells, int64_t max_cells)
+{
+    const char *p = r->buf + r->pos, *const end = r->buf + r->end;
+    const int eof = r->eof;
+    int64_t line = r->line, n = 0;
+    char *const arena = ds->arena, *dst = arena + ds->arena_len;
+    char label[96];
+
+    if (p == end) return eof ? REC_END : REC_MORE;
+    if (p[0] == '\r' && p + 1 == end && !eof) return REC_MORE;
+    if (p[0] == '\n' || (p[0] == '\r' && p[1] == '\n')) {
+        r->next_pos = r->pos + (p[0] == '\r' ? 2 : 1);
+        r->next_line = line + 1;
+        return REC_BLANK;
+    }
+    for (;;) {
+        char *field = dst;
+        if (*p == '"') {
+            const char *open = p;
+            int64_t open_line = line;
+            p++;
+            for (;;) {
+                const char *q = p;
+                while (!quoted_stop[(unsigned char)*q])
+                    q++;
+                memcpy(dst, p, (size_t)(q - p));
+                dst += q - p;
+                p = q;
+                if (*p == '"') {
+                    if (p + 1 == end && !eof) return REC_MORE;
+                    if (p[1] != '"') break;
+                    *dst++ = '"';
+                    p += 2;
+                } else if (*p == '\n') {
+                    *dst++ = '\n';
+                    p++;
+                    line++;
+                } else if (p < end) {
+                    return bad(r, p, line, "%s contains a NUL byte; expected text",
+                               field_label(ds, n, label, sizeof label));
+                } else if (!eof) {
+                    return REC_MORE;
+                } else {
+                    return bad(r, open, open_line,
+                               "%s: the quote opening this field is never closed",
+                               field_label(ds, n, label, sizeof label));
+                }
+            }
+            p++; /* the closing quote */
+        } else {
+            for (;;) {
+                const char *q = p;
+                while (!plain_stop[(unsigned char)*q])
+                    q++;
+                memcpy(dst, p, (size_t)(q - p));
+                dst += q - p;
+                p = q;
+                if (*p == '\r') {
+                    if (p + 1 == end && !eof) return REC_MORE;
+                    if (p[1] == '\n') break;
+                    *dst++ = *p++; /* a lone CR is not a line end, so it is text */
+                    continue;
+                }
+                if (*p == '"')
+                    return bad(r, p, line,
+                               "%s: a quote inside an unquoted field; quote the whole field "
+                               "and double the quotes inside it",
+                               field_label(ds, n, label, sizeof label));
+                if (*p == '\0' && p < end)
+                    return bad(r, p, line, "%s contains a NUL byte; expected text",
+                               field_label(ds, n, label, sizeof label));
+                break;
+            }
+        }
+        if (n < max_cells) {
+            *dst++ = '\0';
+            cells[n] = field - arena;
+        } else {
+            dst = field; /* a surplus field of a ragged row: counted, not kept */
+        }
+        n++;
+        if (p == end) {
+            if (!eof) return REC_MORE;
+            break;
+        }
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        if (*p == '\n') {
+            p++;
+            line++;
+            break;
+        }
+        if (*p == '\r') {
+            if (p + 1 == end && !eof) return REC_MORE;
+            if (p[1] == '\n') {
+                p += 2;
+                line++;
+                break;
+            }
+        }
+        /* Only a quoted field can stop at anything else. */
+        return bad(r, p, line,
+                   "%s: text after the closing quote; a field is either wholly quoted or not "
+                   "at all",
+                   field_label(ds, n - 1, label, sizeof label));
+    }
+    r->next_pos = (size_t)(p - r->buf);
+    r->next_line = line;
+    r->n_cells = n;
+    r->arena_end = (size_t)(dst - arena);
+    return REC_OK;
+}
+
+static void commit(csv_reader *r)
+{
+    r->pos = r->next_pos;
+    r->line = r->next_line;
+}
+
+/* After a malformed record: resumes at the line after the one where the problem is. */
+static int skip_line(csv_reader *r)
+{
+    r->pos = r->bad_pos;
+    r->line = r->bad_line;
+    for (;;) {
+        const char *nl = memchr(r->buf + r->pos, '\n', r->end - r->pos);
+        if (nl) {
+            r->pos = (size_t)(nl - r->buf) + 1;
+            r->line++;
+            return CHORUS_OK;
+        }
+        r->pos = r->end;
+        if (r->eof) return CHORUS_OK;
+        int rc = fill(r);
+        if (rc) return rc;
+    }
+}
+
+/* Reads the header (blank lines before it are skipped) into the dataset's field names. */
+static int read_header(csv_reader *r, chorus_dataset *ds)
+{
+    int64_t *cells = NULL, cap = 64;
+    int rc = CHORUS_OK;
+    cells = malloc((size_t)cap * sizeof *cells);
+    if (!cells) return chorus_error_nomem();
+    for (;;) {
+        rc = chorus_dataset_reserve_arena(ds, r->end - r->pos + (size_t)cap + 1);
+        if (rc) goto done;
+        int res = parse_record(r, ds, cells, cap);
+        if (res == REC_MORE) {
+            rc = fill(r);
+            if (rc) goto done;
+        } else if (res == REC_BLANK) {
+            commit(r);
+        } else if (res == REC_END) {
+            rc = chorus_error_set(CHORUS_EFORMAT, "%s: the file is %s; expected a header row",
+                                  r->path, r->line > 1 ? "blank" : "empty");
+            goto done;
+        } else if (res == REC_BAD) {
+            rc = chorus_error_set(CHORUS_EFORMAT, "%s (in the header)", r->message);
+            goto done;
+        } else if (r->n_cells > cap) {
+            /* More names than cells: make room and parse the same header again. */
+            if (r->n_cells >= INT32_MAX / 2) {
+                rc = chorus_error_set(CHORUS_EFORMAT, "%s:%" PRId64 ": %" PRId64 " fields is "
+                                      "too many", r->path, r->line, r->n_cells);
+                goto done;
+            }
+            cap = r->n_cells;
+            int64_t *grown = realloc(cells, (size_t)cap * sizeof *cells);
+            if (!grown) {
+                rc = chorus_error_nomem();
+                goto done;
+            }
+            cells = grown;
+        } else {
+            break;
+        }
+    }
+    for (int64_t j = 0; j < r->n_cells; j++) {
+        const char *name = ds->arena + cells[j];
+        int32_t first;
+        if (!name[0]) {
+            rc = chorus_error_set(CHORUS_EFORMAT,
+                                  "%s:%" PRId64 ": field %" PRId64 " of the header is empty; "
+                                  "every column needs a name",
+                                  r->path, r->line, j + 1);
+            goto done;
+        }
+        rc = chorus_dataset_add_field(ds, name, strlen(name), &first);
+        if (rc == 1) {
+            rc = chorus_error_set(CHORUS_EFORMAT,
+                                  "%s:%" PRId64 ": the header names \"%.60s\" twice (fields %d "
+                                  "and %" PRId64 ")",
+                                  r->path, r->line, name, first + 1, j + 1);
+            goto done;
+        }
+        if (rc) goto done;
+    }
+    commit(r);
+
+done:
+    free(cells);
+    return rc;
+}
+
+int chorus_dataset_read_csv(chorus_dataset *ds, const char *path, int skip_bad_rows)
+{
+    chorus_text_reader file;
+    csv_reader r = {0};
+    int rc = chorus_text_reader_open(&file, path);
+    if (rc) return rc;
+    r.fp = file.fp;
+    r.path = path;
+    r.line = 1;
+    rc = fill(&r);
+    if (rc) goto done;
+    if (r.end >= 3 && memcmp(r.buf, "\xEF\xBB\xBF", 3) == 0) r.pos = 3;
+    rc = read_header(&r, ds);
+    if (rc) goto done;
+
+    const int32_t n_fields = ds->n_fields;
+    int skipping = 0;
+    for (;;) {
+        if (skipping) {
+            rc = skip_line(&r);
+            if (rc) goto done;
+            skipping = 0;
+        }
+        rc = chorus_dataset_reserve_record(ds, 1);
+        if (rc) goto done;
+        rc = chorus_dataset_reserve_arena(ds, r.end - r.pos + (size_t)n_fields + 1);
+        if (rc) goto done;
+        int res = parse_record(&r, ds, ds->cells + ds->n_records * n_fields, n_fields);
+        if (res == REC_END) break;
+        if (res == REC_MORE) {
+            rc = fill(&r);
+            if (rc) goto done;
+        } else if (res == REC_BLANK) {
+            commit(&r);
+        } else if (res == REC_BAD) {
+            rc = chorus_dataset_bad_row(ds, skip_bad_rows, r.message);
+            if (rc) goto done;
+            skipping = 1;
+        } else if (r.n_cells != n_fields) {
+            snprintf(r.message, sizeof r.message,
+                     "%s:%" PRId64 ": %" PRId64 " fields, expected %" PRId32 " (the header's)",
+                     path, r.line, r.n_cells, n_fields);
+            rc = chorus_dataset_bad_row(ds, skip_bad_rows, r.message);
+            if (rc) goto done;
+            commit(&r);
+        } else {
+            ds->lines[ds->n_records++] = r.line;
+            ds->arena_len = r.arena_end;
+            commit(&r);
+        }
+    }
+
+done:
+    free(r.buf);
+    chorus_text_reader_close(&file);
+    return rc;
+}

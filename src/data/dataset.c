@@ -1,0 +1,278 @@
+/* The dataset container: field names, the value arena, and the accessors of chorus/data.h. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/error_internal.h"
+#include "data/dataset_internal.h"
+
+int chorus_dataset_new(chorus_dataset **out)
+{
+    chorus_dataset *ds = calloc(1, sizeof *ds);
+    if (!ds) return chorus_error_nomem();
+    *out = ds;
+    return CHORUS_OK;
+}
+
+void chorus_dataset_free(chorus_dataset *ds)
+{
+    if (!ds) return;
+    for (int32_t j = 0; j < ds->n_fields; j++)
+        free(ds->names[j]);
+    free(ds->names);
+    free(ds->name_slots);
+    free(ds->cells);
+    free(ds->lines);
+    free(ds->arena);
+    free(ds);
+}
+
+/* FNV-1a: field names are short and few, so a simple hash is plenty. */
+static uint64_t hash_name(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+static size_t find_slot(const chorus_dataset *ds, const char *name, size_t len)
+{
+    size_t i = (size_t)hash_name(name, len) & ds->slot_mask;
+    for (;;) {
+        int32_t j = ds->name_slots[i];
+        if (j < 0) return i;
+        if (strncmp(ds->names[j], name, len) == 0 && ds->names[j][len] == '\0') return i;
+        i = (i + 1) & ds->slot_mask;
+    }
+}
+
+int32_t chorus_dataset_find_field_n(const chorus_dataset *ds, const char *name, size_t len)
+{
+    if (!ds || !ds->name_slots) return -1;
+    return ds->name_slots[find_slot(ds, name, len)];
+}
+
+/* Keeps the table at most half full so probes stay short. */
+static int grow_slots(chorus_dataset *ds)
+{
+    size_t n = ds->name_slots ? (ds->slot_mask + 1) * 2 : 16;
+    int32_t *slots = malloc(n * sizeof *slots);
+    if (!slots) return chorus_error_nomem();
+    for (size_t i = 0; i < n; i++)
+        slots[i] = -1;
+    free(ds->name_slots);
+    ds->name_slots = slots;
+    ds->slot_mask = n - 1;
+    for (int32_t j = 0; j < ds->n_fields; j++)
+        slots[find_slot(ds, ds->names[j], strlen(ds->names[j]))] = j;
+    return CHORUS_OK;
+}
+
+int chorus_dataset_add_field(chorus_dataset *ds, const char *name, size_t len, int32_t *index)
+{
+    if (ds->n_fields == INT32_MAX / 2)
+        return chorus_error_set(CHORUS_EFORMAT, "more than %d fields", INT32_MAX / 2);
+    if (!ds->name_slots || (size_t)ds->n_fields * 2 >= ds->slot_mask + 1) {
+        int rc = grow_slots(ds);
+        if (rc) return rc;
+    }
+    size_t slot = find_slot(ds, name, len);
+    if (ds->name_slots[slot] >= 0) {
+        *index = ds->name_slots[slot];
+        return 1;
+    }
+    /* Names grow one at a time (JSONL discovers them as it goes); double the array. */
+    int32_t n = ds->n_fields;
+    if ((n & (n - 1)) == 0) {
+        char **names = realloc(ds->names, (size_t)(n ? 2 * n : 1) * sizeof *names);
+        if (!names) return chorus_error_nomem();
+        ds->names = names;
+    }
+    char *copy = strndup(name, len);
+    if (!copy) return chorus_error_nomem();
+    ds->names[n] = copy;
+    ds->name_slots[slot] = n;
+    ds->n_fields = n + 1;
+    *index = n;
+    return 0;
+}
+
+int chorus_dataset_reserve_arena(chorus_dataset *ds, size_t extra)
+{
+    if (extra <= ds->arena_cap - ds->arena_len) return CHORUS_OK;
+    if (extra > SIZE_MAX / 2 - ds->arena_len) return chorus_error_nomem();
+    size_t cap = ds->arena_cap ? ds->arena_cap : 1 << 16;
+    while (cap - ds->arena_len < extra)
+        cap *= 2;
+    char *arena = realloc(ds->arena, cap);
+    if (!arena) return chorus_error_nomem();
+    ds->arena = arena;
+    ds->arena_cap = cap;
+    return CHORUS_OK;
+}
+
+int chorus_dataset_reserve_record(chorus_dataset *ds, int with_cells)
+{
+    if (ds->n_records < ds->record_cap) return CHORUS_OK;
+    int64_t cap = ds->record_cap ? ds->record_cap * 2 : 1024;
+    size_t width = with_cells ? (size_t)ds->n_fields : 0;
+    if ((uint64_t)cap > SIZE_MAX / sizeof(int64_t) / (width ? width : 1))
+        return chorus_error_nomem();
+    int64_t *lines = realloc(ds->lines, (size_t)cap * sizeof *lines);
+    if (!lines) return chorus_error_nomem();
+    ds->lines = lines;
+    if (width) {
+        int64_t *cells = realloc(ds->cells, (size_t)cap * width * sizeof *cells);
+        if (!cells) return chorus_error_nomem();
+        ds->cells = cells;
+    }
+    ds->record_cap = cap;
+    return CHORUS_OK;
+}
+
+void chorus_dataset_shrink(chorus_dataset *ds)
+{
+    /* A failed shrink leaves the larger block in place, which is still correct. */
+    if (ds->arena && ds->arena_len > 0 && ds->arena_len < ds->arena_cap) {
+        char *arena = realloc(ds->arena, ds->arena_len);
+        if (arena) {
+            ds->arena = arena;
+            ds->arena_cap = ds->arena_len;
+        }
+    }
+    if (ds->n_records > 0 && ds->n_records < ds->record_cap) {
+        int64_t *lines = realloc(ds->lines, (size_t)ds->n_records * sizeof *lines);
+        if (lines) ds->lines = lines;
+        size_t n = (size_t)ds->n_records * (size_t)ds->n_fields;
+        int64_t *cells = ds->cells && n ? realloc(ds->cells, n * sizeof *cells) : NULL;
+        if (cells) ds->cells = cells;
+        ds->record_cap = ds->n_records;
+    }
+}
+
+int chorus_dataset_bad_row(chorus_dataset *ds, int skip, const char *message)
+{
+    if (!skip) return chorus_error_set(CHORUS_EFORMAT, "%s", message);
+    ds->n_skipped++;
+    if (ds->n_skipped <= DATASET_MAX_LOGGED_SKIPS)
+        chorus_log(CHORUS_LOG_WARN, "%s; skipping it", message);
+    return CHORUS_OK;
+}
+
+void chorus_dataset_log_skips(const chorus_dataset *ds, const char *path)
+{
+    if (ds->n_skipped > DATASET_MAX_LOGGED_SKIPS)
+        chorus_log(CHORUS_LOG_WARN, "%s: %" PRId64 " bad rows skipped in all (the first %d shown)",
+                   path, ds->n_skipped, DATASET_MAX_LOGGED_SKIPS);
+}
+
+static int has_suffix(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), m = strlen(suffix);
+    return n >= m && strcasecmp(path + n - m, suffix) == 0;
+}
+
+int chorus_dataset_read(chorus_dataset **out, const char *path, const chorus_data_options *opts)
+{
+    chorus_data_options defaults = CHORUS_DATA_OPTIONS_INIT;
+    chorus_dataset *ds = NULL;
+    int rc;
+    if (!out || !path) return chorus_error_set(CHORUS_EINVAL, "dataset: out and path are required");
+    *out = NULL;
+    if (!opts) opts = &defaults;
+    if (opts->version != CHORUS_DATA_OPTIONS_VERSION)
+        return chorus_error_set(CHORUS_EINVAL, "data options version %u is not supported (%d is)",
+                                opts->version, CHORUS_DATA_OPTIONS_VERSION);
+    chorus_data_format format = opts->format;
+    if (format == CHORUS_DATA_AUTO)
+        format = has_suffix(path, ".jsonl") || has_suffix(path, ".ndjson") ||
+                         has_suffix(path, ".json-lines")
+                     ? CHORUS_DATA_JSONL
+                     : CHORUS_DATA_CSV;
+    if (format != CHORUS_DATA_CSV && format != CHORUS_DATA_JSONL)
+        return chorus_error_set(CHORUS_EINVAL, "data format %d is not one of auto, CSV, JSONL",
+                                (int)format);
+
+    rc = chorus_dataset_new(&ds);
+    if (rc) goto done;
+    rc = format == CHORUS_DATA_CSV ? chorus_dataset_read_csv(ds, path, opts->skip_bad_rows)
+                                   : chorus_dataset_read_jsonl(ds, path, opts->skip_bad_rows);
+    if (rc) goto done;
+    chorus_dataset_log_skips(ds, path);
+    chorus_dataset_shrink(ds);
+
+done:
+    if (rc) {
+        chorus_dataset_free(ds);
+        return rc;
+    }
+    *out = ds;
+    return CHORUS_OK;
+}
+
+int64_t chorus_dataset_n_records(const chorus_dataset *ds)
+{
+    return ds ? ds->n_records : 0;
+}
+
+int32_t chorus_dataset_n_fields(const chorus_dataset *ds)
+{
+    return ds ? ds->n_fields : 0;
+}
+
+const char *chorus_dataset_field_name(const chorus_dataset *ds, int32_t field)
+{
+    if (!ds || field < 0 || field >= ds->n_fields) return NULL;
+    return ds->names[field];
+}
+
+int32_t chorus_dataset_find_field(const chorus_dataset *ds, const char *name)
+{
+    if (!name) return -1;
+    return chorus_dataset_find_field_n(ds, name, strlen(name));
+}
+
+const char *chorus_dataset_value(const chorus_dataset *ds, int64_t record, int32_t field,
+                                 size_t *len)
+{
+    if (len) *len = 0;
+    if (!ds || record < 0 || record >= ds->n_records || field < 0 || field >= ds->n_fields)
+        return NULL;
+    int64_t offset = ds->cells[record * ds->n_fields + field];
+    if (offset == DATASET_MISSING) return NULL;
+    /* Values cannot hold NUL (the readers reject it), so the length is strlen's. */
+    const char *value = ds->arena + offset;
+    if (len) *len = strlen(value);
+    return value;
+}
+
+int64_t chorus_dataset_n_skipped(const chorus_dataset *ds)
+{
+    return ds ? ds->n_skipped : 0;
+}
+
+int64_t chorus_dataset_source_line(const chorus_dataset *ds, int64_t record)
+{
+    if (!ds || record < 0 || record >= ds->n_records) return -1;
+    return ds->lines[record];
+}
+
+const char *chorus_record_get(const chorus_record *record, const char *field, size_t *len)
+{
+    if (len) *len = 0;
+    if (!record || !field) return NULL;
+    int32_t j = chorus_dataset_find_field(record->dataset, field);
+    if (j < 0) return NULL;
+    return chorus_dataset_value(record->dataset, record->index, j, len);
+}
+
+const char *chorus_record_get_index(const chorus_record *record, int32_t field, size_t *len)
+{
+    if (len) *len = 0;
+    if (!record) return NULL;
+    return chorus_dataset_value(record->dataset, record->index, field, len);
+}

@@ -1,0 +1,425 @@
+/*
+ * Applying a labeling-function set to a dataset. Records are cut into fixed-size chunks
+ * processed in parallel; inside a chunk the work is LF by LF (all keyword LFs of a field
+ * in one automaton pass per record), which keeps each matcher hot and makes per-LF timing
+ * cheap. Each chunk writes its own rows and the rows are joined in chunk order, so the
+ * vote matrix does not depend on the number of threads.
+ */
+#include <inttypes.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error_internal.h"
+#include "lf/lf_internal.h"
+#include "votes/votes_internal.h"
+
+#define CHUNK_RECORDS 1024
+
+/* The keyword LFs that read one field share one automaton. */
+typedef struct keyword_group {
+    int32_t field;
+    int32_t n;
+    int32_t *lfs; /* indices into set->lfs */
+    chorus_keyword_index *index;
+} keyword_group;
+
+typedef struct apply_plan {
+    const chorus_lf_set *set;
+    const chorus_dataset *ds;
+    int32_t *field; /* per LF: the field it reads, -1 for heuristic and plugin */
+    keyword_group *groups;
+    int32_t n_groups;
+    size_t keyword_scratch; /* bytes, the largest of the groups' */
+} apply_plan;
+
+/* One chunk's rows, as CSR pieces. */
+typedef struct chunk_rows {
+    int64_t *row_len;
+    int32_t *lf;
+    int32_t *label;
+    int64_t n_votes;
+} chunk_rows;
+
+/* Per-thread state and the first error a thread met. */
+typedef struct worker {
+    int32_t *dense; /* CHUNK_RECORDS x n_lfs votes of the current chunk */
+    uint8_t *fired;
+    void *keyword_scratch;
+    chorus_regex_scratch *regex;
+    double *seconds;
+    int64_t *limit_hits;
+} worker;
+
+typedef struct apply_failure {
+    int code;
+    int64_t record; /* lowest failing record, so the message does not depend on threads */
+    char message[512];
+} apply_failure;
+
+static int missing_field_error(const chorus_lf_set *set, const lf_def *lf, const char *field,
+                               const chorus_dataset *ds)
+{
+    char fields[256] = "";
+    size_t used = 0;
+    for (int32_t f = 0; f < chorus_dataset_n_fields(ds) && used < sizeof fields - 8; f++) {
+        int n = snprintf(fields + used, sizeof fields - used, "%s%s", f ? ", " : "",
+                         chorus_dataset_field_name(ds, f));
+        if (n < 0) break;
+        used += (size_t)n;
+    }
+    return chorus_error_set(CHORUS_EFORMAT,
+                            "%s:%" PRId64 ": labeling function '%s': the data has no field '%s' "
+                            "(fields: %s)",
+                            set->path, lf->line, lf->name, field, fields);
+}
+
+static void free_plan(apply_plan *plan)
+{
+    for (int32_t g = 0; g < plan->n_groups; g++) {
+        chorus_keyword_index_free(plan->groups[g].index);
+        free(plan->groups[g].lfs);
+    }
+    free(plan->groups);
+    free(plan->field);
+}
+
+/* Resolves every LF's field and builds one keyword automaton per field. */
+static int make_plan(apply_plan *plan, const chorus_lf_set *set, const chorus_dataset *ds)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->set = set;
+    plan->ds = ds;
+    const int32_t m = set->n_lfs;
+    plan->field = malloc((size_t)m * sizeof *plan->field);
+    plan->groups = calloc((size_t)m, sizeof *plan->groups);
+    const lf_keyword **members = malloc((size_t)m * sizeof *members);
+    int rc = CHORUS_OK;
+    if (!plan->field || !plan->groups || !members) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    for (int32_t j = 0; j < m && !rc; j++) {
+        const lf_def *lf = &set->lfs[j];
+        plan->field[j] = -1;
+        if (lf->kind == LF_HEURISTIC) {
+            rc = heuristic_bind(lf->u.heuristic, ds, set->path, lf->name);
+            continue;
+        }
+        if (lf->kind == LF_PLUGIN) continue;
+        const char *name = lf_def_field(set, lf);
+        plan->field[j] = name ? chorus_dataset_find_field(ds, name) : -1;
+        if (plan->field[j] < 0) rc = missing_field_error(set, lf, name ? name : "(none)", ds);
+    }
+    for (int32_t j = 0; j < m && !rc; j++) {
+        if (set->lfs[j].kind != LF_KEYWORD) continue;
+        int32_t g = 0;
+        while (g < plan->n_groups && plan->groups[g].field != plan->field[j]) g++;
+        if (g == plan->n_groups) {
+            plan->groups[g].field = plan->field[j];
+            plan->groups[g].lfs = malloc((size_t)m * sizeof *plan->groups[g].lfs);
+            plan->n_groups++;
+            if (!plan->groups[g].lfs) rc = chorus_error_nomem();
+        }
+        if (!rc) plan->groups[g].lfs[plan->groups[g].n++] = j;
+    }
+    for (int32_t g = 0; g < plan->n_groups && !rc; g++) {
+        keyword_group *group = &plan->groups[g];
+        for (int32_t i = 0; i < group->n; i++) members[i] = &set->lfs[group->lfs[i]].u.keyword;
+        rc = chorus_keyword_index_build(&group->index, members, group->n);
+        if (!rc) {
+            size_t s = chorus_keyword_index_scratch_size(group->index);
+            if (s > plan->keyword_scratch) plan->keyword_scratch = s;
+        }
+    }
+done:
+    free(members);
+    if (rc) free_plan(plan);
+    return rc;
+}
+
+static int worker_init(worker *w, const apply_plan *plan)
+{
+    const int32_t m = plan->set->n_lfs;
+    memset(w, 0, sizeof *w);
+    w->dense = malloc((size_t)CHUNK_RECORDS * m * sizeof *w->dense);
+    w->fired = malloc((size_t)m + 1);
+    w->keyword_scratch = malloc(plan->keyword_scratch + 1);
+    w->seconds = calloc((size_t)m, sizeof *w->seconds);
+    w->limit_hits = calloc((size_t)m, sizeof *w->limit_hits);
+    if (!w->dense || !w->fired || !w->keyword_scratch || !w->seconds || !w->limit_hits)
+        return chorus_error_nomem();
+    return chorus_regex_scratch_new(&w->regex);
+}
+
+static void worker_free(worker *w)
+{
+    free(w->dense);
+    free(w->fired);
+    free(w->keyword_scratch);
+    free(w->seconds);
+    free(w->limit_hits);
+    chorus_regex_scratch_free(w->regex);
+}
+
+static void fail(apply_failure *failure, int64_t record, int code, const char *message)
+{
+#pragma omp critical(chorus_apply_failure)
+    if (!failure->code || record < failure->record) {
+        failure->code = code;
+        failure->record = record;
+        snprintf(failure->message, sizeof failure->message, "%s", message);
+    }
+}
+
+/* The vote of one non-keyword LF on one record. */
+static int32_t vote_of(const apply_plan *plan, int32_t j, int64_t r, worker *w,
+                       apply_failure *failure)
+{
+    const lf_def *lf = &plan->set->lfs[j];
+    const chorus_dataset *ds = plan->ds;
+    size_t len = 0;
+    const char *value = plan->field[j] >= 0 ? chorus_dataset_value(ds, r, plan->field[j], &len)
+                                            : NULL;
+    switch (lf->kind) {
+    case LF_REGEX: {
+        if (!value) return CHORUS_ABSTAIN;
+        int hit = chorus_regex_match(lf->u.regex.re, value, len, w->regex);
+        if (hit < 0) w->limit_hits[j]++;
+        return hit > 0 ? lf->vote : CHORUS_ABSTAIN;
+    }
+    case LF_HEURISTIC:
+        return heuristic_eval(lf->u.heuristic, ds, r) ? lf->vote : CHORUS_ABSTAIN;
+    case LF_LOOKUP:
+        return value && chorus_string_set_contains(lf->u.lookup.set, value, len)
+                   ? lf->vote
+                   : CHORUS_ABSTAIN;
+    case LF_COLUMN:
+        return value ? lf_column_vote(&lf->u.column, plan->set, value, len) : CHORUS_ABSTAIN;
+    case LF_PLUGIN: {
+        chorus_record record = {ds, r};
+        int vote = lf->u.plugin.fn(&record, lf->u.plugin.ctx);
+        if (vote != CHORUS_ABSTAIN && (vote < 0 || vote >= plan->set->n_classes)) {
+            char message[400];
+            snprintf(message, sizeof message,
+                     "labeling function '%s' (plugin %s) returned %d on the record at line "
+                     "%" PRId64 "; expected -1 (abstain) or a class in 0..%" PRId32,
+                     lf->name, lf->u.plugin.symbol, vote, chorus_dataset_source_line(ds, r),
+                     plan->set->n_classes - 1);
+            fail(failure, r, CHORUS_EINVAL, message);
+            return CHORUS_ABSTAIN;
+        }
+        return vote;
+    }
+    default:
+        return CHORUS_ABSTAIN;
+    }
+}
+
+/* Votes of records [begin, end) into the worker's dense block, then packed into rows. */
+static int apply_chunk(const apply_plan *plan, int64_t begin, int64_t end, worker *w,
+                       chunk_rows *rows, apply_failure *failure)
+{
+    const int32_t m = plan->set->n_lfs;
+    const int64_t n = end - begin;
+    for (int64_t x = 0; x < n * m; x++) w->dense[x] = CHORUS_ABSTAIN;
+    for (int32_t g = 0; g < plan->n_groups; g++) {
+        const keyword_group *group = &plan->groups[g];
+        double t0 = omp_get_wtime();
+        for (int64_t r = begin; r < end; r++) {
+            size_t len = 0;
+            const char *text = chorus_dataset_value(plan->ds, r, group->field, &len);
+            if (!text) continue;
+            chorus_keyword_index_match(group->index, text, len, w->keyword_scratch, w->fired);
+            for (int32_t i = 0; i < group->n; i++)
+                if (w->fired[i])
+                    w->dense[(r - begin) * m + group->lfs[i]] = plan->set->lfs[group->lfs[i]].vote;
+        }
+        /* One pass served every LF of the group: share its time evenly. */
+        double share = (omp_get_wtime() - t0) / group->n;
+        for (int32_t i = 0; i < group->n; i++) w->seconds[group->lfs[i]] += share;
+    }
+    for (int32_t j = 0; j < m; j++) {
+        if (plan->set->lfs[j].kind == LF_KEYWORD) continue;
+        double t0 = omp_get_wtime();
+        for (int64_t r = begin; r < end; r++)
+            w->dense[(r - begin) * m + j] = vote_of(plan, j, r, w, failure);
+        w->seconds[j] += omp_get_wtime() - t0;
+    }
+    int64_t votes = 0;
+    for (int64_t x = 0; x < n * m; x++) votes += w->dense[x] != CHORUS_ABSTAIN;
+    rows->row_len = malloc((size_t)n * sizeof *rows->row_len);
+    rows->lf = malloc((size_t)(votes ? votes : 1) * sizeof *rows->lf);
+    rows->label = malloc((size_t)(votes ? votes : 1) * sizeof *rows->label);
+    if (!rows->row_len || !rows->lf || !rows->label) return CHORUS_ENOMEM;
+    int64_t p = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t start = p;
+        for (int32_t j = 0; j < m; j++) {
+            int32_t v = w->dense[i * m + j];
+            if (v == CHORUS_ABSTAIN) continue;
+            rows->lf[p] = j;
+            rows->label[p] = v;
+            p++;
+        }
+        rows->row_len[i] = p - start;
+    }
+    rows->n_votes = p;
+    return CHORUS_OK;
+}
+
+/* Joins the chunks' rows in order into one matrix named after the set. */
+static int join_chunks(chorus_votes **out, const chorus_lf_set *set, int64_t n,
+                       chunk_rows *chunks, int64_t n_chunks)
+{
+    int64_t nnz = 0;
+    for (int64_t c = 0; c < n_chunks; c++) nnz += chunks[c].n_votes;
+    int64_t *row_ptr = malloc(((size_t)n + 1) * sizeof *row_ptr);
+    int32_t *lf = malloc((size_t)(nnz ? nnz : 1) * sizeof *lf);
+    int32_t *label = malloc((size_t)(nnz ? nnz : 1) * sizeof *label);
+    chorus_votes *votes = NULL;
+    int rc = CHORUS_OK;
+    if (!row_ptr || !lf || !label) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    row_ptr[0] = 0;
+    int64_t item = 0, p = 0;
+    for (int64_t c = 0; c < n_chunks; c++) {
+        int64_t rows = c + 1 < n_chunks ? CHUNK_RECORDS : n - c * CHUNK_RECORDS;
+        for (int64_t i = 0; i < rows; i++, item++) row_ptr[item + 1] = row_ptr[item] + chunks[c].row_len[i];
+        memcpy(lf + p, chunks[c].lf, (size_t)chunks[c].n_votes * sizeof *lf);
+        memcpy(label + p, chunks[c].label, (size_t)chunks[c].n_votes * sizeof *label);
+        p += chunks[c].n_votes;
+    }
+    rc = chorus_votes_adopt(&votes, n, set->n_lfs, set->n_classes, row_ptr, lf, label);
+    if (rc) goto done;
+    row_ptr = NULL;
+    lf = label = NULL;
+    for (int32_t j = 0; j < set->n_lfs && !rc; j++)
+        rc = chorus_votes_set_lf_name(votes, j, set->lfs[j].name);
+    for (int32_t k = 0; k < set->n_classes && !rc; k++)
+        rc = chorus_votes_set_class_name(votes, k, set->classes[k]);
+done:
+    free(row_ptr);
+    free(lf);
+    free(label);
+    if (rc) {
+        chorus_votes_free(votes);
+        return rc;
+    }
+    *out = votes;
+    return CHORUS_OK;
+}
+
+static int make_report(chorus_apply_report **out, const chorus_lf_set *set,
+                       const chorus_votes *votes, const double *seconds, const int64_t *limits,
+                       double wall)
+{
+    const int32_t m = set->n_lfs;
+    chorus_apply_report *r = calloc(1, sizeof *r);
+    if (!r) return chorus_error_nomem();
+    r->n_lfs = m;
+    r->seconds = malloc((size_t)m * sizeof *r->seconds);
+    r->n_votes = calloc((size_t)m, sizeof *r->n_votes);
+    r->n_limit_hits = malloc((size_t)m * sizeof *r->n_limit_hits);
+    if (!r->seconds || !r->n_votes || !r->n_limit_hits) {
+        chorus_apply_report_free(r);
+        return chorus_error_nomem();
+    }
+    memcpy(r->seconds, seconds, (size_t)m * sizeof *seconds);
+    memcpy(r->n_limit_hits, limits, (size_t)m * sizeof *limits);
+    const int32_t *lf = chorus_votes_lf_index(votes);
+    for (int64_t p = 0; p < chorus_votes_nnz(votes); p++) r->n_votes[lf[p]]++;
+    r->total_seconds = wall;
+    *out = r;
+    return CHORUS_OK;
+}
+
+void chorus_apply_report_free(chorus_apply_report *report)
+{
+    if (!report) return;
+    free(report->seconds);
+    free(report->n_votes);
+    free(report->n_limit_hits);
+    free(report);
+}
+
+int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chorus_lf_set *set,
+                    const chorus_dataset *ds, const chorus_apply_options *opts)
+{
+    *out = NULL;
+    if (report) *report = NULL;
+    chorus_apply_options defaults = CHORUS_APPLY_OPTIONS_INIT;
+    if (!opts) opts = &defaults;
+    const double t0 = omp_get_wtime();
+    const int64_t n = chorus_dataset_n_records(ds);
+    const int64_t n_chunks = (n + CHUNK_RECORDS - 1) / CHUNK_RECORDS;
+    const int32_t m = set->n_lfs;
+    apply_plan plan;
+    int rc = make_plan(&plan, set, ds);
+    if (rc) return rc;
+    chunk_rows *chunks = calloc((size_t)(n_chunks ? n_chunks : 1), sizeof *chunks);
+    double *seconds = calloc((size_t)m, sizeof *seconds);
+    int64_t *limits = calloc((size_t)m, sizeof *limits);
+    apply_failure failure = {0, INT64_MAX, ""};
+    int64_t done_records = 0;
+    chorus_votes *votes = NULL;
+    if (!chunks || !seconds || !limits) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    const int n_threads = opts->n_threads > 0 ? opts->n_threads : omp_get_max_threads();
+#pragma omp parallel num_threads(n_threads)
+    {
+        worker w;
+        int wrc = worker_init(&w, &plan);
+        if (wrc) fail(&failure, -1, CHORUS_ENOMEM, "out of memory");
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t c = 0; c < n_chunks; c++) {
+            if (wrc || failure.code) continue;
+            int64_t begin = c * CHUNK_RECORDS;
+            int64_t end = begin + CHUNK_RECORDS < n ? begin + CHUNK_RECORDS : n;
+            if (apply_chunk(&plan, begin, end, &w, &chunks[c], &failure))
+                fail(&failure, begin, CHORUS_ENOMEM, "out of memory");
+            if (opts->progress) {
+#pragma omp critical(chorus_apply_progress)
+                {
+                    done_records += end - begin;
+                    opts->progress(done_records, n, opts->progress_ctx);
+                }
+            }
+        }
+#pragma omp critical(chorus_apply_sum)
+        if (!wrc)
+            for (int32_t j = 0; j < m; j++) {
+                seconds[j] += w.seconds[j];
+                limits[j] += w.limit_hits[j];
+            }
+        worker_free(&w);
+    }
+    if (failure.code) {
+        rc = failure.code == CHORUS_ENOMEM ? chorus_error_nomem()
+                                           : chorus_error_set(failure.code, "%s", failure.message);
+        goto done;
+    }
+    rc = join_chunks(&votes, set, n, chunks, n_chunks);
+    if (!rc && report) rc = make_report(report, set, votes, seconds, limits, omp_get_wtime() - t0);
+done:
+    for (int64_t c = 0; chunks && c < n_chunks; c++) {
+        free(chunks[c].row_len);
+        free(chunks[c].lf);
+        free(chunks[c].label);
+    }
+    free(chunks);
+    free(seconds);
+    free(limits);
+    free_plan(&plan);
+    if (rc) {
+        chorus_votes_free(votes);
+        return rc;
+    }
+    *out = votes;
+    return CHORUS_OK;
+}

@@ -1,0 +1,75 @@
+/*
+ * Reading a labeling-function spec (YAML) into a chorus_lf_set, shared by spec_yaml.c (the
+ * file and its top level), spec_kinds.c (the keys of each kind) and spec_heuristic.c
+ * (condition trees). Every message has the form "<path>:<line>: labeling function '<name>':
+ * <what is wrong>; expected <what>".
+ */
+#ifndef CHORUS_SPEC_INTERNAL_H
+#define CHORUS_SPEC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <yaml.h>
+
+#include "lf/lf_internal.h"
+
+/* A condition tree deeper or larger than this is a mistake or an attack (YAML aliases can
+ * make a small file describe an exponentially large tree). */
+#define SPEC_MAX_CONDITION_DEPTH 64
+#define SPEC_MAX_CONDITION_NODES 100000
+
+typedef struct spec_ctx {
+    const char *path; /* the spec file, for messages */
+    yaml_document_t *doc;
+    chorus_lf_set *set;  /* classes and data fields are known before any LF is read */
+    const char *lf_name; /* the LF being read, NULL at the top level */
+    int32_t lf_number;   /* 1-based position of the LF being read, for LFs without a name */
+    int64_t n_condition_nodes;
+} spec_ctx;
+
+/* 1-based line of a node. */
+int64_t spec_line(const yaml_node_t *node);
+
+/* Sets the error `code` with the "<path>:<line>: labeling function '<name>': " prefix. */
+int spec_error(const spec_ctx *ctx, int code, const yaml_node_t *node, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+yaml_node_t *spec_node(const spec_ctx *ctx, int id);
+
+/* Checks that node is a mapping whose keys are distinct scalars; `what` names it. */
+int spec_check_mapping(const spec_ctx *ctx, const yaml_node_t *node, const char *what);
+
+/* The value of `key` in a checked mapping, or NULL; *key_node (if not NULL) gets the key. */
+yaml_node_t *spec_get(const spec_ctx *ctx, const yaml_node_t *map, const char *key,
+                      yaml_node_t **key_node);
+
+/* Fails naming an unknown key, suggesting the allowed key it is a typo of. */
+int spec_unknown_key(const spec_ctx *ctx, const yaml_node_t *key, const char *what,
+                     const char *const *allowed);
+
+/* A non-empty text value without NUL bytes, copied; `key` names it in messages. */
+int spec_string(const spec_ctx *ctx, const yaml_node_t *node, const char *key, char **out);
+/* true / false (also yes / no, on / off, in any case). */
+int spec_bool(const spec_ctx *ctx, const yaml_node_t *node, const char *key, bool *out);
+/* A class by name or index. */
+int spec_class(const spec_ctx *ctx, const yaml_node_t *node, const char *key, int32_t *out);
+/* A file name, resolved against the spec's folder unless absolute. */
+int spec_file(const spec_ctx *ctx, const yaml_node_t *node, const char *key, char **out);
+
+/* The keys of each kind (apart from name, kind, group and description). */
+extern const char *const *const spec_kind_keys[];
+/* Reads the kind-specific keys of an LF whose name, kind and vote are set. */
+int spec_parse_kind(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map);
+
+/* A condition tree (the `when` of a heuristic LF). */
+int spec_parse_condition(heuristic_node **out, spec_ctx *ctx, const yaml_node_t *node);
+
+/* A decimal number in s[0..len), blanks around it allowed (no hex, inf or nan). */
+bool heuristic_parse_number(const char *s, size_t len, double *out);
+
+/* The class named by name[0..len): its exact name first, then its index in decimal; or -1. */
+int32_t lf_set_class_index_n(const chorus_lf_set *set, const char *name, size_t len);
+/* "HAM, SPAM" into buf, ending in "..." when there are too many classes to list. */
+void lf_set_format_classes(const chorus_lf_set *set, char *buf, size_t size);
+
+#endif
