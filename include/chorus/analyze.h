@@ -18,13 +18,13 @@ typedef struct chorus_lf_summary {
     int32_t n_classes;
     int64_t n_items;
     /* Per LF (n_lfs entries): */
-    uint8_t *polarity;        /* n_lfs x n_classes: 1 if the LF ever voted that class */
-    double *coverage;         /* share of items it votes on */
-    double *overlaps;         /* share of items it votes on together with another LF */
-    double *conflicts;        /* share of items on which another LF votes a different class */
+    uint8_t *polarity; /* n_lfs x n_classes: 1 if the LF ever voted that class */
+    double *coverage;  /* share of items it votes on */
+    double *overlaps;  /* share of items it votes on together with another LF */
+    double *conflicts; /* share of items on which another LF votes a different class */
     int64_t *n_votes;
-    int64_t *correct;         /* with gold: votes equal to the known gold label */
-    int64_t *incorrect;       /* with gold: votes differing from a known gold label */
+    int64_t *correct;           /* with gold: votes equal to the known gold label */
+    int64_t *incorrect;         /* with gold: votes differing from a known gold label */
     double *empirical_accuracy; /* correct / (correct + incorrect); NaN without gold or votes */
     double *learned_accuracy;   /* the model's; NaN without a model (or for majority vote) */
     /* The whole set: share of items with at least one vote, two votes, two classes. */

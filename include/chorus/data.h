@@ -29,7 +29,10 @@ typedef struct chorus_data_options {
 } chorus_data_options;
 
 #define CHORUS_DATA_OPTIONS_VERSION 1
-#define CHORUS_DATA_OPTIONS_INIT {CHORUS_DATA_OPTIONS_VERSION, CHORUS_DATA_AUTO, 0}
+#define CHORUS_DATA_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        CHORUS_DATA_OPTIONS_VERSION, CHORUS_DATA_AUTO, 0                                           \
+    }
 
 /*
  * Reads a whole dataset into memory. Errors: CHORUS_EIO (cannot open), CHORUS_EFORMAT with

@@ -62,15 +62,18 @@ typedef struct chorus_apply_options {
 } chorus_apply_options;
 
 #define CHORUS_APPLY_OPTIONS_VERSION 1
-#define CHORUS_APPLY_OPTIONS_INIT {CHORUS_APPLY_OPTIONS_VERSION, 0, NULL, NULL}
+#define CHORUS_APPLY_OPTIONS_INIT                                                                  \
+    {                                                                                              \
+        CHORUS_APPLY_OPTIONS_VERSION, 0, NULL, NULL                                                \
+    }
 
 /* What an apply did, per LF: time spent, votes cast, regex matches aborted by limits. */
 typedef struct chorus_apply_report {
     int32_t n_lfs;
-    double *seconds;        /* per LF, CPU seconds summed over threads */
-    int64_t *n_votes;       /* per LF */
-    int64_t *n_limit_hits;  /* per LF: regex matches stopped by the match or depth limit */
-    double total_seconds;   /* wall clock */
+    double *seconds;       /* per LF, CPU seconds summed over threads */
+    int64_t *n_votes;      /* per LF */
+    int64_t *n_limit_hits; /* per LF: regex matches stopped by the match or depth limit */
+    double total_seconds;  /* wall clock */
 } chorus_apply_report;
 
 /*

@@ -29,10 +29,9 @@ static int check_inputs(const chorus_votes *votes, const int32_t *gold, int64_t 
     const int64_t n = chorus_votes_n_items(votes);
     const int32_t k = chorus_votes_n_classes(votes);
     if (gold && n_gold != n)
-        return chorus_error_set(CHORUS_EINVAL,
-                                "%" PRId64 " gold labels for %" PRId64
-                                " items; they must match one to one",
-                                n_gold, n);
+        return chorus_error_set(
+            CHORUS_EINVAL,
+            "%" PRId64 " gold labels for %" PRId64 " items; they must match one to one", n_gold, n);
     for (int64_t i = 0; gold && i < n; i++)
         if (gold[i] < -1 || gold[i] >= k)
             return chorus_error_set(CHORUS_EINVAL,
@@ -83,7 +82,8 @@ int chorus_lf_summary_compute(chorus_lf_summary **out, const chorus_votes *votes
     for (int64_t i = 0; i < n; i++) {
         const int64_t b = row_ptr[i], e = row_ptr[i + 1];
         bool conflict = false;
-        for (int64_t p = b + 1; p < e && !conflict; p++) conflict = label[p] != label[b];
+        for (int64_t p = b + 1; p < e && !conflict; p++)
+            conflict = label[p] != label[b];
         covered += e > b;
         overlapped += e - b > 1;
         conflicted += conflict;
@@ -94,7 +94,8 @@ int chorus_lf_summary_compute(chorus_lf_summary **out, const chorus_votes *votes
             overlap_count[j] += e - b > 1;
             /* Conflict for this LF: some other LF on the item voted another class. */
             bool other = false;
-            for (int64_t q = b; q < e && !other; q++) other = q != p && label[q] != label[p];
+            for (int64_t q = b; q < e && !other; q++)
+                other = q != p && label[q] != label[p];
             conflict_count[j] += other;
             if (gold && gold[i] >= 0) {
                 if (label[p] == gold[i])

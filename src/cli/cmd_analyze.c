@@ -16,11 +16,15 @@ static const cli_option options[] = {
 };
 
 static const cli_command command = {
-    "analyze", "VOTES [--gold GOLD] [--model MODEL.json] [--csv|--json]",
+    "analyze",
+    "VOTES [--gold GOLD] [--model MODEL.json] [--csv|--json]",
     "Per labeling function: polarity (classes it votes), coverage, overlaps and conflicts\n"
     "(shares of items where another LF also votes / votes differently), and with gold its\n"
     "correct and incorrect votes and empirical accuracy, with a model its learned accuracy.",
-    NULL, options, 1, 1};
+    NULL,
+    options,
+    1,
+    1};
 
 int cmd_analyze(int argc, char **argv)
 {
@@ -38,11 +42,11 @@ int cmd_analyze(int argc, char **argv)
         return rc;
     int status = CHORUS_OK;
     if (args.values[OPT_GOLD])
-        status = chorus_gold_read(&gold, &n_gold, args.values[OPT_GOLD],
-                                  chorus_votes_n_classes(votes));
-    if (!status && args.values[OPT_MODEL]) status = chorus_model_load(&model, args.values[OPT_MODEL]);
-    if (!status)
-        status = chorus_lf_summary_compute(&summary, votes, gold, n_gold, model);
+        status =
+            chorus_gold_read(&gold, &n_gold, args.values[OPT_GOLD], chorus_votes_n_classes(votes));
+    if (!status && args.values[OPT_MODEL])
+        status = chorus_model_load(&model, args.values[OPT_MODEL]);
+    if (!status) status = chorus_lf_summary_compute(&summary, votes, gold, n_gold, model);
     if (status) {
         rc = cli_fail("analyze", status);
     } else {

@@ -18,12 +18,15 @@ static const cli_option options[] = {
 };
 
 static const cli_command command = {
-    "apply", "SPEC.yaml DATA -o VOTES [options]",
+    "apply",
+    "SPEC.yaml DATA -o VOTES [options]",
     "Applies the labeling functions of SPEC.yaml to every record of DATA (CSV or JSONL).",
     "The spec is checked before any data is read. On a terminal a progress line shows\n"
     "items/s and the time left; at the end each LF's coverage and time are printed.\n"
     "See docs/labeling-functions.md for the spec format.\n",
-    options, 2, 2};
+    options,
+    2,
+    2};
 
 int cmd_apply(int argc, char **argv)
 {
@@ -41,8 +44,8 @@ int cmd_apply(int argc, char **argv)
         if (status)
             rc = cli_fail("apply", status);
         else if (!args.values[OPT_QUIET])
-            fprintf(stderr, "%" PRId64 " items x %" PRId32 " labeling functions, %" PRId64
-                            " votes -> %s\n",
+            fprintf(stderr,
+                    "%" PRId64 " items x %" PRId32 " labeling functions, %" PRId64 " votes -> %s\n",
                     chorus_votes_n_items(p.votes), chorus_votes_n_lfs(p.votes),
                     chorus_votes_nnz(p.votes), args.values[OPT_OUTPUT]);
     }

@@ -10,7 +10,15 @@
 #include "cli/cli.h"
 #include "cli/lf_pipeline.h"
 
-enum { OPT_OUTPUT, OPT_MODEL, OPT_THREADS, OPT_SKIP_BAD_ROWS, OPT_DATA_FORMAT, OPT_SEED, OPT_QUIET };
+enum {
+    OPT_OUTPUT,
+    OPT_MODEL,
+    OPT_THREADS,
+    OPT_SKIP_BAD_ROWS,
+    OPT_DATA_FORMAT,
+    OPT_SEED,
+    OPT_QUIET
+};
 
 static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "OUTDIR", "folder for the results (created if missing)"},
@@ -24,13 +32,16 @@ static const cli_option options[] = {
 };
 
 static const cli_command command = {
-    "run", "SPEC.yaml DATA -o OUTDIR [options]",
+    "run",
+    "SPEC.yaml DATA -o OUTDIR [options]",
     "Applies the labeling functions to the data, fits the label model, writes the\n"
     "probabilistic labels and the LF summary, and scores the labels when the spec names\n"
     "a gold field (data.gold).",
     "OUTDIR receives votes.chv, model.json, probs.csv (one row per record, in the data's\n"
     "order), lf_summary.csv and, with gold, gold.csv.\n",
-    options, 2, 2};
+    options,
+    2,
+    2};
 
 static char *join(const char *dir, const char *name)
 {

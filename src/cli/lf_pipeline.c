@@ -5,9 +5,8 @@
 #include "cli/cli.h"
 #include "cli/lf_pipeline.h"
 
-int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path,
-                     const char *data_path, const char *threads, const char *data_format,
-                     int skip_bad_rows)
+int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, const char *data_path,
+                     const char *threads, const char *data_format, int skip_bad_rows)
 {
     memset(p, 0, sizeof *p);
     p->cmd = cmd;

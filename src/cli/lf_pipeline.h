@@ -14,9 +14,8 @@ typedef struct lf_pipeline {
 } lf_pipeline;
 
 /* Loads and checks the spec, then reads the data. Returns 0 or the exit code (printed). */
-int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path,
-                     const char *data_path, const char *threads, const char *data_format,
-                     int skip_bad_rows);
+int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, const char *data_path,
+                     const char *threads, const char *data_format, int skip_bad_rows);
 
 /* Applies the LFs; with `verbose`, prints each LF's coverage and time to stderr. */
 int lf_pipeline_apply(lf_pipeline *p, int verbose);

@@ -104,8 +104,7 @@ static int print_json(FILE *out, const chorus_lf_summary *s, const chorus_votes 
                                chorus_votes_lf_name(v, j), "polarity", pol, "coverage",
                                s->coverage[j], "overlaps", s->overlaps[j], "conflicts",
                                s->conflicts[j], "votes", (json_int_t)s->n_votes[j], "correct",
-                               s->has_gold ? json_integer(s->correct[j]) : json_null(),
-                               "incorrect",
+                               s->has_gold ? json_integer(s->correct[j]) : json_null(), "incorrect",
                                s->has_gold ? json_integer(s->incorrect[j]) : json_null(),
                                "empirical_accuracy", number_or_null(s->empirical_accuracy[j]),
                                "learned_accuracy", number_or_null(s->learned_accuracy[j]));
@@ -114,14 +113,13 @@ static int print_json(FILE *out, const chorus_lf_summary *s, const chorus_votes 
             lfs = NULL;
         }
     }
-    json_t *root = lfs ? json_pack("{s:I, s:o, s:{s:f, s:f, s:f}}", "items",
-                                   (json_int_t)s->n_items, "labeling_functions", lfs, "all",
-                                   "coverage", s->set_coverage, "overlap", s->set_overlap,
-                                   "conflict", s->set_conflict)
+    json_t *root = lfs ? json_pack("{s:I, s:o, s:{s:f, s:f, s:f}}", "items", (json_int_t)s->n_items,
+                                   "labeling_functions", lfs, "all", "coverage", s->set_coverage,
+                                   "overlap", s->set_overlap, "conflict", s->set_conflict)
                        : NULL;
-    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                             JSON_REAL_PRECISION(15))
-                      : NULL;
+    char *text =
+        root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+             : NULL;
     json_decref(root);
     if (!text) return -1;
     fprintf(out, "%s\n", text);

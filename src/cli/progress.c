@@ -33,10 +33,11 @@ void cli_progress_update(int64_t done, int64_t total, void *ctx)
     double left = rate > 0 ? (double)(total - done) / rate : 0;
     int width = 30, filled = total > 0 ? (int)(width * (double)done / (double)total) : width;
     char bar[32];
-    for (int i = 0; i < width; i++) bar[i] = i < filled ? '#' : '.';
+    for (int i = 0; i < width; i++)
+        bar[i] = i < filled ? '#' : '.';
     bar[width] = '\0';
-    fprintf(stderr, "\r%s [%s] %lld/%lld  %.0f items/s  ETA %.0fs ", p->what, bar,
-            (long long)done, (long long)total, rate, left);
+    fprintf(stderr, "\r%s [%s] %lld/%lld  %.0f items/s  ETA %.0fs ", p->what, bar, (long long)done,
+            (long long)total, rate, left);
     p->shown = 1;
 }
 

@@ -44,8 +44,8 @@ typedef struct csv_reader {
 } csv_reader;
 
 /* Bytes that end a run of plain text outside quotes, and inside quotes. */
-static const unsigned char plain_stop[256] = {['\0'] = 1, ['\n'] = 1, ['\r'] = 1, [','] = 1,
-                                              ['"'] = 1};
+static const unsigned char plain_stop[256] = {
+    ['\0'] = 1, ['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1};
 static const unsigned char quoted_stop[256] = {['\0'] = 1, ['\n'] = 1, ['"'] = 1};
 
 /* Moves the unparsed tail to the front and reads more after it, growing a full buffer. */
@@ -70,15 +70,18 @@ static int fill(csv_reader *r)
     r->buf[r->end] = '\0';
     if (got < want) {
         if (ferror(r->fp))
-            return chorus_error_set(CHORUS_EIO, "%s: read error near line %" PRId64 ": %s",
-                                    r->path, r->line, strerror(errno));
+            return chorus_error_set(CHORUS_EIO, "%s: read error near line %" PRId64 ": %s", r->path,
+                                    r->line, strerror(errno));
         r->eof = 1;
     }
     return CHORUS_OK;
 }
 
-__attribute__((format(printf, 4, 5))) static int bad(csv_reader *r, const char *at, int64_t line,
-                                                      const char *fmt, ...)
+/* Describes a malformed record in r->message and notes where to resume; returns REC_BAD. */
+static int bad(csv_reader *r, const char *at, int64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int bad(csv_reader *r, const char *at, int64_t line, const char *fmt, ...)
 {
     r->bad_pos = (size_t)(at - r->buf);
     r->bad_line = line;
@@ -273,8 +276,9 @@ static int read_header(csv_reader *r, chorus_dataset *ds)
         } else if (r->n_cells > cap) {
             /* More names than cells: make room and parse the same header again. */
             if (r->n_cells >= INT32_MAX / 2) {
-                rc = chorus_error_set(CHORUS_EFORMAT, "%s:%" PRId64 ": %" PRId64 " fields is "
-                                      "too many", r->path, r->line, r->n_cells);
+                rc = chorus_error_set(CHORUS_EFORMAT,
+                                      "%s:%" PRId64 ": too many fields (%" PRId64 ")", r->path,
+                                      r->line, r->n_cells);
                 goto done;
             }
             cap = r->n_cells;

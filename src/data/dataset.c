@@ -115,6 +115,17 @@ int chorus_dataset_reserve_arena(chorus_dataset *ds, size_t extra)
     return CHORUS_OK;
 }
 
+int chorus_dataset_store_text(chorus_dataset *ds, const char *text, size_t len, int64_t *offset)
+{
+    int rc = chorus_dataset_reserve_arena(ds, len + 1);
+    if (rc) return rc;
+    *offset = (int64_t)ds->arena_len;
+    memcpy(ds->arena + ds->arena_len, text, len);
+    ds->arena[ds->arena_len + len] = '\0';
+    ds->arena_len += len + 1;
+    return CHORUS_OK;
+}
+
 int chorus_dataset_reserve_record(chorus_dataset *ds, int with_cells)
 {
     if (ds->n_records < ds->record_cap) return CHORUS_OK;

@@ -49,6 +49,9 @@ int32_t chorus_dataset_find_field_n(const chorus_dataset *ds, const char *name, 
 /* Makes room for `extra` more bytes in the arena (amortised doubling). */
 int chorus_dataset_reserve_arena(chorus_dataset *ds, size_t extra);
 
+/* Appends text[0..len) and a NUL to the arena; *offset is where it starts. */
+int chorus_dataset_store_text(chorus_dataset *ds, const char *text, size_t len, int64_t *offset);
+
 /*
  * Makes room for one more record's line number and, if with_cells, its n_fields cells (the
  * JSONL reader lays out the cells only at the end, once the field set is known).

@@ -42,10 +42,18 @@ typedef struct chunk_rows {
     int64_t n_votes;
 } chunk_rows;
 
+/* One vote found while working through a chunk, before the chunk is sorted into rows. */
+typedef struct chunk_vote {
+    int32_t record; /* offset in the chunk */
+    int32_t lf;
+    int32_t label;
+} chunk_vote;
+
 /* Per-thread state and the first error a thread met. */
 typedef struct worker {
-    int32_t *dense; /* CHUNK_RECORDS x n_lfs votes of the current chunk */
-    uint8_t *fired;
+    chunk_vote *found; /* votes of the current chunk, in the order they were found */
+    size_t n_found, cap_found;
+    int32_t *fired;
     void *keyword_scratch;
     chorus_regex_scratch *regex;
     double *seconds;
@@ -115,7 +123,8 @@ static int make_plan(apply_plan *plan, const chorus_lf_set *set, const chorus_da
     for (int32_t j = 0; j < m && !rc; j++) {
         if (set->lfs[j].kind != LF_KEYWORD) continue;
         int32_t g = 0;
-        while (g < plan->n_groups && plan->groups[g].field != plan->field[j]) g++;
+        while (g < plan->n_groups && plan->groups[g].field != plan->field[j])
+            g++;
         if (g == plan->n_groups) {
             plan->groups[g].field = plan->field[j];
             plan->groups[g].lfs = malloc((size_t)m * sizeof *plan->groups[g].lfs);
@@ -126,7 +135,8 @@ static int make_plan(apply_plan *plan, const chorus_lf_set *set, const chorus_da
     }
     for (int32_t g = 0; g < plan->n_groups && !rc; g++) {
         keyword_group *group = &plan->groups[g];
-        for (int32_t i = 0; i < group->n; i++) members[i] = &set->lfs[group->lfs[i]].u.keyword;
+        for (int32_t i = 0; i < group->n; i++)
+            members[i] = &set->lfs[group->lfs[i]].u.keyword;
         rc = chorus_keyword_index_build(&group->index, members, group->n);
         if (!rc) {
             size_t s = chorus_keyword_index_scratch_size(group->index);
@@ -143,19 +153,21 @@ static int worker_init(worker *w, const apply_plan *plan)
 {
     const int32_t m = plan->set->n_lfs;
     memset(w, 0, sizeof *w);
-    w->dense = malloc((size_t)CHUNK_RECORDS * m * sizeof *w->dense);
-    w->fired = malloc((size_t)m + 1);
-    w->keyword_scratch = malloc(plan->keyword_scratch + 1);
+    w->cap_found = 4 * CHUNK_RECORDS;
+    w->found = malloc(w->cap_found * sizeof *w->found);
+    w->fired = malloc(((size_t)m + 1) * sizeof *w->fired);
+    /* Zeroed once: the keyword matcher leaves it zeroed after each text. */
+    w->keyword_scratch = calloc(1, plan->keyword_scratch + 1);
     w->seconds = calloc((size_t)m, sizeof *w->seconds);
     w->limit_hits = calloc((size_t)m, sizeof *w->limit_hits);
-    if (!w->dense || !w->fired || !w->keyword_scratch || !w->seconds || !w->limit_hits)
+    if (!w->found || !w->fired || !w->keyword_scratch || !w->seconds || !w->limit_hits)
         return chorus_error_nomem();
     return chorus_regex_scratch_new(&w->regex);
 }
 
 static void worker_free(worker *w)
 {
-    free(w->dense);
+    free(w->found);
     free(w->fired);
     free(w->keyword_scratch);
     free(w->seconds);
@@ -180,8 +192,8 @@ static int32_t vote_of(const apply_plan *plan, int32_t j, int64_t r, worker *w,
     const lf_def *lf = &plan->set->lfs[j];
     const chorus_dataset *ds = plan->ds;
     size_t len = 0;
-    const char *value = plan->field[j] >= 0 ? chorus_dataset_value(ds, r, plan->field[j], &len)
-                                            : NULL;
+    const char *value =
+        plan->field[j] >= 0 ? chorus_dataset_value(ds, r, plan->field[j], &len) : NULL;
     switch (lf->kind) {
     case LF_REGEX: {
         if (!value) return CHORUS_ABSTAIN;
@@ -192,9 +204,8 @@ static int32_t vote_of(const apply_plan *plan, int32_t j, int64_t r, worker *w,
     case LF_HEURISTIC:
         return heuristic_eval(lf->u.heuristic, ds, r) ? lf->vote : CHORUS_ABSTAIN;
     case LF_LOOKUP:
-        return value && chorus_string_set_contains(lf->u.lookup.set, value, len)
-                   ? lf->vote
-                   : CHORUS_ABSTAIN;
+        return value && chorus_string_set_contains(lf->u.lookup.set, value, len) ? lf->vote
+                                                                                 : CHORUS_ABSTAIN;
     case LF_COLUMN:
         return value ? lf_column_vote(&lf->u.column, plan->set, value, len) : CHORUS_ABSTAIN;
     case LF_PLUGIN: {
@@ -217,13 +228,29 @@ static int32_t vote_of(const apply_plan *plan, int32_t j, int64_t r, worker *w,
     }
 }
 
-/* Votes of records [begin, end) into the worker's dense block, then packed into rows. */
+static int push_vote(worker *w, int64_t record, int32_t lf, int32_t label)
+{
+    if (w->n_found == w->cap_found) {
+        chunk_vote *grown = realloc(w->found, 2 * w->cap_found * sizeof *grown);
+        if (!grown) return CHORUS_ENOMEM;
+        w->found = grown;
+        w->cap_found *= 2;
+    }
+    w->found[w->n_found++] = (chunk_vote){(int32_t)record, lf, label};
+    return CHORUS_OK;
+}
+
+/*
+ * Votes of records [begin, end), sorted into rows. The work is proportional to the text
+ * scanned and the votes found, not to records x LFs, so thousands of rarely firing
+ * keyword LFs cost little more than ten.
+ */
 static int apply_chunk(const apply_plan *plan, int64_t begin, int64_t end, worker *w,
                        chunk_rows *rows, apply_failure *failure)
 {
     const int32_t m = plan->set->n_lfs;
     const int64_t n = end - begin;
-    for (int64_t x = 0; x < n * m; x++) w->dense[x] = CHORUS_ABSTAIN;
+    w->n_found = 0;
     for (int32_t g = 0; g < plan->n_groups; g++) {
         const keyword_group *group = &plan->groups[g];
         double t0 = omp_get_wtime();
@@ -231,50 +258,74 @@ static int apply_chunk(const apply_plan *plan, int64_t begin, int64_t end, worke
             size_t len = 0;
             const char *text = chorus_dataset_value(plan->ds, r, group->field, &len);
             if (!text) continue;
-            chorus_keyword_index_match(group->index, text, len, w->keyword_scratch, w->fired);
-            for (int32_t i = 0; i < group->n; i++)
-                if (w->fired[i])
-                    w->dense[(r - begin) * m + group->lfs[i]] = plan->set->lfs[group->lfs[i]].vote;
+            int32_t count =
+                chorus_keyword_index_match(group->index, text, len, w->keyword_scratch, w->fired);
+            for (int32_t i = 0; i < count; i++) {
+                int32_t j = group->lfs[w->fired[i]];
+                if (push_vote(w, r - begin, j, plan->set->lfs[j].vote)) return CHORUS_ENOMEM;
+            }
         }
         /* One pass served every LF of the group: share its time evenly. */
         double share = (omp_get_wtime() - t0) / group->n;
-        for (int32_t i = 0; i < group->n; i++) w->seconds[group->lfs[i]] += share;
+        for (int32_t i = 0; i < group->n; i++)
+            w->seconds[group->lfs[i]] += share;
     }
     for (int32_t j = 0; j < m; j++) {
         if (plan->set->lfs[j].kind == LF_KEYWORD) continue;
         double t0 = omp_get_wtime();
-        for (int64_t r = begin; r < end; r++)
-            w->dense[(r - begin) * m + j] = vote_of(plan, j, r, w, failure);
+        for (int64_t r = begin; r < end; r++) {
+            int32_t v = vote_of(plan, j, r, w, failure);
+            if (v != CHORUS_ABSTAIN && push_vote(w, r - begin, j, v)) return CHORUS_ENOMEM;
+        }
         w->seconds[j] += omp_get_wtime() - t0;
     }
-    int64_t votes = 0;
-    for (int64_t x = 0; x < n * m; x++) votes += w->dense[x] != CHORUS_ABSTAIN;
-    rows->row_len = malloc((size_t)n * sizeof *rows->row_len);
-    rows->lf = malloc((size_t)(votes ? votes : 1) * sizeof *rows->lf);
-    rows->label = malloc((size_t)(votes ? votes : 1) * sizeof *rows->label);
-    if (!rows->row_len || !rows->lf || !rows->label) return CHORUS_ENOMEM;
-    int64_t p = 0;
-    for (int64_t i = 0; i < n; i++) {
-        int64_t start = p;
-        for (int32_t j = 0; j < m; j++) {
-            int32_t v = w->dense[i * m + j];
-            if (v == CHORUS_ABSTAIN) continue;
-            rows->lf[p] = j;
-            rows->label[p] = v;
-            p++;
-        }
-        rows->row_len[i] = p - start;
+    /* Counting sort by record, then each (short) row by LF. */
+    const size_t votes = w->n_found;
+    rows->row_len = calloc((size_t)n, sizeof *rows->row_len);
+    rows->lf = malloc((votes ? votes : 1) * sizeof *rows->lf);
+    rows->label = malloc((votes ? votes : 1) * sizeof *rows->label);
+    int64_t *next = malloc(((size_t)n + 1) * sizeof *next);
+    if (!rows->row_len || !rows->lf || !rows->label || !next) {
+        free(next);
+        return CHORUS_ENOMEM;
     }
-    rows->n_votes = p;
+    for (size_t v = 0; v < votes; v++)
+        rows->row_len[w->found[v].record]++;
+    next[0] = 0;
+    for (int64_t i = 0; i < n; i++)
+        next[i + 1] = next[i] + rows->row_len[i];
+    for (size_t v = 0; v < votes; v++) {
+        int64_t at = next[w->found[v].record]++;
+        rows->lf[at] = w->found[v].lf;
+        rows->label[at] = w->found[v].label;
+    }
+    int64_t start = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t stop = start + rows->row_len[i];
+        for (int64_t a = start + 1; a < stop; a++) {
+            int32_t lf = rows->lf[a], label = rows->label[a];
+            int64_t b = a;
+            for (; b > start && rows->lf[b - 1] > lf; b--) {
+                rows->lf[b] = rows->lf[b - 1];
+                rows->label[b] = rows->label[b - 1];
+            }
+            rows->lf[b] = lf;
+            rows->label[b] = label;
+        }
+        start = stop;
+    }
+    free(next);
+    rows->n_votes = (int64_t)votes;
     return CHORUS_OK;
 }
 
 /* Joins the chunks' rows in order into one matrix named after the set. */
-static int join_chunks(chorus_votes **out, const chorus_lf_set *set, int64_t n,
-                       chunk_rows *chunks, int64_t n_chunks)
+static int join_chunks(chorus_votes **out, const chorus_lf_set *set, int64_t n, chunk_rows *chunks,
+                       int64_t n_chunks)
 {
     int64_t nnz = 0;
-    for (int64_t c = 0; c < n_chunks; c++) nnz += chunks[c].n_votes;
+    for (int64_t c = 0; c < n_chunks; c++)
+        nnz += chunks[c].n_votes;
     int64_t *row_ptr = malloc(((size_t)n + 1) * sizeof *row_ptr);
     int32_t *lf = malloc((size_t)(nnz ? nnz : 1) * sizeof *lf);
     int32_t *label = malloc((size_t)(nnz ? nnz : 1) * sizeof *label);
@@ -288,7 +339,8 @@ static int join_chunks(chorus_votes **out, const chorus_lf_set *set, int64_t n,
     int64_t item = 0, p = 0;
     for (int64_t c = 0; c < n_chunks; c++) {
         int64_t rows = c + 1 < n_chunks ? CHUNK_RECORDS : n - c * CHUNK_RECORDS;
-        for (int64_t i = 0; i < rows; i++, item++) row_ptr[item + 1] = row_ptr[item] + chunks[c].row_len[i];
+        for (int64_t i = 0; i < rows; i++, item++)
+            row_ptr[item + 1] = row_ptr[item] + chunks[c].row_len[i];
         memcpy(lf + p, chunks[c].lf, (size_t)chunks[c].n_votes * sizeof *lf);
         memcpy(label + p, chunks[c].label, (size_t)chunks[c].n_votes * sizeof *label);
         p += chunks[c].n_votes;
@@ -331,7 +383,8 @@ static int make_report(chorus_apply_report **out, const chorus_lf_set *set,
     memcpy(r->seconds, seconds, (size_t)m * sizeof *seconds);
     memcpy(r->n_limit_hits, limits, (size_t)m * sizeof *limits);
     const int32_t *lf = chorus_votes_lf_index(votes);
-    for (int64_t p = 0; p < chorus_votes_nnz(votes); p++) r->n_votes[lf[p]]++;
+    for (int64_t p = 0; p < chorus_votes_nnz(votes); p++)
+        r->n_votes[lf[p]]++;
     r->total_seconds = wall;
     *out = r;
     return CHORUS_OK;

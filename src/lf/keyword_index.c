@@ -22,9 +22,10 @@
  *   "any", its number of distinct patterns for "all").
  * - whole_word is checked at the two ends of an occurrence only, against the text's
  *   bytes: the byte before and after must not be [A-Za-z0-9_] or >= 0x80 (so a term never
- *   matches inside a non-ASCII word); the text's edges count as boundaries.
+ *   matches inside a non-ASCII word); the text's edges count as boundaries. Inner spaces
+ *   or punctuation ("check out") are just bytes, but an end that is punctuation still
+ *   needs a boundary next to it: whole-word "http://" does not match "http://x.org".
  */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,9 +37,9 @@ enum { AC_EXACT = 0, AC_FOLDED = 1, AC_COUNT = 2 };
 typedef struct ac_automaton {
     uint8_t cls[256]; /* byte -> class; case folding happens here */
     int32_t n_classes;
-    int32_t width;     /* n_classes + 1: the last entry of a row is the output link */
-    int32_t n_states;  /* 0 when the automaton has no terms */
-    int32_t *rows;     /* n_states * width; transitions are offsets of the next row */
+    int32_t width;      /* n_classes + 1: the last entry of a row is the output link */
+    int32_t n_states;   /* 0 when the automaton has no terms */
+    int32_t *rows;      /* n_states * width; transitions are offsets of the next row */
     int32_t *out_start; /* n_states + 1: patterns ending exactly at a state */
     int32_t *out_pats;
     int32_t *dict; /* nearest proper suffix state (failure chain) with patterns, or -1 */
@@ -76,8 +77,8 @@ static int is_word_byte(uint8_t c)
 {
     /* Bytes of multi-byte UTF-8 sequences count as word bytes: a term must not match
      * inside "café" or "日本語". */
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c >= 0x80;
 }
 
 static int cmp_pat_lf(const void *a, const void *b)
@@ -109,7 +110,8 @@ static int ac_begin(ac_automaton *ac, ac_builder *b, const bool used[256], bool 
     for (int c = 0; c < 256; c++) {
         if (used[c]) own[c] = (uint8_t)n_classes++;
     }
-    for (int c = 0; c < 256; c++) ac->cls[c] = own[folded ? fold_ascii(c) : c];
+    for (int c = 0; c < 256; c++)
+        ac->cls[c] = own[folded ? fold_ascii(c) : c];
     ac->n_classes = n_classes;
     ac->width = n_classes + 1;
     /* Row offsets are int32, so the whole table must stay below 2^31 entries. */
@@ -218,7 +220,8 @@ static int ac_finish(ac_automaton *ac, ac_builder *b)
     }
     for (size_t s = 0; s < n; s++) {
         int32_t *row = &ac->rows[s * w];
-        for (int32_t c = 0; c < nc; c++) row[c] *= (int32_t)w;
+        for (int32_t c = 0; c < nc; c++)
+            row[c] *= (int32_t)w;
         /* The output link: the state itself if patterns end here, else its dictionary
          * link; -1 (the common case) lets the scan skip the state with one test. */
         row[nc] = ac->out_start[s + 1] > ac->out_start[s] ? (int32_t)s : ac->dict[s];
@@ -232,7 +235,8 @@ done:
 void chorus_keyword_index_free(chorus_keyword_index *index)
 {
     if (!index) return;
-    for (int a = 0; a < AC_COUNT; a++) ac_clear(&index->ac[a]);
+    for (int a = 0; a < AC_COUNT; a++)
+        ac_clear(&index->ac[a]);
     free(index->pat_len);
     free(index->pat_whole_word);
     free(index->pat_lf_start);
@@ -241,8 +245,7 @@ void chorus_keyword_index_free(chorus_keyword_index *index)
     free(index);
 }
 
-int chorus_keyword_index_build(chorus_keyword_index **out, const lf_keyword *const *lfs,
-                               int32_t n)
+int chorus_keyword_index_build(chorus_keyword_index **out, const lf_keyword *const *lfs, int32_t n)
 {
     int rc = CHORUS_OK;
     chorus_keyword_index *ix = NULL;
@@ -339,13 +342,16 @@ int chorus_keyword_index_build(chorus_keyword_index **out, const lf_keyword *con
         rc = chorus_error_nomem();
         goto done;
     }
-    for (size_t k = 0; k < n_pairs; k++) ix->pat_lf_start[pairs[k].pat + 1]++;
-    for (int32_t p = 0; p < ix->n_patterns; p++) ix->pat_lf_start[p + 1] += ix->pat_lf_start[p];
+    for (size_t k = 0; k < n_pairs; k++)
+        ix->pat_lf_start[pairs[k].pat + 1]++;
+    for (int32_t p = 0; p < ix->n_patterns; p++)
+        ix->pat_lf_start[p + 1] += ix->pat_lf_start[p];
     for (size_t k = 0; k < n_pairs; k++) {
         /* pat_lf_start[p] is used as the fill cursor and shifted back below. */
         ix->pat_lfs[ix->pat_lf_start[pairs[k].pat]++] = pairs[k].lf;
     }
-    for (int32_t p = ix->n_patterns; p > 0; p--) ix->pat_lf_start[p] = ix->pat_lf_start[p - 1];
+    for (int32_t p = ix->n_patterns; p > 0; p--)
+        ix->pat_lf_start[p] = ix->pat_lf_start[p - 1];
     ix->pat_lf_start[0] = 0;
 
     for (int a = 0; a < AC_COUNT; a++) {
@@ -356,14 +362,19 @@ int chorus_keyword_index_build(chorus_keyword_index **out, const lf_keyword *con
     *out = ix;
     ix = NULL;
 done:
-    for (int a = 0; a < AC_COUNT; a++) free(builders[a].node_pat);
+    for (int a = 0; a < AC_COUNT; a++)
+        free(builders[a].node_pat);
     free(pairs);
     chorus_keyword_index_free(ix);
     return rc;
 }
 
-/* Scratch layout: the matched-pattern bitset (uint64 words first, for alignment), then
- * one int32 count of matched patterns per LF. */
+/*
+ * Scratch layout: the matched-pattern bitset (uint64 words first, so malloc'ed scratch is
+ * aligned for them), one int32 count of matched patterns per LF, then the lists of LFs and
+ * patterns a text touched. Only what a text touched is reset after it, so the cost of a
+ * text does not grow with the number of LFs and patterns that did not match.
+ */
 static size_t bitset_words(const chorus_keyword_index *index)
 {
     return ((size_t)index->n_patterns + 63) / 64;
@@ -371,7 +382,8 @@ static size_t bitset_words(const chorus_keyword_index *index)
 
 size_t chorus_keyword_index_scratch_size(const chorus_keyword_index *index)
 {
-    return bitset_words(index) * sizeof(uint64_t) + ((size_t)index->n_lfs + 1) * sizeof(int32_t);
+    return bitset_words(index) * sizeof(uint64_t) +
+           (2 * (size_t)index->n_lfs + (size_t)index->n_patterns + 1) * sizeof(int32_t);
 }
 
 typedef struct scan_state {
@@ -380,10 +392,14 @@ typedef struct scan_state {
     size_t len;
     uint64_t *matched;
     int32_t *counts;
+    int32_t *touched_lfs; /* LFs whose count left 0 */
+    int32_t n_touched;
+    int32_t *matched_pats; /* patterns whose bit was set */
+    int32_t n_matched;
 } scan_state;
 
 /* Records every pattern ending at text[end - 1] along the output chain starting at u. */
-static void report(const scan_state *st, const ac_automaton *ac, int32_t u, size_t end)
+static void report(scan_state *st, const ac_automaton *ac, int32_t u, size_t end)
 {
     const chorus_keyword_index *ix = st->ix;
     for (; u >= 0; u = ac->dict[u]) {
@@ -397,22 +413,23 @@ static void report(const scan_state *st, const ac_automaton *ac, int32_t u, size
                 if (end < st->len && is_word_byte(st->text[end])) continue;
             }
             st->matched[p >> 6] |= bit;
+            st->matched_pats[st->n_matched++] = p;
             for (int32_t j = ix->pat_lf_start[p]; j < ix->pat_lf_start[p + 1]; j++) {
-                st->counts[ix->pat_lfs[j]]++;
+                int32_t lf = ix->pat_lfs[j];
+                if (st->counts[lf]++ == 0) st->touched_lfs[st->n_touched++] = lf;
             }
         }
     }
 }
 
-void chorus_keyword_index_match(const chorus_keyword_index *index, const char *text, size_t len,
-                                void *scratch, uint8_t *fired)
+int32_t chorus_keyword_index_match(const chorus_keyword_index *index, const char *text, size_t len,
+                                   void *scratch, int32_t *fired)
 {
-    scan_state st = {index, (const uint8_t *)text, len, scratch, NULL};
+    scan_state st = {index, (const uint8_t *)text, len, scratch, NULL, NULL, 0, NULL, 0};
     size_t words = bitset_words(index);
     st.counts = (int32_t *)(st.matched + words);
-    /* The caller's scratch is not zeroed between texts; clearing is O(patterns / 64). */
-    memset(st.matched, 0, words * sizeof *st.matched);
-    memset(st.counts, 0, (size_t)index->n_lfs * sizeof *st.counts);
+    st.touched_lfs = st.counts + index->n_lfs;
+    st.matched_pats = st.touched_lfs + index->n_lfs;
 
     const ac_automaton *ex = &index->ac[AC_EXACT], *fo = &index->ac[AC_FOLDED];
     const uint8_t *t = st.text;
@@ -437,7 +454,15 @@ void chorus_keyword_index_match(const chorus_keyword_index *index, const char *t
             if (rows[s + nc] >= 0) report(&st, ac, rows[s + nc], i + 1);
         }
     }
-    for (int32_t i = 0; i < index->n_lfs; i++) {
-        fired[i] = index->need[i] > 0 && st.counts[i] >= index->need[i];
+    int32_t n_fired = 0;
+    for (int32_t k = 0; k < st.n_touched; k++) {
+        int32_t lf = st.touched_lfs[k];
+        if (st.counts[lf] >= index->need[lf]) fired[n_fired++] = lf;
+        st.counts[lf] = 0;
     }
+    for (int32_t m = 0; m < st.n_matched; m++) {
+        int32_t p = st.matched_pats[m];
+        st.matched[p >> 6] &= ~((uint64_t)1 << (p & 63));
+    }
+    return n_fired;
 }

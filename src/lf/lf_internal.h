@@ -38,23 +38,26 @@ typedef struct lf_keyword {
 typedef struct chorus_keyword_index chorus_keyword_index;
 
 /* Builds the automaton for n keyword LFs (their order is the order of `fired` below). */
-int chorus_keyword_index_build(chorus_keyword_index **out, const lf_keyword *const *lfs,
-                               int32_t n);
+int chorus_keyword_index_build(chorus_keyword_index **out, const lf_keyword *const *lfs, int32_t n);
 void chorus_keyword_index_free(chorus_keyword_index *index);
-/* Bytes of scratch one matching thread needs. */
+/* Bytes of scratch one matching thread needs; zero it (calloc) before its first use. */
 size_t chorus_keyword_index_scratch_size(const chorus_keyword_index *index);
-/* fired[i] = 1 if keyword LF i fires on text[0..len), else 0. Thread-safe with own scratch. */
-void chorus_keyword_index_match(const chorus_keyword_index *index, const char *text, size_t len,
-                                void *scratch, uint8_t *fired);
+/*
+ * Matches text[0..len): writes the keyword LFs (by build order) that fire into fired (room
+ * for n of them) and returns how many. The scratch is left zeroed, so its cost per text is
+ * that of what matched, not of the whole index. Thread-safe with a scratch per thread.
+ */
+int32_t chorus_keyword_index_match(const chorus_keyword_index *index, const char *text, size_t len,
+                                   void *scratch, int32_t *fired);
 
 /* ---- regex (PCRE2) ---------------------------------------------------------------- */
 
 typedef struct chorus_regex chorus_regex;
 
 /*
- * Compiles `pattern` with PCRE2 (UTF mode, JIT when available) and flags from "imsx"
- * (caseless, multiline, dotall, extended). On a bad pattern returns CHORUS_EFORMAT with
- * PCRE2's message, and *error_offset the offset in the pattern.
+ * Compiles `pattern` with PCRE2 (UTF mode, JIT when available) and flags from "imsxu"
+ * (caseless, multiline, dotall, extended, Unicode classes as Python's re). On a bad pattern returns
+ * CHORUS_EFORMAT with PCRE2's message, and *error_offset the offset in the pattern.
  */
 int chorus_regex_compile(chorus_regex **out, const char *pattern, const char *flags,
                          size_t *error_offset);
@@ -76,21 +79,21 @@ int chorus_regex_match(const chorus_regex *re, const char *text, size_t len,
 /* ---- heuristic -------------------------------------------------------------------- */
 
 typedef enum heuristic_op {
-    H_ALL,     /* children all true (true if none) */
-    H_ANY,     /* some child true */
-    H_NOT,     /* the one child false */
-    H_EQ,      /* field == value (numerically when both parse as numbers, else as text) */
+    H_ALL, /* children all true (true if none) */
+    H_ANY, /* some child true */
+    H_NOT, /* the one child false */
+    H_EQ,  /* field == value (numerically when both parse as numbers, else as text) */
     H_NE,
-    H_LT,      /* numeric comparisons: false when the field is missing or not a number */
+    H_LT, /* numeric comparisons: false when the field is missing or not a number */
     H_LE,
     H_GT,
     H_GE,
-    H_LEN_LT,  /* length of the field in UTF-8 characters (missing: 0) */
+    H_LEN_LT, /* length of the field in UTF-8 characters (missing: 0) */
     H_LEN_LE,
     H_LEN_GT,
     H_LEN_GE,
     H_LEN_EQ,
-    H_IN,      /* field's text is one of values */
+    H_IN, /* field's text is one of values */
     H_NOT_IN,
     H_CONTAINS, /* field contains value as a substring (case-sensitive) */
     H_EMPTY,    /* field missing or "" (value "true") / present and non-empty ("false") */
@@ -99,15 +102,15 @@ typedef enum heuristic_op {
 
 typedef struct heuristic_node {
     heuristic_op op;
-    int64_t line;     /* in the spec, for errors */
-    char *field;      /* leaves */
+    int64_t line; /* in the spec, for errors */
+    char *field;  /* leaves */
     int32_t field_index;
-    double number;    /* comparisons, lengths */
-    char *text;       /* H_EQ / H_NE / H_CONTAINS as text */
+    double number; /* comparisons, lengths */
+    char *text;    /* H_EQ / H_NE / H_CONTAINS as text */
     bool text_is_number;
-    char **values;    /* H_IN / H_NOT_IN */
+    char **values; /* H_IN / H_NOT_IN */
     int32_t n_values;
-    bool flag;        /* H_EMPTY / H_MISSING: the value they test for */
+    bool flag; /* H_EMPTY / H_MISSING: the value they test for */
     struct heuristic_node **children;
     int32_t n_children;
 } heuristic_node;
@@ -156,9 +159,9 @@ int32_t lf_column_vote(const lf_column *column, const chorus_lf_set *set, const 
 typedef struct lf_plugin {
     char *library; /* resolved against the spec's folder */
     char *symbol;
-    void *handle;  /* dlopen */
+    void *handle; /* dlopen */
     chorus_plugin_fn fn;
-    void *ctx;     /* from the optional "<symbol>_init" function */
+    void *ctx; /* from the optional "<symbol>_init" function */
 } lf_plugin;
 
 /* dlopen + dlsym; CHORUS_EIO / CHORUS_EFORMAT with dlerror()'s message. */
@@ -171,9 +174,9 @@ typedef struct lf_def {
     char *name;
     int64_t line; /* in the spec */
     lf_kind kind;
-    int32_t vote;      /* class voted when it fires; CHORUS_ABSTAIN for column and plugin */
-    char *field;       /* field read (keyword, regex, lookup, column); NULL = data.text */
-    char *group;       /* dependency group name, NULL if none */
+    int32_t vote; /* class voted when it fires; CHORUS_ABSTAIN for column and plugin */
+    char *field;  /* field read (keyword, regex, lookup, column); NULL = data.text */
+    char *group;  /* dependency group name, NULL if none */
     union {
         lf_keyword keyword;
         struct {

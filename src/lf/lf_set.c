@@ -77,7 +77,8 @@ const char *lf_def_field(const chorus_lf_set *set, const lf_def *lf)
 
 static void free_strings(char **strings, int32_t n)
 {
-    for (int32_t i = 0; strings && i < n; i++) free(strings[i]);
+    for (int32_t i = 0; strings && i < n; i++)
+        free(strings[i]);
     free(strings);
 }
 
@@ -118,7 +119,8 @@ void lf_def_clear(lf_def *lf)
 void chorus_lf_set_free(chorus_lf_set *set)
 {
     if (!set) return;
-    for (int32_t j = 0; set->lfs && j < set->n_lfs; j++) lf_def_clear(&set->lfs[j]);
+    for (int32_t j = 0; set->lfs && j < set->n_lfs; j++)
+        lf_def_clear(&set->lfs[j]);
     free(set->lfs);
     free_strings(set->classes, set->n_classes);
     free(set->path);

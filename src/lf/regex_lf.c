@@ -49,9 +49,13 @@ static int parse_flags(uint32_t *options, const char *flags)
         case 'x':
             *options |= PCRE2_EXTENDED;
             break;
+        case 'u':
+            /* Unicode properties for \w, \d, \s, \b: Python 3's re semantics for str. */
+            *options |= PCRE2_UCP;
+            break;
         default:
             return chorus_error_set(CHORUS_EFORMAT,
-                                    "unknown regex flag '%c'; expected i, m, s or x", *f);
+                                    "unknown regex flag '%c'; expected i, m, s, x or u", *f);
         }
     }
     return CHORUS_OK;
@@ -75,8 +79,8 @@ int chorus_regex_compile(chorus_regex **out, const char *pattern, const char *fl
     }
     int errcode;
     PCRE2_SIZE offset;
-    re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &errcode,
-                             &offset, NULL);
+    re->code =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &errcode, &offset, NULL);
     if (!re->code) {
         if (errcode == PCRE2_ERROR_HEAP_FAILED) {
             rc = chorus_error_nomem();

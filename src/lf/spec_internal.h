@@ -1,8 +1,8 @@
 /*
  * Reading a labeling-function spec (YAML) into a chorus_lf_set, shared by spec_yaml.c (the
- * file and its top level), spec_kinds.c (the keys of each kind) and spec_heuristic.c
- * (condition trees). Every message has the form "<path>:<line>: labeling function '<name>':
- * <what is wrong>; expected <what>".
+ * file and its top level), spec_values.c (values and their errors), spec_kinds.c (the keys
+ * of each kind) and spec_heuristic.c (condition trees). Every message has the form
+ * "<path>:<line>: labeling function '<name>': <what is wrong>; expected <what>".
  */
 #ifndef CHORUS_SPEC_INTERNAL_H
 #define CHORUS_SPEC_INTERNAL_H
@@ -36,6 +36,9 @@ int spec_error(const spec_ctx *ctx, int code, const yaml_node_t *node, const cha
 
 yaml_node_t *spec_node(const spec_ctx *ctx, int id);
 
+/* "a list", "a mapping" or "a single value", for messages. */
+const char *spec_shape_name(const yaml_node_t *node);
+
 /* Checks that node is a mapping whose keys are distinct scalars; `what` names it. */
 int spec_check_mapping(const spec_ctx *ctx, const yaml_node_t *node, const char *what);
 
@@ -43,9 +46,14 @@ int spec_check_mapping(const spec_ctx *ctx, const yaml_node_t *node, const char 
 yaml_node_t *spec_get(const spec_ctx *ctx, const yaml_node_t *map, const char *key,
                       yaml_node_t **key_node);
 
-/* Fails naming an unknown key, suggesting the allowed key it is a typo of. */
-int spec_unknown_key(const spec_ctx *ctx, const yaml_node_t *key, const char *what,
-                     const char *const *allowed);
+/* Fails naming an unknown key (noun: "key", "operator"), suggesting the allowed key it is a
+ * typo of; `what` names the mapping it is in. */
+int spec_unknown_key(const spec_ctx *ctx, const yaml_node_t *key, const char *noun,
+                     const char *what, const char *const *allowed);
+
+/* Fails on the first key of a checked mapping that is not in the NULL-terminated list. */
+int spec_check_keys(const spec_ctx *ctx, const yaml_node_t *map, const char *what,
+                    const char *const *allowed);
 
 /* A non-empty text value without NUL bytes, copied; `key` names it in messages. */
 int spec_string(const spec_ctx *ctx, const yaml_node_t *node, const char *key, char **out);
