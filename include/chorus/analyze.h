@@ -33,6 +33,12 @@ typedef struct chorus_lf_summary {
     double set_conflict;
     int has_gold;
     int has_model;
+    /* With a model: each LF's dependency group (0-based, -1 none) and the dependencies
+     * structure learning found. */
+    int32_t *group;
+    int32_t n_groups;
+    chorus_dependency *dependencies;
+    int32_t n_dependencies;
 } chorus_lf_summary;
 
 /*

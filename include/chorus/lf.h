@@ -38,6 +38,8 @@ int32_t chorus_lf_set_n_lfs(const chorus_lf_set *set);
 const char *chorus_lf_set_lf_name(const chorus_lf_set *set, int32_t lf);
 /* The kind of an LF as written in the spec ("keyword", "regex", ...). */
 const char *chorus_lf_set_lf_kind(const chorus_lf_set *set, int32_t lf);
+/* The dependency group an LF was declared in (`group:` in the spec), or NULL. */
+const char *chorus_lf_set_lf_group(const chorus_lf_set *set, int32_t lf);
 int32_t chorus_lf_set_n_classes(const chorus_lf_set *set);
 const char *chorus_lf_set_class_name(const chorus_lf_set *set, int32_t class_index);
 /* The fields named in the spec's data section (NULL when not given). */

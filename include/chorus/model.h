@@ -52,13 +52,19 @@ typedef struct chorus_fit_options {
     /* Gold labels (n_items entries, -1 = unknown) clamped in the E-step; NULL for none. */
     const int32_t *gold;
     int64_t n_gold;
+    /* Dependency groups: per LF a group id (0, 1, ...) or -1; the LFs of a group are
+     * modelled jointly given the class. NULL: every LF independent. */
+    const int32_t *lf_group;
+    /* Find dependent LFs from the votes, then fit again with them grouped (added to any
+     * declared groups). */
+    int learn_structure;
 } chorus_fit_options;
 
 #define CHORUS_FIT_OPTIONS_VERSION 1
 #define CHORUS_FIT_OPTIONS_INIT                                                                    \
     {                                                                                              \
         CHORUS_FIT_OPTIONS_VERSION, CHORUS_MODEL_AUTO, 0, 0, -1.0, -1.0, 500, 1e-7, 0,             \
-            CHORUS_PRIOR_LEARNED, NULL, NULL, 0                                                    \
+            CHORUS_PRIOR_LEARNED, NULL, NULL, 0, NULL, 0                                           \
     }
 
 /*
@@ -112,7 +118,24 @@ const double *chorus_model_prior(const chorus_model *model);
  */
 const double *chorus_model_confusion(const chorus_model *model, int32_t lf);
 
-/* P(the LF's vote is right | it votes), under the model; NaN for majority vote. */
+/* A pair of LFs found dependent by structure learning. */
+typedef struct chorus_dependency {
+    int32_t lf_a, lf_b;
+    double strength;  /* log of observed over expected same-class votes */
+    int64_t observed; /* items on which both voted the same class */
+    double expected;  /* the same, expected if they were independent given the class */
+} chorus_dependency;
+
+/* The dependencies structure learning found (NULL and 0 without --learn-structure). */
+const chorus_dependency *chorus_model_dependencies(const chorus_model *model, int32_t *n);
+
+/* Dependency groups modelled jointly (declared or learned), and an LF's group (0-based)
+ * or -1 when it is modelled on its own. */
+int32_t chorus_model_n_groups(const chorus_model *model);
+int32_t chorus_model_lf_group(const chorus_model *model, int32_t lf);
+
+/* P(the LF's vote is right | it votes), under the model; NaN for majority vote and for
+ * LFs modelled in a group (their group's table describes them jointly). */
 double chorus_model_lf_accuracy(const chorus_model *model, int32_t lf);
 
 /* 1 if the model treats abstains as evidence (ds, class-acc). */

@@ -20,6 +20,8 @@ void chorus_lf_summary_free(chorus_lf_summary *s)
     free(s->incorrect);
     free(s->empirical_accuracy);
     free(s->learned_accuracy);
+    free(s->group);
+    free(s->dependencies);
     free(s);
 }
 
@@ -113,6 +115,21 @@ int chorus_lf_summary_compute(chorus_lf_summary **out, const chorus_votes *votes
         int64_t judged = s->correct[j] + s->incorrect[j];
         s->empirical_accuracy[j] = gold && judged ? (double)s->correct[j] / (double)judged : NAN;
         s->learned_accuracy[j] = s->has_model ? chorus_model_lf_accuracy(model, j) : NAN;
+    }
+    s->group = malloc((size_t)m * sizeof *s->group);
+    if (!s->group) goto nomem;
+    for (int32_t j = 0; j < m; j++)
+        s->group[j] = model ? chorus_model_lf_group(model, j) : -1;
+    s->n_groups = model ? chorus_model_n_groups(model) : 0;
+    if (model) {
+        int32_t n_deps;
+        const chorus_dependency *deps = chorus_model_dependencies(model, &n_deps);
+        if (n_deps > 0) {
+            s->dependencies = malloc((size_t)n_deps * sizeof *s->dependencies);
+            if (!s->dependencies) goto nomem;
+            memcpy(s->dependencies, deps, (size_t)n_deps * sizeof *deps);
+            s->n_dependencies = n_deps;
+        }
     }
     s->set_coverage = (double)covered / dn;
     s->set_overlap = (double)overlapped / dn;

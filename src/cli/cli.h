@@ -87,6 +87,13 @@ typedef enum { CLI_TABLE, CLI_CSV, CLI_JSON } cli_output_format;
 int cli_print_lf_summary(FILE *out, const chorus_lf_summary *s, const chorus_votes *votes,
                          cli_output_format format);
 
+/* Dependency groups (per LF a group id or -1; chorus_free it) from a groups file or a
+ * spec's `group:` keys; *out stays NULL when a spec declares none. 0 or an exit code. */
+typedef struct chorus_lf_set chorus_lf_set;
+int cli_read_groups(const char *cmd, const char *path, const chorus_votes *votes, int32_t **out);
+int cli_groups_from_spec(const char *cmd, const chorus_lf_set *set, const chorus_votes *votes,
+                         int32_t **out);
+
 /* The subcommands. */
 int cmd_fit(int argc, char **argv);
 int cmd_predict(int argc, char **argv);

@@ -23,6 +23,8 @@ enum {
     OPT_TOL,
     OPT_SEED,
     OPT_THREADS,
+    OPT_GROUPS,
+    OPT_LEARN_STRUCTURE,
     OPT_QUIET
 };
 
@@ -44,6 +46,10 @@ static const cli_option options[] = {
     [OPT_TOL] = {"tol", 0, "X", "stop at this relative change of the log-posterior (1e-7)"},
     [OPT_SEED] = {"seed", 0, "N", "random seed for restarts (default 0)"},
     [OPT_THREADS] = {"threads", 0, "N", "OpenMP threads (default: all; results do not change)"},
+    [OPT_GROUPS] = {"groups", 0, "FILE",
+                    "dependency groups: lines of comma-separated LF names, or a spec.yaml"},
+    [OPT_LEARN_STRUCTURE] = {"learn-structure", 0, NULL,
+                             "find dependent LFs from the votes and model them jointly"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
     {0},
 };
@@ -185,9 +191,14 @@ int cmd_fit(int argc, char **argv)
     if ((rc = cli_read_votes("fit", args.positional[0], args.values[OPT_FORMAT],
                              args.values[OPT_CLASSES], &votes)))
         return rc;
-    int32_t *gold = NULL;
+    int32_t *gold = NULL, *groups = NULL;
     double *balance = NULL;
     chorus_model *model = NULL;
+    if (args.values[OPT_GROUPS]) {
+        if ((rc = cli_read_groups("fit", args.values[OPT_GROUPS], votes, &groups))) goto done;
+        opts.lf_group = groups;
+    }
+    opts.learn_structure = args.values[OPT_LEARN_STRUCTURE] != NULL;
     if (args.values[OPT_GOLD]) {
         if ((rc = read_gold(args.values[OPT_GOLD], votes, &gold))) goto done;
         opts.gold = gold;
@@ -221,6 +232,7 @@ int cmd_fit(int argc, char **argv)
 done:
     chorus_model_free(model);
     free(balance);
+    free(groups);
     chorus_free(gold);
     chorus_votes_free(votes);
     return rc;

@@ -17,6 +17,7 @@ enum {
     OPT_SKIP_BAD_ROWS,
     OPT_DATA_FORMAT,
     OPT_SEED,
+    OPT_LEARN_STRUCTURE,
     OPT_QUIET
 };
 
@@ -27,6 +28,8 @@ static const cli_option options[] = {
     [OPT_SKIP_BAD_ROWS] = {"skip-bad-rows", 0, NULL, "skip malformed data rows (counted)"},
     [OPT_DATA_FORMAT] = {"data-format", 0, "FMT", "csv or jsonl (default: by the file name)"},
     [OPT_SEED] = {"seed", 0, "N", "random seed of the fit (default 0)"},
+    [OPT_LEARN_STRUCTURE] = {"learn-structure", 0, NULL,
+                             "find dependent LFs and model them jointly (see fit --help)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print only the evaluation"},
     {0},
 };
@@ -96,7 +99,7 @@ int cmd_run(int argc, char **argv)
     chorus_probs *probs = NULL;
     chorus_lf_summary *summary = NULL;
     chorus_metrics *metrics = NULL;
-    int32_t *gold = NULL;
+    int32_t *gold = NULL, *groups = NULL;
     char *votes_path = join(dir, "votes.chv"), *model_path = join(dir, "model.json");
     char *probs_path = join(dir, "probs.csv"), *summary_path = join(dir, "lf_summary.csv");
     char *gold_path = join(dir, "gold.csv");
@@ -107,6 +110,10 @@ int cmd_run(int argc, char **argv)
     }
     if ((rc = lf_pipeline_apply(&p, verbose))) goto done;
     fit.n_threads = p.n_threads;
+    fit.learn_structure = args.values[OPT_LEARN_STRUCTURE] != NULL;
+    /* LFs declared in one `group:` of the spec are modelled jointly. */
+    if ((rc = cli_groups_from_spec("run", p.set, p.votes, &groups))) goto done;
+    fit.lf_group = groups;
     int status = chorus_votes_write(p.votes, votes_path, CHORUS_FORMAT_CHV);
     if (!status) status = chorus_model_fit(&model, p.votes, &fit);
     if (!status) status = chorus_model_save(model, model_path);
@@ -150,6 +157,7 @@ done:
     chorus_probs_free(probs);
     chorus_model_free(model);
     chorus_free(gold);
+    free(groups);
     free(votes_path);
     free(model_path);
     free(probs_path);

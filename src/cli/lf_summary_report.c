@@ -44,6 +44,7 @@ static void print_table(FILE *out, const chorus_lf_summary *s, const chorus_vote
             "conflicts");
     if (s->has_gold) fprintf(out, " %8s %9s %8s", "correct", "incorrect", "emp.acc");
     if (s->has_model) fprintf(out, " %9s", "learn.acc");
+    if (s->n_groups) fprintf(out, " %5s", "group");
     fprintf(out, "\n");
     for (int32_t j = 0; j < s->n_lfs; j++) {
         char pol[64];
@@ -59,7 +60,26 @@ static void print_table(FILE *out, const chorus_lf_summary *s, const chorus_vote
             fprintf(out, " ");
             print_number(out, s->learned_accuracy[j], "%*.4f", 9);
         }
+        if (s->n_groups) {
+            if (s->group[j] >= 0)
+                fprintf(out, " %5" PRId32, s->group[j] + 1);
+            else
+                fprintf(out, " %5s", "-");
+        }
         fprintf(out, "\n");
+    }
+    if (s->n_groups)
+        fprintf(out,
+                "\n%" PRId32 " dependency groups are modelled jointly (learn.acc is not "
+                "defined for their members)\n",
+                s->n_groups);
+    for (int32_t d = 0; d < s->n_dependencies; d++) {
+        const chorus_dependency *dep = &s->dependencies[d];
+        fprintf(out,
+                "%sdependency: %s ~ %s: %" PRId64 " items with the same vote, %.1f "
+                "expected if independent (strength %.2f)\n",
+                d == 0 ? "\n" : "", chorus_votes_lf_name(v, dep->lf_a),
+                chorus_votes_lf_name(v, dep->lf_b), dep->observed, dep->expected, dep->strength);
     }
     fprintf(out, "\nall LFs: coverage %.4f, overlap %.4f, conflict %.4f (%" PRId64 " items)\n",
             s->set_coverage, s->set_overlap, s->set_conflict, s->n_items);
@@ -68,7 +88,7 @@ static void print_table(FILE *out, const chorus_lf_summary *s, const chorus_vote
 static void print_csv(FILE *out, const chorus_lf_summary *s, const chorus_votes *v)
 {
     fprintf(out, "lf,polarity,coverage,overlaps,conflicts,correct,incorrect,empirical_accuracy,"
-                 "learned_accuracy\n");
+                 "learned_accuracy,group\n");
     for (int32_t j = 0; j < s->n_lfs; j++) {
         char pol[256];
         polarity_text(s, v, j, pol, sizeof pol);
@@ -83,6 +103,8 @@ static void print_csv(FILE *out, const chorus_lf_summary *s, const chorus_votes 
         if (!isnan(s->empirical_accuracy[j])) fprintf(out, "%.17g", s->empirical_accuracy[j]);
         fputc(',', out);
         if (!isnan(s->learned_accuracy[j])) fprintf(out, "%.17g", s->learned_accuracy[j]);
+        fputc(',', out);
+        if (s->group[j] >= 0) fprintf(out, "%" PRId32, s->group[j] + 1);
         fputc('\n', out);
     }
 }
@@ -100,14 +122,15 @@ static int print_json(FILE *out, const chorus_lf_summary *s, const chorus_votes 
         for (int32_t c = 0; pol && c < s->n_classes; c++)
             if (s->polarity[(size_t)j * s->n_classes + c])
                 json_array_append_new(pol, json_string(chorus_votes_class_name(v, c)));
-        json_t *lf = json_pack("{s:s, s:o, s:f, s:f, s:f, s:I, s:o, s:o, s:o, s:o}", "lf",
+        json_t *lf = json_pack("{s:s, s:o, s:f, s:f, s:f, s:I, s:o, s:o, s:o, s:o, s:o}", "lf",
                                chorus_votes_lf_name(v, j), "polarity", pol, "coverage",
                                s->coverage[j], "overlaps", s->overlaps[j], "conflicts",
                                s->conflicts[j], "votes", (json_int_t)s->n_votes[j], "correct",
                                s->has_gold ? json_integer(s->correct[j]) : json_null(), "incorrect",
                                s->has_gold ? json_integer(s->incorrect[j]) : json_null(),
                                "empirical_accuracy", number_or_null(s->empirical_accuracy[j]),
-                               "learned_accuracy", number_or_null(s->learned_accuracy[j]));
+                               "learned_accuracy", number_or_null(s->learned_accuracy[j]), "group",
+                               s->group[j] >= 0 ? json_integer(s->group[j] + 1) : json_null());
         if (!lf || json_array_append_new(lfs, lf)) {
             json_decref(lfs);
             lfs = NULL;

@@ -185,3 +185,8 @@ int chorus_lf_set_gold(int32_t **out, const chorus_lf_set *set, const chorus_dat
     *out = gold;
     return CHORUS_OK;
 }
+
+const char *chorus_lf_set_lf_group(const chorus_lf_set *set, int32_t lf)
+{
+    return lf >= 0 && lf < set->n_lfs ? set->lfs[lf].group : NULL;
+}

@@ -17,6 +17,7 @@
 
 #include "core/error_internal.h"
 #include "core/random.h"
+#include "model/em_groups_model.h"
 #include "model/em_internal.h"
 #include "model/model_internal.h"
 
@@ -34,12 +35,17 @@ typedef struct em_run {
     const chorus_votes *votes;
     int64_t n;
     int32_t m, k;
-    const int64_t *row_ptr;
+    const int64_t *row_ptr; /* the votes, for the majority-vote start */
     const int32_t *lf;
     const int32_t *label;
-    const int32_t *gold; /* NULL or n entries */
+    const int64_t *src_ptr; /* the votes as sources (groups rewritten; see em_groups.h) */
+    const int32_t *src;
+    const int32_t *out;
+    const em_layout *layout;
+    const em_groups *groups; /* NULL without groups */
+    const int32_t *gold;     /* NULL or n entries */
     int64_t n_chunks, chunk_items;
-    size_t stat_size; /* doubles per chunk: m*k*k + k + 3 (log-likelihood parts) */
+    size_t stat_size; /* doubles per chunk: the sources' statistics + k + 3 */
     double *partials;
     int n_threads;
 } em_run;
@@ -60,23 +66,25 @@ static inline __attribute__((always_inline)) void
 pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed, int64_t begin,
              int64_t end, double *q, double *stats, const int32_t k)
 {
-    double *votes = stats, *class_total = stats + (size_t)r->m * k * k;
+    const int64_t *offset = r->layout->offset;
+    double *votes = stats, *class_total = stats + offset[r->layout->n_sources];
     double *loglik = class_total + k; /* [0] sum of the items' top scores, [1..2] product */
     log_product z_product = {1, 0};
     memset(stats, 0, r->stat_size * sizeof *stats);
     for (int64_t i = begin; i < end; i++) {
-        const int64_t b = r->row_ptr[i], count = r->row_ptr[i + 1] - b;
-        const int32_t *lf = r->lf + b, *label = r->label + b;
+        const int64_t sb = r->src_ptr[i], count = r->src_ptr[i + 1] - sb;
+        const int32_t *src = r->src + sb, *out = r->out + sb;
         int32_t gold = r->gold ? r->gold[i] : -1;
         if (mode == PASS_POSTERIOR) {
             double z;
-            loglik[0] += chorus_em_item_posterior_k(p, lf, label, count, gold, q, &z, k);
+            loglik[0] += chorus_em_item_posterior_k(p, src, out, count, gold, q, &z, k);
             log_product_mul(&z_product, z);
         } else if (gold >= 0) {
             for (int32_t y = 0; y < k; y++)
                 q[y] = y == gold;
         } else {
-            majority_posterior(label, count, k, q);
+            const int64_t b = r->row_ptr[i];
+            majority_posterior(r->label + b, r->row_ptr[i + 1] - b, k, q);
             if (mode == PASS_PERTURBED) {
                 chorus_rng rng = chorus_rng_for(seed, (uint64_t)i);
                 double z = 0;
@@ -91,7 +99,7 @@ pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
         for (int32_t y = 0; y < k; y++)
             class_total[y] += q[y];
         for (int64_t v = 0; v < count; v++) {
-            double *cell = votes + ((size_t)lf[v] * k + label[v]) * k;
+            double *cell = votes + offset[src[v]] + (size_t)out[v] * k;
             for (int32_t y = 0; y < k; y++)
                 cell[y] += q[y];
         }
@@ -147,7 +155,7 @@ static int run_pass(const em_run *r, const em_params *p, pass_mode mode, uint64_
         free(q);
     }
     if (failed) return chorus_error_nomem();
-    size_t votes_size = (size_t)r->m * r->k * r->k;
+    size_t votes_size = (size_t)r->layout->offset[r->layout->n_sources];
     memset(out->votes, 0, votes_size * sizeof *out->votes);
     memset(out->class_total, 0, (size_t)r->k * sizeof *out->class_total);
     out->loglik = 0;
@@ -210,12 +218,29 @@ static void initial_prior(const chorus_fit_options *opts, double prior_smoothing
 typedef struct em_start {
     double *agreement; /* K x K: posterior mass of latent class c on votes for o */
     double *theta;
+    double *group_theta; /* the groups' P(tuple | y) tables */
     double *prior;
     double *trace;
     int32_t n_trace;
     double objective;
     bool converged;
 } em_start;
+
+static void mstep(const em_run *r, chorus_model_type type, const em_stats *stats,
+                  const double *shape, double smoothing, em_start *out)
+{
+    chorus_em_mstep(type, r->m, r->k, stats, shape, smoothing, out->theta);
+    if (r->groups)
+        em_groups_mstep(r->groups, r->layout, chorus_em_abstain_informative(type), stats, smoothing,
+                        out->group_theta);
+}
+
+static void set_params(const em_run *r, bool informative, const em_start *s, em_params *params)
+{
+    chorus_em_params_set(params, s->theta, s->prior, informative,
+                         r->groups ? r->groups->lf_group : NULL);
+    if (r->groups) em_groups_set_params(r->groups, informative, s->group_theta, params);
+}
 
 /* One EM run from majority vote (start 0) or a perturbed majority vote. */
 static int run_start(const em_run *r, const chorus_fit_options *opts, const double *shape,
@@ -228,20 +253,22 @@ static int run_start(const em_run *r, const chorus_fit_options *opts, const doub
     int rc = run_pass(r, params, start == 0 ? PASS_MAJORITY : PASS_PERTURBED,
                       chorus_mix64(opts->seed ^ (uint64_t)start), stats);
     if (rc) return rc;
-    chorus_em_mstep(type, r->m, r->k, stats, shape, smoothing, out->theta);
+    mstep(r, type, stats, shape, smoothing, out);
     update_prior(opts, prior_smoothing, stats, r->k, out->prior);
     out->n_trace = 0;
     out->converged = false;
     double previous = -DBL_MAX;
     for (int iter = 0; iter < opts->max_iter; iter++) {
-        chorus_em_params_set(params, out->theta, out->prior, informative);
+        set_params(r, informative, out, params);
         if ((rc = run_pass(r, params, PASS_POSTERIOR, 0, stats))) return rc;
         double objective = stats->loglik +
                            chorus_em_log_prior(type, r->m, r->k, out->theta, shape, smoothing) +
                            prior_log_density(opts, prior_smoothing, out->prior, r->k);
+        if (r->groups)
+            objective += em_groups_log_prior(r->groups, informative, out->group_theta, smoothing);
         out->trace[out->n_trace++] = objective;
         out->objective = objective;
-        chorus_em_mstep(type, r->m, r->k, stats, shape, smoothing, out->theta);
+        mstep(r, type, stats, shape, smoothing, out);
         update_prior(opts, prior_smoothing, stats, r->k, out->prior);
         if (fabs(objective - previous) <= opts->tol * fabs(objective)) {
             out->converged = true;
@@ -260,6 +287,7 @@ static int run_start(const em_run *r, const chorus_fit_options *opts, const doub
 
 static void free_start(em_start *s)
 {
+    free(s->group_theta);
     free(s->agreement);
     free(s->theta);
     free(s->prior);
@@ -267,14 +295,15 @@ static void free_start(em_start *s)
     memset(s, 0, sizeof *s);
 }
 
-static int alloc_start(em_start *s, size_t theta_size, int32_t k, int max_iter)
+static int alloc_start(em_start *s, size_t theta_size, size_t group_size, int32_t k, int max_iter)
 {
     memset(s, 0, sizeof *s);
     s->theta = malloc(theta_size * sizeof *s->theta);
+    s->group_theta = malloc((group_size ? group_size : 1) * sizeof *s->group_theta);
     s->prior = malloc((size_t)k * sizeof *s->prior);
     s->trace = malloc((size_t)(max_iter > 0 ? max_iter : 1) * sizeof *s->trace);
     s->agreement = malloc((size_t)k * k * sizeof *s->agreement);
-    if (!s->theta || !s->prior || !s->trace || !s->agreement) {
+    if (!s->theta || !s->group_theta || !s->prior || !s->trace || !s->agreement) {
         free_start(s);
         return chorus_error_nomem();
     }
@@ -292,10 +321,69 @@ static void plan_chunks(em_run *r)
     r->chunk_items = r->n > 0 ? (r->n + chunks - 1) / chunks : 1;
 }
 
+/* The group tuple counts of a layout. */
+static int group_tuples(const em_groups *groups, int32_t **out)
+{
+    *out = malloc((size_t)(groups && groups->n_groups ? groups->n_groups : 1) * sizeof **out);
+    if (!*out) return chorus_error_nomem();
+    for (int32_t g = 0; groups && g < groups->n_groups; g++)
+        (*out)[g] = groups->groups[g].n_tuples;
+    return CHORUS_OK;
+}
+
+/* The votes as sources: rewritten when there are groups, else the votes themselves. */
+typedef struct em_sources {
+    em_layout layout;
+    int64_t *row_ptr; /* owned only when rewritten */
+    int32_t *source;
+    int32_t *output;
+} em_sources;
+
+static int make_sources(em_sources *s, em_groups *groups, const chorus_votes *votes, int32_t m,
+                        int32_t k)
+{
+    memset(s, 0, sizeof *s);
+    int32_t *tuples = NULL;
+    int rc = CHORUS_OK;
+    if (groups) {
+        rc = em_groups_transform(groups, votes, &s->row_ptr, &s->source, &s->output);
+        if (!rc) rc = em_groups_finish(groups);
+    }
+    if (!rc) rc = group_tuples(groups, &tuples);
+    if (!rc) rc = chorus_em_layout_init(&s->layout, m, k, groups ? groups->n_groups : 0, tuples);
+    free(tuples);
+    return rc;
+}
+
+static void free_sources(em_sources *s)
+{
+    chorus_em_layout_free(&s->layout);
+    free(s->row_ptr);
+    free(s->source);
+    free(s->output);
+}
+
 int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_fit_options *opts)
 {
     const int32_t m = model->n_lfs, k = model->n_classes;
     em_run r = {0};
+    em_sources sources = {0};
+    em_groups *groups = NULL;
+    int rc = CHORUS_OK;
+    if (opts->lf_group) {
+        groups = calloc(1, sizeof *groups);
+        if (!groups) return chorus_error_nomem();
+        if ((rc = em_groups_init(groups, m, k, opts->lf_group))) {
+            free(groups);
+            return rc;
+        }
+    }
+    if ((rc = make_sources(&sources, groups, votes, m, k))) {
+        free_sources(&sources);
+        if (groups) em_groups_free(groups);
+        free(groups);
+        return rc;
+    }
     r.votes = votes;
     r.n = chorus_votes_n_items(votes);
     r.m = m;
@@ -303,12 +391,19 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     r.row_ptr = chorus_votes_row_ptr(votes);
     r.lf = chorus_votes_lf_index(votes);
     r.label = chorus_votes_labels(votes);
+    r.src_ptr = groups ? sources.row_ptr : r.row_ptr;
+    r.src = groups ? sources.source : r.lf;
+    r.out = groups ? sources.output : r.label;
+    r.layout = &sources.layout;
+    r.groups = groups;
     r.gold = opts->gold;
     r.n_threads = opts->n_threads > 0 ? opts->n_threads : omp_get_max_threads();
-    r.stat_size = (size_t)m * k * k + (size_t)k + 3;
+    const size_t source_stats = (size_t)sources.layout.offset[sources.layout.n_sources];
+    r.stat_size = source_stats + (size_t)k + 3;
     plan_chunks(&r);
 
     const size_t theta_size = (size_t)m * k * (k + 1);
+    const size_t group_size = groups ? em_groups_theta_size(groups) : 0;
     const double smoothing = opts->smoothing >= 0 ? opts->smoothing : CHORUS_DEFAULT_SMOOTHING;
     const double prior_smoothing =
         opts->prior_smoothing >= 0 ? opts->prior_smoothing : CHORUS_DEFAULT_PRIOR_SMOOTHING;
@@ -322,17 +417,16 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     int64_t *counts = calloc((size_t)m * k, sizeof *counts);
     double *shape = malloc((size_t)m * (k + 1) * sizeof *shape);
     r.partials = malloc((size_t)r.n_chunks * r.stat_size * sizeof *r.partials);
-    stats.votes = malloc((size_t)m * k * k * sizeof *stats.votes);
+    stats.votes = malloc((source_stats ? source_stats : 1) * sizeof *stats.votes);
     stats.class_total = malloc((size_t)k * sizeof *stats.class_total);
-    int rc = CHORUS_OK;
     if (!counts || !shape || !r.partials || !stats.votes || !stats.class_total) {
         rc = chorus_error_nomem();
         goto done;
     }
-    if ((rc = chorus_em_params_alloc(&params, m, k))) goto done;
+    if ((rc = chorus_em_params_alloc(&params, &sources.layout, m, k))) goto done;
     if ((rc = chorus_model_alloc_theta(model))) goto done;
-    if ((rc = alloc_start(&best, theta_size, k, opts->max_iter))) goto done;
-    if ((rc = alloc_start(&current, theta_size, k, opts->max_iter))) goto done;
+    if ((rc = alloc_start(&best, theta_size, group_size, k, opts->max_iter))) goto done;
+    if ((rc = alloc_start(&current, theta_size, group_size, k, opts->max_iter))) goto done;
 
     const int64_t nnz = r.row_ptr[r.n];
     for (int64_t v = 0; v < nnz; v++)
@@ -358,6 +452,12 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     model->n_trace = best.n_trace;
     model->converged = best.converged;
     best.trace = NULL;
+    if (groups) {
+        model->groups = groups;
+        model->group_theta = best.group_theta;
+        best.group_theta = NULL;
+        groups = NULL;
+    }
     rc = chorus_em_align_with_votes(model, best.agreement);
 
 done:
@@ -369,27 +469,42 @@ done:
     free(r.partials);
     free(shape);
     free(counts);
+    free_sources(&sources);
+    if (groups) em_groups_free(groups);
+    free(groups);
     return rc;
 }
 
 int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, double *probs)
 {
-    em_params params;
-    int rc = chorus_em_params_alloc(&params, model->n_lfs, model->n_classes);
-    if (rc) return rc;
-    chorus_em_params_set(&params, model->theta, model->prior, model->abstain_informative);
-    const int64_t n = chorus_votes_n_items(votes);
-    const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *lf = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
     const int32_t k = model->n_classes;
+    em_sources sources;
+    em_params params = {0};
+    /* The model's groups are finished: new tuples go to the unseen bucket, nothing changes. */
+    int rc = make_sources(&sources, model->groups, votes, model->n_lfs, k);
+    if (!rc) rc = chorus_em_params_alloc(&params, &sources.layout, model->n_lfs, k);
+    if (rc) {
+        free_sources(&sources);
+        return rc;
+    }
+    chorus_em_params_set(&params, model->theta, model->prior, model->abstain_informative,
+                         model->groups ? model->groups->lf_group : NULL);
+    if (model->groups)
+        em_groups_set_params(model->groups, model->abstain_informative, model->group_theta,
+                             &params);
+    const int64_t n = chorus_votes_n_items(votes);
+    const int64_t *row_ptr = model->groups ? sources.row_ptr : chorus_votes_row_ptr(votes);
+    const int32_t *src = model->groups ? sources.source : chorus_votes_lf_index(votes);
+    const int32_t *out = model->groups ? sources.output : chorus_votes_labels(votes);
     const int n_threads =
         model->settings.n_threads > 0 ? model->settings.n_threads : omp_get_max_threads();
 #pragma omp parallel for schedule(static) num_threads(n_threads)
     for (int64_t i = 0; i < n; i++) {
         double z;
-        chorus_em_item_posterior_k(&params, lf + row_ptr[i], label + row_ptr[i],
+        chorus_em_item_posterior_k(&params, src + row_ptr[i], out + row_ptr[i],
                                    row_ptr[i + 1] - row_ptr[i], -1, probs + i * k, &z, k);
     }
     chorus_em_params_free(&params);
+    free_sources(&sources);
     return CHORUS_OK;
 }

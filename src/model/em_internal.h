@@ -9,24 +9,43 @@
 #include "chorus/model.h"
 
 /*
- * The parameters in the form the E-step uses. For item i with votes (j, o):
- *   log P(y, votes_i) = base[y] + sum over votes of delta[(j * K + o) * K + y]
- * where base folds in the log prior and, when abstains are evidence, every LF's log
- * P(abstain | y), and delta replaces LF j's abstain term by its vote's.
+ * The parameters in the form the E-step uses. Votes come from sources: an independent LF
+ * (output: its class vote) or a group of correlated LFs (output: the index of the tuple of
+ * its members' outputs). For item i with source outputs (s, o):
+ *   log P(y, votes_i) = base[y] + sum over them of delta[offset[s] + o * K + y]
+ * where base folds in the log prior and, when abstains are evidence, every source's log
+ * P(abstain | y), and delta replaces source s's abstain term by its output's. Without
+ * groups the sources are the LFs and offset[j] = j * K * K.
  */
 typedef struct em_params {
     int32_t n_lfs;
     int32_t n_classes;
-    double *delta; /* n_lfs x K (output) x K (class) */
-    double *base;  /* K */
+    const int64_t *offset; /* per source; owned by the caller */
+    double *delta;         /* offset[n_sources] entries */
+    double *base;          /* K */
 } em_params;
 
-int chorus_em_params_alloc(em_params *p, int32_t n_lfs, int32_t n_classes);
+/* The layout of the sources: offsets of LFs (K outputs) then groups (their tuples). */
+typedef struct em_layout {
+    int32_t n_sources;
+    int64_t *offset;    /* n_sources + 1 entries; the last is the total */
+    int32_t *n_outputs; /* per source */
+} em_layout;
+
+/* n_lfs LFs of K outputs each, then groups with the given numbers of tuples. */
+int chorus_em_layout_init(em_layout *layout, int32_t n_lfs, int32_t n_classes, int32_t n_groups,
+                          const int32_t *group_tuples);
+void chorus_em_layout_free(em_layout *layout);
+
+int chorus_em_params_alloc(em_params *p, const em_layout *layout, int32_t n_lfs, int32_t n_classes);
 void chorus_em_params_free(em_params *p);
 
-/* Fills p from theta (n_lfs x K x (K+1)) and the class prior. */
+/*
+ * Fills p from theta (n_lfs x K x (K+1)) and the class prior. LFs with grouped[j] set
+ * (NULL: none) belong to a group and contribute nothing here; their group does.
+ */
 void chorus_em_params_set(em_params *p, const double *theta, const double *prior,
-                          bool abstain_informative);
+                          bool abstain_informative, const int32_t *lf_group);
 
 /*
  * Posterior of one item (q has k = p->n_classes entries). Returns the largest joint log
@@ -42,7 +61,7 @@ chorus_em_item_posterior_k(const em_params *p, const int32_t *lf, const int32_t 
     for (int32_t y = 0; y < k; y++)
         q[y] = p->base[y];
     for (int64_t v = 0; v < count; v++) {
-        const double *d = p->delta + ((size_t)lf[v] * k + label[v]) * k;
+        const double *d = p->delta + p->offset[lf[v]] + (size_t)label[v] * k;
         for (int32_t y = 0; y < k; y++)
             q[y] += d[y];
     }
@@ -114,7 +133,8 @@ void chorus_em_output_shape(const int64_t *vote_counts, int64_t n_items, int32_t
 
 /* Sufficient statistics of one E-step. */
 typedef struct em_stats {
-    double *votes;       /* n_lfs x K (output) x K (class): sum of q_i(y) where j voted o */
+    double *votes;       /* per source (layout offsets) x output x K (class): sum of q_i(y)
+                            where the source gave that output; LF j's block first */
     double *class_total; /* K: sum of q_i(y) */
     double loglik;
 } em_stats;

@@ -7,6 +7,8 @@
 
 #include "chorus/model.h"
 #include "core/error_internal.h"
+#include "model/em_groups.h"
+#include "model/em_structure.h"
 #include "model/model_internal.h"
 #include "model/probs_internal.h"
 
@@ -189,6 +191,10 @@ void chorus_model_free(chorus_model *model)
     free(model->prior);
     free(model->theta);
     free(model->trace);
+    if (model->groups) em_groups_free(model->groups);
+    free(model->groups);
+    free(model->group_theta);
+    free(model->dependencies);
     free(model);
 }
 
@@ -241,6 +247,32 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
     if (opts->type != CHORUS_MODEL_MV && (rc = chorus_em_fit(model, votes, opts))) {
         chorus_model_free(model);
         return rc;
+    }
+    if (opts->type != CHORUS_MODEL_MV && opts->learn_structure) {
+        /* Fit, find the pairs the independent fit cannot explain, fit again with them. */
+        int32_t *lf_group = NULL;
+        rc = chorus_em_learn_structure(model, votes, &lf_group);
+        if (!rc && lf_group) {
+            chorus_fit_options grouped = *opts;
+            grouped.lf_group = lf_group;
+            grouped.learn_structure = 0;
+            chorus_model *refit = NULL;
+            rc = chorus_model_fit(&refit, votes, &grouped);
+            if (!rc) {
+                refit->dependencies = model->dependencies;
+                refit->n_dependencies = model->n_dependencies;
+                refit->requested_type = model->requested_type;
+                refit->settings.learn_structure = 1;
+                model->dependencies = NULL;
+                chorus_model_free(model);
+                model = refit;
+            }
+        }
+        free(lf_group);
+        if (rc) {
+            chorus_model_free(model);
+            return rc;
+        }
     }
     *out = model;
     return CHORUS_OK;
@@ -340,10 +372,27 @@ const double *chorus_model_confusion(const chorus_model *model, int32_t lf)
     return model->theta + (size_t)lf * k * (k + 1);
 }
 
+const chorus_dependency *chorus_model_dependencies(const chorus_model *model, int32_t *n)
+{
+    *n = model->n_dependencies;
+    return model->dependencies;
+}
+
+int32_t chorus_model_n_groups(const chorus_model *model)
+{
+    return model->groups ? model->groups->n_groups : 0;
+}
+
+int32_t chorus_model_lf_group(const chorus_model *model, int32_t lf)
+{
+    if (!model->groups || lf < 0 || lf >= model->n_lfs) return -1;
+    return model->groups->lf_group[lf];
+}
+
 double chorus_model_lf_accuracy(const chorus_model *model, int32_t lf)
 {
     const double *theta = chorus_model_confusion(model, lf);
-    if (!theta) return NAN;
+    if (!theta || chorus_model_lf_group(model, lf) >= 0) return NAN;
     const int32_t k = model->n_classes;
     double right = 0, cast = 0;
     for (int32_t y = 0; y < k; y++) {

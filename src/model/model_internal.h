@@ -30,6 +30,10 @@ struct chorus_model {
     int32_t best_start;
     bool converged;
     bool classes_permuted;
+    struct em_groups *groups;        /* correlated LFs modelled jointly; NULL for none */
+    double *group_theta;             /* their P(tuple | y) tables (em_groups_model.h) */
+    chorus_dependency *dependencies; /* found by structure learning */
+    int32_t n_dependencies;
 };
 
 /* Allocates a model with the votes' shape and names, the prior set to uniform. */

@@ -11,6 +11,7 @@
 #include "io/atomic_file.h"
 #include "model/em_internal.h"
 #include "model/model_internal.h"
+#include "model/model_json_groups.h"
 
 #define MODEL_FORMAT_VERSION 1
 
@@ -36,6 +37,56 @@ static json_t *number_array(const double *x, int32_t n)
     return a;
 }
 
+/* The pairs structure learning found, strongest first. */
+static json_t *dependencies_json(const chorus_model *model)
+{
+    json_t *a = json_array();
+    for (int32_t d = 0; a && d < model->n_dependencies; d++) {
+        const chorus_dependency *dep = &model->dependencies[d];
+        json_t *obj =
+            json_pack("{s:[s,s], s:f, s:I, s:f}", "labeling_functions", model->lf_names[dep->lf_a],
+                      model->lf_names[dep->lf_b], "strength", dep->strength, "same_votes",
+                      (json_int_t)dep->observed, "expected_if_independent", dep->expected);
+        if (!obj || json_array_append_new(a, obj)) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static int read_dependencies(chorus_model *model, json_t *deps, const char *path)
+{
+    size_t n = json_is_array(deps) ? json_array_size(deps) : 0;
+    if (!json_is_array(deps))
+        return chorus_error_set(CHORUS_EFORMAT, "%s: \"learned_dependencies\" must be an array",
+                                path);
+    model->dependencies = calloc(n ? n : 1, sizeof *model->dependencies);
+    if (!model->dependencies) return chorus_error_nomem();
+    for (size_t d = 0; d < n; d++) {
+        json_t *obj = json_array_get(deps, d), *names = json_object_get(obj, "labeling_functions");
+        int32_t ab[2] = {-1, -1};
+        for (int i = 0; i < 2; i++) {
+            const char *name = json_string_value(json_array_get(names, (size_t)i));
+            for (int32_t j = 0; name && j < model->n_lfs && ab[i] < 0; j++)
+                if (strcmp(model->lf_names[j], name) == 0) ab[i] = j;
+        }
+        json_t *same = json_object_get(obj, "same_votes");
+        if (ab[0] < 0 || ab[1] < 0 || !json_is_integer(same))
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: learned dependency %zu: expected two labeling functions "
+                                    "of the model and its counts",
+                                    path, d + 1);
+        model->dependencies[d] =
+            (chorus_dependency){ab[0], ab[1], json_number_value(json_object_get(obj, "strength")),
+                                json_integer_value(same),
+                                json_number_value(json_object_get(obj, "expected_if_independent"))};
+    }
+    model->n_dependencies = (int32_t)n;
+    model->settings.learn_structure = 1;
+    return CHORUS_OK;
+}
+
 /* One object per LF: its name and, for EM models, what was learned about it. */
 static json_t *lf_array(const chorus_model *model)
 {
@@ -45,7 +96,10 @@ static json_t *lf_array(const chorus_model *model)
         json_t *lf = json_object();
         int bad = !lf || json_array_append_new(a, lf) != 0;
         if (!bad) bad |= json_object_set_new(lf, "name", json_string(model->lf_names[j]));
-        if (!bad && model->theta) {
+        const int32_t group = chorus_model_lf_group(model, j);
+        /* A grouped LF is described by its group's table (see "groups"). */
+        if (!bad && group >= 0) bad |= json_object_set_new(lf, "group", json_integer(group + 1));
+        if (!bad && model->theta && group < 0) {
             double acc = chorus_model_lf_accuracy(model, j);
             bad |= json_object_set_new(lf, "accuracy", isnan(acc) ? json_null() : json_real(acc));
             json_t *rows = json_array();
@@ -108,6 +162,9 @@ int chorus_model_save(const chorus_model *model, const char *path)
                                    json_boolean(model->classes_permuted));
         bad |= json_object_set_new(fit, "log_posterior_trace",
                                    number_array(model->trace, model->n_trace));
+        if (model->groups) bad |= json_object_set_new(root, "groups", chorus_groups_to_json(model));
+        if (model->settings.learn_structure)
+            bad |= json_object_set_new(root, "learned_dependencies", dependencies_json(model));
     }
     bad |= json_object_set_new(root, "settings", settings);
     settings = NULL;
@@ -166,7 +223,14 @@ static int read_confusions(chorus_model *model, json_t *lfs, const char *path)
     int rc = chorus_model_alloc_theta(model);
     if (rc) return rc;
     for (int32_t j = 0; j < model->n_lfs; j++) {
-        json_t *rows = json_object_get(json_array_get(lfs, (size_t)j), "confusion");
+        json_t *entry = json_array_get(lfs, (size_t)j);
+        if (json_object_get(entry, "group")) {
+            /* Unused: the group's table stands for its members. Any valid row will do. */
+            for (int32_t c = 0; c < k * (k + 1); c++)
+                model->theta[(size_t)j * k * (k + 1) + c] = 1.0 / (k + 1);
+            continue;
+        }
+        json_t *rows = json_object_get(entry, "confusion");
         if (!json_is_array(rows) || json_array_size(rows) != (size_t)k)
             return chorus_error_set(CHORUS_EFORMAT,
                                     "%s: labeling function %" PRId32 " (%s): \"confusion\" must "
@@ -275,6 +339,11 @@ int chorus_model_load(chorus_model **out, const char *path)
         goto done;
     }
     if (type != CHORUS_MODEL_MV && (rc = read_confusions(model, lfs, path))) goto done;
+    json_t *groups = json_object_get(root, "groups");
+    if (groups && type != CHORUS_MODEL_MV && (rc = chorus_groups_from_json(model, groups, path)))
+        goto done;
+    json_t *deps = json_object_get(root, "learned_dependencies");
+    if (deps && (rc = read_dependencies(model, deps, path))) goto done;
     json_t *settings = json_object_get(root, "settings");
     json_t *seed = json_object_get(settings, "seed");
     if (json_is_integer(seed)) model->settings.seed = (uint64_t)json_integer_value(seed);

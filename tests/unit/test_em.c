@@ -42,9 +42,11 @@ START_TEST(test_one_em_step_by_hand)
     /* Class prior with one pseudo-count per class: (2+1)/5, (1+1)/5. E-step for item 0:
      *   P(y=1 | 1, 1) = 0.4 * 0.5 * 0.5 / (0.4 * 0.5 * 0.5 + 0.6 * 0.2 * 0.2) = 0.1 / 0.124 */
     double prior[2] = {0.6, 0.4};
+    em_layout layout;
+    ck_assert_ok(chorus_em_layout_init(&layout, 2, 2, 0, NULL));
     em_params p;
-    ck_assert_ok(chorus_em_params_alloc(&p, 2, 2));
-    chorus_em_params_set(&p, theta, prior, true);
+    ck_assert_ok(chorus_em_params_alloc(&p, &layout, 2, 2));
+    chorus_em_params_set(&p, theta, prior, true, NULL);
     int32_t lf[2] = {0, 1}, label[2] = {1, 1};
     double q[2];
     double loglik = chorus_em_item_posterior(&p, lf, label, 2, -1, q);
@@ -58,6 +60,7 @@ START_TEST(test_one_em_step_by_hand)
     chorus_em_item_posterior(&p, lf1, label1, 1, 1, q);
     ck_assert_double_eq(q[1], 1.0);
     chorus_em_params_free(&p);
+    chorus_em_layout_free(&layout);
 }
 END_TEST
 

@@ -1,0 +1,365 @@
+"""The raw ctypes binding of libchorus: finding the library, its enums and structs, the
+prototype of every function the package calls, errors and the log callback.
+
+Everything here mirrors include/chorus/*.h; the user-facing classes live in label_model.py
+and analysis.py.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import ctypes.util
+import logging
+import os
+from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_int64, c_uint, c_uint8
+from ctypes import c_uint64, c_void_p
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, List, Optional, Tuple
+
+from .errors import LibraryNotFoundError, Status, error_for
+
+logger = logging.getLogger("chorus")
+
+
+# Enums (mirrors of the C enums; C enums are ints).
+
+
+class ModelType(IntEnum):
+    """``chorus_model_type`` (model.h)."""
+
+    MV = 0
+    DS = 1
+    DS_NOABSTAIN = 2
+    CLASS_ACC = 3
+    ONECOIN = 4
+    AUTO = 5
+
+
+class ClassPrior(IntEnum):
+    """``chorus_class_prior`` (model.h)."""
+
+    LEARNED = 0
+    FIXED = 1
+    FROM_GOLD = 2
+
+
+class TieBreak(IntEnum):
+    """``chorus_tie_break`` (eval.h)."""
+
+    HASH = 0
+    ABSTAIN = 1
+
+
+class Ownership(IntEnum):
+    """``chorus_ownership`` (votes.h)."""
+
+    COPY = 0
+    BORROW = 1
+
+
+class LogLevel(IntEnum):
+    """``chorus_log_level`` (log.h)."""
+
+    DEBUG = 0
+    INFO = 1
+    WARN = 2
+
+
+ABSTAIN = -1
+FIT_OPTIONS_VERSION = 1
+EVAL_OPTIONS_VERSION = 1
+
+
+# Opaque handles, typed so that ctypes refuses to pass one kind where another is expected.
+
+
+class Votes(ctypes.Structure):
+    """``chorus_votes`` (opaque)."""
+
+
+class Model(ctypes.Structure):
+    """``chorus_model`` (opaque)."""
+
+
+class Probs(ctypes.Structure):
+    """``chorus_probs`` (opaque)."""
+
+
+class FitOptions(ctypes.Structure):
+    """``chorus_fit_options``; :func:`fit_options` gives the CHORUS_FIT_OPTIONS_INIT values."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("type", c_int),
+        ("n_threads", c_int),
+        ("seed", c_uint64),
+        ("smoothing", c_double),
+        ("prior_smoothing", c_double),
+        ("max_iter", c_int),
+        ("tol", c_double),
+        ("restarts", c_int),
+        ("class_prior", c_int),
+        ("class_balance", POINTER(c_double)),
+        ("gold", POINTER(c_int32)),
+        ("n_gold", c_int64),
+        ("lf_group", POINTER(c_int32)),
+        ("learn_structure", c_int),
+    ]
+
+
+def fit_options() -> FitOptions:
+    """A FitOptions holding CHORUS_FIT_OPTIONS_INIT."""
+    return FitOptions(FIT_OPTIONS_VERSION, ModelType.AUTO, 0, 0, -1.0, -1.0, 500, 1e-7, 0,
+                      ClassPrior.LEARNED, None, None, 0, None, 0)
+
+
+class EvalOptions(ctypes.Structure):
+    """``chorus_eval_options``."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("tie_break", c_int),
+        ("positive_class", c_int32),
+        ("n_bins", c_int32),
+    ]
+
+
+class Metrics(ctypes.Structure):
+    """``chorus_metrics`` (eval.h)."""
+
+    _fields_ = [
+        ("n_classes", c_int32),
+        ("n_items", c_int64),
+        ("n_gold", c_int64),
+        ("n_labeled", c_int64),
+        ("n_correct", c_int64),
+        ("n_tied", c_int64),
+        ("accuracy", c_double),
+        ("coverage", c_double),
+        ("macro_f1", c_double),
+        ("positive_class", c_int32),
+        ("positive_f1", c_double),
+        ("brier", c_double),
+        ("ece", c_double),
+        ("log_loss", c_double),
+        ("precision", POINTER(c_double)),
+        ("recall", POINTER(c_double)),
+        ("f1", POINTER(c_double)),
+        ("support", POINTER(c_int64)),
+        ("confusion", POINTER(c_int64)),
+    ]
+
+
+class Dependency(ctypes.Structure):
+    """``chorus_dependency`` (model.h): a pair of LFs structure learning found dependent."""
+
+    _fields_ = [
+        ("lf_a", c_int32),
+        ("lf_b", c_int32),
+        ("strength", c_double),
+        ("observed", c_int64),
+        ("expected", c_double),
+    ]
+
+
+class LFSummary(ctypes.Structure):
+    """``chorus_lf_summary`` (analyze.h)."""
+
+    _fields_ = [
+        ("n_lfs", c_int32),
+        ("n_classes", c_int32),
+        ("n_items", c_int64),
+        ("polarity", POINTER(c_uint8)),
+        ("coverage", POINTER(c_double)),
+        ("overlaps", POINTER(c_double)),
+        ("conflicts", POINTER(c_double)),
+        ("n_votes", POINTER(c_int64)),
+        ("correct", POINTER(c_int64)),
+        ("incorrect", POINTER(c_int64)),
+        ("empirical_accuracy", POINTER(c_double)),
+        ("learned_accuracy", POINTER(c_double)),
+        ("set_coverage", c_double),
+        ("set_overlap", c_double),
+        ("set_conflict", c_double),
+        ("has_gold", c_int),
+        ("has_model", c_int),
+        ("group", POINTER(c_int32)),
+        ("n_groups", c_int32),
+        ("dependencies", POINTER(Dependency)),
+        ("n_dependencies", c_int32),
+    ]
+
+
+LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)
+
+_VotesP, _ModelP, _ProbsP = POINTER(Votes), POINTER(Model), POINTER(Probs)
+_I32P, _I64P, _F64P = POINTER(c_int32), POINTER(c_int64), POINTER(c_double)
+
+# name: (restype, argtypes) for every function the package calls.
+_PROTOTYPES = {
+    "chorus_version": (c_char_p, []),
+    "chorus_error_last": (c_char_p, []),
+    "chorus_error_clear": (None, []),
+    "chorus_log_set_callback": (None, [LOG_FN, c_void_p]),
+    "chorus_votes_from_dense": (c_int, [POINTER(_VotesP), c_int64, c_int32, c_int32, _I32P]),
+    "chorus_votes_from_csr": (c_int, [POINTER(_VotesP), c_int64, c_int32, c_int32, _I64P,
+                                      _I32P, _I32P, c_int]),
+    "chorus_votes_free": (None, [_VotesP]),
+    "chorus_votes_n_items": (c_int64, [_VotesP]),
+    "chorus_votes_n_lfs": (c_int32, [_VotesP]),
+    "chorus_votes_row_ptr": (_I64P, [_VotesP]),
+    "chorus_votes_lf_index": (_I32P, [_VotesP]),
+    "chorus_votes_labels": (_I32P, [_VotesP]),
+    "chorus_model_type_parse": (c_int, [POINTER(c_int), c_char_p]),
+    "chorus_model_type_name": (c_char_p, [c_int]),
+    "chorus_model_fit": (c_int, [POINTER(_ModelP), _VotesP, POINTER(FitOptions)]),
+    "chorus_model_predict": (c_int, [POINTER(_ProbsP), _ModelP, _VotesP]),
+    "chorus_model_save": (c_int, [_ModelP, c_char_p]),
+    "chorus_model_load": (c_int, [POINTER(_ModelP), c_char_p]),
+    "chorus_model_free": (None, [_ModelP]),
+    "chorus_model_get_type": (c_int, [_ModelP]),
+    "chorus_model_n_classes": (c_int32, [_ModelP]),
+    "chorus_model_n_lfs": (c_int32, [_ModelP]),
+    "chorus_model_prior": (_F64P, [_ModelP]),
+    "chorus_model_lf_accuracy": (c_double, [_ModelP, c_int32]),
+    "chorus_model_trace": (_F64P, [_ModelP, _I32P]),
+    "chorus_model_classes_permuted": (c_int, [_ModelP]),
+    "chorus_probs_free": (None, [_ProbsP]),
+    "chorus_probs_n_items": (c_int64, [_ProbsP]),
+    "chorus_probs_n_classes": (c_int32, [_ProbsP]),
+    "chorus_probs_data": (_F64P, [_ProbsP]),
+    "chorus_probs_to_labels": (c_int, [_I32P, _ProbsP, c_int]),
+    "chorus_eval": (c_int, [POINTER(POINTER(Metrics)), _ProbsP, _I32P, c_int64,
+                            POINTER(EvalOptions)]),
+    "chorus_metrics_free": (None, [POINTER(Metrics)]),
+    "chorus_lf_summary_compute": (c_int, [POINTER(POINTER(LFSummary)), _VotesP, _I32P, c_int64,
+                                          _ModelP]),
+    "chorus_lf_summary_free": (None, [POINTER(LFSummary)]),
+}
+
+
+# Finding and loading the library.
+
+
+def _asan_runtime_missing(path: Path) -> bool:
+    """True if the library needs the AddressSanitizer runtime and this process lacks it:
+    dlopen()ing it would abort the interpreter instead of raising."""
+    try:
+        needs = b"libasan.so" in path.read_bytes()
+        maps = Path("/proc/self/maps").read_text(errors="replace")
+    except OSError:
+        return False
+    return needs and "libasan" not in maps
+
+
+def _candidates() -> List[Tuple[str, str]]:
+    """Where to look after CHORUS_LIBRARY, in order, each with how it was found."""
+    here = Path(__file__).resolve().parent
+    found = [(here / "libchorus.so", "next to the package")]
+    builds = list(here.parent.parent.glob("build*/libchorus.so"))
+    builds.sort(key=lambda p: p.stat().st_mtime, reverse=True)  # the freshest build first
+    found += [(p, "in the source tree's build folder") for p in builds]
+    paths = [(str(p), how) for p, how in found if p.exists()]
+    system = ctypes.util.find_library("chorus")  # a name such as libchorus.so.0
+    if system:
+        paths.append((system, "by ctypes.util.find_library"))
+    return paths
+
+
+def _bind(path: Path) -> ctypes.CDLL:
+    """Loads the library and declares every prototype (AttributeError if one is missing)."""
+    lib = ctypes.CDLL(str(path))
+    for name, (restype, argtypes) in _PROTOTYPES.items():
+        fn = getattr(lib, name)
+        fn.restype = restype
+        fn.argtypes = argtypes
+    return lib
+
+
+def _asan_hint(path: Path) -> str:
+    return (f"{path} is built with AddressSanitizer; run Python with "
+            "LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0")
+
+
+def _load() -> Tuple[ctypes.CDLL, Path]:
+    """The bound library and its path (a bare name if the dynamic linker found it)."""
+    explicit = os.environ.get("CHORUS_LIBRARY")
+    if explicit:
+        path = Path(explicit).absolute()
+        if not path.exists():
+            raise LibraryNotFoundError(f"CHORUS_LIBRARY={explicit}: no such file")
+        if _asan_runtime_missing(path):
+            raise LibraryNotFoundError(f"CHORUS_LIBRARY={explicit}: " + _asan_hint(path))
+        try:
+            return _bind(path), path
+        except (OSError, AttributeError) as exc:
+            raise LibraryNotFoundError(f"CHORUS_LIBRARY={explicit}: {exc}") from exc
+    tried = []
+    for name, how in _candidates():
+        path = Path(name)
+        if _asan_runtime_missing(path):
+            tried.append(f"{path} ({how}): skipped, " + _asan_hint(path))
+            continue
+        try:
+            return _bind(path), path
+        except (OSError, AttributeError) as exc:  # unloadable, or a stale build
+            tried.append(f"{path} ({how}): {exc}")
+    raise LibraryNotFoundError(
+        "libchorus.so not found. Build it (cmake -S . -B build && cmake --build build), then "
+        "set CHORUS_LIBRARY=/path/to/libchorus.so, or install it where the dynamic linker "
+        "looks." + "".join(f"\n  tried {t}" for t in tried))
+
+
+lib, library_path = _load()
+
+
+def version() -> str:
+    """The library's version, "MAJOR.MINOR.PATCH"."""
+    return lib.chorus_version().decode()
+
+
+def check(status: int) -> None:
+    """Raises the ChorusError subclass for a failed call, with the library's message."""
+    if status != Status.OK:
+        message = lib.chorus_error_last().decode("utf-8", "replace")
+        raise error_for(status, message or f"chorus call failed with status {status}")
+
+
+def model_type_name(model_type: int) -> str:
+    return lib.chorus_model_type_name(model_type).decode()
+
+
+def parse_model_type(name: Any) -> ModelType:
+    """A model name ("auto", "ds", ...) or ModelType to a ModelType (the library parses)."""
+    if isinstance(name, ModelType):
+        return name
+    out = c_int()
+    check(lib.chorus_model_type_parse(ctypes.byref(out), str(name).encode()))
+    return ModelType(out.value)
+
+
+# The library never prints: its diagnostics go to the `chorus` logger.
+
+_PY_LEVELS = {LogLevel.DEBUG: logging.DEBUG, LogLevel.INFO: logging.INFO,
+              LogLevel.WARN: logging.WARNING}
+
+
+def _forward_log(level: int, message: Optional[bytes], _ctx: Optional[int]) -> None:
+    try:
+        py_level = _PY_LEVELS.get(level, logging.WARNING)
+        if message is not None and logger.isEnabledFor(py_level):
+            logger.log(py_level, "%s", message.decode("utf-8", "replace"))
+    except Exception:  # noqa: BLE001 - an exception must never unwind into C
+        pass
+
+
+# Kept at module level: the library holds the pointer for the life of the process.
+_log_callback = LOG_FN(_forward_log)
+lib.chorus_log_set_callback(_log_callback, None)
+
+
+@atexit.register
+def _silence_at_exit() -> None:
+    lib.chorus_log_set_callback(LOG_FN(), None)

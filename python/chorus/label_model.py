@@ -1,0 +1,340 @@
+"""Snorkel-shaped label models: :class:`LabelModel` and :class:`MajorityLabelVoter`."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import tempfile
+import weakref
+from contextlib import contextmanager
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import _capi
+from ._capi import ClassPrior, EvalOptions, Metrics, ModelType, TieBreak, check, lib, logger
+from ._convert import VoteMatrix, as_doubles, labels, take_probs
+
+_TIE_BREAKS = {"abstain": TieBreak.ABSTAIN, "random": TieBreak.HASH, "hash": TieBreak.HASH}
+
+#: Metrics :meth:`LabelModel.score` computes (all from chorus_eval).
+METRICS = ("accuracy", "coverage", "f1", "precision", "recall", "f1_micro", "f1_macro",
+           "brier", "ece", "log_loss")
+_BINARY_METRICS = ("f1", "precision", "recall")
+
+# Snorkel's optimizer settings: accepted so Snorkel code runs unchanged, meaningless for EM.
+_SNORKEL_TRAIN_OPTIONS = frozenset({
+    "lr", "l2", "optimizer", "optimizer_config", "lr_scheduler", "lr_scheduler_config",
+    "log_freq", "mu_eps", "prec_init", "progress_bar", "device",
+})
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _tie_break(policy: Union[str, TieBreak]) -> TieBreak:
+    if isinstance(policy, TieBreak):
+        return policy
+    try:
+        return _TIE_BREAKS[policy]
+    except KeyError:
+        raise ValueError(
+            f"tie_break_policy {policy!r} is not supported; use 'abstain' (tied items get -1) "
+            "or 'random' (= 'hash': a deterministic pick among the tied classes, as WRENCH "
+            "does)") from None
+
+
+class _Labeler:
+    """What LabelModel and MajorityLabelVoter share: predicting and scoring from votes."""
+
+    cardinality: int
+
+    def _predict_probs(self, votes: VoteMatrix) -> "ctypes._Pointer":
+        """A new chorus_probs for the votes (the caller frees it)."""
+        raise NotImplementedError
+
+    def _n_classes(self) -> int:
+        return self.cardinality
+
+    @contextmanager
+    def _predicted(self, L: Any) -> Iterator["ctypes._Pointer"]:
+        with VoteMatrix(L, self._n_classes()) as votes:
+            probs = self._predict_probs(votes)
+        try:
+            yield probs
+        finally:
+            lib.chorus_probs_free(probs)
+
+    def predict_proba(self, L: Any) -> np.ndarray:
+        """Class probabilities, an (n, cardinality) float64 array whose rows sum to 1.
+
+        L is Snorkel's label matrix: n items x m LFs, -1 for abstain (any integer dtype),
+        or a scipy.sparse matrix whose stored entries are the votes.
+        """
+        with self._predicted(L) as probs:
+            return take_probs(probs)
+
+    def predict(self, L: Any, return_probs: bool = False,
+                tie_break_policy: Union[str, TieBreak] = "abstain",
+                ) -> Union[np.ndarray, Tuple[np.ndarray, np.ndarray]]:
+        """Hard labels, the most probable class of each item.
+
+        Classes within 1e-5 of the top probability are tied. ``tie_break_policy="abstain"``
+        gives tied items -1; ``"random"`` (or ``"hash"``) picks among the tied classes by a
+        hash of the row index, deterministically, as WRENCH does.
+        """
+        policy = _tie_break(tie_break_policy)
+        with self._predicted(L) as probs:
+            n = int(lib.chorus_probs_n_items(probs))
+            preds = np.empty(n, dtype=np.int32)
+            check(lib.chorus_probs_to_labels(
+                preds.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)), probs, policy))
+            preds = preds.astype(np.int64)
+            return (preds, take_probs(probs)) if return_probs else preds
+
+    def score(self, L: Any, Y: Any, metrics: Optional[Sequence[str]] = None,
+              tie_break_policy: Union[str, TieBreak] = "abstain") -> Dict[str, float]:
+        """Scores the predictions on L against gold labels Y (-1 = unknown, not scored).
+
+        ``metrics`` (default ``["accuracy"]``) are names from :data:`METRICS`. accuracy is
+        over the items that got a label; coverage is the share of gold items that got one;
+        f1, precision and recall are of class 1 (binary tasks only, as in Snorkel); f1_micro
+        equals accuracy; f1_macro averages the F1 of every class; brier, ece (10 bins) and
+        log_loss score the probabilities.
+        """
+        names = ["accuracy"] if metrics is None else list(metrics)
+        for name in names:
+            if name not in METRICS:
+                raise ValueError(f"unknown metric {name!r}; chorus computes {', '.join(METRICS)}")
+            if name in _BINARY_METRICS and self._n_classes() != 2:
+                raise ValueError(f"metric {name!r} is the score of class 1 and needs "
+                                 "cardinality 2; use 'f1_macro' or 'accuracy'")
+        options = EvalOptions(_capi.EVAL_OPTIONS_VERSION, _tie_break(tie_break_policy),
+                              1 if self._n_classes() == 2 else -1, 10)
+        with self._predicted(L) as probs:
+            gold = labels(Y, int(lib.chorus_probs_n_items(probs)), "Y")
+            result = ctypes.POINTER(Metrics)()
+            check(lib.chorus_eval(ctypes.byref(result), probs,
+                                  gold.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
+                                  gold.shape[0], ctypes.byref(options)))
+        try:
+            m = result.contents
+            values = {
+                "accuracy": m.accuracy, "coverage": m.coverage, "f1_micro": m.accuracy,
+                "f1_macro": m.macro_f1, "brier": m.brier, "ece": m.ece, "log_loss": m.log_loss,
+            }
+            if self._n_classes() == 2:
+                values.update(f1=m.f1[1], precision=m.precision[1], recall=m.recall[1])
+            return {name: float(values[name]) for name in names}
+        finally:
+            lib.chorus_metrics_free(result)
+
+
+class LabelModel(_Labeler):
+    """A label model fitted by EM, a drop-in for ``snorkel.labeling.model.LabelModel``.
+
+    Args:
+        cardinality: number of classes (votes are 0..cardinality-1, -1 abstains).
+        model: "auto" (default), "ds", "ds-noabstain", "class-acc", "onecoin" or "mv";
+            see README.md "Label model".
+        smoothing: strength of the prior on each LF (pseudo-counts); None for the
+            library's default (1).
+        verbose: log a line about each fit at INFO level on the ``chorus`` logger.
+        device: accepted for Snorkel compatibility and ignored (chorus runs on CPU threads).
+    """
+
+    def __init__(self, cardinality: int = 2, model: Union[str, ModelType] = "auto",
+                 smoothing: Optional[float] = None, verbose: bool = False,
+                 device: str = "cpu") -> None:
+        self.cardinality = int(cardinality)
+        self.model = model
+        self._requested = _capi.parse_model_type(model)  # fails early on a bad name
+        self.smoothing = smoothing
+        self.verbose = verbose
+        self._handle: Optional["ctypes._Pointer"] = None
+        self._finalizer: Optional[weakref.finalize] = None
+
+    # Fitting
+
+    def fit(self, L_train: Any, Y_dev: Optional[Any] = None,
+            class_balance: Optional[Sequence[float]] = None, progress_bar: bool = True, *,
+            n_epochs: Optional[int] = None, max_iter: int = 500, tol: float = 1e-7,
+            restarts: int = 0, seed: int = 0, n_threads: int = 0, gold: Optional[Any] = None,
+            **snorkel_options: Any) -> "LabelModel":
+        """Fits the model to the votes L_train, without gold labels. Returns self.
+
+        Args:
+            L_train: n x m label matrix (-1 abstains), or a scipy.sparse matrix.
+            Y_dev: as in Snorkel, labels of a dev set used only to fix the class prior to
+                their class shares (every class must occur); ignored if class_balance is
+                given. To steer the fit with known labels of *training* items, use gold=.
+            class_balance: a fixed class prior (cardinality probabilities summing to 1).
+                Without it (and without Y_dev) chorus learns the prior; Snorkel assumes a
+                uniform one.
+            progress_bar: accepted for Snorkel compatibility; chorus shows none.
+            n_epochs: Snorkel's name for max_iter (EM iterations); wins if given.
+            max_iter, tol, restarts, seed: EM settings (README.md "Fitting").
+            n_threads: OpenMP threads, 0 for the default; results do not depend on it.
+            gold: a label per item of L_train (-1 unknown), clamped during the fit.
+            **snorkel_options: Snorkel's optimizer settings (lr, l2, optimizer, log_freq,
+                ...) are accepted and ignored; anything else is a TypeError.
+        """
+        unknown = sorted(set(snorkel_options) - _SNORKEL_TRAIN_OPTIONS)
+        if unknown:
+            raise TypeError(f"fit() got unexpected keyword argument(s): {', '.join(unknown)}")
+        if snorkel_options:
+            logger.debug("ignoring Snorkel optimizer options %s: chorus fits by EM",
+                         ", ".join(sorted(snorkel_options)))
+        if seed < 0:
+            raise ValueError(f"seed must be >= 0, got {seed}")
+        opts = _capi.fit_options()
+        opts.type = self._requested
+        opts.n_threads = int(n_threads)
+        opts.seed = int(seed)
+        opts.max_iter = int(n_epochs if n_epochs is not None else max_iter)
+        opts.tol = float(tol)
+        opts.restarts = int(restarts)
+        if self.smoothing is not None:
+            opts.smoothing = float(self.smoothing)
+        balance = self._class_balance(class_balance, Y_dev)
+        if balance is not None:
+            opts.class_prior = ClassPrior.FIXED
+            opts.class_balance = balance.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
+        model = ctypes.POINTER(_capi.Model)()
+        with VoteMatrix(L_train, self.cardinality) as votes:
+            gold_labels = labels(gold, votes.n_items, "gold")
+            if gold_labels is not None:
+                opts.gold = gold_labels.ctypes.data_as(ctypes.POINTER(ctypes.c_int32))
+                opts.n_gold = gold_labels.shape[0]
+            check(lib.chorus_model_fit(ctypes.byref(model), votes.handle, ctypes.byref(opts)))
+            n_items = votes.n_items
+        self._own(model)
+        if self.verbose:
+            n_iter = ctypes.c_int32(0)
+            lib.chorus_model_trace(model, ctypes.byref(n_iter))
+            logger.info("fit %s on %d items x %d LFs, %d classes, %d EM iterations",
+                        self.model_type, n_items, lib.chorus_model_n_lfs(model),
+                        self.cardinality, n_iter.value)
+        return self
+
+    def _class_balance(self, class_balance: Optional[Sequence[float]],
+                       Y_dev: Optional[Any]) -> Optional[np.ndarray]:
+        if class_balance is not None:
+            return as_doubles(class_balance, self.cardinality, "class_balance")
+        if Y_dev is None:
+            return None
+        y = np.ravel(np.asarray(Y_dev))
+        y = y[y != -1]
+        counts = np.bincount(y.astype(np.int64), minlength=self.cardinality) if y.size else []
+        if len(counts) != self.cardinality or not np.all(counts):
+            raise ValueError(
+                f"Y_dev must hold every class 0..{self.cardinality - 1} (it only sets the class "
+                "prior, as in Snorkel); to use known labels of training items, pass gold=")
+        return counts / counts.sum()
+
+    def _own(self, model: "ctypes._Pointer") -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+        self._handle = model
+        self._finalizer = weakref.finalize(self, lib.chorus_model_free, model)
+
+    def _fitted(self) -> "ctypes._Pointer":
+        if self._handle is None:
+            raise RuntimeError("this LabelModel is not fitted yet: call fit() or load() first")
+        return self._handle
+
+    def _predict_probs(self, votes: VoteMatrix) -> "ctypes._Pointer":
+        probs = ctypes.POINTER(_capi.Probs)()
+        check(lib.chorus_model_predict(ctypes.byref(probs), self._fitted(), votes.handle))
+        return probs
+
+    # What was learned
+
+    @property
+    def model_type(self) -> str:
+        """The model that was fitted ("ds", ...; what "auto" chose)."""
+        return _capi.model_type_name(lib.chorus_model_get_type(self._fitted()))
+
+    @property
+    def class_prior(self) -> np.ndarray:
+        """The class prior P(y), learned or fixed."""
+        return np.ctypeslib.as_array(lib.chorus_model_prior(self._fitted()),
+                                     shape=(self.cardinality,)).copy()
+
+    def get_weights(self) -> np.ndarray:
+        """Each LF's learned accuracy, P(its vote is right | it votes); NaN for "mv"."""
+        model = self._fitted()
+        return np.array([lib.chorus_model_lf_accuracy(model, j)
+                         for j in range(lib.chorus_model_n_lfs(model))])
+
+    # Persistence
+
+    def save(self, destination: PathLike) -> None:
+        """Writes the model as model.json (readable by ``chorus predict``)."""
+        check(lib.chorus_model_save(self._fitted(), os.fsencode(destination)))
+
+    def load(self, source: PathLike) -> "LabelModel":
+        """Loads model.json (from :meth:`save` or ``chorus fit``) into this object, as in
+        Snorkel: ``LabelModel().load(path)``. Returns self."""
+        model = ctypes.POINTER(_capi.Model)()
+        check(lib.chorus_model_load(ctypes.byref(model), os.fsencode(source)))
+        self._own(model)
+        self.cardinality = int(lib.chorus_model_n_classes(model))
+        self.model = self.model_type
+        self._requested = _capi.parse_model_type(self.model)
+        return self
+
+    def __getstate__(self) -> Dict[str, Any]:
+        """Pickling (and copy.deepcopy) carries the fitted model as its model.json text."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_handle", "_finalizer")}
+        state["_model_json"] = None
+        if self._handle is not None:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = os.path.join(tmp, "model.json")
+                self.save(path)
+                with open(path, encoding="utf-8") as f:
+                    state["_model_json"] = f.read()
+        return state
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        model_json = state.pop("_model_json", None)
+        self.__dict__.update(state, _handle=None, _finalizer=None)
+        if model_json is not None:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = os.path.join(tmp, "model.json")
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(model_json)
+                self.load(path)
+            self.model, self._requested = state["model"], state["_requested"]
+
+    def __repr__(self) -> str:
+        fitted = f", fitted={self.model_type!r}" if self._handle is not None else ""
+        return f"LabelModel(cardinality={self.cardinality}, model={self.model!r}{fitted})"
+
+
+class MajorityLabelVoter(_Labeler):
+    """Majority vote, the baseline (``snorkel.labeling.model.MajorityLabelVoter``).
+
+    An item's probabilities are the shares of its votes; items without votes get a uniform
+    row. With ``tie_break_policy="random"`` its predictions are WRENCH's majority vote.
+    """
+
+    def __init__(self, cardinality: int = 2) -> None:
+        self.cardinality = int(cardinality)
+
+    def _predict_probs(self, votes: VoteMatrix) -> "ctypes._Pointer":
+        opts = _capi.fit_options()
+        opts.type = ModelType.MV
+        model = ctypes.POINTER(_capi.Model)()
+        check(lib.chorus_model_fit(ctypes.byref(model), votes.handle, ctypes.byref(opts)))
+        try:
+            probs = ctypes.POINTER(_capi.Probs)()
+            check(lib.chorus_model_predict(ctypes.byref(probs), model, votes.handle))
+            return probs
+        finally:
+            lib.chorus_model_free(model)
+
+    def __repr__(self) -> str:
+        return f"MajorityLabelVoter(cardinality={self.cardinality})"
+
+
+__all__ = ["LabelModel", "MajorityLabelVoter", "METRICS"]

@@ -1,0 +1,45 @@
+"""Helpers around the label matrix, after ``snorkel.labeling``."""
+
+from __future__ import annotations
+
+from typing import Any, Tuple
+
+import numpy as np
+
+from ._convert import is_sparse
+
+
+def labeled_mask(L: Any) -> np.ndarray:
+    """A boolean array, True for the rows of L with at least one vote (not all -1)."""
+    if is_sparse(L):
+        return np.diff(L.tocsr().indptr) > 0
+    arr = np.asarray(L)
+    if arr.ndim != 2:
+        raise ValueError(f"L must be a 2-D array, got shape {arr.shape}")
+    return (arr != -1).any(axis=1)
+
+
+def filter_unlabeled(X: Any, y: Any, L: Any) -> Tuple[Any, Any]:
+    """Drops the items no LF voted on, as Snorkel's ``filter_unlabeled_dataframe``.
+
+    Args:
+        X: the items: a pandas DataFrame (rows kept by position) or an array-like.
+        y: their labels or probabilities (n or n x K), e.g. from ``predict_proba``.
+        L: their label matrix (n x m, -1 abstains).
+
+    Returns:
+        (X, y) without the rows where L is all -1.
+    """
+    mask = labeled_mask(L)
+    if len(mask) != len(X) or len(mask) != len(y):
+        raise ValueError(f"X, y and L must have the same number of rows "
+                         f"({len(X)}, {len(y)}, {len(mask)})")
+    X_kept = X.iloc[mask] if hasattr(X, "iloc") else np.asarray(X)[mask]
+    y_kept = y.iloc[mask] if hasattr(y, "iloc") else np.asarray(y)[mask]
+    return X_kept, y_kept
+
+
+#: Snorkel's name.
+filter_unlabeled_dataframe = filter_unlabeled
+
+__all__ = ["filter_unlabeled", "filter_unlabeled_dataframe", "labeled_mask"]
