@@ -52,6 +52,39 @@ run predict "$TMP/r2.json" "$yt/test/votes.csv" -o "$TMP/p2.csv" -q
 checks=$((checks + 1))
 cmp -s "$TMP/p1.csv" "$TMP/p2.csv" || fail "predictions differ between 1 and 2 threads"
 
+# Correlated LFs: planted copies (5 groups of 4), declared in a file or learned.
+run synth -n 20000 -m 30 --copies 5:4 --seed 3 -o "$TMP/copies.chv" --gold "$TMP/copies_gold.csv" -q
+expect_status 0 "synth with copies"
+printf '# five groups of copies\nlf0,lf1,lf2,lf3\nlf4,lf5,lf6,lf7\nlf8,lf9,lf10,lf11\nlf12,lf13,lf14,lf15\nlf16,lf17,lf18,lf19\n' >"$TMP/groups.txt"
+acc() { awk '/^accuracy/ {print $2}' "$TMP/out"; }
+run fit "$TMP/copies.chv" -o "$TMP/plain.json" --eval-gold "$TMP/copies_gold.csv" -q
+independent=$(acc)
+run fit "$TMP/copies.chv" -o "$TMP/declared.json" --groups "$TMP/groups.txt" --eval-gold "$TMP/copies_gold.csv" -q
+expect_status 0 "fit --groups"
+declared=$(acc)
+run fit "$TMP/copies.chv" -o "$TMP/learned.json" --learn-structure --eval-gold "$TMP/copies_gold.csv" -q
+expect_status 0 "fit --learn-structure"
+learned=$(acc)
+echo "planted copies: independent $independent, declared groups $declared, learned $learned"
+checks=$((checks + 2))
+awk -v a="$declared" -v b="$independent" 'BEGIN{exit !(a >= b + 0.03)}' || fail "declared groups $declared vs independent $independent"
+awk -v a="$learned" -v b="$independent" 'BEGIN{exit !(a >= b + 0.03)}' || fail "learned groups $learned vs independent $independent"
+checks=$((checks + 1))
+[ "$(grep -c '"labeling_functions": \[' "$TMP/learned.json")" -ge 1 ] && grep -q '"learned_dependencies"' "$TMP/learned.json" || fail "model.json lacks the learned dependencies"
+run predict "$TMP/declared.json" "$TMP/copies.chv" -o "$TMP/declared_probs.csv" -q
+expect_status 0 "predict with a grouped model"
+run analyze "$TMP/copies.chv" --model "$TMP/learned.json"
+expect_out "dependency groups are modelled jointly" "analyze reports the groups"
+expect_out "dependency: lf0 ~ lf1" "analyze lists learned dependencies"
+printf 'lf0,lf1\nlf1,lf2\n' >"$TMP/bad_groups.txt"
+run fit "$TMP/copies.chv" -o "$TMP/x.json" --groups "$TMP/bad_groups.txt"
+expect_status 2 "an LF in two groups"
+expect_err "bad_groups.txt:2: labeling function 'lf1' is in two groups" "double group named"
+printf 'lf0,nope\n' >"$TMP/bad_groups.txt"
+run fit "$TMP/copies.chv" -o "$TMP/x.json" --groups "$TMP/bad_groups.txt"
+expect_status 2 "an unknown LF in a group"
+expect_err "no labeling function 'nope'" "unknown group member named"
+
 # Bad values.
 run fit "$yt/train/votes.csv" -o "$TMP/x.json" --class-balance 0.7
 expect_status 2 "--class-balance with one value"

@@ -64,6 +64,17 @@ expect_err "bad.csv:2" "malformed data names the line"
 run apply "$LFS/youtube_spam.yaml" "$yt/test.csv"
 expect_status 2 "apply without -o"
 
+# Declared groups: LFs sharing a `group:` in the spec are modelled jointly by run.
+sed -e 's/^    any: \[please, plz\]$/    any: [please, plz]\n    group: asks/' \
+    -e 's/^    any: \[subscribe\]$/    any: [subscribe]\n    group: asks/' \
+    "$LFS/youtube_spam.yaml" >"$TMP/grouped.yaml"
+run run "$TMP/grouped.yaml" "$yt/train.csv" -o "$TMP/grouped" -q
+expect_status 0 "run with a declared group"
+checks=$((checks + 1))
+grep -q '"groups"' "$TMP/grouped/model.json" || fail "model.json of a grouped spec lacks groups"
+run analyze "$TMP/grouped/votes.chv" --model "$TMP/grouped/model.json"
+expect_out "1 dependency groups are modelled jointly" "analyze shows the declared group"
+
 # A plugin LF loaded by the chorus binary calls back into it (chorus_record_get).
 printf 'classes: [HAM, SPAM]\ndata:\n  text: text\nlfs:\n  - name: link\n    kind: plugin\n    library: %s\n    symbol: lf_has_link\n' \
   "$CHORUS_PLUGIN_EXAMPLE" >"$TMP/plugin.yaml"
