@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from chorus import LabelModel, MajorityLabelVoter
-from support import (PRODUCT, YOUTUBE, needs_cli, read_gold, read_probs, run_cli,
+from support import (PRODUCT, YOUTUBE, needs_cli, read_probs, run_cli,
                      triples_to_dense, youtube)
 
 TOL = dict(rtol=0, atol=1e-12)

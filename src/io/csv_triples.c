@@ -109,7 +109,7 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path, const chorus
                               path);
         goto done;
     }
-    qsort(triples, n, sizeof *triples, compare_triples);
+    if (n) qsort(triples, n, sizeof *triples, compare_triples);
     for (size_t t = 1; t < n; t++)
         if (triples[t].item == triples[t - 1].item && triples[t].lf == triples[t - 1].lf) {
             rc = chorus_error_set(CHORUS_EFORMAT,

@@ -163,7 +163,7 @@ int chorus_em_learn_structure(chorus_model *model, const chorus_votes *votes,
         }
     }
     free(coef);
-    qsort(found, n_found, sizeof *found, compare_strength);
+    if (n_found) qsort(found, n_found, sizeof *found, compare_strength);
     /* Declared groups stay as they are; learned pairs join independent LFs. */
     for (int32_t j = 0; j < m; j++) {
         parent[j] = j;
