@@ -74,6 +74,12 @@ checks=$((checks + 1))
 grep -q '"groups"' "$TMP/grouped/model.json" || fail "model.json of a grouped spec lacks groups"
 run analyze "$TMP/grouped/votes.chv" --model "$TMP/grouped/model.json"
 expect_out "1 dependency groups are modelled jointly" "analyze shows the declared group"
+# The same groups from the spec through apply and fit.
+run apply "$TMP/grouped.yaml" "$yt/train.csv" -o "$TMP/grouped_votes.chv" -q
+run fit "$TMP/grouped_votes.chv" --groups "$TMP/grouped.yaml" -o "$TMP/grouped_fit.json" -q
+expect_status 0 "fit --groups SPEC.yaml"
+checks=$((checks + 1))
+cmp -s "$TMP/grouped_fit.json" "$TMP/grouped/model.json" || fail "fit --groups spec.yaml differs from run"
 
 # A plugin LF loaded by the chorus binary calls back into it (chorus_record_get).
 printf 'classes: [HAM, SPAM]\ndata:\n  text: text\nlfs:\n  - name: link\n    kind: plugin\n    library: %s\n    symbol: lf_has_link\n' \
