@@ -60,7 +60,7 @@ typedef struct chorus_fit_options {
     int learn_structure;
 } chorus_fit_options;
 
-#define CHORUS_FIT_OPTIONS_VERSION 1
+#define CHORUS_FIT_OPTIONS_VERSION 2
 #define CHORUS_FIT_OPTIONS_INIT                                                                    \
     {                                                                                              \
         CHORUS_FIT_OPTIONS_VERSION, CHORUS_MODEL_AUTO, 0, 0, -1.0, -1.0, 500, 1e-7, 0,             \

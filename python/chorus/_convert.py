@@ -75,6 +75,7 @@ class VoteMatrix:
             check(lib.chorus_votes_from_dense(ctypes.byref(self.handle), n, m, n_classes,
                                               _ptr(dense, ctypes.c_int32)))
         self.n_items = int(lib.chorus_votes_n_items(self.handle))
+        self.n_lfs = int(lib.chorus_votes_n_lfs(self.handle))
 
     def _from_csr(self, L: Any, n_classes: int) -> None:
         csr = L.tocsr()

@@ -159,6 +159,7 @@ class LabelModel(_Labeler):
             class_balance: Optional[Sequence[float]] = None, progress_bar: bool = True, *,
             n_epochs: Optional[int] = None, max_iter: int = 500, tol: float = 1e-7,
             restarts: int = 0, seed: int = 0, n_threads: int = 0, gold: Optional[Any] = None,
+            groups: Optional[Sequence[int]] = None, learn_structure: bool = False,
             **snorkel_options: Any) -> "LabelModel":
         """Fits the model to the votes L_train, without gold labels. Returns self.
 
@@ -175,6 +176,9 @@ class LabelModel(_Labeler):
             max_iter, tol, restarts, seed: EM settings (README.md "Fitting").
             n_threads: OpenMP threads, 0 for the default; results do not depend on it.
             gold: a label per item of L_train (-1 unknown), clamped during the fit.
+            groups: a dependency-group id per LF (0, 1, ...; -1 for none): the LFs of a
+                group are modelled jointly (README.md "Correlated sources").
+            learn_structure: find dependent LFs from the votes and model them jointly.
             **snorkel_options: Snorkel's optimizer settings (lr, l2, optimizer, log_freq,
                 ...) are accepted and ignored; anything else is a TypeError.
         """
@@ -195,12 +199,22 @@ class LabelModel(_Labeler):
         opts.restarts = int(restarts)
         if self.smoothing is not None:
             opts.smoothing = float(self.smoothing)
+        opts.learn_structure = int(bool(learn_structure))
+        group_ids = None
+        if groups is not None:
+            group_ids = np.ascontiguousarray(np.asarray(groups), dtype=np.int32)
+            if group_ids.ndim != 1:
+                raise ValueError("groups must be one group id per labeling function")
+            opts.lf_group = group_ids.ctypes.data_as(ctypes.POINTER(ctypes.c_int32))
         balance = self._class_balance(class_balance, Y_dev)
         if balance is not None:
             opts.class_prior = ClassPrior.FIXED
             opts.class_balance = balance.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
         model = ctypes.POINTER(_capi.Model)()
         with VoteMatrix(L_train, self.cardinality) as votes:
+            if group_ids is not None and group_ids.shape[0] != votes.n_lfs:
+                raise ValueError(f"groups has {group_ids.shape[0]} entries for {votes.n_lfs} "
+                                 "labeling functions")
             gold_labels = labels(gold, votes.n_items, "gold")
             if gold_labels is not None:
                 opts.gold = gold_labels.ctypes.data_as(ctypes.POINTER(ctypes.c_int32))

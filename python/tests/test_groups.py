@@ -1,0 +1,38 @@
+"""Correlated LFs from Python: declared groups and learned structure, as the CLI does."""
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+
+from chorus import LabelModel
+from support import needs_cli, read_probs, read_votes, run_cli
+
+
+@needs_cli
+class GroupsTest(unittest.TestCase):
+    def test_groups_and_learned_structure_match_the_cli(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            votes = tmp / "copies.csv"
+            run_cli("synth", "-n", 5000, "-m", 20, "--copies", "2:3", "--seed", 5, "-o", votes,
+                    "-q")
+            _, L = read_votes(votes)
+            (tmp / "groups.txt").write_text("lf0,lf1,lf2\nlf3,lf4,lf5\n")
+            groups = [0, 0, 0, 1, 1, 1] + [-1] * 14
+            for extra, kwargs in ((["--groups", tmp / "groups.txt"], {"groups": groups}),
+                                  (["--learn-structure"], {"learn_structure": True})):
+                run_cli("fit", votes, "-o", tmp / "m.json", "-q", *extra)
+                run_cli("predict", tmp / "m.json", votes, "-o", tmp / "p.csv", "-q")
+                model = LabelModel(cardinality=2).fit(L, **kwargs)
+                np.testing.assert_allclose(model.predict_proba(L), read_probs(tmp / "p.csv"),
+                                           rtol=0, atol=1e-12)
+
+    def test_groups_need_one_entry_per_lf(self):
+        L = np.array([[0, 1, -1], [1, 1, 0]])
+        with self.assertRaises(ValueError):
+            LabelModel(cardinality=2).fit(L, groups=[0, 0])
+
+
+if __name__ == "__main__":
+    unittest.main()
