@@ -49,7 +49,7 @@ struct chorus_keyword_index {
     ac_automaton ac[AC_COUNT];
     int32_t n_patterns;
     int32_t *pat_len;
-    uint8_t *pat_whole_word;
+    uint8_t *pat_whole_word; /* BOUNDARY_START | BOUNDARY_END: the ends to check */
     int32_t *pat_lf_start; /* n_patterns + 1: the LFs containing each pattern */
     int32_t *pat_lfs;
     int32_t n_lfs;
@@ -72,6 +72,9 @@ static int fold_ascii(int c)
 {
     return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
+
+/* Which ends of a whole-word pattern need a non-word neighbour. */
+enum { BOUNDARY_START = 1, BOUNDARY_END = 2 };
 
 static int is_word_byte(uint8_t c)
 {
@@ -318,7 +321,15 @@ int chorus_keyword_index_build(chorus_keyword_index **out, const lf_keyword *con
             if (*slot < 0) {
                 *slot = ix->n_patterns++;
                 ix->pat_len[*slot] = (int32_t)strlen(kw->terms[j]);
-                ix->pat_whole_word[*slot] = kw->whole_word;
+                /* An end that is itself punctuation ("http://", "$$$") is a boundary
+                 * already: "http://" matches in "http://example.com". */
+                const uint8_t *term = (const uint8_t *)kw->terms[j];
+                size_t term_len = strlen(kw->terms[j]);
+                ix->pat_whole_word[*slot] =
+                    kw->whole_word ? (uint8_t)((is_word_byte(term[0]) ? BOUNDARY_START : 0) |
+                                               (is_word_byte(term[term_len - 1]) ? BOUNDARY_END
+                                                                                 : 0))
+                                   : 0;
             }
             pairs[n_pairs].pat = *slot;
             pairs[n_pairs].lf = i;
@@ -409,8 +420,12 @@ static void report(scan_state *st, const ac_automaton *ac, int32_t u, size_t end
             if (st->matched[p >> 6] & bit) continue;
             if (ix->pat_whole_word[p]) {
                 size_t start = end - (size_t)ix->pat_len[p];
-                if (start > 0 && is_word_byte(st->text[start - 1])) continue;
-                if (end < st->len && is_word_byte(st->text[end])) continue;
+                if ((ix->pat_whole_word[p] & BOUNDARY_START) && start > 0 &&
+                    is_word_byte(st->text[start - 1]))
+                    continue;
+                if ((ix->pat_whole_word[p] & BOUNDARY_END) && end < st->len &&
+                    is_word_byte(st->text[end]))
+                    continue;
             }
             st->matched[p >> 6] |= bit;
             st->matched_pats[st->n_matched++] = p;

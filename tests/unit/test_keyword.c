@@ -152,7 +152,9 @@ START_TEST(test_multi_word_terms)
     lf_keyword url = KW(false, false, true, "http://");
     ck_assert_int_eq(fires(url, "see http:// here"), 1);
     ck_assert_int_eq(fires(url, "xhttp:// here"), 0);
-    ck_assert_int_eq(fires(url, "http://example.com"), 0);
+    /* The term ends in punctuation, which is a boundary already. */
+    ck_assert_int_eq(fires(url, "http://example.com"), 1);
+    ck_assert_int_eq(fires(KW(false, false, true, "$$$"), "win$$$now"), 1);
     ck_assert_int_eq(fires(KW(false, false, false, "http://"), "http://example.com"), 1);
 }
 END_TEST
@@ -261,8 +263,9 @@ static bool brute_occurs(const uint8_t *text, size_t len, const char *term, bool
         while (k < n && (cs ? text[s + k] == t[k] : brute_lower(text[s + k]) == brute_lower(t[k])))
             k++;
         if (k < n) continue;
-        if (ww && s > 0 && brute_word(text[s - 1])) continue;
-        if (ww && s + n < len && brute_word(text[s + n])) continue;
+        /* An end of the term that is punctuation is a boundary of its own. */
+        if (ww && brute_word(t[0]) && s > 0 && brute_word(text[s - 1])) continue;
+        if (ww && brute_word(t[n - 1]) && s + n < len && brute_word(text[s + n])) continue;
         return true;
     }
     return false;
