@@ -111,17 +111,6 @@ static chorus_votes *synthetic(int64_t n, int32_t k, double balance, int32_t **g
     return v;
 }
 
-static double accuracy(const chorus_probs *p, const int32_t *gold)
-{
-    int64_t n = chorus_probs_n_items(p), right = 0;
-    int32_t *labels = malloc((size_t)n * sizeof *labels);
-    ck_assert_ok(chorus_probs_to_labels(labels, p, CHORUS_TIE_BREAK_HASH));
-    for (int64_t i = 0; i < n; i++)
-        right += labels[i] == gold[i];
-    free(labels);
-    return (double)right / (double)n;
-}
-
 START_TEST(test_every_model_beats_majority_vote_on_independent_lfs)
 {
     /* Synthetic LFs are independent given the class, as the models assume; with accuracies
@@ -134,7 +123,7 @@ START_TEST(test_every_model_beats_majority_vote_on_independent_lfs)
     chorus_probs *p;
     ck_assert_ok(chorus_model_fit(&m, v, &opts));
     ck_assert_ok(chorus_model_predict(&p, m, v));
-    double mv = accuracy(p, gold);
+    double mv = test_accuracy(p, gold);
     chorus_probs_free(p);
     chorus_model_free(m);
     const chorus_model_type types[] = {CHORUS_MODEL_DS, CHORUS_MODEL_DS_NOABSTAIN,
@@ -143,7 +132,7 @@ START_TEST(test_every_model_beats_majority_vote_on_independent_lfs)
         opts.type = types[t];
         ck_assert_ok(chorus_model_fit(&m, v, &opts));
         ck_assert_ok(chorus_model_predict(&p, m, v));
-        double acc = accuracy(p, gold);
+        double acc = test_accuracy(p, gold);
         ck_assert_msg(acc > mv + 0.005, "%s: accuracy %.4f, majority vote %.4f",
                       chorus_model_type_name(types[t]), acc, mv);
         /* MAP-EM never lowers the log-posterior. */

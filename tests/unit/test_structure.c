@@ -26,18 +26,13 @@ static double accuracy_of(const chorus_votes *v, const int32_t *gold,
     chorus_probs *p;
     ck_assert_ok(chorus_model_fit(&m, v, opts));
     ck_assert_ok(chorus_model_predict(&p, m, v));
-    int64_t n = chorus_votes_n_items(v), right = 0;
-    int32_t *labels = malloc((size_t)n * sizeof *labels);
-    ck_assert_ok(chorus_probs_to_labels(labels, p, CHORUS_TIE_BREAK_HASH));
-    for (int64_t i = 0; i < n; i++)
-        right += labels[i] == gold[i];
-    free(labels);
+    double accuracy = test_accuracy(p, gold);
     chorus_probs_free(p);
     if (keep)
         *keep = m;
     else
         chorus_model_free(m);
-    return (double)right / (double)n;
+    return accuracy;
 }
 
 START_TEST(test_learned_structure_recovers_planted_copies)

@@ -99,3 +99,15 @@ int test_run_suite(Suite *suite)
     srunner_free(runner);
     return failed == 0 ? 0 : 1;
 }
+
+double test_accuracy(const chorus_probs *probs, const int32_t *gold)
+{
+    int64_t n = chorus_probs_n_items(probs), right = 0;
+    int32_t *labels = malloc((size_t)(n ? n : 1) * sizeof *labels);
+    ck_assert_ptr_nonnull(labels);
+    ck_assert_ok(chorus_probs_to_labels(labels, probs, CHORUS_TIE_BREAK_HASH));
+    for (int64_t i = 0; i < n; i++)
+        right += labels[i] == gold[i];
+    free(labels);
+    return n ? (double)right / (double)n : 0;
+}

@@ -28,6 +28,9 @@ int test_file_exists(const char *path);
 const char *test_dataset(const char *rel);
 const char *test_data(const char *rel);
 
+/* Share of items whose hash tie-break hard label equals gold (all gold known). */
+double test_accuracy(const chorus_probs *probs, const int32_t *gold);
+
 /* Runs a suite and returns the process exit code (0 if every test passed). */
 int test_run_suite(Suite *suite);
 
