@@ -1,6 +1,6 @@
 /*
  * Labeling-function sets: a YAML file naming the task's classes, the fields of the data
- * and the labeling functions (keyword, regex, heuristic, lookup, column, plugin; see
+ * and the labeling functions (keyword, regex, heuristic, lookup, column, plugin, llm; see
  * docs/labeling-functions.md), applied to a dataset to give a vote matrix.
  */
 #ifndef CHORUS_LF_H
@@ -69,13 +69,36 @@ typedef struct chorus_apply_options {
         CHORUS_APPLY_OPTIONS_VERSION, 0, NULL, NULL                                                \
     }
 
-/* What an apply did, per LF: time spent, votes cast, regex matches aborted by limits. */
+/* How many failed LLM requests an apply report lists (it counts them all). */
+#define CHORUS_LLM_FAILURES_LISTED 10
+
+/* An LLM request that failed after its retries: its LF abstained on that record. */
+typedef struct chorus_llm_failure {
+    int32_t lf;      /* the LF */
+    int64_t line;    /* the record's line in the data */
+    char error[256]; /* why (HTTP status, transport error, bad JSON); never the API key */
+} chorus_llm_failure;
+
+/*
+ * What an apply did, per LF: time spent, votes cast, regex matches aborted by limits; and
+ * for the llm LFs of the set (summed over them; all zero without any) what they cost.
+ */
 typedef struct chorus_apply_report {
     int32_t n_lfs;
     double *seconds;       /* per LF, CPU seconds summed over threads */
     int64_t *n_votes;      /* per LF */
     int64_t *n_limit_hits; /* per LF: regex matches stopped by the match or depth limit */
     double total_seconds;  /* wall clock */
+    /* Added for llm LFs; older callers that do not read them are unaffected. */
+    int64_t llm_calls;         /* requests sent: distinct prompts not in the cache */
+    int64_t llm_cache_hits;    /* LF x record answers read from the cache */
+    int64_t llm_retries;       /* attempts after the first, over all requests */
+    int64_t llm_failures;      /* LF x record pairs whose request failed (abstained) */
+    int64_t llm_unparsed;      /* answers no verbalizer word matched (abstained) */
+    int64_t llm_prompt_tokens; /* as the endpoint reported them, for requests sent */
+    int64_t llm_completion_tokens;
+    int32_t llm_n_failures_listed; /* the first CHORUS_LLM_FAILURES_LISTED failures */
+    chorus_llm_failure llm_failures_listed[CHORUS_LLM_FAILURES_LISTED];
 } chorus_apply_report;
 
 /*
@@ -89,6 +112,33 @@ int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chor
                     const chorus_dataset *ds, const chorus_apply_options *opts);
 
 void chorus_apply_report_free(chorus_apply_report *report);
+
+/* What an apply of the llm LFs would do, without any request (a dry run). */
+typedef struct chorus_llm_plan_lf {
+    int32_t lf; /* index of the LF in the set */
+    int64_t n_records;
+    int64_t n_cached; /* records whose answer is already in the cache */
+    int64_t n_calls;  /* requests an apply would send for it (distinct prompts not cached) */
+    int32_t n_shown;
+    char **prompts; /* n_shown rendered message lists: "[system]\n...\n[user]\n...\n" */
+    int64_t *lines; /* the data lines of the shown records */
+} chorus_llm_plan_lf;
+
+typedef struct chorus_llm_plan {
+    int32_t n_lfs; /* llm LFs of the set (0 when it has none) */
+    chorus_llm_plan_lf *lfs;
+    int64_t n_calls; /* requests an apply would send, in all */
+} chorus_llm_plan;
+
+/*
+ * Renders the prompts of every llm LF for the first n_show records and counts the requests
+ * an apply would send, reading the cache (if its file exists) but sending nothing. Errors
+ * as chorus_lf_apply for fields the data lacks. Free with chorus_llm_plan_free.
+ */
+int chorus_lf_set_llm_plan(chorus_llm_plan **out, const chorus_lf_set *set,
+                           const chorus_dataset *ds, int32_t n_show);
+
+void chorus_llm_plan_free(chorus_llm_plan *plan);
 
 #ifdef __cplusplus
 }

@@ -103,5 +103,6 @@ int cmd_synth(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_llm_cache(int argc, char **argv);
 
 #endif

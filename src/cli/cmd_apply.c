@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "cli/lf_pipeline.h"
 
-enum { OPT_OUTPUT, OPT_THREADS, OPT_SKIP_BAD_ROWS, OPT_DATA_FORMAT, OPT_QUIET };
+enum { OPT_OUTPUT, OPT_THREADS, OPT_SKIP_BAD_ROWS, OPT_DATA_FORMAT, OPT_QUIET, OPT_DRY_RUN };
 
 static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "VOTES", "where to write the votes (.chv, .csv, .npy)"},
@@ -14,6 +14,9 @@ static const cli_option options[] = {
     [OPT_SKIP_BAD_ROWS] = {"skip-bad-rows", 0, NULL, "skip malformed data rows (counted)"},
     [OPT_DATA_FORMAT] = {"data-format", 0, "FMT", "csv or jsonl (default: by the file name)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
+    /* Taken out of argv before parsing (its N is optional); listed here for --help. */
+    [OPT_DRY_RUN] = {"dry-run", 0, "[N]",
+                     "llm LFs: print the prompts of N records (3) and the calls; send nothing"},
     {0},
 };
 
@@ -23,7 +26,7 @@ static const cli_command command = {
     "Applies the labeling functions of SPEC.yaml to every record of DATA (CSV or JSONL).",
     "The spec is checked before any data is read. On a terminal a progress line shows\n"
     "items/s and the time left; at the end each LF's coverage and time are printed.\n"
-    "See docs/labeling-functions.md for the spec format.\n",
+    "See docs/labeling-functions.md for the spec format, docs/llm.md for llm LFs.\n",
     options,
     2,
     2};
@@ -31,15 +34,20 @@ static const cli_command command = {
 int cmd_apply(int argc, char **argv)
 {
     cli_args args;
+    int32_t n_show = 0;
+    int dry = lf_pipeline_take_dry_run("apply", &argc, argv, &n_show);
+    if (dry > 0) return dry;
     int rc = cli_parse(&command, argc, argv, &args);
     if (rc >= 0) return rc;
-    if (!args.values[OPT_OUTPUT]) return cli_usage_error("apply", "missing -o VOTES");
+    if (!args.values[OPT_OUTPUT] && dry < 0) return cli_usage_error("apply", "missing -o VOTES");
     lf_pipeline p;
     if ((rc = lf_pipeline_init(&p, "apply", args.positional[0], args.positional[1],
                                args.values[OPT_THREADS], args.values[OPT_DATA_FORMAT],
                                args.values[OPT_SKIP_BAD_ROWS] != NULL)))
         return rc;
-    if (!(rc = lf_pipeline_apply(&p, !args.values[OPT_QUIET]))) {
+    if (dry == 0) {
+        rc = lf_pipeline_dry_run(&p, n_show);
+    } else if (!(rc = lf_pipeline_apply(&p, !args.values[OPT_QUIET]))) {
         int status = chorus_votes_write(p.votes, args.values[OPT_OUTPUT], CHORUS_FORMAT_AUTO);
         if (status)
             rc = cli_fail("apply", status);

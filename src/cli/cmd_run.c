@@ -18,7 +18,8 @@ enum {
     OPT_DATA_FORMAT,
     OPT_SEED,
     OPT_LEARN_STRUCTURE,
-    OPT_QUIET
+    OPT_QUIET,
+    OPT_DRY_RUN
 };
 
 static const cli_option options[] = {
@@ -31,6 +32,9 @@ static const cli_option options[] = {
     [OPT_LEARN_STRUCTURE] = {"learn-structure", 0, NULL,
                              "find dependent LFs and model them jointly (see fit --help)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print only the evaluation"},
+    /* Taken out of argv before parsing (its N is optional); listed here for --help. */
+    [OPT_DRY_RUN] = {"dry-run", 0, "[N]",
+                     "llm LFs: print the prompts of N records (3) and the calls; send nothing"},
     {0},
 };
 
@@ -73,9 +77,23 @@ static int write_summary(const char *path, const chorus_lf_summary *s, const cho
 int cmd_run(int argc, char **argv)
 {
     cli_args args;
+    int32_t n_show = 0;
+    int dry = lf_pipeline_take_dry_run("run", &argc, argv, &n_show);
+    if (dry > 0) return dry;
     int rc = cli_parse(&command, argc, argv, &args);
     if (rc >= 0) return rc;
     const char *dir = args.values[OPT_OUTPUT];
+    if (dry == 0) {
+        /* Nothing is written, so no OUTDIR is needed or created. */
+        lf_pipeline p;
+        if ((rc = lf_pipeline_init(&p, "run", args.positional[0], args.positional[1],
+                                   args.values[OPT_THREADS], args.values[OPT_DATA_FORMAT],
+                                   args.values[OPT_SKIP_BAD_ROWS] != NULL)))
+            return rc;
+        rc = lf_pipeline_dry_run(&p, n_show);
+        lf_pipeline_free(&p);
+        return rc;
+    }
     if (!dir) return cli_usage_error("run", "missing -o OUTDIR");
     const int verbose = !args.values[OPT_QUIET];
     chorus_fit_options fit = CHORUS_FIT_OPTIONS_INIT;

@@ -1,5 +1,7 @@
+/* What apply and run share: load the spec, read the data, apply with a progress line. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -68,6 +70,35 @@ static void print_report(const lf_pipeline *p)
                     chorus_lf_set_lf_name(p->set, j), r->n_limit_hits[j]);
 }
 
+static int has_llm(const chorus_lf_set *set)
+{
+    for (int32_t j = 0; j < chorus_lf_set_n_lfs(set); j++)
+        if (strcmp(chorus_lf_set_lf_kind(set, j), "llm") == 0) return 1;
+    return 0;
+}
+
+static void print_llm(const lf_pipeline *p, int verbose)
+{
+    const chorus_apply_report *r = p->report;
+    if (verbose)
+        fprintf(stderr,
+                "llm: %" PRId64 " calls, %" PRId64 " cache hits, %" PRId64 " retries, %" PRId64
+                " failures, %" PRId64 " unparsed answers, %" PRId64 " prompt + %" PRId64
+                " completion tokens\n",
+                r->llm_calls, r->llm_cache_hits, r->llm_retries, r->llm_failures, r->llm_unparsed,
+                r->llm_prompt_tokens, r->llm_completion_tokens);
+    if (!r->llm_failures) return;
+    /* Failures are shown even with --quiet: those LFs abstained there. */
+    fprintf(stderr,
+            "warning: %" PRId64 " LLM requests failed after their retries (the LF abstained "
+            "there)%s\n",
+            r->llm_failures, r->llm_failures > r->llm_n_failures_listed ? "; the first:" : ":");
+    for (int32_t i = 0; i < r->llm_n_failures_listed; i++)
+        fprintf(stderr, "  %s, data line %" PRId64 ": %s\n",
+                chorus_lf_set_lf_name(p->set, r->llm_failures_listed[i].lf),
+                r->llm_failures_listed[i].line, r->llm_failures_listed[i].error);
+}
+
 int lf_pipeline_apply(lf_pipeline *p, int verbose)
 {
     cli_progress progress;
@@ -81,6 +112,57 @@ int lf_pipeline_apply(lf_pipeline *p, int verbose)
     cli_progress_done(&progress);
     if (status) return cli_fail(p->cmd, status);
     if (verbose) print_report(p);
+    if (has_llm(p->set)) print_llm(p, verbose);
+    return 0;
+}
+
+int lf_pipeline_take_dry_run(const char *cmd, int *argc, char **argv, int32_t *n_show)
+{
+    int found = -1;
+    *n_show = 3;
+    for (int a = 1; a < *argc; a++) {
+        const char *value = NULL;
+        int used = 1;
+        if (strcmp(argv[a], "--") == 0) break;
+        if (strncmp(argv[a], "--dry-run=", 10) == 0)
+            value = argv[a] + 10;
+        else if (strcmp(argv[a], "--dry-run") != 0)
+            continue;
+        else if (a + 1 < *argc && argv[a + 1][0] >= '0' && argv[a + 1][0] <= '9') {
+            value = argv[a + 1];
+            used = 2;
+        }
+        if (value) {
+            int64_t x;
+            int rc = cli_parse_int(cmd, "dry-run", value, 0, 1000000, &x);
+            if (rc) return rc;
+            *n_show = (int32_t)x;
+        }
+        memmove(&argv[a], &argv[a + used], (size_t)(*argc - a - used + 1) * sizeof *argv);
+        *argc -= used;
+        a--;
+        found = 0;
+    }
+    return found;
+}
+
+int lf_pipeline_dry_run(lf_pipeline *p, int32_t n_show)
+{
+    chorus_llm_plan *plan = NULL;
+    int status = chorus_lf_set_llm_plan(&plan, p->set, p->data, n_show);
+    if (status) return cli_fail(p->cmd, status);
+    if (plan->n_lfs == 0) printf("dry run: the spec has no llm labeling functions\n");
+    for (int32_t i = 0; i < plan->n_lfs; i++) {
+        const chorus_llm_plan_lf *lf = &plan->lfs[i];
+        printf("== %s: %" PRId64 " records, %" PRId64 " cached, %" PRId64 " calls\n",
+               chorus_lf_set_lf_name(p->set, lf->lf), lf->n_records, lf->n_cached, lf->n_calls);
+        for (int32_t s = 0; s < lf->n_shown; s++)
+            printf("-- data line %" PRId64 "\n%s", lf->lines[s], lf->prompts[s]);
+    }
+    printf("dry run: %" PRId64 " calls would be made (records not in the cache); nothing was "
+           "sent\n",
+           plan->n_calls);
+    chorus_llm_plan_free(plan);
     return 0;
 }
 

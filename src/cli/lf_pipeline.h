@@ -17,8 +17,20 @@ typedef struct lf_pipeline {
 int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, const char *data_path,
                      const char *threads, const char *data_format, int skip_bad_rows);
 
-/* Applies the LFs; with `verbose`, prints each LF's coverage and time to stderr. */
+/* Applies the LFs; with `verbose`, prints each LF's coverage and time to stderr. The LLM
+ * summary and the LLM requests that failed are printed whenever the set has llm LFs. */
 int lf_pipeline_apply(lf_pipeline *p, int verbose);
+
+/*
+ * Takes "--dry-run", "--dry-run N" or "--dry-run=N" out of argv (the option parser has no
+ * optional values). Returns 0 and sets *n_show (default 3), -1 when absent, or a usage
+ * error's exit code.
+ */
+int lf_pipeline_take_dry_run(const char *cmd, int *argc, char **argv, int32_t *n_show);
+
+/* Prints the rendered prompts of the first n_show records of each llm LF and the number of
+ * requests a real run would make; sends nothing. 0 or the exit code (printed). */
+int lf_pipeline_dry_run(lf_pipeline *p, int32_t n_show);
 
 void lf_pipeline_free(lf_pipeline *p);
 

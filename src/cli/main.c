@@ -19,6 +19,7 @@ static const subcommand subcommands[] = {
     {"eval", cmd_eval, "score probabilistic labels against gold labels"},
     {"convert", cmd_convert, "convert a vote matrix between CSV, triples, .npy and .chv"},
     {"synth", cmd_synth, "draw a synthetic vote matrix with known truth"},
+    {"llm-cache", cmd_llm_cache, "stats, export or prune the answer cache of llm LFs"},
 };
 
 static void print_usage(FILE *out)

@@ -32,6 +32,7 @@ typedef struct apply_plan {
     keyword_group *groups;
     int32_t n_groups;
     size_t keyword_scratch; /* bytes, the largest of the groups' */
+    int32_t **llm_votes;    /* per LF: the llm LFs' votes per record, found before the apply */
 } apply_plan;
 
 /* One chunk's rows, as CSR pieces. */
@@ -91,6 +92,9 @@ static void free_plan(apply_plan *plan)
     }
     free(plan->groups);
     free(plan->field);
+    for (int32_t j = 0; plan->llm_votes && j < plan->set->n_lfs; j++)
+        free(plan->llm_votes[j]);
+    free(plan->llm_votes);
 }
 
 /* Resolves every LF's field and builds one keyword automaton per field. */
@@ -115,7 +119,7 @@ static int make_plan(apply_plan *plan, const chorus_lf_set *set, const chorus_da
             rc = heuristic_bind(lf->u.heuristic, ds, set->path, lf->name);
             continue;
         }
-        if (lf->kind == LF_PLUGIN) continue;
+        if (lf->kind == LF_PLUGIN || lf->kind == LF_LLM) continue;
         const char *name = lf_def_field(set, lf);
         plan->field[j] = name ? chorus_dataset_find_field(ds, name) : -1;
         if (plan->field[j] < 0) rc = missing_field_error(set, lf, name ? name : "(none)", ds);
@@ -223,6 +227,8 @@ static int32_t vote_of(const apply_plan *plan, int32_t j, int64_t r, worker *w,
         }
         return vote;
     }
+    case LF_LLM:
+        return plan->llm_votes[j][r];
     default:
         return CHORUS_ABSTAIN;
     }
@@ -367,11 +373,13 @@ done:
 
 static int make_report(chorus_apply_report **out, const chorus_lf_set *set,
                        const chorus_votes *votes, const double *seconds, const int64_t *limits,
-                       double wall)
+                       double wall, const chorus_apply_report *llm)
 {
     const int32_t m = set->n_lfs;
-    chorus_apply_report *r = calloc(1, sizeof *r);
+    chorus_apply_report *r = malloc(sizeof *r);
     if (!r) return chorus_error_nomem();
+    /* The LLM counts were gathered before the apply; the rest is filled in here. */
+    *r = *llm;
     r->n_lfs = m;
     r->seconds = malloc((size_t)m * sizeof *r->seconds);
     r->n_votes = calloc((size_t)m, sizeof *r->n_votes);
@@ -413,6 +421,12 @@ int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chor
     apply_plan plan;
     int rc = make_plan(&plan, set, ds);
     if (rc) return rc;
+    /* The network-bound part first and on its own: the apply loop below only reads votes. */
+    chorus_apply_report llm = {0};
+    if ((rc = lf_llm_prepare(&plan.llm_votes, &llm, set, ds))) {
+        free_plan(&plan);
+        return rc;
+    }
     chunk_rows *chunks = calloc((size_t)(n_chunks ? n_chunks : 1), sizeof *chunks);
     double *seconds = calloc((size_t)m, sizeof *seconds);
     int64_t *limits = calloc((size_t)m, sizeof *limits);
@@ -458,7 +472,8 @@ int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chor
         goto done;
     }
     rc = join_chunks(&votes, set, n, chunks, n_chunks);
-    if (!rc && report) rc = make_report(report, set, votes, seconds, limits, omp_get_wtime() - t0);
+    if (!rc && report)
+        rc = make_report(report, set, votes, seconds, limits, omp_get_wtime() - t0, &llm);
 done:
     for (int64_t c = 0; chunks && c < n_chunks; c++) {
         free(chunks[c].row_len);

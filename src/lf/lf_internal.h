@@ -18,7 +18,8 @@ typedef enum lf_kind {
     LF_HEURISTIC,
     LF_LOOKUP,
     LF_COLUMN,
-    LF_PLUGIN
+    LF_PLUGIN,
+    LF_LLM
 } lf_kind;
 
 /* ---- keyword ---------------------------------------------------------------------- */
@@ -168,6 +169,76 @@ typedef struct lf_plugin {
 int lf_plugin_load(lf_plugin *plugin);
 void lf_plugin_unload(lf_plugin *plugin);
 
+/* ---- llm (spec_llm.c, llm_lf.c) --------------------------------------------------- */
+
+/* A prompt template cut into literal text and field references. */
+typedef struct llm_segment {
+    char *text;    /* literal text ({{ and }} already unescaped), or NULL for a field */
+    int32_t field; /* for a field: index into lf_llm.fields */
+} llm_segment;
+
+typedef struct llm_template {
+    llm_segment *segs;
+    int32_t n;
+    int64_t line; /* in the spec, for bind errors */
+} llm_template;
+
+/* A few-shot example: a value per lf_llm.fields and the class it shows. */
+typedef struct llm_example {
+    char **values;
+    int32_t label;
+} llm_example;
+
+/* One llm LF as written; the variants of one LF share it (refs counts them). */
+typedef struct lf_llm {
+    int refs;
+    char *url; /* endpoint + "/chat/completions" */
+    char *model;
+    char *api_key_env; /* the name of the variable, never its value */
+    llm_template system;
+    bool has_system;
+    llm_template *prompts; /* one per variant */
+    bool variants;         /* given as variants: each is its own LF, name#1, ... */
+    int32_t n_prompts;
+    char **fields; /* every field a template names */
+    int32_t n_fields;
+    llm_example *examples;
+    int32_t n_examples;
+    double temperature;
+    int32_t max_tokens;
+    char ***words; /* per class: answer words, lowercase */
+    int32_t *n_words;
+    int32_t n_classes;
+    int32_t max_concurrency;
+    double timeout;
+    int32_t retries;
+    double requests_per_minute;
+    char *cache_path;
+} lf_llm;
+
+void lf_llm_release(lf_llm *llm);
+
+/* Field indices of the data for llm->fields; CHORUS_EFORMAT naming the template's line. */
+int lf_llm_bind(int32_t **out, const chorus_lf_set *set, const char *lf_name, const lf_llm *llm,
+                const chorus_dataset *ds);
+
+/* The request body (JSON, keys in a fixed order) for one record; field from lf_llm_bind. */
+int lf_llm_render_body(char **out, const lf_llm *llm, int32_t variant, const chorus_dataset *ds,
+                       const int32_t *field, int64_t record);
+
+/* The messages of that body as "[role]\ncontent\n" blocks, for a dry run. */
+int lf_llm_render_text(char **out, const lf_llm *llm, int32_t variant, const chorus_dataset *ds,
+                       const int32_t *field, int64_t record);
+
+/* The class whose verbalizer word occurs first in the answer (whole word, any case), or
+ * CHORUS_ABSTAIN when none does. */
+int32_t lf_llm_verbalize(const lf_llm *llm, const char *answer);
+
+/* Asks the endpoints for every llm LF of the set (the cache first); votes[j] gets a vote per
+ * record for each llm LF j (NULL for the others; free each and the array). */
+int lf_llm_prepare(int32_t ***votes, chorus_apply_report *report, const chorus_lf_set *set,
+                   const chorus_dataset *ds);
+
 /* ---- the set ---------------------------------------------------------------------- */
 
 typedef struct lf_def {
@@ -188,6 +259,10 @@ typedef struct lf_def {
         lf_lookup lookup;
         lf_column column;
         lf_plugin plugin;
+        struct {
+            lf_llm *spec;
+            int32_t variant; /* which of spec->prompts */
+        } llm;
     } u;
 } lf_def;
 

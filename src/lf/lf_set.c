@@ -8,8 +8,8 @@
 #include "lf/lf_internal.h"
 #include "lf/spec_internal.h"
 
-static const char *const kind_names[] = {"keyword", "regex",  "heuristic",
-                                         "lookup",  "column", "plugin"};
+static const char *const kind_names[] = {"keyword", "regex",  "heuristic", "lookup",
+                                         "column",  "plugin", "llm"};
 
 const char *chorus_lf_set_task(const chorus_lf_set *set)
 {
@@ -108,6 +108,9 @@ void lf_def_clear(lf_def *lf)
         lf_plugin_unload(&lf->u.plugin);
         free(lf->u.plugin.library);
         free(lf->u.plugin.symbol);
+        break;
+    case LF_LLM:
+        lf_llm_release(lf->u.llm.spec);
         break;
     }
     free(lf->name);

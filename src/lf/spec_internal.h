@@ -69,6 +69,11 @@ extern const char *const *const spec_kind_keys[];
 /* Reads the kind-specific keys of an LF whose name, kind and vote are set. */
 int spec_parse_kind(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map);
 
+/* The keys of an llm LF (spec_llm.c). */
+int spec_parse_llm(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map);
+/* Replaces each llm LF that has variants by one LF per variant (name#1, ...), grouped. */
+int spec_llm_expand(spec_ctx *ctx);
+
 /* A condition tree (the `when` of a heuristic LF). */
 int spec_parse_condition(heuristic_node **out, spec_ctx *ctx, const yaml_node_t *node);
 

@@ -15,9 +15,26 @@ static const char *const heuristic_keys[] = {"vote", "when", NULL};
 static const char *const lookup_keys[] = {"vote", "field", "list", "normalize", NULL};
 static const char *const column_keys[] = {"field", "map", NULL};
 static const char *const plugin_keys[] = {"library", "symbol", NULL};
+static const char *const llm_keys[] = {"endpoint",
+                                       "model",
+                                       "api_key_env",
+                                       "system",
+                                       "prompt",
+                                       "variants",
+                                       "examples",
+                                       "examples_file",
+                                       "temperature",
+                                       "max_tokens",
+                                       "verbalizer",
+                                       "max_concurrency",
+                                       "timeout",
+                                       "retries",
+                                       "requests_per_minute",
+                                       "cache",
+                                       NULL};
 
-const char *const *const spec_kind_keys[] = {keyword_keys, regex_keys,  heuristic_keys,
-                                             lookup_keys,  column_keys, plugin_keys};
+const char *const *const spec_kind_keys[] = {keyword_keys, regex_keys,  heuristic_keys, lookup_keys,
+                                             column_keys,  plugin_keys, llm_keys};
 
 static int optional_field(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map)
 {
@@ -276,6 +293,8 @@ int spec_parse_kind(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map)
         return parse_column(ctx, lf, map);
     case LF_PLUGIN:
         return parse_plugin(ctx, lf, map);
+    case LF_LLM:
+        return spec_parse_llm(ctx, lf, map);
     }
     return chorus_error_set(CHORUS_EINTERNAL, "unknown labeling-function kind %d", (int)lf->kind);
 }

@@ -18,7 +18,7 @@
 #define SPEC_MAX_BYTES (16 << 20)
 
 static const char *const kind_names[] = {"keyword", "regex",  "heuristic", "lookup",
-                                         "column",  "plugin", NULL};
+                                         "column",  "plugin", "llm",       NULL};
 static const char *const top_keys[] = {"task", "classes", "data", "lfs", "description", NULL};
 static const char *const data_keys[] = {"id", "text", "gold", NULL};
 
@@ -109,7 +109,7 @@ static bool valid_name(const char *name)
 static int check_lf_keys(const spec_ctx *ctx, const lf_def *lf, const yaml_node_t *map)
 {
     const char *const *own = spec_kind_keys[lf->kind];
-    const char *allowed[16];
+    const char *allowed[32];
     int n = 0;
     allowed[n++] = "name";
     allowed[n++] = "kind";
@@ -118,7 +118,7 @@ static int check_lf_keys(const spec_ctx *ctx, const lf_def *lf, const yaml_node_
     allowed[n++] = "group";
     allowed[n++] = "description";
     allowed[n] = NULL;
-    char list[256] = "";
+    char list[512] = "";
     for (int i = 0, used = 0; allowed[i] && used < (int)sizeof list; i++)
         used +=
             snprintf(list + used, sizeof list - (size_t)used, "%s%s", i ? ", " : "", allowed[i]);
@@ -135,7 +135,9 @@ static int check_lf_keys(const spec_ctx *ctx, const lf_def *lf, const yaml_node_
                               "a %s labeling function takes its vote from %s, so 'vote' does "
                               "not apply; expected no vote key",
                               kind_names[lf->kind],
-                              lf->kind == LF_COLUMN ? "the data (see map)" : "the plugin");
+                              lf->kind == LF_COLUMN ? "the data (see map)"
+                              : lf->kind == LF_LLM  ? "the answer (see verbalizer)"
+                                                    : "the plugin");
         for (int k = 0; kind_names[k]; k++)
             for (int j = 0; spec_kind_keys[k][j]; j++)
                 if (strcmp(spec_kind_keys[k][j], name) == 0)
@@ -183,7 +185,7 @@ static int parse_lf(spec_ctx *ctx, int32_t j, const yaml_node_t *node)
     if (!value)
         return spec_error(ctx, CHORUS_EFORMAT, node,
                           "no kind; expected kind: one of keyword, regex, heuristic, lookup, "
-                          "column, plugin");
+                          "column, plugin, llm");
     char *kind = NULL;
     if ((rc = spec_string(ctx, value, "kind", &kind))) return rc;
     int k = 0;
@@ -192,7 +194,7 @@ static int parse_lf(spec_ctx *ctx, int32_t j, const yaml_node_t *node)
     if (!kind_names[k]) {
         rc = spec_error(ctx, CHORUS_EFORMAT, value,
                         "kind '%.40s' is not supported by this version of chorus; expected one "
-                        "of keyword, regex, heuristic, lookup, column, plugin",
+                        "of keyword, regex, heuristic, lookup, column, plugin, llm",
                         kind);
         free(kind);
         return rc;
@@ -202,7 +204,7 @@ static int parse_lf(spec_ctx *ctx, int32_t j, const yaml_node_t *node)
     if ((rc = check_lf_keys(ctx, lf, node))) return rc;
 
     lf->vote = CHORUS_ABSTAIN;
-    if (lf->kind != LF_COLUMN && lf->kind != LF_PLUGIN) {
+    if (lf->kind != LF_COLUMN && lf->kind != LF_PLUGIN && lf->kind != LF_LLM) {
         value = spec_get(ctx, node, "vote", NULL);
         if (!value) {
             char classes[256];
@@ -223,7 +225,8 @@ static int parse_lf(spec_ctx *ctx, int32_t j, const yaml_node_t *node)
         return rc;
     free(description);
     if ((rc = spec_parse_kind(ctx, lf, node))) return rc;
-    if (!lf_def_field(set, lf) && lf->kind != LF_HEURISTIC && lf->kind != LF_PLUGIN)
+    if (!lf_def_field(set, lf) && lf->kind != LF_HEURISTIC && lf->kind != LF_PLUGIN &&
+        lf->kind != LF_LLM)
         return spec_error(ctx, CHORUS_EFORMAT, node,
                           "no field to read; expected field: <name> here, or data: {text: "
                           "<name>} as the default of keyword, regex and lookup LFs");
@@ -267,7 +270,7 @@ static int parse_root(spec_ctx *ctx, const yaml_node_t *root)
     set->n_lfs = (int32_t)n;
     for (int32_t j = 0; j < set->n_lfs && !rc; j++)
         rc = parse_lf(ctx, j, spec_node(ctx, lfs->data.sequence.items.start[j]));
-    return rc;
+    return rc ? rc : spec_llm_expand(ctx);
 }
 
 static int yaml_problem(const yaml_parser_t *parser, const char *path)

@@ -191,8 +191,8 @@ START_TEST(test_validation_errors)
          "names"},
         {HEAD "  - name: a\n    vote: A\n", CHORUS_EFORMAT,
          "bad.yaml:3: labeling function 'a': no kind; expected kind: one of keyword"},
-        {HEAD "  - name: a\n    kind: llm\n", CHORUS_EFORMAT,
-         "bad.yaml:4: labeling function 'a': kind 'llm' is not supported by this version of "
+        {HEAD "  - name: a\n    kind: gpt\n", CHORUS_EFORMAT,
+         "bad.yaml:4: labeling function 'a': kind 'gpt' is not supported by this version of "
          "chorus; expected one of keyword, regex"},
         {HEAD "  - name: a\n    kind: keyword\n    vote: A\n    any: [x]\n    pattern: x\n",
          CHORUS_EFORMAT,

@@ -1,0 +1,349 @@
+/*
+ * The pass that runs before the parallel apply when a set has llm LFs: for every llm LF and
+ * record, render the request body, look its answer up in the cache, send the misses (each
+ * distinct prompt once, in one batch per LF of the spec and its variants), store every answer
+ * in the cache as it arrives, and turn the answers into one vote per record that the apply
+ * loop reads. A dry run (chorus_lf_set_llm_plan) does the same up to the sending.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error_internal.h"
+#include "lf/lf_internal.h"
+#include "llm/llm_cache.h"
+#include "llm/llm_client.h"
+
+/* The distinct prompts of one batch that the cache did not answer. */
+typedef struct batch {
+    char **bodies;
+    char (*keys)[65];
+    size_t n;
+    int64_t *slots; /* open addressing on the key: request index + 1, 0 = empty */
+    size_t n_slots;
+} batch;
+
+/* Caches opened during one pass, one per file, shared by the LFs that name it. */
+typedef struct cache_list {
+    char **paths;
+    chorus_llm_cache **caches;
+    int32_t n;
+} cache_list;
+
+static void batch_free(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        free(b->bodies[i]);
+    free(b->bodies);
+    free(b->keys);
+    free(b->slots);
+    memset(b, 0, sizeof *b);
+}
+
+static int batch_init(batch *b, size_t max)
+{
+    memset(b, 0, sizeof *b);
+    b->n_slots = 16;
+    while (b->n_slots < 2 * max)
+        b->n_slots *= 2;
+    b->bodies = malloc((max + 1) * sizeof *b->bodies);
+    b->keys = malloc((max + 1) * sizeof *b->keys);
+    b->slots = calloc(b->n_slots, sizeof *b->slots);
+    return b->bodies && b->keys && b->slots ? CHORUS_OK : chorus_error_nomem();
+}
+
+/* The request index of key, adding it (and taking body) if new; body is freed otherwise. */
+static int64_t batch_add(batch *b, const char *key, char *body)
+{
+    char head[17];
+    memcpy(head, key, 16);
+    head[16] = '\0';
+    size_t h = (size_t)strtoull(head, NULL, 16);
+    for (size_t s = h & (b->n_slots - 1);; s = (s + 1) & (b->n_slots - 1)) {
+        if (!b->slots[s]) {
+            b->bodies[b->n] = body;
+            memcpy(b->keys[b->n], key, 65);
+            b->slots[s] = (int64_t)++b->n;
+            return (int64_t)b->n - 1;
+        }
+        if (strcmp(b->keys[b->slots[s] - 1], key) == 0) {
+            free(body);
+            return b->slots[s] - 1;
+        }
+    }
+}
+
+static void cache_list_free(cache_list *list)
+{
+    for (int32_t i = 0; i < list->n; i++) {
+        chorus_llm_cache_close(list->caches[i]);
+        free(list->paths[i]);
+    }
+    free(list->caches);
+    free(list->paths);
+}
+
+/* The cache for path, opened once; NULL without error in a dry run when it does not exist. */
+static int cache_for(chorus_llm_cache **out, cache_list *list, const char *path, bool dry)
+{
+    *out = NULL;
+    for (int32_t i = 0; i < list->n; i++)
+        if (strcmp(list->paths[i], path) == 0) {
+            *out = list->caches[i];
+            return CHORUS_OK;
+        }
+    /* A dry run writes nothing, not even an empty cache file. */
+    if (dry && access(path, F_OK) != 0) return CHORUS_OK;
+    char **paths = realloc(list->paths, ((size_t)list->n + 1) * sizeof *paths);
+    if (paths) list->paths = paths;
+    chorus_llm_cache **caches = realloc(list->caches, ((size_t)list->n + 1) * sizeof *caches);
+    if (caches) list->caches = caches;
+    if (!paths || !caches || !(list->paths[list->n] = strdup(path))) return chorus_error_nomem();
+    int rc = chorus_llm_cache_open(&list->caches[list->n], path);
+    if (rc) {
+        free(list->paths[list->n]);
+        return rc;
+    }
+    *out = list->caches[list->n++];
+    return CHORUS_OK;
+}
+
+typedef struct put_ctx {
+    chorus_llm_cache *cache;
+    const batch *b;
+    int rc;
+} put_ctx;
+
+/* Each answer goes to the cache as soon as it arrives, so a killed run keeps it. */
+static void on_done(size_t index, const chorus_llm_result *result, void *p)
+{
+    put_ctx *ctx = p;
+    if (!result->ok || !result->content || ctx->rc) return;
+    ctx->rc = chorus_llm_cache_put(ctx->cache, ctx->b->keys[index], result->content,
+                                   result->prompt_tokens + result->completion_tokens);
+}
+
+/* Where one pass puts what it finds. */
+typedef struct pass {
+    const chorus_lf_set *set;
+    const chorus_dataset *ds;
+    bool dry;
+    int32_t n_show;
+    int32_t **votes;          /* per LF, apply only */
+    chorus_apply_report *rep; /* apply only */
+    chorus_llm_plan *plan;    /* dry run only */
+    cache_list caches;
+} pass;
+
+static void list_failure(chorus_apply_report *rep, int32_t lf, int64_t line, const char *error)
+{
+    rep->llm_failures++;
+    if (rep->llm_n_failures_listed >= CHORUS_LLM_FAILURES_LISTED) return;
+    chorus_llm_failure *f = &rep->llm_failures_listed[rep->llm_n_failures_listed++];
+    f->lf = lf;
+    f->line = line;
+    snprintf(f->error, sizeof f->error, "%s", error);
+}
+
+static int send_batch(pass *ps, const lf_llm *spec, const lf_def *first, batch *b,
+                      chorus_llm_cache *cache, chorus_llm_result *results)
+{
+    const char *key = NULL;
+    if (spec->api_key_env) {
+        key = getenv(spec->api_key_env);
+        if (!key || !*key)
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "%s:%" PRId64 ": labeling function '%s': the environment "
+                                    "variable %s (api_key_env) is not set; expected it to hold "
+                                    "the API key",
+                                    ps->set->path, first->line, first->name, spec->api_key_env);
+    }
+    chorus_llm_client_options opts = CHORUS_LLM_CLIENT_OPTIONS_INIT;
+    opts.url = spec->url;
+    opts.api_key = key;
+    opts.max_concurrency = spec->max_concurrency;
+    opts.timeout = spec->timeout;
+    opts.max_retries = spec->retries;
+    opts.requests_per_minute = spec->requests_per_minute;
+    put_ctx ctx = {cache, b, CHORUS_OK};
+    int rc = chorus_llm_send(&opts, (const char *const *)b->bodies, b->n, results, on_done, &ctx);
+    int sync = chorus_llm_cache_sync(cache);
+    if (!rc) rc = ctx.rc ? ctx.rc : sync;
+    for (size_t i = 0; i < b->n && !rc; i++) {
+        ps->rep->llm_calls++;
+        ps->rep->llm_retries += results[i].attempts > 1 ? results[i].attempts - 1 : 0;
+        ps->rep->llm_prompt_tokens += results[i].prompt_tokens;
+        ps->rep->llm_completion_tokens += results[i].completion_tokens;
+    }
+    return rc;
+}
+
+/* One spec and its variants (the LFs j with set->lfs[j].u.llm.spec == spec). */
+static int run_spec(pass *ps, const lf_llm *spec, int32_t first_lf)
+{
+    const chorus_lf_set *set = ps->set;
+    const lf_def *first = &set->lfs[first_lf];
+    const int64_t n = chorus_dataset_n_records(ps->ds);
+    int32_t *field = NULL;
+    int64_t *req = NULL; /* per (variant, record): request index, -1 when answered */
+    chorus_llm_result *results = NULL;
+    chorus_llm_cache *cache = NULL;
+    batch b = {0};
+    int rc = lf_llm_bind(&field, set, first->name, spec, ps->ds);
+    if (rc) return rc;
+    int32_t n_lfs = 0;
+    for (int32_t j = first_lf; j < set->n_lfs; j++)
+        n_lfs += set->lfs[j].kind == LF_LLM && set->lfs[j].u.llm.spec == spec;
+    const size_t cells = (size_t)n_lfs * (size_t)n;
+    if ((rc = cache_for(&cache, &ps->caches, spec->cache_path, ps->dry))) goto done;
+    if ((rc = batch_init(&b, cells))) goto done;
+    if (!(req = malloc((cells + 1) * sizeof *req))) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    for (int32_t j = first_lf, v = 0; j < set->n_lfs && !rc; j++) {
+        const lf_def *lf = &set->lfs[j];
+        if (lf->kind != LF_LLM || lf->u.llm.spec != spec) continue;
+        chorus_llm_plan_lf *show = ps->dry ? &ps->plan->lfs[ps->plan->n_lfs++] : NULL;
+        if (show) {
+            show->lf = j;
+            show->n_records = n;
+            int64_t k = n < ps->n_show ? n : ps->n_show;
+            show->prompts = calloc((size_t)k + 1, sizeof *show->prompts);
+            show->lines = calloc((size_t)k + 1, sizeof *show->lines);
+            if (!show->prompts || !show->lines) rc = chorus_error_nomem();
+        }
+        if (!ps->dry && !(ps->votes[j] = malloc(((size_t)n + 1) * sizeof **ps->votes)))
+            rc = chorus_error_nomem();
+        const size_t before = b.n;
+        for (int64_t r = 0; r < n && !rc; r++) {
+            char *body = NULL, key[65];
+            if ((rc = lf_llm_render_body(&body, spec, lf->u.llm.variant, ps->ds, field, r))) break;
+            if (show && r < ps->n_show) {
+                show->lines[show->n_shown] = chorus_dataset_source_line(ps->ds, r);
+                rc = lf_llm_render_text(&show->prompts[show->n_shown], spec, lf->u.llm.variant,
+                                        ps->ds, field, r);
+                show->n_shown++;
+            }
+            chorus_llm_cache_key(key, spec->url, spec->model, body);
+            const char *answer = cache ? chorus_llm_cache_get(cache, key) : NULL;
+            int64_t *slot = &req[(size_t)v * (size_t)n + (size_t)r];
+            if (answer) {
+                free(body);
+                *slot = -1;
+                if (show) {
+                    show->n_cached++;
+                    continue;
+                }
+                ps->rep->llm_cache_hits++;
+                ps->votes[j][r] = lf_llm_verbalize(spec, answer);
+                ps->rep->llm_unparsed += ps->votes[j][r] == CHORUS_ABSTAIN;
+            } else {
+                *slot = batch_add(&b, key, body);
+            }
+        }
+        if (show) {
+            show->n_calls = (int64_t)(b.n - before);
+            ps->plan->n_calls += show->n_calls;
+        }
+        v++;
+    }
+    if (rc || ps->dry || b.n == 0) goto done;
+    if (!(results = calloc(b.n, sizeof *results))) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    if (!cache && (rc = cache_for(&cache, &ps->caches, spec->cache_path, false))) goto done;
+    if ((rc = send_batch(ps, spec, first, &b, cache, results))) goto done;
+    for (int32_t j = first_lf, v = 0; j < set->n_lfs; j++) {
+        if (set->lfs[j].kind != LF_LLM || set->lfs[j].u.llm.spec != spec) continue;
+        for (int64_t r = 0; r < n; r++) {
+            int64_t i = req[(size_t)v * (size_t)n + (size_t)r];
+            if (i < 0) continue;
+            const chorus_llm_result *res = &results[i];
+            ps->votes[j][r] = res->ok ? lf_llm_verbalize(spec, res->content) : CHORUS_ABSTAIN;
+            if (!res->ok)
+                list_failure(ps->rep, j, chorus_dataset_source_line(ps->ds, r), res->error);
+            else
+                ps->rep->llm_unparsed += ps->votes[j][r] == CHORUS_ABSTAIN;
+        }
+        v++;
+    }
+done:
+    for (size_t i = 0; results && i < b.n; i++)
+        chorus_llm_result_clear(&results[i]);
+    free(results);
+    batch_free(&b);
+    free(req);
+    free(field);
+    return rc;
+}
+
+/* Runs every distinct llm spec of the set once, in the order of its first LF. */
+static int run_all(pass *ps)
+{
+    const chorus_lf_set *set = ps->set;
+    int rc = CHORUS_OK;
+    for (int32_t j = 0; j < set->n_lfs && !rc; j++) {
+        if (set->lfs[j].kind != LF_LLM) continue;
+        int32_t i = 0;
+        while (i < j &&
+               !(set->lfs[i].kind == LF_LLM && set->lfs[i].u.llm.spec == set->lfs[j].u.llm.spec))
+            i++;
+        if (i == j) rc = run_spec(ps, set->lfs[j].u.llm.spec, j);
+    }
+    cache_list_free(&ps->caches);
+    return rc;
+}
+
+int lf_llm_prepare(int32_t ***votes, chorus_apply_report *report, const chorus_lf_set *set,
+                   const chorus_dataset *ds)
+{
+    *votes = calloc((size_t)set->n_lfs, sizeof **votes);
+    if (!*votes) return chorus_error_nomem();
+    pass ps = {set, ds, false, 0, *votes, report, NULL, {0}};
+    int rc = run_all(&ps);
+    if (rc) {
+        for (int32_t j = 0; j < set->n_lfs; j++)
+            free((*votes)[j]);
+        free(*votes);
+        *votes = NULL;
+    }
+    return rc;
+}
+
+int chorus_lf_set_llm_plan(chorus_llm_plan **out, const chorus_lf_set *set,
+                           const chorus_dataset *ds, int32_t n_show)
+{
+    if (!out || !set || !ds)
+        return chorus_error_set(CHORUS_EINVAL, "llm plan: out, set and data are required");
+    *out = NULL;
+    chorus_llm_plan *plan = calloc(1, sizeof *plan);
+    if (!plan || !(plan->lfs = calloc((size_t)set->n_lfs, sizeof *plan->lfs))) {
+        free(plan);
+        return chorus_error_nomem();
+    }
+    pass ps = {set, ds, true, n_show < 0 ? 0 : n_show, NULL, NULL, plan, {0}};
+    int rc = run_all(&ps);
+    if (rc) {
+        chorus_llm_plan_free(plan);
+        return rc;
+    }
+    *out = plan;
+    return CHORUS_OK;
+}
+
+void chorus_llm_plan_free(chorus_llm_plan *plan)
+{
+    if (!plan) return;
+    for (int32_t i = 0; plan->lfs && i < plan->n_lfs; i++) {
+        for (int32_t s = 0; s < plan->lfs[i].n_shown; s++)
+            free(plan->lfs[i].prompts[s]);
+        free(plan->lfs[i].prompts);
+        free(plan->lfs[i].lines);
+    }
+    free(plan->lfs);
+    free(plan);
+}

@@ -1,0 +1,444 @@
+/*
+ * The LLM answer cache: an append-only JSONL file mirrored by an in-memory hash table
+ * (open addressing over an array of entries kept in first-seen order, so exports are
+ * stable).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "core/error_internal.h"
+#include "io/atomic_file.h"
+#include "llm/llm_cache.h"
+
+typedef struct cache_entry {
+    char *key;
+    char *answer;
+    int64_t tokens;
+    double time; /* seconds since the epoch when written */
+} cache_entry;
+
+struct chorus_llm_cache {
+    char *path;
+    int fd; /* O_APPEND, so concurrent writers never overwrite each other's lines */
+    cache_entry *entries;
+    size_t n_entries, cap_entries;
+    size_t *slots;  /* index + 1 into entries; 0 = empty */
+    size_t n_slots; /* a power of two */
+    int64_t lines, damaged, bytes, tokens;
+    int need_newline; /* the file ends in a cut-off line: start the next one on a fresh line */
+};
+
+static uint64_t hash_key(const char *key)
+{
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 0x100000001b3ULL;
+    return h;
+}
+
+static size_t *find_slot(const chorus_llm_cache *cache, const char *key)
+{
+    size_t mask = cache->n_slots - 1;
+    for (size_t i = hash_key(key) & mask;; i = (i + 1) & mask) {
+        size_t s = cache->slots[i];
+        if (s == 0 || strcmp(cache->entries[s - 1].key, key) == 0) return &cache->slots[i];
+    }
+}
+
+/* Points fresh slots (n_slots zeroed entries, taken over) at the entries. */
+static void use_slots(chorus_llm_cache *cache, size_t *slots, size_t n_slots)
+{
+    free(cache->slots);
+    cache->slots = slots;
+    cache->n_slots = n_slots;
+    for (size_t i = 0; i < cache->n_entries; i++)
+        *find_slot(cache, cache->entries[i].key) = i + 1;
+}
+
+static int rebuild_slots(chorus_llm_cache *cache, size_t n_slots)
+{
+    size_t *slots = calloc(n_slots, sizeof *slots);
+    if (!slots) return chorus_error_nomem();
+    use_slots(cache, slots, n_slots);
+    return CHORUS_OK;
+}
+
+/* Inserts or replaces; takes ownership of nothing, copies key and answer. */
+static int table_set(chorus_llm_cache *cache, const char *key, const char *answer, int64_t tokens,
+                     double when)
+{
+    /* Keep the load factor under 1/2 so probes stay short. */
+    if (2 * (cache->n_entries + 1) > cache->n_slots) {
+        int rc = rebuild_slots(cache, cache->n_slots ? 2 * cache->n_slots : 64);
+        if (rc != CHORUS_OK) return rc;
+    }
+    size_t *slot = find_slot(cache, key);
+    char *answer_copy = strdup(answer);
+    if (!answer_copy) return chorus_error_nomem();
+    if (*slot) {
+        cache_entry *e = &cache->entries[*slot - 1];
+        free(e->answer);
+        e->answer = answer_copy;
+        cache->tokens += tokens - e->tokens;
+        e->tokens = tokens;
+        e->time = when;
+        return CHORUS_OK;
+    }
+    if (cache->n_entries == cache->cap_entries) {
+        size_t cap = cache->cap_entries ? 2 * cache->cap_entries : 64;
+        cache_entry *grown = realloc(cache->entries, cap * sizeof *grown);
+        if (!grown) {
+            free(answer_copy);
+            return chorus_error_nomem();
+        }
+        cache->entries = grown;
+        cache->cap_entries = cap;
+    }
+    char *key_copy = strdup(key);
+    if (!key_copy) {
+        free(answer_copy);
+        return chorus_error_nomem();
+    }
+    cache->entries[cache->n_entries] = (cache_entry){key_copy, answer_copy, tokens, when};
+    *slot = ++cache->n_entries;
+    cache->tokens += tokens;
+    return CHORUS_OK;
+}
+
+/* Parses one line; 1 and the fields on success, 0 for a damaged line. */
+static int parse_line(const char *line, size_t len, json_t **root_out)
+{
+    json_error_t err;
+    json_t *root = json_loadb(line, len, 0, &err);
+    *root_out = root;
+    if (!json_is_object(root)) return 0;
+    json_t *key = json_object_get(root, "key");
+    json_t *answer = json_object_get(root, "answer");
+    json_t *tokens = json_object_get(root, "tokens");
+    json_t *when = json_object_get(root, "time");
+    if (!json_is_string(key) || !json_is_string(answer)) return 0;
+    if (tokens && !json_is_integer(tokens)) return 0;
+    if (when && !json_is_number(when)) return 0;
+    return 1;
+}
+
+static int load(chorus_llm_cache *cache)
+{
+    int rc = CHORUS_OK;
+    char *line = NULL;
+    size_t cap = 0;
+    FILE *fp = fopen(cache->path, "rb");
+    if (!fp) {
+        rc = chorus_error_set(CHORUS_EIO, "%s: cannot read the LLM cache: %s", cache->path,
+                              strerror(errno));
+        goto cleanup;
+    }
+    ssize_t len;
+    while ((len = getline(&line, &cap, fp)) > 0) {
+        cache->lines++;
+        cache->bytes += len;
+        /* A line without its "\n" was cut off by a crash, even if what is left parses. */
+        int complete = line[len - 1] == '\n';
+        cache->need_newline = !complete;
+        json_t *root = NULL;
+        if (complete && parse_line(line, (size_t)len, &root)) {
+            json_t *tokens = json_object_get(root, "tokens");
+            rc = table_set(cache, json_string_value(json_object_get(root, "key")),
+                           json_string_value(json_object_get(root, "answer")),
+                           tokens ? json_integer_value(tokens) : 0,
+                           json_number_value(json_object_get(root, "time")));
+        } else {
+            cache->damaged++;
+        }
+        json_decref(root);
+        if (rc != CHORUS_OK) goto cleanup;
+    }
+    if (ferror(fp)) {
+        rc = chorus_error_set(CHORUS_EIO, "%s: cannot read the LLM cache: %s", cache->path,
+                              strerror(errno));
+        goto cleanup;
+    }
+cleanup:
+    free(line);
+    if (fp) fclose(fp);
+    return rc;
+}
+
+static int open_for_append(chorus_llm_cache *cache)
+{
+    cache->fd = open(cache->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    if (cache->fd < 0)
+        return chorus_error_set(CHORUS_EIO, "%s: cannot open the LLM cache: %s", cache->path,
+                                strerror(errno));
+    return CHORUS_OK;
+}
+
+static void cache_free(chorus_llm_cache *cache)
+{
+    for (size_t i = 0; i < cache->n_entries; i++) {
+        free(cache->entries[i].key);
+        free(cache->entries[i].answer);
+    }
+    free(cache->entries);
+    free(cache->slots);
+    free(cache->path);
+    free(cache);
+}
+
+int chorus_llm_cache_open(chorus_llm_cache **out, const char *path)
+{
+    int rc;
+    *out = NULL;
+    if (!path || !*path) return chorus_error_set(CHORUS_EINVAL, "LLM cache path is empty");
+    chorus_llm_cache *cache = calloc(1, sizeof *cache);
+    if (!cache) return chorus_error_nomem();
+    cache->fd = -1;
+    cache->path = strdup(path);
+    if (!cache->path) {
+        rc = chorus_error_nomem();
+        goto cleanup;
+    }
+    rc = rebuild_slots(cache, 64);
+    if (rc != CHORUS_OK) goto cleanup;
+    /* Opening for append first creates a missing file, so loading can always read it. */
+    rc = open_for_append(cache);
+    if (rc != CHORUS_OK) goto cleanup;
+    rc = load(cache);
+    if (rc != CHORUS_OK) goto cleanup;
+    *out = cache;
+    return CHORUS_OK;
+cleanup:
+    if (cache->fd >= 0) close(cache->fd);
+    cache_free(cache);
+    return rc;
+}
+
+void chorus_llm_cache_close(chorus_llm_cache *cache)
+{
+    if (!cache) return;
+    if (cache->fd >= 0) {
+        fsync(cache->fd); /* nothing to report to from here; sync() is there for callers */
+        close(cache->fd);
+    }
+    cache_free(cache);
+}
+
+void chorus_llm_cache_key(char out[65], const char *url, const char *model, const char *body)
+{
+    /* NUL separators keep ("ab", "c") and ("a", "bc") apart. */
+    const char *parts[3] = {url ? url : "", model ? model : "", body ? body : ""};
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+    for (int i = 0; ok && i < 3; i++)
+        ok = EVP_DigestUpdate(ctx, parts[i], strlen(parts[i]) + 1);
+    ok = ok && EVP_DigestFinal_ex(ctx, digest, &digest_len) == 1 && digest_len == 32;
+    EVP_MD_CTX_free(ctx);
+    if (!ok) {
+        /* Only when libcrypto cannot allocate: an all-zero key never matches a real one. */
+        memset(out, '0', 64);
+        out[64] = '\0';
+        return;
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned int i = 0; i < 32; i++) {
+        out[2 * i] = hex[digest[i] >> 4];
+        out[2 * i + 1] = hex[digest[i] & 15];
+    }
+    out[64] = '\0';
+}
+
+const char *chorus_llm_cache_get(const chorus_llm_cache *cache, const char *key)
+{
+    if (!cache || !key) return NULL;
+    size_t s = *find_slot(cache, key);
+    return s ? cache->entries[s - 1].answer : NULL;
+}
+
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One JSONL line with its "\n" (malloc'ed), or NULL when out of memory. */
+static char *render_line(const cache_entry *e, size_t *len)
+{
+    /* Milliseconds are plenty and keep lines short. */
+    double when = (double)(int64_t)(e->time * 1000.0) / 1000.0;
+    json_t *root = json_pack("{s:s, s:s, s:I, s:f}", "key", e->key, "answer", e->answer, "tokens",
+                             (json_int_t)e->tokens, "time", when);
+    char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+    json_decref(root);
+    if (!text) return NULL;
+    size_t n = strlen(text);
+    char *line = realloc(text, n + 2);
+    if (!line) {
+        free(text);
+        return NULL;
+    }
+    line[n] = '\n';
+    line[n + 1] = '\0';
+    *len = n + 1;
+    return line;
+}
+
+int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *answer,
+                         int64_t tokens)
+{
+    if (!cache || !key || !answer)
+        return chorus_error_set(CHORUS_EINVAL, "LLM cache: key or answer missing");
+    int rc = CHORUS_OK;
+    cache_entry e = {(char *)key, (char *)answer, tokens, wall_seconds()};
+    size_t len = 0;
+    char *line = render_line(&e, &len);
+    char *out = line;
+    if (!line) {
+        rc = chorus_error_nomem();
+        goto cleanup;
+    }
+    if (cache->need_newline) {
+        /* Prefix the "\n" inside the same write, so the line stays one write(). */
+        out = malloc(len + 2);
+        if (!out) {
+            rc = chorus_error_nomem();
+            goto cleanup;
+        }
+        out[0] = '\n';
+        memcpy(out + 1, line, len + 1);
+        len++;
+    }
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(cache->fd, out + done, len - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) {
+            rc = chorus_error_set(CHORUS_EIO, "%s: cannot write the LLM cache: %s", cache->path,
+                                  strerror(errno));
+            goto cleanup;
+        }
+        done += (size_t)w;
+    }
+    cache->need_newline = 0;
+    cache->lines++;
+    cache->bytes += (int64_t)len;
+    rc = table_set(cache, key, answer, tokens, e.time);
+cleanup:
+    if (out != line) free(out);
+    free(line);
+    return rc;
+}
+
+int chorus_llm_cache_sync(chorus_llm_cache *cache)
+{
+    if (!cache) return chorus_error_set(CHORUS_EINVAL, "LLM cache is NULL");
+    if (fsync(cache->fd) != 0)
+        return chorus_error_set(CHORUS_EIO, "%s: cannot sync the LLM cache: %s", cache->path,
+                                strerror(errno));
+    return CHORUS_OK;
+}
+
+void chorus_llm_cache_stats_get(const chorus_llm_cache *cache, chorus_llm_cache_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    if (!cache) return;
+    stats->entries = (int64_t)cache->n_entries;
+    stats->lines = cache->lines;
+    stats->damaged = cache->damaged;
+    stats->bytes = cache->bytes;
+    stats->tokens = cache->tokens;
+}
+
+/* Writes the entries that keep[i] marks (all when keep is NULL) to path, atomically. */
+static int write_entries(const chorus_llm_cache *cache, const char *path, const char *keep,
+                         int64_t *bytes)
+{
+    chorus_atomic_file file;
+    int rc = chorus_atomic_open(&file, path);
+    if (rc != CHORUS_OK) return rc;
+    *bytes = 0;
+    for (size_t i = 0; i < cache->n_entries; i++) {
+        if (keep && !keep[i]) continue;
+        size_t len;
+        char *line = render_line(&cache->entries[i], &len);
+        if (!line) {
+            chorus_atomic_abort(&file);
+            return chorus_error_nomem();
+        }
+        size_t w = fwrite(line, 1, len, file.fp);
+        free(line);
+        if (w != len) {
+            chorus_atomic_abort(&file);
+            return chorus_error_set(CHORUS_EIO, "%s: cannot write: %s", path, strerror(errno));
+        }
+        *bytes += (int64_t)len;
+    }
+    return chorus_atomic_commit(&file);
+}
+
+int chorus_llm_cache_export(const chorus_llm_cache *cache, const char *path)
+{
+    if (!cache) return chorus_error_set(CHORUS_EINVAL, "LLM cache is NULL");
+    int64_t bytes;
+    return write_entries(cache, path, NULL, &bytes);
+}
+
+int chorus_llm_cache_prune(chorus_llm_cache *cache, double older_than, int64_t *removed)
+{
+    if (!cache) return chorus_error_set(CHORUS_EINVAL, "LLM cache is NULL");
+    if (removed) *removed = 0;
+    int rc = CHORUS_OK;
+    char *keep = malloc(cache->n_entries + 1);
+    /* Allocated up front: once the file is rewritten, nothing may fail half-way. */
+    size_t *slots = calloc(cache->n_slots, sizeof *slots);
+    if (!keep || !slots) {
+        rc = chorus_error_nomem();
+        goto cleanup;
+    }
+    double cutoff = older_than > 0 ? wall_seconds() - older_than : -1;
+    size_t kept = 0;
+    for (size_t i = 0; i < cache->n_entries; i++) {
+        keep[i] = older_than <= 0 || cache->entries[i].time >= cutoff;
+        kept += (size_t)keep[i];
+    }
+    int64_t bytes = 0;
+    rc = write_entries(cache, cache->path, keep, &bytes);
+    if (rc != CHORUS_OK) goto cleanup;
+
+    size_t j = 0;
+    for (size_t i = 0; i < cache->n_entries; i++) {
+        if (keep[i]) {
+            cache->entries[j++] = cache->entries[i];
+        } else {
+            cache->tokens -= cache->entries[i].tokens;
+            free(cache->entries[i].key);
+            free(cache->entries[i].answer);
+        }
+    }
+    cache->n_entries = j;
+    use_slots(cache, slots, cache->n_slots);
+    slots = NULL;
+    if (removed) *removed = cache->lines - (int64_t)kept;
+    cache->lines = (int64_t)kept;
+    cache->damaged = 0;
+    cache->bytes = bytes;
+    cache->need_newline = 0;
+    /* The rename replaced the file: appends must go to the new one. */
+    if (cache->fd >= 0) close(cache->fd);
+    rc = open_for_append(cache);
+cleanup:
+    free(slots);
+    free(keep);
+    return rc;
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# llm labeling functions end to end against the loopback test server ($CHORUS_LLM_SERVER,
+# 127.0.0.1 only): votes, the cache (a rerun asks nothing; a killed run keeps its answers),
+# the API key never leaving the request, the concurrency limit, failed requests, dry runs.
+source "$(dirname "$0")/lib.sh"
+: "${CHORUS_LLM_SERVER:?CHORUS_LLM_SERVER must point at the test server}"
+export CHORUS_TEST_KEY=sk-secret-123
+server_pid=
+
+# start_server [ARGS...]: a fresh server; sets $port. Its stats go to $TMP/stats.json.
+start_server() {
+  rm -f "$TMP/port" "$TMP/stats.json"
+  "$CHORUS_LLM_SERVER" --port-file "$TMP/port" --stats-file "$TMP/stats.json" "$@" &
+  server_pid=$!
+  for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+  port=$(cat "$TMP/port")
+}
+
+# stop_server: SIGTERM, then the stats are in $TMP/stats.json.
+stop_server() {
+  kill -TERM "$server_pid" 2>/dev/null
+  wait "$server_pid" 2>/dev/null
+  server_pid=
+}
+trap '[ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
+
+stat_of() { sed -n "s/.*\"$1\": *\([a-z0-9]*\).*/\1/p" "$TMP/stats.json"; }
+
+# write_spec CONCURRENCY CACHE: a spec with a zero-shot LF and a 2-variant ensemble.
+write_spec() {
+  cat >"$TMP/spec.yaml" <<EOF
+classes: [HAM, SPAM]
+data: {id: ID, text: CONTENT, gold: LABEL}
+lfs:
+  - {name: kw_subscribe, kind: keyword, vote: SPAM, any: [subscribe]}
+  - name: zero
+    kind: llm
+    endpoint: http://127.0.0.1:$port/v1
+    model: test-model
+    api_key_env: CHORUS_TEST_KEY
+    system: "Classify YouTube comments as SPAM or HAM."
+    prompt: "Comment: {CONTENT}"
+    verbalizer: {SPAM: [spam], HAM: [ham]}
+    max_concurrency: $1
+    retries: 1
+    timeout: 10
+    cache: $2
+  - name: ens
+    kind: llm
+    endpoint: http://127.0.0.1:$port/v1
+    model: test-model
+    api_key_env: CHORUS_TEST_KEY
+    variants: ["Is this spam? {CONTENT}", "Spam or ham: {CONTENT}"]
+    max_concurrency: $1
+    retries: 1
+    cache: $2
+EOF
+}
+
+cat >"$TMP/data.csv" <<'EOF'
+ID,CONTENT,LABEL
+1,check out my channel,SPAM
+2,I love this song,HAM
+3,please subscribe,SPAM
+4,FAULT429 great video,HAM
+5,FAULT500 visit http://x.y,SPAM
+6,FAULTBADJSON lovely,HAM
+7,FAULTEMPTY what a voice,HAM
+8,FAULTALWAYS500 nice,HAM
+EOF
+
+# Dry run: prompts and the call count, no request.
+start_server
+write_spec 2 "$TMP/cache.jsonl"
+run apply "$TMP/spec.yaml" "$TMP/data.csv" --dry-run 2
+expect_status 0 "dry run"
+expect_out "Comment: check out my channel" "dry run shows the prompt"
+expect_out "[system]" "dry run shows the messages"
+expect_out "24 calls would be made" "dry run counts the calls"
+run run "$TMP/spec.yaml" "$TMP/data.csv" --dry-run
+expect_status 0 "run --dry-run"
+expect_no_file "$TMP/cache.jsonl" "a dry run writes no cache"
+stop_server
+checks=$((checks + 1))
+[ "$(stat_of requests)" = 0 ] || fail "dry run sent $(stat_of requests) requests"
+
+# A real run: votes, a listed failure, the key sent but never written anywhere.
+start_server
+write_spec 2 "$TMP/cache.jsonl"
+run run "$TMP/spec.yaml" "$TMP/data.csv" -o "$TMP/outdir"
+expect_status 0 "run with an always-failing request"
+expect_err "3 LLM requests failed" "failures are counted"
+expect_err "zero, data line 9: HTTP 500" "failures are listed with their line"
+expect_err "llm: 24 calls" "the summary counts the calls"
+cp "$TMP/out" "$TMP/run_out"
+cp "$TMP/err" "$TMP/run_err"
+run apply "$TMP/spec.yaml" "$TMP/data.csv" -o "$TMP/votes.csv"
+expect_status 0 "apply"
+expect_err "21 cache hits" "a rerun reports cache hits"
+# The same server again: the cache key holds the endpoint URL, and so its port.
+run apply "$TMP/spec.yaml" "$TMP/data.csv" -o "$TMP/votes2.csv"
+expect_status 0 "second rerun"
+stop_server
+checks=$((checks + 1))
+[ "$(stat_of completions)" = 21 ] || fail "reruns got new answers: $(stat_of completions) in all, 21 expected"
+cmp -s "$TMP/votes.csv" "$TMP/votes2.csv" || fail "rerun gives other votes"
+checks=$((checks + 1))
+[ "$(stat_of authorization_seen)" = true ] || fail "the server saw no Authorization header"
+checks=$((checks + 1))
+[ "$(stat_of max_in_flight)" -le 2 ] || fail "max_in_flight $(stat_of max_in_flight) > 2"
+expected='kw_subscribe,zero,ens#1,ens#2
+-1,1,1,1
+-1,0,0,0
+1,1,1,1
+-1,0,0,0
+-1,1,1,1
+-1,0,0,0
+-1,0,0,0
+-1,-1,-1,-1'
+checks=$((checks + 1))
+[ "$(cat "$TMP/votes.csv")" = "$expected" ] || fail "votes: $(cat "$TMP/votes.csv")"
+checks=$((checks + 1))
+if grep -rqF sk-secret-123 "$TMP/out" "$TMP/err" "$TMP/run_out" "$TMP/run_err" "$TMP/votes.csv" \
+  "$TMP/cache.jsonl" "$TMP/outdir/model.json"; then
+  fail "the API key was written somewhere"
+fi
+checks=$((checks + 1))
+[ -s "$TMP/outdir/model.json" ] || fail "run wrote no model.json"
+
+# The cache subcommand.
+run llm-cache stats "$TMP/cache.jsonl"
+expect_status 0 "llm-cache stats"
+expect_out "entries 21" "stats counts the entries"
+run llm-cache export "$TMP/cache.jsonl" -o "$TMP/export.jsonl"
+expect_status 0 "llm-cache export"
+checks=$((checks + 1))
+[ "$(wc -l <"$TMP/export.jsonl")" -eq 21 ] || fail "export has $(wc -l <"$TMP/export.jsonl") lines"
+run llm-cache prune "$TMP/cache.jsonl" --older-than 1
+expect_status 0 "llm-cache prune"
+run llm-cache stats "$TMP/no-such-cache.jsonl"
+expect_status 2 "stats of a missing cache"
+
+# A run killed midway keeps the answers it got; the rerun (same server, so same URL) asks
+# only for the rest: at most the requests in flight at the kill are asked twice.
+{
+  echo "ID,CONTENT,LABEL"
+  for i in $(seq 1 30); do echo "$i,comment number $i check out,SPAM"; done
+} >"$TMP/many.csv"
+start_server --delay-ms 200
+write_spec 2 "$TMP/kill.jsonl"
+"$CHORUS" apply "$TMP/spec.yaml" "$TMP/many.csv" -o "$TMP/k.csv" -q >/dev/null 2>&1 &
+chorus_pid=$!
+sleep 1.2
+kill -9 "$chorus_pid" 2>/dev/null
+wait "$chorus_pid" 2>/dev/null
+kept=$(wc -l <"$TMP/kill.jsonl")
+run apply "$TMP/spec.yaml" "$TMP/many.csv" -o "$TMP/k.csv" -q
+expect_status 0 "rerun after a kill"
+stop_server
+total=$(stat_of completions)
+checks=$((checks + 1))
+if [ "$kept" -lt 1 ] || [ "$kept" -ge 90 ] || [ "$total" -lt 90 ] || [ "$total" -gt 92 ]; then
+  fail "after a kill: $kept answers kept, $total answered in all (90 prompts, 2 in flight)"
+fi
+
+# Without the key's variable the run stops before any request, naming the variable only.
+start_server
+write_spec 2 "$TMP/nokey.jsonl"
+CHORUS_TEST_KEY= run apply "$TMP/spec.yaml" "$TMP/data.csv" -o "$TMP/v.csv"
+stop_server
+expect_status 2 "no API key"
+expect_err "CHORUS_TEST_KEY (api_key_env) is not set" "the variable is named"
+
+finish

@@ -1,0 +1,411 @@
+/*
+ * A loopback stand-in for an OpenAI-compatible chat-completions endpoint, for the tests of
+ * the LLM client only. It answers deterministically ("SPAM" when the prompt looks like
+ * spam, else "HAM") and injects faults named by markers in the prompt, so retries, timeouts
+ * and concurrency limits can be tested without a real model or network.
+ *
+ *   chorus_llm_server --port-file FILE [--stats-file FILE] [--delay-ms N]
+ *
+ * Binds 127.0.0.1 on an ephemeral port, writes the port to FILE (atomically, so a reader
+ * never sees half a number), serves until SIGTERM/SIGINT (or 10 minutes, so a forgotten
+ * server cannot linger), then writes its counters as JSON to the stats file.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#define MAX_HEADER_BYTES 65536
+#define MAX_BODY_BYTES (16 * 1024 * 1024)
+#define LIFETIME_SECONDS 600
+
+static volatile sig_atomic_t stop_requested;
+static int delay_ms;
+
+static atomic_long n_requests;
+static atomic_long n_completions;
+static atomic_long n_in_flight;
+static atomic_long max_in_flight;
+static atomic_int authorization_seen;
+
+/* Prompts seen so far: faults apply to the first attempt only, so a retry succeeds. */
+static pthread_mutex_t prompts_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **prompts;
+static size_t n_prompts, cap_prompts;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* Returns 1 the first time a prompt is seen, 0 afterwards. */
+static int first_sighting(const char *prompt)
+{
+    int first = 1;
+    pthread_mutex_lock(&prompts_lock);
+    for (size_t i = 0; i < n_prompts; i++) {
+        if (strcmp(prompts[i], prompt) == 0) {
+            first = 0;
+            break;
+        }
+    }
+    if (first) {
+        if (n_prompts == cap_prompts) {
+            size_t cap = cap_prompts ? 2 * cap_prompts : 64;
+            char **grown = realloc(prompts, cap * sizeof *grown);
+            if (grown) {
+                prompts = grown;
+                cap_prompts = cap;
+            }
+        }
+        char *copy = strdup(prompt);
+        if (copy && n_prompts < cap_prompts)
+            prompts[n_prompts++] = copy;
+        else
+            free(copy);
+    }
+    pthread_mutex_unlock(&prompts_lock);
+    return first;
+}
+
+static int contains_ci(const char *haystack, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = haystack; *p; p++)
+        if (strncasecmp(p, needle, n) == 0) return 1;
+    return 0;
+}
+
+static long count_words(const char *s)
+{
+    long words = 0;
+    int in_word = 0;
+    for (; *s; s++) {
+        if (isspace((unsigned char)*s))
+            in_word = 0;
+        else if (!in_word) {
+            in_word = 1;
+            words++;
+        }
+    }
+    return words;
+}
+
+static int send_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        /* MSG_NOSIGNAL: a client that gave up (timeout) must not kill the server. */
+        ssize_t w = send(fd, data, len, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        data += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static int send_response(int fd, int status, const char *reason, const char *extra_headers,
+                         const char *body, size_t declared_len)
+{
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+                     "Content-Length: %zu\r\n%s\r\n",
+                     status, reason, declared_len, extra_headers ? extra_headers : "");
+    if (n < 0 || (size_t)n >= sizeof head) return -1;
+    if (send_all(fd, head, (size_t)n) != 0) return -1;
+    return send_all(fd, body, strlen(body));
+}
+
+/* The last message with role "user", or NULL. */
+static const char *last_user_prompt(json_t *request)
+{
+    json_t *messages = json_object_get(request, "messages");
+    const char *prompt = NULL;
+    size_t i;
+    json_t *m;
+    json_array_foreach(messages, i, m)
+    {
+        const char *role = json_string_value(json_object_get(m, "role"));
+        const char *content = json_string_value(json_object_get(m, "content"));
+        if (role && content && strcmp(role, "user") == 0) prompt = content;
+    }
+    return prompt;
+}
+
+/* With logprobs the answer comes as two tokens of log-probability -0.25 and -0.5. */
+static char *completion_body(const char *answer, long prompt_tokens, int empty_choices,
+                             int logprobs)
+{
+    json_t *choices = json_array();
+    if (!empty_choices) {
+        json_t *choice = json_pack("{s:i, s:{s:s, s:s}, s:s}", "index", 0, "message", "role",
+                                   "assistant", "content", answer, "finish_reason", "stop");
+        if (choice && logprobs) {
+            json_object_set_new(choice, "logprobs",
+                                json_pack("{s:[{s:s#, s:f}, {s:s, s:f}]}", "content", "token",
+                                          answer, 1, "logprob", -0.25, "token", answer + 1,
+                                          "logprob", -0.5));
+        }
+        json_array_append_new(choices, choice);
+    }
+    json_t *root =
+        json_pack("{s:s, s:s, s:o, s:{s:I, s:i, s:I}}", "id", "x", "object", "chat.completion",
+                  "choices", choices, "usage", "prompt_tokens", (json_int_t)prompt_tokens,
+                  "completion_tokens", 1, "total_tokens", (json_int_t)prompt_tokens + 1);
+    char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+    json_decref(root);
+    return text;
+}
+
+/* Answers one request; returns 0 to keep the connection, -1 to close it. */
+static int handle_request(int fd, const char *method, const char *target, const char *body,
+                          size_t body_len)
+{
+    if (strcmp(method, "POST") != 0 || strcmp(target, "/v1/chat/completions") != 0) {
+        return send_response(fd, 404, "Not Found", NULL, "{\"error\":\"not found\"}",
+                             strlen("{\"error\":\"not found\"}"));
+    }
+    json_error_t err;
+    json_t *request = json_loadb(body, body_len, 0, &err);
+    const char *prompt = request ? last_user_prompt(request) : NULL;
+    if (!prompt) {
+        json_decref(request);
+        const char *msg = "{\"error\":{\"message\":\"no user message\"}}";
+        return send_response(fd, 400, "Bad Request", NULL, msg, strlen(msg));
+    }
+    int first = first_sighting(prompt);
+    if (delay_ms > 0) sleep_ms(delay_ms);
+
+    int rc;
+    const char *msg;
+    if (strstr(prompt, "FAULTALWAYS500")) {
+        msg = "{\"error\":{\"message\":\"always failing\"}}";
+        rc = send_response(fd, 500, "Internal Server Error", NULL, msg, strlen(msg));
+    } else if (first && strstr(prompt, "FAULT429")) {
+        msg = "{\"error\":{\"message\":\"slow down\"}}";
+        rc = send_response(fd, 429, "Too Many Requests", "Retry-After: 1\r\n", msg, strlen(msg));
+    } else if (first && strstr(prompt, "FAULT500")) {
+        msg = "{\"error\":{\"message\":\"oops\"}}";
+        rc = send_response(fd, 500, "Internal Server Error", NULL, msg, strlen(msg));
+    } else if (first && strstr(prompt, "FAULTBADJSON")) {
+        msg = "<html>this is not json";
+        rc = send_response(fd, 200, "OK", NULL, msg, strlen(msg));
+    } else if (first && strstr(prompt, "FAULTTRUNC")) {
+        msg = "{\"id\":\"x\",\"choi";
+        send_response(fd, 200, "OK", NULL, msg, strlen(msg) + 100);
+        rc = -1; /* close with the body short of its Content-Length */
+    } else {
+        if (first && strstr(prompt, "FAULTSLOW")) sleep_ms(3000);
+        int empty = first && strstr(prompt, "FAULTEMPTY") != NULL;
+        int spam = contains_ci(prompt, "check out") || contains_ci(prompt, "subscribe") ||
+                   contains_ci(prompt, "http") || contains_ci(prompt, "my channel");
+        int logprobs = json_is_true(json_object_get(request, "logprobs"));
+        char *text = completion_body(spam ? "SPAM" : "HAM", count_words(prompt), empty, logprobs);
+        if (!text) {
+            rc = -1;
+        } else {
+            rc = send_response(fd, 200, "OK", NULL, text, strlen(text));
+            if (rc == 0 && !empty) atomic_fetch_add(&n_completions, 1);
+            free(text);
+        }
+    }
+    json_decref(request);
+    return rc;
+}
+
+static void note_in_flight(void)
+{
+    long now = atomic_fetch_add(&n_in_flight, 1) + 1;
+    long seen = atomic_load(&max_in_flight);
+    while (now > seen && !atomic_compare_exchange_weak(&max_in_flight, &seen, now)) {
+    }
+}
+
+/* Serves one keep-alive connection: any number of requests, each with a Content-Length. */
+static void *connection_thread(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    size_t cap = MAX_HEADER_BYTES, len = 0;
+    char *buf = malloc(cap + 1);
+    if (!buf) goto done;
+    for (;;) {
+        char *end;
+        buf[len] = '\0';
+        while (!(end = strstr(buf, "\r\n\r\n"))) {
+            if (len >= MAX_HEADER_BYTES) goto done;
+            ssize_t r = recv(fd, buf + len, MAX_HEADER_BYTES - len, 0);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) goto done;
+            len += (size_t)r;
+            buf[len] = '\0';
+        }
+        size_t head_len = (size_t)(end - buf) + 4;
+        char method[16] = "", target[256] = "";
+        if (sscanf(buf, "%15s %255s", method, target) != 2) goto done;
+        size_t content_length = 0;
+        int keep_alive = 1;
+        for (char *line = strstr(buf, "\r\n") + 2; line < end; line = strstr(line, "\r\n") + 2) {
+            if (strncasecmp(line, "Content-Length:", 15) == 0)
+                content_length = strtoul(line + 15, NULL, 10);
+            else if (strncasecmp(line, "Authorization:", 14) == 0)
+                atomic_store(&authorization_seen, 1);
+            else if (strncasecmp(line, "Connection:", 11) == 0 && strstr(line, "close") &&
+                     strstr(line, "close") < strstr(line, "\r\n"))
+                keep_alive = 0;
+        }
+        if (content_length > MAX_BODY_BYTES) goto done;
+        size_t need = head_len + content_length;
+        if (need > cap) {
+            char *grown = realloc(buf, need + 1);
+            if (!grown) goto done;
+            buf = grown;
+            cap = need;
+        }
+        while (len < need) {
+            ssize_t r = recv(fd, buf + len, need - len, 0);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) goto done;
+            len += (size_t)r;
+        }
+        atomic_fetch_add(&n_requests, 1);
+        note_in_flight();
+        int rc = handle_request(fd, method, target, buf + head_len, content_length);
+        atomic_fetch_sub(&n_in_flight, 1);
+        if (rc != 0 || !keep_alive) goto done;
+        /* Keep whatever of the next request has already arrived. */
+        memmove(buf, buf + need, len - need);
+        len -= need;
+    }
+done:
+    free(buf);
+    close(fd);
+    return NULL;
+}
+
+static int write_text_atomically(const char *path, const char *text)
+{
+    size_t n = strlen(path) + 8;
+    char *tmp = malloc(n);
+    if (!tmp) return -1;
+    snprintf(tmp, n, "%s.tmp", path);
+    FILE *fp = fopen(tmp, "w");
+    int ok = fp && fputs(text, fp) >= 0;
+    if (fp && fclose(fp) != 0) ok = 0;
+    if (ok && rename(tmp, path) != 0) ok = 0;
+    if (!ok) unlink(tmp);
+    free(tmp);
+    return ok ? 0 : -1;
+}
+
+static int write_stats(const char *path)
+{
+    pthread_mutex_lock(&prompts_lock);
+    json_t *root =
+        json_pack("{s:I, s:I, s:I, s:b, s:I}", "requests", (json_int_t)atomic_load(&n_requests),
+                  "completions", (json_int_t)atomic_load(&n_completions), "max_in_flight",
+                  (json_int_t)atomic_load(&max_in_flight), "authorization_seen",
+                  atomic_load(&authorization_seen), "prompts", (json_int_t)n_prompts);
+    pthread_mutex_unlock(&prompts_lock);
+    char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+    int rc = text ? write_text_atomically(path, text) : -1;
+    free(text);
+    json_decref(root);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *port_file = NULL, *stats_file = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--port-file") == 0 && i + 1 < argc)
+            port_file = argv[++i];
+        else if (strcmp(argv[i], "--stats-file") == 0 && i + 1 < argc)
+            stats_file = argv[++i];
+        else if (strcmp(argv[i], "--delay-ms") == 0 && i + 1 < argc)
+            delay_ms = atoi(argv[++i]);
+        else {
+            fprintf(stderr, "usage: %s --port-file FILE [--stats-file FILE] [--delay-ms N]\n",
+                    argv[0]);
+            return 2;
+        }
+    }
+    if (!port_file) {
+        fprintf(stderr, "%s: --port-file is required\n", argv[0]);
+        return 2;
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: poll() must wake up */
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listener < 0) {
+        perror("socket");
+        return 1;
+    }
+    int one = 1;
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t addr_len = sizeof addr;
+    if (bind(listener, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(listener, 128) != 0 ||
+        getsockname(listener, (struct sockaddr *)&addr, &addr_len) != 0) {
+        perror("bind/listen");
+        return 1;
+    }
+    char port_text[16];
+    snprintf(port_text, sizeof port_text, "%d\n", ntohs(addr.sin_port));
+    if (write_text_atomically(port_file, port_text) != 0) {
+        perror(port_file);
+        return 1;
+    }
+
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    time_t deadline = time(NULL) + LIFETIME_SECONDS;
+    while (!stop_requested && time(NULL) < deadline) {
+        struct pollfd pfd = {listener, POLLIN, 0};
+        int ready = poll(&pfd, 1, 200);
+        if (ready <= 0) continue;
+        int fd = accept(listener, NULL, NULL);
+        if (fd < 0) continue;
+        pthread_t thread;
+        if (pthread_create(&thread, &attr, connection_thread, (void *)(intptr_t)fd) != 0) close(fd);
+    }
+    pthread_attr_destroy(&attr);
+    close(listener);
+    /* Connection threads may still be sleeping in a delay; the counters are final enough. */
+    if (stats_file && write_stats(stats_file) != 0) {
+        perror(stats_file);
+        return 1;
+    }
+    return 0;
+}
