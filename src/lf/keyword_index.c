@@ -50,7 +50,7 @@ struct chorus_keyword_index {
     int32_t n_patterns;
     int32_t *pat_len;
     uint8_t *pat_whole_word; /* BOUNDARY_START | BOUNDARY_END: the ends to check */
-    int32_t *pat_lf_start; /* n_patterns + 1: the LFs containing each pattern */
+    int32_t *pat_lf_start;   /* n_patterns + 1: the LFs containing each pattern */
     int32_t *pat_lfs;
     int32_t n_lfs;
     int32_t *need; /* matched patterns an LF needs to fire; 0 = never fires (no terms) */
@@ -326,10 +326,10 @@ int chorus_keyword_index_build(chorus_keyword_index **out, const lf_keyword *con
                 const uint8_t *term = (const uint8_t *)kw->terms[j];
                 size_t term_len = strlen(kw->terms[j]);
                 ix->pat_whole_word[*slot] =
-                    kw->whole_word ? (uint8_t)((is_word_byte(term[0]) ? BOUNDARY_START : 0) |
-                                               (is_word_byte(term[term_len - 1]) ? BOUNDARY_END
-                                                                                 : 0))
-                                   : 0;
+                    kw->whole_word
+                        ? (uint8_t)((is_word_byte(term[0]) ? BOUNDARY_START : 0) |
+                                    (is_word_byte(term[term_len - 1]) ? BOUNDARY_END : 0))
+                        : 0;
             }
             pairs[n_pairs].pat = *slot;
             pairs[n_pairs].lf = i;

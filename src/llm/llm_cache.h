@@ -35,11 +35,11 @@ int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *a
 int chorus_llm_cache_sync(chorus_llm_cache *cache);
 
 typedef struct chorus_llm_cache_stats {
-    int64_t entries;   /* distinct keys */
-    int64_t lines;     /* lines in the file, duplicates and damaged ones included */
-    int64_t damaged;   /* lines that did not parse */
+    int64_t entries; /* distinct keys */
+    int64_t lines;   /* lines in the file, duplicates and damaged ones included */
+    int64_t damaged; /* lines that did not parse */
     int64_t bytes;
-    int64_t tokens;    /* sum over distinct keys */
+    int64_t tokens; /* sum over distinct keys */
 } chorus_llm_cache_stats;
 
 void chorus_llm_cache_stats_get(const chorus_llm_cache *cache, chorus_llm_cache_stats *stats);

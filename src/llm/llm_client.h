@@ -19,19 +19,22 @@ typedef struct chorus_llm_client_options {
     int max_retries;     /* attempts after the first */
     double backoff;      /* first retry delay, seconds; doubles each time, plus jitter */
     double requests_per_minute; /* 0 = unlimited */
-    uint64_t seed;       /* for the jitter, so runs are reproducible */
+    uint64_t seed;              /* for the jitter, so runs are reproducible */
 } chorus_llm_client_options;
 
-#define CHORUS_LLM_CLIENT_OPTIONS_INIT {NULL, NULL, 4, 60.0, 5, 1.0, 0.0, 0}
+#define CHORUS_LLM_CLIENT_OPTIONS_INIT                                                             \
+    {                                                                                              \
+        NULL, NULL, 4, 60.0, 5, 1.0, 0.0, 0                                                        \
+    }
 
 typedef struct chorus_llm_result {
-    int ok;              /* 1: content holds the answer */
-    char *content;       /* choices[0].message.content (malloc'ed), or NULL */
-    int64_t prompt_tokens;     /* from "usage", 0 if absent */
+    int ok;                /* 1: content holds the answer */
+    char *content;         /* choices[0].message.content (malloc'ed), or NULL */
+    int64_t prompt_tokens; /* from "usage", 0 if absent */
     int64_t completion_tokens;
-    double logprob;      /* the answer's total log-probability if the endpoint gave one; NAN */
-    int attempts;        /* 1 + retries used */
-    char error[256];     /* why it failed (HTTP status, curl error, bad JSON); no secrets */
+    double logprob;  /* the answer's total log-probability if the endpoint gave one; NAN */
+    int attempts;    /* 1 + retries used */
+    char error[256]; /* why it failed (HTTP status, curl error, bad JSON); no secrets */
 } chorus_llm_result;
 
 /* Called from the calling thread after each request finishes (ok or failed). */
