@@ -150,7 +150,12 @@ start_server --delay-ms 200
 write_spec 2 "$TMP/kill.jsonl"
 "$CHORUS" apply "$TMP/spec.yaml" "$TMP/many.csv" -o "$TMP/k.csv" -q >/dev/null 2>&1 &
 chorus_pid=$!
-sleep 1.2
+# Kill as soon as a few answers are cached (all 90 take at least 9 s at 2 x 200 ms), so a
+# slow machine cannot make the run finish, or die, before anything was kept.
+for _ in $(seq 160); do
+  [ -f "$TMP/kill.jsonl" ] && [ "$(wc -l <"$TMP/kill.jsonl")" -ge 3 ] && break
+  sleep 0.05
+done
 kill -9 "$chorus_pid" 2>/dev/null
 wait "$chorus_pid" 2>/dev/null
 kept=$(wc -l <"$TMP/kill.jsonl")
