@@ -12,6 +12,7 @@
 
 #include "llm/llm_cache.h"
 #include "llm/llm_client.h"
+#include "llm_test_server.h"
 #include "test_util.h"
 
 static void key_of(char out[65], const char *body)
@@ -238,29 +239,9 @@ END_TEST
 /* The way a caller combines the two: answers paid for once are served from the cache. */
 START_TEST(test_with_client)
 {
-    char port_path[512], stats_path[512];
-    snprintf(port_path, sizeof port_path, "%s/cache-port", test_tmpdir());
-    snprintf(stats_path, sizeof stats_path, "%s/cache-stats", test_tmpdir());
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        execl(CHORUS_LLM_SERVER, CHORUS_LLM_SERVER, "--port-file", port_path, "--stats-file",
-              stats_path, (char *)NULL);
-        _exit(127);
-    }
-    int port = 0;
-    for (int i = 0; i < 500 && port == 0; i++) {
-        FILE *fp = fopen(port_path, "r");
-        if (fp) {
-            if (fscanf(fp, "%d", &port) != 1) port = 0;
-            fclose(fp);
-        }
-        if (port == 0) usleep(10000);
-    }
-    ck_assert_int_gt(port, 0);
-    char url[128];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/v1/chat/completions", port);
+    server srv;
+    server_start(&srv, 0);
+    const char *url = srv.url;
 
     const char *bodies[] = {
         "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"subscribe now\"}]}",
@@ -296,12 +277,7 @@ START_TEST(test_with_client)
         ck_assert_str_eq(chorus_llm_cache_get(cache, keys[1]), "HAM");
         chorus_llm_cache_close(cache);
     }
-    kill(pid, SIGTERM);
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    json_error_t err;
-    json_t *stats = json_load_file(stats_path, 0, &err);
-    ck_assert_ptr_nonnull(stats);
+    json_t *stats = server_stop(&srv);
     ck_assert_int_eq(json_integer_value(json_object_get(stats, "completions")), 2);
     json_decref(stats);
 }
