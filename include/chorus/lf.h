@@ -105,7 +105,9 @@ typedef struct chorus_apply_report {
  * Applies every LF to every record: a vote matrix with one row per record, one column
  * per LF (named as in the spec) and the spec's classes. Fields are resolved against the
  * dataset first: an LF reading a field the data lacks is CHORUS_EFORMAT naming the LF, its
- * spec line and the data file's fields. report may be NULL; otherwise free it with
+ * spec line and the data file's fields. Binding records the dataset's field positions in the
+ * set, so one set must not be applied to two datasets at the same time from two threads
+ * (applying it to them one after the other is fine). report may be NULL; otherwise free it with
  * chorus_apply_report_free.
  */
 int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chorus_lf_set *set,
