@@ -2,9 +2,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/error_internal.h"
+#include "core/path.h"
 #include "data/dataset_internal.h"
 
 int chorus_dataset_new(chorus_dataset **out)
@@ -181,12 +181,6 @@ void chorus_dataset_log_skips(const chorus_dataset *ds, const char *path)
                    path, ds->n_skipped, DATASET_MAX_LOGGED_SKIPS);
 }
 
-static int has_suffix(const char *path, const char *suffix)
-{
-    size_t n = strlen(path), m = strlen(suffix);
-    return n >= m && strcasecmp(path + n - m, suffix) == 0;
-}
-
 int chorus_dataset_read(chorus_dataset **out, const char *path, const chorus_data_options *opts)
 {
     chorus_data_options defaults = CHORUS_DATA_OPTIONS_INIT;
@@ -200,8 +194,9 @@ int chorus_dataset_read(chorus_dataset **out, const char *path, const chorus_dat
                                 opts->version, CHORUS_DATA_OPTIONS_VERSION);
     chorus_data_format format = opts->format;
     if (format == CHORUS_DATA_AUTO)
-        format = has_suffix(path, ".jsonl") || has_suffix(path, ".ndjson") ||
-                         has_suffix(path, ".json-lines")
+        format = chorus_path_has_suffix(path, ".jsonl") ||
+                         chorus_path_has_suffix(path, ".ndjson") ||
+                         chorus_path_has_suffix(path, ".json-lines")
                      ? CHORUS_DATA_JSONL
                      : CHORUS_DATA_CSV;
     if (format != CHORUS_DATA_CSV && format != CHORUS_DATA_JSONL)

@@ -4,11 +4,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "chorus/eval.h"
 #include "chorus/probs.h"
 #include "core/error_internal.h"
+#include "core/path.h"
 #include "core/number_format.h"
 #include "io/atomic_file.h"
 #include "io/csv_fields.h"
@@ -19,16 +19,11 @@
 /* How far a row may stray from summing to 1 (text formats round the last digits). */
 #define ROW_SUM_TOLERANCE 1e-6
 
-static int has_suffix(const char *path, const char *suffix)
-{
-    size_t n = strlen(path), m = strlen(suffix);
-    return n >= m && strcasecmp(path + n - m, suffix) == 0;
-}
-
 chorus_probs_format chorus_probs_format_from_path(const char *path)
 {
-    if (has_suffix(path, ".jsonl") || has_suffix(path, ".ndjson")) return CHORUS_PROBS_JSONL;
-    if (has_suffix(path, ".npy")) return CHORUS_PROBS_NPY;
+    if (chorus_path_has_suffix(path, ".jsonl") || chorus_path_has_suffix(path, ".ndjson"))
+        return CHORUS_PROBS_JSONL;
+    if (chorus_path_has_suffix(path, ".npy")) return CHORUS_PROBS_NPY;
     return CHORUS_PROBS_CSV;
 }
 

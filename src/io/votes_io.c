@@ -1,20 +1,14 @@
 /* Picking a vote-matrix format from a file name or option, and dispatching to its reader. */
 #include <string.h>
-#include <strings.h>
 
 #include "chorus/io.h"
 #include "core/error_internal.h"
-
-static int has_suffix(const char *path, const char *suffix)
-{
-    size_t n = strlen(path), m = strlen(suffix);
-    return n >= m && strcasecmp(path + n - m, suffix) == 0;
-}
+#include "core/path.h"
 
 chorus_votes_format chorus_format_from_path(const char *path)
 {
-    if (has_suffix(path, ".chv")) return CHORUS_FORMAT_CHV;
-    if (has_suffix(path, ".npy")) return CHORUS_FORMAT_NPY;
+    if (chorus_path_has_suffix(path, ".chv")) return CHORUS_FORMAT_CHV;
+    if (chorus_path_has_suffix(path, ".npy")) return CHORUS_FORMAT_NPY;
     return CHORUS_FORMAT_CSV;
 }
 
