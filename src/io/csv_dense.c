@@ -82,15 +82,10 @@ int chorus_votes_read_csv(chorus_votes **out, const char *path, const chorus_rea
 
     int rc = chorus_text_reader_open(&reader, path);
     if (rc) return rc;
-    rc = chorus_text_reader_next(&reader, &line, &len);
-    if (rc < 0) goto done;
-    if (rc == 0) {
-        rc = chorus_error_set(CHORUS_EFORMAT,
-                              "%s: the file is empty; expected a header of labeling-function "
-                              "names, then one row of votes per item",
-                              path);
-        goto done;
-    }
+    rc = chorus_text_reader_header(&reader, &line, &len,
+                                   "a header of labeling-function names, then one row of "
+                                   "votes per item");
+    if (rc) goto done;
     rc = chorus_csv_split(&header, line, len, &bad);
     if (rc == -1) {
         rc = chorus_error_set(CHORUS_EFORMAT, "%s:1: column %zu: malformed quotes", path, bad);

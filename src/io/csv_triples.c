@@ -49,13 +49,8 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path, const chorus
 
     int rc = chorus_text_reader_open(&reader, path);
     if (rc) return rc;
-    rc = chorus_text_reader_next(&reader, &line, &len);
-    if (rc < 0) goto done;
-    if (rc == 0) {
-        rc = chorus_error_set(CHORUS_EFORMAT,
-                              "%s: the file is empty; expected a header item,lf,label", path);
-        goto done;
-    }
+    rc = chorus_text_reader_header(&reader, &line, &len, "a header item,lf,label");
+    if (rc) goto done;
     static const char *const columns[] = {"item", "labeling function", "label"};
     while ((rc = chorus_text_reader_next(&reader, &line, &len)) == 1) {
         if (len == 0) continue;

@@ -170,11 +170,8 @@ static int read_csv(chorus_probs **out, const char *path)
     size_t len, bad;
     int rc = chorus_text_reader_open(&reader, path);
     if (rc) return rc;
-    rc = chorus_text_reader_next(&reader, &line, &len);
-    if (rc == 0)
-        rc = chorus_error_set(CHORUS_EFORMAT,
-                              "%s: the file is empty; expected a header of class names", path);
-    if (rc < 0) goto done;
+    rc = chorus_text_reader_header(&reader, &line, &len, "a header of class names");
+    if (rc) goto done;
     rc = chorus_csv_split(&fields, line, len, &bad);
     if (rc == -1) rc = chorus_error_set(CHORUS_EFORMAT, "%s:1: malformed quotes", path);
     if (rc) goto done;

@@ -44,6 +44,16 @@ int chorus_text_reader_next(chorus_text_reader *reader, char **line, size_t *len
     return 1;
 }
 
+int chorus_text_reader_header(chorus_text_reader *reader, char **line, size_t *len,
+                              const char *expected)
+{
+    int rc = chorus_text_reader_next(reader, line, len);
+    if (rc == 0)
+        return chorus_error_set(CHORUS_EFORMAT, "%s: the file is empty; expected %s", reader->path,
+                                expected);
+    return rc < 0 ? rc : CHORUS_OK;
+}
+
 void chorus_text_reader_close(chorus_text_reader *reader)
 {
     if (reader->fp) fclose(reader->fp);

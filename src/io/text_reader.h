@@ -22,6 +22,13 @@ int chorus_text_reader_open(chorus_text_reader *reader, const char *path);
  */
 int chorus_text_reader_next(chorus_text_reader *reader, char **line, size_t *len);
 
+/*
+ * The first line of a file that must start with a header: CHORUS_OK with *line set, or
+ * CHORUS_EFORMAT "<path>: the file is empty; expected <expected>", or a read error.
+ */
+int chorus_text_reader_header(chorus_text_reader *reader, char **line, size_t *len,
+                              const char *expected);
+
 void chorus_text_reader_close(chorus_text_reader *reader);
 
 /*
