@@ -1,44 +1,166 @@
 #!/usr/bin/env bash
-# Label quality on every shipped dataset with gold: majority vote and each chorus model,
-# WRENCH protocol (fit on the train votes without gold, score every test item, hash
-# tie-break). Prints one markdown table. Usage: bench/quality.sh [CHORUS] [extra fit args]
+# Label quality on every shipped dataset with gold, as one markdown table: majority vote
+# and chorus measured in this run, next to the reference label models' numbers from
+# bench/reference_numbers.tsv, then summary lines.
+#
+# Usage: bench/quality.sh [CHORUS] [extra fit args...]
+#   CHORUS defaults to build/chorus; the extra args go to every chorus fit except the
+#   majority-vote baseline.
+#   CHORUS_QUALITY_MODELS="ds onecoin" sets the --model columns; unset, they are every
+#   model `chorus fit --help` lists except mv (that is the MV column).
+#
+# Protocol (WRENCH, label model alone): fit on the train votes without gold, score every
+# test item (items without votes included), hash tie-break, metric x 100. spouse is fit
+# and scored on its test split (the only one shipped); tennis is fit on train and scored
+# on valid; the crowdsourcing sets are fit and scored on all items.
 set -euo pipefail
+shopt -s inherit_errexit 2>/dev/null || true
+models=${CHORUS_QUALITY_MODELS:-}
+# OpenMP threads that spin while waiting make each small fit about 10x slower when another
+# process holds a core; results are the same for any threading.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
+
 here=$(cd "$(dirname "$0")" && pwd)
 chorus=${1:-$here/../build/chorus}
 shift || true
 extra=("$@")
 data=$here/../datasets
+references=$here/reference_numbers.tsv
 work=$(mktemp -d "${TMPDIR:-/tmp}/chorus-quality-XXXXXX")
 trap 'rm -rf "$work"' EXIT
-models=(mv auto ds ds-noabstain class-acc onecoin)
 
-# name | fit votes | score votes | gold | metric (accuracy or positive_f1) | positive class
+if [ -z "$models" ]; then
+  # "      --model NAME     auto (default), ds, ds-noabstain, class-acc, onecoin or mv"
+  models=$("$chorus" fit --help | sed -n 's/^ *--model NAME *//p' |
+    sed 's/([^)]*)//g; s/,/ /g; s/ or / /g' | tr -s ' ' '\n' | grep -vx 'mv' | tr '\n' ' ')
+  if [ -z "${models// /}" ]; then
+    echo "quality.sh: no model names found in '$chorus fit --help'; set CHORUS_QUALITY_MODELS" >&2
+    exit 2
+  fi
+fi
+read -r -a model_list <<<"$models"
+
+# key | row label | group (wrench or crowd) | fit votes | score votes | gold | metric | positive class
 datasets=(
-  "youtube acc|wrench_youtube/train/votes.csv|wrench_youtube/test/votes.csv|wrench_youtube/test/gold.csv|accuracy|1"
-  "sms F1|wrench_sms/train/votes.csv|wrench_sms/test/votes.csv|wrench_sms/test/gold.csv|positive_f1|1"
-  "trec acc|wrench_trec/train/votes.csv|wrench_trec/test/votes.csv|wrench_trec/test/gold.csv|accuracy|1"
-  "spouse F1 (fit on test)|wrench_spouse_test/test/votes.csv|wrench_spouse_test/test/votes.csv|wrench_spouse_test/test/gold.csv|positive_f1|1"
-  "tennis F1 (valid)|wrench_tennis_flyingsquid/train/votes.csv|wrench_tennis_flyingsquid/valid/votes.csv|wrench_tennis_flyingsquid/valid/gold.csv|positive_f1|1"
-  "D_Product acc|ctinfer_d_product/triples.csv|ctinfer_d_product/triples.csv|ctinfer_d_product/gold.csv|accuracy|1"
-  "D_Product F1|ctinfer_d_product/triples.csv|ctinfer_d_product/triples.csv|ctinfer_d_product/gold.csv|positive_f1|1"
-  "D_PosSent acc|ctinfer_d_sentiment/triples.csv|ctinfer_d_sentiment/triples.csv|ctinfer_d_sentiment/gold.csv|accuracy|1"
-  "RTE acc|smeem_rte/triples.csv|smeem_rte/triples.csv|smeem_rte/gold.csv|accuracy|1"
-  "dog acc|smeem_dog/triples.csv|smeem_dog/triples.csv|smeem_dog/gold.csv|accuracy|1"
-  "bluebird acc|smeem_bluebird/triples.csv|smeem_bluebird/triples.csv|smeem_bluebird/gold.csv|accuracy|1"
+  "youtube_acc|youtube acc|wrench|wrench_youtube/train/votes.csv|wrench_youtube/test/votes.csv|wrench_youtube/test/gold.csv|accuracy|1"
+  "sms_f1|sms F1|wrench|wrench_sms/train/votes.csv|wrench_sms/test/votes.csv|wrench_sms/test/gold.csv|positive_f1|1"
+  "trec_acc|trec acc|wrench|wrench_trec/train/votes.csv|wrench_trec/test/votes.csv|wrench_trec/test/gold.csv|accuracy|1"
+  "spouse_f1|spouse F1 (fit on test)|wrench|wrench_spouse_test/test/votes.csv|wrench_spouse_test/test/votes.csv|wrench_spouse_test/test/gold.csv|positive_f1|1"
+  "tennis_f1|tennis F1 (valid)|wrench|wrench_tennis_flyingsquid/train/votes.csv|wrench_tennis_flyingsquid/valid/votes.csv|wrench_tennis_flyingsquid/valid/gold.csv|positive_f1|1"
+  "d_product_acc|D_Product acc|crowd|ctinfer_d_product/triples.csv|ctinfer_d_product/triples.csv|ctinfer_d_product/gold.csv|accuracy|1"
+  "d_product_f1|D_Product F1|crowd|ctinfer_d_product/triples.csv|ctinfer_d_product/triples.csv|ctinfer_d_product/gold.csv|positive_f1|1"
+  "d_possent_acc|D_PosSent acc|crowd|ctinfer_d_sentiment/triples.csv|ctinfer_d_sentiment/triples.csv|ctinfer_d_sentiment/gold.csv|accuracy|1"
+  "rte_acc|RTE acc|crowd|smeem_rte/triples.csv|smeem_rte/triples.csv|smeem_rte/gold.csv|accuracy|1"
+  "dog_acc|dog acc|crowd|smeem_dog/triples.csv|smeem_dog/triples.csv|smeem_dog/gold.csv|accuracy|1"
+  "bluebird_acc|bluebird acc|crowd|smeem_bluebird/triples.csv|smeem_bluebird/triples.csv|smeem_bluebird/gold.csv|accuracy|1"
 )
 
-printf '| dataset | %s |\n|---|' "$(IFS='|'; echo "${models[*]}" | sed 's/|/ | /g')"
-for _ in "${models[@]}"; do printf -- '---|'; done
-echo
+# score FIT_VOTES SCORE_VOTES GOLD METRIC POSITIVE [FIT ARGS...] -> metric x 100, two decimals
+score() {
+  local fit_votes=$1 score_votes=$2 gold=$3 metric=$4 positive=$5 value
+  shift 5
+  # Runs inside $(...), where bash drops set -e: every step checks, and no file of the
+  # previous call is left to be scored by mistake.
+  rm -f "$work/model.json" "$work/probs.csv" "$work/eval.json"
+  if ! { "$chorus" fit "$data/$fit_votes" -o "$work/model.json" -q "$@" &&
+    "$chorus" predict "$work/model.json" "$data/$score_votes" -o "$work/probs.csv" -q &&
+    "$chorus" eval "$work/probs.csv" "$data/$gold" --json --positive "$positive" >"$work/eval.json"; }; then
+    echo "quality.sh: chorus failed on $fit_votes (fit args: $*)" >&2
+    return 1
+  fi
+  value=$(grep -o "\"$metric\": [0-9.e+-]*" "$work/eval.json" | head -1 | awk '{printf "%.2f", $2 * 100}')
+  if [ -z "$value" ]; then
+    echo "quality.sh: no $metric from chorus eval on $gold" >&2
+    return 1
+  fi
+  echo "$value"
+}
+
+# One tab-separated line per dataset: key, label, group, MV, default, each model.
 for entry in "${datasets[@]}"; do
-  IFS='|' read -r name fit_votes score_votes gold metric positive <<<"$entry"
-  row="| $name |"
-  for model in "${models[@]}"; do
-    "$chorus" fit "$data/$fit_votes" --model "$model" -o "$work/model.json" -q ${extra[@]+"${extra[@]}"}
-    "$chorus" predict "$work/model.json" "$data/$score_votes" -o "$work/probs.csv" -q
-    value=$("$chorus" eval "$work/probs.csv" "$data/$gold" --json --positive "$positive" |
-      grep -o "\"$metric\": [0-9.e+-]*" | head -1 | awk '{printf "%.2f", $2 * 100}')
-    row="$row $value |"
+  IFS='|' read -r key label group fit_votes score_votes gold metric positive <<<"$entry"
+  set -- "$fit_votes" "$score_votes" "$gold" "$metric" "$positive"
+  line="$key	$label	$group	$(score "$@" --model mv)"
+  line="$line	$(score "$@" ${extra[@]+"${extra[@]}"})"
+  for model in "${model_list[@]}"; do
+    line="$line	$(score "$@" --model "$model" ${extra[@]+"${extra[@]}"})"
   done
-  echo "$row"
-done
+  echo "$line"
+done >"$work/measured.tsv"
+
+version=$("$chorus" --version)
+awk -F'\t' -v models="${model_list[*]}" -v version="$version" \
+  -v fit_args="${extra[*]+${extra[*]}}" '
+function cents(x) { return x < 0 ? -int(-x * 100 + 0.5) : int(x * 100 + 0.5) }
+function signed(c) { return (c < 0 ? "-" : "+") unsigned(c < 0 ? -c : c) }
+function unsigned(c) { return sprintf("%d.%02d", c / 100, c % 100) }
+# mean of n values summed in cents, rounded half up (all values here are >= 0)
+function mean(sum, n) { return n ? unsigned(int(sum / n + 0.5)) : "—" }
+# best(row, first column name prefix or "") -> "value (name[/name])" over the numeric
+# reference cells of that row whose column name starts with the prefix; "—" if none.
+function best(k, prefix,   j, v, top, names) {
+  top = ""; names = ""
+  for (j = 2; j <= ncol; j++) {
+    if (prefix != "" && index(colname[j], prefix) != 1) continue
+    v = ref[k, j]
+    if (v == "—") continue
+    if (top == "" || cents(v) > cents(top)) { top = v; names = colname[j] }
+    else if (cents(v) == cents(top)) names = names "/" colname[j]
+  }
+  if (top == "") return "—"
+  if (prefix != "") gsub(prefix, "", names)
+  return top " (" names ")"
+}
+FNR == NR {                                   # bench/reference_numbers.tsv
+  if ($0 ~ /^#/ || $0 ~ /^[ \t]*$/) next
+  if (!ncol) { ncol = NF; for (j = 1; j <= NF; j++) colname[j] = $j; next }
+  if (NF != ncol) { printf "%s: %d fields in the row for %s, expected %d\n", FILENAME, NF, $1, ncol > "/dev/stderr"; bad = 1; exit }
+  for (j = 2; j <= NF; j++) {
+    if ($j != "—" && $j !~ /^[0-9]+\.[0-9][0-9]$/) { printf "%s: %s: not a number or —: %s\n", FILENAME, $1, $j > "/dev/stderr"; bad = 1; exit }
+    ref[$1, j] = $j
+  }
+  has_ref[$1] = 1
+  next
+}
+{ key[++n] = $1; label[n] = $2; group[n] = $3; line[n] = $0; seen[$1] = 1 }
+END {
+  if (bad) exit 2
+  for (i = 1; i <= n; i++) if (!(key[i] in has_ref)) { printf "no row for %s in the reference numbers\n", key[i] > "/dev/stderr"; exit 2 }
+  for (k in has_ref) if (!(k in seen)) { printf "reference numbers for %s, which is not measured\n", k > "/dev/stderr"; exit 2 }
+  for (j = 2; j <= ncol; j++) if (colname[j] == "Snorkel") snorkel = j; else if (colname[j] == "HyperLM") hyperlm = j; else if (colname[j] == "FlyingSquid") squid = j
+  if (!snorkel || !hyperlm || !squid) { print "reference numbers: need columns Snorkel, HyperLM and FlyingSquid" > "/dev/stderr"; exit 2 }
+
+  nm = split(models, model, " ")
+  head = "| dataset | MV | chorus default |"; rule = "|---|---:|---:|"
+  for (m = 1; m <= nm; m++) { head = head " " model[m] " |"; rule = rule "---:|" }
+  print head " Snorkel | HyperLM | best crowd-kit | FlyingSquid | best reference | default − best ref | default − MV |"
+  print rule "---:|---:|---:|---:|---:|---:|---:|"
+  for (i = 1; i <= n; i++) {
+    split(line[i], f, "\t"); k = key[i]; mv = f[4]; def = f[5]
+    row = "| " label[i] " | " mv " | " def " |"
+    for (m = 1; m <= nm; m++) row = row " " f[5 + m] " |"
+    br = best(k, ""); split(br, brv, " ")
+    row = row " " ref[k, snorkel] " | " ref[k, hyperlm] " | " best(k, "crowd-kit ") " | " ref[k, squid] " | " br " |"
+    row = row " " (br == "—" ? "—" : signed(cents(def) - cents(brv[1]))) " | " signed(cents(def) - cents(mv)) " |"
+    print row
+    # summaries: all rows, WRENCH rows; each also over the rows with a best reference
+    for (s = 1; s <= 2; s++) {
+      if (s == 2 && group[i] != "wrench") continue
+      cnt[s]++; sdef[s] += cents(def); smv[s] += cents(mv)
+      if (br != "—") {
+        rcnt[s]++; rdef[s] += cents(def); rmv[s] += cents(mv); rbest[s] += cents(brv[1])
+        name = label[i]; sub(/ \(.*/, "", name); rnames[s] = rnames[s] (rcnt[s] > 1 ? ", " : "") name
+      }
+    }
+    if (cents(def) < cents(mv) - 50) { nbelow++; below = below (nbelow > 1 ? "; " : "") label[i] " (" signed(cents(def) - cents(mv)) ")" }
+  }
+  print ""
+  printf "%s; extra fit args: %s. Reference numbers: bench/reference_numbers.tsv (their sources and protocol in its header); — = none.\n", version, fit_args == "" ? "none" : fit_args
+  print ""
+  what[2] = "WRENCH LF sets"; what[1] = "rows of all sets (D_Product counted twice: acc and F1)"
+  for (s = 2; s >= 1; s--) {
+    printf "- mean over the %d %s: chorus default %s, MV %s\n", cnt[s], what[s], mean(sdef[s], cnt[s]), mean(smv[s], cnt[s])
+    printf "- mean over the %d of them with a reference (%s): chorus default %s, MV %s, best reference %s\n", rcnt[s], rnames[s], mean(rdef[s], rcnt[s]), mean(rmv[s], rcnt[s]), mean(rbest[s], rcnt[s])
+  }
+  printf "- chorus default below MV − 0.5 on %d of %d rows%s\n", nbelow, n, nbelow ? ": " below : ""
+}' "$references" "$work/measured.tsv"

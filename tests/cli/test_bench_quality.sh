@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# bench/quality.sh: bash -n and shellcheck (when installed) clean, and one run prints the
+# full table: a row per dataset, every row as many cells as the header, none empty.
+source "$(dirname "$0")/lib.sh"
+script=$CHORUS_SOURCE_DIR/bench/quality.sh
+
+checks=$((checks + 1))
+bash -n "$script" || fail "bash -n $script"
+if command -v shellcheck >/dev/null; then
+  checks=$((checks + 1))
+  shellcheck "$script" || fail "shellcheck $script"
+else
+  echo "shellcheck not installed: skipped"
+fi
+
+checks=$((checks + 1))
+if bash "$script" "$CHORUS" >"$TMP/table.md" 2>"$TMP/err"; then
+  rows=$(grep -c '^| ' "$TMP/table.md")
+  checks=$((checks + 1))
+  [ "$rows" -eq 12 ] || fail "quality.sh: $rows table lines, expected header + 11 datasets"
+  checks=$((checks + 1))
+  awk -F'|' '/^\| / { if (!n) n = NF; if (NF != n) exit 1; for (i = 2; i < NF; i++) if ($i ~ /^ *$/) exit 1 }' \
+    "$TMP/table.md" || fail "quality.sh: ragged row or empty cell: $(cat "$TMP/table.md")"
+  expect_summary() {
+    checks=$((checks + 1))
+    grep -qF -- "$1" "$TMP/table.md" || fail "quality.sh: no line '$1'"
+  }
+  expect_summary "- mean over the 5 WRENCH LF sets: chorus default"
+  expect_summary "- mean over the 11 rows of all sets"
+  expect_summary "- chorus default below MV − 0.5 on"
+else
+  fail "quality.sh failed: $(head -c 500 "$TMP/err")"
+fi
+finish
