@@ -1,68 +1,149 @@
-/* Synthetic vote matrices: determinism and the statistics they promise. */
+/* Synthetic vote matrices: determinism, versions, options and the LF truth file. */
 #include <math.h>
 #include <omp.h>
 
 #include "test_util.h"
 
-START_TEST(test_same_output_for_any_thread_count)
+/* FNV-1a over the truth and the CSR arrays: equal hashes mean equal draws. */
+static uint64_t fnv(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *c = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= c[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static uint64_t synth_hash(const chorus_synth_options *o)
+{
+    chorus_votes *v;
+    int32_t *gold;
+    ck_assert_ok(chorus_synth(&v, &gold, o));
+    int64_t n = chorus_votes_n_items(v), nnz = chorus_votes_nnz(v);
+    uint64_t h = 1469598103934665603ULL;
+    h = fnv(h, gold, (size_t)n * sizeof *gold);
+    h = fnv(h, chorus_votes_row_ptr(v), (size_t)(n + 1) * sizeof(int64_t));
+    h = fnv(h, chorus_votes_lf_index(v), (size_t)nnz * sizeof(int32_t));
+    h = fnv(h, chorus_votes_labels(v), (size_t)nnz * sizeof(int32_t));
+    chorus_votes_free(v);
+    chorus_free(gold);
+    return h;
+}
+
+/* Every regime at once, so determinism is checked for all of them. */
+static chorus_synth_options every_regime(void)
 {
     chorus_synth_options o = CHORUS_SYNTH_OPTIONS_INIT;
     o.n_items = 5000;
+    o.n_lfs = 30;
+    o.n_classes = 4;
     o.seed = 42;
-    chorus_votes *a, *b;
-    int32_t *ga, *gb;
-    omp_set_num_threads(1);
-    ck_assert_ok(chorus_synth(&a, &ga, &o));
-    omp_set_num_threads(3);
-    ck_assert_ok(chorus_synth(&b, &gb, &o));
-    ck_assert_int_eq(chorus_votes_nnz(a), chorus_votes_nnz(b));
-    int64_t nnz = chorus_votes_nnz(a);
-    ck_assert_int_eq(memcmp(chorus_votes_row_ptr(a), chorus_votes_row_ptr(b),
-                            (size_t)(o.n_items + 1) * sizeof(int64_t)),
-                     0);
-    ck_assert_int_eq(
-        memcmp(chorus_votes_lf_index(a), chorus_votes_lf_index(b), (size_t)nnz * sizeof(int32_t)),
-        0);
-    ck_assert_int_eq(
-        memcmp(chorus_votes_labels(a), chorus_votes_labels(b), (size_t)nnz * sizeof(int32_t)), 0);
-    ck_assert_int_eq(memcmp(ga, gb, (size_t)o.n_items * sizeof(int32_t)), 0);
-    chorus_votes_free(a);
-    chorus_votes_free(b);
-    chorus_free(ga);
-    chorus_free(gb);
+    o.one_class_share = 0.5;
+    o.class_accuracy = 1;
+    o.imbalance = 5;
+    o.copy_groups = 2;
+    o.copy_group_size = 3;
+    o.correlated_groups = 2;
+    o.correlated_group_size = 4;
+    o.correlation = 0.5;
+    o.adversarial_share = 0.2;
+    o.coverage_min = 0.01;
+    return o;
+}
+
+START_TEST(test_same_output_for_any_thread_count)
+{
+    chorus_synth_options plain = CHORUS_SYNTH_OPTIONS_INIT;
+    plain.n_items = 5000;
+    plain.seed = 42;
+    chorus_synth_options all = every_regime();
+    const chorus_synth_options *cases[] = {&plain, &all};
+    for (int c = 0; c < 2; c++) {
+        omp_set_num_threads(1);
+        uint64_t one = synth_hash(cases[c]);
+        omp_set_num_threads(3);
+        ck_assert_uint_eq(synth_hash(cases[c]), one);
+    }
 }
 END_TEST
 
-START_TEST(test_statistics_match_the_options)
+START_TEST(test_seed_decides_the_draw)
 {
-    /* Fixed accuracy 0.8 and coverage 0.25 (ranges of width 0), 3 classes, 30% class 0. */
-    chorus_synth_options o = CHORUS_SYNTH_OPTIONS_INIT;
-    o.n_items = 100000;
-    o.n_lfs = 10;
-    o.n_classes = 3;
-    o.accuracy_min = o.accuracy_max = 0.8;
-    o.coverage_min = o.coverage_max = 0.25;
-    o.first_class_share = 0.3;
-    chorus_votes *v;
-    int32_t *gold;
-    ck_assert_ok(chorus_synth(&v, &gold, &o));
-    int64_t class0 = 0, correct = 0;
-    for (int64_t i = 0; i < o.n_items; i++) {
-        class0 += gold[i] == 0;
-        for (int32_t j = 0; j < o.n_lfs; j++) {
-            int32_t x = chorus_votes_get(v, i, j);
-            correct += x == gold[i];
-        }
-    }
-    double n_votes = (double)chorus_votes_nnz(v);
-    double coverage = n_votes / (double)(o.n_items * o.n_lfs);
-    /* Binomial standard errors are ~0.0014 (share), ~0.0004 (coverage), ~0.0008 (accuracy);
-     * the tolerances are five of them. */
-    ck_assert_double_eq_tol((double)class0 / (double)o.n_items, 0.3, 0.007);
-    ck_assert_double_eq_tol(coverage, 0.25, 0.002);
-    ck_assert_double_eq_tol((double)correct / n_votes, 0.8, 0.004);
-    chorus_votes_free(v);
-    chorus_free(gold);
+    chorus_synth_options o = every_regime();
+    uint64_t first = synth_hash(&o);
+    ck_assert_uint_eq(synth_hash(&o), first);
+    o.seed = 43;
+    ck_assert_uint_ne(synth_hash(&o), first);
+}
+END_TEST
+
+/*
+ * Version 1's options draw what they drew before version 2: the hashes were taken from the
+ * generator as it was then (defaults; K = 4 with a first-class share and sparse coverage;
+ * 5 copy groups of 4).
+ */
+START_TEST(test_version_1_draws_unchanged)
+{
+    chorus_synth_options a = CHORUS_SYNTH_OPTIONS_INIT;
+    a.n_items = 3000;
+    ck_assert_uint_eq(synth_hash(&a), 0x0a8ea9eb0306e634ULL);
+    chorus_synth_options b = CHORUS_SYNTH_OPTIONS_INIT;
+    b.n_items = 3000;
+    b.n_lfs = 20;
+    b.n_classes = 4;
+    b.first_class_share = 0.4;
+    b.accuracy_min = 0.3;
+    b.accuracy_max = 0.8;
+    b.coverage_min = 0.005;
+    b.coverage_max = 0.05;
+    b.seed = 9;
+    ck_assert_uint_eq(synth_hash(&b), 0x62dd2a40fe49fc4fULL);
+    chorus_synth_options c = CHORUS_SYNTH_OPTIONS_INIT;
+    c.n_items = 3000;
+    c.n_lfs = 30;
+    c.copy_groups = 5;
+    c.copy_group_size = 4;
+    c.seed = 3;
+    ck_assert_uint_eq(synth_hash(&c), 0xb3c1c4d35e9fdbb5ULL);
+    /* An imbalance of 1 is no imbalance: drawn as balanced classes always were. */
+    a.imbalance = 1;
+    ck_assert_uint_eq(synth_hash(&a), 0x0a8ea9eb0306e634ULL);
+}
+END_TEST
+
+/* The struct as version 1 callers were compiled with. */
+typedef struct synth_options_v1 {
+    unsigned version;
+    int64_t n_items;
+    int32_t n_lfs;
+    int32_t n_classes;
+    double accuracy_min, accuracy_max;
+    double coverage_min, coverage_max;
+    double first_class_share;
+    uint64_t seed;
+    int32_t copy_groups;
+    int32_t copy_group_size;
+} synth_options_v1;
+
+START_TEST(test_version_1_struct_accepted)
+{
+    /* On the heap at its own size, so the sanitizer catches a read past its end. */
+    synth_options_v1 *v1 = malloc(sizeof *v1);
+    ck_assert_ptr_nonnull(v1);
+    *v1 = (synth_options_v1){1, 3000, 50, 2, 0.6, 0.9, 0.1, 0.3, 0.0, 1, 0, 0};
+    const chorus_synth_options *o = (const chorus_synth_options *)v1;
+    ck_assert_ok(chorus_synth_options_check(o));
+    ck_assert_uint_eq(synth_hash(o), 0x0a8ea9eb0306e634ULL);
+    chorus_synth_lf *truth;
+    ck_assert_ok(chorus_synth_lf_truth(&truth, o));
+    ck_assert_int_eq(truth[0].kind, CHORUS_SYNTH_MULTI_CLASS);
+    chorus_free(truth);
+    v1->n_classes = 1;
+    ck_assert_error(chorus_synth_options_check(o), CHORUS_EINVAL, "number of classes");
+    v1->version = 3;
+    ck_assert_error(chorus_synth_options_check(o), CHORUS_EINVAL, "version 3");
+    free(v1);
 }
 END_TEST
 
@@ -73,40 +154,128 @@ START_TEST(test_copies_vote_with_their_source)
     o.n_lfs = 10;
     o.copy_groups = 2;
     o.copy_group_size = 3;
+    for (int one_class = 0; one_class < 2; one_class++) {
+        o.one_class_share = one_class;
+        chorus_votes *v;
+        int32_t *gold;
+        ck_assert_ok(chorus_synth(&v, &gold, &o));
+        int64_t differ = 0, source_votes = 0;
+        for (int64_t i = 0; i < o.n_items; i++)
+            for (int32_t g = 0; g < 2; g++) {
+                int32_t source = chorus_votes_get(v, i, g * 3);
+                source_votes += source >= 0;
+                for (int32_t c = 1; c < 3; c++)
+                    differ += chorus_votes_get(v, i, g * 3 + c) != source;
+            }
+        ck_assert_int_eq(differ, 0);
+        ck_assert_int_gt(source_votes, 0);
+        chorus_votes_free(v);
+        chorus_free(gold);
+    }
+    o.copy_group_size = 6;
     chorus_votes *v;
     int32_t *gold;
-    ck_assert_ok(chorus_synth(&v, &gold, &o));
-    int64_t differ = 0, source_votes = 0;
-    for (int64_t i = 0; i < o.n_items; i++)
-        for (int32_t g = 0; g < 2; g++) {
-            int32_t source = chorus_votes_get(v, i, g * 3);
-            source_votes += source >= 0;
-            for (int32_t c = 1; c < 3; c++)
-                differ += chorus_votes_get(v, i, g * 3 + c) != source;
-        }
-    ck_assert_int_eq(differ, 0);
-    ck_assert_int_gt(source_votes, 0);
-    chorus_votes_free(v);
-    chorus_free(gold);
-    o.copy_group_size = 6;
     ck_assert_error(chorus_synth(&v, &gold, &o), CHORUS_EINVAL, "copy groups");
 }
 END_TEST
 
+/* Each bad option is refused with a message naming it. */
 START_TEST(test_options_checked)
 {
-    chorus_synth_options o = CHORUS_SYNTH_OPTIONS_INIT;
     chorus_votes *v;
     int32_t *gold;
+    chorus_synth_lf *truth;
+    const chorus_synth_options init = CHORUS_SYNTH_OPTIONS_INIT;
+    chorus_synth_options o = init;
     o.accuracy_min = 0.9;
     o.accuracy_max = 0.5;
     ck_assert_error(chorus_synth(&v, &gold, &o), CHORUS_EINVAL, "accuracy range");
-    o = (chorus_synth_options)CHORUS_SYNTH_OPTIONS_INIT;
+    ck_assert_error(chorus_synth_lf_truth(&truth, &o), CHORUS_EINVAL, "accuracy range");
+    o = init;
     o.n_classes = 1;
     ck_assert_error(chorus_synth(&v, &gold, &o), CHORUS_EINVAL, "number of classes");
-    o = (chorus_synth_options)CHORUS_SYNTH_OPTIONS_INIT;
+    o = init;
     o.first_class_share = 1;
     ck_assert_error(chorus_synth(&v, &gold, &o), CHORUS_EINVAL, "first class");
+    o = init;
+    o.coverage_max = 1.5;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "coverage range");
+    o = init;
+    o.one_class_share = 1.2;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "one-class LFs must be in");
+    o = init;
+    o.imbalance = 0.5;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "imbalance");
+    o.imbalance = 2;
+    o.first_class_share = 0.3;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "at most one");
+    o = init;
+    const double bad_sum[] = {0.5, 0.6}, zero[] = {1.0, 0.0};
+    o.class_balance = bad_sum;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "must sum to 1");
+    o.class_balance = zero;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "share of class 1");
+    o = init;
+    o.correlated_groups = 3;
+    o.correlated_group_size = 1;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "correlated groups");
+    o.correlated_group_size = 10;
+    o.copy_groups = 5;
+    o.copy_group_size = 5;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "not in copy groups");
+    o = init;
+    o.correlation = -0.1;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "correlation");
+    o = init;
+    o.adversarial_share = 2;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "adversarial");
+    o.adversarial_share = 0.2;
+    o.accuracy_min = 0.5;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "above 1/K = 0.5");
+    o.n_classes = 3;
+    ck_assert_ok(chorus_synth_options_check(&o));
+}
+END_TEST
+
+START_TEST(test_truth_file)
+{
+    chorus_synth_options o = CHORUS_SYNTH_OPTIONS_INIT;
+    o.n_lfs = 6;
+    o.n_classes = 3;
+    o.one_class_share = 0.5;
+    o.copy_groups = 1;
+    o.copy_group_size = 2;
+    chorus_synth_lf *truth;
+    ck_assert_ok(chorus_synth_lf_truth(&truth, &o));
+    const char *path = test_path("truth.csv");
+    ck_assert_ok(chorus_synth_lf_truth_write(truth, o.n_lfs, o.n_classes, path));
+    size_t len;
+    char *text = test_read_file(path, &len);
+    ck_assert_ptr_nonnull(strstr(text, "lf,kind,polarity,coverage,accuracy,chance,adversarial,"
+                                       "leader,rho,clamped,class_coverage,class_accuracy\n"));
+    int lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    ck_assert_int_eq(lines, 1 + o.n_lfs);
+    /* The copy (LF 1) repeats LF 0, and says so. */
+    ck_assert_int_eq(truth[1].leader, 0);
+    ck_assert_double_eq(truth[1].rho, 1);
+    ck_assert_double_eq(truth[1].accuracy, truth[0].accuracy);
+    ck_assert_int_eq(truth[1].kind, truth[0].kind);
+    const char *row = strstr(text, "\n1,");
+    ck_assert_ptr_nonnull(row);
+    char line[512];
+    size_t n = strcspn(row + 1, "\n");
+    ck_assert_uint_lt(n, sizeof line);
+    memcpy(line, row + 1, n);
+    line[n] = '\0';
+    ck_assert_msg(strstr(line, ",0,0,1,0,"), "not adversarial, leader 0, rho 1, not clamped: %s",
+                  line);
+    free(text);
+    ck_assert_error(chorus_synth_lf_truth_write(truth, o.n_lfs, o.n_classes,
+                                                test_path("no/such/dir/truth.csv")),
+                    CHORUS_EIO, "no/such/dir");
+    chorus_free(truth);
 }
 END_TEST
 
@@ -116,9 +285,12 @@ int main(void)
     TCase *tc = tcase_create("synth");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_same_output_for_any_thread_count);
-    tcase_add_test(tc, test_statistics_match_the_options);
+    tcase_add_test(tc, test_seed_decides_the_draw);
+    tcase_add_test(tc, test_version_1_draws_unchanged);
+    tcase_add_test(tc, test_version_1_struct_accepted);
     tcase_add_test(tc, test_copies_vote_with_their_source);
     tcase_add_test(tc, test_options_checked);
+    tcase_add_test(tc, test_truth_file);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }
