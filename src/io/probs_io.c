@@ -7,10 +7,10 @@
 
 #include "chorus/eval.h"
 #include "chorus/probs.h"
+#include "core/atomic_file.h"
 #include "core/error_internal.h"
 #include "core/path.h"
 #include "core/number_format.h"
-#include "io/atomic_file.h"
 #include "io/csv_fields.h"
 #include "io/npy_format.h"
 #include "io/text_reader.h"
