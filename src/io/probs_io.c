@@ -14,7 +14,7 @@
 #include "io/csv_fields.h"
 #include "io/npy_format.h"
 #include "io/text_reader.h"
-#include "model/probs_internal.h"
+#include "probs/probs_internal.h"
 
 /* How far a row may stray from summing to 1 (text formats round the last digits). */
 #define ROW_SUM_TOLERANCE 1e-6

@@ -10,7 +10,7 @@
 #include "model/em_groups.h"
 #include "model/em_structure.h"
 #include "model/model_internal.h"
-#include "model/probs_internal.h"
+#include "probs/probs_internal.h"
 
 static const char *const model_names[] = {"mv",        "ds",      "ds-noabstain",
                                           "class-acc", "onecoin", "auto"};

@@ -5,7 +5,7 @@
 
 #include "chorus/probs.h"
 #include "core/error_internal.h"
-#include "model/probs_internal.h"
+#include "probs/probs_internal.h"
 
 int chorus_probs_new(chorus_probs **out, int64_t n_items, int32_t n_classes)
 {
