@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "chorus/io.h"
+#include "chorus/parse.h"
 #include "core/atomic_file.h"
 #include "core/error_internal.h"
 #include "io/csr_builder.h"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "chorus/io.h"
+#include "chorus/parse.h"
 #include "core/atomic_file.h"
 #include "core/error_internal.h"
 #include "io/csv_fields.h"

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "chorus/io.h"
+#include "chorus/parse.h"
 #include "core/atomic_file.h"
 #include "core/error_internal.h"
 #include "io/text_reader.h"

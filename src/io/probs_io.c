@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "chorus/eval.h"
+#include "chorus/parse.h"
 #include "chorus/probs.h"
 #include "core/atomic_file.h"
 #include "core/error_internal.h"
