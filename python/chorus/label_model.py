@@ -119,7 +119,7 @@ class _Labeler:
         try:
             m = result.contents
             values = {
-                "accuracy": m.accuracy, "coverage": m.coverage, "f1_micro": m.accuracy,
+                "accuracy": m.accuracy, "coverage": m.label_coverage, "f1_micro": m.accuracy,
                 "f1_macro": m.macro_f1, "brier": m.brier, "ece": m.ece, "log_loss": m.log_loss,
             }
             if self._n_classes() == 2:

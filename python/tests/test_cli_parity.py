@@ -78,7 +78,7 @@ class CliParityTest(unittest.TestCase):
             ours = model.score(L_test, Y_test, tie_break_policy=policy,
                                metrics=["accuracy", "coverage", "f1", "f1_macro", "precision",
                                         "recall", "brier", "ece", "log_loss"])
-            for name, key in (("accuracy", "accuracy"), ("coverage", "coverage"),
+            for name, key in (("accuracy", "accuracy"), ("coverage", "label_coverage"),
                               ("f1", "positive_f1"), ("f1_macro", "macro_f1"),
                               ("brier", "brier"), ("ece", "ece"), ("log_loss", "log_loss")):
                 self.assertAlmostEqual(ours[name], cli[key], places=12, msg=name)
