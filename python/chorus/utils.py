@@ -10,9 +10,16 @@ from ._convert import is_sparse
 
 
 def labeled_mask(L: Any) -> np.ndarray:
-    """A boolean array, True for the rows of L with at least one vote (not all -1)."""
+    """A boolean array, True for the rows of L with at least one vote (not all -1).
+
+    In a sparse L the stored entries are the votes; a stored -1 is not one.
+    """
     if is_sparse(L):
-        return np.diff(L.tocsr().indptr) > 0
+        csr = L.tocsr()
+        rows = np.repeat(np.arange(csr.shape[0]), np.diff(csr.indptr))
+        mask = np.zeros(csr.shape[0], dtype=bool)
+        mask[rows[np.asarray(csr.data) != -1]] = True
+        return mask
     arr = np.asarray(L)
     if arr.ndim != 2:
         raise ValueError(f"L must be a 2-D array, got shape {arr.shape}")

@@ -7,7 +7,8 @@ from unittest import mock
 
 import numpy as np
 
-from chorus import LabelModel, LFAnalysis, filter_unlabeled, filter_unlabeled_dataframe
+from chorus import (LabelModel, LFAnalysis, filter_unlabeled, filter_unlabeled_dataframe,
+                    labeled_mask)
 from support import YOUTUBE, needs_pandas, needs_scipy, read_votes, youtube
 
 
@@ -103,6 +104,11 @@ class FilterUnlabeledTest(unittest.TestCase):
                             shape=(4, 2))
         X_kept, _ = filter_unlabeled(np.arange(4), self.probs, csr)
         np.testing.assert_array_equal(X_kept, [1, 3])
+        # A stored -1 (e.g. from csr_matrix(L) of a dense L) is an abstain, not a vote.
+        stored = sp.csr_matrix(np.array([[-1, -1], [1, -1], [-1, 1], [1, 1]]))
+        np.testing.assert_array_equal(labeled_mask(stored), [False, True, True, True])
+        np.testing.assert_array_equal(labeled_mask(sp.csr_matrix((3, 2), dtype=int)),
+                                      [False, False, False])
 
 
 if __name__ == "__main__":
