@@ -7,8 +7,8 @@ from unittest import mock
 
 import numpy as np
 
-from chorus import (LabelModel, LFAnalysis, filter_unlabeled, filter_unlabeled_dataframe,
-                    labeled_mask)
+from chorus import (LabelModel, LFAnalysis, covered_items, filter_unlabeled,
+                    filter_unlabeled_dataframe, labeled_mask)
 from support import YOUTUBE, needs_pandas, needs_scipy, read_votes, youtube
 
 
@@ -89,6 +89,15 @@ class FilterUnlabeledTest(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "same number of rows"):
             filter_unlabeled(X[:3], self.probs, self.L)
 
+    def test_item_ids_of_kept_rows(self) -> None:
+        X = np.array(["a", "b", "c", "d"])
+        X_kept, y_kept, items = filter_unlabeled(X, self.probs, self.L, return_items=True)
+        np.testing.assert_array_equal(items, [1, 3])
+        self.assertEqual(items.dtype, np.int64)
+        np.testing.assert_array_equal(X_kept, X[items])
+        np.testing.assert_array_equal(y_kept, self.probs[items])
+        np.testing.assert_array_equal(covered_items(self.L), [1, 3])
+
     @needs_pandas
     def test_dataframe(self) -> None:
         import pandas as pd
@@ -96,6 +105,9 @@ class FilterUnlabeledTest(unittest.TestCase):
         df_kept, y_kept = filter_unlabeled_dataframe(X=df, y=self.probs, L=self.L)
         self.assertEqual(list(df_kept.index), [11, 13])
         np.testing.assert_array_equal(y_kept, self.probs[[1, 3]])
+        series = pd.Series([0, 1, 0, 1], index=[10, 11, 12, 13])
+        _, y_kept = filter_unlabeled_dataframe(X=df, y=series, L=self.L)
+        self.assertEqual(list(y_kept.index), [11, 13])
 
     @needs_scipy
     def test_sparse(self) -> None:
