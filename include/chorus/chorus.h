@@ -14,5 +14,7 @@
 #include "data.h"
 #include "lf.h"
 #include "analyze.h"
+#include "llm_cache.h"
+#include "parse.h"
 
 #endif

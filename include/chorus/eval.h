@@ -12,7 +12,8 @@ extern "C" {
  * How an item whose top probability is shared by several classes (within 1e-5) gets a
  * hard label. HASH is the WRENCH / Snorkel "random" policy made deterministic: among the
  * tied classes pick tied[int(sha1(str(i)).hexdigest(), 16) % len(tied)], i the item's row.
- * ABSTAIN gives such items no label (CHORUS_ABSTAIN).
+ * ABSTAIN gives such items no label (CHORUS_ABSTAIN). i is the item's id
+ * (chorus_probs_item_id()), so a row keeps its label when other rows are dropped.
  */
 typedef enum chorus_tie_break {
     CHORUS_TIE_BREAK_HASH = 0,
@@ -41,8 +42,21 @@ typedef struct chorus_eval_options {
 
 /*
  * Scores of probabilistic labels against gold. Only items with known gold (not -1) are
- * scored. An item that gets no hard label (ABSTAIN tie-break) counts against coverage,
- * not against accuracy, and as a miss in the recall of its gold class.
+ * scored. An item that gets no hard label (ABSTAIN tie-break) counts against label
+ * coverage, not against accuracy, and as a miss in the recall of its gold class.
+ *
+ * Rows are matched to gold labels by item id when the probabilities have ids (a file
+ * that names its items, or rows left by chorus_probs_drop_uncovered()): row r is scored
+ * against gold[chorus_probs_item_id(probs, r)], and items with known gold but no row are
+ * counted (n_unpredicted), not scored. Without ids row i is scored against gold[i].
+ *
+ * Two coverages, not to be confused:
+ *   vote_coverage  share of the items with known gold that at least one labeling function
+ *                  voted on, from the probabilities' covered flags; an item without a row
+ *                  counts as not covered (chorus drops only uncovered items). NaN when the
+ *                  probabilities do not say which items are covered.
+ *   label_coverage share of the scored items that got a hard label: below 1 only with the
+ *                  ABSTAIN tie-break (Snorkel's "coverage").
  *
  * A ratio whose denominator is zero is reported as 0: the precision of a class nothing was
  * labelled as, the recall of a class with no gold items, the F1 of a class that is neither
@@ -56,14 +70,17 @@ typedef struct chorus_eval_options {
  */
 typedef struct chorus_metrics {
     int32_t n_classes;
-    int64_t n_items;   /* rows of the probabilities */
-    int64_t n_gold;    /* items with known gold */
-    int64_t n_labeled; /* of those, items that got a hard label */
-    int64_t n_correct; /* of those, items whose hard label equals gold */
-    int64_t n_tied;    /* items with known gold whose top probability is tied */
-    double accuracy;   /* n_correct / n_labeled */
-    double coverage;   /* n_labeled / n_gold */
-    double macro_f1;   /* mean of the per-class F1 */
+    int64_t n_items;       /* rows of the probabilities */
+    int64_t n_gold;        /* rows with known gold: the scored items */
+    int64_t n_unpredicted; /* items with known gold and no row (matched by item id) */
+    int64_t n_covered;     /* scored items some LF voted on; -1 if coverage is unknown */
+    int64_t n_labeled;     /* scored items that got a hard label */
+    int64_t n_correct;     /* of those, items whose hard label equals gold */
+    int64_t n_tied;        /* scored items whose top probability is tied */
+    double accuracy;       /* n_correct / n_labeled */
+    double vote_coverage;  /* n_covered / (n_gold + n_unpredicted), or NaN */
+    double label_coverage; /* n_labeled / n_gold */
+    double macro_f1;       /* mean of the per-class F1 */
     int32_t positive_class;
     double positive_f1; /* F1 of positive_class, 0 if none was given */
     double brier;       /* mean over gold items of sum_k (p_k - [y = k])^2 */
@@ -80,9 +97,11 @@ typedef struct chorus_metrics {
 } chorus_metrics;
 
 /*
- * Scores probs against gold (n_gold entries, which must equal the number of items).
- * Gold labels must be -1 or below the number of classes. opts may be NULL.
- * Errors: CHORUS_EINVAL (sizes differ, bad label, no item with known gold), CHORUS_ENOMEM.
+ * Scores probs against gold (n_gold entries: one per item, -1 unknown). Without item ids
+ * n_gold must equal the number of rows; with ids it must exceed the largest id. Gold
+ * labels must be -1 or below the number of classes. opts may be NULL.
+ * Errors: CHORUS_EINVAL (sizes differ, an item without a gold line, bad label, no row with
+ * known gold), CHORUS_ENOMEM.
  */
 int chorus_eval(chorus_metrics **out, const chorus_probs *probs, const int32_t *gold,
                 int64_t n_gold, const chorus_eval_options *opts);

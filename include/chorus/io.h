@@ -8,6 +8,8 @@
 #ifndef CHORUS_IO_H
 #define CHORUS_IO_H
 
+#include <stdio.h>
+
 #include "votes.h"
 
 #ifdef __cplusplus
@@ -78,6 +80,23 @@ int chorus_gold_read(int32_t **out, int64_t *out_n, const char *path, int32_t n_
 
 /* Writes gold labels in the same format (used by chorus synth). */
 int chorus_gold_write(const int32_t *gold, int64_t n, const char *path);
+
+/*
+ * Reads dependency groups for chorus_fit_options.lf_group: one group per line, its
+ * labeling functions by name (or index) separated by commas, 2 or more per group; a line
+ * starting with '#' is a comment. *out (chorus_free it) has chorus_votes_n_lfs(votes)
+ * entries: the group of each LF in order of the lines (0, 1, ...), or -1 for an LF in no
+ * group. Errors: CHORUS_EIO, CHORUS_EFORMAT naming the file and line of an unknown LF, an LF
+ * in two groups or a group of one; CHORUS_ENOMEM.
+ */
+int chorus_groups_read(int32_t **out, const char *path, const chorus_votes *votes);
+
+/*
+ * Writes one CSV field as chorus' own writers do: as is, or in double quotes (inner quotes
+ * doubled, RFC 4180) if it holds a comma, quote, CR or LF; so a front end's CSV reads back
+ * with chorus' readers. Errors show in ferror(fp).
+ */
+void chorus_csv_write_field(FILE *fp, const char *text);
 
 #ifdef __cplusplus
 }

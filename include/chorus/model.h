@@ -92,7 +92,8 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
 /*
  * Probabilistic labels for every item of `votes`. The votes must have the model's
  * labeling functions, in the same order (checked by name when both have names), and no
- * class beyond the model's. Items without any vote get the class prior.
+ * class beyond the model's. Items without any vote get the class prior, and the
+ * probabilities' covered flags (chorus_probs_covered()) say which items those are.
  */
 int chorus_model_predict(chorus_probs **out, const chorus_model *model, const chorus_votes *votes);
 

@@ -14,7 +14,7 @@ from .analysis import LFAnalysis
 from .errors import (ChorusError, ChorusInputError, ChorusInternalError, ChorusIOError,
                      ChorusMemoryError, LibraryNotFoundError, Status)
 from .label_model import METRICS, LabelModel, MajorityLabelVoter
-from .utils import filter_unlabeled, filter_unlabeled_dataframe, labeled_mask
+from .utils import covered_items, filter_unlabeled, filter_unlabeled_dataframe, labeled_mask
 
 ABSTAIN = -1
 __version__ = "0.1.0"
@@ -23,6 +23,6 @@ __all__ = [
     "ABSTAIN", "ChorusError", "ChorusInputError", "ChorusInternalError", "ChorusIOError",
     "ChorusMemoryError", "ClassPrior", "LFAnalysis", "LabelModel", "LibraryNotFoundError",
     "LogLevel", "METRICS", "MajorityLabelVoter", "ModelType", "Ownership", "Status",
-    "TieBreak", "filter_unlabeled", "filter_unlabeled_dataframe", "labeled_mask",
-    "library_path", "version",
+    "TieBreak", "covered_items", "filter_unlabeled", "filter_unlabeled_dataframe",
+    "labeled_mask", "library_path", "version",
 ]

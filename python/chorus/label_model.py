@@ -18,8 +18,8 @@ from ._convert import VoteMatrix, as_doubles, labels, take_probs
 _TIE_BREAKS = {"abstain": TieBreak.ABSTAIN, "random": TieBreak.HASH, "hash": TieBreak.HASH}
 
 #: Metrics :meth:`LabelModel.score` computes (all from chorus_eval).
-METRICS = ("accuracy", "coverage", "f1", "precision", "recall", "f1_micro", "f1_macro",
-           "brier", "ece", "log_loss")
+METRICS = ("accuracy", "coverage", "vote_coverage", "f1", "precision", "recall", "f1_micro",
+           "f1_macro", "brier", "ece", "log_loss")
 _BINARY_METRICS = ("f1", "precision", "recall")
 
 # Snorkel's optimizer settings: accepted so Snorkel code runs unchanged, meaningless for EM.
@@ -96,7 +96,9 @@ class _Labeler:
         """Scores the predictions on L against gold labels Y (-1 = unknown, not scored).
 
         ``metrics`` (default ``["accuracy"]``) are names from :data:`METRICS`. accuracy is
-        over the items that got a label; coverage is the share of gold items that got one;
+        over the items that got a label; coverage is the share of gold items that got one
+        (Snorkel's meaning: below 1 only with the "abstain" tie-break; ``chorus eval``'s
+        label_coverage); vote_coverage is the share of gold items at least one LF voted on;
         f1, precision and recall are of class 1 (binary tasks only, as in Snorkel); f1_micro
         equals accuracy; f1_macro averages the F1 of every class; brier, ece (10 bins) and
         log_loss score the probabilities.
@@ -119,7 +121,8 @@ class _Labeler:
         try:
             m = result.contents
             values = {
-                "accuracy": m.accuracy, "coverage": m.coverage, "f1_micro": m.accuracy,
+                "accuracy": m.accuracy, "coverage": m.label_coverage,
+                "vote_coverage": m.vote_coverage, "f1_micro": m.accuracy,
                 "f1_macro": m.macro_f1, "brier": m.brier, "ece": m.ece, "log_loss": m.log_loss,
             }
             if self._n_classes() == 2:

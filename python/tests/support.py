@@ -56,8 +56,19 @@ def read_gold(path: Path) -> np.ndarray:
     return np.loadtxt(path, dtype=np.int64, ndmin=1)
 
 
+def read_probs_file(path: Path) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A probabilities CSV of `chorus predict`: (item ids, covered flags, probabilities)."""
+    with open(path, newline="") as f:
+        header = next(csv.reader(f))
+    if header[:2] != ["item", "covered"]:
+        raise AssertionError(f"{path}: header {header[:2]}, expected item,covered first")
+    table = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float64, ndmin=2)
+    return table[:, 0].astype(np.int64), table[:, 1].astype(np.int64), table[:, 2:]
+
+
 def read_probs(path: Path) -> np.ndarray:
-    return np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float64, ndmin=2)
+    """The probabilities of a `chorus predict` CSV, without its item and covered columns."""
+    return read_probs_file(path)[2]
 
 
 def youtube(split: str) -> Tuple[np.ndarray, np.ndarray]:

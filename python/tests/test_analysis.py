@@ -7,7 +7,8 @@ from unittest import mock
 
 import numpy as np
 
-from chorus import LabelModel, LFAnalysis, filter_unlabeled, filter_unlabeled_dataframe
+from chorus import (LabelModel, LFAnalysis, covered_items, filter_unlabeled,
+                    filter_unlabeled_dataframe, labeled_mask)
 from support import YOUTUBE, needs_pandas, needs_scipy, read_votes, youtube
 
 
@@ -88,6 +89,15 @@ class FilterUnlabeledTest(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "same number of rows"):
             filter_unlabeled(X[:3], self.probs, self.L)
 
+    def test_item_ids_of_kept_rows(self) -> None:
+        X = np.array(["a", "b", "c", "d"])
+        X_kept, y_kept, items = filter_unlabeled(X, self.probs, self.L, return_items=True)
+        np.testing.assert_array_equal(items, [1, 3])
+        self.assertEqual(items.dtype, np.int64)
+        np.testing.assert_array_equal(X_kept, X[items])
+        np.testing.assert_array_equal(y_kept, self.probs[items])
+        np.testing.assert_array_equal(covered_items(self.L), [1, 3])
+
     @needs_pandas
     def test_dataframe(self) -> None:
         import pandas as pd
@@ -95,6 +105,9 @@ class FilterUnlabeledTest(unittest.TestCase):
         df_kept, y_kept = filter_unlabeled_dataframe(X=df, y=self.probs, L=self.L)
         self.assertEqual(list(df_kept.index), [11, 13])
         np.testing.assert_array_equal(y_kept, self.probs[[1, 3]])
+        series = pd.Series([0, 1, 0, 1], index=[10, 11, 12, 13])
+        _, y_kept = filter_unlabeled_dataframe(X=df, y=series, L=self.L)
+        self.assertEqual(list(y_kept.index), [11, 13])
 
     @needs_scipy
     def test_sparse(self) -> None:
@@ -103,6 +116,11 @@ class FilterUnlabeledTest(unittest.TestCase):
                             shape=(4, 2))
         X_kept, _ = filter_unlabeled(np.arange(4), self.probs, csr)
         np.testing.assert_array_equal(X_kept, [1, 3])
+        # A stored -1 (e.g. from csr_matrix(L) of a dense L) is an abstain, not a vote.
+        stored = sp.csr_matrix(np.array([[-1, -1], [1, -1], [-1, 1], [1, 1]]))
+        np.testing.assert_array_equal(labeled_mask(stored), [False, True, True, True])
+        np.testing.assert_array_equal(labeled_mask(sp.csr_matrix((3, 2), dtype=int)),
+                                      [False, False, False])
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from chorus import LabelModel, MajorityLabelVoter
-from support import (PRODUCT, YOUTUBE, needs_cli, read_probs, run_cli,
+from chorus import LabelModel, MajorityLabelVoter, covered_items, filter_unlabeled
+from support import (PRODUCT, YOUTUBE, needs_cli, read_probs, read_probs_file, run_cli,
                      triples_to_dense, youtube)
 
 TOL = dict(rtol=0, atol=1e-12)
@@ -76,14 +76,37 @@ class CliParityTest(unittest.TestCase):
                           "--positive", "1", "--tie-break", cli_policy).stdout
             cli = json.loads(out)
             ours = model.score(L_test, Y_test, tie_break_policy=policy,
-                               metrics=["accuracy", "coverage", "f1", "f1_macro", "precision",
-                                        "recall", "brier", "ece", "log_loss"])
-            for name, key in (("accuracy", "accuracy"), ("coverage", "coverage"),
+                               metrics=["accuracy", "coverage", "vote_coverage", "f1",
+                                        "f1_macro", "precision", "recall", "brier", "ece",
+                                        "log_loss"])
+            for name, key in (("accuracy", "accuracy"), ("coverage", "label_coverage"),
+                              ("vote_coverage", "vote_coverage"),
                               ("f1", "positive_f1"), ("f1_macro", "macro_f1"),
                               ("brier", "brier"), ("ece", "ece"), ("log_loss", "log_loss")):
                 self.assertAlmostEqual(ours[name], cli[key], places=12, msg=name)
             self.assertAlmostEqual(ours["precision"], cli["classes"][1]["precision"], places=12)
             self.assertAlmostEqual(ours["recall"], cli["classes"][1]["recall"], places=12)
+
+    def test_filter_unlabeled_keeps_what_drop_uncovered_keeps(self) -> None:
+        L_train, _ = youtube("train")
+        L_test, _ = youtube("test")
+        self.cli_fit_predict(YOUTUBE / "train/votes.csv", YOUTUBE / "test/votes.csv")
+        run_cli("predict", self.tmp / "m.json", YOUTUBE / "test/votes.csv", "-o",
+                self.tmp / "kept.csv", "-q", "--drop-uncovered")
+        items, covered, kept = read_probs_file(self.tmp / "kept.csv")
+        _, all_covered, _ = read_probs_file(self.tmp / "p.csv")
+        probs = LabelModel().fit(L_train).predict_proba(L_test)
+        texts = np.array([f"comment {i}" for i in range(len(L_test))])
+        texts_kept, probs_kept, ids = filter_unlabeled(texts, probs, L_test, return_items=True)
+        voted = np.flatnonzero((L_test != -1).any(axis=1))
+        self.assertLess(len(voted), len(L_test))  # the test split has uncovered comments
+        np.testing.assert_array_equal(ids, voted)
+        np.testing.assert_array_equal(items, voted)
+        np.testing.assert_array_equal(covered_items(L_test), voted)
+        np.testing.assert_array_equal(all_covered, (L_test != -1).any(axis=1))
+        self.assertTrue((covered == 1).all())
+        np.testing.assert_array_equal(texts_kept, texts[voted])
+        np.testing.assert_allclose(probs_kept, kept, **TOL)
 
     def test_models_cross_between_cli_and_python(self) -> None:
         L_train, _ = youtube("train")

@@ -133,11 +133,14 @@ class LabelModelTest(unittest.TestCase):
 
     def test_all_metrics(self) -> None:
         scores = self.model.score(self.L_test, self.Y_test, tie_break_policy=TieBreak.HASH,
-                                  metrics=["accuracy", "coverage", "f1", "precision", "recall",
-                                           "f1_micro", "f1_macro", "brier", "ece", "log_loss"])
+                                  metrics=["accuracy", "coverage", "vote_coverage", "f1",
+                                           "precision", "recall", "f1_micro", "f1_macro",
+                                           "brier", "ece", "log_loss"])
         preds = self.model.predict(self.L_test, tie_break_policy="random")
         self.assertAlmostEqual(scores["accuracy"], np.mean(preds == self.Y_test), places=12)
         self.assertEqual(scores["coverage"], 1.0)
+        self.assertAlmostEqual(scores["vote_coverage"],
+                               np.mean((self.L_test != -1).any(axis=1)), places=12)
         tp = np.sum((preds == 1) & (self.Y_test == 1))
         self.assertAlmostEqual(scores["precision"], tp / np.sum(preds == 1), places=12)
         self.assertAlmostEqual(scores["recall"], tp / np.sum(self.Y_test == 1), places=12)

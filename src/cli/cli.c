@@ -4,7 +4,6 @@
 
 #include "chorus/chorus.h"
 #include "cli/cli.h"
-#include "io/text_reader.h"
 
 static int count_options(const cli_option *options)
 {

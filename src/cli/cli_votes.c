@@ -4,7 +4,6 @@
 
 #include "chorus/chorus.h"
 #include "cli/cli.h"
-#include "io/text_reader.h"
 
 /* --classes is either a count ("3") or comma-separated names ("HAM,SPAM"). */
 static int parse_classes(const char *cmd, const char *text, int32_t *n, char ***names)

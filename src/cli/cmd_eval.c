@@ -25,12 +25,25 @@ static const cli_command command = {
     .name = CMD,
     .usage = "PROBS GOLD [options]",
     .summary = "Score probabilistic labels (CSV, JSONL or .npy) against gold labels.",
-    .details = "Items whose gold label is -1 are not scored. An item's hard label is its most\n"
-               "probable class; classes within 1e-5 of the top are tied, and '--tie-break hash'\n"
-               "picks among them as WRENCH and Snorkel do (by SHA-1 of the row index), while\n"
-               "'--tie-break abstain' leaves the item unlabelled, lowering coverage. The ECE\n"
-               "always uses the hash labels. --positive takes a class name from the PROBS header\n"
-               "or a class index; a value that names one class and indexes another is refused.\n",
+    .details =
+        "Items whose gold label is -1 are not scored. When PROBS names its rows' items (the\n"
+        "'item' column or field, or the .items.csv beside a .npy), row i is scored against\n"
+        "gold line <item> + 1, so a file written with 'predict --drop-uncovered' is scored\n"
+        "on its rows only and the gold items without a row are counted; otherwise PROBS\n"
+        "and GOLD must match line for line.\n"
+        "\n"
+        "An item's hard label is its most probable class; classes within 1e-5 of the top\n"
+        "are tied, and '--tie-break hash' picks among them as WRENCH and Snorkel do (by\n"
+        "SHA-1 of the item id), while '--tie-break abstain' leaves the item unlabelled. The\n"
+        "ECE always uses the hash labels. --positive takes a class name from the PROBS\n"
+        "header or a class index; a value that names one class and indexes another is\n"
+        "refused.\n"
+        "\n"
+        "vote coverage   share of the items with known gold that some labeling function\n"
+        "                voted on (items without a row count as not covered); '-' when\n"
+        "                PROBS does not say which items are covered\n"
+        "label coverage  share of the scored items that got a hard label: below 1 only\n"
+        "                with --tie-break abstain (Snorkel's 'coverage')\n",
     .options = options,
     .n_positional_min = 2,
     .n_positional_max = 2,
@@ -92,18 +105,21 @@ static json_t *metrics_json(const chorus_metrics *m, const chorus_probs *probs,
                            ? json_string(chorus_probs_class_name(probs, m->positive_class))
                            : json_null();
     json_t *positive_f1 = m->positive_class >= 0 ? json_real(m->positive_f1) : json_null();
+    json_t *covered = m->n_covered >= 0 ? json_integer((json_int_t)m->n_covered) : json_null();
+    json_t *vote_coverage = m->n_covered >= 0 ? json_real(m->vote_coverage) : json_null();
     /* "o" steals each reference, also when json_pack fails. */
-    return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:o, s:o, s:f, "
-                     "s:f, s:i, s:f, s:o, s:{s:s, s:o, s:o}}",
-                     "probs", probs_path, "gold", gold_path, "tie_break",
-                     opts->tie_break == CHORUS_TIE_BREAK_ABSTAIN ? "abstain" : "hash", "items",
-                     (json_int_t)m->n_items, "gold_known", (json_int_t)m->n_gold, "labelled",
-                     (json_int_t)m->n_labeled, "correct", (json_int_t)m->n_correct, "tied",
-                     (json_int_t)m->n_tied, "coverage", m->coverage, "accuracy", m->accuracy,
-                     "macro_f1", m->macro_f1, "positive_class", positive, "positive_f1",
-                     positive_f1, "brier", m->brier, "ece", m->ece, "ece_bins", (int)opts->n_bins,
-                     "log_loss", m->log_loss, "classes", classes, "confusion", "rows", "gold",
-                     "columns", columns, "counts", rows);
+    return json_pack(
+        "{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:f, s:f, s:f, "
+        "s:o, s:o, s:f, s:f, s:i, s:f, s:o, s:{s:s, s:o, s:o}}",
+        "probs", probs_path, "gold", gold_path, "tie_break",
+        opts->tie_break == CHORUS_TIE_BREAK_ABSTAIN ? "abstain" : "hash", "items",
+        (json_int_t)m->n_items, "gold_known", (json_int_t)m->n_gold, "gold_without_prediction",
+        (json_int_t)m->n_unpredicted, "covered", covered, "labelled", (json_int_t)m->n_labeled,
+        "correct", (json_int_t)m->n_correct, "tied", (json_int_t)m->n_tied, "vote_coverage",
+        vote_coverage, "label_coverage", m->label_coverage, "accuracy", m->accuracy, "macro_f1",
+        m->macro_f1, "positive_class", positive, "positive_f1", positive_f1, "brier", m->brier,
+        "ece", m->ece, "ece_bins", (int)opts->n_bins, "log_loss", m->log_loss, "classes", classes,
+        "confusion", "rows", "gold", "columns", columns, "counts", rows);
 }
 
 static int print_json(const chorus_metrics *m, const chorus_probs *probs,
@@ -156,11 +172,22 @@ int cmd_eval(int argc, char **argv)
         rc = cli_fail(CMD, status);
         goto done;
     }
-    if (n_gold != chorus_probs_n_items(probs)) {
+    /* Rows that name their items are matched to gold lines by id (some may have been
+     * dropped); rows that do not must be the gold lines one to one. */
+    const int64_t n_rows = chorus_probs_n_items(probs);
+    if (!chorus_probs_item_ids(probs) && n_gold != n_rows) {
         rc = cli_usage_error(CMD,
                              "%s has %" PRId64 " gold labels but %s has %" PRId64
                              " items; they must match one to one",
-                             gold_path, n_gold, probs_path, chorus_probs_n_items(probs));
+                             gold_path, n_gold, probs_path, n_rows);
+        goto done;
+    }
+    if (n_rows > 0 && chorus_probs_item_id(probs, n_rows - 1) >= n_gold) {
+        rc = cli_usage_error(CMD,
+                             "%s has a row for item %" PRId64 " but %s has only %" PRId64
+                             " gold labels (items 0..%" PRId64 ")",
+                             probs_path, chorus_probs_item_id(probs, n_rows - 1), gold_path, n_gold,
+                             n_gold - 1);
         goto done;
     }
     if (args.values[OPT_POSITIVE]) {

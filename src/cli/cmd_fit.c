@@ -6,7 +6,6 @@
 
 #include "chorus/chorus.h"
 #include "cli/cli.h"
-#include "io/text_reader.h"
 
 enum {
     OPT_OUTPUT,

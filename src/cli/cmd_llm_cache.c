@@ -6,7 +6,6 @@
 
 #include "chorus/chorus.h"
 #include "cli/cli.h"
-#include "llm/llm_cache.h"
 
 enum { OPT_OUTPUT, OPT_OLDER_THAN };
 

@@ -5,12 +5,14 @@
 #include "chorus/chorus.h"
 #include "cli/cli.h"
 
-enum { OPT_OUTPUT, OPT_FORMAT, OPT_VOTES_FORMAT, OPT_QUIET };
+enum { OPT_OUTPUT, OPT_FORMAT, OPT_VOTES_FORMAT, OPT_DROP_UNCOVERED, OPT_QUIET };
 
 static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "PROBS", "where to write the probabilities (required)"},
     [OPT_FORMAT] = {"format", 0, "FMT", "csv, jsonl or npy (default: by the output's name)"},
     [OPT_VOTES_FORMAT] = {"votes-format", 0, "FMT", "csv, triples, npy, chv (default: by name)"},
+    [OPT_DROP_UNCOVERED] = {"drop-uncovered", 0, NULL,
+                            "write only the items some labeling function voted on"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
     {0},
 };
@@ -18,10 +20,16 @@ static const cli_option options[] = {
 static const cli_command command = {
     "predict",
     "MODEL.json VOTES -o PROBS [options]",
-    "Writes an n x K matrix of class probabilities, one row per item of VOTES.",
-    "VOTES must have the model's labeling functions in the same order. Items without\n"
-    "any vote get the model's class prior. CSV output has a header of class names;\n"
-    "JSONL has one {\"item\", \"label\", \"class\", \"probs\"} object per line; .npy is float64.\n",
+    "Writes class probabilities for the items of VOTES: one row per item, K columns.",
+    "VOTES must have the model's labeling functions in the same order. Every row says\n"
+    "which item it is (its row in VOTES, from 0) and whether it is covered (at least one\n"
+    "labeling function voted on it); an uncovered item gets the model's class prior,\n"
+    "a guess rather than a label, and --drop-uncovered leaves those rows out.\n"
+    "  CSV    header item,covered,<class names>; rows like 7,1,0.25,0.75\n"
+    "  JSONL  {\"item\": 7, \"covered\": true, \"label\": 1, \"class\": \"SPAM\",\n"
+    "         \"probs\": [0.25, 0.75]} per line (label: the hash tie-break's class)\n"
+    "  .npy   float64 rows x K, nothing else; with --drop-uncovered the kept rows'\n"
+    "         items go to PROBS.items.csv (item,covered; probs.npy -> probs.items.csv)\n",
     options,
     2,
     2};
@@ -45,15 +53,24 @@ int cmd_predict(int argc, char **argv)
         return rc;
     }
     chorus_probs *probs = NULL;
+    const int drop = args.values[OPT_DROP_UNCOVERED] != NULL;
+    int64_t n_items = 0, n_covered = 0;
     status = chorus_model_predict(&probs, model, votes);
-    if (status)
+    if (!status) {
+        n_items = chorus_probs_n_items(probs);
+        n_covered = chorus_probs_n_covered(probs);
+        if (drop) status = chorus_probs_drop_uncovered(probs);
+    }
+    if (!status) status = chorus_probs_write(probs, args.values[OPT_OUTPUT], format);
+    if (status) {
         rc = cli_fail("predict", status);
-    else if ((status = chorus_probs_write(probs, args.values[OPT_OUTPUT], format)))
-        rc = cli_fail("predict", status);
-    else if (!args.values[OPT_QUIET])
-        fprintf(stderr, "predicted %" PRId64 " items x %" PRId32 " classes -> %s\n",
-                chorus_probs_n_items(probs), chorus_probs_n_classes(probs),
-                args.values[OPT_OUTPUT]);
+    } else if (!args.values[OPT_QUIET]) {
+        fprintf(stderr,
+                "predicted %" PRId64 " items x %" PRId32 " classes, %" PRId64
+                " without any vote%s -> %s\n",
+                n_items, chorus_probs_n_classes(probs), n_items - n_covered,
+                drop ? " (dropped)" : "", args.values[OPT_OUTPUT]);
+    }
     chorus_probs_free(probs);
     chorus_votes_free(votes);
     chorus_model_free(model);

@@ -45,7 +45,8 @@ static const cli_command command = {
     "probabilistic labels and the LF summary, and scores the labels when the spec names\n"
     "a gold field (data.gold).",
     "OUTDIR receives votes.chv, model.json, probs.csv (one row per record, in the data's\n"
-    "order), lf_summary.csv and, with gold, gold.csv.\n",
+    "order: item,covered,<classes>, as 'chorus predict' writes it), lf_summary.csv and,\n"
+    "with gold, gold.csv.\n",
     options,
     2,
     2};

@@ -7,7 +7,6 @@
 
 #include "chorus/chorus.h"
 #include "cli/cli.h"
-#include "io/csv_fields.h"
 
 /* "0,1" style list of the classes an LF voted, by name. */
 static void polarity_text(const chorus_lf_summary *s, const chorus_votes *v, int32_t j, char *buf,

@@ -28,12 +28,22 @@ void cli_print_metrics(const chorus_metrics *m, const chorus_probs *probs,
     snprintf(ece, sizeof ece, "ECE (%" PRId32 " bins)", opts->n_bins);
     const char *ties = with_abstain ? "tied (abstain)" : "tied (hash)";
     int w = max_int(max_int((int)strlen(positive), (int)strlen(ece)), (int)strlen(ties));
+    w = max_int(w, (int)strlen("label coverage"));
 
     printf("%-*s %" PRId64 "\n", w, "items", m->n_items);
     printf("%-*s %" PRId64 "\n", w, "gold known", m->n_gold);
+    printf("%-*s %" PRId64 "\n", w, "no prediction", m->n_unpredicted);
+    if (m->n_covered >= 0)
+        printf("%-*s %" PRId64 "\n", w, "covered", m->n_covered);
+    else
+        printf("%-*s -\n", w, "covered");
     printf("%-*s %" PRId64 "\n", w, "labelled", m->n_labeled);
     printf("%-*s %" PRId64 "\n", w, ties, m->n_tied);
-    printf("%-*s %.4f\n", w, "coverage", m->coverage);
+    if (m->n_covered >= 0)
+        printf("%-*s %.4f\n", w, "vote coverage", m->vote_coverage);
+    else
+        printf("%-*s -\n", w, "vote coverage");
+    printf("%-*s %.4f\n", w, "label coverage", m->label_coverage);
     printf("%-*s %.4f\n", w, "accuracy", m->accuracy);
     printf("%-*s %.4f\n", w, "macro-F1", m->macro_f1);
     if (m->positive_class >= 0) printf("%-*s %.4f\n", w, positive, m->positive_f1);

@@ -46,20 +46,29 @@ static int check_inputs(const chorus_probs *probs, const int32_t *gold, int64_t 
     if (opts->n_bins < 1 || opts->n_bins > MAX_BINS)
         return chorus_error_set(CHORUS_EINVAL, "number of bins must be 1..%d, got %" PRId32,
                                 MAX_BINS, opts->n_bins);
-    if (n_gold != n)
+    const int64_t *ids = chorus_probs_item_ids(probs);
+    if (!ids && n_gold != n)
         return chorus_error_set(CHORUS_EINVAL,
                                 "%" PRId64 " gold labels for %" PRId64 " items; the counts must "
                                 "be equal",
                                 n_gold, n);
-    int64_t known = 0;
-    for (int64_t i = 0; i < n; i++) {
+    /* Ids are strictly increasing, so the last row has the largest. */
+    if (ids && n > 0 && ids[n - 1] >= n_gold)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "item %" PRId64 " has no gold label: there are %" PRId64
+                                " (items 0..%" PRId64 ")",
+                                ids[n - 1], n_gold, n_gold - 1);
+    for (int64_t i = 0; i < n_gold; i++)
         if (gold[i] < -1 || gold[i] >= k)
             return chorus_error_set(
                 CHORUS_EINVAL, "item %" PRId64 ": gold label %" PRId32 " is outside -1..%" PRId32,
                 i, gold[i], k - 1);
-        known += gold[i] != -1;
-    }
-    if (known == 0) return chorus_error_set(CHORUS_EINVAL, "no item has a known gold label");
+    int64_t known = 0;
+    for (int64_t r = 0; r < n; r++)
+        known += gold[chorus_probs_item_id(probs, r)] != -1;
+    if (known == 0)
+        return chorus_error_set(CHORUS_EINVAL, ids ? "no row's item has a known gold label"
+                                                   : "no item has a known gold label");
     return CHORUS_OK;
 }
 
@@ -70,14 +79,14 @@ static int check_range(const chorus_probs *probs, const int32_t *gold)
     const int32_t k = chorus_probs_n_classes(probs);
     const double *data = chorus_probs_const_data(probs);
     for (int64_t i = 0; i < n; i++) {
-        if (gold[i] == -1) continue;
+        if (gold[chorus_probs_item_id(probs, i)] == -1) continue;
         for (int32_t c = 0; c < k; c++) {
             double p = data[i * k + c];
             if (!(p >= -PROB_SLACK && p <= 1 + PROB_SLACK))
                 return chorus_error_set(CHORUS_EINVAL,
                                         "item %" PRId64 ": probability %g of class %" PRId32
                                         " is outside 0..1",
-                                        i, p, c);
+                                        chorus_probs_item_id(probs, i), p, c);
         }
     }
     return CHORUS_OK;
@@ -160,10 +169,13 @@ int chorus_eval(chorus_metrics **out, const chorus_probs *probs, const int32_t *
 
     m->n_items = n;
     m->positive_class = opts->positive_class;
+    const uint8_t *covered = chorus_probs_covered(probs);
+    m->n_covered = covered ? 0 : -1;
     double brier = 0, log_loss = 0;
     for (int64_t i = 0; i < n; i++) {
-        const int32_t y = gold[i];
+        const int32_t y = gold[chorus_probs_item_id(probs, i)];
         if (y == -1) continue;
+        if (covered) m->n_covered += covered[i];
         const double *row = data + i * k;
         const int32_t hash = hash_labels[i];
         const int32_t pred =
@@ -194,7 +206,13 @@ int chorus_eval(chorus_metrics **out, const chorus_probs *probs, const int32_t *
     }
     const double n_scored = (double)m->n_gold;
     m->accuracy = m->n_labeled ? (double)m->n_correct / (double)m->n_labeled : 0.0;
-    m->coverage = (double)m->n_labeled / n_scored;
+    m->label_coverage = (double)m->n_labeled / n_scored;
+    /* Every item with known gold is scored or unpredicted: ids are unique. */
+    for (int64_t i = 0; i < n_gold; i++)
+        m->n_unpredicted += gold[i] != -1;
+    m->n_unpredicted -= m->n_gold;
+    m->vote_coverage =
+        covered ? (double)m->n_covered / (double)(m->n_gold + m->n_unpredicted) : NAN;
     m->brier = brier / n_scored;
     m->log_loss = log_loss / n_scored;
     double ece = 0;

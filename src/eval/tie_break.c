@@ -1,8 +1,9 @@
 /*
  * Hard labels from probabilistic labels, with the WRENCH / Snorkel tie-break made
- * reproducible: a tied item's pick depends only on its row index, through SHA-1, so the
- * labels (and every score computed from them) match the published Python numbers and do
- * not depend on the thread count.
+ * reproducible: a tied item's pick depends only on its item id (its row in the votes),
+ * through SHA-1, so the labels (and every score computed from them) match the published
+ * Python numbers, do not depend on the thread count, and stay the same when uncovered rows
+ * are dropped.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -101,7 +102,7 @@ int chorus_eval_hard_labels(int32_t *out, uint8_t *tied, const chorus_probs *pro
         if (!row_is_finite(row, k)) {
             if (i < first_bad) first_bad = i;
         } else {
-            label = row_label(row, k, i, tie_break, &n_tied);
+            label = row_label(row, k, chorus_probs_item_id(probs, i), tie_break, &n_tied);
             if (label == -2) {
 #pragma omp atomic write
                 sha_failed = 1;
@@ -120,7 +121,7 @@ int chorus_eval_hard_labels(int32_t *out, uint8_t *tied, const chorus_probs *pro
         return chorus_error_set(CHORUS_EINVAL,
                                 "item %" PRId64 ": probability of class %" PRId32
                                 " is %g, not a finite number",
-                                first_bad, c, row[c]);
+                                chorus_probs_item_id(probs, first_bad), c, row[c]);
     }
     if (sha_failed) return chorus_error_set(CHORUS_EINTERNAL, "SHA-1 (OpenSSL EVP_Digest) failed");
     return CHORUS_OK;

@@ -21,8 +21,8 @@
 
 #include "chorus/error.h"
 #include "chorus/io.h"
+#include "core/atomic_file.h"
 #include "core/error_internal.h"
-#include "io/atomic_file.h"
 #include "votes/votes_internal.h"
 
 /* PNG-style: a high byte catches 7-bit channels, CR LF and ^Z catch text-mode mangling. */

@@ -5,8 +5,9 @@
 #include <strings.h>
 
 #include "chorus/io.h"
+#include "chorus/parse.h"
+#include "core/atomic_file.h"
 #include "core/error_internal.h"
-#include "io/atomic_file.h"
 #include "io/csr_builder.h"
 #include "io/csv_fields.h"
 #include "io/text_reader.h"

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "chorus/io.h" /* chorus_csv_write_field, which front ends use too */
+
 typedef struct chorus_csv_field {
     const char *text; /* points into the line, or into the unquoted copy */
     size_t len;
@@ -26,8 +28,5 @@ typedef struct chorus_csv_fields {
 int chorus_csv_split(chorus_csv_fields *out, const char *line, size_t len, size_t *bad_column);
 
 void chorus_csv_fields_free(chorus_csv_fields *fields);
-
-/* Writes a field, quoting it if it holds a comma, quote, CR or LF. */
-void chorus_csv_write_field(FILE *fp, const char *text);
 
 #endif

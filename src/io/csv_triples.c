@@ -4,8 +4,9 @@
 #include <string.h>
 
 #include "chorus/io.h"
+#include "chorus/parse.h"
+#include "core/atomic_file.h"
 #include "core/error_internal.h"
-#include "io/atomic_file.h"
 #include "io/csv_fields.h"
 #include "io/text_reader.h"
 #include "votes/votes_internal.h"

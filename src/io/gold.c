@@ -3,8 +3,9 @@
 #include <stdlib.h>
 
 #include "chorus/io.h"
+#include "chorus/parse.h"
+#include "core/atomic_file.h"
 #include "core/error_internal.h"
-#include "io/atomic_file.h"
 #include "io/text_reader.h"
 
 int chorus_gold_read(int32_t **out, int64_t *out_n, const char *path, int32_t n_classes)

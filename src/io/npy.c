@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "chorus/io.h"
+#include "core/atomic_file.h"
 #include "core/error_internal.h"
-#include "io/atomic_file.h"
 #include "io/npy_format.h"
 #include "votes/votes_internal.h"
 

@@ -31,13 +31,4 @@ int chorus_text_reader_header(chorus_text_reader *reader, char **line, size_t *l
 
 void chorus_text_reader_close(chorus_text_reader *reader);
 
-/*
- * Parses a decimal integer in [min, max] from s[0..len), allowing surrounding blanks.
- * Returns 0 and sets *out, or -1 for anything else.
- */
-int chorus_parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out);
-
-/* Parses a finite double from s[0..len), allowing surrounding blanks; 0 or -1. */
-int chorus_parse_double(const char *s, size_t len, double *out);
-
 #endif

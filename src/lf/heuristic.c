@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chorus/parse.h"
 #include "core/error_internal.h"
 #include "io/text_reader.h"
 #include "lf/spec_internal.h"

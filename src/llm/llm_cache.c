@@ -15,8 +15,8 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "core/atomic_file.h"
 #include "core/error_internal.h"
-#include "io/atomic_file.h"
 #include "llm/llm_cache.h"
 
 typedef struct cache_entry {

@@ -7,10 +7,11 @@
 
 #include "chorus/model.h"
 #include "core/error_internal.h"
+#include "model/coverage.h"
 #include "model/em_groups.h"
 #include "model/em_structure.h"
 #include "model/model_internal.h"
-#include "model/probs_internal.h"
+#include "probs/probs_internal.h"
 
 static const char *const model_names[] = {"mv",        "ds",      "ds-noabstain",
                                           "class-acc", "onecoin", "auto"};
@@ -319,6 +320,10 @@ int chorus_model_predict(chorus_probs **out, const chorus_model *model, const ch
     if (model->type == CHORUS_MODEL_MV) {
         chorus_mv_predict(model, votes, probs->data);
     } else if ((rc = chorus_em_predict(model, votes, probs->data))) {
+        chorus_probs_free(probs);
+        return rc;
+    }
+    if ((rc = chorus_probs_cover_from_votes(probs, votes))) {
         chorus_probs_free(probs);
         return rc;
     }

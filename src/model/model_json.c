@@ -8,7 +8,7 @@
 
 #include "chorus/model.h"
 #include "core/error_internal.h"
-#include "io/atomic_file.h"
+#include "core/atomic_file.h"
 #include "model/em_internal.h"
 #include "model/model_internal.h"
 #include "model/model_json_groups.h"

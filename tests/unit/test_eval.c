@@ -207,7 +207,7 @@ START_TEST(test_metrics_hash)
     ck_assert_int_eq(m->n_labeled, 5);
     ck_assert_int_eq(m->n_correct, 2);
     ck_assert_double_eq_tol(m->accuracy, 0.4, EPS);
-    ck_assert_double_eq_tol(m->coverage, 1.0, EPS);
+    ck_assert_double_eq_tol(m->label_coverage, 1.0, EPS);
     /* Confusion rows (gold) x columns (predicted 0, 1, 2, none). */
     const int64_t confusion[12] = {1, 1, 0, 0, /**/ 0, 1, 1, 0, /**/ 0, 1, 0, 0};
     ck_assert_mem_eq(m->confusion, confusion, sizeof confusion);
@@ -259,7 +259,7 @@ START_TEST(test_metrics_abstain)
     ck_assert_int_eq(m->n_labeled, 4);
     ck_assert_int_eq(m->n_correct, 2);
     ck_assert_double_eq_tol(m->accuracy, 0.5, EPS);
-    ck_assert_double_eq_tol(m->coverage, 0.8, EPS);
+    ck_assert_double_eq_tol(m->label_coverage, 0.8, EPS);
     const int64_t confusion[12] = {1, 1, 0, 0, /**/ 0, 1, 1, 0, /**/ 0, 0, 0, 1};
     ck_assert_mem_eq(m->confusion, confusion, sizeof confusion);
     /* Predicted counts 1, 2, 1. Class 1: P = 1/2, R = 1/2, F1 = 2/(2+2) = 1/2. Class 2:
@@ -308,7 +308,7 @@ START_TEST(test_undefined_ratios_are_zero)
     ck_assert_ok(chorus_eval(&m, p, gold1, 1, &opts));
     ck_assert_int_eq(m->n_labeled, 0);
     ck_assert_double_eq_tol(m->accuracy, 0.0, EPS);
-    ck_assert_double_eq_tol(m->coverage, 0.0, EPS);
+    ck_assert_double_eq_tol(m->label_coverage, 0.0, EPS);
     const int64_t confusion[6] = {0, 0, 0, /**/ 0, 0, 1};
     ck_assert_mem_eq(m->confusion, confusion, sizeof confusion);
     ck_assert_double_eq_tol(m->brier, 0.5, EPS);
@@ -316,6 +316,89 @@ START_TEST(test_undefined_ratios_are_zero)
     ck_assert_double_eq_tol(m->ece, 0.5, EPS);
     ck_assert_double_eq_tol(m->macro_f1, 0.0, EPS);
     chorus_metrics_free(m);
+    chorus_probs_free(p);
+}
+END_TEST
+
+/*
+ * Rows matched to gold by item id, and the coverage of the votes. Five items, two
+ * classes; items 0 and 3 had no vote (covered 0) and got the uniform prior:
+ *
+ *   item  probs        covered  gold  hash label (sha1(item) % 2, PY_MOD2)
+ *   0     0.5  0.5     0        1     0  (wrong)
+ *   1     0.5  0.5     1        1     1  (right; tied)
+ *   2     1    0       1        0     0  (right)
+ *   3     0.5  0.5     0        0     1  (wrong)
+ *   4     0    1       1        1     1  (right)
+ */
+static const double COVER_ROWS[] = {0.5, 0.5, 0.5, 0.5, 1, 0, 0.5, 0.5, 0, 1};
+static const uint8_t COVER_FLAGS[] = {0, 1, 1, 0, 1};
+static const int32_t COVER_GOLD[] = {1, 1, 0, 0, 1};
+
+START_TEST(test_vote_coverage_and_item_ids)
+{
+    ck_assert_int_eq(PY_MOD2[0], 0);
+    ck_assert_int_eq(PY_MOD2[1], 1);
+    ck_assert_int_eq(PY_MOD2[3], 1);
+    chorus_probs *p = probs_from(5, 2, COVER_ROWS);
+    chorus_metrics *m;
+
+    /* Coverage unknown: no vote coverage; every row scored. */
+    ck_assert_ok(chorus_eval(&m, p, COVER_GOLD, 5, NULL));
+    ck_assert_int_eq(m->n_covered, -1);
+    ck_assert(isnan(m->vote_coverage));
+    ck_assert_int_eq(m->n_unpredicted, 0);
+    ck_assert_double_eq_tol(m->accuracy, 0.6, EPS);
+    chorus_metrics_free(m);
+
+    /* Coverage known: 3 of the 5 items with gold had a vote. */
+    ck_assert_ok(chorus_probs_set_covered(p, COVER_FLAGS));
+    ck_assert_ok(chorus_eval(&m, p, COVER_GOLD, 5, NULL));
+    ck_assert_int_eq(m->n_covered, 3);
+    ck_assert_double_eq_tol(m->vote_coverage, 0.6, EPS);
+    ck_assert_double_eq_tol(m->label_coverage, 1.0, EPS);
+    ck_assert_int_eq(m->n_gold, 5);
+    chorus_metrics_free(m);
+
+    /* Uncovered rows dropped: items 1, 2, 4 are scored against their own gold, the two
+     * others are counted as without a prediction (and as not covered). */
+    ck_assert_ok(chorus_probs_drop_uncovered(p));
+    ck_assert_ok(chorus_eval(&m, p, COVER_GOLD, 5, NULL));
+    ck_assert_int_eq(m->n_items, 3);
+    ck_assert_int_eq(m->n_gold, 3);
+    ck_assert_int_eq(m->n_unpredicted, 2);
+    ck_assert_int_eq(m->n_covered, 3);
+    ck_assert_double_eq_tol(m->vote_coverage, 0.6, EPS);
+    /* Item 1, now row 0, keeps its hash label 1 (row 0's would be 0, wrong). */
+    ck_assert_int_eq(m->n_correct, 3);
+    ck_assert_double_eq_tol(m->accuracy, 1.0, EPS);
+    ck_assert_int_eq(m->n_tied, 1);
+    chorus_metrics_free(m);
+    chorus_eval_options abstain = CHORUS_EVAL_OPTIONS_INIT;
+    abstain.tie_break = CHORUS_TIE_BREAK_ABSTAIN;
+    ck_assert_ok(chorus_eval(&m, p, COVER_GOLD, 5, &abstain));
+    ck_assert_int_eq(m->n_labeled, 2);
+    ck_assert_double_eq_tol(m->label_coverage, 2.0 / 3, EPS);
+    ck_assert_double_eq_tol(m->vote_coverage, 0.6, EPS);
+    chorus_metrics_free(m);
+
+    /* Unknown gold is neither scored nor missing: item 3 (dropped) and item 2 (a row). */
+    const int32_t some_gold[] = {1, 1, -1, -1, 1};
+    ck_assert_ok(chorus_eval(&m, p, some_gold, 5, NULL));
+    ck_assert_int_eq(m->n_gold, 2);
+    ck_assert_int_eq(m->n_unpredicted, 1);
+    ck_assert_double_eq_tol(m->vote_coverage, 2.0 / 3, EPS);
+    chorus_metrics_free(m);
+
+    /* Gold may be longer than the rows when they carry ids, not shorter than the ids. */
+    const int32_t longer[] = {1, 1, 0, 0, 1, 0, 0};
+    ck_assert_ok(chorus_eval(&m, p, longer, 7, NULL));
+    ck_assert_int_eq(m->n_unpredicted, 4);
+    ck_assert_double_eq_tol(m->vote_coverage, 3.0 / 7, EPS);
+    chorus_metrics_free(m);
+    ck_assert_error(chorus_eval(&m, p, COVER_GOLD, 4, NULL), CHORUS_EINVAL,
+                    "item 4 has no gold label: there are 4");
+    ck_assert_ptr_null(m);
     chorus_probs_free(p);
 }
 END_TEST
@@ -450,7 +533,7 @@ static double wrench_mv(const char *dir, int32_t k, int want_f1)
     opts.positive_class = want_f1 ? 1 : -1;
     chorus_metrics *m;
     ck_assert_ok(chorus_eval(&m, p, gold, n, &opts));
-    ck_assert_double_eq_tol(m->coverage, 1.0, EPS);
+    ck_assert_double_eq_tol(m->label_coverage, 1.0, EPS);
     double score = 100 * (want_f1 ? m->positive_f1 : m->accuracy);
     chorus_metrics_free(m);
     free(gold);
@@ -499,6 +582,7 @@ int main(void)
     tcase_add_test(metrics, test_metrics_abstain);
     tcase_add_test(metrics, test_undefined_ratios_are_zero);
     tcase_add_test(metrics, test_bad_inputs);
+    tcase_add_test(metrics, test_vote_coverage_and_item_ids);
     suite_add_tcase(s, metrics);
     TCase *wrench = tcase_create("wrench");
     tcase_add_test(wrench, test_wrench_youtube_mv);

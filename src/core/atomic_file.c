@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/atomic_file.h"
 #include "core/error_internal.h"
-#include "io/atomic_file.h"
 
 static void release(chorus_atomic_file *file)
 {
