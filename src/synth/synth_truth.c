@@ -5,7 +5,7 @@
 #include "chorus/synth.h"
 #include "core/error_internal.h"
 #include "core/number_format.h"
-#include "io/atomic_file.h"
+#include "core/atomic_file.h"
 #include "synth/synth_internal.h"
 
 /* P(votes | y) and P(vote = y | y, votes) of an LF voting on its own. */
