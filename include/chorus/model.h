@@ -145,6 +145,47 @@ int chorus_model_abstain_informative(const chorus_model *model);
 /* Log-posterior after each EM iteration of the winning start (*n entries; NULL for mv). */
 const double *chorus_model_trace(const chorus_model *model, int32_t *n);
 
+/*
+ * A gold-free check of a fitted model against the votes it was fitted on, run after every
+ * EM fit (README, "Safety net"). Its counts compare the model's labels with the votes:
+ * an item is overruled when the class the votes name is not among the model's top classes
+ * (within 1e-5).
+ */
+typedef struct chorus_fit_check {
+    int64_t n_covered;             /* items with at least one vote */
+    int64_t n_unanimous;           /* covered items on which every vote names the same class */
+    int64_t n_unanimous_overruled; /* ... on which the model labels another class */
+    int64_t n_clear_majority;      /* covered items with one most-voted class */
+    int64_t n_majority_overruled;  /* ... on which the model labels another class */
+    /* Total variation distance between the learned class prior and the class shares of the
+     * majority-vote labels of the covered items (each item with a clear majority). */
+    double prior_distance;
+    /* LFs whose learned accuracy is more than CHORUS_CHECK_LF_GAP from their agreement with
+     * the other LFs' majority where they overlap. */
+    int32_t n_lfs_disagreeing;
+    /* 1: the model's labels are likely worse than majority vote: it overrules more than
+     * CHORUS_CHECK_UNANIMOUS_MAX of the unanimous items (and there are at least
+     * CHORUS_CHECK_MIN_ITEMS of them). */
+    int worse_than_majority;
+    /* 1: the default model (auto) handed back majority vote for that reason. */
+    int fell_back;
+} chorus_fit_check;
+
+#define CHORUS_CHECK_UNANIMOUS_MAX 0.2
+#define CHORUS_CHECK_UNANIMOUS_WARN 0.05
+#define CHORUS_CHECK_PRIOR_WARN 0.25
+#define CHORUS_CHECK_LF_GAP 0.3
+#define CHORUS_CHECK_MIN_ITEMS 20
+
+/* The check of the fit, or NULL (majority vote asked for, or a model.json without one). */
+const chorus_fit_check *chorus_model_check(const chorus_model *model);
+
+/*
+ * The share of the items where LF `lf` and another LF voted and the other LFs had one
+ * most-voted class, on which that class is the LF's vote; NaN without such items or check.
+ */
+double chorus_model_lf_agreement(const chorus_model *model, int32_t lf);
+
 /* 1 if the fit relabelled the classes to agree with majority vote (see README). */
 int chorus_model_classes_permuted(const chorus_model *model);
 

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "chorus/chorus.h"
+
 /* Exit codes: success, runtime failure, usage or input error. */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILURE = 1, CLI_EXIT_USAGE = 2 };
 
@@ -104,5 +106,9 @@ int cmd_apply(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_llm_cache(int argc, char **argv);
+
+/* Says on stderr what the gold-free check of a fit found; a fallback to majority vote is
+ * said even when not verbose. */
+void cli_report_check(const char *cmd, const chorus_model *model, int verbose);
 
 #endif

@@ -226,6 +226,7 @@ int cmd_fit(int argc, char **argv)
             fprintf(stderr, "note: the fitted classes disagreed with majority vote and were "
                             "relabelled to agree with it\n");
     }
+    cli_report_check("fit", model, !args.values[OPT_QUIET]);
     if (args.values[OPT_EVAL_GOLD])
         rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD], gold);
 done:

@@ -148,6 +148,7 @@ int cmd_run(int argc, char **argv)
         rc = cli_fail("run", status);
         goto done;
     }
+    cli_report_check("run", model, verbose);
     if (write_summary(summary_path, summary, p.votes) != 0) {
         fprintf(stderr, "chorus run: %s: cannot write the summary\n", summary_path);
         rc = CLI_EXIT_USAGE;

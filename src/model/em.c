@@ -17,6 +17,7 @@
 
 #include "core/error_internal.h"
 #include "core/random.h"
+#include "model/em_family.h"
 #include "model/em_groups_model.h"
 #include "model/em_internal.h"
 #include "model/model_internal.h"
@@ -50,10 +51,15 @@ typedef struct em_run {
     int n_threads;
 } em_run;
 
+/*
+ * The start: each item's vote shares. An item nobody voted on gets no weight at all (not a
+ * uniform posterior): majority vote says nothing about it, and with many uncovered items a
+ * uniform start lets them decide what the first M-step thinks an abstain means.
+ */
 static void majority_posterior(const int32_t *label, int64_t count, int32_t k, double *q)
 {
     for (int32_t y = 0; y < k; y++)
-        q[y] = count ? 0 : 1.0 / k;
+        q[y] = 0;
     for (int64_t v = 0; v < count; v++)
         q[label[v]] += 1.0 / (double)count;
 }
@@ -85,7 +91,7 @@ pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
         } else {
             const int64_t b = r->row_ptr[i];
             majority_posterior(r->label + b, r->row_ptr[i + 1] - b, k, q);
-            if (mode == PASS_PERTURBED) {
+            if (mode == PASS_PERTURBED && r->row_ptr[i + 1] > b) {
                 chorus_rng rng = chorus_rng_for(seed, (uint64_t)i);
                 double z = 0;
                 for (int32_t y = 0; y < k; y++) {
@@ -226,12 +232,12 @@ typedef struct em_start {
     bool converged;
 } em_start;
 
-static void mstep(const em_run *r, chorus_model_type type, const em_stats *stats,
+static void mstep(const em_run *r, const em_family *family, const em_stats *stats,
                   const double *shape, double smoothing, em_start *out)
 {
-    chorus_em_mstep(type, r->m, r->k, stats, shape, smoothing, out->theta);
+    family->mstep(r->m, r->k, stats, shape, smoothing, out->theta);
     if (r->groups)
-        em_groups_mstep(r->groups, r->layout, chorus_em_abstain_informative(type), stats, smoothing,
+        em_groups_mstep(r->groups, r->layout, family->abstain_informative, stats, smoothing,
                         out->group_theta);
 }
 
@@ -247,13 +253,13 @@ static int run_start(const em_run *r, const chorus_fit_options *opts, const doub
                      double smoothing, double prior_smoothing, int start, em_params *params,
                      em_stats *stats, em_start *out)
 {
-    const chorus_model_type type = opts->type;
-    const bool informative = chorus_em_abstain_informative(type);
+    const em_family *family = chorus_em_family(opts->type);
+    const bool informative = family->abstain_informative;
     initial_prior(opts, prior_smoothing, r->k, out->prior);
     int rc = run_pass(r, params, start == 0 ? PASS_MAJORITY : PASS_PERTURBED,
                       chorus_mix64(opts->seed ^ (uint64_t)start), stats);
     if (rc) return rc;
-    mstep(r, type, stats, shape, smoothing, out);
+    mstep(r, family, stats, shape, smoothing, out);
     update_prior(opts, prior_smoothing, stats, r->k, out->prior);
     out->n_trace = 0;
     out->converged = false;
@@ -262,13 +268,13 @@ static int run_start(const em_run *r, const chorus_fit_options *opts, const doub
         set_params(r, informative, out, params);
         if ((rc = run_pass(r, params, PASS_POSTERIOR, 0, stats))) return rc;
         double objective = stats->loglik +
-                           chorus_em_log_prior(type, r->m, r->k, out->theta, shape, smoothing) +
+                           family->log_prior(r->m, r->k, out->theta, shape, smoothing) +
                            prior_log_density(opts, prior_smoothing, out->prior, r->k);
         if (r->groups)
             objective += em_groups_log_prior(r->groups, informative, out->group_theta, smoothing);
         out->trace[out->n_trace++] = objective;
         out->objective = objective;
-        mstep(r, type, stats, shape, smoothing, out);
+        mstep(r, family, stats, shape, smoothing, out);
         update_prior(opts, prior_smoothing, stats, r->k, out->prior);
         if (fabs(objective - previous) <= opts->tol * fabs(objective)) {
             out->converged = true;

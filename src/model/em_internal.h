@@ -143,17 +143,6 @@ typedef struct em_stats {
 bool chorus_em_abstain_informative(chorus_model_type type);
 
 /*
- * M-step of one parameterisation: theta (n_lfs x K x (K+1)) from the statistics, with a
- * Dirichlet (Beta) prior of strength `smoothing` centred on the LF's output shape.
- */
-void chorus_em_mstep(chorus_model_type type, int32_t n_lfs, int32_t n_classes,
-                     const em_stats *stats, const double *shape, double smoothing, double *theta);
-
-/* The log density (up to a constant) of that prior at theta, for the MAP objective. */
-double chorus_em_log_prior(chorus_model_type type, int32_t n_lfs, int32_t n_classes,
-                           const double *theta, const double *shape, double smoothing);
-
-/*
  * The permutation guard: relabels the model's latent classes so that they agree best with
  * the votes. agreement[c * K + o] is the posterior mass of latent class c on the votes for
  * class o (summed over LFs), from the last E-step. Sets model->classes_permuted.

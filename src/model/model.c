@@ -196,6 +196,7 @@ void chorus_model_free(chorus_model *model)
     free(model->groups);
     free(model->group_theta);
     free(model->dependencies);
+    free(model->lf_agreement);
     free(model);
 }
 
@@ -274,6 +275,14 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
             chorus_model_free(model);
             return rc;
         }
+    }
+    if (opts->type != CHORUS_MODEL_MV) {
+        if ((rc = chorus_model_run_check(model, votes))) {
+            chorus_model_free(model);
+            return rc;
+        }
+        if (requested == CHORUS_MODEL_AUTO && model->check.worse_than_majority)
+            chorus_model_fall_back_to_majority(model);
     }
     *out = model;
     return CHORUS_OK;

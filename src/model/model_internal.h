@@ -33,6 +33,10 @@ struct chorus_model {
     struct em_groups *groups;        /* correlated LFs modelled jointly; NULL for none */
     double *group_theta;             /* their P(tuple | y) tables (em_groups_model.h) */
     chorus_dependency *dependencies; /* found by structure learning */
+    bool checked;                    /* check is set */
+    chorus_fit_check check;          /* the gold-free check of the fit */
+    double *lf_agreement;            /* n_lfs, from the check; NULL without */
+    chorus_model_type checked_type;  /* the EM model the check judged (before any fallback) */
     int32_t n_dependencies;
 };
 
@@ -54,6 +58,12 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
 
 /* Posteriors of an EM model for every item of `votes` (n_items x n_classes). */
 int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, double *probs);
+
+/* Runs the gold-free check of a fitted EM model on its training votes (fit_check.c). */
+int chorus_model_run_check(chorus_model *model, const chorus_votes *votes);
+
+/* Turns a checked model into majority vote (its check and LF agreements are kept). */
+void chorus_model_fall_back_to_majority(chorus_model *model);
 
 /* Default smoothing strengths, chosen on the benchmark suite (see README). */
 #define CHORUS_DEFAULT_SMOOTHING 1.0

@@ -11,6 +11,7 @@
 #include "core/atomic_file.h"
 #include "model/em_internal.h"
 #include "model/model_internal.h"
+#include "model/model_json_check.h"
 #include "model/model_json_groups.h"
 
 #define MODEL_FORMAT_VERSION 1
@@ -166,6 +167,10 @@ int chorus_model_save(const chorus_model *model, const char *path)
         if (model->settings.learn_structure)
             bad |= json_object_set_new(root, "learned_dependencies", dependencies_json(model));
     }
+    if (model->type == CHORUS_MODEL_MV && model->requested_type != CHORUS_MODEL_MV)
+        bad |= json_object_set_new(settings, "requested_model",
+                                   json_string(chorus_model_type_name(model->requested_type)));
+    if (model->checked) bad |= json_object_set_new(root, "check", chorus_check_to_json(model));
     bad |= json_object_set_new(root, "settings", settings);
     settings = NULL;
     bad |= json_object_set_new(root, "fit", fit);
@@ -344,6 +349,8 @@ int chorus_model_load(chorus_model **out, const char *path)
         goto done;
     json_t *deps = json_object_get(root, "learned_dependencies");
     if (deps && (rc = read_dependencies(model, deps, path))) goto done;
+    json_t *check = json_object_get(root, "check");
+    if (check && (rc = chorus_check_from_json(model, check, path))) goto done;
     json_t *settings = json_object_get(root, "settings");
     json_t *seed = json_object_get(settings, "seed");
     if (json_is_integer(seed)) model->settings.seed = (uint64_t)json_integer_value(seed);

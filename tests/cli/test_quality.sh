@@ -36,8 +36,11 @@ done
 # WRENCH label matrices: no collapse below WRENCH's published Dawid-Skene (unsmoothed EM).
 w=wrench_youtube
 at_least "youtube accuracy" "$(score $w/train/votes.csv $w/test/votes.csv $w/test/gold.csv accuracy auto)" 83.20 "published DS"
+# SMS with the votes its 73 rules really give (WRENCH's stored test votes do not come from
+# them; see README): above majority vote's accuracy.
 w=wrench_sms
-at_least "sms F1" "$(score $w/train/votes.csv $w/test/votes.csv $w/test/gold.csv positive_f1 auto)" 4.94 "published DS"
+mv=$(score $w/train/votes_python_re.csv $w/test/votes_python_re.csv $w/test/gold.csv accuracy mv)
+at_least "sms accuracy (rule votes)" "$(score $w/train/votes_python_re.csv $w/test/votes_python_re.csv $w/test/gold.csv accuracy auto)" "$mv" "majority vote"
 w=wrench_trec
 at_least "trec accuracy" "$(score $w/train/votes.csv $w/test/votes.csv $w/test/gold.csv accuracy auto)" 50.00 "published DS"
 # Spouse (fit on its test split) and tennis (train -> valid): above majority vote.

@@ -1,6 +1,7 @@
 /* The EM label models: one step by hand, properties of the fit, determinism, options. */
 #include <math.h>
 
+#include "model/em_family.h"
 #include "model/em_internal.h"
 #include "model/model_internal.h"
 #include "test_util.h"
@@ -34,7 +35,7 @@ START_TEST(test_one_em_step_by_hand)
      *   y=0: votes 0,1,abstain = (1+1, 0+1, (2-1)+1) / 5 = [0.4, 0.2, 0.4]
      *   y=1:                     (0+1, 1+1, (1-1)+1) / 4 = [0.25, 0.5, 0.25] */
     double theta[2 * 2 * 3];
-    chorus_em_mstep(CHORUS_MODEL_DS, 2, 2, &stats, shape, 3.0, theta);
+    chorus_em_family(CHORUS_MODEL_DS)->mstep(2, 2, &stats, shape, 3.0, theta);
     const double expected[6] = {0.4, 0.2, 0.4, 0.25, 0.5, 0.25};
     for (int j = 0; j < 2; j++)
         for (int i = 0; i < 6; i++)
@@ -74,14 +75,14 @@ START_TEST(test_mstep_noabstain_and_class_acc_by_hand)
     chorus_em_output_shape(counts, 3, 2, 2, shape);
     /* ds-noabstain, smoothing 2: the prior over cast votes is [1/2, 1/2], one pseudo-count
      * each: y=0: (1+1, 0+1)/3; y=1: (0+1, 1+1)/3. */
-    chorus_em_mstep(CHORUS_MODEL_DS_NOABSTAIN, 2, 2, &stats, shape, 2.0, theta);
+    chorus_em_family(CHORUS_MODEL_DS_NOABSTAIN)->mstep(2, 2, &stats, shape, 2.0, theta);
     ck_assert_double_eq_tol(theta[0], 2.0 / 3, 1e-12);
     ck_assert_double_eq_tol(theta[1], 1.0 / 3, 1e-12);
     ck_assert_double_eq(theta[2], 0);
     ck_assert_double_eq_tol(theta[4], 2.0 / 3, 1e-12);
     /* class-acc, smoothing 3 (Beta means 1/3): a_0 = (1+1)/(2+3), a_1 = (1+1)/(1+3),
      * b_0 = P(vote 0 | y=1) = (0+1)/(1+3), b_1 = P(vote 1 | y=0) = (0+1)/(2+3). */
-    chorus_em_mstep(CHORUS_MODEL_CLASS_ACC, 2, 2, &stats, shape, 3.0, theta);
+    chorus_em_family(CHORUS_MODEL_CLASS_ACC)->mstep(2, 2, &stats, shape, 3.0, theta);
     ck_assert_double_eq_tol(theta[0], 0.4, 1e-12);
     ck_assert_double_eq_tol(theta[1], 0.2, 1e-12);
     ck_assert_double_eq_tol(theta[2], 0.4, 1e-12);
@@ -89,7 +90,7 @@ START_TEST(test_mstep_noabstain_and_class_acc_by_hand)
     ck_assert_double_eq_tol(theta[4], 0.5, 1e-12);
     ck_assert_double_eq_tol(theta[5], 0.25, 1e-12);
     /* onecoin, smoothing 2 (Beta mean 1/2): 2 right of 2 cast per LF: (2+1)/(2+2). */
-    chorus_em_mstep(CHORUS_MODEL_ONECOIN, 2, 2, &stats, shape, 2.0, theta);
+    chorus_em_family(CHORUS_MODEL_ONECOIN)->mstep(2, 2, &stats, shape, 2.0, theta);
     ck_assert_double_eq_tol(theta[0], 0.75, 1e-12);
     ck_assert_double_eq_tol(theta[1], 0.25, 1e-12);
     ck_assert_double_eq_tol(theta[4], 0.75, 1e-12);

@@ -1,0 +1,70 @@
+/* What the gold-free check of a fit found, said on stderr after fit and run. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+
+static double share(int64_t part, int64_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : 0;
+}
+
+void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
+{
+    const chorus_fit_check *c = chorus_model_check(model);
+    if (!c) return;
+    const double overruled = share(c->n_unanimous_overruled, c->n_unanimous);
+    /* Shown even when quiet: the labels are not what the user asked the model for. */
+    if (c->fell_back) {
+        fprintf(stderr,
+                "%s: warning: the fitted model overruled the unanimous vote on %.1f%% of the "
+                "%" PRId64 " items where every vote agrees (limit %.0f%%), so its labels are "
+                "likely worse than majority vote; majority vote is used instead (pass --model "
+                "to keep a model regardless)\n",
+                cmd, overruled, c->n_unanimous, 100 * CHORUS_CHECK_UNANIMOUS_MAX);
+        return;
+    }
+    if (!verbose) return;
+    if (c->worse_than_majority)
+        fprintf(stderr,
+                "%s: warning: the model overrules the unanimous vote on %.1f%% of the %" PRId64
+                " items where every vote agrees: its labels are likely worse than majority "
+                "vote\n",
+                cmd, overruled, c->n_unanimous);
+    else if (c->n_unanimous >= CHORUS_CHECK_MIN_ITEMS &&
+             overruled > 100 * CHORUS_CHECK_UNANIMOUS_WARN)
+        fprintf(stderr,
+                "%s: note: the model overrules the unanimous vote on %.1f%% of the %" PRId64
+                " items where every vote agrees\n",
+                cmd, overruled, c->n_unanimous);
+    if (c->prior_distance > CHORUS_CHECK_PRIOR_WARN) {
+        fprintf(stderr, "%s: note: the learned class prior (", cmd);
+        const double *prior = chorus_model_prior(model);
+        for (int32_t k = 0; k < chorus_model_n_classes(model); k++)
+            fprintf(stderr, "%s%s %.3f", k ? ", " : "", chorus_model_class_name(model, k),
+                    prior[k]);
+        fprintf(stderr,
+                ") is %.2f from the majority-vote class shares (total variation); pass "
+                "--class-balance if you know the balance\n",
+                c->prior_distance);
+    }
+    if (c->n_lfs_disagreeing) {
+        fprintf(stderr,
+                "%s: note: %" PRId32 " labeling functions have a learned accuracy more than %.1f "
+                "from their agreement with the other LFs:",
+                cmd, c->n_lfs_disagreeing, CHORUS_CHECK_LF_GAP);
+        int shown = 0;
+        for (int32_t j = 0; j < chorus_model_n_lfs(model) && shown < 5; j++) {
+            double agreement = chorus_model_lf_agreement(model, j);
+            double accuracy = chorus_model_lf_accuracy(model, j);
+            if (isnan(agreement) || isnan(accuracy) ||
+                fabs(agreement - accuracy) <= CHORUS_CHECK_LF_GAP)
+                continue;
+            fprintf(stderr, " %s (%.2f vs %.2f)", chorus_model_lf_name(model, j), accuracy,
+                    agreement);
+            shown++;
+        }
+        fprintf(stderr, "%s\n", c->n_lfs_disagreeing > shown ? " ..." : "");
+    }
+}

@@ -1,0 +1,43 @@
+/* ds-noabstain: classic Dawid-Skene over the votes cast; abstains carry no signal. The
+ * prior is the LF's shape without the abstain. */
+#include <math.h>
+
+#include "model/em_family.h"
+
+static void mstep(int32_t m, int32_t k, const em_stats *s, const double *shape, double lambda,
+                  double *theta)
+{
+    for (int32_t j = 0; j < m; j++) {
+        const double *sh = shape + (size_t)j * (k + 1);
+        double cast_share = 1 - sh[k];
+        for (int32_t y = 0; y < k; y++) {
+            double *row = theta + ((size_t)j * k + y) * (k + 1);
+            double z = 0;
+            for (int32_t o = 0; o < k; o++) {
+                row[o] = chorus_em_vote_count(s, k, j, o, y) + lambda * sh[o] / cast_share;
+                z += row[o];
+            }
+            for (int32_t o = 0; o < k; o++)
+                row[o] = chorus_em_clamp_prob(row[o] / z);
+            row[k] = 0;
+        }
+    }
+}
+
+static double log_prior(int32_t m, int32_t k, const double *theta, const double *shape,
+                        double smoothing)
+{
+    double lp = 0;
+    for (int32_t j = 0; j < m; j++) {
+        const double *sh = shape + (size_t)j * (k + 1);
+        for (int32_t y = 0; y < k; y++) {
+            const double *row = theta + ((size_t)j * k + y) * (k + 1);
+            for (int32_t o = 0; o < k; o++)
+                lp += smoothing * sh[o] / (1 - sh[k]) * log(row[o]);
+        }
+    }
+    return lp;
+}
+
+const em_family chorus_em_family_ds_noabstain = {CHORUS_MODEL_DS_NOABSTAIN, false, mstep,
+                                                 log_prior};

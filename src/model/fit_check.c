@@ -1,0 +1,182 @@
+/*
+ * The safety net: after an EM fit, compare the model's labels on its own training votes
+ * with what the votes say, without any gold label. A label model that overrules the
+ * unanimous vote of its sources on many items is leaning on something other than the
+ * votes (abstains over-counted, a drifted class prior); on real LF sets that is where it
+ * loses to majority vote, so past a limit the default hands back majority vote.
+ *
+ * Every count is an integer, summed per thread and then added: the result is the same for
+ * any number of threads.
+ */
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error_internal.h"
+#include "model/em_groups.h"
+#include "model/model_internal.h"
+
+#define TIE 1e-5
+
+/* The single most-voted class of votes [b, e) leaving out position `skip` (-1: none), or
+ * -1 when there is none or several. */
+static int32_t clear_majority(const int32_t *label, int64_t b, int64_t e, int64_t skip, int32_t k,
+                              int32_t *counts)
+{
+    memset(counts, 0, (size_t)k * sizeof *counts);
+    for (int64_t v = b; v < e; v++)
+        if (v != skip) counts[label[v]]++;
+    int32_t top = 0;
+    for (int32_t c = 1; c < k; c++)
+        if (counts[c] > counts[top]) top = c;
+    if (counts[top] == 0) return -1;
+    for (int32_t c = 0; c < k; c++)
+        if (c != top && counts[c] == counts[top]) return -1;
+    return top;
+}
+
+int chorus_model_run_check(chorus_model *model, const chorus_votes *votes)
+{
+    const int64_t n = chorus_votes_n_items(votes);
+    const int32_t k = model->n_classes, m = model->n_lfs;
+    const int64_t *row_ptr = chorus_votes_row_ptr(votes);
+    const int32_t *lf = chorus_votes_lf_index(votes);
+    const int32_t *label = chorus_votes_labels(votes);
+    double *probs = malloc((size_t)(n > 0 ? n : 1) * k * sizeof *probs);
+    int64_t *agree = calloc((size_t)m * 2, sizeof *agree); /* [j][0] agree, [j][1] overlaps */
+    int64_t *shares = calloc((size_t)k, sizeof *shares);
+    double *lf_agreement = malloc((size_t)(m > 0 ? m : 1) * sizeof *lf_agreement);
+    int64_t totals[5] = {0}; /* covered, unanimous, overruled, clear, majority overruled */
+    int rc = CHORUS_OK, failed = 0;
+    if (!probs || !agree || !shares || !lf_agreement) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    if ((rc = chorus_em_predict(model, votes, probs))) goto done;
+    const int n_threads =
+        model->settings.n_threads > 0 ? model->settings.n_threads : omp_get_max_threads();
+#pragma omp parallel num_threads(n_threads)
+    {
+        int32_t *counts = malloc((size_t)k * sizeof *counts);
+        int64_t *my_agree = calloc((size_t)m * 2, sizeof *my_agree);
+        int64_t *my_shares = calloc((size_t)k, sizeof *my_shares);
+        int64_t my[5] = {0};
+        if (!counts || !my_agree || !my_shares) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < n; i++) {
+            const int64_t b = row_ptr[i], e = row_ptr[i + 1];
+            if (b == e || !counts || !my_agree || !my_shares) continue;
+            my[0]++;
+            const double *p = probs + (size_t)i * k;
+            double top = p[0];
+            for (int32_t c = 1; c < k; c++)
+                if (p[c] > top) top = p[c];
+            int32_t majority = clear_majority(label, b, e, -1, k, counts);
+            if (majority >= 0) {
+                const bool overruled = p[majority] < top - TIE;
+                my[3]++;
+                my[4] += overruled;
+                my_shares[majority]++;
+                if (counts[majority] == e - b) {
+                    my[1]++;
+                    my[2] += overruled;
+                }
+            }
+            for (int64_t v = b; v < e && e - b > 1; v++) {
+                int32_t others = clear_majority(label, b, e, v, k, counts);
+                if (others < 0) continue;
+                my_agree[(size_t)lf[v] * 2 + 1]++;
+                my_agree[(size_t)lf[v] * 2] += others == label[v];
+            }
+        }
+#pragma omp critical
+        {
+            for (int t = 0; t < 5; t++)
+                totals[t] += my[t];
+            for (int32_t x = 0; my_agree && x < 2 * m; x++)
+                agree[x] += my_agree[x];
+            for (int32_t c = 0; my_shares && c < k; c++)
+                shares[c] += my_shares[c];
+        }
+        free(counts);
+        free(my_agree);
+        free(my_shares);
+    }
+    if (failed) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    chorus_fit_check *check = &model->check;
+    memset(check, 0, sizeof *check);
+    check->n_covered = totals[0];
+    check->n_unanimous = totals[1];
+    check->n_unanimous_overruled = totals[2];
+    check->n_clear_majority = totals[3];
+    check->n_majority_overruled = totals[4];
+    double distance = 0;
+    for (int32_t c = 0; c < k; c++) {
+        double share = totals[3] ? (double)shares[c] / (double)totals[3] : 1.0 / k;
+        distance += fabs(model->prior[c] - share);
+    }
+    check->prior_distance = distance / 2;
+    for (int32_t j = 0; j < m; j++) {
+        const int64_t overlaps = agree[(size_t)j * 2 + 1];
+        lf_agreement[j] = overlaps ? (double)agree[(size_t)j * 2] / (double)overlaps : NAN;
+        double accuracy = chorus_model_lf_accuracy(model, j);
+        if (!isnan(lf_agreement[j]) && !isnan(accuracy) &&
+            fabs(accuracy - lf_agreement[j]) > CHORUS_CHECK_LF_GAP)
+            check->n_lfs_disagreeing++;
+    }
+    check->worse_than_majority = check->n_unanimous >= CHORUS_CHECK_MIN_ITEMS &&
+                                 (double)check->n_unanimous_overruled >
+                                     CHORUS_CHECK_UNANIMOUS_MAX * (double)check->n_unanimous;
+    free(model->lf_agreement);
+    model->lf_agreement = lf_agreement;
+    lf_agreement = NULL;
+    model->checked = true;
+    model->checked_type = model->type;
+
+done:
+    free(probs);
+    free(agree);
+    free(shares);
+    free(lf_agreement);
+    return rc;
+}
+
+void chorus_model_fall_back_to_majority(chorus_model *model)
+{
+    model->type = CHORUS_MODEL_MV;
+    model->check.fell_back = 1;
+    model->abstain_informative = false;
+    /* An uncovered item gets the class prior when the user gave it (fixed, or from gold);
+     * a learned prior is what the check no longer trusts, so then the uniform distribution. */
+    if (model->settings.class_prior == CHORUS_PRIOR_LEARNED)
+        for (int32_t c = 0; c < model->n_classes; c++)
+            model->prior[c] = 1.0 / model->n_classes;
+    free(model->theta);
+    model->theta = NULL;
+    free(model->trace);
+    model->trace = NULL;
+    model->n_trace = 0;
+    if (model->groups) em_groups_free(model->groups);
+    free(model->groups);
+    free(model->group_theta);
+    model->groups = NULL;
+    model->group_theta = NULL;
+}
+
+const chorus_fit_check *chorus_model_check(const chorus_model *model)
+{
+    return model->checked ? &model->check : NULL;
+}
+
+double chorus_model_lf_agreement(const chorus_model *model, int32_t lf)
+{
+    if (!model->lf_agreement || lf < 0 || lf >= model->n_lfs) return NAN;
+    return model->lf_agreement[lf];
+}

@@ -1,0 +1,108 @@
+/* The gold-free check of a fit (fit_check.c) written to and read from model.json. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error_internal.h"
+#include "model/model_json_check.h"
+
+json_t *chorus_check_to_json(const chorus_model *model)
+{
+    const chorus_fit_check *c = &model->check;
+    json_t *o = json_object(), *agreement = json_array();
+    int bad = !o || !agreement;
+    for (int32_t j = 0; !bad && j < model->n_lfs; j++) {
+        double a = model->lf_agreement ? model->lf_agreement[j] : NAN;
+        bad |= json_array_append_new(agreement, isnan(a) ? json_null() : json_real(a));
+    }
+    if (bad) {
+        json_decref(o);
+        json_decref(agreement);
+        return NULL;
+    }
+    bad |= json_object_set_new(o, "checked_model",
+                               json_string(chorus_model_type_name(model->checked_type)));
+    bad |= json_object_set_new(o, "covered_items", json_integer(c->n_covered));
+    bad |= json_object_set_new(o, "unanimous_items", json_integer(c->n_unanimous));
+    bad |= json_object_set_new(o, "unanimous_overruled", json_integer(c->n_unanimous_overruled));
+    bad |= json_object_set_new(o, "clear_majority_items", json_integer(c->n_clear_majority));
+    bad |= json_object_set_new(o, "majority_overruled", json_integer(c->n_majority_overruled));
+    bad |= json_object_set_new(o, "prior_distance_to_vote_shares", json_real(c->prior_distance));
+    bad |= json_object_set_new(o, "lfs_disagreeing", json_integer(c->n_lfs_disagreeing));
+    bad |= json_object_set_new(o, "worse_than_majority_vote", json_boolean(c->worse_than_majority));
+    bad |= json_object_set_new(o, "fell_back_to_majority_vote", json_boolean(c->fell_back));
+    bad |= json_object_set_new(o, "lf_agreement", agreement);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int check_error(const char *path, const char *field)
+{
+    return chorus_error_set(CHORUS_EFORMAT, "%s: field \"check.%s\": expected %s", path, field,
+                            strcmp(field, "lf_agreement") == 0
+                                ? "an array with a share in [0, 1] or null per labeling function"
+                                : "a count of items (an integer >= 0)");
+}
+
+static int read_count(json_t *check, const char *field, const char *path, int64_t *out)
+{
+    json_t *x = json_object_get(check, field);
+    if (!json_is_integer(x) || json_integer_value(x) < 0) return check_error(path, field);
+    *out = json_integer_value(x);
+    return CHORUS_OK;
+}
+
+int chorus_check_from_json(chorus_model *model, json_t *check, const char *path)
+{
+    if (!json_is_object(check))
+        return chorus_error_set(CHORUS_EFORMAT, "%s: field \"check\": expected an object", path);
+    chorus_fit_check c = {0};
+    int64_t lfs = 0;
+    int rc = read_count(check, "covered_items", path, &c.n_covered);
+    if (!rc) rc = read_count(check, "unanimous_items", path, &c.n_unanimous);
+    if (!rc) rc = read_count(check, "unanimous_overruled", path, &c.n_unanimous_overruled);
+    if (!rc) rc = read_count(check, "clear_majority_items", path, &c.n_clear_majority);
+    if (!rc) rc = read_count(check, "majority_overruled", path, &c.n_majority_overruled);
+    if (!rc) rc = read_count(check, "lfs_disagreeing", path, &lfs);
+    if (rc) return rc;
+    if (lfs > model->n_lfs) return check_error(path, "lfs_disagreeing");
+    c.n_lfs_disagreeing = (int32_t)lfs;
+    json_t *distance = json_object_get(check, "prior_distance_to_vote_shares");
+    c.prior_distance = json_is_number(distance) ? json_number_value(distance) : -1;
+    if (!(c.prior_distance >= 0 && c.prior_distance <= 1))
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: field \"check.prior_distance_to_vote_shares\": expected a "
+                                "number in [0, 1]",
+                                path);
+    c.worse_than_majority = json_is_true(json_object_get(check, "worse_than_majority_vote"));
+    c.fell_back = json_is_true(json_object_get(check, "fell_back_to_majority_vote"));
+    chorus_model_type checked = model->type;
+    json_t *name = json_object_get(check, "checked_model");
+    if (json_is_string(name) && chorus_model_type_parse(&checked, json_string_value(name)))
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: field \"check.checked_model\": unknown "
+                                "model \"%s\"",
+                                path, json_string_value(name));
+    json_t *agreement = json_object_get(check, "lf_agreement");
+    if (!json_is_array(agreement) || json_array_size(agreement) != (size_t)model->n_lfs)
+        return check_error(path, "lf_agreement");
+    double *a = malloc((size_t)model->n_lfs * sizeof *a);
+    if (!a) return chorus_error_nomem();
+    for (int32_t j = 0; j < model->n_lfs; j++) {
+        json_t *x = json_array_get(agreement, (size_t)j);
+        a[j] = json_is_null(x) ? NAN : json_is_number(x) ? json_number_value(x) : -1;
+        if (!isnan(a[j]) && !(a[j] >= 0 && a[j] <= 1)) {
+            free(a);
+            return check_error(path, "lf_agreement");
+        }
+    }
+    free(model->lf_agreement);
+    model->lf_agreement = a;
+    model->check = c;
+    model->checked = true;
+    model->checked_type = checked;
+    return CHORUS_OK;
+}

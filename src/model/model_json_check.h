@@ -1,0 +1,20 @@
+/* The gold-free check of a fit in model.json. */
+#ifndef CHORUS_MODEL_JSON_CHECK_H
+#define CHORUS_MODEL_JSON_CHECK_H
+
+#include <jansson.h>
+
+#include "model/model_internal.h"
+
+/*
+ * {"checked_model": name, "covered_items", "unanimous_items", "unanimous_overruled",
+ *  "clear_majority_items", "majority_overruled", "prior_distance_to_vote_shares",
+ *  "lfs_disagreeing", "worse_than_majority_vote", "fell_back_to_majority_vote",
+ *  "lf_agreement": [share or null per LF]}
+ */
+json_t *chorus_check_to_json(const chorus_model *model);
+
+/* Reads that object back into model->check and model->lf_agreement. */
+int chorus_check_from_json(chorus_model *model, json_t *check, const char *path);
+
+#endif
