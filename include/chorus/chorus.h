@@ -10,6 +10,7 @@
 #include "probs.h"
 #include "model.h"
 #include "eval.h"
+#include "select.h"
 #include "synth.h"
 #include "data.h"
 #include "lf.h"

@@ -186,6 +186,21 @@ const chorus_fit_check *chorus_model_check(const chorus_model *model);
  */
 double chorus_model_lf_agreement(const chorus_model *model, int32_t lf);
 
+/* One model tried by chorus_model_select (select.h) and its dev score. */
+typedef struct chorus_candidate {
+    chorus_model_type type;
+    double smoothing;               /* -1 for majority vote */
+    chorus_class_prior class_prior; /* learned, or fixed (uniform unless the user gave one) */
+    double dev_score;               /* the metric on the dev set, in [0, 1] */
+} chorus_candidate;
+
+/* The candidates a dev-set selection tried (*n of them; NULL and 0 without a dev set),
+ * *chosen the index of the one this model is, and the metric's name and dev size. */
+const chorus_candidate *chorus_model_candidates(const chorus_model *model, int32_t *n,
+                                                int32_t *chosen);
+const char *chorus_model_selection_metric(const chorus_model *model);
+int64_t chorus_model_selection_dev_items(const chorus_model *model);
+
 /* 1 if the fit relabelled the classes to agree with majority vote (see README). */
 int chorus_model_classes_permuted(const chorus_model *model);
 

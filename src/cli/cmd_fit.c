@@ -24,6 +24,10 @@ enum {
     OPT_THREADS,
     OPT_GROUPS,
     OPT_LEARN_STRUCTURE,
+    OPT_DEV_VOTES,
+    OPT_DEV_GOLD,
+    OPT_DEV_METRIC,
+    OPT_POSITIVE,
     OPT_QUIET
 };
 
@@ -49,6 +53,11 @@ static const cli_option options[] = {
                     "dependency groups: lines of comma-separated LF names, or a spec.yaml"},
     [OPT_LEARN_STRUCTURE] = {"learn-structure", 0, NULL,
                              "find dependent LFs from the votes and model them jointly"},
+    [OPT_DEV_VOTES] = {"dev-votes", 0, "VOTES",
+                       "votes of a labelled dev set: choose the model and settings by its score"},
+    [OPT_DEV_GOLD] = {"dev-gold", 0, "GOLD", "the dev set's labels, one per dev item"},
+    [OPT_DEV_METRIC] = {"dev-metric", 0, "M", "accuracy (default), macro-f1 or f1 (of --positive)"},
+    [OPT_POSITIVE] = {"positive", 0, "CLASS", "the positive class for --dev-metric f1 (default 1)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
     {0},
 };
@@ -114,6 +123,84 @@ static int read_gold(const char *path, const chorus_votes *votes, int32_t **gold
                                path, n, chorus_votes_n_items(votes));
     }
     return 0;
+}
+
+/* --positive: a class index or name. */
+static int parse_class(const char *text, const chorus_votes *votes, int32_t *out)
+{
+    int64_t x;
+    const int32_t k = chorus_votes_n_classes(votes);
+    if (chorus_parse_int64(text, strlen(text), 0, k - 1, &x) == 0) {
+        *out = (int32_t)x;
+        return 0;
+    }
+    for (int32_t c = 0; c < k; c++)
+        if (chorus_votes_class_name(votes, c) &&
+            strcmp(chorus_votes_class_name(votes, c), text) == 0) {
+            *out = c;
+            return 0;
+        }
+    return cli_usage_error("fit", "--positive: '%s' is not a class (0..%" PRId32 " or a name)",
+                           text, k - 1);
+}
+
+/* --dev-votes / --dev-gold: fit every candidate, keep the best on the dev set. */
+static int fit_selecting(const cli_args *args, const chorus_votes *votes,
+                         const chorus_fit_options *opts, chorus_model **model)
+{
+    const char **v = (const char **)args->values;
+    if (!v[OPT_DEV_GOLD]) return cli_usage_error("fit", "--dev-votes needs --dev-gold");
+    chorus_select_options select = CHORUS_SELECT_OPTIONS_INIT;
+    if (v[OPT_DEV_METRIC] && chorus_select_metric_parse(&select.metric, v[OPT_DEV_METRIC]))
+        return cli_usage_error("fit", "--dev-metric: %s", chorus_error_last());
+    if (v[OPT_POSITIVE]) {
+        int rc = parse_class(v[OPT_POSITIVE], votes, &select.positive_class);
+        if (rc) return rc;
+    }
+    char classes[16];
+    snprintf(classes, sizeof classes, "%" PRId32, chorus_votes_n_classes(votes));
+    chorus_votes *dev = NULL;
+    int32_t *dev_gold = NULL;
+    int64_t n_dev_gold = 0;
+    int rc = cli_read_votes("fit", v[OPT_DEV_VOTES], v[OPT_FORMAT], classes, &dev);
+    if (rc) return rc;
+    int status =
+        chorus_gold_read(&dev_gold, &n_dev_gold, v[OPT_DEV_GOLD], chorus_votes_n_classes(votes));
+    if (status) {
+        rc = cli_fail("fit", status);
+    } else if (n_dev_gold != chorus_votes_n_items(dev)) {
+        rc = cli_usage_error(
+            "fit",
+            "%s has %" PRId64 " labels but %s has %" PRId64 " items; they must match one to one",
+            v[OPT_DEV_GOLD], n_dev_gold, v[OPT_DEV_VOTES], chorus_votes_n_items(dev));
+    } else if ((status =
+                    chorus_model_select(model, votes, opts, dev, dev_gold, n_dev_gold, &select))) {
+        rc = cli_fail("fit", status);
+    }
+    chorus_free(dev_gold);
+    chorus_votes_free(dev);
+    return rc;
+}
+
+/* Prints the candidates of a dev-set selection and which one won. */
+static void report_selection(const chorus_model *model)
+{
+    int32_t n, chosen;
+    const chorus_candidate *c = chorus_model_candidates(model, &n, &chosen);
+    if (!c) return;
+    fprintf(stderr, "dev-set selection (%s on %" PRId64 " labelled dev items):\n",
+            chorus_model_selection_metric(model), chorus_model_selection_dev_items(model));
+    for (int32_t i = 0; i < n; i++) {
+        fprintf(stderr, "  %s %-13s", i == chosen ? "*" : " ", chorus_model_type_name(c[i].type));
+        if (c[i].smoothing >= 0)
+            fprintf(stderr, " smoothing %-5g prior %-7s", c[i].smoothing,
+                    c[i].class_prior == CHORUS_PRIOR_LEARNED ? "learned" : "fixed");
+        else
+            fprintf(stderr, " %29s", "");
+        fprintf(stderr, " %.4f\n", c[i].dev_score);
+    }
+    fprintf(stderr, "chose %s: the best dev score (ties go to the simpler candidate)\n",
+            chorus_model_type_name(c[chosen].type));
 }
 
 /*
@@ -207,7 +294,19 @@ int cmd_fit(int argc, char **argv)
         (rc = parse_balance(args.values[OPT_CLASS_BALANCE], chorus_votes_n_classes(votes), &opts,
                             &balance)))
         goto done;
-    int status = chorus_model_fit(&model, votes, &opts);
+    int status = 0;
+    if (args.values[OPT_DEV_VOTES]) {
+        if (args.values[OPT_MODEL])
+            fprintf(stderr, "fit: note: --model is ignored with --dev-votes, which tries them "
+                            "all\n");
+        if ((rc = fit_selecting(&args, votes, &opts, &model))) goto done;
+    } else {
+        if (args.values[OPT_DEV_GOLD] || args.values[OPT_DEV_METRIC]) {
+            rc = cli_usage_error("fit", "--dev-gold and --dev-metric need --dev-votes");
+            goto done;
+        }
+        status = chorus_model_fit(&model, votes, &opts);
+    }
     if (!status) status = chorus_model_save(model, args.values[OPT_OUTPUT]);
     if (status) {
         rc = cli_fail("fit", status);
@@ -226,6 +325,7 @@ int cmd_fit(int argc, char **argv)
             fprintf(stderr, "note: the fitted classes disagreed with majority vote and were "
                             "relabelled to agree with it\n");
     }
+    if (!args.values[OPT_QUIET]) report_selection(model);
     cli_report_check("fit", model, !args.values[OPT_QUIET]);
     if (args.values[OPT_EVAL_GOLD])
         rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD], gold);

@@ -197,6 +197,7 @@ void chorus_model_free(chorus_model *model)
     free(model->group_theta);
     free(model->dependencies);
     free(model->lf_agreement);
+    free(model->candidates);
     free(model);
 }
 
@@ -433,4 +434,22 @@ const double *chorus_model_trace(const chorus_model *model, int32_t *n)
 int chorus_model_classes_permuted(const chorus_model *model)
 {
     return model->classes_permuted;
+}
+
+const chorus_candidate *chorus_model_candidates(const chorus_model *model, int32_t *n,
+                                                int32_t *chosen)
+{
+    *n = model->n_candidates;
+    *chosen = model->chosen_candidate;
+    return model->candidates;
+}
+
+const char *chorus_model_selection_metric(const chorus_model *model)
+{
+    return model->candidates ? model->selection_metric : NULL;
+}
+
+int64_t chorus_model_selection_dev_items(const chorus_model *model)
+{
+    return model->selection_dev_items;
 }

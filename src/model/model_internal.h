@@ -37,6 +37,11 @@ struct chorus_model {
     chorus_fit_check check;          /* the gold-free check of the fit */
     double *lf_agreement;            /* n_lfs, from the check; NULL without */
     chorus_model_type checked_type;  /* the EM model the check judged (before any fallback) */
+    chorus_candidate *candidates;    /* dev-set selection (select.h); NULL without */
+    int32_t n_candidates;
+    int32_t chosen_candidate;
+    char selection_metric[16];
+    int64_t selection_dev_items;
     int32_t n_dependencies;
 };
 

@@ -171,6 +171,8 @@ int chorus_model_save(const chorus_model *model, const char *path)
         bad |= json_object_set_new(settings, "requested_model",
                                    json_string(chorus_model_type_name(model->requested_type)));
     if (model->checked) bad |= json_object_set_new(root, "check", chorus_check_to_json(model));
+    if (model->candidates)
+        bad |= json_object_set_new(root, "selection", chorus_selection_to_json(model));
     bad |= json_object_set_new(root, "settings", settings);
     settings = NULL;
     bad |= json_object_set_new(root, "fit", fit);

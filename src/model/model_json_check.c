@@ -106,3 +106,35 @@ int chorus_check_from_json(chorus_model *model, json_t *check, const char *path)
     model->checked_type = checked;
     return CHORUS_OK;
 }
+
+json_t *chorus_selection_to_json(const chorus_model *model)
+{
+    static const char *const priors[] = {"learned", "fixed", "gold"};
+    json_t *o = json_object(), *list = json_array();
+    int bad = !o || !list;
+    for (int32_t c = 0; !bad && c < model->n_candidates; c++) {
+        const chorus_candidate *cand = &model->candidates[c];
+        json_t *x = json_object();
+        bad |= !x;
+        bad |= json_object_set_new(x, "model", json_string(chorus_model_type_name(cand->type)));
+        bad |= json_object_set_new(x, "smoothing",
+                                   cand->smoothing < 0 ? json_null() : json_real(cand->smoothing));
+        bad |= json_object_set_new(x, "class_prior", json_string(priors[cand->class_prior]));
+        bad |= json_object_set_new(x, "dev_score", json_real(cand->dev_score));
+        bad |= json_array_append_new(list, x);
+    }
+    if (bad) {
+        json_decref(o);
+        json_decref(list);
+        return NULL;
+    }
+    bad |= json_object_set_new(o, "metric", json_string(model->selection_metric));
+    bad |= json_object_set_new(o, "dev_items", json_integer(model->selection_dev_items));
+    bad |= json_object_set_new(o, "chosen", json_integer(model->chosen_candidate));
+    bad |= json_object_set_new(o, "candidates", list);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}

@@ -17,4 +17,8 @@ json_t *chorus_check_to_json(const chorus_model *model);
 /* Reads that object back into model->check and model->lf_agreement. */
 int chorus_check_from_json(chorus_model *model, json_t *check, const char *path);
 
+/* {"metric", "dev_items", "chosen", "candidates": [{"model", "smoothing", "class_prior",
+ * "dev_score"}]}: what a dev-set selection tried (select.h). */
+json_t *chorus_selection_to_json(const chorus_model *model);
+
 #endif

@@ -1,0 +1,158 @@
+/*
+ * Model selection on a labelled dev set. The candidates are few and cheap (each fit is a
+ * few passes over the votes), so every one is fitted in full and scored with the same
+ * protocol as chorus eval: hash tie-break, every dev item with a label scored.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chorus/eval.h"
+#include "chorus/select.h"
+#include "core/error_internal.h"
+#include "model/model_internal.h"
+
+static const char *const metric_names[] = {"accuracy", "macro-f1", "f1"};
+
+int chorus_select_metric_parse(chorus_select_metric *out, const char *name)
+{
+    for (int m = 0; m < 3; m++)
+        if (strcmp(name, metric_names[m]) == 0) {
+            *out = (chorus_select_metric)m;
+            return CHORUS_OK;
+        }
+    return chorus_error_set(CHORUS_EINVAL,
+                            "unknown dev metric \"%s\"; expected accuracy, macro-f1 or f1", name);
+}
+
+const char *chorus_select_metric_name(chorus_select_metric metric)
+{
+    return metric >= 0 && metric <= 2 ? metric_names[metric] : "?";
+}
+
+/* The EM models and smoothing strengths tried, the default settings of each first. */
+static const chorus_model_type em_models[] = {CHORUS_MODEL_DS, CHORUS_MODEL_DS_NOABSTAIN,
+                                              CHORUS_MODEL_CLASS_ACC, CHORUS_MODEL_ONECOIN};
+static const double smoothings[] = {CHORUS_DEFAULT_SMOOTHING, 0.1, 10};
+
+static int score_on_dev(const chorus_model *model, const chorus_votes *dev_votes,
+                        const int32_t *dev_gold, int64_t n_dev_gold,
+                        const chorus_select_options *opts, double *score)
+{
+    chorus_probs *probs = NULL;
+    chorus_metrics *metrics = NULL;
+    chorus_eval_options eval = CHORUS_EVAL_OPTIONS_INIT;
+    eval.positive_class = opts->metric == CHORUS_SELECT_F1 ? opts->positive_class : -1;
+    int rc = chorus_model_predict(&probs, model, dev_votes);
+    if (!rc) rc = chorus_eval(&metrics, probs, dev_gold, n_dev_gold, &eval);
+    if (!rc)
+        *score = opts->metric == CHORUS_SELECT_ACCURACY   ? metrics->accuracy
+                 : opts->metric == CHORUS_SELECT_MACRO_F1 ? metrics->macro_f1
+                                                          : metrics->positive_f1;
+    chorus_metrics_free(metrics);
+    chorus_probs_free(probs);
+    return rc;
+}
+
+int chorus_model_select(chorus_model **out, const chorus_votes *votes,
+                        const chorus_fit_options *base, const chorus_votes *dev_votes,
+                        const int32_t *dev_gold, int64_t n_dev_gold,
+                        const chorus_select_options *opts)
+{
+    *out = NULL;
+    chorus_fit_options defaults = CHORUS_FIT_OPTIONS_INIT;
+    chorus_select_options select_defaults = CHORUS_SELECT_OPTIONS_INIT;
+    if (!base) base = &defaults;
+    if (!opts) opts = &select_defaults;
+    if (opts->version != CHORUS_SELECT_OPTIONS_VERSION)
+        return chorus_error_set(CHORUS_EINVAL, "select options: version %u, expected %u",
+                                opts->version, CHORUS_SELECT_OPTIONS_VERSION);
+    if (opts->metric < CHORUS_SELECT_ACCURACY || opts->metric > CHORUS_SELECT_F1)
+        return chorus_error_set(CHORUS_EINVAL, "select options: unknown metric %d",
+                                (int)opts->metric);
+    const int32_t k = chorus_votes_n_classes(votes);
+    if (opts->metric == CHORUS_SELECT_F1 && (opts->positive_class < 0 || opts->positive_class >= k))
+        return chorus_error_set(CHORUS_EINVAL,
+                                "the positive class for the dev F1 must be in 0..%d, got %d",
+                                (int)k - 1, (int)opts->positive_class);
+    if (!dev_votes || !dev_gold)
+        return chorus_error_set(CHORUS_EINVAL, "model selection needs dev votes and dev labels");
+    if (chorus_votes_n_lfs(dev_votes) != chorus_votes_n_lfs(votes))
+        return chorus_error_set(CHORUS_EINVAL,
+                                "the dev votes have %d labeling functions but the training "
+                                "votes have %d",
+                                (int)chorus_votes_n_lfs(dev_votes), (int)chorus_votes_n_lfs(votes));
+    if (n_dev_gold != chorus_votes_n_items(dev_votes))
+        return chorus_error_set(CHORUS_EINVAL, "the dev set has %lld items but %lld dev labels",
+                                (long long)chorus_votes_n_items(dev_votes), (long long)n_dev_gold);
+    int64_t labelled = 0;
+    for (int64_t i = 0; i < n_dev_gold; i++)
+        labelled += dev_gold[i] >= 0;
+    if (!labelled) return chorus_error_set(CHORUS_EINVAL, "no dev item has a label");
+
+    const bool vary_prior = base->class_prior == CHORUS_PRIOR_LEARNED;
+    const int32_t n_em = (int32_t)(sizeof em_models / sizeof *em_models);
+    const int32_t n_smooth = (int32_t)(sizeof smoothings / sizeof *smoothings);
+    const int32_t n_candidates = 1 + n_em * n_smooth * (vary_prior ? 2 : 1);
+    chorus_candidate *candidates = calloc((size_t)n_candidates, sizeof *candidates);
+    double *uniform = malloc((size_t)k * sizeof *uniform);
+    chorus_model *best = NULL;
+    int32_t chosen = 0, at = 0;
+    int rc = CHORUS_OK;
+    if (!candidates || !uniform) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    for (int32_t c = 0; c < k; c++)
+        uniform[c] = 1.0 / k;
+    for (int32_t e = -1; e < n_em; e++) {
+        for (int32_t s = 0; s < (e < 0 ? 1 : n_smooth); s++) {
+            for (int p = 0; p < (e >= 0 && vary_prior ? 2 : 1); p++) {
+                chorus_fit_options fit = *base;
+                fit.type = e < 0 ? CHORUS_MODEL_MV : em_models[e];
+                fit.smoothing = e < 0 ? -1 : smoothings[s];
+                fit.learn_structure = e < 0 ? 0 : base->learn_structure;
+                if (p == 1) {
+                    fit.class_prior = CHORUS_PRIOR_FIXED;
+                    fit.class_balance = uniform;
+                }
+                chorus_model *model = NULL;
+                double score = 0;
+                if ((rc = chorus_model_fit(&model, votes, &fit))) goto done;
+                rc = score_on_dev(model, dev_votes, dev_gold, n_dev_gold, opts, &score);
+                if (rc) {
+                    chorus_model_free(model);
+                    goto done;
+                }
+                chorus_candidate *cand = &candidates[at];
+                cand->type = fit.type;
+                cand->smoothing = e < 0 ? -1 : smoothings[s];
+                cand->class_prior = fit.class_prior;
+                cand->dev_score = score;
+                if (!best || score > candidates[chosen].dev_score) {
+                    chorus_model_free(best);
+                    best = model;
+                    chosen = at;
+                } else {
+                    chorus_model_free(model);
+                }
+                at++;
+            }
+        }
+    }
+    best->candidates = candidates;
+    best->n_candidates = at;
+    best->chosen_candidate = chosen;
+    strncpy(best->selection_metric, chorus_select_metric_name(opts->metric),
+            sizeof best->selection_metric - 1);
+    best->selection_dev_items = labelled;
+    candidates = NULL;
+    *out = best;
+    best = NULL;
+
+done:
+    chorus_model_free(best);
+    free(candidates);
+    free(uniform);
+    return rc;
+}
