@@ -111,4 +111,7 @@ int cmd_llm_cache(int argc, char **argv);
  * said even when not verbose. */
 void cli_report_check(const char *cmd, const chorus_model *model, int verbose);
 
+/* Prints the candidates of a dev-set selection, their scores and the choice (stderr). */
+void cli_report_selection(const chorus_model *model);
+
 #endif

@@ -182,27 +182,6 @@ static int fit_selecting(const cli_args *args, const chorus_votes *votes,
     return rc;
 }
 
-/* Prints the candidates of a dev-set selection and which one won. */
-static void report_selection(const chorus_model *model)
-{
-    int32_t n, chosen;
-    const chorus_candidate *c = chorus_model_candidates(model, &n, &chosen);
-    if (!c) return;
-    fprintf(stderr, "dev-set selection (%s on %" PRId64 " labelled dev items):\n",
-            chorus_model_selection_metric(model), chorus_model_selection_dev_items(model));
-    for (int32_t i = 0; i < n; i++) {
-        fprintf(stderr, "  %s %-13s", i == chosen ? "*" : " ", chorus_model_type_name(c[i].type));
-        if (c[i].smoothing >= 0)
-            fprintf(stderr, " smoothing %-5g prior %-7s", c[i].smoothing,
-                    c[i].class_prior == CHORUS_PRIOR_LEARNED ? "learned" : "fixed");
-        else
-            fprintf(stderr, " %29s", "");
-        fprintf(stderr, " %.4f\n", c[i].dev_score);
-    }
-    fprintf(stderr, "chose %s: the best dev score (ties go to the simpler candidate)\n",
-            chorus_model_type_name(c[chosen].type));
-}
-
 /*
  * fit --eval-gold: scores the fitted model's labels for the training items. Items whose
  * labels were clamped with --gold are left out, so the scores are held out.
@@ -325,7 +304,7 @@ int cmd_fit(int argc, char **argv)
             fprintf(stderr, "note: the fitted classes disagreed with majority vote and were "
                             "relabelled to agree with it\n");
     }
-    if (!args.values[OPT_QUIET]) report_selection(model);
+    if (!args.values[OPT_QUIET]) cli_report_selection(model);
     cli_report_check("fit", model, !args.values[OPT_QUIET]);
     if (args.values[OPT_EVAL_GOLD])
         rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD], gold);

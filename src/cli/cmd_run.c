@@ -18,6 +18,8 @@ enum {
     OPT_DATA_FORMAT,
     OPT_SEED,
     OPT_LEARN_STRUCTURE,
+    OPT_DEV,
+    OPT_DEV_METRIC,
     OPT_QUIET,
     OPT_DRY_RUN
 };
@@ -31,6 +33,9 @@ static const cli_option options[] = {
     [OPT_SEED] = {"seed", 0, "N", "random seed of the fit (default 0)"},
     [OPT_LEARN_STRUCTURE] = {"learn-structure", 0, NULL,
                              "find dependent LFs and model them jointly (see fit --help)"},
+    [OPT_DEV] = {"dev", 0, "DEVDATA",
+                 "labelled dev records (the spec's gold field): choose the model by their score"},
+    [OPT_DEV_METRIC] = {"dev-metric", 0, "M", "accuracy (default), macro-f1 or f1 (class 1)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print only the evaluation"},
     /* Taken out of argv before parsing (its N is optional); listed here for --help. */
     [OPT_DRY_RUN] = {"dry-run", 0, "[N]",
@@ -57,6 +62,34 @@ static char *join(const char *dir, const char *name)
     char *path = malloc(n);
     if (path) snprintf(path, n, "%s/%s", dir, name);
     return path;
+}
+
+/* run --dev: the LFs applied to the dev records, their gold labels, and the selection. */
+static int fit_selecting(const cli_args *args, const lf_pipeline *train,
+                         const chorus_fit_options *fit, chorus_model **model)
+{
+    chorus_select_options select = CHORUS_SELECT_OPTIONS_INIT;
+    if (args->values[OPT_DEV_METRIC] &&
+        chorus_select_metric_parse(&select.metric, args->values[OPT_DEV_METRIC]))
+        return cli_usage_error("run", "--dev-metric: %s", chorus_error_last());
+    if (!chorus_lf_set_gold_field(train->set))
+        return cli_usage_error("run", "--dev needs the spec to name a gold field (data.gold)");
+    lf_pipeline dev;
+    int rc = lf_pipeline_init(&dev, "run", args->positional[0], args->values[OPT_DEV],
+                              args->values[OPT_THREADS], args->values[OPT_DATA_FORMAT],
+                              args->values[OPT_SKIP_BAD_ROWS] != NULL);
+    if (rc) return rc;
+    int32_t *gold = NULL;
+    if (!(rc = lf_pipeline_apply(&dev, 0))) {
+        int status = chorus_lf_set_gold(&gold, dev.set, dev.data);
+        if (!status)
+            status = chorus_model_select(model, train->votes, fit, dev.votes, gold,
+                                         chorus_dataset_n_records(dev.data), &select);
+        if (status) rc = cli_fail("run", status);
+    }
+    chorus_free(gold);
+    lf_pipeline_free(&dev);
+    return rc;
 }
 
 static int write_summary(const char *path, const chorus_lf_summary *s, const chorus_votes *votes)
@@ -134,7 +167,11 @@ int cmd_run(int argc, char **argv)
     if ((rc = cli_groups_from_spec("run", p.set, p.votes, &groups))) goto done;
     fit.lf_group = groups;
     int status = chorus_votes_write(p.votes, votes_path, CHORUS_FORMAT_CHV);
-    if (!status) status = chorus_model_fit(&model, p.votes, &fit);
+    if (!status && args.values[OPT_DEV]) {
+        if ((rc = fit_selecting(&args, &p, &fit, &model))) goto done;
+    } else if (!status) {
+        status = chorus_model_fit(&model, p.votes, &fit);
+    }
     if (!status) status = chorus_model_save(model, model_path);
     if (!status) status = chorus_model_predict(&probs, model, p.votes);
     if (!status) status = chorus_probs_write(probs, probs_path, CHORUS_PROBS_CSV);
@@ -148,6 +185,7 @@ int cmd_run(int argc, char **argv)
         rc = cli_fail("run", status);
         goto done;
     }
+    if (verbose) cli_report_selection(model);
     cli_report_check("run", model, verbose);
     if (write_summary(summary_path, summary, p.votes) != 0) {
         fprintf(stderr, "chorus run: %s: cannot write the summary\n", summary_path);

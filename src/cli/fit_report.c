@@ -1,4 +1,5 @@
-/* What the gold-free check of a fit found, said on stderr after fit and run. */
+/* What the gold-free check of a fit found and what a dev-set selection chose, said on
+ * stderr after fit and run. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -67,4 +68,25 @@ void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
         }
         fprintf(stderr, "%s\n", c->n_lfs_disagreeing > shown ? " ..." : "");
     }
+}
+
+/* Prints the candidates of a dev-set selection and which one won. */
+void cli_report_selection(const chorus_model *model)
+{
+    int32_t n, chosen;
+    const chorus_candidate *c = chorus_model_candidates(model, &n, &chosen);
+    if (!c) return;
+    fprintf(stderr, "dev-set selection (%s on %" PRId64 " labelled dev items):\n",
+            chorus_model_selection_metric(model), chorus_model_selection_dev_items(model));
+    for (int32_t i = 0; i < n; i++) {
+        fprintf(stderr, "  %s %-13s", i == chosen ? "*" : " ", chorus_model_type_name(c[i].type));
+        if (c[i].smoothing >= 0)
+            fprintf(stderr, " smoothing %-5g prior %-7s", c[i].smoothing,
+                    c[i].class_prior == CHORUS_PRIOR_LEARNED ? "learned" : "fixed");
+        else
+            fprintf(stderr, " %29s", "");
+        fprintf(stderr, " %.4f\n", c[i].dev_score);
+    }
+    fprintf(stderr, "chose %s: the best dev score (ties go to the simpler candidate)\n",
+            chorus_model_type_name(c[chosen].type));
 }

@@ -481,6 +481,28 @@ done:
     return rc;
 }
 
+/*
+ * An item whose LFs all vote one class keeps that class when the model would overrule it.
+ * With abstains as evidence, the silence of the many LFs that did not fire (and a drifted
+ * class prior) can outweigh the votes that were cast; on real LF sets the model is then
+ * wrong more often than the vote (README, "Label model"). The item gets the vote shares,
+ * as majority vote would give it.
+ */
+static void keep_unanimous_vote(const int32_t *label, int64_t begin, int64_t end, int32_t k,
+                                double *q)
+{
+    if (begin == end) return;
+    for (int64_t v = begin + 1; v < end; v++)
+        if (label[v] != label[begin]) return;
+    const int32_t c = label[begin];
+    double top = q[0];
+    for (int32_t y = 1; y < k; y++)
+        if (q[y] > top) top = q[y];
+    if (q[c] >= top - 1e-5) return;
+    for (int32_t y = 0; y < k; y++)
+        q[y] = y == c;
+}
+
 int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, double *probs)
 {
     const int32_t k = model->n_classes;
@@ -504,11 +526,14 @@ int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, doub
     const int32_t *out = model->groups ? sources.output : chorus_votes_labels(votes);
     const int n_threads =
         model->settings.n_threads > 0 ? model->settings.n_threads : omp_get_max_threads();
+    const int64_t *vote_ptr = chorus_votes_row_ptr(votes);
+    const int32_t *label = chorus_votes_labels(votes);
 #pragma omp parallel for schedule(static) num_threads(n_threads)
     for (int64_t i = 0; i < n; i++) {
-        double z;
+        double z, *q = probs + i * k;
         chorus_em_item_posterior_k(&params, src + row_ptr[i], out + row_ptr[i],
-                                   row_ptr[i + 1] - row_ptr[i], -1, probs + i * k, &z, k);
+                                   row_ptr[i + 1] - row_ptr[i], -1, q, &z, k);
+        if (model->keep_unanimous) keep_unanimous_vote(label, vote_ptr[i], vote_ptr[i + 1], k, q);
     }
     chorus_em_params_free(&params);
     free_sources(&sources);

@@ -284,6 +284,8 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
         }
         if (requested == CHORUS_MODEL_AUTO && model->check.worse_than_majority)
             chorus_model_fall_back_to_majority(model);
+        else if (requested == CHORUS_MODEL_AUTO && model->abstain_informative)
+            model->keep_unanimous = true;
     }
     *out = model;
     return CHORUS_OK;

@@ -33,6 +33,9 @@ struct chorus_model {
     struct em_groups *groups;        /* correlated LFs modelled jointly; NULL for none */
     double *group_theta;             /* their P(tuple | y) tables (em_groups_model.h) */
     chorus_dependency *dependencies; /* found by structure learning */
+    /* Where the model would overrule the unanimous vote of an item's LFs, predict hands back
+     * that vote instead (the default for models in which abstains are evidence). */
+    bool keep_unanimous;
     bool checked;                    /* check is set */
     chorus_fit_check check;          /* the gold-free check of the fit */
     double *lf_agreement;            /* n_lfs, from the check; NULL without */

@@ -137,6 +137,7 @@ int chorus_model_save(const chorus_model *model, const char *path)
     bad |= json_object_set_new(root, "classes", string_array(model->class_names, model->n_classes));
     bad |=
         json_object_set_new(root, "abstain_informative", json_boolean(model->abstain_informative));
+    bad |= json_object_set_new(root, "keep_unanimous_votes", json_boolean(model->keep_unanimous));
     bad |= json_object_set_new(root, "labeling_functions", lf_array(model));
     bad |= json_object_set_new(root, "labeling_function_names_given",
                                json_boolean(model->lf_names_given));
@@ -351,6 +352,8 @@ int chorus_model_load(chorus_model **out, const char *path)
         goto done;
     json_t *deps = json_object_get(root, "learned_dependencies");
     if (deps && (rc = read_dependencies(model, deps, path))) goto done;
+    model->keep_unanimous =
+        type != CHORUS_MODEL_MV && json_is_true(json_object_get(root, "keep_unanimous_votes"));
     json_t *check = json_object_get(root, "check");
     if (check && (rc = chorus_check_from_json(model, check, path))) goto done;
     json_t *settings = json_object_get(root, "settings");
