@@ -177,6 +177,10 @@ typedef struct chorus_fit_check {
 #define CHORUS_CHECK_LF_GAP 0.3
 #define CHORUS_CHECK_MIN_ITEMS 20
 
+/* 1 if predict hands back an item's unanimous vote where the model would overrule it (the
+ * default model when abstains are evidence; see README "Label model"). */
+int chorus_model_keeps_unanimous(const chorus_model *model);
+
 /* The check of the fit, or NULL (majority vote asked for, or a model.json without one). */
 const chorus_fit_check *chorus_model_check(const chorus_model *model);
 

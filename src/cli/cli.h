@@ -111,6 +111,9 @@ int cmd_llm_cache(int argc, char **argv);
  * said even when not verbose. */
 void cli_report_check(const char *cmd, const chorus_model *model, int verbose);
 
+/* Prints every number of a fit's check (chorus analyze --model). */
+void cli_print_check(FILE *out, const chorus_model *model);
+
 /* Prints the candidates of a dev-set selection, their scores and the choice (stderr). */
 void cli_report_selection(const chorus_model *model);
 

@@ -56,6 +56,8 @@ int cmd_analyze(int argc, char **argv)
         if (cli_print_lf_summary(stdout, summary, votes, format) != 0) {
             fprintf(stderr, "chorus analyze: out of memory\n");
             rc = CLI_EXIT_FAILURE;
+        } else if (model && format == CLI_TABLE) {
+            cli_print_check(stdout, model);
         }
     }
     chorus_lf_summary_free(summary);

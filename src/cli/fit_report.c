@@ -90,3 +90,35 @@ void cli_report_selection(const chorus_model *model)
     fprintf(stderr, "chose %s: the best dev score (ties go to the simpler candidate)\n",
             chorus_model_type_name(c[chosen].type));
 }
+
+void cli_print_check(FILE *out, const chorus_model *model)
+{
+    const chorus_fit_check *c = chorus_model_check(model);
+    if (!c) return;
+    fprintf(out, "\ncheck of the fit against its training votes (no gold used):\n");
+    fprintf(out, "  unanimous items overruled  %" PRId64 " of %" PRId64 " (%.1f%%; limit %.0f%%)\n",
+            c->n_unanimous_overruled, c->n_unanimous,
+            share(c->n_unanimous_overruled, c->n_unanimous), 100 * CHORUS_CHECK_UNANIMOUS_MAX);
+    if (chorus_model_keeps_unanimous(model))
+        fprintf(out, "  (predict keeps those items' unanimous votes: the labels overrule none)\n");
+    fprintf(out, "  clear majorities overruled %" PRId64 " of %" PRId64 " (%.1f%%)\n",
+            c->n_majority_overruled, c->n_clear_majority,
+            share(c->n_majority_overruled, c->n_clear_majority));
+    fprintf(out, "  prior vs vote shares       %.3f (total variation)\n", c->prior_distance);
+    fprintf(out,
+            "  LFs off their agreement    %" PRId32 " (learned accuracy more than %.1f from it)\n",
+            c->n_lfs_disagreeing, CHORUS_CHECK_LF_GAP);
+    fprintf(out, "  verdict                    %s\n",
+            c->fell_back             ? "likely worse than majority vote: majority vote used"
+            : c->worse_than_majority ? "likely worse than majority vote"
+                                     : "no sign of being worse than majority vote");
+    fprintf(out, "  LF agreement with the others:");
+    for (int32_t j = 0; j < chorus_model_n_lfs(model); j++) {
+        double a = chorus_model_lf_agreement(model, j);
+        if (isnan(a))
+            fprintf(out, " %s -", chorus_model_lf_name(model, j));
+        else
+            fprintf(out, " %s %.2f", chorus_model_lf_name(model, j), a);
+    }
+    fprintf(out, "\n");
+}
