@@ -164,3 +164,32 @@ END {
   }
   printf "- chorus default below MV − 0.5 on %d of %d rows%s\n", nbelow, n, nbelow ? ": " below : ""
 }' "$references" "$work/measured.tsv"
+
+# With a dev set (the WRENCH protocol's use of valid): fit --dev-votes valid, score test.
+# sms also with the votes its 73 rules really give (votes_python_re.csv): WRENCH's stored
+# valid and test votes do not come from those rules (README, "Labeling functions").
+echo
+echo "With a labelled dev set (fit --dev-votes valid --dev-gold valid, score test):"
+echo
+echo "| dataset | MV | chorus default (no dev) | chorus --dev-votes | chosen |"
+echo "|---|---:|---:|---:|---|"
+dev_sets=(
+  "youtube acc|wrench_youtube|votes.csv|accuracy|accuracy"
+  "sms F1|wrench_sms|votes.csv|positive_f1|f1"
+  "sms F1 (rule votes)|wrench_sms|votes_python_re.csv|positive_f1|f1"
+  "sms acc (rule votes)|wrench_sms|votes_python_re.csv|accuracy|accuracy"
+  "trec acc|wrench_trec|votes.csv|accuracy|accuracy"
+)
+for entry in "${dev_sets[@]}"; do
+  IFS='|' read -r label set file metric dev_metric <<<"$entry"
+  d=$set
+  mv=$(score "$d/train/$file" "$d/test/$file" "$d/test/gold.csv" "$metric" 1 --model mv)
+  default=$(score "$d/train/$file" "$d/test/$file" "$d/test/gold.csv" "$metric" 1)
+  dev=$(score "$d/train/$file" "$d/test/$file" "$d/test/gold.csv" "$metric" 1 \
+    --dev-votes "$data/$d/valid/$file" --dev-gold "$data/$d/valid/gold.csv" --dev-metric "$dev_metric")
+  chosen=$(tr -d '\n' <"$work/model.json" | grep -o '"chosen": [0-9]*' | grep -o '[0-9]*$')
+  what=$(tr -d '\n ' <"$work/model.json" | grep -o '"candidates":\[.*' |
+    awk -v c="$chosen" -F'[{}]' '{n = 0; for (i = 2; i <= NF; i += 2) { if (n == c) { print $i; exit } n++ }}' |
+    sed 's/"dev_score":[^,]*//; s/"//g; s/,$//; s/,/ /g')
+  echo "| $label | $mv | $default | $dev | $what |"
+done

@@ -195,6 +195,8 @@ typedef struct chorus_candidate {
     chorus_model_type type;
     double smoothing;               /* -1 for majority vote */
     chorus_class_prior class_prior; /* learned, or fixed (uniform unless the user gave one) */
+    int keep_unanimous;             /* predict keeps unanimous votes (the default's rule) */
+    int is_default;                 /* the default model (auto) with the given settings */
     double dev_score;               /* the metric on the dev set, in [0, 1] */
 } chorus_candidate;
 

@@ -80,11 +80,14 @@ void cli_report_selection(const chorus_model *model)
             chorus_model_selection_metric(model), chorus_model_selection_dev_items(model));
     for (int32_t i = 0; i < n; i++) {
         fprintf(stderr, "  %s %-13s", i == chosen ? "*" : " ", chorus_model_type_name(c[i].type));
-        if (c[i].smoothing >= 0)
-            fprintf(stderr, " smoothing %-5g prior %-7s", c[i].smoothing,
-                    c[i].class_prior == CHORUS_PRIOR_LEARNED ? "learned" : "fixed");
+        if (c[i].is_default)
+            fprintf(stderr, " %-38s", "(the default: auto)");
+        else if (c[i].smoothing >= 0)
+            fprintf(stderr, " smoothing %-4g prior %-7s%-15s", c[i].smoothing,
+                    c[i].class_prior == CHORUS_PRIOR_LEARNED ? "learned" : "uniform",
+                    c[i].keep_unanimous ? " keep-unanimous" : "");
         else
-            fprintf(stderr, " %29s", "");
+            fprintf(stderr, " %38s", "");
         fprintf(stderr, " %.4f\n", c[i].dev_score);
     }
     fprintf(stderr, "chose %s: the best dev score (ties go to the simpler candidate)\n",

@@ -120,6 +120,8 @@ json_t *chorus_selection_to_json(const chorus_model *model)
         bad |= json_object_set_new(x, "smoothing",
                                    cand->smoothing < 0 ? json_null() : json_real(cand->smoothing));
         bad |= json_object_set_new(x, "class_prior", json_string(priors[cand->class_prior]));
+        bad |= json_object_set_new(x, "keep_unanimous_votes", json_boolean(cand->keep_unanimous));
+        bad |= json_object_set_new(x, "default", json_boolean(cand->is_default));
         bad |= json_object_set_new(x, "dev_score", json_real(cand->dev_score));
         bad |= json_array_append_new(list, x);
     }

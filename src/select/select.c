@@ -10,6 +10,7 @@
 #include "chorus/eval.h"
 #include "chorus/select.h"
 #include "core/error_internal.h"
+#include "model/em_internal.h"
 #include "model/model_internal.h"
 
 static const char *const metric_names[] = {"accuracy", "macro-f1", "f1"};
@@ -93,7 +94,12 @@ int chorus_model_select(chorus_model **out, const chorus_votes *votes,
     const bool vary_prior = base->class_prior == CHORUS_PRIOR_LEARNED;
     const int32_t n_em = (int32_t)(sizeof em_models / sizeof *em_models);
     const int32_t n_smooth = (int32_t)(sizeof smoothings / sizeof *smoothings);
-    const int32_t n_candidates = 1 + n_em * n_smooth * (vary_prior ? 2 : 1);
+    /* mv, the default, then each EM model x smoothing x prior, and for the models with
+     * abstains as evidence each of those with and without keeping unanimous votes. */
+    int32_t n_informative = 0;
+    for (int32_t e = 0; e < n_em; e++)
+        n_informative += chorus_em_abstain_informative(em_models[e]);
+    const int32_t n_candidates = 2 + (n_em + n_informative) * n_smooth * (vary_prior ? 2 : 1);
     chorus_candidate *candidates = calloc((size_t)n_candidates, sizeof *candidates);
     double *uniform = malloc((size_t)k * sizeof *uniform);
     chorus_model *best = NULL;
@@ -105,38 +111,47 @@ int chorus_model_select(chorus_model **out, const chorus_votes *votes,
     }
     for (int32_t c = 0; c < k; c++)
         uniform[c] = 1.0 / k;
-    for (int32_t e = -1; e < n_em; e++) {
-        for (int32_t s = 0; s < (e < 0 ? 1 : n_smooth); s++) {
-            for (int p = 0; p < (e >= 0 && vary_prior ? 2 : 1); p++) {
-                chorus_fit_options fit = *base;
-                fit.type = e < 0 ? CHORUS_MODEL_MV : em_models[e];
-                fit.smoothing = e < 0 ? -1 : smoothings[s];
-                fit.learn_structure = e < 0 ? 0 : base->learn_structure;
-                if (p == 1) {
-                    fit.class_prior = CHORUS_PRIOR_FIXED;
-                    fit.class_balance = uniform;
+    for (int32_t e = -2; e < n_em; e++) {
+        const bool grid = e >= 0;
+        const int n_keep = grid && chorus_em_abstain_informative(em_models[e]) ? 2 : 1;
+        for (int32_t s = 0; s < (grid ? n_smooth : 1); s++) {
+            for (int p = 0; p < (grid && vary_prior ? 2 : 1); p++) {
+                for (int keep = 0; keep < n_keep; keep++) {
+                    chorus_fit_options fit = *base;
+                    fit.type = e == -2   ? CHORUS_MODEL_MV
+                               : e == -1 ? CHORUS_MODEL_AUTO
+                                         : em_models[e];
+                    if (grid) fit.smoothing = smoothings[s];
+                    if (e == -2) fit.learn_structure = 0;
+                    if (p == 1) {
+                        fit.class_prior = CHORUS_PRIOR_FIXED;
+                        fit.class_balance = uniform;
+                    }
+                    chorus_model *model = NULL;
+                    double score = 0;
+                    if ((rc = chorus_model_fit(&model, votes, &fit))) goto done;
+                    if (grid) model->keep_unanimous = keep;
+                    rc = score_on_dev(model, dev_votes, dev_gold, n_dev_gold, opts, &score);
+                    if (rc) {
+                        chorus_model_free(model);
+                        goto done;
+                    }
+                    chorus_candidate *cand = &candidates[at];
+                    cand->type = model->type;
+                    cand->smoothing = model->type == CHORUS_MODEL_MV ? -1 : model->smoothing;
+                    cand->class_prior = fit.class_prior;
+                    cand->keep_unanimous = model->keep_unanimous;
+                    cand->is_default = e == -1;
+                    cand->dev_score = score;
+                    if (!best || score > candidates[chosen].dev_score) {
+                        chorus_model_free(best);
+                        best = model;
+                        chosen = at;
+                    } else {
+                        chorus_model_free(model);
+                    }
+                    at++;
                 }
-                chorus_model *model = NULL;
-                double score = 0;
-                if ((rc = chorus_model_fit(&model, votes, &fit))) goto done;
-                rc = score_on_dev(model, dev_votes, dev_gold, n_dev_gold, opts, &score);
-                if (rc) {
-                    chorus_model_free(model);
-                    goto done;
-                }
-                chorus_candidate *cand = &candidates[at];
-                cand->type = fit.type;
-                cand->smoothing = e < 0 ? -1 : smoothings[s];
-                cand->class_prior = fit.class_prior;
-                cand->dev_score = score;
-                if (!best || score > candidates[chosen].dev_score) {
-                    chorus_model_free(best);
-                    best = model;
-                    chosen = at;
-                } else {
-                    chorus_model_free(model);
-                }
-                at++;
             }
         }
     }
