@@ -12,11 +12,13 @@ import ctypes
 import ctypes.util
 import logging
 import os
+import threading
+from contextlib import contextmanager
 from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_int64, c_uint, c_uint8
 from ctypes import c_uint64, c_void_p
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, List, Optional, Tuple
+from typing import Any, Iterator, List, Optional, Tuple
 
 from .errors import LibraryNotFoundError, Status, error_for
 
@@ -59,6 +61,14 @@ class Ownership(IntEnum):
     BORROW = 1
 
 
+class SelectMetric(IntEnum):
+    """``chorus_select_metric`` (select.h)."""
+
+    ACCURACY = 0
+    MACRO_F1 = 1
+    F1 = 2
+
+
 class LogLevel(IntEnum):
     """``chorus_log_level`` (log.h)."""
 
@@ -70,6 +80,14 @@ class LogLevel(IntEnum):
 ABSTAIN = -1
 FIT_OPTIONS_VERSION = 2
 EVAL_OPTIONS_VERSION = 1
+SELECT_OPTIONS_VERSION = 1
+
+# model.h: the thresholds of the gold-free check of a fit.
+CHECK_UNANIMOUS_MAX = 0.2
+CHECK_UNANIMOUS_WARN = 0.05
+CHECK_PRIOR_WARN = 0.25
+CHECK_LF_GAP = 0.3
+CHECK_MIN_ITEMS = 20
 
 
 # Opaque handles, typed so that ctypes refuses to pass one kind where another is expected.
@@ -155,6 +173,49 @@ class Metrics(ctypes.Structure):
     ]
 
 
+class FitCheck(ctypes.Structure):
+    """``chorus_fit_check`` (model.h): the gold-free check of a fit."""
+
+    _fields_ = [
+        ("n_covered", c_int64),
+        ("n_unanimous", c_int64),
+        ("n_unanimous_overruled", c_int64),
+        ("n_clear_majority", c_int64),
+        ("n_majority_overruled", c_int64),
+        ("prior_distance", c_double),
+        ("n_lfs_disagreeing", c_int32),
+        ("worse_than_majority", c_int),
+        ("fell_back", c_int),
+    ]
+
+
+class Candidate(ctypes.Structure):
+    """``chorus_candidate`` (model.h): one model a dev-set selection tried."""
+
+    _fields_ = [
+        ("type", c_int),
+        ("smoothing", c_double),
+        ("class_prior", c_int),
+        ("dev_score", c_double),
+    ]
+
+
+class SelectOptions(ctypes.Structure):
+    """``chorus_select_options`` (select.h); :func:`select_options` gives the
+    CHORUS_SELECT_OPTIONS_INIT values."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("metric", c_int),
+        ("positive_class", c_int32),
+    ]
+
+
+def select_options() -> SelectOptions:
+    """A SelectOptions holding CHORUS_SELECT_OPTIONS_INIT."""
+    return SelectOptions(SELECT_OPTIONS_VERSION, SelectMetric.ACCURACY, 1)
+
+
 class Dependency(ctypes.Structure):
     """``chorus_dependency`` (model.h): a pair of LFs structure learning found dependent."""
 
@@ -229,6 +290,15 @@ _PROTOTYPES = {
     "chorus_model_lf_accuracy": (c_double, [_ModelP, c_int32]),
     "chorus_model_trace": (_F64P, [_ModelP, _I32P]),
     "chorus_model_classes_permuted": (c_int, [_ModelP]),
+    "chorus_model_auto_choice": (c_int, [_VotesP]),
+    "chorus_model_check": (POINTER(FitCheck), [_ModelP]),
+    "chorus_model_lf_agreement": (c_double, [_ModelP, c_int32]),
+    "chorus_model_candidates": (POINTER(Candidate), [_ModelP, _I32P, _I32P]),
+    "chorus_model_selection_metric": (c_char_p, [_ModelP]),
+    "chorus_model_selection_dev_items": (c_int64, [_ModelP]),
+    "chorus_model_select": (c_int, [POINTER(_ModelP), _VotesP, POINTER(FitOptions), _VotesP,
+                                    _I32P, c_int64, POINTER(SelectOptions)]),
+    "chorus_select_metric_parse": (c_int, [POINTER(c_int), c_char_p]),
     "chorus_probs_free": (None, [_ProbsP]),
     "chorus_probs_n_items": (c_int64, [_ProbsP]),
     "chorus_probs_n_classes": (c_int32, [_ProbsP]),
@@ -343,17 +413,50 @@ def parse_model_type(name: Any) -> ModelType:
     return ModelType(out.value)
 
 
+def parse_select_metric(name: Any) -> SelectMetric:
+    """A dev metric name ("accuracy", "macro-f1", "f1") or SelectMetric to a SelectMetric
+    (the library parses)."""
+    if isinstance(name, SelectMetric):
+        return name
+    out = c_int()
+    check(lib.chorus_select_metric_parse(ctypes.byref(out), str(name).encode()))
+    return SelectMetric(out.value)
+
+
 # The library never prints: its diagnostics go to the `chorus` logger.
 
 _PY_LEVELS = {LogLevel.DEBUG: logging.DEBUG, LogLevel.INFO: logging.INFO,
               LogLevel.WARN: logging.WARNING}
 
 
+_log_state = threading.local()
+
+
+@contextmanager
+def log_as_debug(what: str) -> Iterator[None]:
+    """Within the block, the library's messages from calls on this thread are logged at
+    DEBUG, prefixed with ``what``: for fits whose results are thrown away (the candidates
+    of a dev-set selection), whose warnings are not about the model the user gets."""
+    previous = getattr(_log_state, "demote", None)
+    _log_state.demote = what
+    try:
+        yield
+    finally:
+        _log_state.demote = previous
+
+
 def _forward_log(level: int, message: Optional[bytes], _ctx: Optional[int]) -> None:
     try:
         py_level = _PY_LEVELS.get(level, logging.WARNING)
+        demote = getattr(_log_state, "demote", None)
+        if demote is not None:
+            py_level = logging.DEBUG
         if message is not None and logger.isEnabledFor(py_level):
-            logger.log(py_level, "%s", message.decode("utf-8", "replace"))
+            text = message.decode("utf-8", "replace")
+            if demote is not None:
+                logger.log(py_level, "%s: %s", demote, text)
+            else:
+                logger.log(py_level, "%s", text)
     except Exception:  # noqa: BLE001 - an exception must never unwind into C
         pass
 

@@ -74,7 +74,10 @@ class LFAnalysis:
     def lf_summary(self, Y: Optional[Any] = None, est_weights: Optional[Any] = None) -> Any:
         """Per LF: Polarity, Coverage, Overlaps, Conflicts; with gold labels Y (-1 unknown)
         also Correct, Incorrect and Emp. Acc.; with a fitted LabelModel as est_weights its
-        Learned Acc. (with an array, Snorkel's Learned Weight column).
+        Learned Acc. and Agreement (:meth:`LabelModel.lf_agreement`: how often the LF votes
+        the other LFs' majority on the votes the model was fitted on, NaN where it cannot
+        be told; far from Learned Acc. means the model trusts the LF more or less than the
+        other LFs do); with an array, Snorkel's Learned Weight column.
 
         Returns a pandas DataFrame indexed by LF name when pandas is installed, otherwise a
         dict of columns (with the names under "name").
@@ -91,6 +94,7 @@ class LFAnalysis:
                             "Emp. Acc.": s["empirical_accuracy"]})
         if model is not None:
             columns["Learned Acc."] = s["learned_accuracy"]
+            columns["Agreement"] = model.lf_agreement()
         elif est_weights is not None:
             columns["Learned Weight"] = np.asarray(est_weights, dtype=np.float64)
         try:

@@ -7,13 +7,14 @@ import os
 import tempfile
 import weakref
 from contextlib import contextmanager
-from typing import Any, Dict, Iterator, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _capi
-from ._capi import ClassPrior, EvalOptions, Metrics, ModelType, TieBreak, check, lib, logger
-from ._convert import VoteMatrix, as_doubles, labels, take_probs
+from ._capi import (ClassPrior, EvalOptions, Metrics, ModelType, SelectMetric, TieBreak, check,
+                    lib, logger)
+from ._convert import VoteMatrix, as_doubles, as_int32, labels, take_probs
 
 _TIE_BREAKS = {"abstain": TieBreak.ABSTAIN, "random": TieBreak.HASH, "hash": TieBreak.HASH}
 
@@ -29,6 +30,9 @@ _SNORKEL_TRAIN_OPTIONS = frozenset({
 })
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+_PRIOR_NAMES = {ClassPrior.LEARNED: "learned", ClassPrior.FIXED: "fixed",
+                ClassPrior.FROM_GOLD: "gold"}  # as model.json's "selection" names them
 
 
 def _tie_break(policy: Union[str, TieBreak]) -> TieBreak:
@@ -155,26 +159,49 @@ class LabelModel(_Labeler):
         self.verbose = verbose
         self._handle: Optional["ctypes._Pointer"] = None
         self._finalizer: Optional[weakref.finalize] = None
+        #: The gold-free check of the last fit (a dict, see :meth:`fit`), or None.
+        self.fit_check: Optional[Dict[str, Any]] = None
+        #: The candidates of a dev-set selection (a list of dicts, see :meth:`fit`), or None.
+        self.selection: Optional[List[Dict[str, Any]]] = None
+        #: The index in :attr:`selection` of the chosen candidate, or None.
+        self.selection_chosen: Optional[int] = None
+        #: The metric the selection scored on the dev set ("accuracy", ...), or None.
+        self.selection_metric: Optional[str] = None
+        #: How many dev items with a label the selection scored, or None.
+        self.selection_dev_items: Optional[int] = None
 
     # Fitting
 
     def fit(self, L_train: Any, Y_dev: Optional[Any] = None,
             class_balance: Optional[Sequence[float]] = None, progress_bar: bool = True, *,
-            n_epochs: Optional[int] = None, max_iter: int = 500, tol: float = 1e-7,
-            restarts: int = 0, seed: int = 0, n_threads: int = 0, gold: Optional[Any] = None,
-            groups: Optional[Sequence[int]] = None, learn_structure: bool = False,
-            **snorkel_options: Any) -> "LabelModel":
+            L_dev: Optional[Any] = None, dev_metric: Union[str, SelectMetric] = "accuracy",
+            positive: int = 1, n_epochs: Optional[int] = None, max_iter: int = 500,
+            tol: float = 1e-7, restarts: int = 0, seed: int = 0, n_threads: int = 0,
+            gold: Optional[Any] = None, groups: Optional[Sequence[int]] = None,
+            learn_structure: bool = False, **snorkel_options: Any) -> "LabelModel":
         """Fits the model to the votes L_train, without gold labels. Returns self.
 
         Args:
             L_train: n x m label matrix (-1 abstains), or a scipy.sparse matrix.
-            Y_dev: as in Snorkel, labels of a dev set used only to fix the class prior to
-                their class shares (every class must occur); ignored if class_balance is
-                given. To steer the fit with known labels of *training* items, use gold=.
+            Y_dev: labels of a dev set (-1 unknown). With L_dev, the dev set's labels, one
+                per row of L_dev: the model is chosen on that dev set (below). Without
+                L_dev, as in Snorkel: only the class prior is fixed to their class shares
+                (every class must occur), and ignored if class_balance is given. To steer
+                the fit with known labels of *training* items, use gold=.
             class_balance: a fixed class prior (cardinality probabilities summing to 1).
                 Without it (and without Y_dev) chorus learns the prior; Snorkel assumes a
                 uniform one.
             progress_bar: accepted for Snorkel compatibility; chorus shows none.
+            L_dev: the votes of a labelled dev set (the LFs of L_train). With Y_dev,
+                every candidate (majority vote, and each EM model with three smoothing
+                strengths and a learned or uniform class prior) is fitted on L_train
+                without gold, scored on L_dev against Y_dev, and the best one is kept
+                (ties go to the simpler candidate), as ``chorus fit --dev-votes --dev-gold``
+                does; the constructor's model and smoothing are then not used. See
+                :attr:`selection`.
+            dev_metric: what the selection scores: "accuracy" (ties broken by the hash of
+                the row, as WRENCH), "macro-f1", or "f1" (of class ``positive``).
+            positive: the positive class for ``dev_metric="f1"``.
             n_epochs: Snorkel's name for max_iter (EM iterations); wins if given.
             max_iter, tol, restarts, seed: EM settings (README.md "Fitting").
             n_threads: OpenMP threads, 0 for the default; results do not depend on it.
@@ -184,6 +211,18 @@ class LabelModel(_Labeler):
             learn_structure: find dependent LFs from the votes and model them jointly.
             **snorkel_options: Snorkel's optimizer settings (lr, l2, optimizer, log_freq,
                 ...) are accepted and ignored; anything else is a TypeError.
+
+        After the fit, :attr:`fit_check` holds the library's gold-free check of the model
+        against the training votes (None for majority vote): n_covered, n_unanimous,
+        n_unanimous_overruled, n_clear_majority, n_majority_overruled, prior_distance,
+        n_lfs_disagreeing, worse_than_majority and fell_back. When the default model
+        ("auto") overrules the unanimous vote on more than a fifth of the items where every
+        vote agrees, majority vote is used instead (fell_back) and a WARNING says so on the
+        ``chorus`` logger. After a dev-set selection, :attr:`selection` lists the
+        candidates as dicts {model, smoothing (None for majority vote), class_prior
+        ("learned" or "fixed"), dev_score}, :attr:`selection_chosen` is the index of the
+        one kept, :attr:`selection_metric` the metric and :attr:`selection_dev_items` the
+        number of labelled dev items scored; otherwise all are None.
         """
         unknown = sorted(set(snorkel_options) - _SNORKEL_TRAIN_OPTIONS)
         if unknown:
@@ -193,6 +232,16 @@ class LabelModel(_Labeler):
                          ", ".join(sorted(snorkel_options)))
         if seed < 0:
             raise ValueError(f"seed must be >= 0, got {seed}")
+        selecting = L_dev is not None
+        select = _capi.select_options()
+        select.metric = _capi.parse_select_metric(dev_metric)  # the library's message if bad
+        select.positive_class = int(positive)
+        if not selecting and (select.metric != SelectMetric.ACCURACY or positive != 1):
+            raise ValueError("dev_metric and positive choose the model on a labelled dev set: "
+                             "pass its votes as L_dev and its labels as Y_dev")
+        if selecting and (self._requested != ModelType.AUTO or self.smoothing is not None):
+            logger.warning("fit: model=%r and smoothing=%r are not used with L_dev, which tries "
+                           "every model and smoothing", self.model, self.smoothing)
         opts = _capi.fit_options()
         opts.type = self._requested
         opts.n_threads = int(n_threads)
@@ -209,10 +258,13 @@ class LabelModel(_Labeler):
             if group_ids.ndim != 1:
                 raise ValueError("groups must be one group id per labeling function")
             opts.lf_group = group_ids.ctypes.data_as(ctypes.POINTER(ctypes.c_int32))
-        balance = self._class_balance(class_balance, Y_dev)
+        balance = self._class_balance(class_balance, None if selecting else Y_dev)
         if balance is not None:
             opts.class_prior = ClassPrior.FIXED
             opts.class_balance = balance.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
+        # The dev labels go to the library as given: it checks them against the dev votes.
+        dev_gold = (as_int32(np.ravel(np.asarray(Y_dev)), "Y_dev", 1)
+                    if selecting and Y_dev is not None else None)
         model = ctypes.POINTER(_capi.Model)()
         with VoteMatrix(L_train, self.cardinality) as votes:
             if group_ids is not None and group_ids.shape[0] != votes.n_lfs:
@@ -222,16 +274,111 @@ class LabelModel(_Labeler):
             if gold_labels is not None:
                 opts.gold = gold_labels.ctypes.data_as(ctypes.POINTER(ctypes.c_int32))
                 opts.n_gold = gold_labels.shape[0]
-            check(lib.chorus_model_fit(ctypes.byref(model), votes.handle, ctypes.byref(opts)))
+            if selecting:
+                with VoteMatrix(L_dev, self.cardinality) as dev, \
+                        _capi.log_as_debug("dev-set selection, fitting a candidate"):
+                    check(lib.chorus_model_select(
+                        ctypes.byref(model), votes.handle, ctypes.byref(opts), dev.handle,
+                        None if dev_gold is None
+                        else dev_gold.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
+                        0 if dev_gold is None else dev_gold.shape[0], ctypes.byref(select)))
+                if lib.chorus_model_classes_permuted(model):  # said above only at DEBUG
+                    logger.warning("the fitted classes disagreed with the votes about what "
+                                   "each class is; relabelled them to agree")
+            else:
+                check(lib.chorus_model_fit(ctypes.byref(model), votes.handle,
+                                           ctypes.byref(opts)))
             n_items = votes.n_items
+            # What was fitted and checked: for "auto", what it chose on these votes.
+            checked = lib.chorus_model_get_type(model)
+            if self._requested == ModelType.AUTO and not selecting:
+                checked = lib.chorus_model_auto_choice(votes.handle)
         self._own(model)
+        self._read_results()
         if self.verbose:
             n_iter = ctypes.c_int32(0)
             lib.chorus_model_trace(model, ctypes.byref(n_iter))
             logger.info("fit %s on %d items x %d LFs, %d classes, %d EM iterations",
                         self.model_type, n_items, lib.chorus_model_n_lfs(model),
                         self.cardinality, n_iter.value)
+            self._log_selection()
+        self._log_check(_capi.model_type_name(checked))
         return self
+
+    def _read_results(self) -> None:
+        """Copies the fitted model's check and dev-set selection into the attributes."""
+        model = self._fitted()
+        c = lib.chorus_model_check(model)
+        self.fit_check = None if not c else {
+            "n_covered": int(c.contents.n_covered),
+            "n_unanimous": int(c.contents.n_unanimous),
+            "n_unanimous_overruled": int(c.contents.n_unanimous_overruled),
+            "n_clear_majority": int(c.contents.n_clear_majority),
+            "n_majority_overruled": int(c.contents.n_majority_overruled),
+            "prior_distance": float(c.contents.prior_distance),
+            "n_lfs_disagreeing": int(c.contents.n_lfs_disagreeing),
+            "worse_than_majority": bool(c.contents.worse_than_majority),
+            "fell_back": bool(c.contents.fell_back),
+        }
+        n, chosen = ctypes.c_int32(0), ctypes.c_int32(0)
+        candidates = lib.chorus_model_candidates(model, ctypes.byref(n), ctypes.byref(chosen))
+        if not candidates:
+            self.selection = self.selection_chosen = None
+            self.selection_metric = self.selection_dev_items = None
+            return
+        self.selection = [{
+            "model": _capi.model_type_name(cand.type),
+            "smoothing": None if cand.smoothing < 0 else float(cand.smoothing),
+            "class_prior": _PRIOR_NAMES[ClassPrior(cand.class_prior)],
+            "dev_score": float(cand.dev_score),
+        } for cand in candidates[:n.value]]
+        self.selection_chosen = int(chosen.value)
+        self.selection_metric = lib.chorus_model_selection_metric(model).decode()
+        self.selection_dev_items = int(lib.chorus_model_selection_dev_items(model))
+
+    def _log_selection(self) -> None:
+        if self.selection is None or self.selection_chosen is None:
+            return
+        best = self.selection[self.selection_chosen]
+        settings = ("" if best["smoothing"] is None else
+                    f" (smoothing {best['smoothing']:g}, {best['class_prior']} prior)")
+        logger.info("dev-set selection: chose %s%s, %s %.4f on %d labelled dev items, the best "
+                    "of %d candidates (ties go to the simpler one)", best["model"], settings,
+                    self.selection_metric, best["dev_score"], self.selection_dev_items,
+                    len(self.selection))
+
+    def _log_check(self, checked: str) -> None:
+        """What the gold-free check found, as ``chorus fit`` reports it on stderr."""
+        c = self.fit_check
+        if c is None:
+            return
+        overruled = 100.0 * c["n_unanimous_overruled"] / max(c["n_unanimous"], 1)
+        if c["fell_back"]:
+            logger.warning(
+                "fit: the fitted %s model overruled the unanimous vote on %.1f%% of the %d "
+                "items where every vote agrees (limit %.0f%%), so its labels are likely worse "
+                "than majority vote; majority vote is used instead (pass model=%r to keep it "
+                "regardless)", checked, overruled, c["n_unanimous"],
+                100 * _capi.CHECK_UNANIMOUS_MAX, checked)
+            return
+        if c["worse_than_majority"]:
+            logger.warning("fit: the model overrules the unanimous vote on %.1f%% of the %d "
+                           "items where every vote agrees: its labels are likely worse than "
+                           "majority vote", overruled, c["n_unanimous"])
+        if not self.verbose:
+            return
+        if (not c["worse_than_majority"] and c["n_unanimous"] >= _capi.CHECK_MIN_ITEMS
+                and overruled > 100 * _capi.CHECK_UNANIMOUS_WARN):
+            logger.info("fit: the model overrules the unanimous vote on %.1f%% of the %d items "
+                        "where every vote agrees", overruled, c["n_unanimous"])
+        if c["prior_distance"] > _capi.CHECK_PRIOR_WARN:
+            logger.info("fit: the learned class prior %s is %.2f from the majority-vote class "
+                        "shares (total variation); pass class_balance if you know the balance",
+                        np.round(self.class_prior, 3).tolist(), c["prior_distance"])
+        if c["n_lfs_disagreeing"]:
+            logger.info("fit: %d labeling functions have a learned accuracy more than %.1f from "
+                        "their agreement with the other LFs (see lf_agreement())",
+                        c["n_lfs_disagreeing"], _capi.CHECK_LF_GAP)
 
     def _class_balance(self, class_balance: Optional[Sequence[float]],
                        Y_dev: Optional[Any]) -> Optional[np.ndarray]:
@@ -283,6 +430,16 @@ class LabelModel(_Labeler):
         return np.array([lib.chorus_model_lf_accuracy(model, j)
                          for j in range(lib.chorus_model_n_lfs(model))])
 
+    def lf_agreement(self) -> np.ndarray:
+        """Per LF, from the check of the fit: the share of the training items where it and
+        another LF voted and the other LFs had one most-voted class on which that class is
+        its vote. NaN where there are no such items and for a model without a check (majority
+        vote asked for). An LF whose learned accuracy (:meth:`get_weights`) is far from it
+        is one the model trusts more or less than the other LFs do."""
+        model = self._fitted()
+        return np.array([lib.chorus_model_lf_agreement(model, j)
+                         for j in range(lib.chorus_model_n_lfs(model))])
+
     # Persistence
 
     def save(self, destination: PathLike) -> None:
@@ -295,6 +452,7 @@ class LabelModel(_Labeler):
         model = ctypes.POINTER(_capi.Model)()
         check(lib.chorus_model_load(ctypes.byref(model), os.fsencode(source)))
         self._own(model)
+        self._read_results()
         self.cardinality = int(lib.chorus_model_n_classes(model))
         self.model = self.model_type
         self._requested = _capi.parse_model_type(self.model)
@@ -314,6 +472,8 @@ class LabelModel(_Labeler):
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
         model_json = state.pop("_model_json", None)
+        self.__dict__.update(fit_check=None, selection=None, selection_chosen=None,
+                             selection_metric=None, selection_dev_items=None)
         self.__dict__.update(state, _handle=None, _finalizer=None)
         if model_json is not None:
             with tempfile.TemporaryDirectory() as tmp:
@@ -322,6 +482,10 @@ class LabelModel(_Labeler):
                     f.write(model_json)
                 self.load(path)
             self.model, self._requested = state["model"], state["_requested"]
+            # model.json's "selection" is not read back by load(): keep the fitted one.
+            for name in ("selection", "selection_chosen", "selection_metric",
+                         "selection_dev_items"):
+                setattr(self, name, state.get(name))
 
     def __repr__(self) -> str:
         fitted = f", fitted={self.model_type!r}" if self._handle is not None else ""

@@ -42,8 +42,10 @@ class LFAnalysisTest(unittest.TestCase):
                                        "Conflicts"])
         model = LabelModel().fit(self.L)
         full = self.summary_as_dict(Y=self.Y, est_weights=model)
-        self.assertEqual(list(full)[-4:], ["Correct", "Incorrect", "Emp. Acc.", "Learned Acc."])
+        self.assertEqual(list(full)[-5:], ["Correct", "Incorrect", "Emp. Acc.", "Learned Acc.",
+                                           "Agreement"])
         np.testing.assert_allclose(full["Learned Acc."], model.get_weights(), atol=1e-15)
+        np.testing.assert_array_equal(full["Agreement"], model.lf_agreement())
         weights = self.summary_as_dict(est_weights=np.arange(10) / 10)
         np.testing.assert_array_equal(weights["Learned Weight"], np.arange(10) / 10)
 

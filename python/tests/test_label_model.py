@@ -99,12 +99,19 @@ class LabelModelTest(unittest.TestCase):
         self.assertEqual(unfitted.cardinality, 3)
 
     def test_class_balance(self) -> None:
-        fixed = LabelModel().fit(self.L_train, class_balance=[0.7, 0.3])
+        # A prior this far from YouTube's makes ds overrule 22% of the unanimous items, so
+        # the default falls back to majority vote (keeping the prior given) and says so.
+        with self.assertLogs("chorus", level="WARNING") as logs:
+            fixed = LabelModel().fit(self.L_train, class_balance=[0.7, 0.3])
+        self.assertIn("majority vote is used instead", logs.output[-1])
+        self.assertTrue(fixed.fit_check["fell_back"])
         np.testing.assert_array_equal(fixed.class_prior, [0.7, 0.3])
         # Y_dev, as in Snorkel, only sets the prior: to its class shares.
         Y_dev = np.array([0, 0, 0, 1, -1])
-        from_dev = LabelModel().fit(self.L_train, Y_dev=Y_dev)
+        with self.assertLogs("chorus", level="WARNING"):
+            from_dev = LabelModel().fit(self.L_train, Y_dev=Y_dev)
         np.testing.assert_allclose(from_dev.class_prior, [0.75, 0.25], atol=1e-15)
+        self.assertIsNone(from_dev.selection)
         with self.assertRaisesRegex(ValueError, "gold="):
             LabelModel().fit(self.L_train, Y_dev=[0, 0, 0])
         with self.assertRaisesRegex(ValueError, "3 entries for 2 classes"):
