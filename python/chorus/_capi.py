@@ -196,6 +196,8 @@ class Candidate(ctypes.Structure):
         ("type", c_int),
         ("smoothing", c_double),
         ("class_prior", c_int),
+        ("keep_unanimous", c_int),
+        ("is_default", c_int),
         ("dev_score", c_double),
     ]
 

@@ -330,6 +330,8 @@ class LabelModel(_Labeler):
             "model": _capi.model_type_name(cand.type),
             "smoothing": None if cand.smoothing < 0 else float(cand.smoothing),
             "class_prior": _PRIOR_NAMES[ClassPrior(cand.class_prior)],
+            "keep_unanimous_votes": bool(cand.keep_unanimous),
+            "default": bool(cand.is_default),
             "dev_score": float(cand.dev_score),
         } for cand in candidates[:n.value]]
         self.selection_chosen = int(chosen.value)

@@ -54,10 +54,13 @@ class SelectionTest(unittest.TestCase):
         model = LabelModel().fit(self.L_train, self.Y_dev, L_dev=self.L_dev)
         self.assertEqual(model.selection_metric, "accuracy")
         self.assertEqual(model.selection_dev_items, int((self.Y_dev >= 0).sum()))
-        # Majority vote, then 4 EM models x 3 smoothings x (learned, uniform prior).
-        self.assertEqual(len(model.selection), 25)
+        # Majority vote, the default, then 4 EM models x 3 smoothings x (learned, uniform
+        # prior), the 2 with abstains as evidence with and without keeping unanimous votes.
+        self.assertEqual(len(model.selection), 2 + 6 * 3 * 2)
         self.assertEqual(list(model.selection[0]), ["model", "smoothing", "class_prior",
+                                                    "keep_unanimous_votes", "default",
                                                     "dev_score"])
+        self.assertTrue(model.selection[1]["default"])
         self.assertEqual(model.selection[0]["model"], "mv")
         self.assertIsNone(model.selection[0]["smoothing"])
         self.assertTrue(all(0 <= c["dev_score"] <= 1 for c in model.selection))
@@ -81,7 +84,7 @@ class SelectionTest(unittest.TestCase):
         model = LabelModel().fit(self.L_train, self.Y_dev, class_balance=[0.45, 0.55],
                                  L_dev=self.L_dev, dev_metric="macro-f1")
         self.assertEqual(model.selection_metric, "macro-f1")
-        self.assertEqual(len(model.selection), 13)  # the prior is not varied
+        self.assertEqual(len(model.selection), 2 + 6 * 3)  # the prior is not varied
         self.assertEqual({c["class_prior"] for c in model.selection[1:]}, {"fixed"})
         self.assertEqual(model.model_type, "ds")
         np.testing.assert_array_equal(model.class_prior, [0.45, 0.55])
@@ -106,7 +109,7 @@ class SelectionTest(unittest.TestCase):
         with self.assertLogs("chorus", level="INFO") as logs:
             LabelModel(verbose=True).fit(self.L_train, self.Y_dev, L_dev=self.L_dev)
         self.assertTrue(any("dev-set selection: chose ds (smoothing 1, learned prior), "
-                            "accuracy 0.8333 on 120 labelled dev items, the best of 25" in line
+                            "accuracy 0.8417 on 120 labelled dev items, the best of 38" in line
                             for line in logs.output), logs.output)
 
     def test_bad_arguments_raise_the_library_message(self) -> None:

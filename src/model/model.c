@@ -223,6 +223,27 @@ chorus_model_type chorus_model_auto_choice(const chorus_votes *votes)
     return 2 * multipolar > voting ? CHORUS_MODEL_DS_NOABSTAIN : CHORUS_MODEL_DS;
 }
 
+/* A fixed class prior, or the class shares of the gold labels (one pseudo-count each). */
+static void set_given_prior(chorus_model *model, const chorus_fit_options *opts)
+{
+    const int32_t k = model->n_classes;
+    if (opts->class_prior == CHORUS_PRIOR_FIXED) {
+        for (int32_t c = 0; c < k; c++)
+            model->prior[c] = opts->class_balance[c];
+    } else if (opts->class_prior == CHORUS_PRIOR_FROM_GOLD) {
+        double total = k;
+        for (int32_t c = 0; c < k; c++)
+            model->prior[c] = 1;
+        for (int64_t i = 0; i < opts->n_gold; i++)
+            if (opts->gold[i] >= 0) {
+                model->prior[opts->gold[i]] += 1;
+                total += 1;
+            }
+        for (int32_t c = 0; c < k; c++)
+            model->prior[c] /= total;
+    }
+}
+
 int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus_fit_options *opts)
 {
     *out = NULL;
@@ -246,7 +267,9 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
     model->fit_nnz = chorus_votes_nnz(votes);
     for (int64_t i = 0; opts->gold && i < opts->n_gold; i++)
         model->n_gold_clamped += opts->gold[i] >= 0;
-    /* Majority vote has nothing to learn: its prior stays uniform. */
+    /* Majority vote has nothing to learn: its prior (what an uncovered item gets) stays
+     * uniform unless the user gave one. */
+    if (opts->type == CHORUS_MODEL_MV) set_given_prior(model, opts);
     if (opts->type != CHORUS_MODEL_MV && (rc = chorus_em_fit(model, votes, opts))) {
         chorus_model_free(model);
         return rc;

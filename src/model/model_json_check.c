@@ -1,5 +1,6 @@
 /* The gold-free check of a fit (fit_check.c) written to and read from model.json. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,4 +140,61 @@ json_t *chorus_selection_to_json(const chorus_model *model)
         return NULL;
     }
     return o;
+}
+
+static int selection_error(const char *path, const char *what)
+{
+    return chorus_error_set(CHORUS_EFORMAT, "%s: field \"selection\": expected %s", path, what);
+}
+
+int chorus_selection_from_json(chorus_model *model, json_t *selection, const char *path)
+{
+    static const char *const priors[] = {"learned", "fixed", "gold"};
+    json_t *list = json_object_get(selection, "candidates");
+    json_t *metric = json_object_get(selection, "metric");
+    json_t *chosen = json_object_get(selection, "chosen");
+    json_t *dev = json_object_get(selection, "dev_items");
+    /* A selection tries a few dozen candidates; a file claiming many more is not ours. */
+    size_t n = json_is_array(list) ? json_array_size(list) : 0;
+    if (!json_is_object(selection) || n < 1 || n > 1024)
+        return selection_error(path, "an object with 1 to 1024 \"candidates\"");
+    if (!json_is_string(metric) || strlen(json_string_value(metric)) >= 16)
+        return selection_error(path, "a \"metric\" name");
+    if (!json_is_integer(chosen) || json_integer_value(chosen) < 0 ||
+        (size_t)json_integer_value(chosen) >= n)
+        return selection_error(path, "\"chosen\": the index of a candidate");
+    if (!json_is_integer(dev) || json_integer_value(dev) < 1)
+        return selection_error(path, "\"dev_items\": a count of at least 1");
+    chorus_candidate *c = calloc(n, sizeof *c);
+    if (!c) return chorus_error_nomem();
+    for (size_t i = 0; i < n; i++) {
+        json_t *x = json_array_get(list, i);
+        json_t *prior = json_object_get(x, "class_prior");
+        json_t *smoothing = json_object_get(x, "smoothing");
+        json_t *score = json_object_get(x, "dev_score");
+        const char *type = json_string_value(json_object_get(x, "model"));
+        int p = -1;
+        for (int q = 0; q < 3 && json_is_string(prior); q++)
+            if (strcmp(json_string_value(prior), priors[q]) == 0) p = q;
+        if (!type || chorus_model_type_parse(&c[i].type, type) || p < 0 ||
+            !(json_is_null(smoothing) || json_is_number(smoothing)) || !json_is_number(score) ||
+            !(json_number_value(score) >= 0 && json_number_value(score) <= 1)) {
+            free(c);
+            return selection_error(path, "candidates with a model, a class_prior, a smoothing "
+                                         "(or null) and a dev_score in [0, 1]");
+        }
+        c[i].class_prior = (chorus_class_prior)p;
+        c[i].smoothing = json_is_null(smoothing) ? -1 : json_number_value(smoothing);
+        c[i].dev_score = json_number_value(score);
+        c[i].keep_unanimous = json_is_true(json_object_get(x, "keep_unanimous_votes"));
+        c[i].is_default = json_is_true(json_object_get(x, "default"));
+    }
+    free(model->candidates);
+    model->candidates = c;
+    model->n_candidates = (int32_t)n;
+    model->chosen_candidate = (int32_t)json_integer_value(chosen);
+    snprintf(model->selection_metric, sizeof model->selection_metric, "%s",
+             json_string_value(metric));
+    model->selection_dev_items = json_integer_value(dev);
+    return CHORUS_OK;
 }

@@ -15,12 +15,20 @@ fi
 
 checks=$((checks + 1))
 if bash "$script" "$CHORUS" >"$TMP/table.md" 2>"$TMP/err"; then
-  rows=$(grep -c '^| ' "$TMP/table.md")
+  # The main table, then the dev-set table after the line that introduces it.
+  sed '/^With a labelled dev set/,$d' "$TMP/table.md" >"$TMP/main.md"
+  sed -n '/^With a labelled dev set/,$p' "$TMP/table.md" >"$TMP/dev.md"
+  rows=$(grep -c '^| ' "$TMP/main.md")
   checks=$((checks + 1))
   [ "$rows" -eq 12 ] || fail "quality.sh: $rows table lines, expected header + 11 datasets"
+  rows=$(grep -c '^| ' "$TMP/dev.md")
   checks=$((checks + 1))
-  awk -F'|' '/^\| / { if (!n) n = NF; if (NF != n) exit 1; for (i = 2; i < NF; i++) if ($i ~ /^ *$/) exit 1 }' \
-    "$TMP/table.md" || fail "quality.sh: ragged row or empty cell: $(cat "$TMP/table.md")"
+  [ "$rows" -eq 6 ] || fail "quality.sh: $rows dev-set table lines, expected header + 5 rows"
+  for part in main dev; do
+    checks=$((checks + 1))
+    awk -F'|' '/^\| / { if (!n) n = NF; if (NF != n) exit 1; for (i = 2; i < NF; i++) if ($i ~ /^ *$/) exit 1 }' \
+      "$TMP/$part.md" || fail "quality.sh: ragged row or empty cell: $(cat "$TMP/$part.md")"
+  done
   expect_summary() {
     checks=$((checks + 1))
     grep -qF -- "$1" "$TMP/table.md" || fail "quality.sh: no line '$1'"
