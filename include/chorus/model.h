@@ -68,10 +68,11 @@ typedef struct chorus_fit_options {
     }
 
 /*
- * What CHORUS_MODEL_AUTO fits on these votes. When most labeling functions vote a single
- * class (keyword, regex and heuristic LFs), whether an LF fires is the evidence and the
- * choice is ds; when most vote several classes (annotators, crowd workers, models), who
- * answers what is not evidence and the choice is ds-noabstain. See README.md.
+ * What CHORUS_MODEL_AUTO fits on these votes. When LFs that only ever vote one class
+ * (keyword, regex and heuristic LFs) cast at least a fifth of the votes, whether an LF
+ * fires is evidence and the choice is ds; otherwise (annotators, crowd workers, models
+ * voting several classes) who answers what is not evidence and the choice is
+ * ds-noabstain. See README.md.
  */
 chorus_model_type chorus_model_auto_choice(const chorus_votes *votes);
 
@@ -167,7 +168,9 @@ typedef struct chorus_fit_check {
      * CHORUS_CHECK_UNANIMOUS_MAX of the unanimous items (and there are at least
      * CHORUS_CHECK_MIN_ITEMS of them). */
     int worse_than_majority;
-    /* 1: the default model (auto) handed back majority vote for that reason. */
+    /* 1: the default model (auto) hands back majority vote for that reason: predict gives
+     * every item with votes its vote shares; items without a vote keep the model's
+     * estimate. */
     int fell_back;
 } chorus_fit_check;
 

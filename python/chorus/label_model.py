@@ -217,7 +217,8 @@ class LabelModel(_Labeler):
         n_unanimous_overruled, n_clear_majority, n_majority_overruled, prior_distance,
         n_lfs_disagreeing, worse_than_majority and fell_back. When the default model
         ("auto") overrules the unanimous vote on more than a fifth of the items where every
-        vote agrees, majority vote is used instead (fell_back) and a WARNING says so on the
+        vote agrees, the items with votes get majority vote instead and the items without
+        any keep the model's estimate (fell_back); a WARNING says so on the
         ``chorus`` logger. After a dev-set selection, :attr:`selection` lists the
         candidates as dicts {model, smoothing (None for majority vote), class_prior
         ("learned" or "fixed"), dev_score}, :attr:`selection_chosen` is the index of the
@@ -359,8 +360,8 @@ class LabelModel(_Labeler):
             logger.warning(
                 "fit: the fitted %s model overruled the unanimous vote on %.1f%% of the %d "
                 "items where every vote agrees (limit %.0f%%), so its labels are likely worse "
-                "than majority vote; majority vote is used instead (pass model=%r to keep it "
-                "regardless)", checked, overruled, c["n_unanimous"],
+                "than majority vote: items with votes get majority vote, items without any keep "
+                "the model's estimate (pass model=%r to keep it regardless)", checked, overruled, c["n_unanimous"],
                 100 * _capi.CHECK_UNANIMOUS_MAX, checked)
             return
         if c["worse_than_majority"]:

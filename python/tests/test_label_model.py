@@ -100,10 +100,10 @@ class LabelModelTest(unittest.TestCase):
 
     def test_class_balance(self) -> None:
         # A prior this far from YouTube's makes ds overrule 22% of the unanimous items, so
-        # the default falls back to majority vote (keeping the prior given) and says so.
+        # the default hands back majority vote for the items with votes and says so.
         with self.assertLogs("chorus", level="WARNING") as logs:
             fixed = LabelModel().fit(self.L_train, class_balance=[0.7, 0.3])
-        self.assertIn("majority vote is used instead", logs.output[-1])
+        self.assertIn("items with votes get majority vote", logs.output[-1])
         self.assertTrue(fixed.fit_check["fell_back"])
         np.testing.assert_array_equal(fixed.class_prior, [0.7, 0.3])
         # Y_dev, as in Snorkel, only sets the prior: to its class shares.

@@ -144,13 +144,20 @@ class FitCheckTest(unittest.TestCase):
         self.assertTrue(check["worse_than_majority"])
         self.assertTrue(check["fell_back"])
         self.assertEqual((check["n_unanimous"], check["n_unanimous_overruled"]), (320, 80))
-        self.assertEqual(model.model_type, "mv")
+        # The model stays (its estimate serves the items without votes); every item with
+        # votes gets its vote shares.
+        self.assertEqual(model.model_type, "ds")
         np.testing.assert_array_equal(model.class_prior, [0.9, 0.1])  # the prior given
+        covered = (L >= 0).any(axis=1)
+        shares = np.stack([(L == c).sum(axis=1) for c in range(2)], axis=1).astype(float)
+        shares[covered] /= shares[covered].sum(axis=1, keepdims=True)
+        np.testing.assert_array_equal(model.predict_proba(L)[covered], shares[covered])
         self.assertEqual(logs.records[-1].levelname, "WARNING")
         self.assertIn("the fitted ds model overruled the unanimous vote on 25.0% of the 320 "
                       "items where every vote agrees (limit 20%), so its labels are likely "
-                      "worse than majority vote; majority vote is used instead (pass "
-                      "model='ds' to keep it regardless)", logs.output[-1])
+                      "worse than majority vote: items with votes get majority vote, items "
+                      "without any keep the model's estimate (pass model='ds' to keep it "
+                      "regardless)", logs.output[-1])
 
     def test_a_model_asked_for_is_kept_with_a_warning(self) -> None:
         L = one_class_votes()
@@ -261,7 +268,8 @@ class CliParityTest(unittest.TestCase):
         L = one_class_votes()
         votes = write_votes(self.tmp / "votes.csv", L)
         cli = self.cli_fit(votes, "--class-balance", "0.9,0.1")
-        self.assertEqual(cli["model"], "mv")
+        self.assertEqual(cli["model"], "ds")
+        self.assertTrue(cli["check"]["fell_back_to_majority_vote"])
         with self.assertLogs("chorus", level="WARNING"):
             model = LabelModel().fit(L, class_balance=[0.9, 0.1])
         self.assert_check_equal(model.fit_check, cli["check"])

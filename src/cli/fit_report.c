@@ -21,8 +21,9 @@ void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
         fprintf(stderr,
                 "%s: warning: the fitted model overruled the unanimous vote on %.1f%% of the "
                 "%" PRId64 " items where every vote agrees (limit %.0f%%), so its labels are "
-                "likely worse than majority vote; majority vote is used instead (pass --model "
-                "to keep a model regardless)\n",
+                "likely worse than majority vote: items with votes get majority vote, items "
+                "without any keep the model's estimate (pass --model to keep a model "
+                "regardless)\n",
                 cmd, overruled, c->n_unanimous, 100 * CHORUS_CHECK_UNANIMOUS_MAX);
         return;
     }
@@ -112,7 +113,7 @@ void cli_print_check(FILE *out, const chorus_model *model)
             "  LFs off their agreement    %" PRId32 " (learned accuracy more than %.1f from it)\n",
             c->n_lfs_disagreeing, CHORUS_CHECK_LF_GAP);
     fprintf(out, "  verdict                    %s\n",
-            c->fell_back             ? "likely worse than majority vote: majority vote used"
+            c->fell_back ? "likely worse than majority vote: majority vote for items with votes"
             : c->worse_than_majority ? "likely worse than majority vote"
                                      : "no sign of being worse than majority vote");
     fprintf(out, "  LF agreement with the others:");

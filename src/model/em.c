@@ -481,6 +481,20 @@ done:
     return rc;
 }
 
+/* After the check's fallback (fit_check.c): an item with votes gets its vote shares. */
+static void majority_vote_shares(const int32_t *label, int64_t begin, int64_t end, int32_t k,
+                                 double *q)
+{
+    if (begin == end) return;
+    for (int32_t y = 0; y < k; y++)
+        q[y] = 0;
+    for (int64_t v = begin; v < end; v++)
+        q[label[v]] += 1;
+    /* Counts over their total, as majority vote computes them: the shares sum to 1. */
+    for (int32_t y = 0; y < k; y++)
+        q[y] /= (double)(end - begin);
+}
+
 /*
  * An item whose LFs all vote one class keeps that class when the model would overrule it.
  * With abstains as evidence, the silence of the many LFs that did not fire (and a drifted
@@ -533,7 +547,10 @@ int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, doub
         double z, *q = probs + i * k;
         chorus_em_item_posterior_k(&params, src + row_ptr[i], out + row_ptr[i],
                                    row_ptr[i + 1] - row_ptr[i], -1, q, &z, k);
-        if (model->keep_unanimous) keep_unanimous_vote(label, vote_ptr[i], vote_ptr[i + 1], k, q);
+        if (model->check.fell_back)
+            majority_vote_shares(label, vote_ptr[i], vote_ptr[i + 1], k, q);
+        else if (model->keep_unanimous)
+            keep_unanimous_vote(label, vote_ptr[i], vote_ptr[i + 1], k, q);
     }
     chorus_em_params_free(&params);
     free_sources(&sources);

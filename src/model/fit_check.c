@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "core/error_internal.h"
-#include "model/em_groups.h"
 #include "model/model_internal.h"
 
 #define TIE 1e-5
@@ -150,24 +149,11 @@ done:
 
 void chorus_model_fall_back_to_majority(chorus_model *model)
 {
-    model->type = CHORUS_MODEL_MV;
+    /* The items with votes get majority vote; the model keeps its parameters for the items
+     * without any vote, where majority vote has nothing to say and the model's estimate
+     * (class prior and what the LFs' silence says) is all the evidence there is. */
     model->check.fell_back = 1;
-    model->abstain_informative = false;
-    /* An uncovered item gets the class prior when the user gave it (fixed, or from gold);
-     * a learned prior is what the check no longer trusts, so then the uniform distribution. */
-    if (model->settings.class_prior == CHORUS_PRIOR_LEARNED)
-        for (int32_t c = 0; c < model->n_classes; c++)
-            model->prior[c] = 1.0 / model->n_classes;
-    free(model->theta);
-    model->theta = NULL;
-    free(model->trace);
-    model->trace = NULL;
-    model->n_trace = 0;
-    if (model->groups) em_groups_free(model->groups);
-    free(model->groups);
-    free(model->group_theta);
-    model->groups = NULL;
-    model->group_theta = NULL;
+    model->keep_unanimous = false;
 }
 
 const chorus_fit_check *chorus_model_check(const chorus_model *model)

@@ -70,8 +70,11 @@ int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, doub
 /* Runs the gold-free check of a fitted EM model on its training votes (fit_check.c). */
 int chorus_model_run_check(chorus_model *model, const chorus_votes *votes);
 
-/* Turns a checked model into majority vote (its check and LF agreements are kept). */
+/* Makes a checked model hand back majority vote for every item with votes (predict). */
 void chorus_model_fall_back_to_majority(chorus_model *model);
+
+/* auto fits ds once one-class LFs cast this share of the votes, else ds-noabstain. */
+#define CHORUS_AUTO_ONE_CLASS_SHARE 0.2
 
 /* Default smoothing strengths, chosen on the benchmark suite (see README). */
 #define CHORUS_DEFAULT_SMOOTHING 1.0
