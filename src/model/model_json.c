@@ -356,6 +356,8 @@ int chorus_model_load(chorus_model **out, const char *path)
         type != CHORUS_MODEL_MV && json_is_true(json_object_get(root, "keep_unanimous_votes"));
     json_t *check = json_object_get(root, "check");
     if (check && (rc = chorus_check_from_json(model, check, path))) goto done;
+    json_t *selection = json_object_get(root, "selection");
+    if (selection && (rc = chorus_selection_from_json(model, selection, path))) goto done;
     json_t *settings = json_object_get(root, "settings");
     json_t *seed = json_object_get(settings, "seed");
     if (json_is_integer(seed)) model->settings.seed = (uint64_t)json_integer_value(seed);

@@ -21,4 +21,7 @@ int chorus_check_from_json(chorus_model *model, json_t *check, const char *path)
  * "dev_score"}]}: what a dev-set selection tried (select.h). */
 json_t *chorus_selection_to_json(const chorus_model *model);
 
+/* Reads that object back into model->candidates and the selection fields. */
+int chorus_selection_from_json(chorus_model *model, json_t *selection, const char *path);
+
 #endif
