@@ -164,6 +164,14 @@ static int fit_selecting(const cli_args *args, const chorus_votes *votes,
     int64_t n_dev_gold = 0;
     int rc = cli_read_votes("fit", v[OPT_DEV_VOTES], v[OPT_FORMAT], classes, &dev);
     if (rc) return rc;
+    if (chorus_votes_n_lfs(dev) != chorus_votes_n_lfs(votes)) {
+        rc = cli_usage_error("fit",
+                             "%s has %" PRId32 " labeling functions but the training votes have "
+                             "%" PRId32 "; the dev votes must have the same labeling functions",
+                             v[OPT_DEV_VOTES], chorus_votes_n_lfs(dev), chorus_votes_n_lfs(votes));
+        chorus_votes_free(dev);
+        return rc;
+    }
     int status =
         chorus_gold_read(&dev_gold, &n_dev_gold, v[OPT_DEV_GOLD], chorus_votes_n_classes(votes));
     if (status) {

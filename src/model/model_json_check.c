@@ -142,59 +142,81 @@ json_t *chorus_selection_to_json(const chorus_model *model)
     return o;
 }
 
-static int selection_error(const char *path, const char *what)
+static int selection_error(const char *path, const char *field, const char *expected)
 {
-    return chorus_error_set(CHORUS_EFORMAT, "%s: field \"selection\": expected %s", path, what);
+    return chorus_error_set(CHORUS_EFORMAT, "%s: field \"selection.%s\": expected %s", path, field,
+                            expected);
+}
+
+/* One candidate of "selection.candidates"; `index` is 0-based. */
+static int read_candidate(json_t *x, int32_t index, const char *path, chorus_candidate *out)
+{
+    static const char *const priors[] = {"learned", "fixed", "gold"};
+    char field[64];
+    snprintf(field, sizeof field, "candidates[%d]", (int)index);
+    const char *name = json_string_value(json_object_get(x, "model"));
+    chorus_model_type type;
+    if (!json_is_object(x) || !name || chorus_model_type_parse(&type, name) ||
+        type == CHORUS_MODEL_AUTO)
+        return selection_error(path, field,
+                               "an object with a \"model\" (mv, ds, ds-noabstain, "
+                               "class-acc, onecoin)");
+    out->type = type;
+    json_t *smoothing = json_object_get(x, "smoothing");
+    out->smoothing = json_is_null(smoothing)     ? -1
+                     : json_is_number(smoothing) ? json_number_value(smoothing)
+                                                 : 0;
+    if (!(out->smoothing > 0 || (json_is_null(smoothing) && type == CHORUS_MODEL_MV)))
+        return selection_error(path, field, "a \"smoothing\" > 0 (null for majority vote)");
+    const char *prior = json_string_value(json_object_get(x, "class_prior"));
+    int p = 0;
+    while (prior && p < 3 && strcmp(prior, priors[p]) != 0)
+        p++;
+    if (!prior || p == 3)
+        return selection_error(path, field, "a \"class_prior\" (learned, fixed or gold)");
+    out->class_prior = (chorus_class_prior)p;
+    json_t *score = json_object_get(x, "dev_score");
+    out->dev_score = json_is_number(score) ? json_number_value(score) : -1;
+    if (!(out->dev_score >= 0 && out->dev_score <= 1))
+        return selection_error(path, field, "a \"dev_score\" in [0, 1]");
+    out->keep_unanimous = json_is_true(json_object_get(x, "keep_unanimous_votes"));
+    out->is_default = json_is_true(json_object_get(x, "default"));
+    return CHORUS_OK;
 }
 
 int chorus_selection_from_json(chorus_model *model, json_t *selection, const char *path)
 {
-    static const char *const priors[] = {"learned", "fixed", "gold"};
+    if (!json_is_object(selection))
+        return chorus_error_set(CHORUS_EFORMAT, "%s: field \"selection\": expected an object",
+                                path);
     json_t *list = json_object_get(selection, "candidates");
-    json_t *metric = json_object_get(selection, "metric");
+    const size_t n = json_is_array(list) ? json_array_size(list) : 0;
+    if (n < 1 || n > 1000)
+        return selection_error(path, "candidates", "an array of 1 or more candidates");
     json_t *chosen = json_object_get(selection, "chosen");
-    json_t *dev = json_object_get(selection, "dev_items");
-    /* A selection tries a few dozen candidates; a file claiming many more is not ours. */
-    size_t n = json_is_array(list) ? json_array_size(list) : 0;
-    if (!json_is_object(selection) || n < 1 || n > 1024)
-        return selection_error(path, "an object with 1 to 1024 \"candidates\"");
-    if (!json_is_string(metric) || strlen(json_string_value(metric)) >= 16)
-        return selection_error(path, "a \"metric\" name");
     if (!json_is_integer(chosen) || json_integer_value(chosen) < 0 ||
-        (size_t)json_integer_value(chosen) >= n)
-        return selection_error(path, "\"chosen\": the index of a candidate");
-    if (!json_is_integer(dev) || json_integer_value(dev) < 1)
-        return selection_error(path, "\"dev_items\": a count of at least 1");
-    chorus_candidate *c = calloc(n, sizeof *c);
-    if (!c) return chorus_error_nomem();
-    for (size_t i = 0; i < n; i++) {
-        json_t *x = json_array_get(list, i);
-        json_t *prior = json_object_get(x, "class_prior");
-        json_t *smoothing = json_object_get(x, "smoothing");
-        json_t *score = json_object_get(x, "dev_score");
-        const char *type = json_string_value(json_object_get(x, "model"));
-        int p = -1;
-        for (int q = 0; q < 3 && json_is_string(prior); q++)
-            if (strcmp(json_string_value(prior), priors[q]) == 0) p = q;
-        if (!type || chorus_model_type_parse(&c[i].type, type) || p < 0 ||
-            !(json_is_null(smoothing) || json_is_number(smoothing)) || !json_is_number(score) ||
-            !(json_number_value(score) >= 0 && json_number_value(score) <= 1)) {
-            free(c);
-            return selection_error(path, "candidates with a model, a class_prior, a smoothing "
-                                         "(or null) and a dev_score in [0, 1]");
+        json_integer_value(chosen) >= (json_int_t)n)
+        return selection_error(path, "chosen", "the index of one of the candidates");
+    json_t *dev_items = json_object_get(selection, "dev_items");
+    if (!json_is_integer(dev_items) || json_integer_value(dev_items) < 0)
+        return selection_error(path, "dev_items", "a count of items (an integer >= 0)");
+    const char *metric = json_string_value(json_object_get(selection, "metric"));
+    if (!metric || !*metric || strlen(metric) >= sizeof model->selection_metric)
+        return selection_error(path, "metric", "the name of the dev metric");
+    chorus_candidate *candidates = calloc(n, sizeof *candidates);
+    if (!candidates) return chorus_error_nomem();
+    for (size_t c = 0; c < n; c++) {
+        int rc = read_candidate(json_array_get(list, c), (int32_t)c, path, &candidates[c]);
+        if (rc) {
+            free(candidates);
+            return rc;
         }
-        c[i].class_prior = (chorus_class_prior)p;
-        c[i].smoothing = json_is_null(smoothing) ? -1 : json_number_value(smoothing);
-        c[i].dev_score = json_number_value(score);
-        c[i].keep_unanimous = json_is_true(json_object_get(x, "keep_unanimous_votes"));
-        c[i].is_default = json_is_true(json_object_get(x, "default"));
     }
     free(model->candidates);
-    model->candidates = c;
+    model->candidates = candidates;
     model->n_candidates = (int32_t)n;
     model->chosen_candidate = (int32_t)json_integer_value(chosen);
-    snprintf(model->selection_metric, sizeof model->selection_metric, "%s",
-             json_string_value(metric));
-    model->selection_dev_items = json_integer_value(dev);
+    model->selection_dev_items = json_integer_value(dev_items);
+    snprintf(model->selection_metric, sizeof model->selection_metric, "%s", metric);
     return CHORUS_OK;
 }
