@@ -288,8 +288,8 @@ int cmd_fit(int argc, char **argv)
                             "all\n");
         if ((rc = fit_selecting(&args, votes, &opts, &model))) goto done;
     } else {
-        if (args.values[OPT_DEV_GOLD] || args.values[OPT_DEV_METRIC]) {
-            rc = cli_usage_error("fit", "--dev-gold and --dev-metric need --dev-votes");
+        if (args.values[OPT_DEV_GOLD] || args.values[OPT_DEV_METRIC] || args.values[OPT_POSITIVE]) {
+            rc = cli_usage_error("fit", "--dev-gold, --dev-metric and --positive need --dev-votes");
             goto done;
         }
         status = chorus_model_fit(&model, votes, &opts);

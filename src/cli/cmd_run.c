@@ -129,6 +129,8 @@ int cmd_run(int argc, char **argv)
         return rc;
     }
     if (!dir) return cli_usage_error("run", "missing -o OUTDIR");
+    if (args.values[OPT_DEV_METRIC] && !args.values[OPT_DEV])
+        return cli_usage_error("run", "--dev-metric needs --dev");
     const int verbose = !args.values[OPT_QUIET];
     chorus_fit_options fit = CHORUS_FIT_OPTIONS_INIT;
     if (args.values[OPT_MODEL] && chorus_model_type_parse(&fit.type, args.values[OPT_MODEL]))

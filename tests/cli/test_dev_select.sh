@@ -88,6 +88,7 @@ bad() {
 bad "--dev-votes without --dev-gold" "--dev-votes needs --dev-gold" --dev-votes "$yt/valid/votes.csv"
 bad "--dev-gold without --dev-votes" "need --dev-votes" --dev-gold "$yt/valid/gold.csv"
 bad "--dev-metric without --dev-votes" "need --dev-votes" --dev-metric f1
+bad "--positive without --dev-votes" "need --dev-votes" --positive 1
 head -n 100 "$yt/valid/gold.csv" >"$TMP/short_gold.csv"
 bad "dev gold of the wrong length" "$TMP/short_gold.csv has 100 labels but $yt/valid/votes.csv has 120 items" \
   --dev-votes "$yt/valid/votes.csv" --dev-gold "$TMP/short_gold.csv"
@@ -105,6 +106,11 @@ bad "dev gold with a label out of range" "$TMP/bad_label.csv" \
   --dev-votes "$yt/valid/votes.csv" --dev-gold "$TMP/bad_label.csv"
 bad "missing dev votes file" "$TMP/nowhere.csv" --dev-votes "$TMP/nowhere.csv" --dev-gold "$yt/valid/gold.csv"
 
+# run --dev-metric without --dev: a usage error, nothing written.
+run run "$LFS/youtube_spam.yaml" "$DATA/youtube/train.csv" --dev-metric f1 -o "$TMP/run_nodev" -q
+expect_status 2 "run --dev-metric without --dev"
+expect_err "--dev-metric needs --dev" "run --dev-metric without --dev"
+expect_no_file "$TMP/run_nodev/model.json" "run --dev-metric without --dev"
 # run --dev: the LFs applied to the dev records choose the model.
 run run "$LFS/youtube_spam.yaml" "$DATA/youtube/train.csv" --dev "$DATA/youtube/valid.csv" \
   -o "$TMP/rundir"
