@@ -1,7 +1,8 @@
 /*
- * The native .chv vote-matrix file: a little-endian header, the names, then the three CSR
- * arrays exactly as struct chorus_votes holds them, each 64-byte aligned, so a mapped file
- * is used in place without a copy. docs/chv-format.md is the reference for the layout.
+ * Reading the native .chv vote-matrix file (written by chv_write.c, layout in chv_format.h): a
+ * little-endian header, the names, then the three CSR arrays exactly as struct chorus_votes holds
+ * them, each 64-byte aligned, so a mapped file is used in place without a copy. docs/chv-format.md
+ * is the reference for the layout.
  *
  * Reading trusts nothing: the header is checked field by field against the real file size
  * before anything is allocated or mapped, the checksum before the contents are looked at,
@@ -21,122 +22,9 @@
 
 #include "chorus/error.h"
 #include "chorus/io.h"
-#include "core/atomic_file.h"
 #include "core/error_internal.h"
+#include "io/chv_format.h"
 #include "votes/votes_internal.h"
-
-/* PNG-style: a high byte catches 7-bit channels, CR LF and ^Z catch text-mode mangling. */
-static const unsigned char chv_magic[8] = {0x89, 'C', 'H', 'V', '\r', '\n', 0x1a, '\n'};
-
-#define CHV_VERSION_MAJOR 1
-#define CHV_VERSION_MINOR 0
-#define CHV_HEADER_SIZE 192
-#define CHV_ALIGN 64
-#define CHV_FLAG_CLASS_NAMES 0x1u
-#define CHV_FLAG_LF_NAMES 0x2u
-#define CHV_KNOWN_FLAGS (CHV_FLAG_CLASS_NAMES | CHV_FLAG_LF_NAMES)
-#define CHV_MAX_NAME 4096
-
-/* Byte offsets of the header fields. */
-enum {
-    OFF_VERSION_MAJOR = 8,
-    OFF_VERSION_MINOR = 10,
-    OFF_HEADER_SIZE = 12,
-    OFF_FLAGS = 16,
-    OFF_N_LFS = 20,
-    OFF_N_CLASSES = 24,
-    OFF_RESERVED0 = 28,
-    OFF_N_ITEMS = 32,
-    OFF_NNZ = 40,
-    OFF_FILE_SIZE = 48,
-    OFF_CHECKSUM = 56,
-    OFF_SECTIONS = 64, /* one (u64 offset, u64 size) pair per section */
-    OFF_RESERVED1 = 128
-};
-
-enum { SEC_NAMES, SEC_ROW_PTR, SEC_LF_INDEX, SEC_LABEL, N_SECTIONS };
-static const char *const section_name[N_SECTIONS] = {"names", "row_ptr", "lf_index", "label"};
-
-typedef struct chv_header {
-    uint16_t major, minor;
-    uint32_t header_size, flags, n_lfs, n_classes;
-    uint64_t n_items, nnz, file_size, checksum;
-    uint64_t offset[N_SECTIONS], size[N_SECTIONS];
-} chv_header;
-
-/* The arrays are used as stored, so only a little-endian host can read or write them. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#define CHV_HOST_LITTLE_ENDIAN 0
-#else
-#define CHV_HOST_LITTLE_ENDIAN 1
-#endif
-
-static uint32_t get_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-    return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
-}
-
-static void put_u32(unsigned char *p, uint32_t x)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(x >> (8 * i));
-}
-
-static void put_u64(unsigned char *p, uint64_t x)
-{
-    put_u32(p, (uint32_t)x);
-    put_u32(p + 4, (uint32_t)(x >> 32));
-}
-
-static uint64_t align_up(uint64_t x)
-{
-    return (x + CHV_ALIGN - 1) / CHV_ALIGN * CHV_ALIGN;
-}
-
-static void decode_header(chv_header *h, const unsigned char *b)
-{
-    h->major = (uint16_t)(b[OFF_VERSION_MAJOR] | b[OFF_VERSION_MAJOR + 1] << 8);
-    h->minor = (uint16_t)(b[OFF_VERSION_MINOR] | b[OFF_VERSION_MINOR + 1] << 8);
-    h->header_size = get_u32(b + OFF_HEADER_SIZE);
-    h->flags = get_u32(b + OFF_FLAGS);
-    h->n_lfs = get_u32(b + OFF_N_LFS);
-    h->n_classes = get_u32(b + OFF_N_CLASSES);
-    h->n_items = get_u64(b + OFF_N_ITEMS);
-    h->nnz = get_u64(b + OFF_NNZ);
-    h->file_size = get_u64(b + OFF_FILE_SIZE);
-    h->checksum = get_u64(b + OFF_CHECKSUM);
-    for (int s = 0; s < N_SECTIONS; s++) {
-        h->offset[s] = get_u64(b + OFF_SECTIONS + 16 * s);
-        h->size[s] = get_u64(b + OFF_SECTIONS + 16 * s + 8);
-    }
-}
-
-static void encode_header(unsigned char *b, const chv_header *h)
-{
-    memset(b, 0, CHV_HEADER_SIZE);
-    memcpy(b, chv_magic, sizeof chv_magic);
-    b[OFF_VERSION_MAJOR] = (unsigned char)h->major;
-    b[OFF_VERSION_MAJOR + 1] = (unsigned char)(h->major >> 8);
-    b[OFF_VERSION_MINOR] = (unsigned char)h->minor;
-    b[OFF_VERSION_MINOR + 1] = (unsigned char)(h->minor >> 8);
-    put_u32(b + OFF_HEADER_SIZE, h->header_size);
-    put_u32(b + OFF_FLAGS, h->flags);
-    put_u32(b + OFF_N_LFS, h->n_lfs);
-    put_u32(b + OFF_N_CLASSES, h->n_classes);
-    put_u64(b + OFF_N_ITEMS, h->n_items);
-    put_u64(b + OFF_NNZ, h->nnz);
-    put_u64(b + OFF_FILE_SIZE, h->file_size);
-    put_u64(b + OFF_CHECKSUM, h->checksum);
-    for (int s = 0; s < N_SECTIONS; s++) {
-        put_u64(b + OFF_SECTIONS + 16 * s, h->offset[s]);
-        put_u64(b + OFF_SECTIONS + 16 * s + 8, h->size[s]);
-    }
-}
 
 /* The signature, given the first `avail` bytes of a file of `actual` bytes. */
 static int check_magic(const char *path, const unsigned char *b, uint64_t avail, uint64_t actual)
@@ -205,23 +93,23 @@ static int check_sections(const char *path, const chv_header *h)
             return chorus_error_set(CHORUS_EFORMAT,
                                     "%s: %s section offset %" PRIu64 " (header byte offset %d) "
                                     "is not aligned; expected a multiple of %d",
-                                    path, section_name[s], off, field, CHV_ALIGN);
+                                    path, chv_section_name[s], off, field, CHV_ALIGN);
         if (off < end)
             return chorus_error_set(CHORUS_EFORMAT,
                                     "%s: %s section offset %" PRIu64 " (header byte offset %d) "
                                     "overlaps what comes before it; expected at least %" PRIu64,
-                                    path, section_name[s], off, field, end);
+                                    path, chv_section_name[s], off, field, end);
         if (size != expected_size[s])
             return chorus_error_set(CHORUS_EFORMAT,
                                     "%s: %s section size %" PRIu64 " (header byte offset %d) "
                                     "does not match the counts; expected %" PRIu64,
-                                    path, section_name[s], size, field + 8, expected_size[s]);
+                                    path, chv_section_name[s], size, field + 8, expected_size[s]);
         if (off > h->file_size || size > h->file_size - off)
             return chorus_error_set(CHORUS_EFORMAT,
                                     "%s: %s section at byte offset %" PRIu64 " of %" PRIu64
                                     " bytes runs past the end of the file; expected it to end "
                                     "by byte offset %" PRIu64,
-                                    path, section_name[s], off, size, h->file_size);
+                                    path, chv_section_name[s], off, size, h->file_size);
         end = off + size;
     }
     return CHORUS_OK;
@@ -241,7 +129,7 @@ static int check_header(chv_header *h, const char *path, const unsigned char *b,
                                 "%s: the file ends at byte offset %" PRIu64 ", inside the "
                                 "header; expected at least %d bytes (truncated?)",
                                 path, actual, CHV_HEADER_SIZE);
-    decode_header(h, b);
+    chv_decode_header(h, b);
     if (h->major > CHV_VERSION_MAJOR)
         return chorus_error_set(CHORUS_EFORMAT,
                                 "%s: format version %u.%u at byte offset %d was written by a "
@@ -340,7 +228,7 @@ static int apply_names(chorus_votes *v, const char *path, const chv_header *h,
                                     "%s: the names section ends at byte offset %" PRIu64
                                     "; expected the 4-byte length of %s name %" PRId32,
                                     path, base + size, what, index);
-        uint32_t len = get_u32(names + pos);
+        uint32_t len = chv_get_u32(names + pos);
         if (len == 0 || len > CHV_MAX_NAME)
             return chorus_error_set(CHORUS_EFORMAT,
                                     "%s: %s name %" PRId32 " has length %" PRIu32
@@ -636,113 +524,5 @@ done:
     release_mapping(map);
     chorus_votes_free(votes);
     close(fd);
-    return rc;
-}
-
-/*
- * Output of the writer. The file is produced twice by the same code: once into the hash
- * only, to learn the checksum, then into the file with the checksum in place. That costs
- * one more pass over memory but no seek, so the output may be a pipe or a device.
- */
-typedef struct chv_sink {
-    FILE *fp;           /* NULL in the hashing pass */
-    XXH3_state_t *hash; /* NULL in the writing pass */
-    const char *path;
-    uint64_t pos;
-} chv_sink;
-
-static int sink_put(chv_sink *s, const void *data, size_t n)
-{
-    if (n == 0) return CHORUS_OK;
-    if (s->hash) XXH3_64bits_update(s->hash, data, n);
-    if (s->fp && fwrite(data, 1, n, s->fp) != n)
-        return chorus_error_set(CHORUS_EIO, "%s: write failed at byte offset %" PRIu64 ": %s",
-                                s->path, s->pos, strerror(errno));
-    s->pos += n;
-    return CHORUS_OK;
-}
-
-/* Zero padding up to `offset` (less than one alignment unit). */
-static int sink_pad_to(chv_sink *s, uint64_t offset)
-{
-    static const unsigned char zeros[CHV_ALIGN];
-    return sink_put(s, zeros, (size_t)(offset - s->pos));
-}
-
-static int emit_file(chv_sink *s, const chorus_votes *v, const chv_header *h)
-{
-    unsigned char header[CHV_HEADER_SIZE];
-    encode_header(header, h);
-    int rc = sink_put(s, header, sizeof header);
-    if (!rc) rc = sink_pad_to(s, h->offset[SEC_NAMES]);
-    for (int64_t i = 0; !rc && i < (int64_t)v->n_lfs + v->n_classes; i++) {
-        const char *name = i < v->n_lfs ? v->lf_names[i] : v->class_names[i - v->n_lfs];
-        unsigned char len[4];
-        put_u32(len, (uint32_t)strlen(name));
-        rc = sink_put(s, len, sizeof len);
-        if (!rc) rc = sink_put(s, name, strlen(name));
-    }
-    const void *arrays[] = {NULL, v->row_ptr, v->lf_index, v->label};
-    for (int sec = SEC_ROW_PTR; !rc && sec < N_SECTIONS; sec++) {
-        rc = sink_pad_to(s, h->offset[sec]);
-        if (!rc) rc = sink_put(s, arrays[sec], (size_t)h->size[sec]);
-    }
-    return rc;
-}
-
-/* The layout of a matrix: the header as written, checksum still zero. */
-static void plan_layout(chv_header *h, const chorus_votes *v)
-{
-    memset(h, 0, sizeof *h);
-    h->major = CHV_VERSION_MAJOR;
-    h->minor = CHV_VERSION_MINOR;
-    h->header_size = CHV_HEADER_SIZE;
-    h->flags =
-        (v->has_class_names ? CHV_FLAG_CLASS_NAMES : 0) | (v->has_lf_names ? CHV_FLAG_LF_NAMES : 0);
-    h->n_lfs = (uint32_t)v->n_lfs;
-    h->n_classes = (uint32_t)v->n_classes;
-    h->n_items = (uint64_t)v->n_items;
-    h->nnz = (uint64_t)v->row_ptr[v->n_items];
-    uint64_t names_size = 0;
-    for (int32_t j = 0; j < v->n_lfs; j++)
-        names_size += 4 + strlen(v->lf_names[j]);
-    for (int32_t k = 0; k < v->n_classes; k++)
-        names_size += 4 + strlen(v->class_names[k]);
-    uint64_t sizes[N_SECTIONS] = {names_size, (h->n_items + 1) * 8, h->nnz * 4, h->nnz * 4};
-    uint64_t end = CHV_HEADER_SIZE;
-    for (int s = 0; s < N_SECTIONS; s++) {
-        h->offset[s] = align_up(end);
-        h->size[s] = sizes[s];
-        end = h->offset[s] + sizes[s];
-    }
-    h->file_size = end;
-}
-
-int chorus_votes_write_chv(const chorus_votes *votes, const char *path)
-{
-    if (!votes) return chorus_error_set(CHORUS_EINVAL, "%s: vote matrix is NULL", path);
-    if (!CHV_HOST_LITTLE_ENDIAN)
-        return chorus_error_set(CHORUS_EINTERNAL, "%s: .chv files need a little-endian host", path);
-    chv_header h = {0};
-    plan_layout(&h, votes);
-    chorus_atomic_file file = {0};
-    XXH3_state_t *hash = XXH3_createState();
-    if (!hash) return chorus_error_nomem();
-    XXH3_64bits_reset(hash);
-    chv_sink s = {NULL, hash, path, 0};
-    int rc = emit_file(&s, votes, &h);
-    if (rc) goto done;
-    h.checksum = XXH3_64bits_digest(hash);
-
-    if ((rc = chorus_atomic_open(&file, path))) goto done;
-    s = (chv_sink){file.fp, NULL, path, 0};
-    rc = emit_file(&s, votes, &h);
-    if (rc)
-        chorus_atomic_abort(&file);
-    else
-        rc = chorus_atomic_commit(&file);
-
-done:
-    XXH3_freeState(hash);
     return rc;
 }

@@ -1,0 +1,70 @@
+/*
+ * The layout of a .chv file shared by its reader (chv.c) and writer (chv_write.c): the
+ * header's fields and byte offsets, the sections, and the header's encoding.
+ * docs/chv-format.md is the reference.
+ */
+#ifndef CHORUS_CHV_FORMAT_H
+#define CHORUS_CHV_FORMAT_H
+
+#include <stdint.h>
+
+/* PNG-style: a high byte catches 7-bit channels, CR LF and ^Z catch text-mode mangling. */
+extern const unsigned char chv_magic[8];
+
+#define CHV_VERSION_MAJOR 1
+#define CHV_VERSION_MINOR 0
+#define CHV_HEADER_SIZE 192
+#define CHV_ALIGN 64
+#define CHV_FLAG_CLASS_NAMES 0x1u
+#define CHV_FLAG_LF_NAMES 0x2u
+#define CHV_KNOWN_FLAGS (CHV_FLAG_CLASS_NAMES | CHV_FLAG_LF_NAMES)
+#define CHV_MAX_NAME 4096
+
+/* Byte offsets of the header fields. */
+enum {
+    OFF_VERSION_MAJOR = 8,
+    OFF_VERSION_MINOR = 10,
+    OFF_HEADER_SIZE = 12,
+    OFF_FLAGS = 16,
+    OFF_N_LFS = 20,
+    OFF_N_CLASSES = 24,
+    OFF_RESERVED0 = 28,
+    OFF_N_ITEMS = 32,
+    OFF_NNZ = 40,
+    OFF_FILE_SIZE = 48,
+    OFF_CHECKSUM = 56,
+    OFF_SECTIONS = 64, /* one (u64 offset, u64 size) pair per section */
+    OFF_RESERVED1 = 128
+};
+
+enum { SEC_NAMES, SEC_ROW_PTR, SEC_LF_INDEX, SEC_LABEL, N_SECTIONS };
+extern const char *const chv_section_name[N_SECTIONS];
+
+typedef struct chv_header {
+    uint16_t major, minor;
+    uint32_t header_size, flags, n_lfs, n_classes;
+    uint64_t n_items, nnz, file_size, checksum;
+    uint64_t offset[N_SECTIONS], size[N_SECTIONS];
+} chv_header;
+
+/* The arrays are used as stored, so only a little-endian host can read or write them. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#define CHV_HOST_LITTLE_ENDIAN 0
+#else
+#define CHV_HOST_LITTLE_ENDIAN 1
+#endif
+
+/* Little-endian integers at p. */
+uint32_t chv_get_u32(const unsigned char *p);
+uint64_t chv_get_u64(const unsigned char *p);
+void chv_put_u32(unsigned char *p, uint32_t x);
+void chv_put_u64(unsigned char *p, uint64_t x);
+
+/* x rounded up to the sections' alignment. */
+uint64_t chv_align_up(uint64_t x);
+
+/* The header's fields from its CHV_HEADER_SIZE bytes, and back (magic included). */
+void chv_decode_header(chv_header *h, const unsigned char *b);
+void chv_encode_header(unsigned char *b, const chv_header *h);
+
+#endif

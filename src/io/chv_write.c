@@ -1,0 +1,122 @@
+/* Writing the native .chv vote-matrix file (layout: chv_format.h, docs/chv-format.md). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "chorus/error.h"
+#include "chorus/io.h"
+#include "core/atomic_file.h"
+#include "core/error_internal.h"
+#include "io/chv_format.h"
+#include "votes/votes_internal.h"
+
+/*
+ * Output of the writer. The file is produced twice by the same code: once into the hash
+ * only, to learn the checksum, then into the file with the checksum in place. That costs
+ * one more pass over memory but no seek, so the output may be a pipe or a device.
+ */
+typedef struct chv_sink {
+    FILE *fp;           /* NULL in the hashing pass */
+    XXH3_state_t *hash; /* NULL in the writing pass */
+    const char *path;
+    uint64_t pos;
+} chv_sink;
+
+static int sink_put(chv_sink *s, const void *data, size_t n)
+{
+    if (n == 0) return CHORUS_OK;
+    if (s->hash) XXH3_64bits_update(s->hash, data, n);
+    if (s->fp && fwrite(data, 1, n, s->fp) != n)
+        return chorus_error_set(CHORUS_EIO, "%s: write failed at byte offset %" PRIu64 ": %s",
+                                s->path, s->pos, strerror(errno));
+    s->pos += n;
+    return CHORUS_OK;
+}
+
+/* Zero padding up to `offset` (less than one alignment unit). */
+static int sink_pad_to(chv_sink *s, uint64_t offset)
+{
+    static const unsigned char zeros[CHV_ALIGN];
+    return sink_put(s, zeros, (size_t)(offset - s->pos));
+}
+
+static int emit_file(chv_sink *s, const chorus_votes *v, const chv_header *h)
+{
+    unsigned char header[CHV_HEADER_SIZE];
+    chv_encode_header(header, h);
+    int rc = sink_put(s, header, sizeof header);
+    if (!rc) rc = sink_pad_to(s, h->offset[SEC_NAMES]);
+    for (int64_t i = 0; !rc && i < (int64_t)v->n_lfs + v->n_classes; i++) {
+        const char *name = i < v->n_lfs ? v->lf_names[i] : v->class_names[i - v->n_lfs];
+        unsigned char len[4];
+        chv_put_u32(len, (uint32_t)strlen(name));
+        rc = sink_put(s, len, sizeof len);
+        if (!rc) rc = sink_put(s, name, strlen(name));
+    }
+    const void *arrays[] = {NULL, v->row_ptr, v->lf_index, v->label};
+    for (int sec = SEC_ROW_PTR; !rc && sec < N_SECTIONS; sec++) {
+        rc = sink_pad_to(s, h->offset[sec]);
+        if (!rc) rc = sink_put(s, arrays[sec], (size_t)h->size[sec]);
+    }
+    return rc;
+}
+
+/* The layout of a matrix: the header as written, checksum still zero. */
+static void plan_layout(chv_header *h, const chorus_votes *v)
+{
+    memset(h, 0, sizeof *h);
+    h->major = CHV_VERSION_MAJOR;
+    h->minor = CHV_VERSION_MINOR;
+    h->header_size = CHV_HEADER_SIZE;
+    h->flags =
+        (v->has_class_names ? CHV_FLAG_CLASS_NAMES : 0) | (v->has_lf_names ? CHV_FLAG_LF_NAMES : 0);
+    h->n_lfs = (uint32_t)v->n_lfs;
+    h->n_classes = (uint32_t)v->n_classes;
+    h->n_items = (uint64_t)v->n_items;
+    h->nnz = (uint64_t)v->row_ptr[v->n_items];
+    uint64_t names_size = 0;
+    for (int32_t j = 0; j < v->n_lfs; j++)
+        names_size += 4 + strlen(v->lf_names[j]);
+    for (int32_t k = 0; k < v->n_classes; k++)
+        names_size += 4 + strlen(v->class_names[k]);
+    uint64_t sizes[N_SECTIONS] = {names_size, (h->n_items + 1) * 8, h->nnz * 4, h->nnz * 4};
+    uint64_t end = CHV_HEADER_SIZE;
+    for (int s = 0; s < N_SECTIONS; s++) {
+        h->offset[s] = chv_align_up(end);
+        h->size[s] = sizes[s];
+        end = h->offset[s] + sizes[s];
+    }
+    h->file_size = end;
+}
+
+int chorus_votes_write_chv(const chorus_votes *votes, const char *path)
+{
+    if (!votes) return chorus_error_set(CHORUS_EINVAL, "%s: vote matrix is NULL", path);
+    if (!CHV_HOST_LITTLE_ENDIAN)
+        return chorus_error_set(CHORUS_EINTERNAL, "%s: .chv files need a little-endian host", path);
+    chv_header h = {0};
+    plan_layout(&h, votes);
+    chorus_atomic_file file = {0};
+    XXH3_state_t *hash = XXH3_createState();
+    if (!hash) return chorus_error_nomem();
+    XXH3_64bits_reset(hash);
+    chv_sink s = {NULL, hash, path, 0};
+    int rc = emit_file(&s, votes, &h);
+    if (rc) goto done;
+    h.checksum = XXH3_64bits_digest(hash);
+
+    if ((rc = chorus_atomic_open(&file, path))) goto done;
+    s = (chv_sink){file.fp, NULL, path, 0};
+    rc = emit_file(&s, votes, &h);
+    if (rc)
+        chorus_atomic_abort(&file);
+    else
+        rc = chorus_atomic_commit(&file);
+
+done:
+    XXH3_freeState(hash);
+    return rc;
+}
