@@ -199,28 +199,6 @@ static double prior_log_density(const chorus_fit_options *opts, double prior_smo
     return lp;
 }
 
-/* The class prior before EM: uniform, given, or the smoothed shares among gold labels. */
-static void initial_prior(const chorus_fit_options *opts, double prior_smoothing, int32_t k,
-                          double *prior)
-{
-    for (int32_t y = 0; y < k; y++)
-        prior[y] = 1.0 / k;
-    if (opts->class_prior == CHORUS_PRIOR_FIXED) {
-        for (int32_t y = 0; y < k; y++)
-            prior[y] = opts->class_balance[y];
-    } else if (opts->class_prior == CHORUS_PRIOR_FROM_GOLD) {
-        double total = 0;
-        for (int32_t y = 0; y < k; y++)
-            prior[y] = prior_smoothing;
-        for (int64_t i = 0; i < opts->n_gold; i++)
-            if (opts->gold[i] >= 0) prior[opts->gold[i]] += 1;
-        for (int32_t y = 0; y < k; y++)
-            total += prior[y];
-        for (int32_t y = 0; y < k; y++)
-            prior[y] /= total;
-    }
-}
-
 typedef struct em_start {
     double *agreement; /* K x K: posterior mass of latent class c on votes for o */
     double *theta;
@@ -255,7 +233,7 @@ static int run_start(const em_run *r, const chorus_fit_options *opts, const doub
 {
     const em_family *family = chorus_em_family(opts->type);
     const bool informative = family->abstain_informative;
-    initial_prior(opts, prior_smoothing, r->k, out->prior);
+    chorus_model_given_prior(opts, prior_smoothing, r->k, out->prior);
     int rc = run_pass(r, params, start == 0 ? PASS_MAJORITY : PASS_PERTURBED,
                       chorus_mix64(opts->seed ^ (uint64_t)start), stats);
     if (rc) return rc;
@@ -481,20 +459,6 @@ done:
     return rc;
 }
 
-/* After the check's fallback (fit_check.c): an item with votes gets its vote shares. */
-static void majority_vote_shares(const int32_t *label, int64_t begin, int64_t end, int32_t k,
-                                 double *q)
-{
-    if (begin == end) return;
-    for (int32_t y = 0; y < k; y++)
-        q[y] = 0;
-    for (int64_t v = begin; v < end; v++)
-        q[label[v]] += 1;
-    /* Counts over their total, as majority vote computes them: the shares sum to 1. */
-    for (int32_t y = 0; y < k; y++)
-        q[y] /= (double)(end - begin);
-}
-
 /*
  * An item whose LFs all vote one class keeps that class when the model would overrule it.
  * With abstains as evidence, the silence of the many LFs that did not fire (and a drifted
@@ -512,9 +476,7 @@ static void keep_unanimous_vote(const int32_t *label, int64_t begin, int64_t end
     double top = q[0];
     for (int32_t y = 1; y < k; y++)
         if (q[y] > top) top = q[y];
-    if (q[c] >= top - 1e-5) return;
-    for (int32_t y = 0; y < k; y++)
-        q[y] = y == c;
+    if (q[c] < top - 1e-5) chorus_vote_shares(label, begin, end, k, q);
 }
 
 int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, double *probs)
@@ -545,12 +507,15 @@ int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, doub
 #pragma omp parallel for schedule(static) num_threads(n_threads)
     for (int64_t i = 0; i < n; i++) {
         double z, *q = probs + i * k;
+        /* After the check's fallback (fit_check.c) an item with votes gets its vote shares;
+         * the model speaks only for the items without any. */
+        if (model->check.fell_back && vote_ptr[i + 1] > vote_ptr[i]) {
+            chorus_vote_shares(label, vote_ptr[i], vote_ptr[i + 1], k, q);
+            continue;
+        }
         chorus_em_item_posterior_k(&params, src + row_ptr[i], out + row_ptr[i],
                                    row_ptr[i + 1] - row_ptr[i], -1, q, &z, k);
-        if (model->check.fell_back)
-            majority_vote_shares(label, vote_ptr[i], vote_ptr[i + 1], k, q);
-        else if (model->keep_unanimous)
-            keep_unanimous_vote(label, vote_ptr[i], vote_ptr[i + 1], k, q);
+        if (model->keep_unanimous) keep_unanimous_vote(label, vote_ptr[i], vote_ptr[i + 1], k, q);
     }
     chorus_em_params_free(&params);
     free_sources(&sources);

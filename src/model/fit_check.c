@@ -137,7 +137,6 @@ int chorus_model_run_check(chorus_model *model, const chorus_votes *votes)
     model->lf_agreement = lf_agreement;
     lf_agreement = NULL;
     model->checked = true;
-    model->checked_type = model->type;
 
 done:
     free(probs);

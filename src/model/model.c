@@ -236,24 +236,24 @@ chorus_model_type chorus_model_auto_choice(const chorus_votes *votes)
                : CHORUS_MODEL_DS_NOABSTAIN;
 }
 
-/* A fixed class prior, or the class shares of the gold labels (one pseudo-count each). */
-static void set_given_prior(chorus_model *model, const chorus_fit_options *opts)
+void chorus_model_given_prior(const chorus_fit_options *opts, double prior_smoothing, int32_t k,
+                              double *prior)
 {
-    const int32_t k = model->n_classes;
+    for (int32_t y = 0; y < k; y++)
+        prior[y] = 1.0 / k;
     if (opts->class_prior == CHORUS_PRIOR_FIXED) {
-        for (int32_t c = 0; c < k; c++)
-            model->prior[c] = opts->class_balance[c];
+        for (int32_t y = 0; y < k; y++)
+            prior[y] = opts->class_balance[y];
     } else if (opts->class_prior == CHORUS_PRIOR_FROM_GOLD) {
-        double total = k;
-        for (int32_t c = 0; c < k; c++)
-            model->prior[c] = 1;
+        double total = 0;
+        for (int32_t y = 0; y < k; y++)
+            prior[y] = prior_smoothing;
         for (int64_t i = 0; i < opts->n_gold; i++)
-            if (opts->gold[i] >= 0) {
-                model->prior[opts->gold[i]] += 1;
-                total += 1;
-            }
-        for (int32_t c = 0; c < k; c++)
-            model->prior[c] /= total;
+            if (opts->gold[i] >= 0) prior[opts->gold[i]] += 1;
+        for (int32_t y = 0; y < k; y++)
+            total += prior[y];
+        for (int32_t y = 0; y < k; y++)
+            prior[y] /= total;
     }
 }
 
@@ -282,7 +282,11 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
         model->n_gold_clamped += opts->gold[i] >= 0;
     /* Majority vote has nothing to learn: its prior (what an uncovered item gets) stays
      * uniform unless the user gave one. */
-    if (opts->type == CHORUS_MODEL_MV) set_given_prior(model, opts);
+    if (opts->type == CHORUS_MODEL_MV)
+        chorus_model_given_prior(opts,
+                                 opts->prior_smoothing >= 0 ? opts->prior_smoothing
+                                                            : CHORUS_DEFAULT_PRIOR_SMOOTHING,
+                                 model->n_classes, model->prior);
     if (opts->type != CHORUS_MODEL_MV && (rc = chorus_em_fit(model, votes, opts))) {
         chorus_model_free(model);
         return rc;
@@ -314,7 +318,9 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
         }
     }
     if (opts->type != CHORUS_MODEL_MV) {
-        if ((rc = chorus_model_run_check(model, votes))) {
+        /* A refit with learned groups was checked by its own chorus_model_fit on the same
+         * votes; only an independent model still needs it. */
+        if (!model->checked && (rc = chorus_model_run_check(model, votes))) {
             chorus_model_free(model);
             return rc;
         }

@@ -3,6 +3,7 @@
 #define CHORUS_MODEL_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "chorus/model.h"
 
@@ -36,11 +37,10 @@ struct chorus_model {
     /* Where the model would overrule the unanimous vote of an item's LFs, predict hands back
      * that vote instead (the default for models in which abstains are evidence). */
     bool keep_unanimous;
-    bool checked;                    /* check is set */
-    chorus_fit_check check;          /* the gold-free check of the fit */
-    double *lf_agreement;            /* n_lfs, from the check; NULL without */
-    chorus_model_type checked_type;  /* the EM model the check judged (before any fallback) */
-    chorus_candidate *candidates;    /* dev-set selection (select.h); NULL without */
+    bool checked;                   /* check is set */
+    chorus_fit_check check;         /* the gold-free check of the fit */
+    double *lf_agreement;           /* n_lfs, from the check; NULL without */
+    chorus_candidate *candidates;   /* dev-set selection (select.h); NULL without */
     int32_t n_candidates;
     int32_t chosen_candidate;
     char selection_metric[16];
@@ -58,8 +58,31 @@ int chorus_model_alloc_shape(chorus_model **out, chorus_model_type type, int32_t
 /* Allocates model->theta (all zeros). */
 int chorus_model_alloc_theta(chorus_model *model);
 
+/* The shares of the votes label[begin..end) (end > begin) in q: counts over their total,
+ * so they sum to 1. Majority vote's probabilities, and what an EM model hands back where it
+ * defers to the votes. */
+static inline void chorus_vote_shares(const int32_t *label, int64_t begin, int64_t end, int32_t k,
+                                      double *q)
+{
+    for (int32_t c = 0; c < k; c++)
+        q[c] = 0;
+    for (int64_t v = begin; v < end; v++)
+        q[label[v]] += 1;
+    const double total = (double)(end - begin);
+    for (int32_t c = 0; c < k; c++)
+        q[c] /= total;
+}
+
 /* Majority vote: probabilities are the shares of the item's votes, uncovered items the prior. */
 void chorus_mv_predict(const chorus_model *model, const chorus_votes *votes, double *probs);
+
+/*
+ * The class prior a fit starts from: uniform; the given one (CHORUS_PRIOR_FIXED); or the
+ * shares of the gold labels with prior_smoothing pseudo-counts per class (FROM_GOLD).
+ * Majority vote keeps it for uncovered items; EM starts from it.
+ */
+void chorus_model_given_prior(const chorus_fit_options *opts, double prior_smoothing, int32_t k,
+                              double *prior);
 
 /* Fits one of the EM models (everything but majority vote) into `model`. */
 int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_fit_options *opts);

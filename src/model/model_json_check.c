@@ -22,7 +22,7 @@ json_t *chorus_check_to_json(const chorus_model *model)
         return NULL;
     }
     bad |= json_object_set_new(o, "checked_model",
-                               json_string(chorus_model_type_name(model->checked_type)));
+                               json_string(chorus_model_type_name(model->type)));
     bad |= json_object_set_new(o, "covered_items", json_integer(c->n_covered));
     bad |= json_object_set_new(o, "unanimous_items", json_integer(c->n_unanimous));
     bad |= json_object_set_new(o, "unanimous_overruled", json_integer(c->n_unanimous_overruled));
@@ -104,7 +104,6 @@ int chorus_check_from_json(chorus_model *model, json_t *check, const char *path)
     model->lf_agreement = a;
     model->check = c;
     model->checked = true;
-    model->checked_type = checked;
     return CHORUS_OK;
 }
 

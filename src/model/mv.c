@@ -21,12 +21,6 @@ void chorus_mv_predict(const chorus_model *model, const chorus_votes *votes, dou
                 row[c] = model->prior[c];
             continue;
         }
-        for (int32_t c = 0; c < k; c++)
-            row[c] = 0;
-        for (int64_t p = begin; p < end; p++)
-            row[label[p]] += 1;
-        double total = (double)(end - begin);
-        for (int32_t c = 0; c < k; c++)
-            row[c] /= total;
+        chorus_vote_shares(label, begin, end, k, row);
     }
 }

@@ -140,7 +140,7 @@ START_TEST(test_check_counts_by_hand)
     /* 6 unanimous items are fewer than CHORUS_CHECK_MIN_ITEMS: never "worse". */
     ck_assert_int_eq(c->worse_than_majority, 0);
     ck_assert_int_eq(c->fell_back, 0);
-    ck_assert_int_eq(m->checked_type, CHORUS_MODEL_DS);
+    ck_assert_int_eq(chorus_model_get_type(m), CHORUS_MODEL_DS);
     chorus_model_free(m);
     chorus_votes_free(v);
 }
@@ -277,7 +277,7 @@ START_TEST(test_fall_back_gives_majority_vote_to_items_with_votes)
     ck_assert_ptr_nonnull(c);
     ck_assert_int_eq(c->fell_back, 1);
     ck_assert_int_eq(c->n_unanimous, 6);
-    ck_assert_int_eq(m->checked_type, CHORUS_MODEL_DS);
+    ck_assert_int_eq(chorus_model_get_type(m), CHORUS_MODEL_DS);
     ck_assert_double_eq_tol(chorus_model_lf_agreement(m, 2), 1.0 / 3, 1e-15);
     ck_assert_double_eq(chorus_model_prior(m)[0], 0.9); /* the prior is the model's */
     /* Items with votes get their vote shares: i0 (1) -> [0, 1], i4 (1 0) -> [0.5, 0.5],
@@ -351,7 +351,7 @@ START_TEST(test_fit_falls_back_only_for_the_default)
     ck_assert_int_eq(c->fell_back, 1);
     ck_assert_int_ge(c->n_unanimous, CHORUS_CHECK_MIN_ITEMS);
     ck_assert(c->n_unanimous_overruled > CHORUS_CHECK_UNANIMOUS_MAX * c->n_unanimous);
-    ck_assert_int_eq(m->checked_type, CHORUS_MODEL_DS);
+    ck_assert_int_eq(chorus_model_get_type(m), CHORUS_MODEL_DS);
     ck_assert_int_eq(m->keep_unanimous, 0);
     ck_assert_double_eq(chorus_model_prior(m)[0], 0.7); /* fixed: kept */
     chorus_model_free(m);
@@ -421,7 +421,7 @@ START_TEST(test_model_json_round_trip_of_check_and_selection)
     ck_assert_int_eq(b->n_lfs_disagreeing, c->n_lfs_disagreeing);
     ck_assert_int_eq(b->worse_than_majority, c->worse_than_majority);
     ck_assert_int_eq(b->fell_back, c->fell_back);
-    ck_assert_int_eq(back->checked_type, CHORUS_MODEL_DS);
+    ck_assert_int_eq(chorus_model_get_type(back), CHORUS_MODEL_DS);
     for (int32_t j = 0; j < 3; j++)
         ck_assert_double_eq(chorus_model_lf_agreement(back, j), chorus_model_lf_agreement(m, j));
     ck_assert(isnan(chorus_model_lf_agreement(back, 3))); /* written as null */
@@ -454,7 +454,7 @@ START_TEST(test_model_json_round_trip_of_check_and_selection)
     ck_assert_ok(chorus_model_load(&back, path));
     ck_assert_int_eq(chorus_model_get_type(back), CHORUS_MODEL_DS);
     ck_assert_int_eq(chorus_model_check(back)->fell_back, 1);
-    ck_assert_int_eq(back->checked_type, CHORUS_MODEL_DS);
+    ck_assert_int_eq(chorus_model_get_type(back), CHORUS_MODEL_DS);
     ck_assert_int_eq(back->keep_unanimous, 0);
     chorus_model_free(back);
     chorus_model_free(m);
