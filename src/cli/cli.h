@@ -107,6 +107,15 @@ int cmd_analyze(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_llm_cache(int argc, char **argv);
 
+/*
+ * --positive TEXT: the class of that name or index among n_classes (class_name(owner, k)
+ * may give NULL for an unnamed class). A usage error when it is neither, or when it names
+ * one class and indexes another. Returns 0 or the exit code (printed).
+ */
+int cli_resolve_class(const char *cmd, const char *text, int32_t n_classes,
+                      const char *(*class_name)(const void *owner, int32_t k), const void *owner,
+                      int32_t *out);
+
 /* Says on stderr what the gold-free check of a fit found; a fallback to majority vote is
  * said even when not verbose. */
 void cli_report_check(const char *cmd, const chorus_model *model, int verbose);

@@ -49,28 +49,9 @@ static const cli_command command = {
     .n_positional_max = 2,
 };
 
-/* Class named or indexed by `text`; usage error if neither or if it is ambiguous. */
-static int resolve_class(const chorus_probs *probs, const char *text, int32_t *out)
+static const char *probs_class_name(const void *probs, int32_t k)
 {
-    const int32_t k = chorus_probs_n_classes(probs);
-    int32_t by_name = -1;
-    for (int32_t c = 0; c < k && by_name < 0; c++)
-        if (strcmp(chorus_probs_class_name(probs, c), text) == 0) by_name = c;
-    char *end = NULL;
-    long long index = strtoll(text, &end, 10);
-    int is_index = *text && *end == '\0' && index >= 0 && index < k;
-    if (by_name >= 0 && is_index && index != by_name)
-        return cli_usage_error(CMD,
-                               "--positive '%s' is ambiguous: the name of class %" PRId32
-                               " and the index of class %lld",
-                               text, by_name, index);
-    if (by_name < 0 && !is_index)
-        return cli_usage_error(CMD,
-                               "--positive '%s' is neither a class name nor an index "
-                               "0..%" PRId32,
-                               text, k - 1);
-    *out = by_name >= 0 ? by_name : (int32_t)index;
-    return 0;
+    return chorus_probs_class_name(probs, k);
 }
 
 /* Builds the JSON report; NULL if out of memory (json_pack checks every piece). */
@@ -191,7 +172,8 @@ int cmd_eval(int argc, char **argv)
         goto done;
     }
     if (args.values[OPT_POSITIVE]) {
-        rc = resolve_class(probs, args.values[OPT_POSITIVE], &opts.positive_class);
+        rc = cli_resolve_class(CMD, args.values[OPT_POSITIVE], chorus_probs_n_classes(probs),
+                               probs_class_name, probs, &opts.positive_class);
         if (rc) goto done;
     }
     status = chorus_eval(&metrics, probs, gold, n_gold, &opts);

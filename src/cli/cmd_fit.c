@@ -125,23 +125,9 @@ static int read_gold(const char *path, const chorus_votes *votes, int32_t **gold
     return 0;
 }
 
-/* --positive: a class index or name. */
-static int parse_class(const char *text, const chorus_votes *votes, int32_t *out)
+static const char *votes_class_name(const void *votes, int32_t k)
 {
-    int64_t x;
-    const int32_t k = chorus_votes_n_classes(votes);
-    if (chorus_parse_int64(text, strlen(text), 0, k - 1, &x) == 0) {
-        *out = (int32_t)x;
-        return 0;
-    }
-    for (int32_t c = 0; c < k; c++)
-        if (chorus_votes_class_name(votes, c) &&
-            strcmp(chorus_votes_class_name(votes, c), text) == 0) {
-            *out = c;
-            return 0;
-        }
-    return cli_usage_error("fit", "--positive: '%s' is not a class (0..%" PRId32 " or a name)",
-                           text, k - 1);
+    return chorus_votes_class_name(votes, k);
 }
 
 /* --dev-votes / --dev-gold: fit every candidate, keep the best on the dev set. */
@@ -154,7 +140,8 @@ static int fit_selecting(const cli_args *args, const chorus_votes *votes,
     if (v[OPT_DEV_METRIC] && chorus_select_metric_parse(&select.metric, v[OPT_DEV_METRIC]))
         return cli_usage_error("fit", "--dev-metric: %s", chorus_error_last());
     if (v[OPT_POSITIVE]) {
-        int rc = parse_class(v[OPT_POSITIVE], votes, &select.positive_class);
+        int rc = cli_resolve_class("fit", v[OPT_POSITIVE], chorus_votes_n_classes(votes),
+                                   votes_class_name, votes, &select.positive_class);
         if (rc) return rc;
     }
     char classes[16];

@@ -97,9 +97,9 @@ bad "dev votes with 9 LFs" "$TMP/nine_lfs.csv has 9 labeling functions but the t
   --dev-votes "$TMP/nine_lfs.csv" --dev-gold "$yt/valid/gold.csv"
 bad "unknown --dev-metric" "--dev-metric: unknown dev metric \"auc\"" \
   --dev-votes "$yt/valid/votes.csv" --dev-gold "$yt/valid/gold.csv" --dev-metric auc
-bad "--positive not a class" "--positive: '2' is not a class" \
+bad "--positive not a class" "--positive '2' is neither a class name nor an index 0..1" \
   --dev-votes "$yt/valid/votes.csv" --dev-gold "$yt/valid/gold.csv" --dev-metric f1 --positive 2
-bad "--positive not a class name" "--positive: 'EGGS' is not a class" \
+bad "--positive not a class name" "--positive 'EGGS' is neither a class name nor an index 0..1" \
   --dev-votes "$yt/valid/votes.csv" --dev-gold "$yt/valid/gold.csv" --dev-metric f1 --positive EGGS
 awk 'NR == 7 {print 5; next} {print}' "$yt/valid/gold.csv" >"$TMP/bad_label.csv"
 bad "dev gold with a label out of range" "$TMP/bad_label.csv" \
