@@ -79,7 +79,7 @@ int chorus_votes_read_csv(chorus_votes **out, const char *path, const chorus_rea
     int32_t n_lfs = 0;
     int32_t max_class = opts->n_classes > 0 ? opts->n_classes - 1 : CHORUS_MAX_CLASSES - 1;
     char *line;
-    size_t len, bad;
+    size_t len;
 
     int rc = chorus_text_reader_open(&reader, path);
     if (rc) return rc;
@@ -87,11 +87,7 @@ int chorus_votes_read_csv(chorus_votes **out, const char *path, const chorus_rea
                                    "a header of labeling-function names, then one row of "
                                    "votes per item");
     if (rc) goto done;
-    rc = chorus_csv_split(&header, line, len, &bad);
-    if (rc == -1) {
-        rc = chorus_error_set(CHORUS_EFORMAT, "%s:1: column %zu: malformed quotes", path, bad);
-        goto done;
-    }
+    rc = chorus_csv_split_line(&header, line, len, path, 1);
     if (rc) goto done;
     if (is_triples_header(&header)) {
         chorus_text_reader_close(&reader);
@@ -114,12 +110,7 @@ int chorus_votes_read_csv(chorus_votes **out, const char *path, const chorus_rea
 
     while ((rc = chorus_text_reader_next(&reader, &line, &len)) == 1) {
         if (len == 0) continue; /* blank lines carry no item */
-        rc = chorus_csv_split(&row, line, len, &bad);
-        if (rc == -1) {
-            rc = chorus_error_set(CHORUS_EFORMAT, "%s:%" PRId64 ": column %zu: malformed quotes",
-                                  path, reader.line_no, bad);
-            goto done;
-        }
+        rc = chorus_csv_split_line(&row, line, len, path, reader.line_no);
         if (rc) goto done;
         if (row.count != (size_t)n_lfs) {
             rc = chorus_error_set(CHORUS_EFORMAT,

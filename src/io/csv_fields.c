@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,4 +102,15 @@ void chorus_csv_write_field(FILE *fp, const char *text)
         fputc(*p, fp);
     }
     fputc('"', fp);
+}
+
+int chorus_csv_split_line(chorus_csv_fields *out, const char *line, size_t len, const char *path,
+                          int64_t line_no)
+{
+    size_t bad;
+    int rc = chorus_csv_split(out, line, len, &bad);
+    if (rc == -1)
+        return chorus_error_set(CHORUS_EFORMAT, "%s:%" PRId64 ": column %zu: malformed quotes",
+                                path, line_no, bad);
+    return rc;
 }

@@ -3,6 +3,7 @@
 #define CHORUS_CSV_FIELDS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "chorus/io.h" /* chorus_csv_write_field, which front ends use too */
@@ -26,6 +27,13 @@ typedef struct chorus_csv_fields {
  * CHORUS_ENOMEM.
  */
 int chorus_csv_split(chorus_csv_fields *out, const char *line, size_t len, size_t *bad_column);
+
+/*
+ * chorus_csv_split for line `line_no` of `path`: a malformed quote is CHORUS_EFORMAT with
+ * "PATH:LINE: column N: malformed quotes"; otherwise 0 or CHORUS_ENOMEM.
+ */
+int chorus_csv_split_line(chorus_csv_fields *out, const char *line, size_t len, const char *path,
+                          int64_t line_no);
 
 void chorus_csv_fields_free(chorus_csv_fields *fields);
 

@@ -46,7 +46,7 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path, const chorus
     int64_t max_class = opts->n_classes > 0 ? opts->n_classes - 1 : CHORUS_MAX_CLASSES - 1;
     int64_t seen_items = 0, seen_lfs = 0, seen_classes = 0;
     char *line;
-    size_t len, bad;
+    size_t len;
 
     int rc = chorus_text_reader_open(&reader, path);
     if (rc) return rc;
@@ -55,12 +55,7 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path, const chorus
     static const char *const columns[] = {"item", "labeling function", "label"};
     while ((rc = chorus_text_reader_next(&reader, &line, &len)) == 1) {
         if (len == 0) continue;
-        rc = chorus_csv_split(&row, line, len, &bad);
-        if (rc == -1) {
-            rc = chorus_error_set(CHORUS_EFORMAT, "%s:%" PRId64 ": column %zu: malformed quotes",
-                                  path, reader.line_no, bad);
-            goto done;
-        }
+        rc = chorus_csv_split_line(&row, line, len, path, reader.line_no);
         if (rc) goto done;
         if (row.count != 3) {
             rc = chorus_error_set(CHORUS_EFORMAT,

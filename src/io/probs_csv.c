@@ -134,21 +134,17 @@ int chorus_probs_read_csv(chorus_probs **out, const char *path)
     chorus_probs_rows r = {0};
     char **names = NULL;
     char *line;
-    size_t len, bad, lead = 0;
+    size_t len, lead = 0;
     int rc = chorus_text_reader_open(&reader, path);
     if (rc) return rc;
     rc = chorus_text_reader_header(&reader, &line, &len, "a header of class names");
     if (rc) goto done;
-    rc = chorus_csv_split(&fields, line, len, &bad);
-    if (rc == -1) rc = chorus_error_set(CHORUS_EFORMAT, "%s:1: malformed quotes", path);
+    rc = chorus_csv_split_line(&fields, line, len, path, 1);
     if (!rc) rc = read_header(&fields, &r, &names, &lead, path);
     if (rc) goto done;
     while ((rc = chorus_text_reader_next(&reader, &line, &len)) == 1) {
         if (len == 0) continue;
-        rc = chorus_csv_split(&fields, line, len, &bad);
-        if (rc == -1)
-            rc = chorus_error_set(CHORUS_EFORMAT, "%s:%" PRId64 ": malformed quotes", path,
-                                  reader.line_no);
+        rc = chorus_csv_split_line(&fields, line, len, path, reader.line_no);
         if (!rc) rc = read_row(&fields, lead, &r, path, reader.line_no);
         if (rc) goto done;
     }

@@ -83,7 +83,7 @@ int chorus_probs_read_items(chorus_probs *probs, const char *path)
     chorus_csv_fields fields = {0};
     chorus_probs_rows r = {0};
     char *line;
-    size_t len, bad;
+    size_t len;
     int rc = chorus_text_reader_open(&reader, path);
     if (rc) return rc;
     rc = chorus_text_reader_header(&reader, &line, &len, "a header \"item,covered\"");
@@ -97,10 +97,7 @@ int chorus_probs_read_items(chorus_probs *probs, const char *path)
     }
     while ((rc = chorus_text_reader_next(&reader, &line, &len)) == 1) {
         if (len == 0) continue;
-        rc = chorus_csv_split(&fields, line, len, &bad);
-        if (rc == -1)
-            rc = chorus_error_set(CHORUS_EFORMAT, "%s:%" PRId64 ": malformed quotes", path,
-                                  reader.line_no);
+        rc = chorus_csv_split_line(&fields, line, len, path, reader.line_no);
         if (!rc) rc = read_row(&fields, &r, path, reader.line_no);
         if (rc) goto done;
     }
