@@ -165,8 +165,3 @@ double chorus_model_lf_agreement(const chorus_model *model, int32_t lf)
     if (!model->lf_agreement || lf < 0 || lf >= model->n_lfs) return NAN;
     return model->lf_agreement[lf];
 }
-
-int chorus_model_keeps_unanimous(const chorus_model *model)
-{
-    return model->keep_unanimous;
-}

@@ -480,6 +480,11 @@ int chorus_model_classes_permuted(const chorus_model *model)
     return model->classes_permuted;
 }
 
+int chorus_model_keeps_unanimous(const chorus_model *model)
+{
+    return model->keep_unanimous;
+}
+
 const chorus_candidate *chorus_model_candidates(const chorus_model *model, int32_t *n,
                                                 int32_t *chosen)
 {
