@@ -21,8 +21,8 @@ json_t *chorus_check_to_json(const chorus_model *model)
         json_decref(agreement);
         return NULL;
     }
-    bad |= json_object_set_new(o, "checked_model",
-                               json_string(chorus_model_type_name(model->type)));
+    bad |=
+        json_object_set_new(o, "checked_model", json_string(chorus_model_type_name(model->type)));
     bad |= json_object_set_new(o, "covered_items", json_integer(c->n_covered));
     bad |= json_object_set_new(o, "unanimous_items", json_integer(c->n_unanimous));
     bad |= json_object_set_new(o, "unanimous_overruled", json_integer(c->n_unanimous_overruled));
