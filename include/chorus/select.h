@@ -2,9 +2,10 @@
  * Choosing the label model with a labelled dev set, as the WRENCH protocol does with its
  * valid split: every candidate (majority vote, the default model, and each EM model with
  * smoothing 1, 0.1 and 10, a learned or uniform class prior, and for the models with
- * abstains as evidence with and without keeping unanimous votes) is fitted on the training votes without gold, scored on the
- * dev votes against the dev labels, and the best one is kept. The fitted model records
- * every candidate and its dev score (chorus_model_candidates, model.json "selection").
+ * abstains as evidence with and without keeping unanimous votes) is fitted on the training votes
+ * without gold, scored on the dev votes against the dev labels, and the best one is kept. The
+ * fitted model records every candidate and its dev score (chorus_model_candidates, model.json
+ * "selection").
  */
 #ifndef CHORUS_SELECT_H
 #define CHORUS_SELECT_H

@@ -37,10 +37,10 @@ struct chorus_model {
     /* Where the model would overrule the unanimous vote of an item's LFs, predict hands back
      * that vote instead (the default for models in which abstains are evidence). */
     bool keep_unanimous;
-    bool checked;                   /* check is set */
-    chorus_fit_check check;         /* the gold-free check of the fit */
-    double *lf_agreement;           /* n_lfs, from the check; NULL without */
-    chorus_candidate *candidates;   /* dev-set selection (select.h); NULL without */
+    bool checked;                 /* check is set */
+    chorus_fit_check check;       /* the gold-free check of the fit */
+    double *lf_agreement;         /* n_lfs, from the check; NULL without */
+    chorus_candidate *candidates; /* dev-set selection (select.h); NULL without */
     int32_t n_candidates;
     int32_t chosen_candidate;
     char selection_metric[16];

@@ -393,7 +393,8 @@ static chorus_model *model_for_json(const chorus_votes *v)
     ck_assert_ptr_nonnull(m->candidates);
     m->candidates[0] = (chorus_candidate){CHORUS_MODEL_MV, -1, CHORUS_PRIOR_LEARNED, 0, 0, 0.625};
     m->candidates[1] = (chorus_candidate){CHORUS_MODEL_DS, 1, CHORUS_PRIOR_LEARNED, 1, 1, 0.8125};
-    m->candidates[2] = (chorus_candidate){CHORUS_MODEL_ONECOIN, 0.1, CHORUS_PRIOR_FIXED, 0, 0, 0.1 / 3};
+    m->candidates[2] =
+        (chorus_candidate){CHORUS_MODEL_ONECOIN, 0.1, CHORUS_PRIOR_FIXED, 0, 0, 0.1 / 3};
     m->n_candidates = 3;
     m->chosen_candidate = 1;
     strcpy(m->selection_metric, "macro-f1");

@@ -200,14 +200,16 @@ START_TEST(test_fixed_base_prior_gives_20_candidates)
     const chorus_candidate *c = chorus_model_candidates(m, &n, &chosen);
     ck_assert_int_eq(n, 20);
     /* mv, the default, ds x 3 x 2, ds-noabstain x 3, class-acc x 3 x 2, onecoin x 3. */
-    const chorus_model_type want[] = {
-        CHORUS_MODEL_MV,           chorus_model_auto_choice(s.train), CHORUS_MODEL_DS,
-        CHORUS_MODEL_DS,           CHORUS_MODEL_DS,                   CHORUS_MODEL_DS,
-        CHORUS_MODEL_DS,           CHORUS_MODEL_DS,                   CHORUS_MODEL_DS_NOABSTAIN,
-        CHORUS_MODEL_DS_NOABSTAIN, CHORUS_MODEL_DS_NOABSTAIN,         CHORUS_MODEL_CLASS_ACC,
-        CHORUS_MODEL_CLASS_ACC,    CHORUS_MODEL_CLASS_ACC,            CHORUS_MODEL_CLASS_ACC,
-        CHORUS_MODEL_CLASS_ACC,    CHORUS_MODEL_CLASS_ACC,            CHORUS_MODEL_ONECOIN,
-        CHORUS_MODEL_ONECOIN,      CHORUS_MODEL_ONECOIN};
+    const chorus_model_type want[] = {CHORUS_MODEL_MV,           chorus_model_auto_choice(s.train),
+                                      CHORUS_MODEL_DS,           CHORUS_MODEL_DS,
+                                      CHORUS_MODEL_DS,           CHORUS_MODEL_DS,
+                                      CHORUS_MODEL_DS,           CHORUS_MODEL_DS,
+                                      CHORUS_MODEL_DS_NOABSTAIN, CHORUS_MODEL_DS_NOABSTAIN,
+                                      CHORUS_MODEL_DS_NOABSTAIN, CHORUS_MODEL_CLASS_ACC,
+                                      CHORUS_MODEL_CLASS_ACC,    CHORUS_MODEL_CLASS_ACC,
+                                      CHORUS_MODEL_CLASS_ACC,    CHORUS_MODEL_CLASS_ACC,
+                                      CHORUS_MODEL_CLASS_ACC,    CHORUS_MODEL_ONECOIN,
+                                      CHORUS_MODEL_ONECOIN,      CHORUS_MODEL_ONECOIN};
     for (int32_t i = 0; i < n; i++) {
         ck_assert_int_eq(c[i].class_prior, CHORUS_PRIOR_FIXED);
         ck_assert_int_eq(c[i].type, want[i]);
