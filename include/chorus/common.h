@@ -19,16 +19,19 @@ extern "C" {
 
 /*
  * Every fallible call returns CHORUS_OK (0) or one of these negative codes and leaves a
- * message for chorus_error_last(). The first three mean the caller's input is at fault;
- * the others are failures of the run itself.
+ * message for chorus_error_last(). EINVAL, EFORMAT and EIO mean the caller's input is at
+ * fault; the others are failures of the run itself. Codes are never renumbered; new ones
+ * are added at the end.
  */
 typedef enum chorus_status {
     CHORUS_OK = 0,
     CHORUS_EINVAL = -1,   /* an argument or option is invalid */
     CHORUS_EFORMAT = -2,  /* input data is malformed */
-    CHORUS_EIO = -3,      /* a file could not be opened, read or written */
-    CHORUS_ENOMEM = -4,   /* out of memory */
-    CHORUS_EINTERNAL = -5 /* a bug or an unexpected system failure */
+    CHORUS_EIO = -3,       /* an input file could not be opened or read */
+    CHORUS_ENOMEM = -4,    /* out of memory */
+    CHORUS_EINTERNAL = -5, /* a bug or an unexpected system failure */
+    CHORUS_EWRITE = -6     /* an output file could not be created or written (disk full,
+                              no permission, no such folder): the message gives the reason */
 } chorus_status;
 
 /* Frees a buffer the library allocated and handed over (NULL is fine). */

@@ -128,7 +128,7 @@ int chorus_synth_lf_truth(chorus_synth_lf **out, const chorus_synth_options *opt
  * Writes the LF truth as CSV, one row per LF: lf (its index; its name in the votes is
  * lf<index>), kind (one-class or multi-class), polarity, coverage, accuracy, chance,
  * adversarial, leader, rho, clamped, class_coverage and class_accuracy (n_classes numbers
- * separated by spaces). Written to a temporary file and renamed. Errors: CHORUS_EIO.
+ * separated by spaces). Written to a temporary file and renamed. Errors: CHORUS_EWRITE.
  */
 int chorus_synth_lf_truth_write(const chorus_synth_lf *lfs, int32_t n_lfs, int32_t n_classes,
                                 const char *path);

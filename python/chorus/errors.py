@@ -11,9 +11,10 @@ class Status(IntEnum):
     OK = 0
     EINVAL = -1  # an argument or option is invalid
     EFORMAT = -2  # input data is malformed
-    EIO = -3  # a file could not be opened, read or written
+    EIO = -3  # an input file could not be opened or read
     ENOMEM = -4  # out of memory
     EINTERNAL = -5  # a bug or an unexpected system failure
+    EWRITE = -6  # an output file could not be created or written
 
 
 class ChorusError(Exception):
@@ -33,7 +34,12 @@ class ChorusInputError(ChorusError, ValueError):
 
 
 class ChorusIOError(ChorusInputError, OSError):
-    """A file could not be opened, read or written (CHORUS_EIO)."""
+    """An input file could not be opened or read (CHORUS_EIO)."""
+
+
+class ChorusWriteError(ChorusError, OSError):
+    """An output file could not be created or written: disk full, no permission, no such
+    folder (CHORUS_EWRITE). Not an input error: the same call may succeed elsewhere."""
 
 
 class ChorusMemoryError(ChorusError, MemoryError):
@@ -54,6 +60,7 @@ _BY_STATUS = {
     Status.EIO: ChorusIOError,
     Status.ENOMEM: ChorusMemoryError,
     Status.EINTERNAL: ChorusInternalError,
+    Status.EWRITE: ChorusWriteError,
 }
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from chorus import (ChorusError, ChorusInputError, ChorusIOError, LabelModel,
+from chorus import (ChorusError, ChorusInputError, ChorusIOError, ChorusWriteError, LabelModel,
                     MajorityLabelVoter, Status)
 from support import youtube
 
@@ -59,6 +59,21 @@ class ErrorTest(unittest.TestCase):
                 LabelModel().load(bad)
             self.assertEqual(cm.exception.status, Status.EFORMAT)
             self.assertIn("bad.json", str(cm.exception))
+
+    def test_write_failure_is_not_an_input_error(self) -> None:
+        L_train, _ = youtube("train")
+        model = LabelModel().fit(L_train)
+        with tempfile.TemporaryDirectory() as tmp:
+            # A folder under a regular file cannot exist (ENOTDIR), even for root.
+            (Path(tmp) / "plain").write_text("x")
+            target = Path(tmp) / "plain" / "model.json"
+            with self.assertRaises(ChorusWriteError) as cm:
+                model.save(target)
+            self.assertEqual(cm.exception.status, Status.EWRITE)
+            self.assertIn(str(target), str(cm.exception))
+            self.assertIn("Not a directory", str(cm.exception))
+            self.assertIsInstance(cm.exception, OSError)
+            self.assertNotIsInstance(cm.exception, ChorusInputError)
 
     def test_python_side_checks(self) -> None:
         with self.assertRaisesRegex(TypeError, "must hold integers"):

@@ -124,8 +124,11 @@ int cli_fail(const char *cmd, int status)
     case CHORUS_EINVAL:
     case CHORUS_EFORMAT:
     case CHORUS_EIO:
+    /* Every allocation is sized by the input or the options (readers bound theirs by the
+     * file's size), so running out of memory means the input is too large for this host. */
+    case CHORUS_ENOMEM:
         return CLI_EXIT_USAGE;
-    default:
+    default: /* CHORUS_EWRITE (an output could not be written), CHORUS_EINTERNAL */
         return CLI_EXIT_FAILURE;
     }
 }

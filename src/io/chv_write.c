@@ -30,7 +30,7 @@ static int sink_put(chv_sink *s, const void *data, size_t n)
     if (n == 0) return CHORUS_OK;
     if (s->hash) XXH3_64bits_update(s->hash, data, n);
     if (s->fp && fwrite(data, 1, n, s->fp) != n)
-        return chorus_error_set(CHORUS_EIO, "%s: write failed at byte offset %" PRIu64 ": %s",
+        return chorus_error_set(CHORUS_EWRITE, "%s: write failed at byte offset %" PRIu64 ": %s",
                                 s->path, s->pos, strerror(errno));
     s->pos += n;
     return CHORUS_OK;

@@ -219,7 +219,7 @@ int chorus_votes_write_npy(const chorus_votes *votes, const char *path)
             chorus_npy_store_int_le(row + (size_t)lf_index[p] * (size_t)itemsize, itemsize,
                                     label[p]);
         if (fwrite(row, 1, row_bytes, file.fp) != row_bytes)
-            rc = chorus_error_set(CHORUS_EIO, "%s: write failed at row %" PRId64 ": %s", path, i,
+            rc = chorus_error_set(CHORUS_EWRITE, "%s: write failed at row %" PRId64 ": %s", path, i,
                                   strerror(errno));
     }
     if (!rc) rc = chorus_atomic_commit(&file);

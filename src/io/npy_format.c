@@ -559,6 +559,6 @@ int chorus_npy_write_header(FILE *fp, const char *path, const char *descr, int n
     for (size_t i = 0; i < prefix - 8; i++)
         head[8 + i] = (char)(total >> (8 * i) & 0xff);
     if (fwrite(head, 1, n - (12 - prefix), fp) != n - (12 - prefix))
-        return chorus_error_set(CHORUS_EIO, "%s: write failed: %s", path, strerror(errno));
+        return chorus_error_set(CHORUS_EWRITE, "%s: write failed: %s", path, strerror(errno));
     return CHORUS_OK;
 }

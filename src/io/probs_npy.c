@@ -34,7 +34,7 @@ int chorus_probs_write_npy(const chorus_probs *probs, const char *path)
         for (int64_t e = 0; e < n; e++)
             chorus_npy_store_f64_le(buf + e * 8, data[start + e]);
         if (fwrite(buf, 8, (size_t)n, file.fp) != (size_t)n)
-            rc = chorus_error_set(CHORUS_EIO, "%s: write failed at item %" PRId64 ": %s", path,
+            rc = chorus_error_set(CHORUS_EWRITE, "%s: write failed at item %" PRId64 ": %s", path,
                                   start / cols, strerror(errno));
     }
     if (!rc) rc = chorus_atomic_commit(&file);

@@ -324,7 +324,7 @@ int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *a
         ssize_t w = write(cache->fd, out + done, len - done);
         if (w < 0 && errno == EINTR) continue;
         if (w < 0) {
-            rc = chorus_error_set(CHORUS_EIO, "%s: cannot write the LLM cache: %s", cache->path,
+            rc = chorus_error_set(CHORUS_EWRITE, "%s: cannot write the LLM cache: %s", cache->path,
                                   strerror(errno));
             goto cleanup;
         }
@@ -344,7 +344,7 @@ int chorus_llm_cache_sync(chorus_llm_cache *cache)
 {
     if (!cache) return chorus_error_set(CHORUS_EINVAL, "LLM cache is NULL");
     if (fsync(cache->fd) != 0)
-        return chorus_error_set(CHORUS_EIO, "%s: cannot sync the LLM cache: %s", cache->path,
+        return chorus_error_set(CHORUS_EWRITE, "%s: cannot sync the LLM cache: %s", cache->path,
                                 strerror(errno));
     return CHORUS_OK;
 }
@@ -379,8 +379,9 @@ static int write_entries(const chorus_llm_cache *cache, const char *path, const 
         size_t w = fwrite(line, 1, len, file.fp);
         free(line);
         if (w != len) {
+            int e = errno;
             chorus_atomic_abort(&file);
-            return chorus_error_set(CHORUS_EIO, "%s: cannot write: %s", path, strerror(errno));
+            return chorus_error_set(CHORUS_EWRITE, "%s: cannot write: %s", path, strerror(e));
         }
         *bytes += (int64_t)len;
     }

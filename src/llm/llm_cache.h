@@ -21,7 +21,7 @@ void chorus_llm_cache_key(char out[65], const char *url, const char *model, cons
 /* The cached answer for key, or NULL (owned by the cache). */
 const char *chorus_llm_cache_get(const chorus_llm_cache *cache, const char *key);
 
-/* Appends an answer; CHORUS_EIO if the file cannot be written. */
+/* Appends an answer; CHORUS_EWRITE if the file cannot be written. */
 int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *answer,
                          int64_t tokens);
 

@@ -1,4 +1,5 @@
 /* model.json: a fitted model as human-readable JSON. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <jansson.h>
@@ -187,8 +188,9 @@ int chorus_model_save(const chorus_model *model, const char *path)
     if (rc) goto done;
     if (json_dumpf(root, file.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) !=
         0) {
+        int e = errno;
         chorus_atomic_abort(&file);
-        rc = chorus_error_set(CHORUS_EIO, "%s: write failed", path);
+        rc = chorus_error_set(CHORUS_EWRITE, "%s: write failed: %s", path, strerror(e));
         goto done;
     }
     fputc('\n', file.fp);

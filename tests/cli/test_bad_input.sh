@@ -77,12 +77,13 @@ expect_status 2 "predict with a truncated model"
 expect_err "bad_model.json:1:" "truncated model named"
 expect_no_file "$TMP/p2.csv" "no output after a bad model"
 
-# Unwritable output.
+# Unwritable output: a failure of the run (exit 1) with the system's reason, not an input
+# error; test_files_cli.sh covers the other ways a write fails.
 run fit "$TMP/good.csv" -o /nonexistent-dir/model.json
-expect_status 2 "fit to an unwritable path"
-expect_err "/nonexistent-dir/model.json" "unwritable path named"
+expect_status 1 "fit to an unwritable path"
+expect_err "/nonexistent-dir/model.json: cannot create the output file: No such file or directory" "unwritable path named"
 run predict "$TMP/m.json" "$TMP/good.csv" -o /nonexistent-dir/p.csv
-expect_status 2 "predict to an unwritable path"
+expect_status 1 "predict to an unwritable path"
 
 # Arguments.
 run fit "$TMP/good.csv"

@@ -600,12 +600,12 @@ START_TEST(test_io_errors)
     ck_assert_ptr_null(v);
 
     v = make_sample();
-    ck_assert_error(chorus_votes_write_chv(v, test_tmpdir()), CHORUS_EIO, "directory");
+    ck_assert_error(chorus_votes_write_chv(v, test_tmpdir()), CHORUS_EWRITE, "directory");
     const char *nowhere = test_path("no/such/dir/x.chv");
-    ck_assert_error(chorus_votes_write_chv(v, nowhere), CHORUS_EIO, "x.chv");
+    ck_assert_error(chorus_votes_write_chv(v, nowhere), CHORUS_EWRITE, "x.chv");
     ck_assert_int_eq(test_file_exists(nowhere), 0);
     if (test_file_exists("/dev/full"))
-        ck_assert_error(chorus_votes_write_chv(v, "/dev/full"), CHORUS_EIO, "/dev/full");
+        ck_assert_error(chorus_votes_write_chv(v, "/dev/full"), CHORUS_EWRITE, "/dev/full");
     /* An existing file is replaced whole. */
     const char *keep = test_path("keep.chv");
     test_write_file(keep, "old", 3);

@@ -526,11 +526,11 @@ START_TEST(test_write_failure_leaves_nothing)
 {
     chorus_votes *v;
     ck_assert_ok(chorus_votes_from_dense(&v, 4, 3, 3, &FIXTURE[0][0]));
-    ck_assert_error(chorus_votes_write_npy(v, test_path("no/such/dir/x.npy")), CHORUS_EIO,
+    ck_assert_error(chorus_votes_write_npy(v, test_path("no/such/dir/x.npy")), CHORUS_EWRITE,
                     "no/such/dir/x.npy");
     chorus_probs *p;
     ck_assert_ok(chorus_probs_new(&p, 1, 2));
-    ck_assert_error(chorus_probs_write_npy(p, test_path("no/such/dir/p.npy")), CHORUS_EIO, "p.npy");
+    ck_assert_error(chorus_probs_write_npy(p, test_path("no/such/dir/p.npy")), CHORUS_EWRITE, "p.npy");
     chorus_probs_free(p);
     chorus_votes_free(v);
 }

@@ -274,7 +274,7 @@ START_TEST(test_truth_file)
     free(text);
     ck_assert_error(chorus_synth_lf_truth_write(truth, o.n_lfs, o.n_classes,
                                                 test_path("no/such/dir/truth.csv")),
-                    CHORUS_EIO, "no/such/dir");
+                    CHORUS_EWRITE, "no/such/dir");
     chorus_free(truth);
 }
 END_TEST
