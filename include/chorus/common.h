@@ -25,8 +25,8 @@ extern "C" {
  */
 typedef enum chorus_status {
     CHORUS_OK = 0,
-    CHORUS_EINVAL = -1,   /* an argument or option is invalid */
-    CHORUS_EFORMAT = -2,  /* input data is malformed */
+    CHORUS_EINVAL = -1,    /* an argument or option is invalid */
+    CHORUS_EFORMAT = -2,   /* input data is malformed */
     CHORUS_EIO = -3,       /* an input file could not be opened or read */
     CHORUS_ENOMEM = -4,    /* out of memory */
     CHORUS_EINTERNAL = -5, /* a bug or an unexpected system failure */

@@ -92,17 +92,23 @@ static int fit_selecting(const cli_args *args, const lf_pipeline *train,
     return rc;
 }
 
+/* 0, or the errno of the failure. */
 static int write_summary(const char *path, const chorus_lf_summary *s, const chorus_votes *votes)
 {
-    /* A temporary name and a rename, like every other output. */
+    /* A temporary name and a rename, like every other output (a leftover of a killed run
+     * has a fixed name, so the next run reuses it rather than adding another). */
     size_t n = strlen(path) + 5;
     char *tmp = malloc(n);
-    if (!tmp) return -1;
+    if (!tmp) return ENOMEM;
     snprintf(tmp, n, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
-    int rc = f ? cli_print_lf_summary(f, s, votes, CLI_CSV) : -1;
-    if (f && fclose(f) != 0) rc = -1;
-    if (!rc && rename(tmp, path) != 0) rc = -1;
+    int rc = f ? 0 : errno;
+    if (f && cli_print_lf_summary(f, s, votes, CLI_CSV) != 0) rc = EIO;
+    /* A failed write leaves data in the buffer, so the flush fails again and says why. */
+    if (f && !rc && fflush(f) != 0) rc = errno;
+    if (f && !rc && ferror(f)) rc = EIO;
+    if (f && fclose(f) != 0 && !rc) rc = errno;
+    if (!rc && rename(tmp, path) != 0) rc = errno;
     if (rc) remove(tmp);
     free(tmp);
     return rc;
@@ -142,7 +148,7 @@ int cmd_run(int argc, char **argv)
     }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "chorus run: %s: cannot create the folder: %s\n", dir, strerror(errno));
-        return CLI_EXIT_USAGE;
+        return CLI_EXIT_FAILURE;
     }
     lf_pipeline p;
     if ((rc = lf_pipeline_init(&p, "run", args.positional[0], args.positional[1],
@@ -189,9 +195,11 @@ int cmd_run(int argc, char **argv)
     }
     if (verbose) cli_report_selection(model);
     cli_report_check("run", model, verbose);
-    if (write_summary(summary_path, summary, p.votes) != 0) {
-        fprintf(stderr, "chorus run: %s: cannot write the summary\n", summary_path);
-        rc = CLI_EXIT_USAGE;
+    int write_errno = write_summary(summary_path, summary, p.votes);
+    if (write_errno) {
+        fprintf(stderr, "chorus run: %s: cannot write the summary: %s\n", summary_path,
+                strerror(write_errno));
+        rc = CLI_EXIT_FAILURE;
         goto done;
     }
     if (verbose) {

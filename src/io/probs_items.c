@@ -126,8 +126,8 @@ int chorus_probs_write_npy_with_items(const chorus_probs *probs, const char *pat
         /* Rows are items 0..n-1: no items file, and none left from an earlier write. */
         rc = chorus_probs_write_npy(probs, path);
         if (!rc && unlink(items) != 0 && errno != ENOENT)
-            rc = chorus_error_set(CHORUS_EWRITE, "%s: cannot remove the stale items file: %s", items,
-                                  strerror(errno));
+            rc = chorus_error_set(CHORUS_EWRITE, "%s: cannot remove the stale items file: %s",
+                                  items, strerror(errno));
     } else {
         rc = chorus_probs_write_items(probs, items);
         if (!rc && (rc = chorus_probs_write_npy(probs, path))) unlink(items);

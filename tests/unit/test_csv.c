@@ -215,7 +215,8 @@ START_TEST(test_write_leaves_no_partial_file)
     chorus_votes *v;
     ck_assert_ok(chorus_votes_new(&v, 2, 2));
     const char *path = "/nonexistent-dir/out.csv";
-    ck_assert_error(chorus_votes_write(v, path, CHORUS_FORMAT_CSV), CHORUS_EWRITE, "nonexistent-dir");
+    ck_assert_error(chorus_votes_write(v, path, CHORUS_FORMAT_CSV), CHORUS_EWRITE,
+                    "nonexistent-dir");
     ck_assert_int_eq(test_file_exists(path), 0);
     chorus_votes_free(v);
 }

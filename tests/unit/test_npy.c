@@ -530,7 +530,8 @@ START_TEST(test_write_failure_leaves_nothing)
                     "no/such/dir/x.npy");
     chorus_probs *p;
     ck_assert_ok(chorus_probs_new(&p, 1, 2));
-    ck_assert_error(chorus_probs_write_npy(p, test_path("no/such/dir/p.npy")), CHORUS_EWRITE, "p.npy");
+    ck_assert_error(chorus_probs_write_npy(p, test_path("no/such/dir/p.npy")), CHORUS_EWRITE,
+                    "p.npy");
     chorus_probs_free(p);
     chorus_votes_free(v);
 }
