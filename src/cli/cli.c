@@ -58,6 +58,37 @@ static int find_short(const cli_option *options, int n, char c)
     return -1;
 }
 
+const char *cli_closest(const char *typed, const char *const *names)
+{
+    /* One edit on a short name already makes most other short names: ask for a closer
+     * match there, and allow two edits (a swapped pair of letters) on longer ones. */
+    size_t len = strlen(typed);
+    return len < 2 ? NULL : chorus_closest_name(typed, names, len <= 3 ? 1 : 2);
+}
+
+/* The usage error for an unknown option; `name` (len bytes, without dashes or "=value")
+ * is what was typed, compared with the long names (and "help") for a suggestion. */
+static int unknown_option(const cli_command *cmd, int n, const char *arg, const char *name,
+                          size_t len)
+{
+    const char *names[CLI_MAX_OPTIONS + 2];
+    int k = 0;
+    for (int i = 0; i < n && i < CLI_MAX_OPTIONS; i++)
+        names[k++] = cmd->options[i].name;
+    names[k++] = "help";
+    names[k] = NULL;
+    char typed[64];
+    const char *closest = NULL;
+    if (len < sizeof typed) {
+        memcpy(typed, name, len);
+        typed[len] = '\0';
+        closest = cli_closest(typed, names);
+    }
+    if (closest)
+        return cli_usage_error(cmd->name, "unknown option '%s'; did you mean --%s?", arg, closest);
+    return cli_usage_error(cmd->name, "unknown option '%s'", arg);
+}
+
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
 {
     memset(args, 0, sizeof *args);
@@ -87,10 +118,11 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
             const char *eq = strchr(name, '=');
             size_t len = eq ? (size_t)(eq - name) : strlen(name);
             i = find_long(cmd->options, n, name, len);
-            if (i < 0) return cli_usage_error(cmd->name, "unknown option '%s'", arg);
+            if (i < 0) return unknown_option(cmd, n, arg, name, len);
             if (eq) inline_value = eq + 1;
         } else {
-            if (arg[2] != '\0') return cli_usage_error(cmd->name, "unknown option '%s'", arg);
+            /* "-model" is a long name with one dash too few: suggest "--model". */
+            if (arg[2] != '\0') return unknown_option(cmd, n, arg, arg + 1, strlen(arg + 1));
             i = find_short(cmd->options, n, arg[1]);
             if (i < 0) return cli_usage_error(cmd->name, "unknown option '%s'", arg);
         }

@@ -28,9 +28,12 @@ typedef struct cli_command {
     int n_positional_max;
 } cli_command;
 
+/* Options a command may have. */
+enum { CLI_MAX_OPTIONS = 32 };
+
 /* What cli_parse found: values[i] belongs to options[i] (NULL if absent, "" for a flag). */
 typedef struct cli_args {
-    const char *values[32];
+    const char *values[CLI_MAX_OPTIONS];
     const char *positional[8];
     int n_positional;
 } cli_args;
@@ -40,6 +43,10 @@ typedef struct cli_args {
  * an exit code: 0 after printing --help, 2 after printing a usage error.
  */
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args);
+
+/* The one of `names` (NULL-terminated) that `typed` is likely a typo of, or NULL: for
+ * "did you mean" after an unknown option or command. */
+const char *cli_closest(const char *typed, const char *const *names);
 
 /* Prints "chorus <cmd>: <library message>" and maps the library status to an exit code. */
 int cli_fail(const char *cmd, int status);

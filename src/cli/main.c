@@ -22,15 +22,72 @@ static const subcommand subcommands[] = {
     {"llm-cache", cmd_llm_cache, "stats, export or prune the answer cache of llm LFs"},
 };
 
+enum { N_SUBCOMMANDS = sizeof subcommands / sizeof *subcommands };
+
 static void print_usage(FILE *out)
 {
     fprintf(out, "usage: chorus <command> [options]\n\n"
                  "chorus turns the votes of labeling functions into probabilistic labels.\n\n"
                  "commands:\n");
-    for (size_t i = 0; i < sizeof subcommands / sizeof *subcommands; i++)
+    for (size_t i = 0; i < N_SUBCOMMANDS; i++)
         fprintf(out, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+    fprintf(out, "  %-10s %s\n", "help",
+            "this list, or 'chorus help COMMAND': what a command does");
+    fprintf(out, "  %-10s %s\n", "version", "the version of chorus");
     fprintf(out, "\n'chorus <command> --help' describes a command. Exit status: 0 success,\n"
-                 "1 runtime failure, 2 usage or input error.\n");
+                 "1 runtime failure (e.g. an output cannot be written), 2 usage or input error.\n");
+}
+
+static const subcommand *find_subcommand(const char *name)
+{
+    for (size_t i = 0; i < N_SUBCOMMANDS; i++)
+        if (strcmp(name, subcommands[i].name) == 0) return &subcommands[i];
+    return NULL;
+}
+
+/* "chorus[ help]: unknown command 'NAME'", with the command it is likely a typo of. */
+static int unknown_command(const char *prefix, const char *name)
+{
+    const char *names[N_SUBCOMMANDS + 3];
+    for (size_t i = 0; i < N_SUBCOMMANDS; i++)
+        names[i] = subcommands[i].name;
+    names[N_SUBCOMMANDS] = "help";
+    names[N_SUBCOMMANDS + 1] = "version";
+    names[N_SUBCOMMANDS + 2] = NULL;
+    const char *closest = cli_closest(name, names);
+    fprintf(stderr, "%s: unknown command '%s'", prefix, name);
+    if (closest) fprintf(stderr, "; did you mean '%s'?", closest);
+    fprintf(stderr, "\n(see 'chorus help' for the list of commands)\n");
+    return CLI_EXIT_USAGE;
+}
+
+/* chorus help [COMMAND]: the command list, or exactly what 'chorus COMMAND --help' prints. */
+static int help(int argc, char **argv)
+{
+    if (argc == 2) {
+        print_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (argc > 3) {
+        fprintf(stderr,
+                "chorus help: expected one command, got %d\n"
+                "usage: chorus help [COMMAND]\n",
+                argc - 2);
+        return CLI_EXIT_USAGE;
+    }
+    const char *name = argv[2];
+    if (strcmp(name, "help") == 0 || strcmp(name, "version") == 0 || strcmp(name, "-h") == 0 ||
+        strcmp(name, "--help") == 0) {
+        printf("usage: chorus help [COMMAND]\n\nThe list of commands, or what COMMAND does and "
+               "its options\n(the same as 'chorus COMMAND --help').\n");
+        return CLI_EXIT_OK;
+    }
+    const subcommand *cmd = find_subcommand(name);
+    if (!cmd) return unknown_command("chorus help", name);
+    /* The command's own --help, so the two never differ; argv ends with NULL as main's. */
+    char help_flag[] = "--help";
+    char *help_argv[] = {argv[2], help_flag, NULL};
+    return cmd->run(2, help_argv);
 }
 
 int main(int argc, char **argv)
@@ -40,7 +97,8 @@ int main(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     const char *name = argv[1];
-    if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0) {
+    if (strcmp(name, "help") == 0) return help(argc, argv);
+    if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
         print_usage(stdout);
         return CLI_EXIT_OK;
     }
@@ -48,9 +106,7 @@ int main(int argc, char **argv)
         printf("chorus %s\n", chorus_version());
         return CLI_EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof subcommands / sizeof *subcommands; i++)
-        if (strcmp(name, subcommands[i].name) == 0) return subcommands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "chorus: unknown command '%s'\n\n", name);
-    print_usage(stderr);
-    return CLI_EXIT_USAGE;
+    const subcommand *cmd = find_subcommand(name);
+    if (cmd) return cmd->run(argc - 1, argv + 1);
+    return unknown_command("chorus", name);
 }

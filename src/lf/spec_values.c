@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "chorus/parse.h"
 #include "core/error_internal.h"
 #include "lf/spec_internal.h"
 
@@ -85,29 +86,6 @@ yaml_node_t *spec_get(const spec_ctx *ctx, const yaml_node_t *map, const char *k
     return NULL;
 }
 
-/* Levenshtein distance of two short strings, for "did you mean". */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 40 || lb > 40) return 99;
-    size_t row[41];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* Spellings from other tools that edit distance alone would not map well. */
 static const char *const known_aliases[][2] = {
     {"gte", "ge"},        {"lte", "le"},       {"neq", "ne"},
@@ -121,22 +99,20 @@ int spec_unknown_key(const spec_ctx *ctx, const yaml_node_t *key, const char *no
     const char *name = (const char *)key->data.scalar.value;
     char list[512] = "";
     char hint[96] = "";
-    size_t used = 0, best = 3;
+    size_t used = 0;
+    int aliased = 0;
     for (size_t a = 0; a < sizeof known_aliases / sizeof *known_aliases; a++)
         for (int i = 0; allowed[i] && strcmp(name, known_aliases[a][0]) == 0; i++)
             if (strcmp(allowed[i], known_aliases[a][1]) == 0) {
                 snprintf(hint, sizeof hint, " (did you mean '%s'?)", allowed[i]);
-                best = 0;
+                aliased = 1;
             }
     for (int i = 0; allowed[i]; i++) {
         int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", allowed[i]);
         if (n > 0 && (size_t)n < sizeof list - used) used += (size_t)n;
-        size_t d = edit_distance(name, allowed[i]);
-        if (d < best) {
-            best = d;
-            snprintf(hint, sizeof hint, " (did you mean '%s'?)", allowed[i]);
-        }
     }
+    const char *closest = aliased ? NULL : chorus_closest_name(name, allowed, 2);
+    if (closest) snprintf(hint, sizeof hint, " (did you mean '%s'?)", closest);
     return spec_error(ctx, CHORUS_EFORMAT, key, "unknown %s '%s'%s in %s; expected one of %s", noun,
                       name, hint, what, list);
 }
