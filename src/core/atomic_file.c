@@ -175,7 +175,7 @@ int chorus_atomic_open(chorus_atomic_file *file, const char *path)
     struct stat st;
     int exists = stat(file->target, &st) == 0;
     if (exists && S_ISDIR(st.st_mode)) {
-        int rc = write_error(file, "cannot write, expected a file path", EISDIR);
+        int rc = write_error(file, "expected a file path", EISDIR);
         release(file);
         return rc;
     }
