@@ -5,8 +5,7 @@
  */
 #include "fuzz_util.h"
 
-static void check_same_entries(const chorus_llm_cache_stats *a, const char *path,
-                               const char *what)
+static void check_same_entries(const chorus_llm_cache_stats *a, const char *path, const char *what)
 {
     chorus_llm_cache *cache = NULL;
     FUZZ_CHECK(chorus_llm_cache_open(&cache, path) == CHORUS_OK, what);

@@ -151,9 +151,9 @@ int main(int argc, char **argv)
     copy_head("lf_spec", "youtube_spam_llm.yaml", "labeling_functions/youtube_spam_llm.yaml", 0);
     copy_head("lf_spec", "sms_spam.yaml", "labeling_functions/sms_spam.yaml", 0);
     copy_head("lookup_list", "spam_authors.txt", "tests/data/lf/lists/spam_authors.txt", 0);
-    static const char *const npy_votes[] = {"votes_int8", "votes_int8_v2", "votes_int8_v3",
-                                            "votes_int16", "votes_int32", "votes_int32_be",
-                                            "votes_int64", "votes_uint8", "votes_fortran"};
+    static const char *const npy_votes[] = {"votes_int8",  "votes_int8_v2", "votes_int8_v3",
+                                            "votes_int16", "votes_int32",   "votes_int32_be",
+                                            "votes_int64", "votes_uint8",   "votes_fortran"};
     for (size_t i = 0; i < sizeof npy_votes / sizeof *npy_votes; i++) {
         char rel[256], name[256];
         snprintf(rel, sizeof rel, "tests/data/npy/%s.npy", npy_votes[i]);

@@ -94,11 +94,11 @@ void fuzz_check_votes_equal(const chorus_votes *a, const chorus_votes *b, int na
     const int64_t *ra = chorus_votes_row_ptr(a), *rb = chorus_votes_row_ptr(b);
     FUZZ_CHECK(!memcmp(ra, rb, (size_t)(n + 1) * sizeof *ra), "round trip: row_ptr");
     size_t nnz = (size_t)chorus_votes_nnz(a);
-    FUZZ_CHECK(!nnz || !memcmp(chorus_votes_lf_index(a), chorus_votes_lf_index(b),
-                               nnz * sizeof(int32_t)),
-               "round trip: lf_index");
-    FUZZ_CHECK(!nnz || !memcmp(chorus_votes_labels(a), chorus_votes_labels(b),
-                               nnz * sizeof(int32_t)),
+    FUZZ_CHECK(
+        !nnz || !memcmp(chorus_votes_lf_index(a), chorus_votes_lf_index(b), nnz * sizeof(int32_t)),
+        "round trip: lf_index");
+    FUZZ_CHECK(!nnz ||
+                   !memcmp(chorus_votes_labels(a), chorus_votes_labels(b), nnz * sizeof(int32_t)),
                "round trip: labels");
     if (!names) return;
     for (int32_t j = 0; j < m; j++)
@@ -122,8 +122,7 @@ void fuzz_check_probs_equal(const chorus_probs *a, const chorus_probs *b)
         FUZZ_CHECK(!strcmp(chorus_probs_class_name(a, c), chorus_probs_class_name(b, c)),
                    "round trip: class name");
     for (int64_t i = 0; i < n; i++)
-        FUZZ_CHECK(chorus_probs_item_id(a, i) == chorus_probs_item_id(b, i),
-                   "round trip: item id");
+        FUZZ_CHECK(chorus_probs_item_id(a, i) == chorus_probs_item_id(b, i), "round trip: item id");
     const uint8_t *ca = chorus_probs_covered(a), *cb = chorus_probs_covered(b);
     FUZZ_CHECK(!ca == !cb, "round trip: coverage known on one side only");
     if (ca) FUZZ_CHECK(!memcmp(ca, cb, (size_t)n), "round trip: covered flags");
