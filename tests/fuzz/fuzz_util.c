@@ -1,6 +1,8 @@
 #include "fuzz_util.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,19 +11,18 @@
 static char scratch_dir[4096];
 static char path_buf[4096 + 256];
 
-/* Removes the scratch folder and what the readers and writers left in it (one level, and
- * the .tmp files of atomic writes). */
-static void remove_scratch(void)
+/* Removes a scratch folder and what the readers and writers left in it (one level, and
+ * the lists/ folder the spec target makes). */
+static void remove_tree(const char *top)
 {
-    DIR *dir = opendir(scratch_dir);
+    DIR *dir = opendir(top);
     if (dir) {
         struct dirent *e;
         while ((e = readdir(dir))) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
             char p[sizeof path_buf];
-            snprintf(p, sizeof p, "%s/%s", scratch_dir, e->d_name);
+            snprintf(p, sizeof p, "%s/%s", top, e->d_name);
             if (unlink(p)) {
-                /* a folder a target made (e.g. lists/): empty it with the same walk */
                 DIR *sub = opendir(p);
                 struct dirent *f;
                 while (sub && (f = readdir(sub))) {
@@ -35,7 +36,29 @@ static void remove_scratch(void)
         }
         closedir(dir);
     }
-    rmdir(scratch_dir);
+    rmdir(top);
+}
+
+static void remove_scratch(void)
+{
+    remove_tree(scratch_dir);
+}
+
+/* A crash ends the process without atexit handlers, so each start removes the folders of
+ * processes that are gone (named chorus-fuzz-<pid>-XXXXXX). */
+static void remove_stale(const char *tmp)
+{
+    DIR *dir = opendir(tmp);
+    struct dirent *e;
+    while (dir && (e = readdir(dir))) {
+        long pid = 0;
+        if (sscanf(e->d_name, "chorus-fuzz-%ld-", &pid) != 1 || pid <= 0) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        char p[sizeof path_buf];
+        snprintf(p, sizeof p, "%s/%s", tmp, e->d_name);
+        remove_tree(p);
+    }
+    if (dir) closedir(dir);
 }
 
 static void make_scratch(void)
@@ -45,7 +68,8 @@ static void make_scratch(void)
      * more than the parsing being tested. */
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp) tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(scratch_dir, sizeof scratch_dir, "%s/chorus-fuzz-XXXXXX", tmp);
+    remove_stale(tmp);
+    snprintf(scratch_dir, sizeof scratch_dir, "%s/chorus-fuzz-%ld-XXXXXX", tmp, (long)getpid());
     if (!mkdtemp(scratch_dir)) {
         perror("chorus fuzz: mkdtemp");
         abort();
