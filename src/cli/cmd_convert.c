@@ -5,12 +5,13 @@
 #include "chorus/chorus.h"
 #include "cli/cli.h"
 
-enum { OPT_FROM, OPT_TO, OPT_CLASSES, OPT_QUIET };
+enum { OPT_FROM, OPT_TO, OPT_CLASSES, OPT_DUPLICATES, OPT_QUIET };
 
 static const cli_option options[] = {
     [OPT_FROM] = {"from", 0, "FMT", "input format: csv, triples, npy, chv (default: by name)"},
     [OPT_TO] = {"to", 0, "FMT", "output format: csv, triples, npy, chv (default: by name)"},
     [OPT_CLASSES] = {"classes", 0, "K|NAMES", "number of classes, or their names: HAM,SPAM"},
+    [OPT_DUPLICATES] = CLI_DUPLICATES_OPTION,
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
     {0},
 };
@@ -35,7 +36,7 @@ int cmd_convert(int argc, char **argv)
         return cli_usage_error("convert", "%s", chorus_error_last());
     chorus_votes *votes;
     if ((rc = cli_read_votes("convert", args.positional[0], args.values[OPT_FROM],
-                             args.values[OPT_CLASSES], &votes)))
+                             args.values[OPT_CLASSES], args.values[OPT_DUPLICATES], &votes)))
         return rc;
     int status = chorus_votes_write(votes, args.positional[1], to);
     if (status)
