@@ -460,6 +460,49 @@ START_TEST(test_formats_parse)
 }
 END_TEST
 
+START_TEST(test_item_names_written_and_read)
+{
+    /* Three items named by a crowd file's task ids; the middle one has no vote. */
+    chorus_probs *p;
+    ck_assert_ok(chorus_probs_new(&p, 3, 2));
+    double *d = chorus_probs_data(p);
+    for (int i = 0; i < 6; i++)
+        d[i] = 0.5;
+    const char *names[] = {"t1", "t,2", "t3"};
+    for (int i = 0; i < 3; i++)
+        ck_assert_ok(chorus_probs_set_item_name(p, i, names[i]));
+    const uint8_t covered[] = {1, 0, 1};
+    ck_assert_ok(chorus_probs_set_covered(p, covered));
+    const char *csv = test_path("named.csv"), *jsonl = test_path("named.jsonl");
+    ck_assert_ok(chorus_probs_write(p, csv, CHORUS_PROBS_CSV));
+    char *text = test_read_file(csv, NULL);
+    ck_assert_str_eq(text, "item,covered,0,1\nt1,1,0.5,0.5\n\"t,2\",0,0.5,0.5\nt3,1,0.5,0.5\n");
+    free(text);
+    ck_assert_ok(chorus_probs_write(p, jsonl, CHORUS_PROBS_JSONL));
+    text = test_read_file(jsonl, NULL);
+    ck_assert(strstr(text, "{\"item\": \"t1\", \"covered\": true") == text);
+    free(text);
+    for (int f = 0; f < 2; f++) {
+        chorus_probs *back;
+        ck_assert_ok(chorus_probs_read(&back, f ? jsonl : csv, CHORUS_PROBS_AUTO));
+        ck_assert(chorus_probs_has_item_names(back));
+        ck_assert_ptr_null(chorus_probs_item_ids(back));
+        ck_assert_str_eq(chorus_probs_item_name(back, 1), "t,2");
+        chorus_probs_free(back);
+    }
+    /* Dropping uncovered rows keeps the names of the others. */
+    ck_assert_ok(chorus_probs_drop_uncovered(p));
+    ck_assert_int_eq(chorus_probs_n_items(p), 2);
+    ck_assert_str_eq(chorus_probs_item_name(p, 1), "t3");
+    chorus_probs_free(p);
+    /* A column of integers and names is names throughout, even a decreasing one. */
+    test_write_file(csv, "item,A,B\n10,0.5,0.5\n9,0.5,0.5\nx,0.5,0.5\n", (size_t)-1);
+    ck_assert_ok(chorus_probs_read(&p, csv, CHORUS_PROBS_CSV));
+    ck_assert_str_eq(chorus_probs_item_name(p, 1), "9");
+    chorus_probs_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("probs");
@@ -470,6 +513,7 @@ int main(void)
     tcase_add_test(tc, test_bad_csv);
     tcase_add_test(tc, test_bad_jsonl);
     tcase_add_test(tc, test_formats_parse);
+    tcase_add_test(tc, test_item_names_written_and_read);
     tcase_add_test(tc, test_predict_marks_uncovered_items);
     tcase_add_test(tc, test_writers_emit_item_and_covered);
     tcase_add_test(tc, test_writers_after_drop_uncovered);
