@@ -119,11 +119,11 @@ int chorus_triples_resolve_duplicates(chorus_triples_state *st)
     if (st->duplicates == CHORUS_DUPLICATES_ALL) {
         if ((rc = add_repeat_lfs(st, k_of))) goto done;
         chorus_log(CHORUS_LOG_WARN,
-                   "%s: %" PRId64 " answers repeat an earlier answer of the same worker on the "
-                   "same item (the first at line %" PRId64 ", repeating line %" PRId64
+                   "%s: %" PRId64 " repeated answer%s (a worker answering an item it already "
+                   "answered; the first at line %" PRId64 ", repeating line %" PRId64
                    "); kept as votes of %" PRId32 " extra labeling functions named <worker>#<k> "
                    "(--duplicates all; first, last or error to change)",
-                   st->path, n_dup, repeat_line, first_line, st->n_repeats);
+                   st->path, n_dup, n_dup == 1 ? "" : "s", repeat_line, first_line, st->n_repeats);
         goto done;
     }
     /* first / last: keep one triple of each run of equal (item, lf). */
@@ -135,10 +135,10 @@ int chorus_triples_resolve_duplicates(chorus_triples_state *st)
     }
     st->n = kept;
     chorus_log(CHORUS_LOG_WARN,
-               "%s: %" PRId64 " answers repeat an earlier answer of the same worker on the same "
-               "item (the first at line %" PRId64 ", repeating line %" PRId64 "); kept the %s "
+               "%s: %" PRId64 " repeated answer%s (a worker answering an item it already "
+               "answered; the first at line %" PRId64 ", repeating line %" PRId64 "); kept the %s "
                "answer of each (--duplicates %s)",
-               st->path, n_dup, repeat_line, first_line,
+               st->path, n_dup, n_dup == 1 ? "" : "s", repeat_line, first_line,
                st->duplicates == CHORUS_DUPLICATES_FIRST ? "earliest" : "latest",
                st->duplicates == CHORUS_DUPLICATES_FIRST ? "first" : "last");
 done:
