@@ -21,7 +21,10 @@ static const cli_command command = {
     "IN OUT [options]",
     "Converts a vote matrix between dense CSV, triples CSV, NumPy .npy and .chv.",
     "Formats follow the file names (.chv, .npy, else CSV); use --to triples for a\n"
-    "sparse CSV. Class names given with --classes are kept in a .chv file.\n",
+    "sparse CSV. Class names given with --classes are kept in a .chv file. Triples may\n"
+    "hold task ids, worker names and class names (crowd-kit's task,worker,label); only\n"
+    "triples keep item names, and chorus writes triples that read back as the same\n"
+    "matrix (rows like 't9,,' declare what has no vote; see README.md, \"Files\").\n",
     options,
     2,
     2};
@@ -38,6 +41,13 @@ int cmd_convert(int argc, char **argv)
     if ((rc = cli_read_votes("convert", args.positional[0], args.values[OPT_FROM],
                              args.values[OPT_CLASSES], args.values[OPT_DUPLICATES], &votes)))
         return rc;
+    chorus_votes_format written =
+        to == CHORUS_FORMAT_AUTO ? chorus_format_from_path(args.positional[1]) : to;
+    if (chorus_votes_has_item_names(votes) && written != CHORUS_FORMAT_TRIPLES)
+        fprintf(stderr,
+                "chorus convert: note: %s does not keep the item names (task ids); --to triples "
+                "does\n",
+                chorus_format_name(written));
     int status = chorus_votes_write(votes, args.positional[1], to);
     if (status)
         rc = cli_fail("convert", status);
