@@ -112,13 +112,17 @@ static int parse_balance(const char *text, int32_t k, chorus_fit_options *opts, 
     return 0;
 }
 
-/* Gold for the items of `items` (n_items of them), in the classes of `votes`. */
+/* Gold for the items of `items` (the dev votes at items_path, or NULL for the votes
+ * themselves), in the classes of `votes`. */
 static int read_gold(const char *spec, const chorus_votes *votes, const chorus_votes *items,
                      const char *items_path, int32_t **gold, int64_t *n)
 {
     const char **names = cli_votes_class_names(votes);
     char what[600];
-    snprintf(what, sizeof what, "%.500s has", items_path);
+    if (items_path)
+        snprintf(what, sizeof what, "%.500s has", items_path);
+    else
+        snprintf(what, sizeof what, "the votes have");
     int64_t n_gold = 0;
     int rc = cli_read_gold("fit", spec, chorus_votes_n_classes(votes), names,
                            chorus_votes_n_items(items), what, gold, &n_gold);
@@ -268,14 +272,13 @@ int cmd_fit(int argc, char **argv)
     }
     opts.learn_structure = args.values[OPT_LEARN_STRUCTURE] != NULL;
     if (args.values[OPT_GOLD]) {
-        if ((rc = read_gold(args.values[OPT_GOLD], votes, votes, args.positional[0], &gold, NULL)))
-            goto done;
+        if ((rc = read_gold(args.values[OPT_GOLD], votes, votes, NULL, &gold, NULL))) goto done;
         opts.gold = gold;
         opts.n_gold = chorus_votes_n_items(votes);
     }
     /* Checked before the fit, so that bad gold leaves no model.json behind. */
-    if (args.values[OPT_EVAL_GOLD] && (rc = read_gold(args.values[OPT_EVAL_GOLD], votes, votes,
-                                                      args.positional[0], &eval_gold, NULL)))
+    if (args.values[OPT_EVAL_GOLD] &&
+        (rc = read_gold(args.values[OPT_EVAL_GOLD], votes, votes, NULL, &eval_gold, NULL)))
         goto done;
     if (args.values[OPT_CLASS_BALANCE] &&
         (rc = parse_balance(args.values[OPT_CLASS_BALANCE], chorus_votes_n_classes(votes), &opts,
