@@ -24,6 +24,21 @@ typedef enum chorus_votes_format {
     CHORUS_FORMAT_CHV = 4      /* chorus' native binary format, see docs/chv-format.md */
 } chorus_votes_format;
 
+/*
+ * Triples only: what to do when a labeling function (a crowd worker) answers an item it
+ * has already answered, since a cell of the vote matrix holds one vote.
+ */
+typedef enum chorus_duplicates {
+    CHORUS_DUPLICATES_ALL = 0,   /* keep every answer: worker w's k-th answer on an item is a
+                                    vote of an extra LF "w#k" (k >= 2); logged as a warning */
+    CHORUS_DUPLICATES_ERROR = 1, /* CHORUS_EFORMAT naming the file and both lines */
+    CHORUS_DUPLICATES_FIRST = 2, /* keep the answer on the earliest line; the rest are logged */
+    CHORUS_DUPLICATES_LAST = 3   /* keep the answer on the latest line; the rest are logged */
+} chorus_duplicates;
+
+/* Parses "all", "error", "first" or "last"; CHORUS_EINVAL for anything else. */
+int chorus_duplicates_parse(chorus_duplicates *out, const char *name);
+
 typedef struct chorus_read_options {
     unsigned version;
     chorus_votes_format format;
@@ -37,12 +52,21 @@ typedef struct chorus_read_options {
     int verify_checksum;
     /* .chv only: map the file instead of reading it into memory. */
     int use_mmap;
+    /* Version 2. Triples only: repeated answers, see chorus_duplicates. */
+    chorus_duplicates duplicates;
+    /*
+     * Version 2. Triples only: n_classes names (n_classes must be set) that labels given as
+     * names are resolved against, fixing the class order; NULL = classes in order of first
+     * appearance. A label that is none of them is CHORUS_EFORMAT naming the line.
+     */
+    const char *const *class_names;
 } chorus_read_options;
 
-#define CHORUS_READ_OPTIONS_VERSION 1
+#define CHORUS_READ_OPTIONS_VERSION 2
 #define CHORUS_READ_OPTIONS_INIT                                                                   \
     {                                                                                              \
-        CHORUS_READ_OPTIONS_VERSION, CHORUS_FORMAT_AUTO, 0, 0, 0, 1, 1                             \
+        CHORUS_READ_OPTIONS_VERSION, CHORUS_FORMAT_AUTO, 0, 0, 0, 1, 1, CHORUS_DUPLICATES_ALL,     \
+            NULL                                                                                   \
     }
 
 /* Format implied by a file name: .chv, .npy, otherwise CSV (dense or triples, sniffed). */
@@ -54,7 +78,15 @@ const char *chorus_format_name(chorus_votes_format format);
 
 /*
  * Reads a vote matrix. opts may be NULL for the defaults. A CSV file whose header is
- * item,lf,label (or item,worker,label / item,source,label) is read as triples.
+ * item,lf,label (or task,worker,label, item,worker,label, item,source,label) is read as
+ * triples. In a triples file each column holds integers (indices: item 7 is row 7, label
+ * -1 abstains) or, as soon as one value is not an integer, names (task ids, worker names,
+ * class names), numbered in order of first appearance and kept as the matrix's item, LF
+ * and class names. A row with two empty fields declares the third without a vote ("t9,,"
+ * an item, ",alice," an LF, ",,spam" a class); chorus' triples writer uses them so that
+ * every item, LF and class reads back. An integer index must stay below the size given in
+ * opts or, without one, below 16 x (data rows) + 1024, so one line cannot make the reader
+ * allocate a huge matrix.
  */
 int chorus_votes_read(chorus_votes **out, const char *path, const chorus_read_options *opts);
 
@@ -73,10 +105,32 @@ int chorus_votes_write_npy(const chorus_votes *votes, const char *path);
 int chorus_votes_write_chv(const chorus_votes *votes, const char *path);
 
 /*
- * Reads gold labels: one integer per line, -1 for unknown. If n_classes > 0, labels must
- * be below it. The array (chorus_free it) has *out_n entries.
+ * Reads gold labels: one per line, -1 for unknown, else a class index (an integer, or a
+ * float with an integral value such as np.savetxt's "1.000000000000000000e+00"). If
+ * n_classes > 0, labels must be below it. The array (chorus_free it) has *out_n entries.
+ * A blank last line is ignored. Errors: CHORUS_EIO, CHORUS_EFORMAT naming the file, line
+ * and value, CHORUS_ENOMEM.
  */
 int chorus_gold_read(int32_t **out, int64_t *out_n, const char *path, int32_t n_classes);
+
+/*
+ * chorus_gold_read that also takes class names: class_names (NULL for none) has n_classes
+ * entries, and a line may be one of them (surrounding blanks ignored). A value that names
+ * one class and is the index of another ("1" when the classes are named 1..4) is an error.
+ */
+int chorus_gold_read_named(int32_t **out, int64_t *out_n, const char *path, int32_t n_classes,
+                           const char *const *class_names);
+
+/*
+ * One gold label from text[0..len), by the rules of chorus_gold_read_named(), for front
+ * ends that take gold from elsewhere (a field of a dataset). 0 and *out set, or -1 with no
+ * message; chorus_gold_describe() then writes into buf (snprintf-style, returns the length
+ * it wanted) why the text is not a label.
+ */
+int chorus_gold_parse(int32_t *out, const char *text, size_t len, int32_t n_classes,
+                      const char *const *class_names);
+int chorus_gold_describe(char *buf, size_t size, const char *text, size_t len, int32_t n_classes,
+                         const char *const *class_names);
 
 /* Writes gold labels in the same format (used by chorus synth). */
 int chorus_gold_write(const int32_t *gold, int64_t n, const char *path);

@@ -69,6 +69,17 @@ const int64_t *chorus_probs_item_ids(const chorus_probs *probs);
 int chorus_probs_set_item_ids(chorus_probs *probs, const int64_t *ids);
 
 /*
+ * Item names: what the writers put in the "item" column (CSV) or field (JSONL, a string)
+ * instead of the id, e.g. the task ids of a crowd file; chorus_model_predict() copies them
+ * from the votes' item names. NULL from chorus_probs_item_name() when the row has none.
+ * The readers read an "item" column that is not all integers as names (and then no ids).
+ * The .npy format and its items file do not keep names.
+ */
+const char *chorus_probs_item_name(const chorus_probs *probs, int64_t row);
+int chorus_probs_set_item_name(chorus_probs *probs, int64_t row, const char *name);
+int chorus_probs_has_item_names(const chorus_probs *probs);
+
+/*
  * Coverage: per row 1 if at least one labeling function voted on the item, else 0. Set by
  * chorus_model_predict() from the votes and read back from files that carry it; NULL when
  * unknown (chorus_probs_new(), files without it).
@@ -81,7 +92,8 @@ int64_t chorus_probs_n_covered(const chorus_probs *probs);
 
 /*
  * Removes the rows of uncovered items, in place, keeping the others in order with their
- * item ids (which the probabilities then always have). CHORUS_EINVAL if coverage is unknown.
+ * item ids (which the probabilities then always have) and names. CHORUS_EINVAL if coverage is
+ * unknown.
  */
 int chorus_probs_drop_uncovered(chorus_probs *probs);
 

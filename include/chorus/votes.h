@@ -95,6 +95,17 @@ int chorus_votes_has_lf_names(const chorus_votes *votes);
 int chorus_votes_has_class_names(const chorus_votes *votes);
 
 /*
+ * Names of the items (e.g. a crowd file's task ids). Items have no name unless one is set:
+ * chorus_votes_item_name() is then NULL, and writers use the item's index. Same rules as
+ * for LF names; readers reject duplicate item names. Setting copies the name. The .chv and
+ * .npy formats and the dense CSV do not store item names; the triples CSV does.
+ */
+const char *chorus_votes_item_name(const chorus_votes *votes, int64_t item);
+int chorus_votes_set_item_name(chorus_votes *votes, int64_t item, const char *name);
+/* 1 if any item was given a name. */
+int chorus_votes_has_item_names(const chorus_votes *votes);
+
+/*
  * Raises the number of classes (e.g. when the file did not say, and the labels seen so
  * far only reached a lower class). Lowering it is CHORUS_EINVAL.
  */

@@ -61,13 +61,35 @@ int cli_parse_double(const char *cmd, const char *option, const char *text, doub
                      double *out);
 
 /*
- * Reads a vote matrix; `format` (csv, triples, npy, chv or NULL for the file name's) and
- * `classes` (a count or comma-separated names, or NULL) come from the command line.
+ * Reads a vote matrix; `format` (csv, triples, npy, chv or NULL for the file name's),
+ * `classes` (a count or comma-separated names, or NULL) and `duplicates` (all, error, first,
+ * last or NULL for all) come from the command line. The library's warnings go to stderr.
  * Returns 0, or prints the error and returns the exit code.
  */
 typedef struct chorus_votes chorus_votes;
 int cli_read_votes(const char *cmd, const char *path, const char *format, const char *classes,
-                   chorus_votes **out);
+                   const char *duplicates, chorus_votes **out);
+
+/* The --duplicates option of the commands that read votes, for their option tables. */
+#define CLI_DUPLICATES_OPTION                                                                      \
+    {                                                                                              \
+        "duplicates", 0, "POLICY",                                                                 \
+            "triples: a worker answering an item again: all (extra LF w#2), first, last, error"    \
+    }
+
+/*
+ * Reads gold labels for `n_items` items of n_classes classes (class_names: NULL, or the
+ * names a label may also be written as). `spec` is a gold file (one label per line) or
+ * DATA:FIELD, a field of a dataset (CSV or JSONL, one record per item; a missing or empty
+ * value is unknown). The count must be n_items unless n_items < 0. *out (chorus_free it),
+ * *out_n. Returns 0, or prints the error and returns the exit code.
+ */
+int cli_read_gold(const char *cmd, const char *spec, int32_t n_classes,
+                  const char *const *class_names, int64_t n_items, const char *items_what,
+                  int32_t **out, int64_t *out_n);
+
+/* The class names of votes that have names (else NULL), for cli_read_gold; free() it. */
+const char **cli_votes_class_names(const chorus_votes *votes);
 
 /* Prints metrics as aligned tables (summary, per class, confusion matrix) on stdout. */
 typedef struct chorus_metrics chorus_metrics;

@@ -41,8 +41,15 @@ static int parse_classes(const char *cmd, const char *text, int32_t *n, char ***
     return 0;
 }
 
+/* The library's warnings (e.g. repeated answers in a crowd file) go to stderr. */
+static void print_warning(chorus_log_level level, const char *message, void *ctx)
+{
+    if (level >= CHORUS_LOG_WARN)
+        fprintf(stderr, "chorus %s: warning: %s\n", (const char *)ctx, message);
+}
+
 int cli_read_votes(const char *cmd, const char *path, const char *format, const char *classes,
-                   chorus_votes **out)
+                   const char *duplicates, chorus_votes **out)
 {
     *out = NULL;
     chorus_read_options opts = CHORUS_READ_OPTIONS_INIT;
@@ -50,11 +57,16 @@ int cli_read_votes(const char *cmd, const char *path, const char *format, const 
     int32_t n_names = 0;
     if (format && chorus_format_parse(&opts.format, format) != CHORUS_OK)
         return cli_usage_error(cmd, "%s", chorus_error_last());
+    if (duplicates && chorus_duplicates_parse(&opts.duplicates, duplicates) != CHORUS_OK)
+        return cli_usage_error(cmd, "--duplicates: %s", chorus_error_last());
     if (classes) {
         int rc = parse_classes(cmd, classes, &opts.n_classes, &names);
         if (rc) return rc;
         if (names) n_names = opts.n_classes;
     }
+    /* Labels written as names are resolved against --classes names, in their order. */
+    opts.class_names = (const char *const *)names;
+    chorus_log_set_callback(print_warning, (void *)cmd);
     int rc = chorus_votes_read(out, path, &opts);
     for (int32_t k = 0; !rc && k < n_names; k++)
         rc = chorus_votes_set_class_name(*out, k, names[k]);

@@ -1,10 +1,11 @@
 /* chorus analyze: the labeling-function summary of a vote matrix. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "chorus/chorus.h"
 #include "cli/cli.h"
 
-enum { OPT_GOLD, OPT_MODEL, OPT_CSV, OPT_JSON, OPT_FORMAT };
+enum { OPT_GOLD, OPT_MODEL, OPT_CSV, OPT_JSON, OPT_FORMAT, OPT_DUPLICATES };
 
 static const cli_option options[] = {
     [OPT_GOLD] = {"gold", 0, "GOLD", "gold labels: adds correct, incorrect, empirical accuracy"},
@@ -12,6 +13,7 @@ static const cli_option options[] = {
     [OPT_CSV] = {"csv", 0, NULL, "print CSV"},
     [OPT_JSON] = {"json", 0, NULL, "print JSON"},
     [OPT_FORMAT] = {"format", 0, "FMT", "votes format: csv, triples, npy, chv (default: by name)"},
+    [OPT_DUPLICATES] = CLI_DUPLICATES_OPTION,
     {0},
 };
 
@@ -38,12 +40,20 @@ int cmd_analyze(int argc, char **argv)
     chorus_lf_summary *summary = NULL;
     int32_t *gold = NULL;
     int64_t n_gold = 0;
-    if ((rc = cli_read_votes("analyze", args.positional[0], args.values[OPT_FORMAT], NULL, &votes)))
+    if ((rc = cli_read_votes("analyze", args.positional[0], args.values[OPT_FORMAT], NULL,
+                             args.values[OPT_DUPLICATES], &votes)))
         return rc;
     int status = CHORUS_OK;
-    if (args.values[OPT_GOLD])
-        status =
-            chorus_gold_read(&gold, &n_gold, args.values[OPT_GOLD], chorus_votes_n_classes(votes));
+    if (args.values[OPT_GOLD]) {
+        const char **names = cli_votes_class_names(votes);
+        rc = cli_read_gold("analyze", args.values[OPT_GOLD], chorus_votes_n_classes(votes), names,
+                           -1, NULL, &gold, &n_gold);
+        free(names);
+        if (rc) {
+            chorus_votes_free(votes);
+            return rc;
+        }
+    }
     if (!status && args.values[OPT_MODEL])
         status = chorus_model_load(&model, args.values[OPT_MODEL]);
     if (!status) status = chorus_lf_summary_compute(&summary, votes, gold, n_gold, model);

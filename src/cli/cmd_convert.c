@@ -5,12 +5,13 @@
 #include "chorus/chorus.h"
 #include "cli/cli.h"
 
-enum { OPT_FROM, OPT_TO, OPT_CLASSES, OPT_QUIET };
+enum { OPT_FROM, OPT_TO, OPT_CLASSES, OPT_DUPLICATES, OPT_QUIET };
 
 static const cli_option options[] = {
     [OPT_FROM] = {"from", 0, "FMT", "input format: csv, triples, npy, chv (default: by name)"},
     [OPT_TO] = {"to", 0, "FMT", "output format: csv, triples, npy, chv (default: by name)"},
     [OPT_CLASSES] = {"classes", 0, "K|NAMES", "number of classes, or their names: HAM,SPAM"},
+    [OPT_DUPLICATES] = CLI_DUPLICATES_OPTION,
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
     {0},
 };
@@ -20,7 +21,10 @@ static const cli_command command = {
     "IN OUT [options]",
     "Converts a vote matrix between dense CSV, triples CSV, NumPy .npy and .chv.",
     "Formats follow the file names (.chv, .npy, else CSV); use --to triples for a\n"
-    "sparse CSV. Class names given with --classes are kept in a .chv file.\n",
+    "sparse CSV. Class names given with --classes are kept in a .chv file. Triples may\n"
+    "hold task ids, worker names and class names (crowd-kit's task,worker,label); only\n"
+    "triples keep item names, and chorus writes triples that read back as the same\n"
+    "matrix (rows like 't9,,' declare what has no vote; see README.md, \"Files\").\n",
     options,
     2,
     2};
@@ -35,8 +39,15 @@ int cmd_convert(int argc, char **argv)
         return cli_usage_error("convert", "%s", chorus_error_last());
     chorus_votes *votes;
     if ((rc = cli_read_votes("convert", args.positional[0], args.values[OPT_FROM],
-                             args.values[OPT_CLASSES], &votes)))
+                             args.values[OPT_CLASSES], args.values[OPT_DUPLICATES], &votes)))
         return rc;
+    chorus_votes_format written =
+        to == CHORUS_FORMAT_AUTO ? chorus_format_from_path(args.positional[1]) : to;
+    if (chorus_votes_has_item_names(votes) && written != CHORUS_FORMAT_TRIPLES)
+        fprintf(stderr,
+                "chorus convert: note: %s does not keep the item names (task ids); --to triples "
+                "does\n",
+                chorus_format_name(written));
     int status = chorus_votes_write(votes, args.positional[1], to);
     if (status)
         rc = cli_fail("convert", status);

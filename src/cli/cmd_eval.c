@@ -23,9 +23,12 @@ static const cli_option options[] = {
 
 static const cli_command command = {
     .name = CMD,
-    .usage = "PROBS GOLD [options]",
+    .usage = "PROBS GOLD|DATA:FIELD [options]",
     .summary = "Score probabilistic labels (CSV, JSONL or .npy) against gold labels.",
     .details =
+        "GOLD has one label per line: a class index, a class name of the PROBS header, or -1\n"
+        "for unknown; DATA:FIELD takes them from a field of a CSV or JSONL dataset, one\n"
+        "record per item (an empty or missing value is unknown).\n"
         "Items whose gold label is -1 are not scored. When PROBS names its rows' items (the\n"
         "'item' column or field, or the .items.csv beside a .npy), row i is scored against\n"
         "gold line <item> + 1, so a file written with 'predict --drop-uncovered' is scored\n"
@@ -147,12 +150,18 @@ int cmd_eval(int argc, char **argv)
         opts.n_bins = (int32_t)bins;
     }
     int status = chorus_probs_read(&probs, probs_path, CHORUS_PROBS_AUTO);
-    if (status == CHORUS_OK)
-        status = chorus_gold_read(&gold, &n_gold, gold_path, chorus_probs_n_classes(probs));
     if (status != CHORUS_OK) {
         rc = cli_fail(CMD, status);
         goto done;
     }
+    /* Gold may name the classes of the PROBS header. */
+    const int32_t k = chorus_probs_n_classes(probs);
+    const char **names = malloc((size_t)k * sizeof *names);
+    for (int32_t c = 0; names && c < k; c++)
+        names[c] = chorus_probs_class_name(probs, c);
+    rc = cli_read_gold(CMD, gold_path, k, names, -1, NULL, &gold, &n_gold);
+    free(names);
+    if (rc) goto done;
     /* Rows that name their items are matched to gold lines by id (some may have been
      * dropped); rows that do not must be the gold lines one to one. */
     const int64_t n_rows = chorus_probs_n_items(probs);

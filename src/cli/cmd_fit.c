@@ -12,6 +12,7 @@ enum {
     OPT_MODEL,
     OPT_CLASSES,
     OPT_FORMAT,
+    OPT_DUPLICATES,
     OPT_SMOOTHING,
     OPT_PRIOR_SMOOTHING,
     OPT_CLASS_BALANCE,
@@ -37,12 +38,14 @@ static const cli_option options[] = {
                    "auto (default), ds, ds-noabstain, class-acc, onecoin or mv"},
     [OPT_CLASSES] = {"classes", 0, "K|NAMES", "number of classes, or their names: HAM,SPAM"},
     [OPT_FORMAT] = {"format", 0, "FMT", "votes format: csv, triples, npy, chv (default: by name)"},
+    [OPT_DUPLICATES] = CLI_DUPLICATES_OPTION,
     [OPT_SMOOTHING] = {"smoothing", 0, "S", "strength of the prior on each LF (default 1)"},
     [OPT_PRIOR_SMOOTHING] = {"prior-smoothing", 0, "S",
                              "pseudo-count per class on the class prior (default 1)"},
     [OPT_CLASS_BALANCE] = {"class-balance", 0, "P,..|gold",
                            "fix the class prior (e.g. 0.7,0.3), or take it from --gold"},
-    [OPT_GOLD] = {"gold", 0, "GOLD", "known labels (-1 unknown), clamped during the fit"},
+    [OPT_GOLD] = {"gold", 0, "GOLD",
+                  "known labels (-1 unknown; or DATA:FIELD), clamped in the fit"},
     [OPT_EVAL_GOLD] = {"eval-gold", 0, "GOLD", "after fitting, score the items against these"},
     [OPT_RESTARTS] = {"restarts", 0, "N", "extra starts from perturbed posteriors (default 0)"},
     [OPT_MAX_ITER] = {"max-iter", 0, "N", "EM iterations per start (default 500)"},
@@ -109,20 +112,40 @@ static int parse_balance(const char *text, int32_t k, chorus_fit_options *opts, 
     return 0;
 }
 
-static int read_gold(const char *path, const chorus_votes *votes, int32_t **gold)
+/* Gold for the items of `items` (the dev votes at items_path, or NULL for the votes
+ * themselves), in the classes of `votes`. */
+static int read_gold(const char *spec, const chorus_votes *votes, const chorus_votes *items,
+                     const char *items_path, int32_t **gold, int64_t *n)
 {
-    int64_t n;
-    int status = chorus_gold_read(gold, &n, path, chorus_votes_n_classes(votes));
-    if (status) return cli_fail("fit", status);
-    if (n != chorus_votes_n_items(votes)) {
-        chorus_free(*gold);
-        *gold = NULL;
-        return cli_usage_error("fit",
-                               "%s has %" PRId64 " labels but the votes have %" PRId64
-                               " items; they must match one to one",
-                               path, n, chorus_votes_n_items(votes));
+    const char **names = cli_votes_class_names(votes);
+    char what[600];
+    if (items_path)
+        snprintf(what, sizeof what, "%.500s has", items_path);
+    else
+        snprintf(what, sizeof what, "the votes have");
+    int64_t n_gold = 0;
+    int rc = cli_read_gold("fit", spec, chorus_votes_n_classes(votes), names,
+                           chorus_votes_n_items(items), what, gold, &n_gold);
+    free(names);
+    if (n) *n = n_gold;
+    return rc;
+}
+
+/* --classes for the dev votes: the training votes' class names, or their count. */
+static void dev_classes(char *buf, size_t size, const chorus_votes *votes)
+{
+    const int32_t k = chorus_votes_n_classes(votes);
+    snprintf(buf, size, "%" PRId32, k);
+    if (!chorus_votes_has_class_names(votes)) return;
+    size_t used = 0;
+    for (int32_t c = 0; c < k; c++) {
+        const char *name = chorus_votes_class_name(votes, c);
+        if (strchr(name, ',') || used + strlen(name) + 2 > size) {
+            snprintf(buf, size, "%" PRId32, k);
+            return;
+        }
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", c ? "," : "", name);
     }
-    return 0;
 }
 
 static const char *votes_class_name(const void *votes, int32_t k)
@@ -144,12 +167,13 @@ static int fit_selecting(const cli_args *args, const chorus_votes *votes,
                                    votes_class_name, votes, &select.positive_class);
         if (rc) return rc;
     }
-    char classes[16];
-    snprintf(classes, sizeof classes, "%" PRId32, chorus_votes_n_classes(votes));
+    char classes[4096];
+    dev_classes(classes, sizeof classes, votes);
     chorus_votes *dev = NULL;
     int32_t *dev_gold = NULL;
     int64_t n_dev_gold = 0;
-    int rc = cli_read_votes("fit", v[OPT_DEV_VOTES], v[OPT_FORMAT], classes, &dev);
+    int rc =
+        cli_read_votes("fit", v[OPT_DEV_VOTES], v[OPT_FORMAT], classes, v[OPT_DUPLICATES], &dev);
     if (rc) return rc;
     if (chorus_votes_n_lfs(dev) != chorus_votes_n_lfs(votes)) {
         rc = cli_usage_error("fit",
@@ -159,19 +183,10 @@ static int fit_selecting(const cli_args *args, const chorus_votes *votes,
         chorus_votes_free(dev);
         return rc;
     }
+    rc = read_gold(v[OPT_DEV_GOLD], votes, dev, v[OPT_DEV_VOTES], &dev_gold, &n_dev_gold);
     int status =
-        chorus_gold_read(&dev_gold, &n_dev_gold, v[OPT_DEV_GOLD], chorus_votes_n_classes(votes));
-    if (status) {
-        rc = cli_fail("fit", status);
-    } else if (n_dev_gold != chorus_votes_n_items(dev)) {
-        rc = cli_usage_error(
-            "fit",
-            "%s has %" PRId64 " labels but %s has %" PRId64 " items; they must match one to one",
-            v[OPT_DEV_GOLD], n_dev_gold, v[OPT_DEV_VOTES], chorus_votes_n_items(dev));
-    } else if ((status =
-                    chorus_model_select(model, votes, opts, dev, dev_gold, n_dev_gold, &select))) {
-        rc = cli_fail("fit", status);
-    }
+        rc ? 0 : chorus_model_select(model, votes, opts, dev, dev_gold, n_dev_gold, &select);
+    if (status) rc = cli_fail("fit", status);
     chorus_free(dev_gold);
     chorus_votes_free(dev);
     return rc;
@@ -182,14 +197,12 @@ static int fit_selecting(const cli_args *args, const chorus_votes *votes,
  * labels were clamped with --gold are left out, so the scores are held out.
  */
 static int report_eval(const chorus_model *model, const chorus_votes *votes, const char *path,
-                       const int32_t *clamped)
+                       int32_t *gold, const int32_t *clamped)
 {
-    int32_t *gold = NULL;
     chorus_probs *probs = NULL;
     chorus_metrics *metrics = NULL;
     chorus_eval_options eopts = CHORUS_EVAL_OPTIONS_INIT;
-    int rc = read_gold(path, votes, &gold);
-    if (rc) return rc;
+    int rc = 0;
     int64_t excluded = 0;
     for (int64_t i = 0; clamped && i < chorus_votes_n_items(votes); i++)
         if (clamped[i] >= 0 && gold[i] >= 0) {
@@ -208,7 +221,6 @@ static int report_eval(const chorus_model *model, const chorus_votes *votes, con
     }
     chorus_metrics_free(metrics);
     chorus_probs_free(probs);
-    chorus_free(gold);
     return rc;
 }
 
@@ -249,9 +261,9 @@ int cmd_fit(int argc, char **argv)
     if ((rc = parse_numbers(&args, &opts))) return rc;
     chorus_votes *votes;
     if ((rc = cli_read_votes("fit", args.positional[0], args.values[OPT_FORMAT],
-                             args.values[OPT_CLASSES], &votes)))
+                             args.values[OPT_CLASSES], args.values[OPT_DUPLICATES], &votes)))
         return rc;
-    int32_t *gold = NULL, *groups = NULL;
+    int32_t *gold = NULL, *eval_gold = NULL, *groups = NULL;
     double *balance = NULL;
     chorus_model *model = NULL;
     if (args.values[OPT_GROUPS]) {
@@ -260,10 +272,14 @@ int cmd_fit(int argc, char **argv)
     }
     opts.learn_structure = args.values[OPT_LEARN_STRUCTURE] != NULL;
     if (args.values[OPT_GOLD]) {
-        if ((rc = read_gold(args.values[OPT_GOLD], votes, &gold))) goto done;
+        if ((rc = read_gold(args.values[OPT_GOLD], votes, votes, NULL, &gold, NULL))) goto done;
         opts.gold = gold;
         opts.n_gold = chorus_votes_n_items(votes);
     }
+    /* Checked before the fit, so that bad gold leaves no model.json behind. */
+    if (args.values[OPT_EVAL_GOLD] &&
+        (rc = read_gold(args.values[OPT_EVAL_GOLD], votes, votes, NULL, &eval_gold, NULL)))
+        goto done;
     if (args.values[OPT_CLASS_BALANCE] &&
         (rc = parse_balance(args.values[OPT_CLASS_BALANCE], chorus_votes_n_classes(votes), &opts,
                             &balance)))
@@ -301,13 +317,13 @@ int cmd_fit(int argc, char **argv)
     }
     if (!args.values[OPT_QUIET]) cli_report_selection(model);
     cli_report_check("fit", model, !args.values[OPT_QUIET]);
-    if (args.values[OPT_EVAL_GOLD])
-        rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD], gold);
+    if (eval_gold) rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD], eval_gold, gold);
 done:
     chorus_model_free(model);
     free(balance);
     free(groups);
     chorus_free(gold);
+    chorus_free(eval_gold);
     chorus_votes_free(votes);
     return rc;
 }

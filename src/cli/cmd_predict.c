@@ -5,12 +5,13 @@
 #include "chorus/chorus.h"
 #include "cli/cli.h"
 
-enum { OPT_OUTPUT, OPT_FORMAT, OPT_VOTES_FORMAT, OPT_DROP_UNCOVERED, OPT_QUIET };
+enum { OPT_OUTPUT, OPT_FORMAT, OPT_VOTES_FORMAT, OPT_DUPLICATES, OPT_DROP_UNCOVERED, OPT_QUIET };
 
 static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "PROBS", "where to write the probabilities (required)"},
     [OPT_FORMAT] = {"format", 0, "FMT", "csv, jsonl or npy (default: by the output's name)"},
     [OPT_VOTES_FORMAT] = {"votes-format", 0, "FMT", "csv, triples, npy, chv (default: by name)"},
+    [OPT_DUPLICATES] = CLI_DUPLICATES_OPTION,
     [OPT_DROP_UNCOVERED] = {"drop-uncovered", 0, NULL,
                             "write only the items some labeling function voted on"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
@@ -48,7 +49,7 @@ int cmd_predict(int argc, char **argv)
     if (status) return cli_fail("predict", status);
     chorus_votes *votes;
     if ((rc = cli_read_votes("predict", args.positional[1], args.values[OPT_VOTES_FORMAT], NULL,
-                             &votes))) {
+                             args.values[OPT_DUPLICATES], &votes))) {
         chorus_model_free(model);
         return rc;
     }

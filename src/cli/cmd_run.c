@@ -174,7 +174,10 @@ int cmd_run(int argc, char **argv)
     /* LFs declared in one `group:` of the spec are modelled jointly. */
     if ((rc = cli_groups_from_spec("run", p.set, p.votes, &groups))) goto done;
     fit.lf_group = groups;
-    int status = chorus_votes_write(p.votes, votes_path, CHORUS_FORMAT_CHV);
+    /* Gold is checked before anything is fitted or written. */
+    const int has_gold = chorus_lf_set_gold_field(p.set) != NULL;
+    int status = has_gold ? chorus_lf_set_gold(&gold, p.set, p.data) : CHORUS_OK;
+    if (!status) status = chorus_votes_write(p.votes, votes_path, CHORUS_FORMAT_CHV);
     if (!status && args.values[OPT_DEV]) {
         if ((rc = fit_selecting(&args, &p, &fit, &model))) goto done;
     } else if (!status) {
@@ -183,8 +186,6 @@ int cmd_run(int argc, char **argv)
     if (!status) status = chorus_model_save(model, model_path);
     if (!status) status = chorus_model_predict(&probs, model, p.votes);
     if (!status) status = chorus_probs_write(probs, probs_path, CHORUS_PROBS_CSV);
-    const int has_gold = chorus_lf_set_gold_field(p.set) != NULL;
-    if (!status && has_gold) status = chorus_lf_set_gold(&gold, p.set, p.data);
     if (!status && has_gold)
         status = chorus_gold_write(gold, chorus_dataset_n_records(p.data), gold_path);
     const int64_t n = chorus_votes_n_items(p.votes);

@@ -23,7 +23,7 @@ static int field_is(const chorus_csv_field *f, const char *const *names)
 /* A header "item,lf,label" (or worker/source, vote) marks a sparse triples file. */
 static int is_triples_header(const chorus_csv_fields *h)
 {
-    static const char *const item[] = {"item", NULL};
+    static const char *const item[] = {"item", "task", NULL};
     static const char *const lf[] = {"lf", "worker", "source", NULL};
     static const char *const label[] = {"label", "vote", NULL};
     return h->count == 3 && field_is(&h->fields[0], item) && field_is(&h->fields[1], lf) &&

@@ -28,7 +28,10 @@ int chorus_probs_write_csv(const chorus_probs *p, FILE *fp)
     fputc('\n', fp);
     char buf[32];
     for (int64_t i = 0; i < chorus_probs_n_items(p); i++) {
-        fprintf(fp, "%" PRId64, chorus_probs_item_id(p, i));
+        if (chorus_probs_item_name(p, i))
+            chorus_csv_write_field(fp, chorus_probs_item_name(p, i));
+        else
+            fprintf(fp, "%" PRId64, chorus_probs_item_id(p, i));
         if (covered) fputs(covered[i] ? ",1" : ",0", fp);
         const double *row = data + i * k;
         for (int32_t c = 0; c < k; c++) {
@@ -84,13 +87,12 @@ static int read_lead(const chorus_csv_fields *fields, chorus_probs_rows *r, cons
     const chorus_csv_field *f = &fields->fields[0];
     int64_t value;
     if (r->has_ids) {
-        if (chorus_parse_int64(f->text, f->len, 0, INT64_MAX, &value) != 0)
+        if (f->len == 0)
             return chorus_error_set(CHORUS_EFORMAT,
-                                    "%s:%" PRId64 ": column 1 (item): '%.*s' is not an item id; "
-                                    "expected an integer >= 0",
-                                    path, line, QUOTED(f));
-        r->ids[r->n - 1] = value;
-        int rc = chorus_probs_check_id_order(r, path, line);
+                                    "%s:%" PRId64 ": column 1 (item) is empty; expected the item's "
+                                    "id or name",
+                                    path, line);
+        int rc = chorus_probs_rows_set_item(r, f->text, f->len, line);
         if (rc) return rc;
     }
     if (r->has_covered) {
@@ -153,7 +155,8 @@ int chorus_probs_read_csv(chorus_probs **out, const char *path)
         rc = chorus_error_set(CHORUS_EFORMAT, "%s: only a header, no rows of probabilities", path);
         goto done;
     }
-    rc = chorus_probs_rows_finish(out, &r, names);
+    rc = chorus_probs_rows_check_items(&r, path);
+    if (!rc) rc = chorus_probs_rows_finish(out, &r, names);
 done:
     chorus_text_reader_close(&reader);
     chorus_csv_fields_free(&fields);

@@ -35,7 +35,20 @@ int chorus_probs_write_jsonl(const chorus_probs *p, FILE *fp)
     char buf[32];
     for (int64_t i = 0; !rc && i < n; i++) {
         const double *row = chorus_probs_const_data(p) + i * k;
-        fprintf(fp, "{\"item\": %" PRId64, chorus_probs_item_id(p, i));
+        const char *name = chorus_probs_item_name(p, i);
+        if (name) {
+            json_t *text = json_string(name);
+            char *quoted_name = text ? json_dumps(text, JSON_ENCODE_ANY) : NULL;
+            json_decref(text);
+            if (!quoted_name) {
+                rc = chorus_error_nomem();
+                break;
+            }
+            fprintf(fp, "{\"item\": %s", quoted_name);
+            free(quoted_name);
+        } else {
+            fprintf(fp, "{\"item\": %" PRId64, chorus_probs_item_id(p, i));
+        }
         if (covered) fputs(covered[i] ? ", \"covered\": true" : ", \"covered\": false", fp);
         fprintf(fp, ", \"label\": %" PRId32 ", \"class\": %s, \"probs\": [", labels[i],
                 quoted[labels[i]]);
@@ -70,13 +83,18 @@ static int read_lead(json_t *obj, chorus_probs_rows *r, const char *path, int64_
                                 json_object_get(obj, key) ? "missing" : "given");
     }
     if (item) {
-        if (!json_is_integer(item) || json_integer_value(item) < 0)
+        char buf[32];
+        const char *text = json_is_string(item) ? json_string_value(item) : buf;
+        size_t len = json_is_string(item) ? json_string_length(item) : 0;
+        if (json_is_integer(item) && json_integer_value(item) >= 0)
+            len = (size_t)snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT,
+                                   json_integer_value(item));
+        else if (!json_is_string(item) || len == 0 || memchr(text, '\0', len))
             return chorus_error_set(CHORUS_EFORMAT,
                                     "%s:%" PRId64 ": \"item\" must be an integer >= 0 (the "
-                                    "item's row in the votes)",
+                                    "item's row in the votes) or a name",
                                     path, line);
-        r->ids[r->n - 1] = (int64_t)json_integer_value(item);
-        int rc = chorus_probs_check_id_order(r, path, line);
+        int rc = chorus_probs_rows_set_item(r, text, len, line);
         if (rc) return rc;
     }
     if (covered) {
@@ -133,6 +151,7 @@ int chorus_probs_read_jsonl(chorus_probs **out, const char *path)
     }
     if (rc == 0 && r.n == 0)
         rc = chorus_error_set(CHORUS_EFORMAT, "%s: no lines of probabilities", path);
+    if (rc == 0) rc = chorus_probs_rows_check_items(&r, path);
     if (rc == 0) rc = chorus_probs_rows_finish(out, &r, NULL);
     chorus_text_reader_close(&reader);
     chorus_probs_rows_free(&r);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chorus/parse.h"
 #include "core/error_internal.h"
 #include "io/probs_rows.h"
 #include "probs/probs_internal.h"
@@ -24,12 +25,14 @@ int chorus_probs_rows_add(chorus_probs_rows *r, double **row)
         int64_t cap = r->cap ? r->cap * 2 : 1024;
         if ((r->width && !grow((void **)&r->data, cap, (size_t)r->width * sizeof *r->data)) ||
             !grow((void **)&r->ids, cap, sizeof *r->ids) ||
-            !grow((void **)&r->covered, cap, sizeof *r->covered))
+            !grow((void **)&r->covered, cap, sizeof *r->covered) ||
+            (r->has_ids && !grow((void **)&r->items, cap, sizeof *r->items)))
             return chorus_error_nomem();
         r->cap = cap;
     }
     r->ids[r->n] = r->n;
     r->covered[r->n] = 0;
+    if (r->items) r->items[r->n] = NULL;
     *row = r->width ? r->data + r->n * r->width : NULL;
     r->n++;
     return CHORUS_OK;
@@ -40,6 +43,9 @@ void chorus_probs_rows_free(chorus_probs_rows *r)
     free(r->data);
     free(r->ids);
     free(r->covered);
+    for (int64_t i = 0; r->items && i < r->n; i++)
+        free(r->items[i]);
+    free(r->items);
     memset(r, 0, sizeof *r);
 }
 
@@ -59,6 +65,37 @@ int chorus_probs_check_row(const double *row, int32_t k, int32_t first_column, c
                                 "%s:%" PRId64 ": probabilities sum to %.9g; expected 1", path, line,
                                 sum);
     return CHORUS_OK;
+}
+
+int chorus_probs_rows_set_item(chorus_probs_rows *r, const char *text, size_t len, int64_t line)
+{
+    if (!r->items) {
+        /* has_ids was learnt after the first row was added (JSONL). */
+        r->items = calloc((size_t)r->cap, sizeof *r->items);
+        if (!r->items) return chorus_error_nomem();
+    }
+    if (!(r->items[r->n - 1] = strndup(text, len))) return chorus_error_nomem();
+    int64_t id;
+    if (chorus_parse_int64(text, len, 0, INT64_MAX, &id) != 0) {
+        r->items_named = true;
+        return CHORUS_OK;
+    }
+    r->ids[r->n - 1] = id;
+    if (!r->order_error_line && r->n > 1 && !r->items_named && id <= r->ids[r->n - 2])
+        r->order_error_line = line;
+    return CHORUS_OK;
+}
+
+int chorus_probs_rows_check_items(const chorus_probs_rows *r, const char *path)
+{
+    if (!r->has_ids || r->items_named || !r->order_error_line) return CHORUS_OK;
+    int64_t at = 0;
+    for (int64_t i = 1; i < r->n && !at; i++)
+        if (r->ids[i] <= r->ids[i - 1]) at = i;
+    return chorus_error_set(CHORUS_EFORMAT,
+                            "%s:%" PRId64 ": item %" PRId64 " comes after item %" PRId64
+                            "; rows must be in increasing item order, each item once",
+                            path, r->order_error_line, r->ids[at], r->ids[at - 1]);
 }
 
 int chorus_probs_check_id_order(const chorus_probs_rows *r, const char *path, int64_t line)
@@ -91,7 +128,12 @@ int chorus_probs_rows_finish(chorus_probs **out, chorus_probs_rows *r, char **na
 int chorus_probs_rows_attach(chorus_probs *probs, const chorus_probs_rows *r)
 {
     /* The readers checked the values, so these only copy. */
-    int rc = r->has_ids ? chorus_probs_set_item_ids(probs, r->ids) : CHORUS_OK;
+    int rc = CHORUS_OK;
+    if (r->has_ids && r->items_named)
+        for (int64_t i = 0; !rc && i < r->n; i++)
+            rc = chorus_probs_set_item_name(probs, i, r->items[i]);
+    else if (r->has_ids)
+        rc = chorus_probs_set_item_ids(probs, r->ids);
     if (!rc && r->has_covered) rc = chorus_probs_set_covered(probs, r->covered);
     return rc;
 }

@@ -19,6 +19,11 @@ typedef struct chorus_probs_rows {
     double *data;
     int64_t *ids;
     uint8_t *covered;
+    /* Each row's item as written, kept until the end decides: all integers in increasing
+     * order are ids, anything else makes every row's item a name. */
+    char **items;
+    bool items_named;
+    int64_t order_error_line; /* first row whose integer id is not above the previous */
 } chorus_probs_rows;
 
 /*
@@ -35,6 +40,18 @@ void chorus_probs_rows_free(chorus_probs_rows *rows);
  */
 int chorus_probs_check_row(const double *row, int32_t k, int32_t first_column, const char *path,
                            int64_t line);
+
+/*
+ * The item of the row just added, as written: an id when it is an integer >= 0, else a
+ * name. CHORUS_ENOMEM.
+ */
+int chorus_probs_rows_set_item(chorus_probs_rows *rows, const char *text, size_t len, int64_t line);
+
+/*
+ * After the last row: CHORUS_EFORMAT at the first row whose integer id does not increase,
+ * unless the items are names.
+ */
+int chorus_probs_rows_check_items(const chorus_probs_rows *rows, const char *path);
 
 /* The id of the row just added must be above the previous one (ids >= 0 are parsed). */
 int chorus_probs_check_id_order(const chorus_probs_rows *rows, const char *path, int64_t line);

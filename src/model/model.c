@@ -377,7 +377,12 @@ int chorus_model_predict(chorus_probs **out, const chorus_model *model, const ch
         chorus_probs_free(probs);
         return rc;
     }
-    if ((rc = chorus_probs_cover_from_votes(probs, votes))) {
+    rc = chorus_probs_cover_from_votes(probs, votes);
+    /* Rows keep their items' names (a crowd file's task ids) for the writers. */
+    for (int64_t i = 0; !rc && chorus_votes_has_item_names(votes) && i < probs->n_items; i++)
+        if (chorus_votes_item_name(votes, i))
+            rc = chorus_probs_set_item_name(probs, i, chorus_votes_item_name(votes, i));
+    if (rc) {
         chorus_probs_free(probs);
         return rc;
     }

@@ -51,6 +51,10 @@ void chorus_probs_free(chorus_probs *probs)
     free(probs->data);
     free(probs->item_ids);
     free(probs->covered);
+    if (probs->item_names)
+        for (int64_t i = 0; i < probs->n_items; i++)
+            free(probs->item_names[i]);
+    free(probs->item_names);
     free(probs);
 }
 
@@ -127,6 +131,33 @@ int chorus_probs_set_item_ids(chorus_probs *probs, const int64_t *ids)
     return CHORUS_OK;
 }
 
+const char *chorus_probs_item_name(const chorus_probs *probs, int64_t row)
+{
+    return probs->item_names && row >= 0 && row < probs->n_items ? probs->item_names[row] : NULL;
+}
+
+int chorus_probs_set_item_name(chorus_probs *probs, int64_t row, const char *name)
+{
+    if (row < 0 || row >= probs->n_items)
+        return chorus_error_set(CHORUS_EINVAL, "row %" PRId64 " is outside 0..%" PRId64, row,
+                                probs->n_items - 1);
+    if (!name || !*name) return chorus_error_set(CHORUS_EINVAL, "item name is empty");
+    if (!probs->item_names) {
+        probs->item_names = calloc((size_t)probs->n_items, sizeof *probs->item_names);
+        if (!probs->item_names) return chorus_error_nomem();
+    }
+    char *copy = strdup(name);
+    if (!copy) return chorus_error_nomem();
+    free(probs->item_names[row]);
+    probs->item_names[row] = copy;
+    return CHORUS_OK;
+}
+
+int chorus_probs_has_item_names(const chorus_probs *probs)
+{
+    return probs->item_names != NULL;
+}
+
 const uint8_t *chorus_probs_covered(const chorus_probs *probs)
 {
     return probs->covered;
@@ -175,7 +206,11 @@ int chorus_probs_drop_uncovered(chorus_probs *probs)
     const size_t k = (size_t)probs->n_classes;
     int64_t kept = 0;
     for (int64_t i = 0; i < probs->n_items; i++) {
-        if (!probs->covered[i]) continue;
+        if (!probs->covered[i]) {
+            if (probs->item_names) free(probs->item_names[i]);
+            continue;
+        }
+        if (probs->item_names) probs->item_names[kept] = probs->item_names[i];
         if (kept != i) {
             memmove(probs->data + (size_t)kept * k, probs->data + (size_t)i * k,
                     k * sizeof(double));

@@ -13,6 +13,7 @@ struct chorus_probs {
      * Kept apart from data so the matrix stays a plain array for zero-copy readers. */
     int64_t *item_ids;
     uint8_t *covered;
+    char **item_names; /* NULL, or n_items entries (NULL for a row without a name) */
 };
 
 #endif

@@ -247,6 +247,11 @@ int chorus_votes_append_item(chorus_votes *votes, const int32_t *lf_index, const
     int64_t cap_rows = votes->cap_items + 1;
     int rc = grow((void **)&votes->row_ptr, &cap_rows, votes->n_items + 2, sizeof(int64_t));
     if (rc) return rc;
+    if (votes->item_names && cap_rows - 1 > votes->cap_items) {
+        char **names = realloc(votes->item_names, (size_t)(cap_rows - 1) * sizeof *names);
+        if (!names) return chorus_error_nomem();
+        votes->item_names = names;
+    }
     votes->cap_items = cap_rows - 1;
     int64_t cap_lf = votes->cap_votes, cap_label = votes->cap_votes;
     rc = grow((void **)&votes->lf_index, &cap_lf, start + (int64_t)count, sizeof(int32_t));
@@ -288,6 +293,7 @@ int chorus_votes_append_item(chorus_votes *votes, const int32_t *lf_index, const
         votes->label[p] = y;
         end++;
     }
+    if (votes->item_names) votes->item_names[votes->n_items] = NULL;
     votes->n_items++;
     votes->row_ptr[votes->n_items] = end;
     return CHORUS_OK;
@@ -312,6 +318,10 @@ void chorus_votes_free(chorus_votes *votes)
     if (votes->release) votes->release(votes->storage);
     free_names(votes->lf_names, votes->n_lfs);
     free_names(votes->class_names, votes->n_classes);
+    if (votes->item_names)
+        for (int64_t i = 0; i < votes->n_items; i++)
+            free(votes->item_names[i]);
+    free(votes->item_names);
     free(votes);
 }
 
@@ -427,6 +437,35 @@ int chorus_votes_set_class_name(chorus_votes *votes, int32_t class_index, const 
 int chorus_votes_has_class_names(const chorus_votes *votes)
 {
     return votes->has_class_names;
+}
+
+const char *chorus_votes_item_name(const chorus_votes *votes, int64_t item)
+{
+    return votes->item_names && item >= 0 && item < votes->n_items ? votes->item_names[item] : NULL;
+}
+
+int chorus_votes_set_item_name(chorus_votes *votes, int64_t item, const char *name)
+{
+    if (item < 0 || item >= votes->n_items)
+        return chorus_error_set(CHORUS_EINVAL, "item index %" PRId64 " is outside 0..%" PRId64,
+                                item, votes->n_items - 1);
+    int rc = chorus_name_check(name, "item");
+    if (rc) return rc;
+    if (!votes->item_names) {
+        int64_t cap = votes->cap_items > votes->n_items ? votes->cap_items : votes->n_items;
+        votes->item_names = calloc((size_t)(cap ? cap : 1), sizeof *votes->item_names);
+        if (!votes->item_names) return chorus_error_nomem();
+    }
+    char *copy = strdup(name);
+    if (!copy) return chorus_error_nomem();
+    free(votes->item_names[item]);
+    votes->item_names[item] = copy;
+    return CHORUS_OK;
+}
+
+int chorus_votes_has_item_names(const chorus_votes *votes)
+{
+    return votes->item_names != NULL;
 }
 
 int chorus_votes_set_n_classes(chorus_votes *votes, int32_t n_classes)

@@ -22,6 +22,7 @@ struct chorus_votes {
     int64_t cap_votes;
     char **lf_names;    /* n_lfs entries, default "lf<j>" */
     char **class_names; /* n_classes entries, default "<k>" */
+    char **item_names;  /* NULL, or cap_items entries (NULL for an unnamed item) */
     bool has_class_names;
     bool has_lf_names;
     void *storage;

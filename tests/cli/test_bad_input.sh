@@ -29,7 +29,7 @@ bad_votes "$TMP/word.csv" "word.csv:2: column 2 (b): 'x' is not a vote"
 bad_votes "$TMP/big.csv" "big.csv:2: column 2 (b): '7' is not a vote; expected -1 (abstain) or a class in 0..1" --classes 2
 bad_votes "$TMP/empty.csv" "empty.csv: the file is empty"
 bad_votes "$TMP/header.csv" "header.csv: only a header"
-bad_votes "$TMP/dup.csv" "dup.csv:3: labeling function 0 votes again on item 0"
+bad_votes "$TMP/dup.csv" "dup.csv:3: labeling function 0 answers item 0 again" --duplicates error
 bad_votes "$TMP/missing.csv" "missing.csv: cannot open: No such file or directory"
 bad_votes "$TMP" "is a directory"
 

@@ -3,6 +3,9 @@
 
 #include "test_util.h"
 
+/* The triples and gold readers' line limit (src/io/line_input.h). */
+#define CHORUS_LINE_LIMIT_FOR_TEST ((size_t)1 << 20)
+
 static chorus_votes *read_text(const char *name, const char *text, int32_t n_classes, int *rc)
 {
     const char *path = test_path(name);
@@ -141,7 +144,8 @@ START_TEST(test_triples_sniffed_and_read)
     const char *out = test_path("t_out.csv");
     ck_assert_ok(chorus_votes_write(v, out, CHORUS_FORMAT_TRIPLES));
     char *text = test_read_file(out, NULL);
-    ck_assert_str_eq(text, "item,lf,label\n0,1,1\n0,3,0\n2,0,1\n");
+    /* LF 2 never votes and item 1 has none: both are declared, so they read back. */
+    ck_assert_str_eq(text, "item,lf,label\n,0,\n,1,\n,2,\n,3,\n0,1,1\n0,3,0\n1,,\n2,0,1\n");
     free(text);
     chorus_votes_free(v);
 }
@@ -177,10 +181,17 @@ START_TEST(test_triples_bad_input)
         {"item,lf,label\n", "only a header"},
         {"item,lf,label\n0,0\n", ":2: 2 fields, expected 3"},
         {"item,lf,label\n-1,0,1\n", ":2: item '-1' is not an integer"},
-        {"item,lf,label\n0,x,1\n", "labeling function 'x'"},
         {"item,lf,label\n0,0,-3\n", "label '-3'"},
-        {"item,lf,label\n0,0,1\n1,0,1\n0,0,0\n", ":4: labeling function 0 votes again on item 0 "
-                                                 "(first at line 2)"},
+        {"item,lf,label\n0,0\n", ":2: 2 fields"},
+        {"item,lf,label\n0,,1\n", ":2: the labeling function is empty"},
+        {"item,lf,label\n,,\n", ":2: the item is empty"},
+        {"item,lf,label\n1000000000,0,1",
+         ":2: item '1000000000' is too far beyond the file's 1 rows"},
+        {"item,lf,label\n0,99999999,1", ":2: labeling function '99999999' is above the largest"},
+        {"item,lf,label\n0,5000,1", ":2: labeling function '5000' is too far beyond"},
+        {"item,lf,label\n0,0,70000\n", ":2: label '70000' is above the largest allowed, 65534"},
+        {"item,lf,label\n0,0,5000\n", ":2: label '5000' is too far beyond"},
+        {"item,lf,label\n,,spam\n", "no labeling function"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int rc;
@@ -188,6 +199,188 @@ START_TEST(test_triples_bad_input)
         ck_assert_ptr_null(v);
         ck_assert_error(rc, CHORUS_EFORMAT, cases[i].needle);
     }
+}
+END_TEST
+
+static chorus_votes *read_triples(const char *name, const char *text, chorus_duplicates dup,
+                                  int *rc)
+{
+    const char *path = test_path(name);
+    test_write_file(path, text, (size_t)-1);
+    chorus_read_options opts = CHORUS_READ_OPTIONS_INIT;
+    opts.format = CHORUS_FORMAT_TRIPLES;
+    opts.duplicates = dup;
+    chorus_votes *v = NULL;
+    *rc = chorus_votes_read(&v, path, &opts);
+    return v;
+}
+
+START_TEST(test_triples_crowd_names)
+{
+    int rc;
+    chorus_votes *v = read_text("crowd.csv",
+                                "task,worker,label\nt1,alice,spam\nt1,bob,spam\nt2,alice,ham\n"
+                                "t2,carol,-1\nt3,bob,ham\n",
+                                0, &rc);
+    ck_assert_ok(rc);
+    /* Items, workers and classes are numbered in order of first appearance. */
+    ck_assert_int_eq(chorus_votes_n_items(v), 3);
+    ck_assert_int_eq(chorus_votes_n_lfs(v), 3);
+    ck_assert_int_eq(chorus_votes_n_classes(v), 2);
+    ck_assert_int_eq(chorus_votes_nnz(v), 4);
+    ck_assert(chorus_votes_has_item_names(v));
+    ck_assert_str_eq(chorus_votes_item_name(v, 0), "t1");
+    ck_assert_str_eq(chorus_votes_item_name(v, 2), "t3");
+    ck_assert_str_eq(chorus_votes_lf_name(v, 1), "bob");
+    ck_assert_str_eq(chorus_votes_lf_name(v, 2), "carol");
+    ck_assert_str_eq(chorus_votes_class_name(v, 0), "spam");
+    ck_assert_str_eq(chorus_votes_class_name(v, 1), "ham");
+    ck_assert_int_eq(chorus_votes_get(v, 1, 0), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 1, 2), CHORUS_ABSTAIN);
+    ck_assert_int_eq(chorus_votes_get(v, 2, 1), 1);
+
+    /* Written and read back: the same names, indices and votes. */
+    const char *out = test_path("crowd_out.csv");
+    ck_assert_ok(chorus_votes_write(v, out, CHORUS_FORMAT_TRIPLES));
+    chorus_votes *back;
+    ck_assert_ok(chorus_votes_read(&back, out, NULL));
+    ck_assert_int_eq(chorus_votes_n_items(back), 3);
+    ck_assert_int_eq(chorus_votes_n_lfs(back), 3);
+    ck_assert_int_eq(chorus_votes_nnz(back), 4);
+    ck_assert_str_eq(chorus_votes_item_name(back, 1), "t2");
+    ck_assert_str_eq(chorus_votes_lf_name(back, 2), "carol");
+    ck_assert_str_eq(chorus_votes_class_name(back, 1), "ham");
+    ck_assert_int_eq(chorus_votes_get(back, 2, 1), 1);
+    chorus_votes_free(back);
+    chorus_votes_free(v);
+
+    /* Class names given: labels resolve against them, in their order. */
+    const char *path = test_path("crowd2.csv");
+    test_write_file(path, "task,worker,label\nt1,alice,spam\nt2,alice,ham\n", (size_t)-1);
+    const char *names[] = {"ham", "spam"};
+    chorus_read_options opts = CHORUS_READ_OPTIONS_INIT;
+    opts.n_classes = 2;
+    opts.class_names = names;
+    ck_assert_ok(chorus_votes_read(&v, path, &opts));
+    ck_assert_int_eq(chorus_votes_get(v, 0, 0), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 1, 0), 0);
+    chorus_votes_free(v);
+    test_write_file(path, "task,worker,label\nt1,alice,spam\nt2,alice,eggs\n", (size_t)-1);
+    ck_assert_error(chorus_votes_read(&v, path, &opts), CHORUS_EFORMAT,
+                    "crowd2.csv:3: label 'eggs' is not one of the 2 names given");
+}
+END_TEST
+
+START_TEST(test_triples_duplicates)
+{
+    /* alice answers t1 three times (lines 2, 4, 5), bob once. */
+    const char *text = "task,worker,label\nt1,alice,a\nt1,bob,a\nt1,alice,b\nt1,alice,b\n"
+                       "t2,alice,a\n";
+    int rc;
+    chorus_votes *v = read_triples("dup.csv", text, CHORUS_DUPLICATES_ERROR, &rc);
+    ck_assert_ptr_null(v);
+    ck_assert_error(rc, CHORUS_EFORMAT,
+                    "dup.csv:4: labeling function alice answers item t1 again (first at line 2)");
+    v = read_triples("dup.csv", text, CHORUS_DUPLICATES_FIRST, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_n_lfs(v), 2);
+    ck_assert_int_eq(chorus_votes_nnz(v), 3);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 0), 0);
+    chorus_votes_free(v);
+    v = read_triples("dup.csv", text, CHORUS_DUPLICATES_LAST, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 0), 1);
+    chorus_votes_free(v);
+    /* all: the 2nd and 3rd answers become LFs alice#2 and alice#3; no answer is lost. */
+    v = read_triples("dup.csv", text, CHORUS_DUPLICATES_ALL, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_n_lfs(v), 4);
+    ck_assert_int_eq(chorus_votes_nnz(v), 5);
+    ck_assert_str_eq(chorus_votes_lf_name(v, 2), "alice#2");
+    ck_assert_str_eq(chorus_votes_lf_name(v, 3), "alice#3");
+    ck_assert_int_eq(chorus_votes_get(v, 0, 0), 0);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 2), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 3), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 1, 2), CHORUS_ABSTAIN);
+    chorus_votes_free(v);
+    chorus_duplicates d;
+    ck_assert_ok(chorus_duplicates_parse(&d, "last"));
+    ck_assert_int_eq(d, CHORUS_DUPLICATES_LAST);
+    ck_assert_error(chorus_duplicates_parse(&d, "most"), CHORUS_EINVAL, "'most'");
+}
+END_TEST
+
+START_TEST(test_triples_headerless_and_round_trip)
+{
+    int rc;
+    /* A first row of integers is a vote, not a header. */
+    chorus_votes *v = read_triples("nohead.csv", "0,0,1\n1,1,0\n", CHORUS_DUPLICATES_ALL, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_nnz(v), 2);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 0), 1);
+    chorus_votes_free(v);
+    v = read_triples("badhead.csv", "it,lf,label\n0,0,1\n", CHORUS_DUPLICATES_ALL, &rc);
+    ck_assert_error(rc, CHORUS_EFORMAT, "badhead.csv:1: 'it,lf,label' is neither a header");
+
+    /* Trailing items without votes, unused LFs and classes, and LF names survive. */
+    ck_assert_ok(chorus_votes_new(&v, 3, 4));
+    int32_t lf[] = {1}, label[] = {2};
+    ck_assert_ok(chorus_votes_append_item(v, lf, label, 1));
+    ck_assert_ok(chorus_votes_append_item(v, NULL, NULL, 0));
+    ck_assert_ok(chorus_votes_append_item(v, NULL, NULL, 0));
+    ck_assert_ok(chorus_votes_set_lf_name(v, 0, "kw_free"));
+    const char *out = test_path("rt.csv");
+    ck_assert_ok(chorus_votes_write(v, out, CHORUS_FORMAT_TRIPLES));
+    chorus_votes *back;
+    ck_assert_ok(chorus_votes_read(&back, out, NULL));
+    ck_assert_int_eq(chorus_votes_n_items(back), 3);
+    ck_assert_int_eq(chorus_votes_n_lfs(back), 3);
+    ck_assert_int_eq(chorus_votes_n_classes(back), 4);
+    ck_assert_str_eq(chorus_votes_lf_name(back, 0), "kw_free");
+    ck_assert_int_eq(chorus_votes_get(back, 0, 1), 2);
+    ck_assert(!chorus_votes_has_item_names(back));
+    chorus_votes_free(back);
+    chorus_votes_free(v);
+
+    /* A matrix of 0 items reads back too. */
+    ck_assert_ok(chorus_votes_new(&v, 2, 2));
+    ck_assert_ok(chorus_votes_write(v, out, CHORUS_FORMAT_TRIPLES));
+    ck_assert_ok(chorus_votes_read(&back, out, NULL));
+    ck_assert_int_eq(chorus_votes_n_items(back), 0);
+    ck_assert_int_eq(chorus_votes_n_lfs(back), 2);
+    chorus_votes_free(back);
+    chorus_votes_free(v);
+}
+END_TEST
+
+START_TEST(test_triples_hostile_inputs)
+{
+    int rc;
+    chorus_votes *v;
+    /* One line must not make a dense allocation of a billion items. */
+    v = read_text("huge.csv", "item,lf,label\n1000000000,0,1", 0, &rc);
+    ck_assert_ptr_null(v);
+    ck_assert_error(rc, CHORUS_EFORMAT, "huge.csv:2: item '1000000000' is too far beyond");
+    /* Ids beyond any integer are names, mapped without a dense allocation. */
+    v = read_text("big.csv", "item,lf,label\n99999999999999999999999,0,1\n", 0, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_n_items(v), 1);
+    chorus_votes_free(v);
+    chorus_read_options opts = CHORUS_READ_OPTIONS_INIT;
+    opts.format = CHORUS_FORMAT_TRIPLES;
+    ck_assert_error(chorus_votes_read(&v, "/dev/zero", &opts), CHORUS_EFORMAT,
+                    "/dev/zero:1: byte 1 of the line is a NUL byte");
+    /* A line longer than the limit fails at that line, without reading it whole. */
+    size_t n = CHORUS_LINE_LIMIT_FOR_TEST + 10;
+    char *text = malloc(n + 20);
+    memcpy(text, "item,lf,label\n", 14);
+    memset(text + 14, '7', n);
+    text[14 + n] = '\0';
+    const char *path = test_path("long.csv");
+    test_write_file(path, text, (size_t)-1);
+    free(text);
+    ck_assert_error(chorus_votes_read(&v, path, &opts), CHORUS_EFORMAT,
+                    "long.csv:2: the line is longer than");
 }
 END_TEST
 
@@ -240,6 +433,10 @@ int main(void)
     tcase_add_test(triples, test_triples_sniffed_and_read);
     tcase_add_test(triples, test_triples_sizes_from_options);
     tcase_add_test(triples, test_triples_bad_input);
+    tcase_add_test(triples, test_triples_crowd_names);
+    tcase_add_test(triples, test_triples_duplicates);
+    tcase_add_test(triples, test_triples_headerless_and_round_trip);
+    tcase_add_test(triples, test_triples_hostile_inputs);
     suite_add_tcase(s, triples);
     return test_run_suite(s);
 }

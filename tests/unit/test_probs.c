@@ -375,9 +375,8 @@ START_TEST(test_bad_items_and_coverage)
         {"covyes.csv", "item,covered,A,B\n0,yes,0.5,0.5\n",
          "covyes.csv:2: column 2 (covered): 'yes' is neither 1"},
         {"covempty.csv", "item,covered,A,B\n0,,0.5,0.5\n", "covempty.csv:2: column 2 (covered)"},
-        {"negid.csv", "item,covered,A,B\n-1,1,0.5,0.5\n",
-         "negid.csv:2: column 1 (item): '-1' is not an item id"},
-        {"wordid.csv", "item,A,B\nx,0.5,0.5\n", "wordid.csv:2: column 1 (item): 'x'"},
+        {"emptyid.csv", "item,covered,A,B\n,1,0.5,0.5\n",
+         "emptyid.csv:2: column 1 (item) is empty"},
         {"order.csv", "item,covered,A,B\n5,1,0.5,0.5\n5,1,0.5,0.5\n",
          "order.csv:3: item 5 comes after item 5"},
         {"noclass.csv", "item,covered,A\n0,1,1\n", "noclass.csv:1: 1 columns; expected a header"},
@@ -386,8 +385,9 @@ START_TEST(test_bad_items_and_coverage)
          "column.csv:2: column 3: -0.5 is not a probability"},
         {"cov.jsonl", "{\"item\": 0, \"covered\": 1, \"probs\": [0.5, 0.5]}\n",
          "cov.jsonl:1: \"covered\" must be true or false"},
-        {"id.jsonl", "{\"item\": \"a\", \"probs\": [0.5, 0.5]}\n",
-         "id.jsonl:1: \"item\" must be an integer >= 0"},
+        {"id.jsonl", "{\"item\": 1.5, \"probs\": [0.5, 0.5]}\n",
+         "id.jsonl:1: \"item\" must be an integer >= 0 (the item's row in the votes) or a name"},
+        {"negid.jsonl", "{\"item\": -1, \"probs\": [0.5, 0.5]}\n", "negid.jsonl:1: \"item\" must"},
         {"mixed.jsonl",
          "{\"item\": 0, \"covered\": true, \"probs\": [0.5, 0.5]}\n{\"item\": 1, \"probs\": [0.5, "
          "0.5]}\n",
@@ -460,6 +460,49 @@ START_TEST(test_formats_parse)
 }
 END_TEST
 
+START_TEST(test_item_names_written_and_read)
+{
+    /* Three items named by a crowd file's task ids; the middle one has no vote. */
+    chorus_probs *p;
+    ck_assert_ok(chorus_probs_new(&p, 3, 2));
+    double *d = chorus_probs_data(p);
+    for (int i = 0; i < 6; i++)
+        d[i] = 0.5;
+    const char *names[] = {"t1", "t,2", "t3"};
+    for (int i = 0; i < 3; i++)
+        ck_assert_ok(chorus_probs_set_item_name(p, i, names[i]));
+    const uint8_t covered[] = {1, 0, 1};
+    ck_assert_ok(chorus_probs_set_covered(p, covered));
+    const char *csv = test_path("named.csv"), *jsonl = test_path("named.jsonl");
+    ck_assert_ok(chorus_probs_write(p, csv, CHORUS_PROBS_CSV));
+    char *text = test_read_file(csv, NULL);
+    ck_assert_str_eq(text, "item,covered,0,1\nt1,1,0.5,0.5\n\"t,2\",0,0.5,0.5\nt3,1,0.5,0.5\n");
+    free(text);
+    ck_assert_ok(chorus_probs_write(p, jsonl, CHORUS_PROBS_JSONL));
+    text = test_read_file(jsonl, NULL);
+    ck_assert(strstr(text, "{\"item\": \"t1\", \"covered\": true") == text);
+    free(text);
+    for (int f = 0; f < 2; f++) {
+        chorus_probs *back;
+        ck_assert_ok(chorus_probs_read(&back, f ? jsonl : csv, CHORUS_PROBS_AUTO));
+        ck_assert(chorus_probs_has_item_names(back));
+        ck_assert_ptr_null(chorus_probs_item_ids(back));
+        ck_assert_str_eq(chorus_probs_item_name(back, 1), "t,2");
+        chorus_probs_free(back);
+    }
+    /* Dropping uncovered rows keeps the names of the others. */
+    ck_assert_ok(chorus_probs_drop_uncovered(p));
+    ck_assert_int_eq(chorus_probs_n_items(p), 2);
+    ck_assert_str_eq(chorus_probs_item_name(p, 1), "t3");
+    chorus_probs_free(p);
+    /* A column of integers and names is names throughout, even a decreasing one. */
+    test_write_file(csv, "item,A,B\n10,0.5,0.5\n9,0.5,0.5\nx,0.5,0.5\n", (size_t)-1);
+    ck_assert_ok(chorus_probs_read(&p, csv, CHORUS_PROBS_CSV));
+    ck_assert_str_eq(chorus_probs_item_name(p, 1), "9");
+    chorus_probs_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("probs");
@@ -470,6 +513,7 @@ int main(void)
     tcase_add_test(tc, test_bad_csv);
     tcase_add_test(tc, test_bad_jsonl);
     tcase_add_test(tc, test_formats_parse);
+    tcase_add_test(tc, test_item_names_written_and_read);
     tcase_add_test(tc, test_predict_marks_uncovered_items);
     tcase_add_test(tc, test_writers_emit_item_and_covered);
     tcase_add_test(tc, test_writers_after_drop_uncovered);

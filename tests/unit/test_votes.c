@@ -121,6 +121,28 @@ START_TEST(test_names)
 }
 END_TEST
 
+START_TEST(test_item_names)
+{
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_new(&v, 2, 2));
+    int32_t lf[] = {0}, label[] = {1};
+    ck_assert_ok(chorus_votes_append_item(v, lf, label, 1));
+    ck_assert(!chorus_votes_has_item_names(v));
+    ck_assert_ptr_null(chorus_votes_item_name(v, 0));
+    ck_assert_ok(chorus_votes_set_item_name(v, 0, "task-7"));
+    ck_assert(chorus_votes_has_item_names(v));
+    /* Items appended later have no name until one is set. */
+    for (int i = 0; i < 40; i++)
+        ck_assert_ok(chorus_votes_append_item(v, lf, label, 1));
+    ck_assert_str_eq(chorus_votes_item_name(v, 0), "task-7");
+    ck_assert_ptr_null(chorus_votes_item_name(v, 40));
+    ck_assert_ptr_null(chorus_votes_item_name(v, 41));
+    ck_assert_error(chorus_votes_set_item_name(v, 41, "x"), CHORUS_EINVAL, "outside 0..40");
+    ck_assert_error(chorus_votes_set_item_name(v, 1, ""), CHORUS_EINVAL, "item name is empty");
+    chorus_votes_free(v);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("votes");
@@ -131,6 +153,7 @@ int main(void)
     tcase_add_test(tc, test_from_csr_validates);
     tcase_add_test(tc, test_from_dense);
     tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_item_names);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }
