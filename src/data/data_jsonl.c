@@ -22,14 +22,11 @@
 #include "chorus/error.h"
 #include "core/error_internal.h"
 #include "core/number_format.h"
+#include "data/data_lines.h"
 #include "data/dataset_internal.h"
-#include "io/text_reader.h"
 
 /* One value of a record; field -1 marks the end of a record. */
-typedef struct jsonl_cell {
-    int64_t offset;
-    int32_t field;
-} jsonl_cell;
+typedef dataset_cell jsonl_cell;
 
 typedef struct strbuf {
     char *data;
@@ -492,14 +489,54 @@ static int is_blank(const char *s, size_t len)
     return 1;
 }
 
+/* Orders a record's cells by field, and a repeated field by position (stable). */
+static int compare_cells(const void *a, const void *b)
+{
+    const jsonl_cell *x = a, *y = b;
+    if (x->field != y->field) return x->field < y->field ? -1 : 1;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/*
+ * Sparse layout, for records that each have few of many fields: each record's cells sorted
+ * by field, a repeated name keeping its last value (values are stored in order, so the
+ * larger offset is the later one).
+ */
+static int lay_out_sparse(jsonl_state *st)
+{
+    chorus_dataset *ds = st->ds;
+    size_t n = (size_t)ds->n_records;
+    ds->sparse_row = malloc((n + 1) * sizeof *ds->sparse_row);
+    ds->sparse_cells = malloc((st->n_cells - n + 1) * sizeof *ds->sparse_cells);
+    if (!ds->sparse_row || !ds->sparse_cells) return chorus_error_nomem();
+    size_t out = 0, begin = 0, record = 0;
+    for (size_t i = 0; i < st->n_cells; i++) {
+        if (st->cells[i].field >= 0) continue;
+        qsort(st->cells + begin, i - begin, sizeof *st->cells, compare_cells);
+        ds->sparse_row[record++] = (int64_t)out;
+        for (size_t c = begin; c < i; c++) {
+            if (c + 1 < i && st->cells[c + 1].field == st->cells[c].field) continue;
+            ds->sparse_cells[out++] = st->cells[c];
+        }
+        begin = i + 1;
+    }
+    ds->sparse_row[record] = (int64_t)out;
+    return CHORUS_OK;
+}
+
 /* The record-by-field table from the pairs noted while reading; a repeated name keeps the
- * last value, as jansson does for a repeated key. */
+ * last value, as jansson does for a repeated key. Sparse when the dense table would be
+ * mostly holes: its size is records x fields, which a file with a new field on every line
+ * makes quadratic in the file's size. */
 static int lay_out_cells(jsonl_state *st)
 {
     chorus_dataset *ds = st->ds;
     size_t width = (size_t)ds->n_fields, n = (size_t)ds->n_records;
     if (width == 0 || n == 0) return CHORUS_OK;
-    if (n > SIZE_MAX / sizeof(int64_t) / width) return chorus_error_nomem();
+    size_t n_values = st->n_cells - n; /* less the record ends */
+    if (n > SIZE_MAX / sizeof(int64_t) / width ||
+        (n * width > DATASET_DENSE_ALWAYS && n * width / DATASET_DENSE_SLACK > n_values))
+        return lay_out_sparse(st);
     ds->cells = malloc(n * width * sizeof *ds->cells);
     if (!ds->cells) return chorus_error_nomem();
     for (size_t i = 0; i < n * width; i++)
@@ -516,32 +553,47 @@ static int lay_out_cells(jsonl_state *st)
 
 int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad_rows)
 {
-    chorus_text_reader reader;
+    data_lines reader;
     jsonl_state st = {.ds = ds};
     char message[512];
     char *line;
     size_t len;
-    int rc = chorus_text_reader_open(&reader, path);
+    /* Blank lines not yet followed by a record: an error (or skipped rows) if one comes. */
+    int64_t blank_first = 0, n_blank = 0;
+    int rc = data_lines_open(&reader, path, DATASET_MAX_RECORD_BYTES, "the data");
     if (rc) return rc;
     for (;;) {
-        rc = chorus_text_reader_next(&reader, &line, &len);
+        rc = data_lines_next(&reader, &line, &len);
         if (rc == 0) break;
-        if (rc == CHORUS_EFORMAT) { /* a NUL byte: a bad line like any other */
+        if (rc < 0) goto done;
+        if (rc == 1) {
+            if (reader.line_no == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+                line += 3;
+                len -= 3;
+            }
+            if (is_blank(line, len)) {
+                if (n_blank++ == 0) blank_first = reader.line_no;
+                continue;
+            }
+        }
+        if (n_blank) {
+            int brc = chorus_dataset_blank_lines(ds, skip_bad_rows, path, blank_first, n_blank);
+            if (brc) {
+                rc = brc;
+                goto done;
+            }
+            n_blank = 0;
+        }
+        if (rc == DATA_LINES_NUL) { /* a bad line like any other */
             snprintf(message, sizeof message, "%s", chorus_error_last());
-            rc = chorus_dataset_bad_row(ds, skip_bad_rows, message);
+            rc = chorus_dataset_bad_row(ds, skip_bad_rows, reader.line_no, message);
             if (rc) goto done;
             continue;
         }
-        if (rc < 0) goto done;
-        if (reader.line_no == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-            line += 3;
-            len -= 3;
-        }
-        if (is_blank(line, len)) continue;
 
         rc = chorus_dataset_reserve_record(ds, 0);
         if (!rc) rc = fast_record(&st, line);
-        if (rc < 0) goto done;
+        if (rc < 0) goto done_line;
         if (rc == CHORUS_OK) {
             if ((rc = put_cell(&st, -1, DATASET_MISSING))) goto done;
             ds->lines[ds->n_records++] = reader.line_no;
@@ -559,7 +611,7 @@ int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad
                 snprintf(message, sizeof message, "%s:%" PRId64 ": column %d: invalid JSON: %s",
                          path, reader.line_no, error.column, error.text);
             json_decref(root);
-            rc = chorus_dataset_bad_row(ds, skip_bad_rows, message);
+            rc = chorus_dataset_bad_row(ds, skip_bad_rows, reader.line_no, message);
             if (rc) goto done;
             continue;
         }
@@ -567,15 +619,19 @@ int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad
         rc = flatten(&st, root);
         if (!rc) rc = put_cell(&st, -1, DATASET_MISSING);
         json_decref(root);
-        if (rc) goto done;
+        if (rc) goto done_line;
         ds->lines[ds->n_records++] = reader.line_no;
     }
     if (ds->n_records == 0) {
-        rc = chorus_error_set(CHORUS_EFORMAT, "%s: no records; expected one JSON object per line%s",
-                              path, ds->n_skipped ? " (every line was bad and skipped)" : "");
+        rc = chorus_dataset_no_records(ds, path, "one JSON object per line");
         goto done;
     }
     rc = lay_out_cells(&st);
+    goto done;
+
+done_line:
+    /* Failures with no place of their own (too many fields) get the line's. */
+    if (rc == CHORUS_EFORMAT) chorus_error_wrap("%s:%" PRId64 ": ", path, reader.line_no);
 
 done:
     free(st.cells);
@@ -584,6 +640,6 @@ done:
     free(st.leaves);
     free(st.leaf_names.data);
     free(st.seen);
-    chorus_text_reader_close(&reader);
+    data_lines_close(&reader);
     return rc;
 }
