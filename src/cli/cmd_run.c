@@ -141,15 +141,17 @@ int cmd_run(int argc, char **argv)
         if ((rc = cli_parse_int("run", "seed", args.values[OPT_SEED], 0, INT64_MAX, &x))) return rc;
         fit.seed = (uint64_t)x;
     }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "chorus run: %s: cannot create the folder: %s\n", dir, strerror(errno));
-        return CLI_EXIT_USAGE;
-    }
     lf_pipeline p;
     if ((rc = lf_pipeline_init(&p, "run", args.positional[0], args.positional[1],
                                args.values[OPT_THREADS], args.values[OPT_DATA_FORMAT],
                                args.values[OPT_SKIP_BAD_ROWS] != NULL)))
         return rc;
+    /* Only once the spec and the data are known to be good: bad input leaves nothing. */
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "chorus run: %s: cannot create the folder: %s\n", dir, strerror(errno));
+        lf_pipeline_free(&p);
+        return CLI_EXIT_USAGE;
+    }
     chorus_model *model = NULL;
     chorus_probs *probs = NULL;
     chorus_lf_summary *summary = NULL;

@@ -308,7 +308,8 @@ START_TEST(test_validation_errors)
          "---\nclasses: [A, B]\n",
          CHORUS_EFORMAT, "bad.yaml:4: a second YAML document; expected one spec per file"},
         {"", CHORUS_EFORMAT, "bad.yaml: the file is empty"},
-        {"classes: [A, \xff]\n", CHORUS_EFORMAT, "bad.yaml: byte 13: invalid leading UTF-8 octet"},
+        {"classes: [A, \xff]\n", CHORUS_EFORMAT,
+         "bad.yaml:1: column 14: invalid UTF-8 (byte 0xFF at offset 13)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         chorus_lf_set *set = (chorus_lf_set *)&set; /* must be reset to NULL on failure */
