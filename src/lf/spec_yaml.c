@@ -338,9 +338,9 @@ static int read_spec_file(const char *path, char **out, size_t *len)
         }
         if (n > SPEC_MAX_BYTES) {
             rc = chorus_error_set(CHORUS_EFORMAT,
-                                  "%s: more than %d bytes; expected a labeling-function spec "
-                                  "under 16 MiB (long lists belong in lookup list files)",
-                                  path, SPEC_MAX_BYTES);
+                                  "%s: more than %d MiB; expected a labeling-function spec "
+                                  "under that (long lists belong in lookup list files)",
+                                  path, SPEC_MAX_BYTES >> 20);
             break;
         }
         if (n < cap - 1) break; /* the end of the file */

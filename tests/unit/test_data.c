@@ -2,6 +2,7 @@
  * and the limits that bound memory on hostile input. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "test_util.h"
 
@@ -742,6 +743,158 @@ START_TEST(test_jsonl_skip_bad_rows)
 }
 END_TEST
 
+/* ---- hostile input ---------------------------------------------------------------- */
+
+/* A device that never ends and a FIFO that blocks until a writer comes are refused before
+ * they are opened, in every format. */
+START_TEST(test_devices_and_fifos_are_refused)
+{
+    static const chorus_data_format formats[] = {CHORUS_DATA_CSV, CHORUS_DATA_JSONL,
+                                                 CHORUS_DATA_TSV};
+    const char *fifo = test_path("data.fifo");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    for (int i = 0; i < 3; i++) {
+        chorus_data_options opts = CHORUS_DATA_OPTIONS_INIT;
+        opts.format = formats[i];
+        chorus_dataset *ds = (chorus_dataset *)0x1;
+        ck_assert_error(chorus_dataset_read(&ds, "/dev/zero", &opts), CHORUS_EIO,
+                        "/dev/zero: is a character device; expected the data in a regular file");
+        ck_assert_ptr_null(ds);
+        ck_assert_error(chorus_dataset_read(&ds, fifo, &opts), CHORUS_EIO,
+                        "data.fifo: is a FIFO (a pipe); expected the data in a regular file");
+    }
+}
+END_TEST
+
+/* Writes `head`, then n bytes of `fill` with no line end. */
+static const char *write_long(const char *name, const char *head, size_t n, char fill)
+{
+    size_t h = strlen(head);
+    char *text = malloc(h + n);
+    ck_assert_ptr_nonnull(text);
+    memcpy(text, head, h);
+    memset(text + h, fill, n);
+    const char *path = test_path(name);
+    test_write_file(path, text, h + n);
+    free(text);
+    return path;
+}
+
+/* A record past 64 MiB (a file without line ends, a quote never closed) is refused with
+ * its line before the rest is read, rather than read whole into memory. */
+START_TEST(test_record_length_limit)
+{
+    const size_t over = ((size_t)64 << 20) + 2;
+    chorus_dataset *ds;
+    const char *path = write_long("long.csv", "a,b\n1,2\n", over, 'x');
+    ck_assert_error(chorus_dataset_read(&ds, path, NULL), CHORUS_EFORMAT,
+                    "long.csv:3: a record longer than 64 MiB");
+    path = write_long("open.csv", "a,b\n1,\"", over, '\n');
+    ck_assert_error(chorus_dataset_read(&ds, path, NULL), CHORUS_EFORMAT,
+                    "open.csv:2: a record longer than 64 MiB");
+    path = write_long("long.jsonl", "{\"a\": 1}\n", over, ' ');
+    ck_assert_error(chorus_dataset_read(&ds, path, NULL), CHORUS_EFORMAT,
+                    "long.jsonl:2: a line longer than 64 MiB");
+    /* A file of NUL bytes fails on its first byte. */
+    path = write_long("zeros.csv", "", 1 << 20, '\0');
+    ck_assert_error(chorus_dataset_read(&ds, path, NULL), CHORUS_EFORMAT,
+                    "zeros.csv:1: field 1 contains a NUL byte");
+
+    /* Just under the limit is data: one 8 MiB value. */
+    path = write_long("big.jsonl", "{\"a\": \"", (size_t)8 << 20, 'y');
+    FILE *f = fopen(path, "ab");
+    ck_assert_ptr_nonnull(f);
+    fputs("\"}\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_ok(chorus_dataset_read(&ds, path, NULL));
+    size_t len;
+    ck_assert_ptr_nonnull(chorus_dataset_value(ds, 0, 0, &len));
+    ck_assert_uint_eq(len, (size_t)8 << 20);
+    chorus_dataset_free(ds);
+}
+END_TEST
+
+/*
+ * One new key per line makes the record-by-field table quadratic (30,000 lines: 900
+ * million cells, 7 GB dense); it is stored sparse, each value still where it belongs.
+ */
+START_TEST(test_jsonl_new_key_per_line_is_sparse)
+{
+    const int n = 30000;
+    const char *path = test_path("keys.jsonl");
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    /* The first record names x.y twice (dotted and nested): the later value wins. */
+    fputs("{\"text\": \"t0\", \"x.y\": \"first\", \"x\": {\"y\": \"second\"}}\n", f);
+    for (int i = 1; i < n; i++)
+        fprintf(f, "{\"text\": \"t%d\", \"k%d\": %d}\n", i, i, i);
+    ck_assert_int_eq(fclose(f), 0);
+    chorus_dataset *ds;
+    ck_assert_ok(chorus_dataset_read(&ds, path, NULL));
+    ck_assert_int_eq(chorus_dataset_n_records(ds), n);
+    ck_assert_int_eq(chorus_dataset_n_fields(ds), n + 1); /* text, x.y, k1 .. k29999 */
+    assert_value(ds, 0, chorus_dataset_find_field(ds, "x.y"), "second");
+    char name[16], value[16];
+    for (int i = 1; i < n; i += 997) {
+        snprintf(name, sizeof name, "k%d", i);
+        snprintf(value, sizeof value, "%d", i);
+        int32_t k = chorus_dataset_find_field(ds, name);
+        assert_value(ds, i, k, value);
+        assert_value(ds, i - 1, k, NULL);
+        snprintf(value, sizeof value, "t%d", i);
+        assert_value(ds, i, 0, value);
+    }
+    chorus_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_field_limit)
+{
+    const int n = 100001;
+    const char *path = test_path("many.jsonl");
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "{\"k%d\": 1}\n", i);
+    ck_assert_int_eq(fclose(f), 0);
+    chorus_dataset *ds;
+    ck_assert_error(chorus_dataset_read(&ds, path, NULL), CHORUS_EFORMAT,
+                    "many.jsonl:100001: more than 100000 distinct fields");
+
+    path = test_path("wide.csv");
+    f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%sc%d", i ? "," : "", i);
+    fputs("\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_error(chorus_dataset_read(&ds, path, NULL), CHORUS_EFORMAT,
+                    "wide.csv:1: the header has 100001 fields; expected at most 100000");
+}
+END_TEST
+
+/* Nesting deeper than jansson's limit is invalid JSON on that line, found fast. */
+START_TEST(test_jsonl_deep_nesting)
+{
+    const int depth = 100000;
+    char *text = malloc(2 * (size_t)depth + 32);
+    ck_assert_ptr_nonnull(text);
+    size_t used = (size_t)sprintf(text, "{\"a\": 1}\n{\"v\": ");
+    for (int i = 0; i < depth; i++)
+        text[used++] = '[';
+    for (int i = 0; i < depth; i++)
+        text[used++] = ']';
+    text[used++] = '}';
+    text[used++] = '\n';
+    int rc;
+    chorus_dataset *ds = read_with("deep.jsonl", text, used, NULL, &rc);
+    free(text);
+    ck_assert_ptr_null(ds);
+    ck_assert_error(rc, CHORUS_EFORMAT, "deep.jsonl:2: column");
+    ck_assert_ptr_nonnull(strstr(chorus_error_last(), "maximum parsing depth"));
+}
+END_TEST
+
 /* ---- accessors ------------------------------------------------------------------- */
 
 START_TEST(test_record_get_by_name_and_index)
@@ -803,6 +956,15 @@ int main(void)
     tcase_add_test(jsonl, test_jsonl_bad_input);
     tcase_add_test(jsonl, test_jsonl_skip_bad_rows);
     tcase_add_test(jsonl, test_record_get_by_name_and_index);
+    TCase *hostile = tcase_create("hostile");
+    /* Files of 64 MiB are written and read back; the timeout is for sanitizer builds. */
+    tcase_set_timeout(hostile, 120);
+    tcase_add_test(hostile, test_devices_and_fifos_are_refused);
+    tcase_add_test(hostile, test_record_length_limit);
+    tcase_add_test(hostile, test_jsonl_new_key_per_line_is_sparse);
+    tcase_add_test(hostile, test_field_limit);
+    tcase_add_test(hostile, test_jsonl_deep_nesting);
+    suite_add_tcase(s, hostile);
     suite_add_tcase(s, jsonl);
     return test_run_suite(s);
 }
