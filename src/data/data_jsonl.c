@@ -489,68 +489,6 @@ static int is_blank(const char *s, size_t len)
     return 1;
 }
 
-/* Orders a record's cells by field, and a repeated field by position (stable). */
-static int compare_cells(const void *a, const void *b)
-{
-    const jsonl_cell *x = a, *y = b;
-    if (x->field != y->field) return x->field < y->field ? -1 : 1;
-    return x->offset < y->offset ? -1 : x->offset > y->offset;
-}
-
-/*
- * Sparse layout, for records that each have few of many fields: each record's cells sorted
- * by field, a repeated name keeping its last value (values are stored in order, so the
- * larger offset is the later one).
- */
-static int lay_out_sparse(jsonl_state *st)
-{
-    chorus_dataset *ds = st->ds;
-    size_t n = (size_t)ds->n_records;
-    ds->sparse_row = malloc((n + 1) * sizeof *ds->sparse_row);
-    ds->sparse_cells = malloc((st->n_cells - n + 1) * sizeof *ds->sparse_cells);
-    if (!ds->sparse_row || !ds->sparse_cells) return chorus_error_nomem();
-    size_t out = 0, begin = 0, record = 0;
-    for (size_t i = 0; i < st->n_cells; i++) {
-        if (st->cells[i].field >= 0) continue;
-        qsort(st->cells + begin, i - begin, sizeof *st->cells, compare_cells);
-        ds->sparse_row[record++] = (int64_t)out;
-        for (size_t c = begin; c < i; c++) {
-            if (c + 1 < i && st->cells[c + 1].field == st->cells[c].field) continue;
-            ds->sparse_cells[out++] = st->cells[c];
-        }
-        begin = i + 1;
-    }
-    ds->sparse_row[record] = (int64_t)out;
-    return CHORUS_OK;
-}
-
-/* The record-by-field table from the pairs noted while reading; a repeated name keeps the
- * last value, as jansson does for a repeated key. Sparse when the dense table would be
- * mostly holes: its size is records x fields, which a file with a new field on every line
- * makes quadratic in the file's size. */
-static int lay_out_cells(jsonl_state *st)
-{
-    chorus_dataset *ds = st->ds;
-    size_t width = (size_t)ds->n_fields, n = (size_t)ds->n_records;
-    if (width == 0 || n == 0) return CHORUS_OK;
-    size_t n_values = st->n_cells - n; /* less the record ends */
-    if (n > SIZE_MAX / sizeof(int64_t) / width ||
-        (n * width > DATASET_DENSE_ALWAYS && n * width / DATASET_DENSE_SLACK > n_values))
-        return lay_out_sparse(st);
-    ds->cells = malloc(n * width * sizeof *ds->cells);
-    if (!ds->cells) return chorus_error_nomem();
-    for (size_t i = 0; i < n * width; i++)
-        ds->cells[i] = DATASET_MISSING;
-    size_t record = 0;
-    for (size_t i = 0; i < st->n_cells; i++) {
-        if (st->cells[i].field < 0)
-            record++;
-        else
-            ds->cells[record * width + (size_t)st->cells[i].field] = st->cells[i].offset;
-    }
-    return CHORUS_OK;
-}
-
 int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad_rows)
 {
     data_lines reader;
@@ -626,7 +564,7 @@ int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad
         rc = chorus_dataset_no_records(ds, path, "one JSON object per line");
         goto done;
     }
-    rc = lay_out_cells(&st);
+    rc = chorus_dataset_lay_out(ds, st.cells, st.n_cells);
     goto done;
 
 done_line:

@@ -151,6 +151,64 @@ int chorus_dataset_reserve_record(chorus_dataset *ds, int with_cells)
     return CHORUS_OK;
 }
 
+/* Orders a record's cells by field, and a repeated field by position (stable). */
+static int compare_cells(const void *a, const void *b)
+{
+    const dataset_cell *x = a, *y = b;
+    if (x->field != y->field) return x->field < y->field ? -1 : 1;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/*
+ * Sparse layout, for records that each have few of many fields: each record's cells sorted
+ * by field, a repeated name keeping its last value (values are stored in order, so the
+ * larger offset is the later one).
+ */
+static int lay_out_sparse(chorus_dataset *ds, dataset_cell *cells, size_t n_cells)
+{
+    size_t n = (size_t)ds->n_records;
+    ds->sparse_row = malloc((n + 1) * sizeof *ds->sparse_row);
+    ds->sparse_cells = malloc((n_cells - n + 1) * sizeof *ds->sparse_cells);
+    if (!ds->sparse_row || !ds->sparse_cells) return chorus_error_nomem();
+    size_t out = 0, begin = 0, record = 0;
+    for (size_t i = 0; i < n_cells; i++) {
+        if (cells[i].field >= 0) continue;
+        qsort(cells + begin, i - begin, sizeof *cells, compare_cells);
+        ds->sparse_row[record++] = (int64_t)out;
+        for (size_t c = begin; c < i; c++) {
+            if (c + 1 < i && cells[c + 1].field == cells[c].field) continue;
+            ds->sparse_cells[out++] = cells[c];
+        }
+        begin = i + 1;
+    }
+    ds->sparse_row[record] = (int64_t)out;
+    return CHORUS_OK;
+}
+
+/* Sparse when the dense table would be mostly holes: its size is records x fields, which a
+ * file with a new field on every line makes quadratic in the file's size. */
+int chorus_dataset_lay_out(chorus_dataset *ds, dataset_cell *cells, size_t n_cells)
+{
+    size_t width = (size_t)ds->n_fields, n = (size_t)ds->n_records;
+    if (width == 0 || n == 0) return CHORUS_OK;
+    size_t n_values = n_cells - n; /* less the record ends */
+    if (n > SIZE_MAX / sizeof(int64_t) / width ||
+        (n * width > DATASET_DENSE_ALWAYS && n * width / DATASET_DENSE_SLACK > n_values))
+        return lay_out_sparse(ds, cells, n_cells);
+    ds->cells = malloc(n * width * sizeof *ds->cells);
+    if (!ds->cells) return chorus_error_nomem();
+    for (size_t i = 0; i < n * width; i++)
+        ds->cells[i] = DATASET_MISSING;
+    size_t record = 0;
+    for (size_t i = 0; i < n_cells; i++) {
+        if (cells[i].field < 0)
+            record++;
+        else
+            ds->cells[record * width + (size_t)cells[i].field] = cells[i].offset;
+    }
+    return CHORUS_OK;
+}
+
 void chorus_dataset_shrink(chorus_dataset *ds)
 {
     /* A failed shrink leaves the larger block in place, which is still correct. */

@@ -78,6 +78,13 @@ int chorus_dataset_store_text(chorus_dataset *ds, const char *text, size_t len, 
  */
 int chorus_dataset_reserve_record(chorus_dataset *ds, int with_cells);
 
+/*
+ * Lays out the record-by-field table from the (field, offset) pairs of every record, each
+ * record's ended by a pair with field -1; a field repeated in a record keeps its last value.
+ * Dense, or sparse when that would be mostly holes. Sorts cells in place.
+ */
+int chorus_dataset_lay_out(chorus_dataset *ds, dataset_cell *cells, size_t n_cells);
+
 /* Returns the slack of the growth buffers to the allocator once reading is done. */
 void chorus_dataset_shrink(chorus_dataset *ds);
 
