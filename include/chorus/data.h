@@ -1,8 +1,15 @@
 /*
  * Datasets: the items labeling functions look at, as records of named text fields, read
  * from CSV (RFC 4180: header row, quoted fields with embedded commas, quotes and newlines,
- * UTF-8) or JSONL (one JSON object per line; nested objects become dotted field names,
- * e.g. {"data": {"text": "hi"}} has the field "data.text").
+ * UTF-8; LF, CRLF or CR line ends), TSV (the same with tabs, and a quote inside an unquoted
+ * field is text) or JSONL (one JSON object per line; nested objects become dotted field
+ * names, e.g. {"data": {"text": "hi"}} has the field "data.text").
+ *
+ * Every record is an item, in file order, so per-item outputs line up with the data: a
+ * blank line between records is a malformed row (an error, or skipped and reported with
+ * skip_bad_rows), blank lines at the end of the file are ignored, and a file without any
+ * record is an error. Limits (README "Limits"): a record of at most 64 MiB, at most 100000
+ * distinct fields; the file must be a regular file (not a FIFO or a device).
  */
 #ifndef CHORUS_DATA_H
 #define CHORUS_DATA_H
@@ -16,15 +23,18 @@ extern "C" {
 typedef struct chorus_dataset chorus_dataset;
 
 typedef enum chorus_data_format {
-    CHORUS_DATA_AUTO = 0, /* .jsonl / .ndjson / .json-lines -> JSONL, anything else CSV */
+    CHORUS_DATA_AUTO = 0, /* .jsonl / .ndjson / .json-lines -> JSONL, .tsv / .tab -> TSV,
+                             anything else CSV */
     CHORUS_DATA_CSV = 1,
-    CHORUS_DATA_JSONL = 2
+    CHORUS_DATA_JSONL = 2,
+    CHORUS_DATA_TSV = 3
 } chorus_data_format;
 
 typedef struct chorus_data_options {
     unsigned version;
     chorus_data_format format;
-    /* Skip malformed rows (counted, the first few described) instead of failing. */
+    /* Skip malformed rows (counted, the first few logged with their lines) instead of
+     * failing. */
     int skip_bad_rows;
 } chorus_data_options;
 
@@ -35,9 +45,11 @@ typedef struct chorus_data_options {
     }
 
 /*
- * Reads a whole dataset into memory. Errors: CHORUS_EIO (cannot open), CHORUS_EFORMAT with
- * "<path>:<line>: ..." (a ragged CSV row, an unterminated quote, invalid JSON, a JSONL line
- * that is not an object, an empty file), CHORUS_ENOMEM.
+ * Reads a whole dataset into memory. Errors: CHORUS_EIO (cannot open, not a regular file),
+ * CHORUS_EFORMAT with "<path>:<line>: ..." (a ragged CSV row, an unterminated quote, a blank
+ * line between records, invalid JSON, a JSONL line that is not an object, a record over the
+ * length limit, too many fields) or "<path>: ..." (an empty file, no records),
+ * CHORUS_ENOMEM.
  */
 int chorus_dataset_read(chorus_dataset **out, const char *path, const chorus_data_options *opts);
 
@@ -59,6 +71,9 @@ const char *chorus_dataset_value(const chorus_dataset *ds, int64_t record, int32
 
 /* Rows skipped with skip_bad_rows, and the line number of the source of each record. */
 int64_t chorus_dataset_n_skipped(const chorus_dataset *ds);
+/* The line of the i-th row skipped, for i < CHORUS_DATA_SKIPPED_LINES_KEPT; else -1. */
+#define CHORUS_DATA_SKIPPED_LINES_KEPT 10
+int64_t chorus_dataset_skipped_line(const chorus_dataset *ds, int64_t i);
 int64_t chorus_dataset_source_line(const chorus_dataset *ds, int64_t record);
 
 /*

@@ -11,8 +11,9 @@ enum { OPT_OUTPUT, OPT_THREADS, OPT_SKIP_BAD_ROWS, OPT_DATA_FORMAT, OPT_QUIET, O
 static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "VOTES", "where to write the votes (.chv, .csv, .npy)"},
     [OPT_THREADS] = {"threads", 0, "N", "OpenMP threads (default: all; the votes do not change)"},
-    [OPT_SKIP_BAD_ROWS] = {"skip-bad-rows", 0, NULL, "skip malformed data rows (counted)"},
-    [OPT_DATA_FORMAT] = {"data-format", 0, "FMT", "csv or jsonl (default: by the file name)"},
+    [OPT_SKIP_BAD_ROWS] = {"skip-bad-rows", 0, NULL,
+                           "skip malformed data rows (all counted, the first 10 named)"},
+    [OPT_DATA_FORMAT] = {"data-format", 0, "FMT", "csv, tsv or jsonl (default: by the file name)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
     /* Taken out of argv before parsing (its N is optional); listed here for --help. */
     [OPT_DRY_RUN] = {"dry-run", 0, "[N]",
@@ -23,7 +24,7 @@ static const cli_option options[] = {
 static const cli_command command = {
     "apply",
     "SPEC.yaml DATA -o VOTES [options]",
-    "Applies the labeling functions of SPEC.yaml to every record of DATA (CSV or JSONL).",
+    "Applies the labeling functions of SPEC.yaml to every record of DATA (CSV, TSV or JSONL).",
     "The spec is checked before any data is read. On a terminal a progress line shows\n"
     "items/s and the time left; at the end each LF's coverage and time are printed.\n"
     "See docs/labeling-functions.md for the spec format, docs/llm.md for llm LFs.\n",

@@ -28,8 +28,9 @@ static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "OUTDIR", "folder for the results (created if missing)"},
     [OPT_MODEL] = {"model", 0, "NAME", "label model (default auto; see chorus fit --help)"},
     [OPT_THREADS] = {"threads", 0, "N", "OpenMP threads (default: all; results do not change)"},
-    [OPT_SKIP_BAD_ROWS] = {"skip-bad-rows", 0, NULL, "skip malformed data rows (counted)"},
-    [OPT_DATA_FORMAT] = {"data-format", 0, "FMT", "csv or jsonl (default: by the file name)"},
+    [OPT_SKIP_BAD_ROWS] = {"skip-bad-rows", 0, NULL,
+                           "skip malformed data rows (all counted, the first 10 named)"},
+    [OPT_DATA_FORMAT] = {"data-format", 0, "FMT", "csv, tsv or jsonl (default: by the file name)"},
     [OPT_SEED] = {"seed", 0, "N", "random seed of the fit (default 0)"},
     [OPT_LEARN_STRUCTURE] = {"learn-structure", 0, NULL,
                              "find dependent LFs and model them jointly (see fit --help)"},
@@ -146,15 +147,17 @@ int cmd_run(int argc, char **argv)
         if ((rc = cli_parse_int("run", "seed", args.values[OPT_SEED], 0, INT64_MAX, &x))) return rc;
         fit.seed = (uint64_t)x;
     }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "chorus run: %s: cannot create the folder: %s\n", dir, strerror(errno));
-        return CLI_EXIT_FAILURE;
-    }
     lf_pipeline p;
     if ((rc = lf_pipeline_init(&p, "run", args.positional[0], args.positional[1],
                                args.values[OPT_THREADS], args.values[OPT_DATA_FORMAT],
                                args.values[OPT_SKIP_BAD_ROWS] != NULL)))
         return rc;
+    /* Only once the spec and the data are known to be good: bad input leaves nothing. */
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "chorus run: %s: cannot create the folder: %s\n", dir, strerror(errno));
+        lf_pipeline_free(&p);
+        return CLI_EXIT_FAILURE;
+    }
     chorus_model *model = NULL;
     chorus_probs *probs = NULL;
     chorus_lf_summary *summary = NULL;

@@ -7,11 +7,20 @@
 #include "cli/cli.h"
 #include "cli/lf_pipeline.h"
 
+/* The library's warnings (a skipped row, a pattern that looks mistyped, an LF that never
+ * votes) go to stderr, whatever --quiet says: each one is about a result being wrong. */
+static void print_log(chorus_log_level level, const char *message, void *ctx)
+{
+    if (level < CHORUS_LOG_WARN) return;
+    fprintf(stderr, "chorus %s: warning: %s\n", (const char *)ctx, message);
+}
+
 int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, const char *data_path,
                      const char *threads, const char *data_format, int skip_bad_rows)
 {
     memset(p, 0, sizeof *p);
     p->cmd = cmd;
+    chorus_log_set_callback(print_log, (void *)cmd);
     chorus_data_options opts = CHORUS_DATA_OPTIONS_INIT;
     opts.skip_bad_rows = skip_bad_rows;
     if (threads) {
@@ -25,8 +34,10 @@ int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, con
             opts.format = CHORUS_DATA_CSV;
         else if (strcmp(data_format, "jsonl") == 0)
             opts.format = CHORUS_DATA_JSONL;
+        else if (strcmp(data_format, "tsv") == 0)
+            opts.format = CHORUS_DATA_TSV;
         else
-            return cli_usage_error(cmd, "--data-format expects csv or jsonl, got '%s'",
+            return cli_usage_error(cmd, "--data-format expects csv, tsv or jsonl, got '%s'",
                                    data_format);
     }
     /* The spec first: a broken LF is reported before any data is read. */
@@ -37,9 +48,7 @@ int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, con
         lf_pipeline_free(p);
         return rc;
     }
-    if (chorus_dataset_n_skipped(p->data) > 0)
-        fprintf(stderr, "chorus %s: skipped %" PRId64 " malformed rows of %s\n", cmd,
-                chorus_dataset_n_skipped(p->data), data_path);
+    /* The rows skipped, and on which lines, were logged by the reader. */
     return 0;
 }
 

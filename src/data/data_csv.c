@@ -1,9 +1,10 @@
 /*
- * RFC 4180 CSV datasets. The file is read in large chunks and parsed record by record
- * straight into the dataset's arena; a record cut by the end of a chunk is parsed again
- * once the rest is in the buffer, which happens once per chunk and keeps the parser free
- * of resumable state. Records may span lines (newlines inside quotes), so unlike the
- * vote-matrix readers this one cannot work line by line.
+ * RFC 4180 CSV datasets, and TSV the same way with tabs. The file is read in large chunks and
+ * parsed record by record straight into the dataset's arena; a record cut by the end of a chunk is
+ * parsed again once the rest is in the buffer, which happens once per chunk and keeps the parser
+ * free of resumable state. Records may span lines (newlines inside quotes), so unlike the
+ * vote-matrix readers this one cannot work line by line. LF, CRLF and CR (old Mac) all end
+ * a line outside quotes.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,6 +25,8 @@ enum { REC_OK, REC_BLANK, REC_MORE, REC_END, REC_BAD };
 typedef struct csv_reader {
     FILE *fp;
     const char *path;
+    char delimiter;
+    unsigned char plain_stop[256]; /* bytes that end a run of plain text outside quotes */
     char *buf;
     size_t cap;   /* bytes allocated; one is kept for the sentinel NUL at buf[end] */
     size_t pos;   /* start of the input not yet parsed */
@@ -43,10 +46,8 @@ typedef struct csv_reader {
     char message[512];
 } csv_reader;
 
-/* Bytes that end a run of plain text outside quotes, and inside quotes. */
-static const unsigned char plain_stop[256] = {
-    ['\0'] = 1, ['\n'] = 1, ['\r'] = 1, [','] = 1, ['"'] = 1};
-static const unsigned char quoted_stop[256] = {['\0'] = 1, ['\n'] = 1, ['"'] = 1};
+/* Bytes that end a run of text inside quotes. */
+static const unsigned char quoted_stop[256] = {['\0'] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1};
 
 /* Moves the unparsed tail to the front and reads more after it, growing a full buffer. */
 static int fill(csv_reader *r)
@@ -57,8 +58,17 @@ static int fill(csv_reader *r)
         r->pos = 0;
     }
     if (r->end + 1 >= r->cap) {
-        if (r->cap > SIZE_MAX / 4) return chorus_error_nomem();
+        /* The buffer is full of one record: refuse a record past the limit rather than
+         * reading a file with no line end (or an unclosed quote) into memory. */
+        if (r->end >= DATASET_MAX_RECORD_BYTES)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s:%" PRId64 ": a record longer than %zu MiB; expected "
+                                    "shorter records (is a quote left open, or is this not a %s "
+                                    "file?)",
+                                    r->path, r->line, DATASET_MAX_RECORD_BYTES >> 20,
+                                    r->delimiter == ',' ? "CSV" : "TSV");
         size_t cap = r->cap ? r->cap * 2 : CSV_CHUNK;
+        if (cap > DATASET_MAX_RECORD_BYTES + 2) cap = DATASET_MAX_RECORD_BYTES + 2;
         char *buf = realloc(r->buf, cap);
         if (!buf) return chorus_error_nomem();
         r->buf = buf;
@@ -120,8 +130,8 @@ static int parse_record(csv_reader *r, chorus_dataset *ds, int64_t *cells, int64
 
     if (p == end) return eof ? REC_END : REC_MORE;
     if (p[0] == '\r' && p + 1 == end && !eof) return REC_MORE;
-    if (p[0] == '\n' || (p[0] == '\r' && p[1] == '\n')) {
-        r->next_pos = r->pos + (p[0] == '\r' ? 2 : 1);
+    if (p[0] == '\n' || p[0] == '\r') {
+        r->next_pos = r->pos + (p[0] == '\r' && p[1] == '\n' ? 2 : 1);
         r->next_line = line + 1;
         return REC_BLANK;
     }
@@ -147,6 +157,11 @@ static int parse_record(csv_reader *r, chorus_dataset *ds, int64_t *cells, int64
                     *dst++ = '\n';
                     p++;
                     line++;
+                } else if (*p == '\r') {
+                    if (p + 1 == end && !eof) return REC_MORE;
+                    *dst++ = '\r';
+                    p++;
+                    if (*p != '\n') line++; /* a CR line end; a CRLF's is counted at its LF */
                 } else if (p < end) {
                     return bad(r, p, line, "%s contains a NUL byte; expected text",
                                field_label(ds, n, label, sizeof label));
@@ -162,17 +177,11 @@ static int parse_record(csv_reader *r, chorus_dataset *ds, int64_t *cells, int64
         } else {
             for (;;) {
                 const char *q = p;
-                while (!plain_stop[(unsigned char)*q])
+                while (!r->plain_stop[(unsigned char)*q])
                     q++;
                 memcpy(dst, p, (size_t)(q - p));
                 dst += q - p;
                 p = q;
-                if (*p == '\r') {
-                    if (p + 1 == end && !eof) return REC_MORE;
-                    if (p[1] == '\n') break;
-                    *dst++ = *p++; /* a lone CR is not a line end, so it is text */
-                    continue;
-                }
                 if (*p == '"')
                     return bad(r, p, line,
                                "%s: a quote inside an unquoted field; quote the whole field "
@@ -195,7 +204,7 @@ static int parse_record(csv_reader *r, chorus_dataset *ds, int64_t *cells, int64
             if (!eof) return REC_MORE;
             break;
         }
-        if (*p == ',') {
+        if (*p == r->delimiter) {
             p++;
             continue;
         }
@@ -206,11 +215,9 @@ static int parse_record(csv_reader *r, chorus_dataset *ds, int64_t *cells, int64
         }
         if (*p == '\r') {
             if (p + 1 == end && !eof) return REC_MORE;
-            if (p[1] == '\n') {
-                p += 2;
-                line++;
-                break;
-            }
+            p += p[1] == '\n' ? 2 : 1;
+            line++;
+            break;
         }
         /* Only a quoted field can stop at anything else. */
         return bad(r, p, line,
@@ -237,15 +244,17 @@ static int skip_line(csv_reader *r)
     r->pos = r->bad_pos;
     r->line = r->bad_line;
     for (;;) {
-        const char *nl = memchr(r->buf + r->pos, '\n', r->end - r->pos);
-        if (nl) {
-            r->pos = (size_t)(nl - r->buf) + 1;
+        const char *p = r->buf + r->pos, *const end = r->buf + r->end;
+        while (p < end && *p != '\n' && *p != '\r')
+            p++;
+        r->pos = (size_t)(p - r->buf);
+        if (p < end && (*p == '\n' || p + 1 < end || r->eof)) {
+            r->pos += *p == '\r' && p[1] == '\n' ? 2 : 1;
             r->line++;
             return CHORUS_OK;
         }
-        r->pos = r->end;
-        if (r->eof) return CHORUS_OK;
-        int rc = fill(r);
+        if (p == end && r->eof) return CHORUS_OK;
+        int rc = fill(r); /* keeps a CR at the end of the buffer to see what follows it */
         if (rc) return rc;
     }
 }
@@ -275,10 +284,11 @@ static int read_header(csv_reader *r, chorus_dataset *ds)
             goto done;
         } else if (r->n_cells > cap) {
             /* More names than cells: make room and parse the same header again. */
-            if (r->n_cells >= INT32_MAX / 2) {
+            if (r->n_cells > DATASET_MAX_FIELDS) {
                 rc = chorus_error_set(CHORUS_EFORMAT,
-                                      "%s:%" PRId64 ": too many fields (%" PRId64 ")", r->path,
-                                      r->line, r->n_cells);
+                                      "%s:%" PRId64 ": the header has %" PRId64 " fields; "
+                                      "expected at most %d",
+                                      r->path, r->line, r->n_cells, DATASET_MAX_FIELDS);
                 goto done;
             }
             cap = r->n_cells;
@@ -319,7 +329,7 @@ done:
     return rc;
 }
 
-int chorus_dataset_read_csv(chorus_dataset *ds, const char *path, int skip_bad_rows)
+int chorus_dataset_read_csv(chorus_dataset *ds, const char *path, int skip_bad_rows, char delimiter)
 {
     chorus_text_reader file;
     csv_reader r = {0};
@@ -328,6 +338,11 @@ int chorus_dataset_read_csv(chorus_dataset *ds, const char *path, int skip_bad_r
     r.fp = file.fp;
     r.path = path;
     r.line = 1;
+    r.delimiter = delimiter;
+    r.plain_stop['\0'] = r.plain_stop['\n'] = r.plain_stop['\r'] = 1;
+    r.plain_stop[(unsigned char)delimiter] = 1;
+    /* TSV writers rarely quote, so there a quote inside an unquoted field is text. */
+    if (delimiter == ',') r.plain_stop['"'] = 1;
     rc = fill(&r);
     if (rc) goto done;
     if (r.end >= 3 && memcmp(r.buf, "\xEF\xBB\xBF", 3) == 0) r.pos = 3;
@@ -336,6 +351,8 @@ int chorus_dataset_read_csv(chorus_dataset *ds, const char *path, int skip_bad_r
 
     const int32_t n_fields = ds->n_fields;
     int skipping = 0;
+    /* Blank lines not yet followed by a record: an error (or skipped rows) if one comes. */
+    int64_t blank_first = 0, n_blank = 0;
     for (;;) {
         if (skipping) {
             rc = skip_line(&r);
@@ -351,17 +368,27 @@ int chorus_dataset_read_csv(chorus_dataset *ds, const char *path, int skip_bad_r
         if (res == REC_MORE) {
             rc = fill(&r);
             if (rc) goto done;
-        } else if (res == REC_BLANK) {
+            continue;
+        }
+        if (res == REC_BLANK) {
+            if (n_blank++ == 0) blank_first = r.line;
             commit(&r);
-        } else if (res == REC_BAD) {
-            rc = chorus_dataset_bad_row(ds, skip_bad_rows, r.message);
+            continue;
+        }
+        if (n_blank) {
+            rc = chorus_dataset_blank_lines(ds, skip_bad_rows, path, blank_first, n_blank);
+            if (rc) goto done;
+            n_blank = 0;
+        }
+        if (res == REC_BAD) {
+            rc = chorus_dataset_bad_row(ds, skip_bad_rows, r.bad_line, r.message);
             if (rc) goto done;
             skipping = 1;
         } else if (r.n_cells != n_fields) {
             snprintf(r.message, sizeof r.message,
                      "%s:%" PRId64 ": %" PRId64 " fields, expected %" PRId32 " (the header's)",
                      path, r.line, r.n_cells, n_fields);
-            rc = chorus_dataset_bad_row(ds, skip_bad_rows, r.message);
+            rc = chorus_dataset_bad_row(ds, skip_bad_rows, r.line, r.message);
             if (rc) goto done;
             commit(&r);
         } else {
@@ -370,6 +397,8 @@ int chorus_dataset_read_csv(chorus_dataset *ds, const char *path, int skip_bad_r
             commit(&r);
         }
     }
+    if (ds->n_records == 0)
+        rc = chorus_dataset_no_records(ds, path, "one or more rows after the header");
 
 done:
     free(r.buf);

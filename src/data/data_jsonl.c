@@ -22,14 +22,11 @@
 #include "chorus/error.h"
 #include "core/error_internal.h"
 #include "core/number_format.h"
+#include "data/data_lines.h"
 #include "data/dataset_internal.h"
-#include "io/text_reader.h"
 
 /* One value of a record; field -1 marks the end of a record. */
-typedef struct jsonl_cell {
-    int64_t offset;
-    int32_t field;
-} jsonl_cell;
+typedef dataset_cell jsonl_cell;
 
 typedef struct strbuf {
     char *data;
@@ -492,56 +489,49 @@ static int is_blank(const char *s, size_t len)
     return 1;
 }
 
-/* The record-by-field table from the pairs noted while reading; a repeated name keeps the
- * last value, as jansson does for a repeated key. */
-static int lay_out_cells(jsonl_state *st)
-{
-    chorus_dataset *ds = st->ds;
-    size_t width = (size_t)ds->n_fields, n = (size_t)ds->n_records;
-    if (width == 0 || n == 0) return CHORUS_OK;
-    if (n > SIZE_MAX / sizeof(int64_t) / width) return chorus_error_nomem();
-    ds->cells = malloc(n * width * sizeof *ds->cells);
-    if (!ds->cells) return chorus_error_nomem();
-    for (size_t i = 0; i < n * width; i++)
-        ds->cells[i] = DATASET_MISSING;
-    size_t record = 0;
-    for (size_t i = 0; i < st->n_cells; i++) {
-        if (st->cells[i].field < 0)
-            record++;
-        else
-            ds->cells[record * width + (size_t)st->cells[i].field] = st->cells[i].offset;
-    }
-    return CHORUS_OK;
-}
-
 int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad_rows)
 {
-    chorus_text_reader reader;
+    data_lines reader;
     jsonl_state st = {.ds = ds};
     char message[512];
     char *line;
     size_t len;
-    int rc = chorus_text_reader_open(&reader, path);
+    /* Blank lines not yet followed by a record: an error (or skipped rows) if one comes. */
+    int64_t blank_first = 0, n_blank = 0;
+    int rc = data_lines_open(&reader, path, DATASET_MAX_RECORD_BYTES, "the data");
     if (rc) return rc;
     for (;;) {
-        rc = chorus_text_reader_next(&reader, &line, &len);
+        rc = data_lines_next(&reader, &line, &len);
         if (rc == 0) break;
-        if (rc == CHORUS_EFORMAT) { /* a NUL byte: a bad line like any other */
+        if (rc < 0) goto done;
+        if (rc == 1) {
+            if (reader.line_no == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+                line += 3;
+                len -= 3;
+            }
+            if (is_blank(line, len)) {
+                if (n_blank++ == 0) blank_first = reader.line_no;
+                continue;
+            }
+        }
+        if (n_blank) {
+            int brc = chorus_dataset_blank_lines(ds, skip_bad_rows, path, blank_first, n_blank);
+            if (brc) {
+                rc = brc;
+                goto done;
+            }
+            n_blank = 0;
+        }
+        if (rc == DATA_LINES_NUL) { /* a bad line like any other */
             snprintf(message, sizeof message, "%s", chorus_error_last());
-            rc = chorus_dataset_bad_row(ds, skip_bad_rows, message);
+            rc = chorus_dataset_bad_row(ds, skip_bad_rows, reader.line_no, message);
             if (rc) goto done;
             continue;
         }
-        if (rc < 0) goto done;
-        if (reader.line_no == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-            line += 3;
-            len -= 3;
-        }
-        if (is_blank(line, len)) continue;
 
         rc = chorus_dataset_reserve_record(ds, 0);
         if (!rc) rc = fast_record(&st, line);
-        if (rc < 0) goto done;
+        if (rc < 0) goto done_line;
         if (rc == CHORUS_OK) {
             if ((rc = put_cell(&st, -1, DATASET_MISSING))) goto done;
             ds->lines[ds->n_records++] = reader.line_no;
@@ -559,7 +549,7 @@ int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad
                 snprintf(message, sizeof message, "%s:%" PRId64 ": column %d: invalid JSON: %s",
                          path, reader.line_no, error.column, error.text);
             json_decref(root);
-            rc = chorus_dataset_bad_row(ds, skip_bad_rows, message);
+            rc = chorus_dataset_bad_row(ds, skip_bad_rows, reader.line_no, message);
             if (rc) goto done;
             continue;
         }
@@ -567,15 +557,19 @@ int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad
         rc = flatten(&st, root);
         if (!rc) rc = put_cell(&st, -1, DATASET_MISSING);
         json_decref(root);
-        if (rc) goto done;
+        if (rc) goto done_line;
         ds->lines[ds->n_records++] = reader.line_no;
     }
     if (ds->n_records == 0) {
-        rc = chorus_error_set(CHORUS_EFORMAT, "%s: no records; expected one JSON object per line%s",
-                              path, ds->n_skipped ? " (every line was bad and skipped)" : "");
+        rc = chorus_dataset_no_records(ds, path, "one JSON object per line");
         goto done;
     }
-    rc = lay_out_cells(&st);
+    rc = chorus_dataset_lay_out(ds, st.cells, st.n_cells);
+    goto done;
+
+done_line:
+    /* Failures with no place of their own (too many fields) get the line's. */
+    if (rc == CHORUS_EFORMAT) chorus_error_wrap("%s:%" PRId64 ": ", path, reader.line_no);
 
 done:
     free(st.cells);
@@ -584,6 +578,6 @@ done:
     free(st.leaves);
     free(st.leaf_names.data);
     free(st.seen);
-    chorus_text_reader_close(&reader);
+    data_lines_close(&reader);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* The dataset container: field names, the value arena, and the accessors of chorus/data.h. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,8 @@ void chorus_dataset_free(chorus_dataset *ds)
     free(ds->names);
     free(ds->name_slots);
     free(ds->cells);
+    free(ds->sparse_row);
+    free(ds->sparse_cells);
     free(ds->lines);
     free(ds->arena);
     free(ds);
@@ -74,8 +77,6 @@ static int grow_slots(chorus_dataset *ds)
 
 int chorus_dataset_add_field(chorus_dataset *ds, const char *name, size_t len, int32_t *index)
 {
-    if (ds->n_fields == INT32_MAX / 2)
-        return chorus_error_set(CHORUS_EFORMAT, "more than %d fields", INT32_MAX / 2);
     if (!ds->name_slots || (size_t)ds->n_fields * 2 >= ds->slot_mask + 1) {
         int rc = grow_slots(ds);
         if (rc) return rc;
@@ -85,8 +86,13 @@ int chorus_dataset_add_field(chorus_dataset *ds, const char *name, size_t len, i
         *index = ds->name_slots[slot];
         return 1;
     }
-    /* Names grow one at a time (JSONL discovers them as it goes); double the array. */
     int32_t n = ds->n_fields;
+    if (n == DATASET_MAX_FIELDS)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "more than %d distinct fields; expected at most %d (a file "
+                                "with a new field on every record is not a table of records)",
+                                DATASET_MAX_FIELDS, DATASET_MAX_FIELDS);
+    /* Names grow one at a time (JSONL discovers them as it goes); double the array. */
     if ((n & (n - 1)) == 0) {
         char **names = realloc(ds->names, (size_t)(n ? 2 * n : 1) * sizeof *names);
         if (!names) return chorus_error_nomem();
@@ -145,6 +151,64 @@ int chorus_dataset_reserve_record(chorus_dataset *ds, int with_cells)
     return CHORUS_OK;
 }
 
+/* Orders a record's cells by field, and a repeated field by position (stable). */
+static int compare_cells(const void *a, const void *b)
+{
+    const dataset_cell *x = a, *y = b;
+    if (x->field != y->field) return x->field < y->field ? -1 : 1;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/*
+ * Sparse layout, for records that each have few of many fields: each record's cells sorted
+ * by field, a repeated name keeping its last value (values are stored in order, so the
+ * larger offset is the later one).
+ */
+static int lay_out_sparse(chorus_dataset *ds, dataset_cell *cells, size_t n_cells)
+{
+    size_t n = (size_t)ds->n_records;
+    ds->sparse_row = malloc((n + 1) * sizeof *ds->sparse_row);
+    ds->sparse_cells = malloc((n_cells - n + 1) * sizeof *ds->sparse_cells);
+    if (!ds->sparse_row || !ds->sparse_cells) return chorus_error_nomem();
+    size_t out = 0, begin = 0, record = 0;
+    for (size_t i = 0; i < n_cells; i++) {
+        if (cells[i].field >= 0) continue;
+        qsort(cells + begin, i - begin, sizeof *cells, compare_cells);
+        ds->sparse_row[record++] = (int64_t)out;
+        for (size_t c = begin; c < i; c++) {
+            if (c + 1 < i && cells[c + 1].field == cells[c].field) continue;
+            ds->sparse_cells[out++] = cells[c];
+        }
+        begin = i + 1;
+    }
+    ds->sparse_row[record] = (int64_t)out;
+    return CHORUS_OK;
+}
+
+/* Sparse when the dense table would be mostly holes: its size is records x fields, which a
+ * file with a new field on every line makes quadratic in the file's size. */
+int chorus_dataset_lay_out(chorus_dataset *ds, dataset_cell *cells, size_t n_cells)
+{
+    size_t width = (size_t)ds->n_fields, n = (size_t)ds->n_records;
+    if (width == 0 || n == 0) return CHORUS_OK;
+    size_t n_values = n_cells - n; /* less the record ends */
+    if (n > SIZE_MAX / sizeof(int64_t) / width ||
+        (n * width > DATASET_DENSE_ALWAYS && n * width / DATASET_DENSE_SLACK > n_values))
+        return lay_out_sparse(ds, cells, n_cells);
+    ds->cells = malloc(n * width * sizeof *ds->cells);
+    if (!ds->cells) return chorus_error_nomem();
+    for (size_t i = 0; i < n * width; i++)
+        ds->cells[i] = DATASET_MISSING;
+    size_t record = 0;
+    for (size_t i = 0; i < n_cells; i++) {
+        if (cells[i].field < 0)
+            record++;
+        else
+            ds->cells[record * width + (size_t)cells[i].field] = cells[i].offset;
+    }
+    return CHORUS_OK;
+}
+
 void chorus_dataset_shrink(chorus_dataset *ds)
 {
     /* A failed shrink leaves the larger block in place, which is still correct. */
@@ -165,20 +229,53 @@ void chorus_dataset_shrink(chorus_dataset *ds)
     }
 }
 
-int chorus_dataset_bad_row(chorus_dataset *ds, int skip, const char *message)
+int chorus_dataset_bad_row(chorus_dataset *ds, int skip, int64_t line, const char *message)
 {
     if (!skip) return chorus_error_set(CHORUS_EFORMAT, "%s", message);
-    ds->n_skipped++;
-    if (ds->n_skipped <= DATASET_MAX_LOGGED_SKIPS)
+    if (ds->n_skipped < DATASET_MAX_LOGGED_SKIPS) {
+        ds->skipped_lines[ds->n_skipped] = line;
         chorus_log(CHORUS_LOG_WARN, "%s; skipping it", message);
+    }
+    ds->n_skipped++;
+    return CHORUS_OK;
+}
+
+int chorus_dataset_blank_lines(chorus_dataset *ds, int skip, const char *path, int64_t first,
+                               int64_t n)
+{
+    char message[512];
+    for (int64_t i = 0; i < n; i++) {
+        snprintf(message, sizeof message,
+                 "%s:%" PRId64 ": a blank line between records; expected a record on every "
+                 "line up to the last (delete the blank line)",
+                 path, first + i);
+        int rc = chorus_dataset_bad_row(ds, skip, first + i, message);
+        if (rc) return rc;
+    }
     return CHORUS_OK;
 }
 
 void chorus_dataset_log_skips(const chorus_dataset *ds, const char *path)
 {
-    if (ds->n_skipped > DATASET_MAX_LOGGED_SKIPS)
-        chorus_log(CHORUS_LOG_WARN, "%s: %" PRId64 " bad rows skipped in all (the first %d shown)",
-                   path, ds->n_skipped, DATASET_MAX_LOGGED_SKIPS);
+    if (ds->n_skipped == 0) return;
+    char lines[256] = "";
+    size_t used = 0;
+    int64_t shown =
+        ds->n_skipped < DATASET_MAX_LOGGED_SKIPS ? ds->n_skipped : DATASET_MAX_LOGGED_SKIPS;
+    for (int64_t i = 0; i < shown; i++) {
+        int n = snprintf(lines + used, sizeof lines - used, "%s%" PRId64, i ? ", " : "",
+                         ds->skipped_lines[i]);
+        if (n > 0 && (size_t)n < sizeof lines - used) used += (size_t)n;
+    }
+    chorus_log(CHORUS_LOG_WARN, "%s: skipped %" PRId64 " bad row%s, on line%s %s%s", path,
+               ds->n_skipped, ds->n_skipped == 1 ? "" : "s", ds->n_skipped == 1 ? "" : "s", lines,
+               ds->n_skipped > shown ? ", ..." : "");
+}
+
+int chorus_dataset_no_records(const chorus_dataset *ds, const char *path, const char *expected)
+{
+    return chorus_error_set(CHORUS_EFORMAT, "%s: no records; expected %s%s", path, expected,
+                            ds->n_skipped ? " (every one was bad and skipped)" : "");
 }
 
 int chorus_dataset_read(chorus_dataset **out, const char *path, const chorus_data_options *opts)
@@ -198,15 +295,21 @@ int chorus_dataset_read(chorus_dataset **out, const char *path, const chorus_dat
                          chorus_path_has_suffix(path, ".ndjson") ||
                          chorus_path_has_suffix(path, ".json-lines")
                      ? CHORUS_DATA_JSONL
+                 : chorus_path_has_suffix(path, ".tsv") || chorus_path_has_suffix(path, ".tab")
+                     ? CHORUS_DATA_TSV
                      : CHORUS_DATA_CSV;
-    if (format != CHORUS_DATA_CSV && format != CHORUS_DATA_JSONL)
-        return chorus_error_set(CHORUS_EINVAL, "data format %d is not one of auto, CSV, JSONL",
+    if (format != CHORUS_DATA_CSV && format != CHORUS_DATA_JSONL && format != CHORUS_DATA_TSV)
+        return chorus_error_set(CHORUS_EINVAL, "data format %d is not one of auto, CSV, JSONL, TSV",
                                 (int)format);
+    if ((rc = chorus_path_check_regular(path, "the data"))) return rc;
 
     rc = chorus_dataset_new(&ds);
     if (rc) goto done;
-    rc = format == CHORUS_DATA_CSV ? chorus_dataset_read_csv(ds, path, opts->skip_bad_rows)
-                                   : chorus_dataset_read_jsonl(ds, path, opts->skip_bad_rows);
+    if (format == CHORUS_DATA_JSONL)
+        rc = chorus_dataset_read_jsonl(ds, path, opts->skip_bad_rows);
+    else
+        rc = chorus_dataset_read_csv(ds, path, opts->skip_bad_rows,
+                                     format == CHORUS_DATA_TSV ? '\t' : ',');
     if (rc) goto done;
     chorus_dataset_log_skips(ds, path);
     chorus_dataset_shrink(ds);
@@ -248,7 +351,22 @@ const char *chorus_dataset_value(const chorus_dataset *ds, int64_t record, int32
     if (len) *len = 0;
     if (!ds || record < 0 || record >= ds->n_records || field < 0 || field >= ds->n_fields)
         return NULL;
-    int64_t offset = ds->cells[record * ds->n_fields + field];
+    int64_t offset = DATASET_MISSING;
+    if (ds->cells) {
+        offset = ds->cells[record * ds->n_fields + field];
+    } else if (ds->sparse_row) {
+        /* A binary search among the record's own fields, few even when the file has many. */
+        int64_t lo = ds->sparse_row[record], hi = ds->sparse_row[record + 1];
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (ds->sparse_cells[mid].field < field)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < ds->sparse_row[record + 1] && ds->sparse_cells[lo].field == field)
+            offset = ds->sparse_cells[lo].offset;
+    }
     if (offset == DATASET_MISSING) return NULL;
     /* Values cannot hold NUL (the readers reject it), so the length is strlen's. */
     const char *value = ds->arena + offset;
@@ -259,6 +377,12 @@ const char *chorus_dataset_value(const chorus_dataset *ds, int64_t record, int32
 int64_t chorus_dataset_n_skipped(const chorus_dataset *ds)
 {
     return ds ? ds->n_skipped : 0;
+}
+
+int64_t chorus_dataset_skipped_line(const chorus_dataset *ds, int64_t i)
+{
+    if (!ds || i < 0 || i >= ds->n_skipped || i >= DATASET_MAX_LOGGED_SKIPS) return -1;
+    return ds->skipped_lines[i];
 }
 
 int64_t chorus_dataset_source_line(const chorus_dataset *ds, int64_t record)

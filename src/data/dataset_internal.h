@@ -1,8 +1,9 @@
 /*
- * The dataset container shared by the CSV and JSONL readers. Values live back to back,
+ * The dataset container shared by the CSV, TSV and JSONL readers. Values live back to back,
  * NUL-terminated, in one arena; a record is a row of int64 offsets into it (one per field,
  * DATASET_MISSING when the record lacks the field), so a million records cost two large
- * allocations rather than one per cell.
+ * allocations rather than one per cell. JSONL records that each have few of many fields
+ * are stored sparse instead: per record, its (field, offset) pairs sorted by field.
  */
 #ifndef CHORUS_DATASET_INTERNAL_H
 #define CHORUS_DATASET_INTERNAL_H
@@ -15,7 +16,23 @@
 #define DATASET_MISSING (-1)
 
 /* Rows beyond this many skipped are counted but not described in the log. */
-#define DATASET_MAX_LOGGED_SKIPS 10
+#define DATASET_MAX_LOGGED_SKIPS CHORUS_DATA_SKIPPED_LINES_KEPT
+
+/* Limits that keep hostile input from exhausting memory (README "Limits"). A record (a CSV
+ * or TSV record, which may span lines, or a JSONL line) longer than this is refused. */
+#define DATASET_MAX_RECORD_BYTES ((size_t)64 << 20)
+/* Distinct fields: the CSV header's columns, or the dotted names over all JSONL records. */
+#define DATASET_MAX_FIELDS 100000
+/* The record-by-field table is laid out dense unless it would hold more than this many
+ * cells per value present (and more than DATASET_DENSE_ALWAYS cells in all). */
+#define DATASET_DENSE_SLACK 8
+#define DATASET_DENSE_ALWAYS ((size_t)1 << 20)
+
+/* One value of a record: which field, and where its text starts in the arena. */
+typedef struct dataset_cell {
+    int64_t offset;
+    int32_t field;
+} dataset_cell;
 
 struct chorus_dataset {
     int32_t n_fields;
@@ -25,9 +42,12 @@ struct chorus_dataset {
 
     int64_t n_records;
     int64_t record_cap;
-    int64_t *cells; /* n_records x n_fields offsets into arena, row-major */
-    int64_t *lines; /* source line where each record starts */
+    int64_t *cells;      /* n_records x n_fields offsets into arena, row-major; NULL when sparse */
+    int64_t *sparse_row; /* sparse: record r's cells are sparse_cells[row[r]..row[r+1]) */
+    dataset_cell *sparse_cells; /* sparse: sorted by field within each record */
+    int64_t *lines;             /* source line where each record starts */
     int64_t n_skipped;
+    int64_t skipped_lines[DATASET_MAX_LOGGED_SKIPS]; /* of the first rows skipped */
 
     char *arena;
     size_t arena_len;
@@ -58,16 +78,39 @@ int chorus_dataset_store_text(chorus_dataset *ds, const char *text, size_t len, 
  */
 int chorus_dataset_reserve_record(chorus_dataset *ds, int with_cells);
 
+/*
+ * Lays out the record-by-field table from the (field, offset) pairs of every record, each
+ * record's ended by a pair with field -1; a field repeated in a record keeps its last value.
+ * Dense, or sparse when that would be mostly holes. Sorts cells in place.
+ */
+int chorus_dataset_lay_out(chorus_dataset *ds, dataset_cell *cells, size_t n_cells);
+
 /* Returns the slack of the growth buffers to the allocator once reading is done. */
 void chorus_dataset_shrink(chorus_dataset *ds);
 
-/* One bad row: fails with `message` unless skipping, else counts it and logs the first few. */
-int chorus_dataset_bad_row(chorus_dataset *ds, int skip, const char *message);
+/*
+ * One bad row at `line`: fails with `message` (CHORUS_EFORMAT) unless skipping, else counts
+ * it, keeps its line number and logs the first few.
+ */
+int chorus_dataset_bad_row(chorus_dataset *ds, int skip, int64_t line, const char *message);
 
-/* After reading: logs how many rows were skipped beyond the ones described. */
+/*
+ * n blank lines from line `first` on, followed by a record: each is a bad row (a blank line
+ * is no item, so skipping it silently would misalign the items with the file's lines).
+ * Blank lines at the end of a file are not reported.
+ */
+int chorus_dataset_blank_lines(chorus_dataset *ds, int skip, const char *path, int64_t first,
+                               int64_t n);
+
+/* After reading: logs how many rows were skipped and on which lines (the first few). */
 void chorus_dataset_log_skips(const chorus_dataset *ds, const char *path);
 
-int chorus_dataset_read_csv(chorus_dataset *ds, const char *path, int skip_bad_rows);
+/* The error for a file that held no record: "<path>: no records; expected ...". */
+int chorus_dataset_no_records(const chorus_dataset *ds, const char *path, const char *expected);
+
+/* delimiter: ',' for CSV, '\t' for TSV (where a quote inside an unquoted field is text). */
+int chorus_dataset_read_csv(chorus_dataset *ds, const char *path, int skip_bad_rows,
+                            char delimiter);
 int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad_rows);
 
 #endif

@@ -472,6 +472,7 @@ int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chor
         goto done;
     }
     rc = join_chunks(&votes, set, n, chunks, n_chunks);
+    if (!rc) lf_warn_coverage(set, votes);
     if (!rc && report)
         rc = make_report(report, set, votes, seconds, limits, omp_get_wtime() - t0, &llm);
 done:

@@ -288,4 +288,8 @@ const char *lf_def_field(const chorus_lf_set *set, const lf_def *lf);
 /* Frees one LF's contents (not the struct). */
 void lf_def_clear(lf_def *lf);
 
+/* After an apply: logs a warning naming the LFs that voted on no item, and the rule LFs
+ * (not column or llm ones, which answer every item by design) that voted on every item. */
+void lf_warn_coverage(const chorus_lf_set *set, const chorus_votes *votes);
+
 #endif

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "core/error_internal.h"
-#include "io/text_reader.h"
+#include "data/data_lines.h"
+#include "data/dataset_internal.h"
 #include "lf/lf_internal.h"
 
 typedef struct entry {
@@ -175,20 +176,22 @@ static int add(chorus_string_set *set, const char *s, size_t len)
 int chorus_string_set_load(chorus_string_set **out, const char *path, unsigned normalize)
 {
     *out = NULL;
-    chorus_text_reader reader;
+    data_lines reader;
     chorus_string_set *set = calloc(1, sizeof *set);
     if (!set) return chorus_error_nomem();
     set->normalize = normalize;
     set->mask = 1023;
     set->slots = calloc(set->mask + 1, sizeof *set->slots);
-    int rc = set->slots ? chorus_text_reader_open(&reader, path) : chorus_error_nomem();
+    /* A list has the data's line limit and must be a regular file too. */
+    int rc = set->slots ? data_lines_open(&reader, path, DATASET_MAX_RECORD_BYTES, "a list")
+                        : chorus_error_nomem();
     if (rc) {
         chorus_string_set_free(set);
         return rc;
     }
     char *line;
     size_t len;
-    while ((rc = chorus_text_reader_next(&reader, &line, &len)) == 1) {
+    while ((rc = data_lines_next(&reader, &line, &len)) == 1) {
         /* A byte-order mark would otherwise become part of the first entry. */
         if (reader.line_no == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
             line += 3;
@@ -200,8 +203,9 @@ int chorus_string_set_load(chorus_string_set **out, const char *path, unsigned n
         if (i == len || line[0] == '#') continue;
         if ((rc = add(set, line, len))) goto done;
     }
+    if (rc == DATA_LINES_NUL) rc = CHORUS_EFORMAT; /* a list has no bad lines to skip */
 done:
-    chorus_text_reader_close(&reader);
+    data_lines_close(&reader);
     if (rc < 0) {
         chorus_string_set_free(set);
         return rc;

@@ -60,6 +60,8 @@ static int scalar_text(const spec_ctx *ctx, const yaml_node_t *node, const char 
     if (strlen(s) != node->data.scalar.length)
         return spec_error(ctx, CHORUS_EFORMAT, node, "%s contains a NUL character; expected text",
                           key);
+    int rc = spec_charge(ctx, node, node->data.scalar.length + 16);
+    if (rc) return rc;
     *out = strdup(s);
     return *out ? CHORUS_OK : chorus_error_nomem();
 }

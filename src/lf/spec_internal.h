@@ -18,6 +18,29 @@
 #define SPEC_MAX_CONDITION_DEPTH 64
 #define SPEC_MAX_CONDITION_NODES 100000
 
+/* Limits on the whole spec (README "Limits"). Nesting is checked while libyaml reads the
+ * file, before it builds the document (its cost grows with the square of the depth). */
+#define SPEC_MAX_NESTING 256
+#define SPEC_MAX_LFS 100000
+/* Text and keys read from the document, counting each use of an aliased node again: a
+ * spec without aliases reads at most its own size (16 MiB), so this allows reuse while
+ * stopping a small file from describing gigabytes (one list aliased 10,000 times). */
+#define SPEC_MAX_EXPANDED_BYTES ((int64_t)64 << 20)
+
+/* A set of names (LF names, the keys of a mapping) for finding repeats in linear time: an
+ * open-addressing hash of borrowed strings, each with the id of where it was seen. */
+typedef struct spec_name {
+    const char *text; /* NULL when the slot is free */
+    size_t len;
+    int64_t id;
+} spec_name;
+
+typedef struct spec_names {
+    spec_name *slots;
+    size_t mask; /* number of slots - 1 */
+    size_t n;
+} spec_names;
+
 typedef struct spec_ctx {
     const char *path; /* the spec file, for messages */
     yaml_document_t *doc;
@@ -25,7 +48,22 @@ typedef struct spec_ctx {
     const char *lf_name; /* the LF being read, NULL at the top level */
     int32_t lf_number;   /* 1-based position of the LF being read, for LFs without a name */
     int64_t n_condition_nodes;
+    int64_t *n_expanded_bytes; /* read so far, against SPEC_MAX_EXPANDED_BYTES */
+    spec_names *names;         /* of the LFs read so far */
 } spec_ctx;
+
+/*
+ * Counts `bytes` read from the document at node against SPEC_MAX_EXPANDED_BYTES; fails
+ * naming the node's line once the spec has read more.
+ */
+int spec_charge(const spec_ctx *ctx, const yaml_node_t *node, size_t bytes);
+
+/*
+ * Adds text[0..len) (which must outlive the set) with `id`; *earlier is the id it was added
+ * with before, or -1 if it is new (and then added). CHORUS_OK or CHORUS_ENOMEM.
+ */
+int spec_names_add(spec_names *names, const char *text, size_t len, int64_t id, int64_t *earlier);
+void spec_names_free(spec_names *names);
 
 /* 1-based line of a node. */
 int64_t spec_line(const yaml_node_t *node);
@@ -33,6 +71,18 @@ int64_t spec_line(const yaml_node_t *node);
 /* Sets the error `code` with the "<path>:<line>: labeling function '<name>': " prefix. */
 int spec_error(const spec_ctx *ctx, int code, const yaml_node_t *node, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Logs a warning with the same prefix as spec_error. */
+void spec_warn(const spec_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Warns when text (a pattern, a keyword; `what` names it) holds a control character: in
+ * double quotes YAML turns "\b" into a backspace, so a regex meant as \bword\b matches
+ * nothing, with no error.
+ */
+void spec_warn_control(const spec_ctx *ctx, const yaml_node_t *node, const char *what,
+                       const char *text);
 
 yaml_node_t *spec_node(const spec_ctx *ctx, int id);
 

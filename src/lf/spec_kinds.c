@@ -60,15 +60,29 @@ static int string_list(spec_ctx *ctx, const yaml_node_t *node, const char *key, 
         return spec_error(ctx, CHORUS_EFORMAT, node, "%s is an empty list; expected 1 or more",
                           key);
     if (n > INT32_MAX / 2) return spec_error(ctx, CHORUS_EFORMAT, node, "%s is too long", key);
+    /* The whole list is counted against the spec's size limit before any of it is copied,
+     * so a list aliased many times fails at once rather than after gigabytes of copies. */
+    size_t bytes = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const yaml_node_t *item = items == &single ? node : spec_node(ctx, items[i]);
+        bytes += (item->type == YAML_SCALAR_NODE ? item->data.scalar.length : 0) + 16;
+    }
+    int rc = spec_charge(ctx, node, bytes);
+    if (rc) return rc;
     *out = calloc((size_t)n, sizeof **out);
     if (!*out) return chorus_error_nomem();
     for (int32_t i = 0; i < (int32_t)n; i++) {
         const yaml_node_t *item = items == &single ? node : spec_node(ctx, items[i]);
-        char what[64];
-        snprintf(what, sizeof what, "item %" PRId32 " of %s", i + 1, key);
-        int rc = spec_string(ctx, item, what, &(*out)[i]);
+        const char *text = (const char *)item->data.scalar.value;
+        size_t len = item->data.scalar.length;
         *n_out = i + 1;
-        if (rc) return rc;
+        if (item->type == YAML_SCALAR_NODE && len > 0 && strlen(text) == len) {
+            if (!((*out)[i] = strdup(text))) return chorus_error_nomem();
+            continue;
+        }
+        char what[64]; /* only a bad item needs its message */
+        snprintf(what, sizeof what, "item %" PRId32 " of %s", i + 1, key);
+        if ((rc = spec_string(ctx, item, what, &(*out)[i]))) return rc;
     }
     return CHORUS_OK;
 }
@@ -88,6 +102,13 @@ static int parse_keyword(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map)
                           "no terms; expected any: [terms] or all: [terms]");
     kw->match_all = all != NULL;
     int rc = string_list(ctx, all ? all : any, all ? "all" : "any", &kw->terms, &kw->n_terms);
+    for (int32_t i = 0; !rc && i < kw->n_terms; i++) {
+        const yaml_node_t *list = all ? all : any;
+        const yaml_node_t *item = list->type == YAML_SEQUENCE_NODE
+                                      ? spec_node(ctx, list->data.sequence.items.start[i])
+                                      : list;
+        spec_warn_control(ctx, item, "a keyword", kw->terms[i]);
+    }
     const yaml_node_t *value;
     if (!rc && (value = spec_get(ctx, map, "case_sensitive", NULL)))
         rc = spec_bool(ctx, value, "case_sensitive", &kw->case_sensitive);
@@ -104,6 +125,7 @@ static int parse_regex(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map)
                           "no pattern; expected pattern: '<a PCRE2 regular expression>'");
     int rc = spec_string(ctx, pattern, "pattern", &lf->u.regex.pattern);
     if (rc) return rc;
+    spec_warn_control(ctx, pattern, "the pattern", lf->u.regex.pattern);
     const yaml_node_t *flags = spec_get(ctx, map, "flags", NULL);
     if (flags && flags->type == YAML_SCALAR_NODE && flags->data.scalar.length == 0) {
         flags = NULL; /* "flags:" with nothing after it means no flags */
@@ -236,6 +258,7 @@ static int parse_column(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map)
         if (strlen((const char *)key->data.scalar.value) != key->data.scalar.length)
             return spec_error(ctx, CHORUS_EFORMAT, key,
                               "a map key contains a NUL character; expected text");
+        if ((rc = spec_charge(ctx, key, key->data.scalar.length + 16))) return rc;
         column->values[i] = strdup((const char *)key->data.scalar.value);
         column->n = i + 1;
         if (!column->values[i]) return chorus_error_nomem();

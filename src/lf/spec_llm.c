@@ -428,7 +428,11 @@ int spec_llm_expand(spec_ctx *ctx)
         n += lf->kind == LF_LLM && lf->u.llm.spec->variants ? lf->u.llm.spec->n_prompts : 1;
     }
     if (n == set->n_lfs) return CHORUS_OK;
-    if (n > INT32_MAX / 2) return chorus_error_set(CHORUS_EFORMAT, "%s: too many LFs", set->path);
+    if (n > SPEC_MAX_LFS)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: %" PRId64 " labeling functions once the variants of llm LFs "
+                                "are counted; expected at most %d",
+                                set->path, n, SPEC_MAX_LFS);
     lf_def *lfs = calloc((size_t)n, sizeof *lfs);
     if (!lfs) return chorus_error_nomem();
     int32_t out = 0;
@@ -463,15 +467,19 @@ int spec_llm_expand(spec_ctx *ctx)
     free(set->lfs);
     set->lfs = lfs;
     set->n_lfs = (int32_t)n;
-    for (int32_t j = 0; j < set->n_lfs && !rc; j++)
-        for (int32_t i = 0; i < j && !rc; i++)
-            if (strcmp(set->lfs[i].name, set->lfs[j].name) == 0)
-                rc = chorus_error_set(CHORUS_EFORMAT,
-                                      "%s:%" PRId64 ": labeling function '%s': defined twice "
-                                      "(lines %" PRId64 " and %" PRId64
-                                      ", variants are named <name>#1, #2, ...); expected unique "
-                                      "names",
-                                      set->path, set->lfs[j].line, set->lfs[j].name,
-                                      set->lfs[i].line, set->lfs[j].line);
+    spec_names names = {0};
+    for (int32_t j = 0; j < set->n_lfs && !rc; j++) {
+        int64_t i;
+        rc = spec_names_add(&names, set->lfs[j].name, strlen(set->lfs[j].name), j, &i);
+        if (!rc && i >= 0)
+            rc = chorus_error_set(CHORUS_EFORMAT,
+                                  "%s:%" PRId64 ": labeling function '%s': defined twice "
+                                  "(lines %" PRId64 " and %" PRId64
+                                  ", variants are named <name>#1, #2, ...); expected unique "
+                                  "names",
+                                  set->path, set->lfs[j].line, set->lfs[j].name, set->lfs[i].line,
+                                  set->lfs[j].line);
+    }
+    spec_names_free(&names);
     return rc;
 }

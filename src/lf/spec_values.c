@@ -32,6 +32,56 @@ int spec_error(const spec_ctx *ctx, int code, const yaml_node_t *node, const cha
     return chorus_error_set(code, "%s:%" PRId64 ": %s", ctx->path, line, what);
 }
 
+void spec_warn(const spec_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
+{
+    char what[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    int64_t line = node ? spec_line(node) : 1;
+    if (ctx->lf_name)
+        chorus_log(CHORUS_LOG_WARN, "%s:%" PRId64 ": labeling function '%s': %s", ctx->path, line,
+                   ctx->lf_name, what);
+    else
+        chorus_log(CHORUS_LOG_WARN, "%s:%" PRId64 ": %s", ctx->path, line, what);
+}
+
+void spec_warn_control(const spec_ctx *ctx, const yaml_node_t *node, const char *what,
+                       const char *text)
+{
+    static const struct {
+        unsigned char c;
+        const char *name, *escape;
+    } named[] = {{0x07, "a bell character", "\\a"},
+                 {0x08, "a backspace", "\\b"},
+                 {0x0B, "a vertical tab", "\\v"},
+                 {0x0C, "a form feed", "\\f"},
+                 {0x0D, "a carriage return", "\\r"},
+                 {0x1B, "an escape character", "\\e"},
+                 {0x09, "a tab", "\\t"},
+                 {0x0A, "a line feed", "\\n"}};
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7F) continue;
+        /* A tab or a newline means the same to a regex whether written or escaped. */
+        if (strcmp(what, "the pattern") == 0 && (*p == '\t' || *p == '\n')) continue;
+        const char *name = "a control character", *escape = NULL;
+        for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+            if (named[i].c == *p) {
+                name = named[i].name;
+                escape = named[i].escape;
+            }
+        char how[64] = "";
+        if (escape)
+            snprintf(how, sizeof how, ", which is what %s means inside double quotes", escape);
+        spec_warn(ctx, node,
+                  "%s contains %s (U+%04X)%s; write it in single quotes ('...'), where YAML "
+                  "keeps a backslash as it is (e.g. pattern: '\\bwin\\b')",
+                  what, name, *p, how);
+        return;
+    }
+}
+
 yaml_node_t *spec_node(const spec_ctx *ctx, int id)
 {
     return yaml_document_get_node(ctx->doc, id);
@@ -44,6 +94,64 @@ const char *spec_shape_name(const yaml_node_t *node)
                                              : "a single value";
 }
 
+int spec_charge(const spec_ctx *ctx, const yaml_node_t *node, size_t bytes)
+{
+    *ctx->n_expanded_bytes += (int64_t)bytes;
+    if (*ctx->n_expanded_bytes <= SPEC_MAX_EXPANDED_BYTES) return CHORUS_OK;
+    return spec_error(ctx, CHORUS_EFORMAT, node,
+                      "the spec expands to more than %d MiB of values (YAML aliases repeat a "
+                      "large list or mapping); expected a smaller spec (long lists belong in "
+                      "lookup list files)",
+                      (int)(SPEC_MAX_EXPANDED_BYTES >> 20));
+}
+
+/* What a stored key or value costs beyond its text: it keeps a small value from being free. */
+#define SPEC_VALUE_OVERHEAD 16
+
+static size_t name_slot(const spec_names *names, const char *text, size_t len)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211u;
+    size_t i = (size_t)(h ^ (h >> 29)) & names->mask;
+    for (;; i = (i + 1) & names->mask) {
+        const spec_name *e = &names->slots[i];
+        if (!e->text || (e->len == len && memcmp(e->text, text, len) == 0)) return i;
+    }
+}
+
+int spec_names_add(spec_names *names, const char *text, size_t len, int64_t id, int64_t *earlier)
+{
+    *earlier = -1;
+    /* At most half full, so probes stay short. */
+    if (!names->slots || names->n * 2 >= names->mask + 1) {
+        size_t n_slots = names->slots ? (names->mask + 1) * 2 : 64;
+        spec_name *slots = calloc(n_slots, sizeof *slots);
+        if (!slots) return chorus_error_nomem();
+        spec_names grown = {slots, n_slots - 1, names->n};
+        for (size_t i = 0; names->slots && i <= names->mask; i++)
+            if (names->slots[i].text)
+                slots[name_slot(&grown, names->slots[i].text, names->slots[i].len)] =
+                    names->slots[i];
+        free(names->slots);
+        *names = grown;
+    }
+    spec_name *e = &names->slots[name_slot(names, text, len)];
+    if (e->text) {
+        *earlier = e->id;
+        return CHORUS_OK;
+    }
+    *e = (spec_name){text, len, id};
+    names->n++;
+    return CHORUS_OK;
+}
+
+void spec_names_free(spec_names *names)
+{
+    free(names->slots);
+    memset(names, 0, sizeof *names);
+}
+
 int spec_check_mapping(const spec_ctx *ctx, const yaml_node_t *node, const char *what)
 {
     if (node->type != YAML_MAPPING_NODE)
@@ -51,25 +159,28 @@ int spec_check_mapping(const spec_ctx *ctx, const yaml_node_t *node, const char 
                           what, spec_shape_name(node));
     const yaml_node_pair_t *begin = node->data.mapping.pairs.start;
     const yaml_node_pair_t *end = node->data.mapping.pairs.top;
-    for (const yaml_node_pair_t *p = begin; p < end; p++) {
+    int rc = spec_charge(ctx, node, (size_t)(end - begin) * SPEC_VALUE_OVERHEAD);
+    spec_names keys = {0};
+    for (const yaml_node_pair_t *p = begin; p < end && !rc; p++) {
         const yaml_node_t *key = spec_node(ctx, p->key);
-        if (key->type != YAML_SCALAR_NODE)
-            return spec_error(ctx, CHORUS_EFORMAT, key, "a key of %s is %s; expected a name", what,
-                              spec_shape_name(key));
-        /* libyaml keeps repeated keys; silently taking one of them would hide a mistake. */
-        for (const yaml_node_pair_t *q = begin; q < p; q++) {
-            const yaml_node_t *other = spec_node(ctx, q->key);
-            if (other->data.scalar.length == key->data.scalar.length &&
-                memcmp(other->data.scalar.value, key->data.scalar.value, key->data.scalar.length) ==
-                    0)
-                return spec_error(ctx, CHORUS_EFORMAT, key,
-                                  "key '%s' appears twice (lines %" PRId64 " and %" PRId64
-                                  "); expected each key once",
-                                  (const char *)key->data.scalar.value, spec_line(other),
-                                  spec_line(key));
+        if (key->type != YAML_SCALAR_NODE) {
+            rc = spec_error(ctx, CHORUS_EFORMAT, key, "a key of %s is %s; expected a name", what,
+                            spec_shape_name(key));
+            break;
         }
+        /* libyaml keeps repeated keys; silently taking one of them would hide a mistake. */
+        int64_t earlier;
+        rc = spec_names_add(&keys, (const char *)key->data.scalar.value, key->data.scalar.length,
+                            p - begin, &earlier);
+        if (!rc && earlier >= 0)
+            rc = spec_error(ctx, CHORUS_EFORMAT, key,
+                            "key '%s' appears twice (lines %" PRId64 " and %" PRId64
+                            "); expected each key once",
+                            (const char *)key->data.scalar.value,
+                            spec_line(spec_node(ctx, begin[earlier].key)), spec_line(key));
     }
-    return CHORUS_OK;
+    spec_names_free(&keys);
+    return rc;
 }
 
 yaml_node_t *spec_get(const spec_ctx *ctx, const yaml_node_t *map, const char *key,
@@ -130,6 +241,8 @@ int spec_string(const spec_ctx *ctx, const yaml_node_t *node, const char *key, c
     if (strlen(s) != len)
         return spec_error(ctx, CHORUS_EFORMAT, node, "%s contains a NUL character; expected text",
                           key);
+    int rc = spec_charge(ctx, node, len + SPEC_VALUE_OVERHEAD);
+    if (rc) return rc;
     *out = strdup(s);
     return *out ? CHORUS_OK : chorus_error_nomem();
 }

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 
 #include "core/error_internal.h"
+#include "core/path.h"
+#include "core/utf8.h"
 #include "lf/spec_internal.h"
 
 /* Specs are written by hand; anything this large is a wrong file (long lists belong in
@@ -174,12 +176,13 @@ static int parse_lf(spec_ctx *ctx, int32_t j, const yaml_node_t *node)
                           lf->name);
     ctx->lf_name = lf->name;
     if ((rc = spec_check_mapping(ctx, node, "a labeling function"))) return rc;
-    for (int32_t i = 0; i < j; i++)
-        if (strcmp(set->lfs[i].name, lf->name) == 0)
-            return spec_error(ctx, CHORUS_EFORMAT, value,
-                              "defined twice (lines %" PRId64 " and %" PRId64
-                              "); expected unique names",
-                              set->lfs[i].line, lf->line);
+    int64_t earlier;
+    if ((rc = spec_names_add(ctx->names, lf->name, strlen(lf->name), j, &earlier))) return rc;
+    if (earlier >= 0)
+        return spec_error(ctx, CHORUS_EFORMAT, value,
+                          "defined twice (lines %" PRId64 " and %" PRId64
+                          "); expected unique names",
+                          set->lfs[earlier].line, lf->line);
 
     value = spec_get(ctx, node, "kind", NULL);
     if (!value)
@@ -263,8 +266,9 @@ static int parse_root(spec_ctx *ctx, const yaml_node_t *root)
     if (n == 0)
         return spec_error(ctx, CHORUS_EFORMAT, lfs,
                           "lfs is empty; expected 1 or more labeling functions");
-    if (n > INT32_MAX / 2)
-        return spec_error(ctx, CHORUS_EFORMAT, lfs, "too many labeling functions");
+    if (n > SPEC_MAX_LFS)
+        return spec_error(ctx, CHORUS_EFORMAT, lfs,
+                          "%" PRId64 " labeling functions; expected at most %d", n, SPEC_MAX_LFS);
     set->lfs = calloc((size_t)n, sizeof *set->lfs);
     if (!set->lfs) return chorus_error_nomem();
     set->n_lfs = (int32_t)n;
@@ -273,13 +277,30 @@ static int parse_root(spec_ctx *ctx, const yaml_node_t *root)
     return rc ? rc : spec_llm_expand(ctx);
 }
 
-static int yaml_problem(const yaml_parser_t *parser, const char *path)
+/* Line and column (1-based) of byte `offset` of text. */
+static void text_position(const char *text, size_t offset, int64_t *line, int64_t *column)
+{
+    *line = 1;
+    size_t start = 0;
+    for (size_t i = 0; i < offset; i++)
+        if (text[i] == '\n') {
+            (*line)++;
+            start = i + 1;
+        }
+    *column = (int64_t)(offset - start) + 1;
+}
+
+static int yaml_problem(const yaml_parser_t *parser, const char *path, const char *text)
 {
     if (parser->error == YAML_MEMORY_ERROR) return chorus_error_nomem();
-    if (parser->error == YAML_READER_ERROR)
+    if (parser->error == YAML_READER_ERROR) {
+        int64_t line, column;
+        text_position(text, parser->problem_offset, &line, &column);
         return chorus_error_set(CHORUS_EFORMAT,
-                                "%s: byte %zu: %s; expected a UTF-8 text file in YAML", path,
-                                parser->problem_offset, parser->problem);
+                                "%s:%" PRId64 ": column %" PRId64 " (byte %zu): %s; expected a "
+                                "UTF-8 text file in YAML",
+                                path, line, column, parser->problem_offset, parser->problem);
+    }
     char context[160] = "";
     if (parser->context)
         snprintf(context, sizeof context, " (%s on line %zu)", parser->context,
@@ -289,6 +310,114 @@ static int yaml_problem(const yaml_parser_t *parser, const char *path)
                             parser->problem ? parser->problem : "unknown problem", context);
 }
 
+/* The whole file, NUL-terminated: a spec is small, and both passes below read it. */
+static int read_spec_file(const char *path, char **out, size_t *len)
+{
+    *out = NULL;
+    int rc = chorus_path_check_regular(path, "a YAML spec");
+    if (rc) return rc;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return chorus_error_set(CHORUS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(fp), &st) != 0) st.st_size = 0;
+    /* The size is only a first guess (the file may change): reading goes on to the end. */
+    size_t cap = st.st_size > 0 && st.st_size <= SPEC_MAX_BYTES ? (size_t)st.st_size + 2 : 4096;
+    size_t n = 0;
+    char *text = NULL;
+    for (;;) {
+        char *grown = realloc(text, cap);
+        if (!grown) {
+            rc = chorus_error_nomem();
+            break;
+        }
+        text = grown;
+        n += fread(text + n, 1, cap - 1 - n, fp);
+        if (ferror(fp)) {
+            rc = chorus_error_set(CHORUS_EIO, "%s: read error: %s", path, strerror(errno));
+            break;
+        }
+        if (n > SPEC_MAX_BYTES) {
+            rc = chorus_error_set(CHORUS_EFORMAT,
+                                  "%s: more than %d MiB; expected a labeling-function spec "
+                                  "under that (long lists belong in lookup list files)",
+                                  path, SPEC_MAX_BYTES >> 20);
+            break;
+        }
+        if (n < cap - 1) break; /* the end of the file */
+        cap = cap * 2 < (size_t)SPEC_MAX_BYTES + 2 ? cap * 2 : (size_t)SPEC_MAX_BYTES + 2;
+    }
+    fclose(fp);
+    if (rc) {
+        free(text);
+        return rc;
+    }
+    text[n] = '\0';
+    *out = text;
+    *len = n;
+    return CHORUS_OK;
+}
+
+/*
+ * Checks what libyaml would take long over before it builds a document: the text must be
+ * UTF-8 (named by line and column) and collections nested at most SPEC_MAX_NESTING deep
+ * (libyaml spends time growing with the square of the depth before it would fail).
+ */
+static int check_events(const char *path, const char *text, size_t len)
+{
+    size_t valid = chorus_utf8_valid_prefix(text, len);
+    if (valid < len) {
+        int64_t line, column;
+        text_position(text, valid, &line, &column);
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s:%" PRId64 ": column %" PRId64 ": invalid UTF-8 (byte 0x%02X "
+                                "at offset %zu); expected a UTF-8 text file in YAML",
+                                path, line, column, (unsigned char)text[valid], valid);
+    }
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) return chorus_error_nomem();
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    int rc = CHORUS_OK, depth = 0;
+    /* The items of the top-level lfs list are counted as they come, so that a spec with
+     * far too many LFs fails before the rest of the file is read. */
+    bool root_key = true, lfs_next = false, in_lfs = false;
+    int64_t n_lfs = 0;
+    for (bool end = false; !end && !rc;) {
+        yaml_event_t event;
+        if (!yaml_parser_parse(&parser, &event)) {
+            rc = yaml_problem(&parser, path, text);
+            break;
+        }
+        bool starts_node = event.type == YAML_SCALAR_EVENT || event.type == YAML_ALIAS_EVENT ||
+                           event.type == YAML_SEQUENCE_START_EVENT ||
+                           event.type == YAML_MAPPING_START_EVENT;
+        if (starts_node && depth == 1) {
+            if (root_key)
+                lfs_next = event.type == YAML_SCALAR_EVENT &&
+                           strcmp((const char *)event.data.scalar.value, "lfs") == 0;
+            else
+                in_lfs = lfs_next && event.type == YAML_SEQUENCE_START_EVENT;
+            root_key = !root_key;
+        } else if (starts_node && depth == 2 && in_lfs && ++n_lfs > SPEC_MAX_LFS) {
+            rc = chorus_error_set(CHORUS_EFORMAT,
+                                  "%s:%zu: more than %d labeling functions; expected at most %d",
+                                  path, event.start_mark.line + 1, SPEC_MAX_LFS, SPEC_MAX_LFS);
+        }
+        if (event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT) {
+            if (++depth > SPEC_MAX_NESTING)
+                rc = chorus_error_set(CHORUS_EFORMAT,
+                                      "%s:%zu: lists and mappings nested more than %d deep; "
+                                      "expected a labeling-function spec",
+                                      path, event.start_mark.line + 1, SPEC_MAX_NESTING);
+        } else if (event.type == YAML_SEQUENCE_END_EVENT || event.type == YAML_MAPPING_END_EVENT) {
+            if (--depth == 1) in_lfs = false;
+        }
+        end = event.type == YAML_STREAM_END_EVENT;
+        yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 int chorus_lf_set_load(chorus_lf_set **out, const char *path)
 {
     if (!out || !path) return chorus_error_set(CHORUS_EINVAL, "lf set: out and path are required");
@@ -296,42 +425,28 @@ int chorus_lf_set_load(chorus_lf_set **out, const char *path)
     yaml_parser_t parser;
     yaml_document_t doc, extra;
     bool have_parser = false, have_doc = false;
-    FILE *fp = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    int64_t n_expanded_bytes = 0;
+    spec_names names = {0};
     int rc = CHORUS_OK;
     chorus_lf_set *set = calloc(1, sizeof *set);
     if (!set) return chorus_error_nomem();
     if ((rc = split_path(set, path))) goto done;
-
-    struct stat st;
-    fp = fopen(path, "rb");
-    if (!fp) {
-        rc = chorus_error_set(CHORUS_EIO, "%s: cannot open: %s", path, strerror(errno));
-        goto done;
-    }
-    if (fstat(fileno(fp), &st) != 0) memset(&st, 0, sizeof st);
-    if (S_ISDIR(st.st_mode)) {
-        rc = chorus_error_set(CHORUS_EIO, "%s: is a directory; expected a YAML file", path);
-        goto done;
-    }
-    if (st.st_size > SPEC_MAX_BYTES) {
-        rc = chorus_error_set(CHORUS_EFORMAT,
-                              "%s: %lld bytes; expected a labeling-function spec under 16 MiB "
-                              "(long lists belong in lookup list files)",
-                              path, (long long)st.st_size);
-        goto done;
-    }
+    if ((rc = read_spec_file(path, &text, &len))) goto done;
+    if ((rc = check_events(path, text, len))) goto done;
     if (!yaml_parser_initialize(&parser)) {
         rc = chorus_error_nomem();
         goto done;
     }
     have_parser = true;
-    yaml_parser_set_input_file(&parser, fp);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        rc = yaml_problem(&parser, path);
+        rc = yaml_problem(&parser, path, text);
         goto done;
     }
     have_doc = true;
-    spec_ctx ctx = {path, &doc, set, NULL, 0, 0};
+    spec_ctx ctx = {path, &doc, set, NULL, 0, 0, &n_expanded_bytes, &names};
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!root) {
         rc = chorus_error_set(CHORUS_EFORMAT,
@@ -339,7 +454,7 @@ int chorus_lf_set_load(chorus_lf_set **out, const char *path)
         goto done;
     }
     if (!yaml_parser_load(&parser, &extra)) {
-        rc = yaml_problem(&parser, path);
+        rc = yaml_problem(&parser, path, text);
         goto done;
     }
     bool more = yaml_document_get_root_node(&extra) != NULL;
@@ -355,7 +470,8 @@ int chorus_lf_set_load(chorus_lf_set **out, const char *path)
 done:
     if (have_doc) yaml_document_delete(&doc);
     if (have_parser) yaml_parser_delete(&parser);
-    if (fp) fclose(fp);
+    spec_names_free(&names);
+    free(text);
     if (rc) {
         chorus_lf_set_free(set);
         return rc;

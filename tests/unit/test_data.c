@@ -1,6 +1,8 @@
-/* Datasets: CSV (RFC 4180) and JSONL reading, accessors, bad input, skipping bad rows. */
+/* Datasets: CSV (RFC 4180), TSV and JSONL reading, accessors, bad input, skipping bad rows,
+ * and the limits that bound memory on hostile input. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "test_util.h"
 
@@ -104,7 +106,7 @@ START_TEST(test_csv_bom_crlf_no_final_newline)
 {
     int rc;
     chorus_dataset *ds =
-        read_text("bom.csv", "\xEF\xBB\xBFname,v\r\nx,1\r\n\r\n\"y\r\n\",2\r\nz,\"3\"", &rc);
+        read_text("bom.csv", "\xEF\xBB\xBFname,v\r\nx,1\r\n\"y\r\n\",2\r\nz,\"3\"", &rc);
     ck_assert_ok(rc);
     ck_assert_str_eq(chorus_dataset_field_name(ds, 0), "name");
     ck_assert_int_eq(chorus_dataset_find_field(ds, "name"), 0);
@@ -113,34 +115,133 @@ START_TEST(test_csv_bom_crlf_no_final_newline)
     assert_value(ds, 0, 1, "1"); /* the CR of CRLF is not part of the value */
     assert_value(ds, 1, 0, "y\r\n");
     assert_value(ds, 2, 1, "3");
-    ck_assert_int_eq(chorus_dataset_source_line(ds, 1), 4); /* line 3 is blank */
-    ck_assert_int_eq(chorus_dataset_source_line(ds, 2), 6);
+    ck_assert_int_eq(chorus_dataset_source_line(ds, 1), 3);
+    ck_assert_int_eq(chorus_dataset_source_line(ds, 2), 5); /* "y\r\n" spans lines 3-4 */
     chorus_dataset_free(ds);
 }
 END_TEST
 
-START_TEST(test_csv_lone_cr_is_text_and_trailing_comma)
+/* A lone CR ends a line (old Mac files), outside quotes and, for line numbers, inside. */
+START_TEST(test_csv_cr_line_ends_and_trailing_comma)
 {
     int rc;
-    chorus_dataset *ds = read_text("cr.csv", "a,b,c\nx\ry,,\n", &rc);
+    chorus_dataset *ds = read_text("cr.csv", "a,b,c\rx,y,\r\"p\rq\",2,3\rz,,\r", &rc);
     ck_assert_ok(rc);
-    ck_assert_int_eq(chorus_dataset_n_records(ds), 1);
-    assert_value(ds, 0, 0, "x\ry");
+    ck_assert_int_eq(chorus_dataset_n_records(ds), 3);
+    assert_value(ds, 0, 0, "x");
     assert_value(ds, 0, 2, "");
+    assert_value(ds, 1, 0, "p\rq"); /* inside quotes the CR is kept */
+    assert_value(ds, 2, 0, "z");
+    ck_assert_int_eq(chorus_dataset_source_line(ds, 0), 2);
+    ck_assert_int_eq(chorus_dataset_source_line(ds, 1), 3);
+    ck_assert_int_eq(chorus_dataset_source_line(ds, 2), 5);
+    chorus_dataset_free(ds);
+
+    /* CRLF, LF and CR mixed in one file, and a CR-only file without a final line end. */
+    ds = read_text("mixed.csv", "a\r\n1\n2\r3\r\n4", &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_dataset_n_records(ds), 4);
+    for (int i = 0; i < 4; i++) {
+        char expected[2] = {(char)('1' + i), 0};
+        assert_value(ds, i, 0, expected);
+        ck_assert_int_eq(chorus_dataset_source_line(ds, i), i + 2);
+    }
     chorus_dataset_free(ds);
 }
 END_TEST
 
-START_TEST(test_csv_header_only_is_empty_dataset)
+/* Every record is an item: a blank line between records would shift every later item
+ * against the file's lines, so it is an error naming its line; blank lines at the very end
+ * (or before the header) are not records and are ignored. */
+START_TEST(test_blank_lines_between_records)
+{
+    int rc;
+    chorus_dataset *ds = read_text("b.csv", "a,b\n1,2\n\n3,4\n", &rc);
+    ck_assert_error(rc, CHORUS_EFORMAT, "b.csv:3: a blank line between records");
+    ds = read_text("b.csv", "a\r\n1\r\n\r\n3\r\n", &rc); /* one column: still not an item */
+    ck_assert_error(rc, CHORUS_EFORMAT, "b.csv:3: a blank line between records");
+    ds = read_text("b.jsonl", "{\"a\": 1}\n \t\r\n{\"a\": 2}\n", &rc);
+    ck_assert_error(rc, CHORUS_EFORMAT, "b.jsonl:2: a blank line between records");
+
+    ds = read_text("end.csv", "\n\na,b\n1,2\n\n\r\n", &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_dataset_n_records(ds), 1);
+    ck_assert_int_eq(chorus_dataset_source_line(ds, 0), 4);
+    chorus_dataset_free(ds);
+    ds = read_text("end.jsonl", "{\"a\": 1}\n\n   \n", &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_dataset_n_records(ds), 1);
+    chorus_dataset_free(ds);
+
+    /* Skipped, each blank line is a bad row with its line number. */
+    capture_warnings();
+    ds = read_skipping("skip.jsonl", "{\"a\": 1}\n\n\n{\"a\": 2}\n", &rc);
+    chorus_log_set_callback(NULL, NULL);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_dataset_n_records(ds), 2);
+    ck_assert_int_eq(chorus_dataset_n_skipped(ds), 2);
+    ck_assert_int_eq(chorus_dataset_skipped_line(ds, 0), 2);
+    ck_assert_int_eq(chorus_dataset_skipped_line(ds, 1), 3);
+    ck_assert_int_eq(chorus_dataset_skipped_line(ds, 2), -1);
+    ck_assert_int_eq(chorus_dataset_source_line(ds, 1), 4);
+    ck_assert_ptr_nonnull(strstr(last_warning, "skip.jsonl: skipped 2 bad rows, on lines 2, 3"));
+    chorus_dataset_free(ds);
+}
+END_TEST
+
+/* A header and nothing else, in any format, is no data to label. */
+START_TEST(test_no_records_is_an_error)
 {
     int rc;
     chorus_dataset *ds = read_text("h.csv", "\n\"quoted, name\",b\n\n", &rc);
+    ck_assert_error(rc, CHORUS_EFORMAT, "h.csv: no records; expected one or more rows after");
+    ds = read_text("h.tsv", "a\tb\r\n", &rc);
+    ck_assert_error(rc, CHORUS_EFORMAT, "h.tsv: no records");
+    ds = read_text("h.jsonl", "\n\n", &rc);
+    ck_assert_error(rc, CHORUS_EFORMAT, "h.jsonl: no records");
+    ds = read_skipping("bad_rows.csv", "a,b\n1\n2\n", &rc);
+    ck_assert_error(rc, CHORUS_EFORMAT,
+                    "bad_rows.csv: no records; expected one or more rows "
+                    "after the header (every one was bad and skipped)");
+    ck_assert_ptr_null(ds);
+}
+END_TEST
+
+/* TSV: by extension or option; quotes work as in CSV at the start of a field, and a quote
+ * inside an unquoted field is text (TSV writers rarely quote). */
+START_TEST(test_tsv)
+{
+    int rc;
+    chorus_dataset *ds =
+        read_text("t.tsv", "id\ttext\r\n1\tsay \"hi\", twice\r\n2\t\"tab\there\"\r\n", &rc);
     ck_assert_ok(rc);
-    ck_assert_int_eq(chorus_dataset_n_records(ds), 0);
     ck_assert_int_eq(chorus_dataset_n_fields(ds), 2);
-    ck_assert_str_eq(chorus_dataset_field_name(ds, 0), "quoted, name");
-    ck_assert_ptr_null(chorus_dataset_value(ds, 0, 0, NULL));
+    ck_assert_int_eq(chorus_dataset_n_records(ds), 2);
+    assert_value(ds, 0, 1, "say \"hi\", twice");
+    assert_value(ds, 1, 1, "tab\there");
     chorus_dataset_free(ds);
+
+    /* .tab too; and a TSV file read as CSV is one column per line. */
+    ds = read_text("t.tab", "a\tb\n1\t2\n", &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_dataset_n_fields(ds), 2);
+    chorus_dataset_free(ds);
+    chorus_data_options opts = CHORUS_DATA_OPTIONS_INIT;
+    opts.format = CHORUS_DATA_TSV;
+    ds = read_with("t.txt", "a\tb\n1\t2\n", (size_t)-1, &opts, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_dataset_n_fields(ds), 2);
+    assert_value(ds, 0, 1, "2");
+    chorus_dataset_free(ds);
+    opts.format = CHORUS_DATA_CSV;
+    ds = read_with("t.tsv", "a\tb\n1\t2\n", (size_t)-1, &opts, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_dataset_n_fields(ds), 1);
+    assert_value(ds, 0, 0, "1\t2");
+    chorus_dataset_free(ds);
+
+    ds = read_text("bad.tsv", "a\tb\n1\t2\t3\n", &rc);
+    ck_assert_error(rc, CHORUS_EFORMAT, "bad.tsv:2: 3 fields, expected 2 (the header's)");
 }
 END_TEST
 
@@ -165,7 +266,8 @@ START_TEST(test_csv_bad_input)
          "bad.csv:3: field 2 (b): the quote opening this field is never closed"},
         {"a,b\n1,x\"y\n", 10, "bad.csv:2: field 2 (b): a quote inside an unquoted field"},
         {"a,b\n\"1\n\"z,2\n", 12, "bad.csv:3: field 1 (a): text after the closing quote"},
-        {"a,b\n1,\"2\"\rx\n", 12, "bad.csv:2: field 2 (b): text after the closing quote"},
+        {"a,b\n1,\"2\"\rx\n", 12, "bad.csv:3: 1 fields, expected 2 (the header's)"},
+        {"a,b\n1,\"2\"\tx\n", 12, "bad.csv:2: field 2 (b): text after the closing quote"},
         {"a,b\n1,\0\n", 8, "bad.csv:2: field 2 (b) contains a NUL byte"},
         {"a,b\n1,\"x\0\"\n", 11, "bad.csv:2: field 2 (b) contains a NUL byte"},
     };
@@ -221,8 +323,12 @@ START_TEST(test_csv_skip_bad_rows)
     chorus_log_set_callback(NULL, NULL);
     ck_assert_ok(rc);
     ck_assert_int_eq(chorus_dataset_n_skipped(ds), 5);
-    ck_assert_int_eq(n_warnings, 5);
-    ck_assert_ptr_nonnull(strstr(last_warning, "skip.csv:9: field 2 (b): the quote opening"));
+    ck_assert_int_eq(n_warnings, 6); /* one per row, then which lines were skipped */
+    ck_assert_ptr_nonnull(
+        strstr(last_warning, "skip.csv: skipped 5 bad rows, on lines 3, 4, 5, 6, 9"));
+    static const int64_t skipped[] = {3, 4, 5, 6, 9};
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(chorus_dataset_skipped_line(ds, i), skipped[i]);
     ck_assert_int_eq(chorus_dataset_n_records(ds), 3);
     assert_value(ds, 0, 1, "one");
     assert_value(ds, 1, 1, "six");
@@ -250,7 +356,11 @@ START_TEST(test_skips_beyond_ten_are_counted_not_described)
     ck_assert_int_eq(chorus_dataset_n_records(ds), 12);
     ck_assert_int_eq(chorus_dataset_n_skipped(ds), 13);
     ck_assert_int_eq(n_warnings, 11); /* ten rows described, then one summary */
-    ck_assert_ptr_nonnull(strstr(last_warning, "13 bad rows skipped in all"));
+    /* Row i is on line i + 2 and the even ones are bad: lines 2, 4, ..., 26. */
+    ck_assert_ptr_nonnull(strstr(last_warning, "many.csv: skipped 13 bad rows, on lines 2, 4, 6, "
+                                               "8, 10, 12, 14, 16, 18, 20, ..."));
+    ck_assert_int_eq(chorus_dataset_skipped_line(ds, 9), 20);
+    ck_assert_int_eq(chorus_dataset_skipped_line(ds, 10), -1); /* beyond the ones kept */
     chorus_dataset_free(ds);
 }
 END_TEST
@@ -327,7 +437,7 @@ END_TEST
  */
 START_TEST(test_csv_cut_at_every_byte)
 {
-    static const char tail[] = "1,\"a\"\"b\"\r\n2,\"x\r\ny\"\r\n3,p\rq\r\n\n4,\"\"";
+    static const char tail[] = "1,\"a\"\"b\"\r\n2,\"x\r\ny\"\r\n3,p\rq,r\r\n4,\"\"";
     const size_t first_read = (1u << 20) - 1, n_tail = sizeof tail - 1;
     char *text = malloc(first_read + n_tail);
     ck_assert_ptr_nonnull(text);
@@ -340,13 +450,15 @@ START_TEST(test_csv_cut_at_every_byte)
         int rc;
         chorus_dataset *ds = read_with("cut.csv", text, head + n_tail, NULL, &rc);
         ck_assert_ok(rc);
-        ck_assert_int_eq(chorus_dataset_n_records(ds), 5);
+        ck_assert_int_eq(chorus_dataset_n_records(ds), 6);
         assert_value(ds, 1, 1, "a\"b");
         assert_value(ds, 2, 1, "x\r\ny");
-        assert_value(ds, 3, 1, "p\rq");
-        assert_value(ds, 4, 1, "");
+        assert_value(ds, 3, 1, "p"); /* the CR ends the line */
+        assert_value(ds, 4, 0, "q");
+        assert_value(ds, 5, 1, "");
         ck_assert_int_eq(chorus_dataset_source_line(ds, 3), 6);
-        ck_assert_int_eq(chorus_dataset_source_line(ds, 4), 8);
+        ck_assert_int_eq(chorus_dataset_source_line(ds, 4), 7);
+        ck_assert_int_eq(chorus_dataset_source_line(ds, 5), 8);
         chorus_dataset_free(ds);
     }
     free(text);
@@ -408,10 +520,8 @@ START_TEST(test_jsonl_values)
         read_text("v.jsonl",
                   "{\"id\": 1, \"data\": {\"text\": \"hi\", \"meta\": {\"n\": 2.5}},"
                   " \"ok\": true}\n"
-                  "\n"
                   "{\"ok\": false, \"id\": -7, \"extra\": null, \"tags\": [1, "
                   "\"a\\\"b\\n\", 0.5, null, {\"k\": []}]}\r\n"
-                  "   \n"
                   "{\"data\": {\"text\": \"caf\\u00e9 \\ud83d\\ude00\"}, \"x\": "
                   "1e3, \"y\": 0.30000000000000004, \"z\": 12345678901234}\n"
                   "{}\n",
@@ -440,7 +550,7 @@ START_TEST(test_jsonl_values)
     assert_value(ds, 2, 7, "12345678901234");
     for (int32_t j = 0; j < 8; j++)
         assert_value(ds, 3, j, NULL);
-    static const int64_t lines[] = {1, 3, 5, 6};
+    static const int64_t lines[] = {1, 2, 3, 4};
     for (int64_t i = 0; i < 4; i++)
         ck_assert_int_eq(chorus_dataset_source_line(ds, i), lines[i]);
     chorus_dataset_free(ds);
@@ -575,7 +685,7 @@ START_TEST(test_jsonl_bad_input)
         {"{\"a\": 1}\n{\"a\": 1} x\n", 20,
          "bad.jsonl:2: column 10: invalid JSON: end of file "
          "expected near 'x'"},
-        {"{\"a\": 1}\n\n{\"a\": \n", 17, "bad.jsonl:3: column"},
+        {"{\"a\": 1}\n{\"a\": \n", 16, "bad.jsonl:2: column"},
         {"{\"a\": 1}\n[1, 2]\n", 16, "bad.jsonl:2: an array, expected a JSON object"},
         {"\"text\"\n", 7, "bad.jsonl:1: a string, expected a JSON object"},
         {"{\"a\": \"\\u0000\"}\n", 16, "bad.jsonl:1: column"},
@@ -620,8 +730,8 @@ START_TEST(test_jsonl_skip_bad_rows)
     ck_assert_ok(rc);
     ck_assert_int_eq(chorus_dataset_n_records(ds), 2);
     ck_assert_int_eq(chorus_dataset_n_skipped(ds), 3);
-    ck_assert_int_eq(n_warnings, 3);
-    ck_assert_ptr_nonnull(strstr(last_warning, "s.jsonl:5: column"));
+    ck_assert_int_eq(n_warnings, 4);
+    ck_assert_ptr_nonnull(strstr(last_warning, "s.jsonl: skipped 3 bad rows, on lines 2, 3, 5"));
     assert_value(ds, 1, 0, "b");
     ck_assert_int_eq(chorus_dataset_source_line(ds, 1), 4);
     chorus_dataset_free(ds);
@@ -629,7 +739,159 @@ START_TEST(test_jsonl_skip_bad_rows)
     ds = read_skipping("all_bad.jsonl", "x\ny\n", &rc);
     ck_assert_error(
         rc, CHORUS_EFORMAT,
-        "all_bad.jsonl: no records; expected one JSON object per line (every line was bad");
+        "all_bad.jsonl: no records; expected one JSON object per line (every one was bad");
+}
+END_TEST
+
+/* ---- hostile input ---------------------------------------------------------------- */
+
+/* A device that never ends and a FIFO that blocks until a writer comes are refused before
+ * they are opened, in every format. */
+START_TEST(test_devices_and_fifos_are_refused)
+{
+    static const chorus_data_format formats[] = {CHORUS_DATA_CSV, CHORUS_DATA_JSONL,
+                                                 CHORUS_DATA_TSV};
+    const char *fifo = test_path("data.fifo");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    for (int i = 0; i < 3; i++) {
+        chorus_data_options opts = CHORUS_DATA_OPTIONS_INIT;
+        opts.format = formats[i];
+        chorus_dataset *ds = (chorus_dataset *)0x1;
+        ck_assert_error(chorus_dataset_read(&ds, "/dev/zero", &opts), CHORUS_EIO,
+                        "/dev/zero: is a character device; expected the data in a regular file");
+        ck_assert_ptr_null(ds);
+        ck_assert_error(chorus_dataset_read(&ds, fifo, &opts), CHORUS_EIO,
+                        "data.fifo: is a FIFO (a pipe); expected the data in a regular file");
+    }
+}
+END_TEST
+
+/* Writes `head`, then n bytes of `fill` with no line end. */
+static const char *write_long(const char *name, const char *head, size_t n, char fill)
+{
+    size_t h = strlen(head);
+    char *text = malloc(h + n);
+    ck_assert_ptr_nonnull(text);
+    memcpy(text, head, h);
+    memset(text + h, fill, n);
+    const char *path = test_path(name);
+    test_write_file(path, text, h + n);
+    free(text);
+    return path;
+}
+
+/* A record past 64 MiB (a file without line ends, a quote never closed) is refused with
+ * its line before the rest is read, rather than read whole into memory. */
+START_TEST(test_record_length_limit)
+{
+    const size_t over = ((size_t)64 << 20) + 2;
+    chorus_dataset *ds;
+    const char *path = write_long("long.csv", "a,b\n1,2\n", over, 'x');
+    ck_assert_error(chorus_dataset_read(&ds, path, NULL), CHORUS_EFORMAT,
+                    "long.csv:3: a record longer than 64 MiB");
+    path = write_long("open.csv", "a,b\n1,\"", over, '\n');
+    ck_assert_error(chorus_dataset_read(&ds, path, NULL), CHORUS_EFORMAT,
+                    "open.csv:2: a record longer than 64 MiB");
+    path = write_long("long.jsonl", "{\"a\": 1}\n", over, ' ');
+    ck_assert_error(chorus_dataset_read(&ds, path, NULL), CHORUS_EFORMAT,
+                    "long.jsonl:2: a line longer than 64 MiB");
+    /* A file of NUL bytes fails on its first byte. */
+    path = write_long("zeros.csv", "", 1 << 20, '\0');
+    ck_assert_error(chorus_dataset_read(&ds, path, NULL), CHORUS_EFORMAT,
+                    "zeros.csv:1: field 1 contains a NUL byte");
+
+    /* Just under the limit is data: one 8 MiB value. */
+    path = write_long("big.jsonl", "{\"a\": \"", (size_t)8 << 20, 'y');
+    FILE *f = fopen(path, "ab");
+    ck_assert_ptr_nonnull(f);
+    fputs("\"}\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_ok(chorus_dataset_read(&ds, path, NULL));
+    size_t len;
+    ck_assert_ptr_nonnull(chorus_dataset_value(ds, 0, 0, &len));
+    ck_assert_uint_eq(len, (size_t)8 << 20);
+    chorus_dataset_free(ds);
+}
+END_TEST
+
+/*
+ * One new key per line makes the record-by-field table quadratic (30,000 lines: 900
+ * million cells, 7 GB dense); it is stored sparse, each value still where it belongs.
+ */
+START_TEST(test_jsonl_new_key_per_line_is_sparse)
+{
+    const int n = 30000;
+    const char *path = test_path("keys.jsonl");
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    /* The first record names x.y twice (dotted and nested): the later value wins. */
+    fputs("{\"text\": \"t0\", \"x.y\": \"first\", \"x\": {\"y\": \"second\"}}\n", f);
+    for (int i = 1; i < n; i++)
+        fprintf(f, "{\"text\": \"t%d\", \"k%d\": %d}\n", i, i, i);
+    ck_assert_int_eq(fclose(f), 0);
+    chorus_dataset *ds;
+    ck_assert_ok(chorus_dataset_read(&ds, path, NULL));
+    ck_assert_int_eq(chorus_dataset_n_records(ds), n);
+    ck_assert_int_eq(chorus_dataset_n_fields(ds), n + 1); /* text, x.y, k1 .. k29999 */
+    assert_value(ds, 0, chorus_dataset_find_field(ds, "x.y"), "second");
+    char name[16], value[16];
+    for (int i = 1; i < n; i += 997) {
+        snprintf(name, sizeof name, "k%d", i);
+        snprintf(value, sizeof value, "%d", i);
+        int32_t k = chorus_dataset_find_field(ds, name);
+        assert_value(ds, i, k, value);
+        assert_value(ds, i - 1, k, NULL);
+        snprintf(value, sizeof value, "t%d", i);
+        assert_value(ds, i, 0, value);
+    }
+    chorus_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_field_limit)
+{
+    const int n = 100001;
+    const char *path = test_path("many.jsonl");
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "{\"k%d\": 1}\n", i);
+    ck_assert_int_eq(fclose(f), 0);
+    chorus_dataset *ds;
+    ck_assert_error(chorus_dataset_read(&ds, path, NULL), CHORUS_EFORMAT,
+                    "many.jsonl:100001: more than 100000 distinct fields");
+
+    path = test_path("wide.csv");
+    f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%sc%d", i ? "," : "", i);
+    fputs("\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_error(chorus_dataset_read(&ds, path, NULL), CHORUS_EFORMAT,
+                    "wide.csv:1: the header has 100001 fields; expected at most 100000");
+}
+END_TEST
+
+/* Nesting deeper than jansson's limit is invalid JSON on that line, found fast. */
+START_TEST(test_jsonl_deep_nesting)
+{
+    const int depth = 100000;
+    char *text = malloc(2 * (size_t)depth + 32);
+    ck_assert_ptr_nonnull(text);
+    size_t used = (size_t)sprintf(text, "{\"a\": 1}\n{\"v\": ");
+    for (int i = 0; i < depth; i++)
+        text[used++] = '[';
+    for (int i = 0; i < depth; i++)
+        text[used++] = ']';
+    text[used++] = '}';
+    text[used++] = '\n';
+    int rc;
+    chorus_dataset *ds = read_with("deep.jsonl", text, used, NULL, &rc);
+    free(text);
+    ck_assert_ptr_null(ds);
+    ck_assert_error(rc, CHORUS_EFORMAT, "deep.jsonl:2: column");
+    ck_assert_ptr_nonnull(strstr(chorus_error_last(), "maximum parsing depth"));
 }
 END_TEST
 
@@ -672,8 +934,10 @@ int main(void)
     tcase_set_timeout(csv, 120);
     tcase_add_test(csv, test_csv_quotes_commas_newlines);
     tcase_add_test(csv, test_csv_bom_crlf_no_final_newline);
-    tcase_add_test(csv, test_csv_lone_cr_is_text_and_trailing_comma);
-    tcase_add_test(csv, test_csv_header_only_is_empty_dataset);
+    tcase_add_test(csv, test_csv_cr_line_ends_and_trailing_comma);
+    tcase_add_test(csv, test_blank_lines_between_records);
+    tcase_add_test(csv, test_no_records_is_an_error);
+    tcase_add_test(csv, test_tsv);
     tcase_add_test(csv, test_csv_bad_input);
     tcase_add_test(csv, test_missing_file_and_directory);
     tcase_add_test(csv, test_bad_options);
@@ -692,6 +956,15 @@ int main(void)
     tcase_add_test(jsonl, test_jsonl_bad_input);
     tcase_add_test(jsonl, test_jsonl_skip_bad_rows);
     tcase_add_test(jsonl, test_record_get_by_name_and_index);
+    TCase *hostile = tcase_create("hostile");
+    /* Files of 64 MiB are written and read back; the timeout is for sanitizer builds. */
+    tcase_set_timeout(hostile, 120);
+    tcase_add_test(hostile, test_devices_and_fifos_are_refused);
+    tcase_add_test(hostile, test_record_length_limit);
+    tcase_add_test(hostile, test_jsonl_new_key_per_line_is_sparse);
+    tcase_add_test(hostile, test_field_limit);
+    tcase_add_test(hostile, test_jsonl_deep_nesting);
+    suite_add_tcase(s, hostile);
     suite_add_tcase(s, jsonl);
     return test_run_suite(s);
 }

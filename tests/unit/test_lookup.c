@@ -1,6 +1,7 @@
-/* Lookup labeling functions: list files, normalisation and a large list. */
+/* Lookup labeling functions: list files, normalisation, a large list and hostile files. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lf/lf_internal.h"
 #include "test_util.h"
@@ -141,6 +142,33 @@ START_TEST(test_bad_list_files)
 }
 END_TEST
 
+/* Inputs that would block or never end, and a line past the limit, fail at once. */
+START_TEST(test_hostile_list_files)
+{
+    chorus_string_set *set = (chorus_string_set *)&set;
+    ck_assert_error(chorus_string_set_load(&set, "/dev/zero", 0), CHORUS_EIO,
+                    "/dev/zero: is a character device; expected a list in a regular file");
+    ck_assert_ptr_null(set);
+    const char *fifo = test_path("list.fifo");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_error(chorus_string_set_load(&set, fifo, 0), CHORUS_EIO,
+                    "list.fifo: is a FIFO (a pipe); expected a list in a regular file");
+
+    /* 64 MiB + 1 bytes without a line end after a good first line. */
+    const size_t n = ((size_t)64 << 20) + 1;
+    char *text = malloc(n + 3);
+    ck_assert_ptr_nonnull(text);
+    memcpy(text, "ok\n", 3);
+    memset(text + 3, 'a', n);
+    const char *path = test_path("long.txt");
+    test_write_file(path, text, n + 3);
+    free(text);
+    ck_assert_error(chorus_string_set_load(&set, path, 0), CHORUS_EFORMAT,
+                    "long.txt:2: a line longer than 64 MiB");
+    ck_assert_ptr_null(set);
+}
+END_TEST
+
 /* A lookup LF in a spec: default normalisation, list relative to the spec, apply. */
 START_TEST(test_lookup_lf)
 {
@@ -180,5 +208,9 @@ int main(void)
     tcase_add_test(tc, test_bad_list_files);
     tcase_add_test(tc, test_lookup_lf);
     suite_add_tcase(s, tc);
+    TCase *hostile = tcase_create("hostile");
+    tcase_set_timeout(hostile, 120); /* a 64 MiB file is written; for sanitizer builds */
+    tcase_add_test(hostile, test_hostile_list_files);
+    suite_add_tcase(s, hostile);
     return test_run_suite(s);
 }

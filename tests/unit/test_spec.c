@@ -2,6 +2,8 @@
  * with its line, column LFs and gold labels. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "lf/lf_internal.h"
 #include "test_util.h"
@@ -308,7 +310,12 @@ START_TEST(test_validation_errors)
          "---\nclasses: [A, B]\n",
          CHORUS_EFORMAT, "bad.yaml:4: a second YAML document; expected one spec per file"},
         {"", CHORUS_EFORMAT, "bad.yaml: the file is empty"},
-        {"classes: [A, \xff]\n", CHORUS_EFORMAT, "bad.yaml: byte 13: invalid leading UTF-8 octet"},
+        {"classes: [A, \xff]\n", CHORUS_EFORMAT,
+         "bad.yaml:1: column 14: invalid UTF-8 (byte 0xFF at offset 13)"},
+        {HEAD "  - {name: caf\xc3\x28, kind: keyword, vote: A, any: [x], field: t}\n",
+         CHORUS_EFORMAT, "bad.yaml:3: column 15: invalid UTF-8 (byte 0xC3 at offset 35)"},
+        {HEAD "  - {name: a\xed\xa0\x80, kind: keyword, vote: A, any: [x], field: t}\n",
+         CHORUS_EFORMAT, "bad.yaml:3: column 13: invalid UTF-8"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         chorus_lf_set *set = (chorus_lf_set *)&set; /* must be reset to NULL on failure */
@@ -367,6 +374,218 @@ START_TEST(test_hostile_condition_trees)
                               i - 1, i - 1);
     ck_assert_error(load_text(&set, "alias.yaml", text), CHORUS_EFORMAT,
                     "more than 100000 conditions in the spec");
+}
+END_TEST
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+/* Opens <tmp>/<name> for writing a generated spec. */
+static FILE *create(const char *name)
+{
+    FILE *f = fopen(test_path(name), "wb");
+    ck_assert_ptr_nonnull(f);
+    return f;
+}
+
+static int load_written(chorus_lf_set **set, const char *name, FILE *f)
+{
+    ck_assert_int_eq(fclose(f), 0);
+    return chorus_lf_set_load(set, test_path(name));
+}
+
+/* 100,000 nested lists: libyaml takes half a minute to fail on this; the nesting limit is
+ * checked while it reads events, so it fails at depth 257 at once. */
+START_TEST(test_hostile_nesting)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    FILE *f = create("nest.yaml");
+    fputs(HEAD "  - {name: a, kind: keyword, vote: A, any: ", f);
+    for (int i = 0; i < 100000; i++)
+        fputc('[', f);
+    for (int i = 0; i < 100000; i++)
+        fputc(']', f);
+    fputs("}\n", f);
+    chorus_lf_set *set;
+    ck_assert_error(load_written(&set, "nest.yaml", f), CHORUS_EFORMAT,
+                    "nest.yaml:3: lists and mappings nested more than 256 deep");
+    ck_assert_double_lt(seconds_since(&t0), 10.0);
+}
+END_TEST
+
+/* A 1 MiB keyword list aliased 10,000 times would be 10 GB of copies. */
+START_TEST(test_hostile_alias_expansion)
+{
+    FILE *f = create("alias.yaml");
+    fputs(HEAD "  - {name: lf0, kind: keyword, vote: A, field: t, any: &w [", f);
+    for (int i = 0; i < 1 << 17; i++)
+        fprintf(f, "%sw%06d", i ? ", " : "", i); /* 9 bytes a term in the file: 1.1 MiB */
+    fputs("]}\n", f);
+    for (int i = 1; i < 10000; i++)
+        fprintf(f, "  - {name: lf%d, kind: keyword, vote: A, field: t, any: *w}\n", i);
+    chorus_lf_set *set;
+    ck_assert_error(load_written(&set, "alias.yaml", f), CHORUS_EFORMAT,
+                    "the spec expands to more than 64 MiB of values");
+    /* Each use counts, 7 + 16 bytes a term, 2.9 MiB a use: the 64 MiB run out in the 23rd
+     * LF. The line is the list's (where the anchor is). */
+    ck_assert_ptr_nonnull(strstr(chorus_error_last(), "alias.yaml:3: labeling function 'lf22'"));
+
+    /* The same for a mapping aliased many times: a column map. */
+    f = create("alias_map.yaml");
+    fputs(HEAD "  - {name: c0, kind: column, field: f, map: &m {", f);
+    for (int i = 0; i < 1 << 16; i++)
+        fprintf(f, "%sv%06d: A", i ? ", " : "", i);
+    fputs("}}\n", f);
+    for (int i = 1; i < 10000; i++)
+        fprintf(f, "  - {name: c%d, kind: column, field: f, map: *m}\n", i);
+    ck_assert_error(load_written(&set, "alias_map.yaml", f), CHORUS_EFORMAT,
+                    "the spec expands to more than 64 MiB of values");
+
+    /* Reuse within the limit is fine. */
+    ck_assert_ok(load_text(&set, "reuse.yaml",
+                           HEAD "  - {name: a, kind: keyword, vote: A, any: &w [x, y], field: t}\n"
+                                "  - {name: b, kind: keyword, vote: B, any: *w, field: u}\n"));
+    ck_assert_int_eq(set->lfs[1].u.keyword.n_terms, 2);
+    chorus_lf_set_free(set);
+}
+END_TEST
+
+/* Many LFs: names are checked for repeats through a hash (an all-pairs check of 300,000
+ * names took minutes), and past the LF limit the spec fails while it is being read. */
+START_TEST(test_many_lfs)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    FILE *f = create("many.yaml");
+    fputs(HEAD, f);
+    for (int i = 0; i < 100000; i++)
+        fprintf(f, "- {name: a%d, kind: keyword, vote: A, any: x, field: t}\n", i);
+    chorus_lf_set *set;
+    ck_assert_ok(load_written(&set, "many.yaml", f));
+    ck_assert_int_eq(chorus_lf_set_n_lfs(set), 100000);
+    chorus_lf_set_free(set);
+
+    f = create("twice.yaml");
+    fputs(HEAD, f);
+    for (int i = 0; i < 50000; i++)
+        fprintf(f, "- {name: a%d, kind: keyword, vote: A, any: x, field: t}\n", i);
+    fputs("- {name: a7, kind: keyword, vote: A, any: x, field: t}\n", f);
+    /* a7 is on line 3 + 7; the repeat on line 3 + 50000 */
+    ck_assert_error(load_written(&set, "twice.yaml", f), CHORUS_EFORMAT,
+                    "twice.yaml:50003: labeling function 'a7': defined twice (lines 10 and "
+                    "50003)");
+
+    f = create("over.yaml");
+    fputs(HEAD, f);
+    for (int i = 0; i < 300000; i++) /* counted before they are read as LFs */
+        fprintf(f, "- {name: a%d}\n", i);
+    /* The 100001st LF is on line 2 + 100001. */
+    ck_assert_error(load_written(&set, "over.yaml", f), CHORUS_EFORMAT,
+                    "over.yaml:100003: more than 100000 labeling functions; expected at most "
+                    "100000");
+    ck_assert_double_lt(seconds_since(&t0), 60.0);
+
+    /* A mapping with many keys, one of them twice. */
+    f = create("keys.yaml");
+    fputs(HEAD "  - {name: c, kind: column, field: f, map: {", f);
+    for (int i = 0; i < 100000; i++)
+        fprintf(f, "v%d: A, ", i);
+    fputs("v99: B}}\n", f);
+    ck_assert_error(load_written(&set, "keys.yaml", f), CHORUS_EFORMAT,
+                    "keys.yaml:3: labeling function 'c': key 'v99' appears twice");
+}
+END_TEST
+
+START_TEST(test_spec_file_must_be_regular)
+{
+    chorus_lf_set *set;
+    ck_assert_error(chorus_lf_set_load(&set, "/dev/zero"), CHORUS_EIO,
+                    "/dev/zero: is a character device; expected a YAML spec in a regular file");
+    const char *fifo = test_path("spec.fifo");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_error(chorus_lf_set_load(&set, fifo), CHORUS_EIO, "spec.fifo: is a FIFO");
+}
+END_TEST
+
+static int n_warnings;
+static char warnings[4096];
+
+static void keep_warning(chorus_log_level level, const char *message, void *ctx)
+{
+    (void)ctx;
+    if (level != CHORUS_LOG_WARN) return;
+    n_warnings++;
+    size_t used = strlen(warnings);
+    snprintf(warnings + used, sizeof warnings - used, "%s\n", message);
+}
+
+static void start_warnings(void)
+{
+    n_warnings = 0;
+    warnings[0] = '\0';
+    chorus_log_set_callback(keep_warning, NULL);
+}
+
+/* In double quotes YAML reads "\b" as a backspace: the regex then matches nothing, so the
+ * load warns, naming the LF and line; single quotes keep the backslash and do not warn. */
+START_TEST(test_control_characters_warn)
+{
+    chorus_lf_set *set;
+    start_warnings();
+    int rc =
+        load_text(&set, "quotes.yaml",
+                  HEAD "  - {name: r, kind: regex, vote: A, pattern: \"\\bwin\\b\", "
+                       "field: t}\n"
+                       "  - {name: k, kind: keyword, vote: B, any: [ok, \"a\\fb\"], field: t}\n"
+                       "  - {name: s, kind: regex, vote: A, pattern: '\\bwin\\b', field: t}\n"
+                       "  - {name: t, kind: regex, vote: A, pattern: \"a\\tb\", field: t}\n");
+    chorus_log_set_callback(NULL, NULL);
+    ck_assert_ok(rc);
+    ck_assert_str_eq(set->lfs[0].u.regex.pattern, "\bwin\b");
+    ck_assert_str_eq(set->lfs[2].u.regex.pattern, "\\bwin\\b");
+    chorus_lf_set_free(set);
+    ck_assert_int_eq(n_warnings, 2);
+    ck_assert_ptr_nonnull(strstr(warnings, "quotes.yaml:3: labeling function 'r': the pattern "
+                                           "contains a backspace (U+0008), which is what \\b "
+                                           "means inside double quotes; write it in single "
+                                           "quotes"));
+    ck_assert_ptr_nonnull(strstr(warnings, "quotes.yaml:4: labeling function 'k': a keyword "
+                                           "contains a form feed (U+000C)"));
+}
+END_TEST
+
+/* After an apply, LFs that never vote, and rules that vote on every item, are named. */
+START_TEST(test_coverage_warnings)
+{
+    chorus_lf_set *set;
+    ck_assert_ok(load_text(&set, "cover.yaml",
+                           HEAD "  - {name: never, kind: keyword, vote: A, any: [zzz], field: t}\n"
+                                "  - {name: always, kind: heuristic, vote: B, when: {field: t, "
+                                "missing: false}}\n"
+                                "  - {name: some, kind: keyword, vote: A, any: [x], field: t}\n"
+                                "  - {name: model, kind: column, field: m}\n"));
+    const char *data = test_path("cover.csv");
+    test_write_file(data, "t,m\nx,A\ny,B\nz,A\n", (size_t)-1);
+    chorus_dataset *ds = read_data(data);
+    chorus_votes *votes;
+    start_warnings();
+    int rc = chorus_lf_apply(&votes, NULL, set, ds, NULL);
+    chorus_log_set_callback(NULL, NULL);
+    ck_assert_ok(rc);
+    /* The column LF votes on every item too, as a model's predictions do: no warning. */
+    ck_assert_int_eq(n_warnings, 2);
+    ck_assert_ptr_nonnull(strstr(warnings, "1 labeling function voted on none of the 3 items: "
+                                           "never;"));
+    ck_assert_ptr_nonnull(strstr(warnings, "1 labeling function voted on every one of the 3 "
+                                           "items: always;"));
+    chorus_votes_free(votes);
+    chorus_dataset_free(ds);
+    chorus_lf_set_free(set);
 }
 END_TEST
 
@@ -485,11 +704,20 @@ int main(void)
     tcase_add_test(load, test_lookup_error_names_list_path);
     tcase_add_test(load, test_file_errors);
     tcase_add_test(load, test_hostile_condition_trees);
+    tcase_add_test(load, test_spec_file_must_be_regular);
+    tcase_add_test(load, test_control_characters_warn);
     suite_add_tcase(s, load);
+    TCase *hostile = tcase_create("hostile");
+    tcase_set_timeout(hostile, 120); /* large generated specs; for sanitizer builds */
+    tcase_add_test(hostile, test_hostile_nesting);
+    tcase_add_test(hostile, test_hostile_alias_expansion);
+    tcase_add_test(hostile, test_many_lfs);
+    suite_add_tcase(s, hostile);
     TCase *use = tcase_create("use");
     tcase_add_test(use, test_column_vote);
     tcase_add_test(use, test_gold);
     tcase_add_test(use, test_apply_full_spec);
+    tcase_add_test(use, test_coverage_warnings);
     suite_add_tcase(s, use);
     return test_run_suite(s);
 }
