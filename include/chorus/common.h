@@ -24,11 +24,12 @@ extern "C" {
  */
 typedef enum chorus_status {
     CHORUS_OK = 0,
-    CHORUS_EINVAL = -1,   /* an argument or option is invalid */
-    CHORUS_EFORMAT = -2,  /* input data is malformed */
-    CHORUS_EIO = -3,      /* a file could not be opened, read or written */
-    CHORUS_ENOMEM = -4,   /* out of memory */
-    CHORUS_EINTERNAL = -5 /* a bug or an unexpected system failure */
+    CHORUS_EINVAL = -1,    /* an argument or option is invalid */
+    CHORUS_EFORMAT = -2,   /* input data is malformed */
+    CHORUS_EIO = -3,       /* a file could not be opened, read or written */
+    CHORUS_ENOMEM = -4,    /* out of memory */
+    CHORUS_EINTERNAL = -5, /* a bug or an unexpected system failure */
+    CHORUS_EREMOTE = -6    /* a remote service (an LLM endpoint) is unreachable or refuses */
 } chorus_status;
 
 /* Frees a buffer the library allocated and handed over (NULL is fine). */

@@ -14,6 +14,7 @@ class Status(IntEnum):
     EIO = -3  # a file could not be opened, read or written
     ENOMEM = -4  # out of memory
     EINTERNAL = -5  # a bug or an unexpected system failure
+    EREMOTE = -6  # a remote service (an LLM endpoint) is unreachable or refuses
 
 
 class ChorusError(Exception):
@@ -44,6 +45,10 @@ class ChorusInternalError(ChorusError, RuntimeError):
     """A bug or an unexpected system failure (CHORUS_EINTERNAL)."""
 
 
+class ChorusRemoteError(ChorusError, ConnectionError):
+    """An LLM endpoint is unreachable or refuses every request (CHORUS_EREMOTE)."""
+
+
 class LibraryNotFoundError(ChorusError, ImportError):
     """libchorus.so could not be found or loaded."""
 
@@ -54,6 +59,7 @@ _BY_STATUS = {
     Status.EIO: ChorusIOError,
     Status.ENOMEM: ChorusMemoryError,
     Status.EINTERNAL: ChorusInternalError,
+    Status.EREMOTE: ChorusRemoteError,
 }
 
 

@@ -167,8 +167,12 @@ static int send_batch(pass *ps, const lf_llm *spec, const lf_def *first, batch *
     opts.timeout = spec->timeout;
     opts.max_retries = spec->retries;
     opts.requests_per_minute = spec->requests_per_minute;
+    opts.max_connection_failures = spec->max_connection_failures;
     put_ctx ctx = {cache, b, CHORUS_OK};
     int rc = chorus_llm_send(&opts, (const char *const *)b->bodies, b->n, results, on_done, &ctx);
+    if (rc == CHORUS_EREMOTE)
+        chorus_error_wrap("%s:%" PRId64 ": labeling function '%s': ", ps->set->path, first->line,
+                          first->name);
     int sync = chorus_llm_cache_sync(cache);
     if (!rc) rc = ctx.rc ? ctx.rc : sync;
     for (size_t i = 0; i < b->n && !rc; i++) {

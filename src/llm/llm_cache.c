@@ -18,6 +18,7 @@
 #include "core/atomic_file.h"
 #include "core/error_internal.h"
 #include "llm/llm_cache.h"
+#include "llm/llm_client.h"
 
 typedef struct cache_entry {
     char *key;
@@ -36,6 +37,15 @@ struct chorus_llm_cache {
     int64_t lines, damaged, bytes, tokens;
     int need_newline; /* the file ends in a cut-off line: start the next one on a fresh line */
 };
+
+/* An entry's tokens are a prompt and a completion count, each clamped by the client; a count
+ * read back from the file is clamped the same way, so sums over entries cannot overflow. */
+#define MAX_ENTRY_TOKENS (2 * CHORUS_LLM_MAX_TOKEN_COUNT)
+
+static int64_t clamp_tokens(int64_t tokens)
+{
+    return tokens < 0 ? 0 : tokens > MAX_ENTRY_TOKENS ? MAX_ENTRY_TOKENS : tokens;
+}
 
 static uint64_t hash_key(const char *key)
 {
@@ -154,7 +164,7 @@ static int load(chorus_llm_cache *cache)
             json_t *tokens = json_object_get(root, "tokens");
             rc = table_set(cache, json_string_value(json_object_get(root, "key")),
                            json_string_value(json_object_get(root, "answer")),
-                           tokens ? json_integer_value(tokens) : 0,
+                           tokens ? clamp_tokens(json_integer_value(tokens)) : 0,
                            json_number_value(json_object_get(root, "time")));
         } else {
             cache->damaged++;
@@ -300,7 +310,7 @@ int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *a
     if (!cache || !key || !answer)
         return chorus_error_set(CHORUS_EINVAL, "LLM cache: key or answer missing");
     int rc = CHORUS_OK;
-    cache_entry e = {(char *)key, (char *)answer, tokens, wall_seconds()};
+    cache_entry e = {(char *)key, (char *)answer, clamp_tokens(tokens), wall_seconds()};
     size_t len = 0;
     char *line = render_line(&e, &len);
     char *out = line;
@@ -333,7 +343,7 @@ int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *a
     cache->need_newline = 0;
     cache->lines++;
     cache->bytes += (int64_t)len;
-    rc = table_set(cache, key, answer, tokens, e.time);
+    rc = table_set(cache, key, answer, e.tokens, e.time);
 cleanup:
     if (out != line) free(out);
     free(line);

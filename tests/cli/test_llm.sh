@@ -176,4 +176,54 @@ stop_server
 expect_status 2 "no API key"
 expect_err "CHORUS_TEST_KEY (api_key_env) is not set" "the variable is named"
 
+# An endpoint nobody listens on (the port of a stopped server) stops the run within a
+# second, naming the endpoint and why, instead of retrying every request for minutes.
+start_server
+stop_server
+write_spec 2 "$TMP/down.jsonl"
+t0=$(date +%s%N)
+run run "$TMP/spec.yaml" "$TMP/many.csv" -o "$TMP/down_out"
+elapsed_ms=$((($(date +%s%N) - t0) / 1000000))
+expect_status 1 "endpoint down"
+expect_err "labeling function 'zero': http://127.0.0.1:$port/v1/chat/completions: the LLM endpoint cannot be reached" \
+  "the endpoint is named"
+expect_err "Connection refused" "the system's reason is given"
+expect_no_file "$TMP/down_out/model.json" "no model after a run that stopped"
+checks=$((checks + 1))
+[ "$elapsed_ms" -lt 3000 ] || fail "endpoint down: stopped after $elapsed_ms ms"
+# max_connection_failures: 0 keeps going (each request fails after its retries).
+sed -i 's/^    retries: 1$/    retries: 0\n    max_connection_failures: 0/' "$TMP/spec.yaml"
+run apply "$TMP/spec.yaml" "$TMP/data.csv" -o "$TMP/down.csv"
+expect_status 0 "max_connection_failures: 0 never stops"
+expect_err "24 LLM requests failed" "every request failed (8 records, 3 LLM LFs)"
+sed -i 's/max_connection_failures: 0/max_connection_failures: -1/' "$TMP/spec.yaml"
+run apply "$TMP/spec.yaml" "$TMP/data.csv" -o "$TMP/bad.csv"
+expect_status 2 "a negative max_connection_failures"
+expect_err "max_connection_failures is not a whole number" "the key is named"
+expect_no_file "$TMP/bad.csv" "no votes for a bad spec"
+
+# An endpoint that answers 401 (or 404) to everything: a wrong key or model; stop at once.
+for code in 401 404; do
+  start_server --status "$code"
+  write_spec 2 "$TMP/status.jsonl"
+  run apply "$TMP/spec.yaml" "$TMP/many.csv" -o "$TMP/status.csv"
+  stop_server
+  expect_status 1 "HTTP $code for every request"
+  expect_err "the LLM endpoint answered HTTP $code" "the status is named"
+  expect_no_file "$TMP/status.csv" "no votes after HTTP $code"
+  checks=$((checks + 1))
+  [ "$(stat_of requests)" -le 2 ] || fail "HTTP $code: $(stat_of requests) requests sent, 2 in flight at most"
+done
+
+# Hostile usage counts are clamped into 0..2^31-1 per request (the summary sums them).
+printf 'ID,CONTENT,LABEL\n1,check out my channel,SPAM\n2,I love this song,HAM\n' >"$TMP/two.csv"
+start_server --usage 9223372036854775807,-9223372036854775807
+write_spec 2 "$TMP/usage.jsonl"
+run apply "$TMP/spec.yaml" "$TMP/two.csv" -o "$TMP/usage.csv"
+stop_server
+expect_status 0 "huge and negative usage"
+expect_err "12884901882 prompt + 0 completion tokens" "6 calls, each clamped to 2147483647 + 0"
+run llm-cache stats "$TMP/usage.jsonl"
+expect_out "tokens  12884901882" "the cache keeps the clamped counts"
+
 finish
