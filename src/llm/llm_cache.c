@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ struct chorus_llm_cache {
     size_t n_slots; /* a power of two */
     int64_t lines, damaged, bytes, tokens;
     int need_newline; /* the file ends in a cut-off line: start the next one on a fresh line */
+    off_t read_to;    /* the file has been read up to here */
 };
 
 /* An entry's tokens are a prompt and a completion count, each clamped by the client; a count
@@ -136,60 +138,154 @@ static int parse_line(const char *line, size_t len, json_t **root_out)
     json_t *tokens = json_object_get(root, "tokens");
     json_t *when = json_object_get(root, "time");
     if (!json_is_string(key) || !json_is_string(answer)) return 0;
+    /* Keys are SHA-256 in lowercase hex; anything else was not written by chorus. */
+    const char *k = json_string_value(key);
+    if (strlen(k) != 64 || strspn(k, "0123456789abcdef") != 64) return 0;
     if (tokens && !json_is_integer(tokens)) return 0;
     if (when && !json_is_number(when)) return 0;
     return 1;
 }
 
-static int load(chorus_llm_cache *cache)
+/* Takes one complete line (with its "\n") of the file, the line_no-th. */
+static int take_line(chorus_llm_cache *cache, const char *line, size_t len, off_t offset)
 {
+    cache->lines++;
+    cache->bytes += (int64_t)len;
+    json_t *root = NULL;
     int rc = CHORUS_OK;
-    char *line = NULL;
-    size_t cap = 0;
-    FILE *fp = fopen(cache->path, "rb");
-    if (!fp) {
-        rc = chorus_error_set(CHORUS_EIO, "%s: cannot read the LLM cache: %s", cache->path,
-                              strerror(errno));
-        goto cleanup;
+    if (parse_line(line, len, &root)) {
+        json_t *tokens = json_object_get(root, "tokens");
+        rc = table_set(cache, json_string_value(json_object_get(root, "key")),
+                       json_string_value(json_object_get(root, "answer")),
+                       tokens ? clamp_tokens(json_integer_value(tokens)) : 0,
+                       json_number_value(json_object_get(root, "time")));
+    } else if (++cache->damaged > CHORUS_LLM_CACHE_MAX_DAMAGED) {
+        /* A crash damages at most the line being written; this many is another file. */
+        rc = chorus_error_set(CHORUS_EFORMAT,
+                              "%s:%" PRId64 ": more than %d damaged lines (this one at byte "
+                              "offset %lld); expected an LLM cache, one JSON object "
+                              "{\"key\": ..., \"answer\": ...} per line",
+                              cache->path, cache->lines, CHORUS_LLM_CACHE_MAX_DAMAGED,
+                              (long long)offset);
     }
-    ssize_t len;
-    while ((len = getline(&line, &cap, fp)) > 0) {
-        cache->lines++;
-        cache->bytes += len;
-        /* A line without its "\n" was cut off by a crash, even if what is left parses. */
-        int complete = line[len - 1] == '\n';
-        cache->need_newline = !complete;
-        json_t *root = NULL;
-        if (complete && parse_line(line, (size_t)len, &root)) {
-            json_t *tokens = json_object_get(root, "tokens");
-            rc = table_set(cache, json_string_value(json_object_get(root, "key")),
-                           json_string_value(json_object_get(root, "answer")),
-                           tokens ? clamp_tokens(json_integer_value(tokens)) : 0,
-                           json_number_value(json_object_get(root, "time")));
-        } else {
-            cache->damaged++;
-        }
-        json_decref(root);
-        if (rc != CHORUS_OK) goto cleanup;
-    }
-    if (ferror(fp)) {
-        rc = chorus_error_set(CHORUS_EIO, "%s: cannot read the LLM cache: %s", cache->path,
-                              strerror(errno));
-        goto cleanup;
-    }
-cleanup:
-    free(line);
-    if (fp) fclose(fp);
+    json_decref(root);
     return rc;
+}
+
+/*
+ * Reads the lines of bytes [from, to) of the file into the table. A last line without its
+ * "\n" was cut off by a crash (writers hold the lock, so none is half-written now): it is
+ * counted as damaged, even if what is left parses.
+ */
+static int read_span(chorus_llm_cache *cache, off_t from, off_t to)
+{
+    enum { CHUNK = 1 << 20 };
+    int rc = CHORUS_OK;
+    char *chunk = malloc(CHUNK), *line = NULL;
+    size_t len = 0, cap = 0;
+    off_t pos = from, line_start = from;
+    if (!chunk) return chorus_error_nomem();
+    while (pos < to && rc == CHORUS_OK) {
+        size_t want = to - pos < CHUNK ? (size_t)(to - pos) : CHUNK;
+        ssize_t got = pread(cache->fd, chunk, want, pos);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            rc = chorus_error_set(CHORUS_EIO, "%s: cannot read the LLM cache: %s", cache->path,
+                                  strerror(errno));
+            break;
+        }
+        if (got == 0) break; /* truncated under us: what is there is read */
+        for (size_t i = 0; i < (size_t)got && rc == CHORUS_OK;) {
+            const char *nl = memchr(chunk + i, '\n', (size_t)got - i);
+            size_t piece = nl ? (size_t)(nl - (chunk + i)) + 1 : (size_t)got - i;
+            if (len + piece > CHORUS_LLM_CACHE_MAX_LINE) {
+                rc = chorus_error_set(CHORUS_EFORMAT,
+                                      "%s:%" PRId64 ": a line longer than %d bytes (from byte "
+                                      "offset %lld); expected an LLM cache, one short JSON "
+                                      "object per line",
+                                      cache->path, cache->lines + 1, CHORUS_LLM_CACHE_MAX_LINE,
+                                      (long long)line_start);
+                break;
+            }
+            if (len + piece + 1 > cap) {
+                size_t grown_cap = cap ? cap : 4096;
+                while (grown_cap < len + piece + 1)
+                    grown_cap *= 2;
+                char *grown = realloc(line, grown_cap);
+                if (!grown) {
+                    rc = chorus_error_nomem();
+                    break;
+                }
+                line = grown;
+                cap = grown_cap;
+            }
+            memcpy(line + len, chunk + i, piece);
+            len += piece;
+            line[len] = '\0';
+            i += piece;
+            if (nl) {
+                rc = take_line(cache, line, len, line_start);
+                line_start += (off_t)len;
+                len = 0;
+            }
+        }
+        pos += got;
+    }
+    if (rc == CHORUS_OK && len > 0) {
+        cache->lines++;
+        cache->bytes += (int64_t)len;
+        cache->damaged++;
+    }
+    if (rc == CHORUS_OK && pos > from) cache->need_newline = len > 0;
+    if (rc == CHORUS_OK) cache->read_to = pos;
+    free(line);
+    free(chunk);
+    return rc;
+}
+
+/* What a path that is not a regular file is, for the message. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+
+/*
+ * Opens the file for reading and appending. Never blocks: a FIFO or a device is refused
+ * before it is opened (and again after, O_NONBLOCK, should it have been swapped in between).
+ */
+static int open_file(chorus_llm_cache *cache, off_t *size)
+{
+    struct stat st;
+    if (stat(cache->path, &st) == 0 && !S_ISREG(st.st_mode))
+        return chorus_error_set(CHORUS_EIO, "%s: cannot use it as the LLM cache: it is %s",
+                                cache->path, file_kind(st.st_mode));
+    cache->fd = open(cache->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0666);
+    if (cache->fd < 0)
+        return chorus_error_set(CHORUS_EIO, "%s: cannot open the LLM cache: %s", cache->path,
+                                strerror(errno));
+    if (fstat(cache->fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return chorus_error_set(CHORUS_EIO, "%s: cannot use it as the LLM cache: it is %s",
+                                cache->path, file_kind(st.st_mode));
+    int flags = fcntl(cache->fd, F_GETFL);
+    if (flags >= 0) fcntl(cache->fd, F_SETFL, flags & ~O_NONBLOCK);
+    if (st.st_size > CHORUS_LLM_CACHE_MAX_BYTES)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: the LLM cache is %lld bytes, over the limit of %lld; "
+                                "expected a smaller file (use a new cache file)",
+                                cache->path, (long long)st.st_size,
+                                (long long)CHORUS_LLM_CACHE_MAX_BYTES);
+    *size = st.st_size;
+    return CHORUS_OK;
 }
 
 static int open_for_append(chorus_llm_cache *cache)
 {
-    cache->fd = open(cache->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
-    if (cache->fd < 0)
-        return chorus_error_set(CHORUS_EIO, "%s: cannot open the LLM cache: %s", cache->path,
-                                strerror(errno));
-    return CHORUS_OK;
+    return open_file(cache, &cache->read_to);
 }
 
 static void cache_free(chorus_llm_cache *cache)
@@ -219,10 +315,10 @@ int chorus_llm_cache_open(chorus_llm_cache **out, const char *path)
     }
     rc = rebuild_slots(cache, 64);
     if (rc != CHORUS_OK) goto cleanup;
-    /* Opening for append first creates a missing file, so loading can always read it. */
-    rc = open_for_append(cache);
+    off_t size = 0;
+    rc = open_file(cache, &size);
     if (rc != CHORUS_OK) goto cleanup;
-    rc = load(cache);
+    rc = read_span(cache, 0, size);
     if (rc != CHORUS_OK) goto cleanup;
     *out = cache;
     return CHORUS_OK;

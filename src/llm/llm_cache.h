@@ -13,6 +13,17 @@
 #include "chorus/llm_cache.h"
 
 /*
+ * What the reader accepts, so that a hostile or mistaken file (a FIFO, /dev/zero, a huge
+ * line, a file of junk) is refused at once: a regular file of at most 1 GiB, lines of at
+ * most 8 MiB (an answer is at most CHORUS_LLM_MAX_ANSWER_BYTES, JSON-escaped), and at most
+ * 1000 damaged lines (a crash damages one). Entries are thus at most 1 GiB / 87 bytes (the
+ * shortest line that holds a 64-digit key), about 12 million.
+ */
+#define CHORUS_LLM_CACHE_MAX_BYTES (INT64_C(1) << 30)
+#define CHORUS_LLM_CACHE_MAX_LINE (8 * 1024 * 1024)
+#define CHORUS_LLM_CACHE_MAX_DAMAGED 1000
+
+/*
  * The cache key: SHA-256 (hex, 64 chars + NUL) of the endpoint URL, the model and the full
  * request body (which holds the rendered prompt and every parameter).
  */

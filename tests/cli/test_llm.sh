@@ -226,4 +226,38 @@ expect_err "12884901882 prompt + 0 completion tokens" "6 calls, each clamped to 
 run llm-cache stats "$TMP/usage.jsonl"
 expect_out "tokens  12884901882" "the cache keeps the clamped counts"
 
+# Hostile cache files are refused at once (exit 2), naming the file and the place, and the
+# apply writes no votes. No server is needed: the cache is read before any request.
+mkfifo "$TMP/fifo.jsonl"
+write_spec 2 "$TMP/fifo.jsonl"
+run apply "$TMP/spec.yaml" "$TMP/data.csv" -o "$TMP/fifo.csv"
+expect_status 2 "a FIFO as the cache"
+expect_err "$TMP/fifo.jsonl: cannot use it as the LLM cache: it is a FIFO" "the FIFO is named"
+expect_no_file "$TMP/fifo.csv" "no votes with a FIFO cache"
+run apply "$TMP/spec.yaml" "$TMP/data.csv" --dry-run
+expect_status 2 "a dry run with a FIFO cache"
+run llm-cache stats /dev/zero
+expect_status 2 "/dev/zero as the cache"
+expect_err "/dev/zero: cannot use it as the LLM cache: it is a character device" "the device is named"
+truncate -s 1G "$TMP/line.jsonl" # one 1 GiB line of zeros (sparse)
+t0=$(date +%s%N)
+run llm-cache stats "$TMP/line.jsonl"
+elapsed_ms=$((($(date +%s%N) - t0) / 1000000))
+expect_status 2 "a 1 GiB line"
+expect_err "$TMP/line.jsonl:1: a line longer than 8388608 bytes (from byte offset 0)" "the line is named"
+checks=$((checks + 1))
+[ "$elapsed_ms" -lt 1000 ] || fail "a 1 GiB line took $elapsed_ms ms to refuse"
+truncate -s 2G "$TMP/line.jsonl"
+run llm-cache stats "$TMP/line.jsonl"
+expect_status 2 "a 2 GiB cache"
+expect_err "$TMP/line.jsonl: the LLM cache is 2147483648 bytes, over the limit of 1073741824" "the size is named"
+# The data named as the cache by mistake: a few junk lines are tolerated (a crash leaves one).
+run llm-cache stats "$TMP/data.csv"
+expect_status 0 "a small non-cache file"
+expect_out "damaged 9" "its lines are damaged ones"
+seq 2000 >"$TMP/numbers.jsonl"
+run llm-cache stats "$TMP/numbers.jsonl"
+expect_status 2 "a file of 2000 lines of junk"
+expect_err "$TMP/numbers.jsonl:1001: more than 1000 damaged lines" "the 1001st line is named"
+
 finish
