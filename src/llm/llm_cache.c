@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +39,10 @@ struct chorus_llm_cache {
     int64_t lines, damaged, bytes, tokens;
     int need_newline; /* the file ends in a cut-off line: start the next one on a fresh line */
     off_t read_to;    /* the file has been read up to here */
+    char *lock_path;  /* PATH.lock: flock'ed while reading or appending; holds the claims */
+    int lock_fd;
+    int locked;
+    double synced_at; /* monotonic seconds of the last fdatasync */
 };
 
 /* An entry's tokens are a prompt and a completion count, each clamped by the client; a count
@@ -288,6 +293,52 @@ static int open_for_append(chorus_llm_cache *cache)
     return open_file(cache, &cache->read_to);
 }
 
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int chorus_llm_cache_lock(chorus_llm_cache *cache)
+{
+    if (cache->locked) return CHORUS_OK;
+    if (cache->lock_fd < 0) {
+        cache->lock_fd = open(cache->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0666);
+        if (cache->lock_fd < 0)
+            return chorus_error_set(CHORUS_EIO, "%s: cannot open the LLM cache's lock file: %s",
+                                    cache->lock_path, strerror(errno));
+    }
+    int r;
+    while ((r = flock(cache->lock_fd, LOCK_EX)) != 0 && errno == EINTR) {
+    }
+    if (r != 0)
+        return chorus_error_set(CHORUS_EIO, "%s: cannot lock the LLM cache: %s", cache->lock_path,
+                                strerror(errno));
+    cache->locked = 1;
+    /* Take in what other processes appended since the last look. */
+    struct stat st;
+    int rc = fstat(cache->fd, &st) != 0
+                 ? chorus_error_set(CHORUS_EIO, "%s: cannot read the LLM cache: %s", cache->path,
+                                    strerror(errno))
+                 : CHORUS_OK;
+    if (!rc && st.st_size > cache->read_to) rc = read_span(cache, cache->read_to, st.st_size);
+    if (rc) chorus_llm_cache_unlock(cache);
+    return rc;
+}
+
+void chorus_llm_cache_unlock(chorus_llm_cache *cache)
+{
+    if (!cache->locked) return;
+    flock(cache->lock_fd, LOCK_UN);
+    cache->locked = 0;
+}
+
+int chorus_llm_cache_lock_fd(const chorus_llm_cache *cache)
+{
+    return cache->locked ? cache->lock_fd : -1;
+}
+
 static void cache_free(chorus_llm_cache *cache)
 {
     for (size_t i = 0; i < cache->n_entries; i++) {
@@ -296,6 +347,8 @@ static void cache_free(chorus_llm_cache *cache)
     }
     free(cache->entries);
     free(cache->slots);
+    if (cache->lock_fd >= 0) close(cache->lock_fd); /* drops the lock too */
+    free(cache->lock_path);
     free(cache->path);
     free(cache);
 }
@@ -308,18 +361,25 @@ int chorus_llm_cache_open(chorus_llm_cache **out, const char *path)
     chorus_llm_cache *cache = calloc(1, sizeof *cache);
     if (!cache) return chorus_error_nomem();
     cache->fd = -1;
+    cache->lock_fd = -1;
+    cache->synced_at = monotonic_seconds();
     cache->path = strdup(path);
-    if (!cache->path) {
+    size_t n = strlen(path) + sizeof ".lock";
+    cache->lock_path = malloc(n);
+    if (!cache->path || !cache->lock_path) {
         rc = chorus_error_nomem();
         goto cleanup;
     }
+    snprintf(cache->lock_path, n, "%s.lock", path);
     rc = rebuild_slots(cache, 64);
     if (rc != CHORUS_OK) goto cleanup;
     off_t size = 0;
     rc = open_file(cache, &size);
     if (rc != CHORUS_OK) goto cleanup;
-    rc = read_span(cache, 0, size);
+    /* Under the lock no other chorus is half-way through a line, so a cut-off one is real. */
+    rc = chorus_llm_cache_lock(cache);
     if (rc != CHORUS_OK) goto cleanup;
+    chorus_llm_cache_unlock(cache);
     *out = cache;
     return CHORUS_OK;
 cleanup:
@@ -400,12 +460,19 @@ static char *render_line(const cache_entry *e, size_t *len)
     return line;
 }
 
-int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *answer,
-                         int64_t tokens)
+static int put(chorus_llm_cache *cache, const char *key, const char *answer, int64_t tokens,
+               const char **kept)
 {
     if (!cache || !key || !answer)
         return chorus_error_set(CHORUS_EINVAL, "LLM cache: key or answer missing");
-    int rc = CHORUS_OK;
+    const int was_locked = cache->locked;
+    int rc = chorus_llm_cache_lock(cache);
+    if (rc != CHORUS_OK) return rc;
+    if (kept && (*kept = chorus_llm_cache_get(cache, key))) {
+        /* Another process stored it first: its answer is the one every process uses. */
+        if (!was_locked) chorus_llm_cache_unlock(cache);
+        return CHORUS_OK;
+    }
     cache_entry e = {(char *)key, (char *)answer, clamp_tokens(tokens), wall_seconds()};
     size_t len = 0;
     char *line = render_line(&e, &len);
@@ -439,11 +506,32 @@ int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *a
     cache->need_newline = 0;
     cache->lines++;
     cache->bytes += (int64_t)len;
+    cache->read_to += (off_t)len; /* the lock is held: the line went where the file ended */
     rc = table_set(cache, key, answer, e.tokens, e.time);
+    if (kept) *kept = chorus_llm_cache_get(cache, key);
+    /* write() survives a killed process; a lost machine costs at most a second of answers. */
+    if (rc == CHORUS_OK && monotonic_seconds() - cache->synced_at >= 1.0) {
+        fdatasync(cache->fd);
+        cache->synced_at = monotonic_seconds();
+    }
 cleanup:
+    if (!was_locked) chorus_llm_cache_unlock(cache);
     if (out != line) free(out);
     free(line);
     return rc;
+}
+
+int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *answer,
+                         int64_t tokens)
+{
+    return put(cache, key, answer, tokens, NULL);
+}
+
+int chorus_llm_cache_put_first(chorus_llm_cache *cache, const char *key, const char *answer,
+                               int64_t tokens, const char **kept)
+{
+    const char *ignored;
+    return put(cache, key, answer, tokens, kept ? kept : &ignored);
 }
 
 int chorus_llm_cache_sync(chorus_llm_cache *cache)
@@ -504,7 +592,8 @@ int chorus_llm_cache_prune(chorus_llm_cache *cache, double older_than, int64_t *
 {
     if (!cache) return chorus_error_set(CHORUS_EINVAL, "LLM cache is NULL");
     if (removed) *removed = 0;
-    int rc = CHORUS_OK;
+    int rc = chorus_llm_cache_lock(cache);
+    if (rc != CHORUS_OK) return rc;
     char *keep = malloc(cache->n_entries + 1);
     /* Allocated up front: once the file is rewritten, nothing may fail half-way. */
     size_t *slots = calloc(cache->n_slots, sizeof *slots);
@@ -544,6 +633,7 @@ int chorus_llm_cache_prune(chorus_llm_cache *cache, double older_than, int64_t *
     if (cache->fd >= 0) close(cache->fd);
     rc = open_for_append(cache);
 cleanup:
+    chorus_llm_cache_unlock(cache);
     free(slots);
     free(keep);
     return rc;

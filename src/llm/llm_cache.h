@@ -32,9 +32,29 @@ void chorus_llm_cache_key(char out[65], const char *url, const char *model, cons
 /* The cached answer for key, or NULL (owned by the cache). */
 const char *chorus_llm_cache_get(const chorus_llm_cache *cache, const char *key);
 
-/* Appends an answer; CHORUS_EIO if the file cannot be written. */
+/* Appends an answer (a later one replaces an earlier); CHORUS_EIO if the file cannot be
+ * written. Takes the lock unless the caller holds it. */
 int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *answer,
                          int64_t tokens);
+
+/*
+ * Appends an answer unless another process sharing the file stored one for key first;
+ * *kept gets the answer the cache holds now (owned by the cache), so that every process
+ * votes from the same answer whichever one paid for it.
+ */
+int chorus_llm_cache_put_first(chorus_llm_cache *cache, const char *key, const char *answer,
+                               int64_t tokens, const char **kept);
+
+/*
+ * Processes sharing a cache file take turns through PATH.lock (flock, exclusive). Locking
+ * also reads in the lines others appended since the last look. Puts lock by themselves;
+ * lock around a get and a claim (llm_claims.h) that must agree.
+ */
+int chorus_llm_cache_lock(chorus_llm_cache *cache);
+void chorus_llm_cache_unlock(chorus_llm_cache *cache);
+
+/* The lock file's descriptor while locked (it holds the claims), else -1. */
+int chorus_llm_cache_lock_fd(const chorus_llm_cache *cache);
 
 /* fsync now (end of a batch). */
 int chorus_llm_cache_sync(chorus_llm_cache *cache);

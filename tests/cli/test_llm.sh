@@ -168,6 +168,46 @@ if [ "$kept" -lt 1 ] || [ "$kept" -ge 90 ] || [ "$total" -lt 90 ] || [ "$total" 
   fail "after a kill: $kept answers kept, $total answered in all (90 prompts, 2 in flight)"
 fi
 
+# Four processes sharing one cache pay each of 50 prompts once (they claim prompts through
+# the cache's lock file and take each other's answers), and vote alike.
+{
+  echo "ID,CONTENT,LABEL"
+  for i in $(seq 1 50); do echo "$i,shared comment $i,HAM"; done
+} >"$TMP/fifty.csv"
+start_server --delay-ms 20
+cat >"$TMP/shared.yaml" <<EOF
+classes: [HAM, SPAM]
+data: {id: ID, text: CONTENT}
+lfs:
+  - name: zero
+    kind: llm
+    endpoint: http://127.0.0.1:$port/v1
+    model: test-model
+    prompt: "Comment: {CONTENT}"
+    max_concurrency: 2
+    cache: $TMP/shared.jsonl
+EOF
+pids=
+for k in 1 2 3 4; do
+  "$CHORUS" apply "$TMP/shared.yaml" "$TMP/fifty.csv" -o "$TMP/shared$k.csv" -q 2>"$TMP/shared$k.err" &
+  pids="$pids $!"
+done
+shared_failed=0
+for p in $pids; do wait "$p" || shared_failed=1; done
+stop_server
+checks=$((checks + 1))
+[ "$shared_failed" = 0 ] || fail "a process sharing the cache failed: $(cat "$TMP"/shared*.err)"
+checks=$((checks + 1))
+[ "$(stat_of requests)" = 50 ] || fail "4 processes sharing a cache sent $(stat_of requests) requests for 50 prompts"
+checks=$((checks + 1))
+[ "$(wc -l <"$TMP/shared.jsonl")" -eq 50 ] || fail "the shared cache has $(wc -l <"$TMP/shared.jsonl") lines"
+for k in 2 3 4; do
+  checks=$((checks + 1))
+  cmp -s "$TMP/shared1.csv" "$TMP/shared$k.csv" || fail "process $k voted otherwise"
+done
+checks=$((checks + 1))
+[ "$(grep -c '^0$' "$TMP/shared1.csv")" = 50 ] || fail "shared votes: $(head -3 "$TMP/shared1.csv")"
+
 # Without the key's variable the run stops before any request, naming the variable only.
 start_server
 write_spec 2 "$TMP/nokey.jsonl"
