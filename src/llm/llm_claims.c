@@ -27,17 +27,24 @@ typedef struct claims_text {
     size_t len, cap;
 } claims_text;
 
+/* Room for n more bytes and a NUL. */
+static int text_reserve(claims_text *t, size_t n)
+{
+    if (t->len + n + 1 <= t->cap) return CHORUS_OK;
+    size_t cap = t->cap ? t->cap : 4096;
+    while (cap < t->len + n + 1)
+        cap *= 2;
+    char *grown = realloc(t->data, cap);
+    if (!grown) return chorus_error_nomem();
+    t->data = grown;
+    t->cap = cap;
+    return CHORUS_OK;
+}
+
 static int text_append(claims_text *t, const char *s, size_t n)
 {
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 4096;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        char *grown = realloc(t->data, cap);
-        if (!grown) return chorus_error_nomem();
-        t->data = grown;
-        t->cap = cap;
-    }
+    int rc = text_reserve(t, n);
+    if (rc) return rc;
     memcpy(t->data + t->len, s, n);
     t->len += n;
     t->data[t->len] = '\0';
@@ -68,8 +75,7 @@ static int read_claims(int fd, const char *what, claims_text *t)
                                 strerror(errno));
     int rc = text_append(t, "", 0);
     if (rc || st.st_size <= 0 || st.st_size > MAX_CLAIMS_BYTES) return rc;
-    if ((rc = text_append(t, "", (size_t)st.st_size))) return rc;
-    t->len = 0;
+    if ((rc = text_reserve(t, (size_t)st.st_size))) return rc;
     while (t->len < (size_t)st.st_size) {
         ssize_t got = pread(fd, t->data + t->len, (size_t)st.st_size - t->len, (off_t)t->len);
         if (got < 0 && errno == EINTR) continue;
