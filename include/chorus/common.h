@@ -30,8 +30,9 @@ typedef enum chorus_status {
     CHORUS_EIO = -3,       /* an input file could not be opened or read */
     CHORUS_ENOMEM = -4,    /* out of memory */
     CHORUS_EINTERNAL = -5, /* a bug or an unexpected system failure */
-    CHORUS_EWRITE = -6     /* an output file could not be created or written (disk full,
+    CHORUS_EWRITE = -6,    /* an output file could not be created or written (disk full,
                               no permission, no such folder): the message gives the reason */
+    CHORUS_EREMOTE = -7    /* a remote service (an LLM endpoint) is unreachable or refuses */
 } chorus_status;
 
 /* Frees a buffer the library allocated and handed over (NULL is fine). */

@@ -12,7 +12,8 @@ build*/ folders, or by ctypes.util.find_library("chorus"). Its diagnostics go to
 from ._capi import ClassPrior, LogLevel, ModelType, Ownership, TieBreak, library_path, version
 from .analysis import LFAnalysis
 from .errors import (ChorusError, ChorusInputError, ChorusInternalError, ChorusIOError,
-                     ChorusMemoryError, ChorusWriteError, LibraryNotFoundError, Status)
+                     ChorusMemoryError, ChorusRemoteError, ChorusWriteError, LibraryNotFoundError,
+                     Status)
 from .label_model import METRICS, LabelModel, MajorityLabelVoter
 from .utils import covered_items, filter_unlabeled, filter_unlabeled_dataframe, labeled_mask
 
@@ -21,8 +22,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ABSTAIN", "ChorusError", "ChorusInputError", "ChorusInternalError", "ChorusIOError",
-    "ChorusMemoryError", "ChorusWriteError", "ClassPrior", "LFAnalysis", "LabelModel",
-    "LibraryNotFoundError", "LogLevel", "METRICS", "MajorityLabelVoter", "ModelType",
+    "ChorusMemoryError", "ChorusRemoteError", "ChorusWriteError", "ClassPrior", "LFAnalysis",
+    "LabelModel", "LibraryNotFoundError", "LogLevel", "METRICS", "MajorityLabelVoter", "ModelType",
     "Ownership", "Status", "TieBreak", "covered_items", "filter_unlabeled",
     "filter_unlabeled_dataframe", "labeled_mask", "library_path", "version",
 ]

@@ -15,6 +15,7 @@ class Status(IntEnum):
     ENOMEM = -4  # out of memory
     EINTERNAL = -5  # a bug or an unexpected system failure
     EWRITE = -6  # an output file could not be created or written
+    EREMOTE = -7  # a remote service (an LLM endpoint) is unreachable or refuses
 
 
 class ChorusError(Exception):
@@ -50,6 +51,10 @@ class ChorusInternalError(ChorusError, RuntimeError):
     """A bug or an unexpected system failure (CHORUS_EINTERNAL)."""
 
 
+class ChorusRemoteError(ChorusError, ConnectionError):
+    """An LLM endpoint is unreachable or refuses every request (CHORUS_EREMOTE)."""
+
+
 class LibraryNotFoundError(ChorusError, ImportError):
     """libchorus.so could not be found or loaded."""
 
@@ -61,6 +66,7 @@ _BY_STATUS = {
     Status.ENOMEM: ChorusMemoryError,
     Status.EINTERNAL: ChorusInternalError,
     Status.EWRITE: ChorusWriteError,
+    Status.EREMOTE: ChorusRemoteError,
 }
 
 

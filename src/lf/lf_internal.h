@@ -213,6 +213,7 @@ typedef struct lf_llm {
     double timeout;
     int32_t retries;
     double requests_per_minute;
+    int32_t max_connection_failures; /* attempts in a row not reaching it stop the run; 0 never */
     char *cache_path;
 } lf_llm;
 

@@ -14,6 +14,7 @@
 #include "core/error_internal.h"
 #include "lf/lf_internal.h"
 #include "llm/llm_cache.h"
+#include "llm/llm_claims.h"
 #include "llm/llm_client.h"
 
 /* The distinct prompts of one batch that the cache did not answer. */
@@ -113,16 +114,18 @@ static int cache_for(chorus_llm_cache **out, cache_list *list, const char *path,
 typedef struct put_ctx {
     chorus_llm_cache *cache;
     const batch *b;
+    const size_t *index; /* request of this send -> request of the batch */
     int rc;
 } put_ctx;
 
 /* Each answer goes to the cache as soon as it arrives, so a killed run keeps it. */
-static void on_done(size_t index, const chorus_llm_result *result, void *p)
+static void on_done(size_t sub, const chorus_llm_result *result, void *p)
 {
     put_ctx *ctx = p;
     if (!result->ok || !result->content || ctx->rc) return;
-    ctx->rc = chorus_llm_cache_put(ctx->cache, ctx->b->keys[index], result->content,
-                                   result->prompt_tokens + result->completion_tokens);
+    const char *kept = NULL;
+    ctx->rc = chorus_llm_cache_put_first(ctx->cache, ctx->b->keys[ctx->index[sub]], result->content,
+                                         result->prompt_tokens + result->completion_tokens, &kept);
 }
 
 /* Where one pass puts what it finds. */
@@ -147,8 +150,62 @@ static void list_failure(chorus_apply_report *rep, int32_t lf, int64_t line, con
     snprintf(f->error, sizeof f->error, "%s", error);
 }
 
-static int send_batch(pass *ps, const lf_llm *spec, const lf_def *first, batch *b,
-                      chorus_llm_cache *cache, chorus_llm_result *results)
+/* Fills results[i] from the cache's answer for request i (from_cache[i] = 1). */
+static int take_cached(chorus_llm_result *result, const char *answer)
+{
+    char *copy = strdup(answer);
+    if (!copy) return chorus_error_nomem();
+    free(result->content);
+    result->content = copy;
+    result->ok = 1;
+    result->error[0] = '\0';
+    return CHORUS_OK;
+}
+
+/* What one round of pay() works with: requests claimed, sent, and put back in place. */
+typedef struct round {
+    unsigned char *pending, *mine;
+    size_t *index;
+    const char **bodies;
+    chorus_llm_result *results;
+} round;
+
+static void round_free(round *r, size_t chunk)
+{
+    for (size_t s = 0; r->results && s < chunk; s++)
+        chorus_llm_result_clear(&r->results[s]);
+    free(r->pending);
+    free(r->mine);
+    free(r->index);
+    free(r->bodies);
+    free(r->results);
+}
+
+/* Moves the answer of round request s into results[i], the cache's answer if it differs. */
+static int settle(pass *ps, chorus_llm_cache *cache, const batch *b, chorus_llm_result *results,
+                  round *r, size_t s)
+{
+    size_t i = r->index[s];
+    results[i] = r->results[s];
+    memset(&r->results[s], 0, sizeof r->results[s]);
+    ps->rep->llm_calls++;
+    ps->rep->llm_retries += results[i].attempts > 1 ? results[i].attempts - 1 : 0;
+    ps->rep->llm_prompt_tokens += results[i].prompt_tokens;
+    ps->rep->llm_completion_tokens += results[i].completion_tokens;
+    const char *kept = results[i].ok ? chorus_llm_cache_get(cache, b->keys[i]) : NULL;
+    return kept && strcmp(kept, results[i].content) != 0 ? take_cached(&results[i], kept)
+                                                         : CHORUS_OK;
+}
+
+/*
+ * Sends the batch in rounds of a few requests per connection slot. Each round, under the
+ * cache's lock: takes the answers other processes sharing the cache stored meanwhile, and
+ * claims the next requests nobody else has claimed; then sends those. When the others hold
+ * every request left, waits for their answers. So a prompt is paid for once however many
+ * processes share the cache, and every process votes from that one answer.
+ */
+static int pay(pass *ps, const lf_llm *spec, const lf_def *first, batch *b, chorus_llm_cache *cache,
+               chorus_llm_result *results, unsigned char *from_cache)
 {
     const char *key = NULL;
     if (spec->api_key_env) {
@@ -160,6 +217,7 @@ static int send_batch(pass *ps, const lf_llm *spec, const lf_def *first, batch *
                                     "the API key",
                                     ps->set->path, first->line, first->name, spec->api_key_env);
     }
+    chorus_llm_client_state state = {0, 0};
     chorus_llm_client_options opts = CHORUS_LLM_CLIENT_OPTIONS_INIT;
     opts.url = spec->url;
     opts.api_key = key;
@@ -167,16 +225,64 @@ static int send_batch(pass *ps, const lf_llm *spec, const lf_def *first, batch *
     opts.timeout = spec->timeout;
     opts.max_retries = spec->retries;
     opts.requests_per_minute = spec->requests_per_minute;
-    put_ctx ctx = {cache, b, CHORUS_OK};
-    int rc = chorus_llm_send(&opts, (const char *const *)b->bodies, b->n, results, on_done, &ctx);
-    int sync = chorus_llm_cache_sync(cache);
-    if (!rc) rc = ctx.rc ? ctx.rc : sync;
-    for (size_t i = 0; i < b->n && !rc; i++) {
-        ps->rep->llm_calls++;
-        ps->rep->llm_retries += results[i].attempts > 1 ? results[i].attempts - 1 : 0;
-        ps->rep->llm_prompt_tokens += results[i].prompt_tokens;
-        ps->rep->llm_completion_tokens += results[i].completion_tokens;
+    opts.max_connection_failures = spec->max_connection_failures;
+    opts.state = &state;
+    const size_t chunk = 4 * (size_t)spec->max_concurrency;
+    /* Long enough for a round's worst case; a dead claimer's claims lapse sooner (its pid). */
+    const double ttl = 4.0 * (spec->timeout + 60.0) * (spec->retries + 1);
+    round r = {malloc(b->n), malloc(b->n), malloc(chunk * sizeof *r.index),
+               malloc(chunk * sizeof *r.bodies), calloc(chunk, sizeof *r.results)};
+    int rc =
+        r.pending && r.mine && r.index && r.bodies && r.results ? CHORUS_OK : chorus_error_nomem();
+    size_t left = b->n;
+    if (!rc) memset(r.pending, 1, b->n);
+    while (!rc && left > 0) {
+        if ((rc = chorus_llm_cache_lock(cache))) break;
+        for (size_t i = 0; i < b->n && !rc; i++) {
+            const char *answer = r.pending[i] ? chorus_llm_cache_get(cache, b->keys[i]) : NULL;
+            if (!answer) continue;
+            rc = take_cached(&results[i], answer);
+            from_cache[i] = 1;
+            r.pending[i] = 0;
+            left--;
+        }
+        size_t n_mine = 0, n_others = 0;
+        memset(r.mine, 0, b->n);
+        if (!rc && left > 0)
+            rc = chorus_llm_claims_take(cache, (const char(*)[65])b->keys, r.pending, b->n, chunk,
+                                        ttl, r.mine, &n_mine, &n_others);
+        chorus_llm_cache_unlock(cache);
+        if (rc || left == 0) break;
+        if (n_mine == 0) {
+            usleep(50 * 1000); /* the rest is being paid for by others */
+            continue;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < b->n; i++)
+            if (r.mine[i]) {
+                r.index[k] = i;
+                r.bodies[k++] = b->bodies[i];
+            }
+        put_ctx ctx = {cache, b, r.index, CHORUS_OK};
+        rc = chorus_llm_send(&opts, r.bodies, k, r.results, on_done, &ctx);
+        if (rc == CHORUS_EREMOTE)
+            chorus_error_wrap("%s:%" PRId64 ": labeling function '%s': ", ps->set->path,
+                              first->line, first->name);
+        if (!rc) rc = ctx.rc;
+        int lock_rc = chorus_llm_cache_lock(cache);
+        if (!lock_rc) lock_rc = chorus_llm_claims_release(cache);
+        for (size_t s = 0; s < k; s++) {
+            int settle_rc = settle(ps, cache, b, results, &r, s);
+            if (!rc) rc = settle_rc;
+            r.pending[r.index[s]] = 0;
+        }
+        chorus_llm_cache_unlock(cache);
+        if (!rc) rc = lock_rc;
+        left -= k;
     }
+    int sync = chorus_llm_cache_sync(cache);
+    if (!rc) rc = sync;
+    round_free(&r, chunk);
     return rc;
 }
 
@@ -189,6 +295,7 @@ static int run_spec(pass *ps, const lf_llm *spec, int32_t first_lf)
     int32_t *field = NULL;
     int64_t *req = NULL; /* per (variant, record): request index, -1 when answered */
     chorus_llm_result *results = NULL;
+    unsigned char *from_cache = NULL; /* per request: answered by another process meanwhile */
     chorus_llm_cache *cache = NULL;
     batch b = {0};
     int rc = lf_llm_bind(&field, set, first->name, spec, ps->ds);
@@ -251,12 +358,12 @@ static int run_spec(pass *ps, const lf_llm *spec, int32_t first_lf)
         v++;
     }
     if (rc || ps->dry || b.n == 0) goto done;
-    if (!(results = calloc(b.n, sizeof *results))) {
+    if (!(results = calloc(b.n, sizeof *results)) || !(from_cache = calloc(b.n, 1))) {
         rc = chorus_error_nomem();
         goto done;
     }
     if (!cache && (rc = cache_for(&cache, &ps->caches, spec->cache_path, false))) goto done;
-    if ((rc = send_batch(ps, spec, first, &b, cache, results))) goto done;
+    if ((rc = pay(ps, spec, first, &b, cache, results, from_cache))) goto done;
     for (int32_t j = first_lf, v = 0; j < set->n_lfs; j++) {
         if (set->lfs[j].kind != LF_LLM || set->lfs[j].u.llm.spec != spec) continue;
         for (int64_t r = 0; r < n; r++) {
@@ -264,6 +371,7 @@ static int run_spec(pass *ps, const lf_llm *spec, int32_t first_lf)
             if (i < 0) continue;
             const chorus_llm_result *res = &results[i];
             ps->votes[j][r] = res->ok ? lf_llm_verbalize(spec, res->content) : CHORUS_ABSTAIN;
+            ps->rep->llm_cache_hits += from_cache[i]; /* another process paid for it */
             if (!res->ok)
                 list_failure(ps->rep, j, chorus_dataset_source_line(ps->ds, r), res->error);
             else
@@ -275,6 +383,7 @@ done:
     for (size_t i = 0; results && i < b.n; i++)
         chorus_llm_result_clear(&results[i]);
     free(results);
+    free(from_cache);
     batch_free(&b);
     free(req);
     free(field);

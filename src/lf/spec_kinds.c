@@ -30,6 +30,7 @@ static const char *const llm_keys[] = {"endpoint",
                                        "timeout",
                                        "retries",
                                        "requests_per_minute",
+                                       "max_connection_failures",
                                        "cache",
                                        NULL};
 

@@ -384,6 +384,7 @@ int spec_parse_llm(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map)
     llm->max_concurrency = 4;
     llm->timeout = 60;
     llm->retries = 5;
+    llm->max_connection_failures = 10;
     int rc = parse_endpoint(ctx, llm, map);
     const yaml_node_t *node = NULL;
     if (!rc && !(node = spec_get(ctx, map, "model", NULL)))
@@ -394,18 +395,25 @@ int spec_parse_llm(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map)
     if (!rc) rc = parse_prompts(ctx, llm, map);
     if (!rc) rc = parse_verbalizer(ctx, llm, map);
     if (!rc) rc = parse_examples(ctx, llm, map);
-    double x[5] = {llm->temperature, llm->max_tokens, llm->max_concurrency, llm->retries, 0};
+    double x[6] = {llm->temperature,
+                   llm->max_tokens,
+                   llm->max_concurrency,
+                   llm->retries,
+                   0,
+                   llm->max_connection_failures};
     if (!rc) rc = spec_number(ctx, map, "temperature", 0, 2, false, &x[0]);
     if (!rc) rc = spec_number(ctx, map, "max_tokens", 1, 65536, true, &x[1]);
     if (!rc) rc = spec_number(ctx, map, "max_concurrency", 1, 256, true, &x[2]);
     if (!rc) rc = spec_number(ctx, map, "retries", 0, 20, true, &x[3]);
     if (!rc) rc = spec_number(ctx, map, "timeout", 0.001, 3600, false, &llm->timeout);
     if (!rc) rc = spec_number(ctx, map, "requests_per_minute", 0, 1e6, false, &x[4]);
+    if (!rc) rc = spec_number(ctx, map, "max_connection_failures", 0, 1e6, true, &x[5]);
     llm->temperature = x[0];
     llm->max_tokens = (int32_t)x[1];
     llm->max_concurrency = (int32_t)x[2];
     llm->retries = (int32_t)x[3];
     llm->requests_per_minute = x[4];
+    llm->max_connection_failures = (int32_t)x[5];
     if (!rc && (node = spec_get(ctx, map, "cache", NULL)))
         rc = spec_file(ctx, node, "cache", &llm->cache_path);
     else if (!rc) {

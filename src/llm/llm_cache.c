@@ -5,9 +5,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include "core/atomic_file.h"
 #include "core/error_internal.h"
 #include "llm/llm_cache.h"
+#include "llm/llm_client.h"
 
 typedef struct cache_entry {
     char *key;
@@ -35,7 +38,21 @@ struct chorus_llm_cache {
     size_t n_slots; /* a power of two */
     int64_t lines, damaged, bytes, tokens;
     int need_newline; /* the file ends in a cut-off line: start the next one on a fresh line */
+    off_t read_to;    /* the file has been read up to here */
+    char *lock_path;  /* PATH.lock: flock'ed while reading or appending; holds the claims */
+    int lock_fd;
+    int locked;
+    double synced_at; /* monotonic seconds of the last fdatasync */
 };
+
+/* An entry's tokens are a prompt and a completion count, each clamped by the client; a count
+ * read back from the file is clamped the same way, so sums over entries cannot overflow. */
+#define MAX_ENTRY_TOKENS (2 * CHORUS_LLM_MAX_TOKEN_COUNT)
+
+static int64_t clamp_tokens(int64_t tokens)
+{
+    return tokens < 0 ? 0 : tokens > MAX_ENTRY_TOKENS ? MAX_ENTRY_TOKENS : tokens;
+}
 
 static uint64_t hash_key(const char *key)
 {
@@ -126,60 +143,200 @@ static int parse_line(const char *line, size_t len, json_t **root_out)
     json_t *tokens = json_object_get(root, "tokens");
     json_t *when = json_object_get(root, "time");
     if (!json_is_string(key) || !json_is_string(answer)) return 0;
+    /* Keys are SHA-256 in lowercase hex; anything else was not written by chorus. */
+    const char *k = json_string_value(key);
+    if (strlen(k) != 64 || strspn(k, "0123456789abcdef") != 64) return 0;
     if (tokens && !json_is_integer(tokens)) return 0;
     if (when && !json_is_number(when)) return 0;
     return 1;
 }
 
-static int load(chorus_llm_cache *cache)
+/* Takes one complete line (with its "\n") of the file, the line_no-th. */
+static int take_line(chorus_llm_cache *cache, const char *line, size_t len, off_t offset)
 {
+    cache->lines++;
+    cache->bytes += (int64_t)len;
+    json_t *root = NULL;
     int rc = CHORUS_OK;
-    char *line = NULL;
-    size_t cap = 0;
-    FILE *fp = fopen(cache->path, "rb");
-    if (!fp) {
-        rc = chorus_error_set(CHORUS_EIO, "%s: cannot read the LLM cache: %s", cache->path,
-                              strerror(errno));
-        goto cleanup;
+    if (parse_line(line, len, &root)) {
+        json_t *tokens = json_object_get(root, "tokens");
+        rc = table_set(cache, json_string_value(json_object_get(root, "key")),
+                       json_string_value(json_object_get(root, "answer")),
+                       tokens ? clamp_tokens(json_integer_value(tokens)) : 0,
+                       json_number_value(json_object_get(root, "time")));
+    } else if (++cache->damaged > CHORUS_LLM_CACHE_MAX_DAMAGED) {
+        /* A crash damages at most the line being written; this many is another file. */
+        rc = chorus_error_set(CHORUS_EFORMAT,
+                              "%s:%" PRId64 ": more than %d damaged lines (this one at byte "
+                              "offset %lld); expected an LLM cache, one JSON object "
+                              "{\"key\": ..., \"answer\": ...} per line",
+                              cache->path, cache->lines, CHORUS_LLM_CACHE_MAX_DAMAGED,
+                              (long long)offset);
     }
-    ssize_t len;
-    while ((len = getline(&line, &cap, fp)) > 0) {
-        cache->lines++;
-        cache->bytes += len;
-        /* A line without its "\n" was cut off by a crash, even if what is left parses. */
-        int complete = line[len - 1] == '\n';
-        cache->need_newline = !complete;
-        json_t *root = NULL;
-        if (complete && parse_line(line, (size_t)len, &root)) {
-            json_t *tokens = json_object_get(root, "tokens");
-            rc = table_set(cache, json_string_value(json_object_get(root, "key")),
-                           json_string_value(json_object_get(root, "answer")),
-                           tokens ? json_integer_value(tokens) : 0,
-                           json_number_value(json_object_get(root, "time")));
-        } else {
-            cache->damaged++;
-        }
-        json_decref(root);
-        if (rc != CHORUS_OK) goto cleanup;
-    }
-    if (ferror(fp)) {
-        rc = chorus_error_set(CHORUS_EIO, "%s: cannot read the LLM cache: %s", cache->path,
-                              strerror(errno));
-        goto cleanup;
-    }
-cleanup:
-    free(line);
-    if (fp) fclose(fp);
+    json_decref(root);
     return rc;
+}
+
+/*
+ * Reads the lines of bytes [from, to) of the file into the table. A last line without its
+ * "\n" was cut off by a crash (writers hold the lock, so none is half-written now): it is
+ * counted as damaged, even if what is left parses.
+ */
+static int read_span(chorus_llm_cache *cache, off_t from, off_t to)
+{
+    enum { CHUNK = 1 << 20 };
+    int rc = CHORUS_OK;
+    char *chunk = malloc(CHUNK), *line = NULL;
+    size_t len = 0, cap = 0;
+    off_t pos = from, line_start = from;
+    if (!chunk) return chorus_error_nomem();
+    while (pos < to && rc == CHORUS_OK) {
+        size_t want = to - pos < CHUNK ? (size_t)(to - pos) : CHUNK;
+        ssize_t got = pread(cache->fd, chunk, want, pos);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            rc = chorus_error_set(CHORUS_EIO, "%s: cannot read the LLM cache: %s", cache->path,
+                                  strerror(errno));
+            break;
+        }
+        if (got == 0) break; /* truncated under us: what is there is read */
+        for (size_t i = 0; i < (size_t)got && rc == CHORUS_OK;) {
+            const char *nl = memchr(chunk + i, '\n', (size_t)got - i);
+            size_t piece = nl ? (size_t)(nl - (chunk + i)) + 1 : (size_t)got - i;
+            if (len + piece > CHORUS_LLM_CACHE_MAX_LINE) {
+                rc = chorus_error_set(CHORUS_EFORMAT,
+                                      "%s:%" PRId64 ": a line longer than %d bytes (from byte "
+                                      "offset %lld); expected an LLM cache, one short JSON "
+                                      "object per line",
+                                      cache->path, cache->lines + 1, CHORUS_LLM_CACHE_MAX_LINE,
+                                      (long long)line_start);
+                break;
+            }
+            if (len + piece + 1 > cap) {
+                size_t grown_cap = cap ? cap : 4096;
+                while (grown_cap < len + piece + 1)
+                    grown_cap *= 2;
+                char *grown = realloc(line, grown_cap);
+                if (!grown) {
+                    rc = chorus_error_nomem();
+                    break;
+                }
+                line = grown;
+                cap = grown_cap;
+            }
+            memcpy(line + len, chunk + i, piece);
+            len += piece;
+            line[len] = '\0';
+            i += piece;
+            if (nl) {
+                rc = take_line(cache, line, len, line_start);
+                line_start += (off_t)len;
+                len = 0;
+            }
+        }
+        pos += got;
+    }
+    if (rc == CHORUS_OK && len > 0) {
+        cache->lines++;
+        cache->bytes += (int64_t)len;
+        cache->damaged++;
+    }
+    if (rc == CHORUS_OK && pos > from) cache->need_newline = len > 0;
+    if (rc == CHORUS_OK) cache->read_to = pos;
+    free(line);
+    free(chunk);
+    return rc;
+}
+
+/* What a path that is not a regular file is, for the message. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+
+/*
+ * Opens the file for reading and appending. Never blocks: a FIFO or a device is refused
+ * before it is opened (and again after, O_NONBLOCK, should it have been swapped in between).
+ */
+static int open_file(chorus_llm_cache *cache, off_t *size)
+{
+    struct stat st;
+    if (stat(cache->path, &st) == 0 && !S_ISREG(st.st_mode))
+        return chorus_error_set(CHORUS_EIO, "%s: cannot use it as the LLM cache: it is %s",
+                                cache->path, file_kind(st.st_mode));
+    cache->fd = open(cache->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0666);
+    if (cache->fd < 0)
+        return chorus_error_set(CHORUS_EIO, "%s: cannot open the LLM cache: %s", cache->path,
+                                strerror(errno));
+    if (fstat(cache->fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return chorus_error_set(CHORUS_EIO, "%s: cannot use it as the LLM cache: it is %s",
+                                cache->path, file_kind(st.st_mode));
+    int flags = fcntl(cache->fd, F_GETFL);
+    if (flags >= 0) fcntl(cache->fd, F_SETFL, flags & ~O_NONBLOCK);
+    if (st.st_size > CHORUS_LLM_CACHE_MAX_BYTES)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: the LLM cache is %lld bytes, over the limit of %lld; "
+                                "expected a smaller file (use a new cache file)",
+                                cache->path, (long long)st.st_size,
+                                (long long)CHORUS_LLM_CACHE_MAX_BYTES);
+    *size = st.st_size;
+    return CHORUS_OK;
 }
 
 static int open_for_append(chorus_llm_cache *cache)
 {
-    cache->fd = open(cache->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
-    if (cache->fd < 0)
-        return chorus_error_set(CHORUS_EIO, "%s: cannot open the LLM cache: %s", cache->path,
+    return open_file(cache, &cache->read_to);
+}
+
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int chorus_llm_cache_lock(chorus_llm_cache *cache)
+{
+    if (cache->locked) return CHORUS_OK;
+    if (cache->lock_fd < 0) {
+        cache->lock_fd = open(cache->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0666);
+        if (cache->lock_fd < 0)
+            return chorus_error_set(CHORUS_EWRITE, "%s: cannot open the LLM cache's lock file: %s",
+                                    cache->lock_path, strerror(errno));
+    }
+    int r;
+    while ((r = flock(cache->lock_fd, LOCK_EX)) != 0 && errno == EINTR) {
+    }
+    if (r != 0)
+        return chorus_error_set(CHORUS_EIO, "%s: cannot lock the LLM cache: %s", cache->lock_path,
                                 strerror(errno));
-    return CHORUS_OK;
+    cache->locked = 1;
+    /* Take in what other processes appended since the last look. */
+    struct stat st;
+    int rc = fstat(cache->fd, &st) != 0
+                 ? chorus_error_set(CHORUS_EIO, "%s: cannot read the LLM cache: %s", cache->path,
+                                    strerror(errno))
+                 : CHORUS_OK;
+    if (!rc && st.st_size > cache->read_to) rc = read_span(cache, cache->read_to, st.st_size);
+    if (rc) chorus_llm_cache_unlock(cache);
+    return rc;
+}
+
+void chorus_llm_cache_unlock(chorus_llm_cache *cache)
+{
+    if (!cache->locked) return;
+    flock(cache->lock_fd, LOCK_UN);
+    cache->locked = 0;
+}
+
+int chorus_llm_cache_lock_fd(const chorus_llm_cache *cache)
+{
+    return cache->locked ? cache->lock_fd : -1;
 }
 
 static void cache_free(chorus_llm_cache *cache)
@@ -190,6 +347,8 @@ static void cache_free(chorus_llm_cache *cache)
     }
     free(cache->entries);
     free(cache->slots);
+    if (cache->lock_fd >= 0) close(cache->lock_fd); /* drops the lock too */
+    free(cache->lock_path);
     free(cache->path);
     free(cache);
 }
@@ -202,18 +361,25 @@ int chorus_llm_cache_open(chorus_llm_cache **out, const char *path)
     chorus_llm_cache *cache = calloc(1, sizeof *cache);
     if (!cache) return chorus_error_nomem();
     cache->fd = -1;
+    cache->lock_fd = -1;
+    cache->synced_at = monotonic_seconds();
     cache->path = strdup(path);
-    if (!cache->path) {
+    size_t n = strlen(path) + sizeof ".lock";
+    cache->lock_path = malloc(n);
+    if (!cache->path || !cache->lock_path) {
         rc = chorus_error_nomem();
         goto cleanup;
     }
+    snprintf(cache->lock_path, n, "%s.lock", path);
     rc = rebuild_slots(cache, 64);
     if (rc != CHORUS_OK) goto cleanup;
-    /* Opening for append first creates a missing file, so loading can always read it. */
-    rc = open_for_append(cache);
+    off_t size = 0;
+    rc = open_file(cache, &size);
     if (rc != CHORUS_OK) goto cleanup;
-    rc = load(cache);
+    /* Under the lock no other chorus is half-way through a line, so a cut-off one is real. */
+    rc = chorus_llm_cache_lock(cache);
     if (rc != CHORUS_OK) goto cleanup;
+    chorus_llm_cache_unlock(cache);
     *out = cache;
     return CHORUS_OK;
 cleanup:
@@ -294,13 +460,20 @@ static char *render_line(const cache_entry *e, size_t *len)
     return line;
 }
 
-int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *answer,
-                         int64_t tokens)
+static int put(chorus_llm_cache *cache, const char *key, const char *answer, int64_t tokens,
+               const char **kept)
 {
     if (!cache || !key || !answer)
         return chorus_error_set(CHORUS_EINVAL, "LLM cache: key or answer missing");
-    int rc = CHORUS_OK;
-    cache_entry e = {(char *)key, (char *)answer, tokens, wall_seconds()};
+    const int was_locked = cache->locked;
+    int rc = chorus_llm_cache_lock(cache);
+    if (rc != CHORUS_OK) return rc;
+    if (kept && (*kept = chorus_llm_cache_get(cache, key))) {
+        /* Another process stored it first: its answer is the one every process uses. */
+        if (!was_locked) chorus_llm_cache_unlock(cache);
+        return CHORUS_OK;
+    }
+    cache_entry e = {(char *)key, (char *)answer, clamp_tokens(tokens), wall_seconds()};
     size_t len = 0;
     char *line = render_line(&e, &len);
     char *out = line;
@@ -333,11 +506,32 @@ int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *a
     cache->need_newline = 0;
     cache->lines++;
     cache->bytes += (int64_t)len;
-    rc = table_set(cache, key, answer, tokens, e.time);
+    cache->read_to += (off_t)len; /* the lock is held: the line went where the file ended */
+    rc = table_set(cache, key, answer, e.tokens, e.time);
+    if (kept) *kept = chorus_llm_cache_get(cache, key);
+    /* write() survives a killed process; a lost machine costs at most a second of answers. */
+    if (rc == CHORUS_OK && monotonic_seconds() - cache->synced_at >= 1.0) {
+        fdatasync(cache->fd);
+        cache->synced_at = monotonic_seconds();
+    }
 cleanup:
+    if (!was_locked) chorus_llm_cache_unlock(cache);
     if (out != line) free(out);
     free(line);
     return rc;
+}
+
+int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *answer,
+                         int64_t tokens)
+{
+    return put(cache, key, answer, tokens, NULL);
+}
+
+int chorus_llm_cache_put_first(chorus_llm_cache *cache, const char *key, const char *answer,
+                               int64_t tokens, const char **kept)
+{
+    const char *ignored;
+    return put(cache, key, answer, tokens, kept ? kept : &ignored);
 }
 
 int chorus_llm_cache_sync(chorus_llm_cache *cache)
@@ -399,7 +593,8 @@ int chorus_llm_cache_prune(chorus_llm_cache *cache, double older_than, int64_t *
 {
     if (!cache) return chorus_error_set(CHORUS_EINVAL, "LLM cache is NULL");
     if (removed) *removed = 0;
-    int rc = CHORUS_OK;
+    int rc = chorus_llm_cache_lock(cache);
+    if (rc != CHORUS_OK) return rc;
     char *keep = malloc(cache->n_entries + 1);
     /* Allocated up front: once the file is rewritten, nothing may fail half-way. */
     size_t *slots = calloc(cache->n_slots, sizeof *slots);
@@ -439,6 +634,7 @@ int chorus_llm_cache_prune(chorus_llm_cache *cache, double older_than, int64_t *
     if (cache->fd >= 0) close(cache->fd);
     rc = open_for_append(cache);
 cleanup:
+    chorus_llm_cache_unlock(cache);
     free(slots);
     free(keep);
     return rc;

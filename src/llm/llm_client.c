@@ -22,8 +22,9 @@
 
 typedef enum outcome {
     OUTCOME_OK,
-    OUTCOME_RETRY, /* 429, 5xx, timeout, transport error, unusable answer */
-    OUTCOME_FATAL  /* any other HTTP status: retrying cannot help */
+    OUTCOME_RETRY,      /* 429, 5xx, timeout, transport error, unusable answer */
+    OUTCOME_FATAL,      /* another HTTP status about this request: retrying cannot help */
+    OUTCOME_UNREACHABLE /* retried too, but counted: the endpoint was never reached */
 } outcome;
 
 typedef struct request {
@@ -108,12 +109,33 @@ static int check_options(const chorus_llm_client_options *opts, const char *cons
         return chorus_error_set(CHORUS_EINVAL, "LLM client: backoff must be >= 0 seconds");
     if (!(opts->requests_per_minute >= 0) || !isfinite(opts->requests_per_minute))
         return chorus_error_set(CHORUS_EINVAL, "LLM client: requests_per_minute must be >= 0");
+    if (opts->max_connection_failures < 0)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "LLM client: max_connection_failures must be >= 0, got %d",
+                                opts->max_connection_failures);
     if (n > 0 && (!bodies || !results))
         return chorus_error_set(CHORUS_EINVAL, "LLM client: bodies or results missing");
     for (size_t i = 0; i < n; i++)
         if (!bodies[i])
             return chorus_error_set(CHORUS_EINVAL, "LLM client: request body %zu is NULL", i);
     return CHORUS_OK;
+}
+
+int64_t chorus_llm_token_count_clamp(double count)
+{
+    if (!(count > 0)) return 0; /* negative, or NaN */
+    if (count >= (double)CHORUS_LLM_MAX_TOKEN_COUNT) return CHORUS_LLM_MAX_TOKEN_COUNT;
+    return (int64_t)count;
+}
+
+/* A "usage" count as the endpoint sent it: an integer, a real, or missing (0). */
+static int64_t token_count(const json_t *value)
+{
+    if (json_is_integer(value)) {
+        json_int_t n = json_integer_value(value);
+        return n <= 0 ? 0 : n >= CHORUS_LLM_MAX_TOKEN_COUNT ? CHORUS_LLM_MAX_TOKEN_COUNT : n;
+    }
+    return json_is_real(value) ? chorus_llm_token_count_clamp(json_real_value(value)) : 0;
 }
 
 /* Reads the answer out of a 200 response; on failure writes why into result->error. */
@@ -138,6 +160,12 @@ static outcome parse_answer(const request *req, chorus_llm_result *result)
         snprintf(result->error, sizeof result->error, "no message content in the answer");
         goto cleanup;
     }
+    if (strlen(content) > CHORUS_LLM_MAX_ANSWER_BYTES) {
+        snprintf(result->error, sizeof result->error, "answer longer than %d bytes",
+                 CHORUS_LLM_MAX_ANSWER_BYTES);
+        out = OUTCOME_FATAL;
+        goto cleanup;
+    }
     char *copy = strdup(content);
     if (!copy) {
         snprintf(result->error, sizeof result->error, "out of memory");
@@ -147,8 +175,8 @@ static outcome parse_answer(const request *req, chorus_llm_result *result)
     free(result->content);
     result->content = copy;
     json_t *usage = json_object_get(root, "usage");
-    result->prompt_tokens = json_integer_value(json_object_get(usage, "prompt_tokens"));
-    result->completion_tokens = json_integer_value(json_object_get(usage, "completion_tokens"));
+    result->prompt_tokens = token_count(json_object_get(usage, "prompt_tokens"));
+    result->completion_tokens = token_count(json_object_get(usage, "completion_tokens"));
     result->logprob = NAN;
     json_t *tokens = json_object_get(json_object_get(first, "logprobs"), "content");
     if (json_is_array(tokens) && json_array_size(tokens) > 0) {
@@ -165,22 +193,62 @@ cleanup:
     return out;
 }
 
+/* Failures that say nothing about the request and everything about reaching the endpoint. */
+static int is_unreachable(CURLcode code)
+{
+    switch (code) {
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* HTTP answers that are about the endpoint, the model or the key, so about every request. */
+static const char *endpoint_fault(long status)
+{
+    switch (status) {
+    case 401:
+        return "the API key is missing or wrong";
+    case 403:
+        return "the API key may not use this endpoint or model";
+    case 404:
+        return "the endpoint URL or the model name is wrong";
+    case 405:
+        return "the URL is not a chat-completions endpoint";
+    default:
+        return NULL;
+    }
+}
+
 /* Classifies a finished attempt and fills result (content or error). */
 static outcome finish_attempt(request *req, CURLcode code, const char *errbuf,
                               chorus_llm_result *result, double *retry_after)
 {
     *retry_after = -1;
     if (code != CURLE_OK) {
-        if (code == CURLE_OPERATION_TIMEDOUT)
+        if (code == CURLE_OPERATION_TIMEDOUT) {
             snprintf(result->error, sizeof result->error, "timeout");
-        else if (req->too_big)
+        } else if (req->too_big) {
             snprintf(result->error, sizeof result->error, "answer larger than %u bytes",
                      MAX_RESPONSE_BYTES);
-        else
+        } else {
             /* curl's messages name the host and port, never request headers. */
             snprintf(result->error, sizeof result->error, "%s",
                      errbuf[0] ? errbuf : curl_easy_strerror(code));
-        return OUTCOME_RETRY;
+            long os_errno = 0;
+            size_t len = strlen(result->error);
+            if (curl_easy_getinfo(req->easy, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK &&
+                os_errno != 0 && !strstr(result->error, strerror((int)os_errno)))
+                snprintf(result->error + len, sizeof result->error - len, " (%s)",
+                         strerror((int)os_errno));
+        }
+        return is_unreachable(code) ? OUTCOME_UNREACHABLE : OUTCOME_RETRY;
     }
     long status = 0;
     curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -193,6 +261,27 @@ static outcome finish_attempt(request *req, CURLcode code, const char *errbuf,
         return OUTCOME_RETRY;
     }
     return OUTCOME_FATAL;
+}
+
+/*
+ * The endpoint's own words from an error body ({"error": {"message": ...}} or
+ * {"error": "..."}), cut short, printable, and with the key masked should it echo it.
+ */
+static void endpoint_message(char *out, size_t size, const request *req, const char *api_key)
+{
+    out[0] = '\0';
+    json_error_t err;
+    json_t *root = req->data ? json_loadb(req->data, req->len, 0, &err) : NULL;
+    json_t *error = json_object_get(root, "error");
+    const char *text = json_is_string(error) ? json_string_value(error)
+                                             : json_string_value(json_object_get(error, "message"));
+    if (text) snprintf(out, size, "%.160s", text);
+    json_decref(root);
+    size_t key_len = api_key ? strlen(api_key) : 0;
+    for (char *hit; key_len > 0 && (hit = strstr(out, api_key));)
+        memset(hit, '*', key_len);
+    for (char *c = out; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = ' ';
 }
 
 static void append_attempts(chorus_llm_result *result)
@@ -255,10 +344,12 @@ int chorus_llm_send(const chorus_llm_client_options *opts, const char *const *bo
     size_t n_retry = 0, next_fresh = 0, finished = 0;
     int running = 0;
     uint64_t rng = opts->seed;
+    chorus_llm_client_state fresh_state = {0, 0};
+    chorus_llm_client_state *state = opts->state ? opts->state : &fresh_state;
     /* Starts are spaced 60/rpm seconds apart (a token bucket holding one token): no burst
      * can exceed the limit in any 60 s window, and the load on the endpoint stays even. */
     double interval = opts->requests_per_minute > 0 ? 60.0 / opts->requests_per_minute : 0;
-    double next_start = 0;
+    double next_start = state->next_start;
 
     reqs = calloc(n, sizeof *reqs);
     retry_list = malloc(n * sizeof *retry_list);
@@ -345,11 +436,38 @@ int chorus_llm_send(const chorus_llm_client_options *opts, const char *const *bo
             chorus_llm_result *result = &results[i];
             double retry_after;
             outcome out = finish_attempt(req, code, errbufs[i], result, &retry_after);
+            long status = 0;
+            curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
             curl_multi_remove_handle(multi, easy);
             curl_easy_cleanup(easy);
             req->easy = NULL;
             running--;
-            if (out == OUTCOME_RETRY && result->attempts <= opts->max_retries) {
+            if (out == OUTCOME_FATAL && endpoint_fault(status)) {
+                char said[192];
+                endpoint_message(said, sizeof said, req, opts->api_key);
+                rc = chorus_error_set(CHORUS_EREMOTE,
+                                      "%s: the LLM endpoint answered HTTP %ld%s%s%s: %s; every "
+                                      "request would fail alike, so the run stops",
+                                      opts->url, status, said[0] ? " (\"" : "", said,
+                                      said[0] ? "\")" : "", endpoint_fault(status));
+                goto cleanup;
+            }
+            /* Consecutive across requests: one slow answer is not an outage, a row of them
+             * with no answer in between is. */
+            if (out != OUTCOME_UNREACHABLE) {
+                state->connection_failures = 0;
+            } else if (opts->max_connection_failures > 0 &&
+                       ++state->connection_failures >= opts->max_connection_failures) {
+                rc = chorus_error_set(CHORUS_EREMOTE,
+                                      "%s: the LLM endpoint cannot be reached: %d attempts in a "
+                                      "row failed, the last with: %s; the run stops (is the "
+                                      "server up? max_connection_failures sets how many failures "
+                                      "in a row are tolerated)",
+                                      opts->url, state->connection_failures, result->error);
+                goto cleanup;
+            }
+            if ((out == OUTCOME_RETRY || out == OUTCOME_UNREACHABLE) &&
+                result->attempts <= opts->max_retries) {
                 double delay = retry_after >= 0 ? retry_after
                                                 : opts->backoff * ldexp(1.0, result->attempts - 1) *
                                                       (1.0 + 0.5 * next_uniform(&rng));
@@ -393,6 +511,7 @@ int chorus_llm_send(const chorus_llm_client_options *opts, const char *const *bo
     rc = CHORUS_OK;
 
 cleanup:
+    state->next_start = next_start;
     if (reqs) {
         for (size_t i = 0; i < n; i++) {
             if (reqs[i].easy) {

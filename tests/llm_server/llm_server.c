@@ -5,7 +5,11 @@
  * and concurrency limits can be tested without a real model or network.
  *
  *   chorus_llm_server --port-file FILE [--stats-file FILE] [--delay-ms N]
+ *                     [--status CODE] [--usage PROMPT,COMPLETION]
  *
+ * --status answers every request with that HTTP status (e.g. 401 for a wrong key, 404 for
+ * an unknown model); --usage puts those two JSON numbers, verbatim, in every answer's
+ * "usage" (e.g. 9223372036854775807,-5, to test what the client does with hostile counts).
  * Binds 127.0.0.1 on an ephemeral port, writes the port to FILE (atomically, so a reader
  * never sees half a number), serves until SIGTERM/SIGINT (or 10 minutes, so a forgotten
  * server cannot linger), then writes its counters as JSON to the stats file.
@@ -33,6 +37,8 @@
 
 static volatile sig_atomic_t stop_requested;
 static int delay_ms;
+static int forced_status;        /* 0: answer normally */
+static const char *forced_usage; /* "PROMPT,COMPLETION" JSON number texts, or NULL */
 
 static atomic_long n_requests;
 static atomic_long n_completions;
@@ -175,6 +181,20 @@ static char *completion_body(const char *answer, long prompt_tokens, int empty_c
                   "completion_tokens", 1, "total_tokens", (json_int_t)prompt_tokens + 1);
     char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
     json_decref(root);
+    if (text && forced_usage) {
+        /* Cut the object short of its "usage" and write the numbers as given. */
+        char *usage = strstr(text, ",\"usage\":");
+        const char *comma = strchr(forced_usage, ',');
+        size_t n = strlen(text) + strlen(forced_usage) + 64;
+        char *forged = usage && comma ? malloc(n) : NULL;
+        if (forged) {
+            *usage = '\0';
+            snprintf(forged, n, "%s,\"usage\":{\"prompt_tokens\":%.*s,\"completion_tokens\":%s}}",
+                     text, (int)(comma - forced_usage), forced_usage, comma + 1);
+        }
+        free(text);
+        text = forged;
+    }
     return text;
 }
 
@@ -199,7 +219,12 @@ static int handle_request(int fd, const char *method, const char *target, const 
 
     int rc;
     const char *msg;
-    if (strstr(prompt, "FAULTALWAYS500")) {
+    if (forced_status) {
+        char reason[32];
+        snprintf(reason, sizeof reason, "Status %d", forced_status);
+        msg = "{\"error\":{\"message\":\"forced status\"}}";
+        rc = send_response(fd, forced_status, reason, NULL, msg, strlen(msg));
+    } else if (strstr(prompt, "FAULTALWAYS500")) {
         msg = "{\"error\":{\"message\":\"always failing\"}}";
         rc = send_response(fd, 500, "Internal Server Error", NULL, msg, strlen(msg));
     } else if (first && strstr(prompt, "FAULT429")) {
@@ -344,8 +369,14 @@ int main(int argc, char **argv)
             stats_file = argv[++i];
         else if (strcmp(argv[i], "--delay-ms") == 0 && i + 1 < argc)
             delay_ms = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--status") == 0 && i + 1 < argc)
+            forced_status = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--usage") == 0 && i + 1 < argc && strchr(argv[i + 1], ','))
+            forced_usage = argv[++i];
         else {
-            fprintf(stderr, "usage: %s --port-file FILE [--stats-file FILE] [--delay-ms N]\n",
+            fprintf(stderr,
+                    "usage: %s --port-file FILE [--stats-file FILE] [--delay-ms N] "
+                    "[--status CODE] [--usage PROMPT,COMPLETION]\n",
                     argv[0]);
             return 2;
         }

@@ -20,7 +20,8 @@ typedef struct server {
     char stats_path[512];
 } server;
 
-static inline void server_start(server *srv, int delay_ms)
+/* Starts the server with --delay-ms delay_ms and extra (NULL-terminated, or NULL) options. */
+static inline void server_start_with(server *srv, int delay_ms, const char *const *extra)
 {
     static int serial;
     char port_path[512], delay[32];
@@ -34,8 +35,11 @@ static inline void server_start(server *srv, int delay_ms)
     if (srv->pid == 0) {
         /* The server must not outlive a test that failed before stopping it. */
         prctl(PR_SET_PDEATHSIG, SIGTERM);
-        execl(CHORUS_LLM_SERVER, CHORUS_LLM_SERVER, "--port-file", port_path, "--stats-file",
-              srv->stats_path, "--delay-ms", delay, (char *)NULL);
+        const char *argv[32] = {CHORUS_LLM_SERVER, "--port-file", port_path, "--stats-file",
+                                srv->stats_path,   "--delay-ms",  delay};
+        for (int i = 0; extra && extra[i] && 7 + i < 31; i++)
+            argv[7 + i] = extra[i];
+        execv(CHORUS_LLM_SERVER, (char *const *)argv);
         _exit(127);
     }
     int port = 0;
@@ -49,6 +53,11 @@ static inline void server_start(server *srv, int delay_ms)
     }
     ck_assert_msg(port > 0, "the test server did not start");
     snprintf(srv->url, sizeof srv->url, "http://127.0.0.1:%d/v1/chat/completions", port);
+}
+
+static inline void server_start(server *srv, int delay_ms)
+{
+    server_start_with(srv, delay_ms, NULL);
 }
 
 /* Stops the server and returns its stats (json_decref them). */

@@ -168,7 +168,8 @@ START_TEST(test_error_strings)
     json_decref(server_stop(&srv));
     free_all(bodies, results, 1);
 
-    /* A 404 is not retried; a refused connection is a transport error. */
+    /* A 404 is not retried, and stops the call: every request would get it; a refused
+     * connection is a transport error. */
     server_start(&srv, 0);
     char url[200];
     snprintf(url, sizeof url, "%s", srv.url);
@@ -177,10 +178,11 @@ START_TEST(test_error_strings)
     bodies = make_bodies(prompts, 1);
     results = calloc(1, sizeof *results);
     opts = fast_options(url);
-    ck_assert_ok(chorus_llm_send(&opts, (const char *const *)bodies, 1, results, NULL, NULL));
+    ck_assert_error(chorus_llm_send(&opts, (const char *const *)bodies, 1, results, NULL, NULL),
+                    CHORUS_EREMOTE, "answered HTTP 404");
     ck_assert(!results[0].ok);
     ck_assert_int_eq(results[0].attempts, 1);
-    ck_assert_str_eq(results[0].error, "HTTP 404 after 1 attempt");
+    ck_assert_str_eq(results[0].error, "HTTP 404");
     json_decref(server_stop(&srv));
     chorus_llm_result_clear(&results[0]);
     opts = fast_options(srv.url); /* the server is gone now */
