@@ -185,6 +185,36 @@ START_TEST(test_token_counts_and_keys)
 }
 END_TEST
 
+/* A time beyond what chorus writes (seconds since the epoch up to 1e12) marks the line as
+ * damaged, so export and prune never convert a huge time to milliseconds. */
+START_TEST(test_times_out_of_range)
+{
+    const char *path = test_path("times.jsonl");
+    char k1[65], k2[65], k3[65], k4[65];
+    chorus_llm_cache_key(k1, "u", "m", "1");
+    chorus_llm_cache_key(k2, "u", "m", "2");
+    chorus_llm_cache_key(k3, "u", "m", "3");
+    chorus_llm_cache_key(k4, "u", "m", "4");
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"key\":\"%s\",\"answer\":\"A\",\"time\":1e300}\n"
+             "{\"key\":\"%s\",\"answer\":\"B\",\"time\":-1}\n"
+             "{\"key\":\"%s\",\"answer\":\"C\",\"time\":1700000000.5}\n"
+             "{\"key\":\"%s\",\"answer\":\"D\"}\n",
+             k1, k2, k3, k4);
+    write_text(path, text);
+    chorus_llm_cache *cache;
+    ck_assert_ok(chorus_llm_cache_open(&cache, path));
+    chorus_llm_cache_stats st;
+    chorus_llm_cache_stats_get(cache, &st);
+    ck_assert_int_eq(st.entries, 2);
+    ck_assert_int_eq(st.damaged, 2);
+    ck_assert_ptr_null(chorus_llm_cache_get(cache, k1));
+    ck_assert_str_eq(chorus_llm_cache_get(cache, k3), "C");
+    chorus_llm_cache_close(cache);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("llm_cache_limits");
@@ -196,6 +226,7 @@ int main(void)
     tcase_add_test(tc, test_longest_answer_reads_back);
     tcase_add_test(tc, test_damaged_limit);
     tcase_add_test(tc, test_token_counts_and_keys);
+    tcase_add_test(tc, test_times_out_of_range);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }
