@@ -149,8 +149,8 @@ static int parse_line(const char *line, size_t len, json_t **root_out)
     if (tokens && !json_is_integer(tokens)) return 0;
     /* Seconds since the epoch; beyond year 33,000 it is not a time chorus wrote (and its
      * milliseconds would not fit the int64 that export and prune use). */
-    if (when && !(json_is_number(when) && json_number_value(when) >= 0 &&
-                  json_number_value(when) <= 1e12))
+    if (when &&
+        !(json_is_number(when) && json_number_value(when) >= 0 && json_number_value(when) <= 1e12))
         return 0;
     return 1;
 }
