@@ -62,6 +62,27 @@ typedef struct chorus_votes chorus_votes;
 int cli_read_votes(const char *cmd, const char *path, const char *format, const char *classes,
                    chorus_votes **out);
 
+/* How the command line says to read a vote file: each NULL when not given. */
+typedef struct cli_votes_input {
+    const char *format;    /* --format / --from */
+    const char *classes;   /* --classes: a count or names */
+    const char *header;    /* --header given */
+    const char *no_header; /* --no-header given */
+    const char *abstain;   /* --abstain VALUE */
+} cli_votes_input;
+
+/* The option-table entries of --header, --no-header and --abstain, at the given indices. */
+#define CLI_VOTES_INPUT_OPTIONS(header, no_header, abstain)                                        \
+    [header] = {"header", 0, NULL,                                                                 \
+                "a dense CSV's first line names the LFs (default: unless it is all integers)"},    \
+    [no_header] = {"no-header", 0, NULL, "a dense CSV has no header line: LFs are lf0, lf1, ..."}, \
+    [abstain] = {"abstain", 0, "VALUE",                                                            \
+                 "the value meaning abstain (default -1); value VALUE+1+k is class k"}
+
+/* cli_read_votes with every reading option of `in`. */
+int cli_read_votes_input(const char *cmd, const char *path, const cli_votes_input *in,
+                         chorus_votes **out);
+
 /* Prints metrics as aligned tables (summary, per class, confusion matrix) on stdout. */
 typedef struct chorus_metrics chorus_metrics;
 typedef struct chorus_probs chorus_probs;

@@ -4,7 +4,7 @@
 #include "chorus/chorus.h"
 #include "cli/cli.h"
 
-enum { OPT_GOLD, OPT_MODEL, OPT_CSV, OPT_JSON, OPT_FORMAT };
+enum { OPT_GOLD, OPT_MODEL, OPT_CSV, OPT_JSON, OPT_FORMAT, OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN };
 
 static const cli_option options[] = {
     [OPT_GOLD] = {"gold", 0, "GOLD", "gold labels: adds correct, incorrect, empirical accuracy"},
@@ -12,6 +12,7 @@ static const cli_option options[] = {
     [OPT_CSV] = {"csv", 0, NULL, "print CSV"},
     [OPT_JSON] = {"json", 0, NULL, "print JSON"},
     [OPT_FORMAT] = {"format", 0, "FMT", "votes format: csv, triples, npy, chv (default: by name)"},
+    CLI_VOTES_INPUT_OPTIONS(OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN),
     {0},
 };
 
@@ -38,8 +39,10 @@ int cmd_analyze(int argc, char **argv)
     chorus_lf_summary *summary = NULL;
     int32_t *gold = NULL;
     int64_t n_gold = 0;
-    if ((rc = cli_read_votes("analyze", args.positional[0], args.values[OPT_FORMAT], NULL, &votes)))
-        return rc;
+    const cli_votes_input input = {args.values[OPT_FORMAT], NULL, args.values[OPT_HEADER],
+                                   args.values[OPT_NO_HEADER], args.values[OPT_ABSTAIN]};
+    if ((rc = cli_read_votes_input("analyze", args.positional[0], &input, &votes))) return rc;
+    chorus_votes_warn_class_coding(votes);
     int status = CHORUS_OK;
     if (args.values[OPT_GOLD])
         status =

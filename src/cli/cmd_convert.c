@@ -5,13 +5,14 @@
 #include "chorus/chorus.h"
 #include "cli/cli.h"
 
-enum { OPT_FROM, OPT_TO, OPT_CLASSES, OPT_QUIET };
+enum { OPT_FROM, OPT_TO, OPT_CLASSES, OPT_QUIET, OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN };
 
 static const cli_option options[] = {
     [OPT_FROM] = {"from", 0, "FMT", "input format: csv, triples, npy, chv (default: by name)"},
     [OPT_TO] = {"to", 0, "FMT", "output format: csv, triples, npy, chv (default: by name)"},
     [OPT_CLASSES] = {"classes", 0, "K|NAMES", "number of classes, or their names: HAM,SPAM"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
+    CLI_VOTES_INPUT_OPTIONS(OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN),
     {0},
 };
 
@@ -34,9 +35,10 @@ int cmd_convert(int argc, char **argv)
     if (args.values[OPT_TO] && chorus_format_parse(&to, args.values[OPT_TO]))
         return cli_usage_error("convert", "%s", chorus_error_last());
     chorus_votes *votes;
-    if ((rc = cli_read_votes("convert", args.positional[0], args.values[OPT_FROM],
-                             args.values[OPT_CLASSES], &votes)))
-        return rc;
+    const cli_votes_input input = {args.values[OPT_FROM], args.values[OPT_CLASSES],
+                                   args.values[OPT_HEADER], args.values[OPT_NO_HEADER],
+                                   args.values[OPT_ABSTAIN]};
+    if ((rc = cli_read_votes_input("convert", args.positional[0], &input, &votes))) return rc;
     int status = chorus_votes_write(votes, args.positional[1], to);
     if (status)
         rc = cli_fail("convert", status);

@@ -167,6 +167,7 @@ int cmd_run(int argc, char **argv)
     fit.learn_structure = args.values[OPT_LEARN_STRUCTURE] != NULL;
     /* LFs declared in one `group:` of the spec are modelled jointly. */
     if ((rc = cli_groups_from_spec("run", p.set, p.votes, &groups))) goto done;
+    chorus_votes_warn_class_coding(p.votes);
     fit.lf_group = groups;
     int status = chorus_votes_write(p.votes, votes_path, CHORUS_FORMAT_CHV);
     if (!status && args.values[OPT_DEV]) {

@@ -22,6 +22,14 @@ static const subcommand subcommands[] = {
     {"llm-cache", cmd_llm_cache, "stats, export or prune the answer cache of llm LFs"},
 };
 
+/* The library's warnings and notes go to stderr, under the subcommand's name. */
+static void print_log(chorus_log_level level, const char *message, void *ctx)
+{
+    if (level < CHORUS_LOG_INFO) return;
+    fprintf(stderr, "chorus %s: %s%s\n", (const char *)ctx,
+            level == CHORUS_LOG_WARN ? "warning: " : "", message);
+}
+
 static void print_usage(FILE *out)
 {
     fprintf(out, "usage: chorus <command> [options]\n\n"
@@ -49,7 +57,10 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof subcommands / sizeof *subcommands; i++)
-        if (strcmp(name, subcommands[i].name) == 0) return subcommands[i].run(argc - 1, argv + 1);
+        if (strcmp(name, subcommands[i].name) == 0) {
+            chorus_log_set_callback(print_log, (void *)subcommands[i].name);
+            return subcommands[i].run(argc - 1, argv + 1);
+        }
     fprintf(stderr, "chorus: unknown command '%s'\n\n", name);
     print_usage(stderr);
     return CLI_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include "core/atomic_file.h"
 #include "core/error_internal.h"
 #include "io/csv_fields.h"
+#include "io/read_options.h"
 #include "io/text_reader.h"
 #include "votes/votes_internal.h"
 
@@ -32,8 +33,11 @@ static int compare_triples(const void *a, const void *b)
 int chorus_votes_read_triples(chorus_votes **out, const char *path, const chorus_read_options *opts)
 {
     *out = NULL;
-    chorus_read_options defaults = CHORUS_READ_OPTIONS_INIT;
-    if (!opts) opts = &defaults;
+    chorus_read_options resolved;
+    int rc = chorus_read_options_resolve(&resolved, opts);
+    if (rc) return rc;
+    opts = &resolved;
+    const int64_t abstain = opts->abstain_value;
     chorus_text_reader reader;
     chorus_csv_fields row = {0};
     triple *triples = NULL;
@@ -48,7 +52,7 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path, const chorus
     char *line;
     size_t len;
 
-    int rc = chorus_text_reader_open(&reader, path);
+    rc = chorus_text_reader_open(&reader, path);
     if (rc) return rc;
     rc = chorus_text_reader_header(&reader, &line, &len, "a header item,lf,label");
     if (rc) goto done;
@@ -64,7 +68,8 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path, const chorus
             goto done;
         }
         int64_t v[3];
-        const int64_t lo[3] = {0, 0, -1}, hi[3] = {max_item, max_lf, max_class};
+        /* Labels are read as written (abstain_value + 1 + class), then mapped. */
+        const int64_t lo[3] = {0, 0, -1}, hi[3] = {max_item, max_lf, abstain + 1 + max_class};
         for (int c = 0; c < 3; c++) {
             const chorus_csv_field *f = &row.fields[c];
             if (chorus_parse_int64(f->text, f->len, lo[c], hi[c], &v[c]) != 0) {
@@ -78,7 +83,8 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path, const chorus
         }
         if (v[0] + 1 > seen_items) seen_items = v[0] + 1;
         if (v[1] + 1 > seen_lfs) seen_lfs = v[1] + 1;
-        if (v[2] == CHORUS_ABSTAIN) continue;
+        if (v[2] == abstain || v[2] == CHORUS_ABSTAIN) continue;
+        v[2] -= abstain + 1;
         if (v[2] + 1 > seen_classes) seen_classes = v[2] + 1;
         if (n == cap) {
             size_t cap2 = cap ? cap * 2 : 4096;
@@ -133,6 +139,7 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path, const chorus
     if (rc) goto done;
     row_ptr = NULL;
     lf_index = label = NULL;
+    if (opts->n_classes == 0) rc = chorus_votes_check_inferred_classes(votes, path);
 
 done:
     chorus_text_reader_close(&reader);
@@ -141,7 +148,10 @@ done:
     free(row_ptr);
     free(lf_index);
     free(label);
-    if (rc) return rc;
+    if (rc) {
+        chorus_votes_free(votes);
+        return rc;
+    }
     *out = votes;
     return CHORUS_OK;
 }
