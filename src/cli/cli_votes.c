@@ -47,9 +47,9 @@ static int parse_classes(const char *cmd, const char *text, int32_t *n, char ***
     for (int32_t a = 0; a < k; a++)
         for (int32_t b = a + 1; b < k; b++)
             if (strcmp(list[a], list[b]) == 0) {
-                int rc = cli_usage_error(cmd,
-                                         "--classes names class \"%s\" twice (classes %d and %d)",
-                                         list[a], (int)a, (int)b);
+                int rc =
+                    cli_usage_error(cmd, "--classes names class \"%s\" twice (classes %d and %d)",
+                                    list[a], (int)a, (int)b);
                 free_names(list, k);
                 return rc;
             }
@@ -69,12 +69,13 @@ int cli_read_votes_input(const char *cmd, const char *path, const cli_votes_inpu
         return cli_usage_error(cmd, "%s", chorus_error_last());
     if (in->header && in->no_header)
         return cli_usage_error(cmd, "--header and --no-header exclude each other");
-    opts.header = in->header ? CHORUS_HEADER_YES : in->no_header ? CHORUS_HEADER_NO
-                                                                 : CHORUS_HEADER_AUTO;
+    opts.header = in->header      ? CHORUS_HEADER_YES
+                  : in->no_header ? CHORUS_HEADER_NO
+                                  : CHORUS_HEADER_AUTO;
     if (in->abstain) {
         int64_t value;
-        int rc = cli_parse_int(cmd, "abstain", in->abstain, CHORUS_ABSTAIN, CHORUS_MAX_CLASSES,
-                               &value);
+        int rc =
+            cli_parse_int(cmd, "abstain", in->abstain, CHORUS_ABSTAIN, CHORUS_MAX_CLASSES, &value);
         if (rc) return rc;
         opts.abstain_value = (int32_t)value;
     }

@@ -49,6 +49,13 @@ int cmd_analyze(int argc, char **argv)
             chorus_gold_read(&gold, &n_gold, args.values[OPT_GOLD], chorus_votes_n_classes(votes));
     if (!status && args.values[OPT_MODEL])
         status = chorus_model_load(&model, args.values[OPT_MODEL]);
+    chorus_votes *aligned = NULL;
+    if (!status && model) status = chorus_model_align_votes(&aligned, model, votes);
+    if (aligned) {
+        /* The rows follow the model's LF order from here on. */
+        chorus_votes_free(votes);
+        votes = aligned;
+    }
     if (!status) status = chorus_lf_summary_compute(&summary, votes, gold, n_gold, model);
     if (status) {
         rc = cli_fail("analyze", status);

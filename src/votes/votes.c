@@ -381,8 +381,7 @@ int chorus_name_check(const char *name, const char *what)
     size_t bad;
     /* The name is not quoted back: its bytes would garble the terminal. */
     if (!chorus_utf8_valid(name, len, &bad))
-        return chorus_error_set(CHORUS_EINVAL, "%s name is not valid UTF-8 (byte %zu)", what,
-                                bad);
+        return chorus_error_set(CHORUS_EINVAL, "%s name is not valid UTF-8 (byte %zu)", what, bad);
     return CHORUS_OK;
 }
 

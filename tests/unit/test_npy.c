@@ -319,7 +319,8 @@ START_TEST(test_classes_and_values)
     int64_t big[] = {0, 1, CHORUS_MAX_CLASSES, 0};
     encode(data, big, 4, 4, false);
     craft(path, 1, dict, data, sizeof data);
-    assert_read_fails(path, CHORUS_EFORMAT, "vote 1000 is neither -1 (abstain) nor a class in 0..999");
+    assert_read_fails(path, CHORUS_EFORMAT,
+                      "vote 1000 is neither -1 (abstain) nor a class in 0..999");
     /* 0, 1 and 900 seen: 901 classes inferred, 898 of them never voted, is refused. */
     int64_t stray[] = {0, 1, 900, -1};
     encode(data, stray, 4, 4, false);
@@ -379,9 +380,11 @@ START_TEST(test_float_votes)
                       "row 0, column 1 (flat index 1, byte offset 132): 2.5 is not an integer");
     ck_assert_ptr_nonnull(strstr(chorus_error_last(), "L.astype(int)"));
     craft_f4(path, (const float[]){0.0f, INFINITY, -1.0f, 0.0f});
-    assert_read_fails(path, CHORUS_EFORMAT, "flat index 1, byte offset 132): inf is not an integer");
+    assert_read_fails(path, CHORUS_EFORMAT,
+                      "flat index 1, byte offset 132): inf is not an integer");
     craft_f4(path, (const float[]){0.0f, 1.0f, -2.0f, 0.0f});
-    assert_read_fails(path, CHORUS_EFORMAT, "row 1, column 0 (byte offset 136): vote -2 is neither");
+    assert_read_fails(path, CHORUS_EFORMAT,
+                      "row 1, column 0 (byte offset 136): vote -2 is neither");
 }
 END_TEST
 
