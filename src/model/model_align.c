@@ -107,9 +107,15 @@ static int match(int32_t *to_model, const chorus_votes *votes, const chorus_mode
         if (n_extra)
             snprintf(more, sizeof more, "%shave %" PRId32 " %s%s the model does not know: %s",
                      n_missing ? "; and " : "", n_extra, what, n_extra == 1 ? "" : "s", extra);
+        char counts[160] = "";
+        if (!classes && n_votes != n_model)
+            snprintf(counts, sizeof counts,
+                     "the model was fitted on %" PRId32 " labeling functions but the votes have "
+                     "%" PRId32 ": ",
+                     n_model, n_votes);
         rc = chorus_error_set(CHORUS_EINVAL,
-                              "the votes %s%s (%ss are matched to the model's by name)", lack, more,
-                              what);
+                              "%sthe votes %s%s (%ss are matched to the model's by name)", counts,
+                              lack, more, what);
     }
 done:
     free(in_model);
