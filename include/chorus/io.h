@@ -39,6 +39,13 @@ typedef enum chorus_duplicates {
 /* Parses "all", "error", "first" or "last"; CHORUS_EINVAL for anything else. */
 int chorus_duplicates_parse(chorus_duplicates *out, const char *name);
 
+/* Whether the first line of a dense CSV file is a header of LF names. */
+typedef enum chorus_csv_header {
+    CHORUS_HEADER_AUTO = 0, /* a first line of integers only is data, anything else a header */
+    CHORUS_HEADER_YES = 1,  /* the first line names the LFs, even if it is all numbers */
+    CHORUS_HEADER_NO = 2    /* no header: every line is data and LFs are named lf0, lf1, ... */
+} chorus_csv_header;
+
 typedef struct chorus_read_options {
     unsigned version;
     chorus_votes_format format;
@@ -60,14 +67,26 @@ typedef struct chorus_read_options {
      * appearance. A label that is none of them is CHORUS_EFORMAT naming the line.
      */
     const char *const *class_names;
+    /* Version 2. Dense CSV only: is the first line a header? */
+    chorus_csv_header header;
+    /* Version 2. CSV, triples and .npy: the value that means abstain, -1..CHORUS_MAX_CLASSES; -1
+     * always means abstain too. The classes are the values after it: value
+     * abstain_value + 1 + k is class k. With the default -1 the classes are 0..K-1
+     * (Snorkel's convention); with 0, a file coded 0 (or -1) = abstain and classes 1..K is
+     * read as classes 0..K-1. */
+    int32_t abstain_value;
 } chorus_read_options;
 
 #define CHORUS_READ_OPTIONS_VERSION 2
 #define CHORUS_READ_OPTIONS_INIT                                                                   \
     {                                                                                              \
         CHORUS_READ_OPTIONS_VERSION, CHORUS_FORMAT_AUTO, 0, 0, 0, 1, 1, CHORUS_DUPLICATES_ALL,     \
-            NULL                                                                                   \
+            NULL, CHORUS_HEADER_AUTO, CHORUS_ABSTAIN                                               \
     }
+
+/* Most labeling functions (columns) a dense CSV vote matrix may have; every line of a text
+ * vote file is also at most 16 MiB (CHORUS_TEXT_MAX_LINE_BYTES). */
+#define CHORUS_CSV_MAX_LFS 100000
 
 /* Format implied by a file name: .chv, .npy, otherwise CSV (dense or triples, sniffed). */
 chorus_votes_format chorus_format_from_path(const char *path);

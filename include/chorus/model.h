@@ -92,11 +92,22 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
 
 /*
  * Probabilistic labels for every item of `votes`. The votes must have the model's
- * labeling functions, in the same order (checked by name when both have names), and no
- * class beyond the model's. Items without any vote get the class prior, and the
- * probabilities' covered flags (chorus_probs_covered()) say which items those are.
+ * labeling functions: matched by name when both have names (in any order), else the same
+ * number in the same order; and no class beyond the model's. Items without any vote get the class
+ * prior, and the probabilities' covered flags (chorus_probs_covered()) say which items those are.
  */
 int chorus_model_predict(chorus_probs **out, const chorus_model *model, const chorus_votes *votes);
+
+/*
+ * The votes re-arranged to the model's layout: when both name their labeling functions,
+ * the LFs are matched by name (any order), and when both name their classes, so are the
+ * classes. *out is a new matrix (chorus_votes_free it), or NULL when `votes` already match
+ * and can be used as they are. Errors: CHORUS_EINVAL naming the LFs (or classes) one side
+ * has and the other lacks, or the LF counts when there are no names; CHORUS_ENOMEM.
+ * chorus_model_predict() calls it itself.
+ */
+int chorus_model_align_votes(chorus_votes **out, const chorus_model *model,
+                             const chorus_votes *votes);
 
 /* Saves / loads model.json (written to a temporary file, then renamed). */
 int chorus_model_save(const chorus_model *model, const char *path);

@@ -20,8 +20,10 @@ extern "C" {
 
 typedef struct chorus_votes chorus_votes;
 
-/* Largest number of classes and of labeling functions a vote matrix may have. */
-#define CHORUS_MAX_CLASSES 65535
+/* Largest number of classes and of labeling functions a vote matrix may have. The class
+ * limit keeps a model's K x (K + 1) table per LF in memory, and a stray large label in a
+ * file from turning into thousands of phantom classes. */
+#define CHORUS_MAX_CLASSES 1000
 #define CHORUS_MAX_LFS 16777216
 
 /*
@@ -113,6 +115,14 @@ int chorus_votes_set_n_classes(chorus_votes *votes, int32_t n_classes);
 
 /* Finds an LF by name: its index, or -1. */
 int32_t chorus_votes_find_lf(const chorus_votes *votes, const char *name);
+
+/*
+ * Logs a CHORUS_LOG_WARN for votes that look miscoded: naming the classes no labeling
+ * function ever votes for (a model learns nothing about such a class; often the file codes
+ * its classes 1..K), and when no LF ever abstains although there are 3 or more classes
+ * (often 0 is meant as the abstain). Returns how many classes are never voted.
+ */
+int32_t chorus_votes_warn_class_coding(const chorus_votes *votes);
 
 #ifdef __cplusplus
 }

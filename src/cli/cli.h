@@ -60,15 +60,7 @@ int cli_parse_int(const char *cmd, const char *option, const char *text, int64_t
 int cli_parse_double(const char *cmd, const char *option, const char *text, double min, double max,
                      double *out);
 
-/*
- * Reads a vote matrix; `format` (csv, triples, npy, chv or NULL for the file name's),
- * `classes` (a count or comma-separated names, or NULL) and `duplicates` (all, error, first,
- * last or NULL for all) come from the command line. The library's warnings go to stderr.
- * Returns 0, or prints the error and returns the exit code.
- */
 typedef struct chorus_votes chorus_votes;
-int cli_read_votes(const char *cmd, const char *path, const char *format, const char *classes,
-                   const char *duplicates, chorus_votes **out);
 
 /* The --duplicates option of the commands that read votes, for their option tables. */
 #define CLI_DUPLICATES_OPTION                                                                      \
@@ -90,6 +82,32 @@ int cli_read_gold(const char *cmd, const char *spec, int32_t n_classes,
 
 /* The class names of votes that have names (else NULL), for cli_read_gold; free() it. */
 const char **cli_votes_class_names(const chorus_votes *votes);
+
+/* How the command line says to read a vote file: each NULL when not given. */
+typedef struct cli_votes_input {
+    const char *format;     /* --format / --from */
+    const char *classes;    /* --classes: a count or names */
+    const char *header;     /* --header given */
+    const char *no_header;  /* --no-header given */
+    const char *abstain;    /* --abstain VALUE */
+    const char *duplicates; /* --duplicates POLICY (triples) */
+} cli_votes_input;
+
+/* The option-table entries of --header, --no-header and --abstain, at the given indices. */
+#define CLI_VOTES_INPUT_OPTIONS(header, no_header, abstain)                                        \
+    [header] = {"header", 0, NULL,                                                                 \
+                "a dense CSV's first line names the LFs (default: unless it is all integers)"},    \
+    [no_header] = {"no-header", 0, NULL, "a dense CSV has no header line: LFs are lf0, lf1, ..."}, \
+    [abstain] = {"abstain", 0, "VALUE",                                                            \
+                 "the value meaning abstain (default -1); value VALUE+1+k is class k"}
+
+/*
+ * Reads a vote matrix with the reading options the command line gave (NULL fields: the
+ * defaults; the format by the file name). Returns 0, or prints the error and returns the
+ * exit code.
+ */
+int cli_read_votes_input(const char *cmd, const char *path, const cli_votes_input *in,
+                         chorus_votes **out);
 
 /* Prints metrics as aligned tables (summary, per class, confusion matrix) on stdout. */
 typedef struct chorus_metrics chorus_metrics;

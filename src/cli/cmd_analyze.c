@@ -5,7 +5,17 @@
 #include "chorus/chorus.h"
 #include "cli/cli.h"
 
-enum { OPT_GOLD, OPT_MODEL, OPT_CSV, OPT_JSON, OPT_FORMAT, OPT_DUPLICATES };
+enum {
+    OPT_GOLD,
+    OPT_MODEL,
+    OPT_CSV,
+    OPT_JSON,
+    OPT_FORMAT,
+    OPT_DUPLICATES,
+    OPT_HEADER,
+    OPT_NO_HEADER,
+    OPT_ABSTAIN
+};
 
 static const cli_option options[] = {
     [OPT_GOLD] = {"gold", 0, "GOLD", "gold labels: adds correct, incorrect, empirical accuracy"},
@@ -14,6 +24,7 @@ static const cli_option options[] = {
     [OPT_JSON] = {"json", 0, NULL, "print JSON"},
     [OPT_FORMAT] = {"format", 0, "FMT", "votes format: csv, triples, npy, chv (default: by name)"},
     [OPT_DUPLICATES] = CLI_DUPLICATES_OPTION,
+    CLI_VOTES_INPUT_OPTIONS(OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN),
     {0},
 };
 
@@ -40,9 +51,11 @@ int cmd_analyze(int argc, char **argv)
     chorus_lf_summary *summary = NULL;
     int32_t *gold = NULL;
     int64_t n_gold = 0;
-    if ((rc = cli_read_votes("analyze", args.positional[0], args.values[OPT_FORMAT], NULL,
-                             args.values[OPT_DUPLICATES], &votes)))
-        return rc;
+    const cli_votes_input input = {args.values[OPT_FORMAT],  NULL,
+                                   args.values[OPT_HEADER],  args.values[OPT_NO_HEADER],
+                                   args.values[OPT_ABSTAIN], args.values[OPT_DUPLICATES]};
+    if ((rc = cli_read_votes_input("analyze", args.positional[0], &input, &votes))) return rc;
+    chorus_votes_warn_class_coding(votes);
     int status = CHORUS_OK;
     if (args.values[OPT_GOLD]) {
         const char **names = cli_votes_class_names(votes);
@@ -56,6 +69,13 @@ int cmd_analyze(int argc, char **argv)
     }
     if (!status && args.values[OPT_MODEL])
         status = chorus_model_load(&model, args.values[OPT_MODEL]);
+    chorus_votes *aligned = NULL;
+    if (!status && model) status = chorus_model_align_votes(&aligned, model, votes);
+    if (aligned) {
+        /* The rows follow the model's LF order from here on. */
+        chorus_votes_free(votes);
+        votes = aligned;
+    }
     if (!status) status = chorus_lf_summary_compute(&summary, votes, gold, n_gold, model);
     if (status) {
         rc = cli_fail("analyze", status);

@@ -5,7 +5,16 @@
 #include "chorus/chorus.h"
 #include "cli/cli.h"
 
-enum { OPT_FROM, OPT_TO, OPT_CLASSES, OPT_DUPLICATES, OPT_QUIET };
+enum {
+    OPT_FROM,
+    OPT_TO,
+    OPT_CLASSES,
+    OPT_DUPLICATES,
+    OPT_QUIET,
+    OPT_HEADER,
+    OPT_NO_HEADER,
+    OPT_ABSTAIN
+};
 
 static const cli_option options[] = {
     [OPT_FROM] = {"from", 0, "FMT", "input format: csv, triples, npy, chv (default: by name)"},
@@ -13,6 +22,7 @@ static const cli_option options[] = {
     [OPT_CLASSES] = {"classes", 0, "K|NAMES", "number of classes, or their names: HAM,SPAM"},
     [OPT_DUPLICATES] = CLI_DUPLICATES_OPTION,
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
+    CLI_VOTES_INPUT_OPTIONS(OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN),
     {0},
 };
 
@@ -38,9 +48,10 @@ int cmd_convert(int argc, char **argv)
     if (args.values[OPT_TO] && chorus_format_parse(&to, args.values[OPT_TO]))
         return cli_usage_error("convert", "%s", chorus_error_last());
     chorus_votes *votes;
-    if ((rc = cli_read_votes("convert", args.positional[0], args.values[OPT_FROM],
-                             args.values[OPT_CLASSES], args.values[OPT_DUPLICATES], &votes)))
-        return rc;
+    const cli_votes_input input = {args.values[OPT_FROM],    args.values[OPT_CLASSES],
+                                   args.values[OPT_HEADER],  args.values[OPT_NO_HEADER],
+                                   args.values[OPT_ABSTAIN], args.values[OPT_DUPLICATES]};
+    if ((rc = cli_read_votes_input("convert", args.positional[0], &input, &votes))) return rc;
     chorus_votes_format written =
         to == CHORUS_FORMAT_AUTO ? chorus_format_from_path(args.positional[1]) : to;
     if (chorus_votes_has_item_names(votes) && written != CHORUS_FORMAT_TRIPLES)

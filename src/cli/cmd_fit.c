@@ -29,7 +29,10 @@ enum {
     OPT_DEV_GOLD,
     OPT_DEV_METRIC,
     OPT_POSITIVE,
-    OPT_QUIET
+    OPT_QUIET,
+    OPT_HEADER,
+    OPT_NO_HEADER,
+    OPT_ABSTAIN
 };
 
 static const cli_option options[] = {
@@ -62,6 +65,7 @@ static const cli_option options[] = {
     [OPT_DEV_METRIC] = {"dev-metric", 0, "M", "accuracy (default), macro-f1 or f1 (of --positive)"},
     [OPT_POSITIVE] = {"positive", 0, "CLASS", "the positive class for --dev-metric f1 (default 1)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
+    CLI_VOTES_INPUT_OPTIONS(OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN),
     {0},
 };
 
@@ -172,8 +176,9 @@ static int fit_selecting(const cli_args *args, const chorus_votes *votes,
     chorus_votes *dev = NULL;
     int32_t *dev_gold = NULL;
     int64_t n_dev_gold = 0;
-    int rc =
-        cli_read_votes("fit", v[OPT_DEV_VOTES], v[OPT_FORMAT], classes, v[OPT_DUPLICATES], &dev);
+    const cli_votes_input input = {v[OPT_FORMAT],    classes,        v[OPT_HEADER],
+                                   v[OPT_NO_HEADER], v[OPT_ABSTAIN], v[OPT_DUPLICATES]};
+    int rc = cli_read_votes_input("fit", v[OPT_DEV_VOTES], &input, &dev);
     if (rc) return rc;
     if (chorus_votes_n_lfs(dev) != chorus_votes_n_lfs(votes)) {
         rc = cli_usage_error("fit",
@@ -260,9 +265,11 @@ int cmd_fit(int argc, char **argv)
     chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
     if ((rc = parse_numbers(&args, &opts))) return rc;
     chorus_votes *votes;
-    if ((rc = cli_read_votes("fit", args.positional[0], args.values[OPT_FORMAT],
-                             args.values[OPT_CLASSES], args.values[OPT_DUPLICATES], &votes)))
-        return rc;
+    const cli_votes_input input = {args.values[OPT_FORMAT],  args.values[OPT_CLASSES],
+                                   args.values[OPT_HEADER],  args.values[OPT_NO_HEADER],
+                                   args.values[OPT_ABSTAIN], args.values[OPT_DUPLICATES]};
+    if ((rc = cli_read_votes_input("fit", args.positional[0], &input, &votes))) return rc;
+    chorus_votes_warn_class_coding(votes);
     int32_t *gold = NULL, *eval_gold = NULL, *groups = NULL;
     double *balance = NULL;
     chorus_model *model = NULL;

@@ -5,7 +5,17 @@
 #include "chorus/chorus.h"
 #include "cli/cli.h"
 
-enum { OPT_OUTPUT, OPT_FORMAT, OPT_VOTES_FORMAT, OPT_DUPLICATES, OPT_DROP_UNCOVERED, OPT_QUIET };
+enum {
+    OPT_OUTPUT,
+    OPT_FORMAT,
+    OPT_VOTES_FORMAT,
+    OPT_DUPLICATES,
+    OPT_DROP_UNCOVERED,
+    OPT_QUIET,
+    OPT_HEADER,
+    OPT_NO_HEADER,
+    OPT_ABSTAIN
+};
 
 static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "PROBS", "where to write the probabilities (required)"},
@@ -15,6 +25,7 @@ static const cli_option options[] = {
     [OPT_DROP_UNCOVERED] = {"drop-uncovered", 0, NULL,
                             "write only the items some labeling function voted on"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
+    CLI_VOTES_INPUT_OPTIONS(OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN),
     {0},
 };
 
@@ -48,8 +59,10 @@ int cmd_predict(int argc, char **argv)
     int status = chorus_model_load(&model, args.positional[0]);
     if (status) return cli_fail("predict", status);
     chorus_votes *votes;
-    if ((rc = cli_read_votes("predict", args.positional[1], args.values[OPT_VOTES_FORMAT], NULL,
-                             args.values[OPT_DUPLICATES], &votes))) {
+    const cli_votes_input input = {args.values[OPT_VOTES_FORMAT], NULL,
+                                   args.values[OPT_HEADER],       args.values[OPT_NO_HEADER],
+                                   args.values[OPT_ABSTAIN],      args.values[OPT_DUPLICATES]};
+    if ((rc = cli_read_votes_input("predict", args.positional[1], &input, &votes))) {
         chorus_model_free(model);
         return rc;
     }

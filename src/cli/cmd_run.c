@@ -176,6 +176,7 @@ int cmd_run(int argc, char **argv)
     fit.learn_structure = args.values[OPT_LEARN_STRUCTURE] != NULL;
     /* LFs declared in one `group:` of the spec are modelled jointly. */
     if ((rc = cli_groups_from_spec("run", p.set, p.votes, &groups))) goto done;
+    chorus_votes_warn_class_coding(p.votes);
     fit.lf_group = groups;
     /* Gold is checked before anything is fitted or written. */
     const int has_gold = chorus_lf_set_gold_field(p.set) != NULL;

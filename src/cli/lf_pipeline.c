@@ -7,20 +7,11 @@
 #include "cli/cli.h"
 #include "cli/lf_pipeline.h"
 
-/* The library's warnings (a skipped row, a pattern that looks mistyped, an LF that never
- * votes) go to stderr, whatever --quiet says: each one is about a result being wrong. */
-static void print_log(chorus_log_level level, const char *message, void *ctx)
-{
-    if (level < CHORUS_LOG_WARN) return;
-    fprintf(stderr, "chorus %s: warning: %s\n", (const char *)ctx, message);
-}
-
 int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, const char *data_path,
                      const char *threads, const char *data_format, int skip_bad_rows)
 {
     memset(p, 0, sizeof *p);
     p->cmd = cmd;
-    chorus_log_set_callback(print_log, (void *)cmd);
     chorus_data_options opts = CHORUS_DATA_OPTIONS_INIT;
     opts.skip_bad_rows = skip_bad_rows;
     if (threads) {

@@ -24,6 +24,14 @@ static const subcommand subcommands[] = {
 
 enum { N_SUBCOMMANDS = sizeof subcommands / sizeof *subcommands };
 
+/* The library's warnings and notes go to stderr, under the subcommand's name. */
+static void print_log(chorus_log_level level, const char *message, void *ctx)
+{
+    if (level < CHORUS_LOG_INFO) return;
+    fprintf(stderr, "chorus %s: %s%s\n", (const char *)ctx,
+            level == CHORUS_LOG_WARN ? "warning: " : "", message);
+}
+
 static void print_usage(FILE *out)
 {
     fprintf(out, "usage: chorus <command> [options]\n\n"
@@ -107,6 +115,7 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     const subcommand *cmd = find_subcommand(name);
-    if (cmd) return cmd->run(argc - 1, argv + 1);
-    return unknown_command("chorus", name);
+    if (!cmd) return unknown_command("chorus", name);
+    chorus_log_set_callback(print_log, (void *)cmd->name);
+    return cmd->run(argc - 1, argv + 1);
 }

@@ -264,7 +264,8 @@ static int apply_names(chorus_votes *v, const char *path, const chv_header *h,
                                 "; expected the names section to end after the last class name",
                                 path, size - pos, base + pos);
     int rc = chorus_votes_check_unique_lf_names(v);
-    return as_format_error(rc, path, base, "unique labeling-function names");
+    if (!rc) rc = chorus_votes_check_unique_class_names(v);
+    return as_format_error(rc, path, base, "unique labeling-function and class names");
 }
 
 /* Reads exactly n bytes at offset, or fails naming where the file ended. */

@@ -7,6 +7,7 @@
 
 static int push(chorus_csv_fields *out, const char *text, size_t len)
 {
+    if (out->max_fields && out->count == out->max_fields) return CHORUS_CSV_TOO_MANY_FIELDS;
     if (out->count == out->cap) {
         size_t cap = out->cap ? out->cap * 2 : 64;
         chorus_csv_field *f = realloc(out->fields, cap * sizeof *f);
@@ -29,7 +30,8 @@ int chorus_csv_split(chorus_csv_fields *out, const char *line, size_t len, size_
         for (;;) {
             const char *comma = memchr(start, ',', (size_t)(end - start));
             const char *stop = comma ? comma : end;
-            if (push(out, start, (size_t)(stop - start))) return CHORUS_ENOMEM;
+            int rc = push(out, start, (size_t)(stop - start));
+            if (rc) return rc;
             if (!comma) return 0;
             start = comma + 1;
         }
@@ -51,7 +53,7 @@ int chorus_csv_split(chorus_csv_fields *out, const char *line, size_t len, size_
             for (;;) {
                 if (i >= len) {
                     *bad_column = out->count + 1;
-                    return -1;
+                    return CHORUS_CSV_BAD_QUOTES;
                 }
                 if (line[i] == '"') {
                     if (i + 1 < len && line[i + 1] == '"') {
@@ -66,18 +68,19 @@ int chorus_csv_split(chorus_csv_fields *out, const char *line, size_t len, size_
             }
             if (i < len && line[i] != ',') {
                 *bad_column = out->count + 1;
-                return -1;
+                return CHORUS_CSV_BAD_QUOTES;
             }
         } else {
             while (i < len && line[i] != ',') {
                 if (line[i] == '"') {
                     *bad_column = out->count + 1;
-                    return -1;
+                    return CHORUS_CSV_BAD_QUOTES;
                 }
                 *dst++ = line[i++];
             }
         }
-        if (push(out, field, (size_t)(dst - field))) return CHORUS_ENOMEM;
+        int rc = push(out, field, (size_t)(dst - field));
+        if (rc) return rc;
         if (i >= len) return 0;
         i++; /* the comma */
     }
@@ -109,8 +112,11 @@ int chorus_csv_split_line(chorus_csv_fields *out, const char *line, size_t len, 
 {
     size_t bad;
     int rc = chorus_csv_split(out, line, len, &bad);
-    if (rc == -1)
+    if (rc == CHORUS_CSV_BAD_QUOTES)
         return chorus_error_set(CHORUS_EFORMAT, "%s:%" PRId64 ": column %zu: malformed quotes",
                                 path, line_no, bad);
+    if (rc == CHORUS_CSV_TOO_MANY_FIELDS)
+        return chorus_error_set(CHORUS_EFORMAT, "%s:%" PRId64 ": more than %zu fields", path,
+                                line_no, out->max_fields);
     return rc;
 }

@@ -13,9 +13,10 @@
 #include "chorus/parse.h"
 #include "core/error_internal.h"
 #include "io/csv_fields.h"
-#include "io/line_input.h"
+#include "io/text_reader.h"
 #include "io/name_table.h"
 #include "io/triples_internal.h"
+#include "io/read_options.h"
 #include "votes/votes_internal.h"
 
 enum { COL_ITEM, COL_LF, COL_LABEL };
@@ -87,15 +88,34 @@ static int read_row(chorus_triples_state *st, const chorus_csv_fields *row, int6
         /* -1 abstains whether the labels are integers or names; other negative integers
          * are mistakes, not names. */
         const int is_integer = chorus_parse_int64(f->text, f->len, INT64_MIN, INT64_MAX, &v) == 0;
-        if (is_integer && v < (c == COL_LABEL ? -1 : 0))
-            return chorus_error_set(
-                CHORUS_EFORMAT, "%s:%" PRId64 ": %s '%.*s' is not an integer >= %d (or a name)",
-                st->path, line, column_names[c], (int)(f->len > 40 ? 40 : f->len), f->text,
-                c == COL_LABEL ? -1 : 0);
-        if (is_integer && c == COL_LABEL && v == -1) continue;
-        int rc = chorus_name_table_add(&st->columns[c], f->text, f->len, line, &index[c]);
+        const int64_t lowest = c == COL_LABEL ? -1 : 0;
+        if (is_integer && v < lowest)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s:%" PRId64 ": %s '%.*s' is not an integer >= %d (or a name)",
+                                    st->path, line, column_names[c],
+                                    (int)(f->len > 40 ? 40 : f->len), f->text, (int)lowest);
+        const char *text = f->text;
+        size_t text_len = f->len;
+        char shifted[24];
+        if (is_integer && c == COL_LABEL) {
+            if (v == -1 || v == st->abstain) continue;
+            if (v < st->abstain)
+                return chorus_error_set(CHORUS_EFORMAT,
+                                        "%s:%" PRId64 ": label '%.*s' is below the abstain value "
+                                        "%d; expected -1 or %d (abstain) or a class value above it",
+                                        st->path, line, (int)(f->len > 40 ? 40 : f->len), f->text,
+                                        (int)st->abstain, (int)st->abstain);
+            /* Value abstain + 1 + k is class k. */
+            if (st->abstain != CHORUS_ABSTAIN) {
+                text_len =
+                    (size_t)snprintf(shifted, sizeof shifted, "%" PRId64, v - st->abstain - 1);
+                text = shifted;
+            }
+        }
+        int rc = chorus_name_table_add(&st->columns[c], text, text_len, line, &index[c]);
         if (rc) return rc;
     }
+    if (n_empty == 2 && row->fields[COL_LABEL].len) st->labels_declared = true;
     if (n_empty || index[COL_LABEL] < 0) return CHORUS_OK;
     if (st->n == st->cap) {
         size_t cap = st->cap ? st->cap * 2 : 4096;
@@ -115,10 +135,10 @@ static int read_rows(chorus_triples_state *st)
     chorus_csv_fields row = {0};
     char *line;
     size_t len;
-    int rc = chorus_line_input_open(&reader, st->path);
+    int rc = chorus_text_reader_open(&reader, st->path);
     if (rc) return rc;
     int first = 1;
-    while ((rc = chorus_line_input_next(&reader, &line, &len)) == 1) {
+    while ((rc = chorus_text_reader_next(&reader, &line, &len)) == 1) {
         if (len == 0) continue;
         if ((rc = chorus_csv_split_line(&row, line, len, st->path, reader.line_no))) break;
         if (first) {
@@ -252,19 +272,21 @@ static void free_state(chorus_triples_state *st)
 int chorus_votes_read_triples(chorus_votes **out, const char *path, const chorus_read_options *opts)
 {
     *out = NULL;
-    chorus_read_options defaults = CHORUS_READ_OPTIONS_INIT;
-    if (!opts) opts = &defaults;
-    const int v2 = opts->version >= 2;
+    chorus_read_options resolved;
+    int rc = chorus_read_options_resolve(&resolved, opts);
+    if (rc) return rc;
+    opts = &resolved;
     chorus_triples_state st = {.path = path};
-    st.duplicates = v2 ? opts->duplicates : CHORUS_DUPLICATES_ALL;
-    const char *const *class_names = v2 && opts->n_classes > 0 ? opts->class_names : NULL;
+    st.duplicates = opts->duplicates;
+    st.abstain = opts->abstain_value;
+    const char *const *class_names = opts->n_classes > 0 ? opts->class_names : NULL;
     chorus_name_table_init(&st.columns[COL_ITEM], 0);
     chorus_name_table_init(&st.columns[COL_LF], 0);
     chorus_name_table_init(&st.columns[COL_LABEL], 0);
     chorus_votes *votes = NULL;
     int64_t n_items = 0, n_lfs = 0, n_classes = 0;
 
-    int rc = read_rows(&st);
+    rc = read_rows(&st);
     if (!rc) rc = map_column(&st, COL_ITEM, opts->n_items, NULL, INT64_MAX / 16, &n_items);
     if (!rc) rc = map_column(&st, COL_LF, opts->n_lfs, NULL, CHORUS_MAX_LFS, &n_lfs);
     if (!rc)
@@ -289,6 +311,9 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path, const chorus
             rc = chorus_error_recode(CHORUS_EFORMAT);
         }
     }
+    /* Classes the file declares are meant even when nobody votes for them. */
+    if (!rc && opts->n_classes == 0 && !st.named[COL_LABEL] && !st.labels_declared)
+        rc = chorus_votes_check_inferred_classes(votes, path);
 done:
     free_state(&st);
     if (rc) {

@@ -11,7 +11,7 @@
 #include "chorus/parse.h"
 #include "core/atomic_file.h"
 #include "core/error_internal.h"
-#include "io/line_input.h"
+#include "io/text_reader.h"
 
 /* Without a class count, labels up to the largest a vote matrix can have. */
 #define MAX_CLASS (CHORUS_MAX_CLASSES - 1)
@@ -90,14 +90,14 @@ int chorus_gold_read_named(int32_t **out, int64_t *out_n, const char *path, int3
     int64_t n = 0, cap = 0;
     char *line;
     size_t len;
-    int rc = chorus_line_input_open(&reader, path);
+    int rc = chorus_text_reader_open(&reader, path);
     if (rc) return rc;
-    while ((rc = chorus_line_input_next(&reader, &line, &len)) == 1) {
+    while ((rc = chorus_text_reader_next(&reader, &line, &len)) == 1) {
         int32_t y;
         if (chorus_gold_parse(&y, line, len, n_classes, class_names) != 0) {
             /* A trailing blank line is a common artefact of editors, not an item. */
             if (len == 0) {
-                int more = chorus_line_input_next(&reader, &line, &len);
+                int more = chorus_text_reader_next(&reader, &line, &len);
                 if (more == 0) break;
                 if (more < 0) {
                     rc = more;

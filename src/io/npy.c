@@ -1,9 +1,12 @@
 /*
  * Vote matrices as NumPy .npy files: a dense items x LFs array of signed integers, -1 for
- * an abstain (Snorkel's `L`). The reader streams the file into CSR without a dense copy.
+ * an abstain (Snorkel's `L`), or of floats that all hold integers (an `L` built with
+ * np.full(..., -1.0)). The reader streams the file into CSR without a dense copy.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +14,7 @@
 #include "core/atomic_file.h"
 #include "core/error_internal.h"
 #include "io/npy_format.h"
+#include "io/read_options.h"
 #include "votes/votes_internal.h"
 
 /* Bytes per fread: the reader's buffer stays this size however large the array. */
@@ -22,10 +26,12 @@ static int check_header(const chorus_npy_header *h, const char *path)
     chorus_npy_shape_string(h, shape, sizeof shape);
     bool signed_int = h->kind == 'i' && (h->itemsize == 1 || h->itemsize == 2 || h->itemsize == 4 ||
                                          h->itemsize == 8);
-    if (!signed_int)
+    bool real = h->kind == 'f' && (h->itemsize == 4 || h->itemsize == 8);
+    if (!signed_int && !real)
         return chorus_error_set(CHORUS_EFORMAT,
                                 "%s: array has dtype '%s'; expected signed integers "
-                                "(int8, int16, int32 or int64: '|i1', '<i2', '<i4' or '<i8')",
+                                "(int8, int16, int32 or int64: '|i1', '<i2', '<i4' or '<i8'), "
+                                "or float32 / float64 holding integers",
                                 path, h->descr);
     if (h->ndim != 2)
         return chorus_error_set(CHORUS_EFORMAT,
@@ -69,33 +75,55 @@ typedef struct csr {
     int64_t n_rows, nnz;
 } csr;
 
-static int bad_value(const chorus_npy_reader *r, int64_t element, int64_t value, int32_t n_classes)
+/* Where element `element` (the flat index in C order) is, for messages. */
+static void describe_element(const chorus_npy_reader *r, int64_t element, char *buf, size_t cap)
 {
     int64_t cols = r->hdr.shape[1];
     int64_t offset = r->hdr.data_offset + element * r->hdr.itemsize;
-    if (n_classes > 0)
-        return chorus_error_set(CHORUS_EFORMAT,
-                                "%s: row %" PRId64 ", column %" PRId64 " (byte offset %" PRId64
-                                "): vote %" PRId64 " is neither -1 (abstain) nor a class in "
-                                "0..%" PRId32,
-                                r->path, element / cols, element % cols, offset, value,
-                                n_classes - 1);
+    snprintf(buf, cap,
+             "%s: row %" PRId64 ", column %" PRId64 " (flat index %" PRId64 ", byte offset %" PRId64
+             ")",
+             r->path, element / cols, element % cols, element, offset);
+}
+
+static int bad_value(const chorus_npy_reader *r, int64_t element, int64_t value, int32_t abstain,
+                     int32_t n_classes)
+{
+    int64_t cols = r->hdr.shape[1];
+    int64_t offset = r->hdr.data_offset + element * r->hdr.itemsize;
+    const int32_t top = (n_classes > 0 ? n_classes : CHORUS_MAX_CLASSES) - 1;
+    char abstains[32] = "-1";
+    if (abstain != CHORUS_ABSTAIN) snprintf(abstains, sizeof abstains, "-1 or %" PRId32, abstain);
     return chorus_error_set(CHORUS_EFORMAT,
                             "%s: row %" PRId64 ", column %" PRId64 " (byte offset %" PRId64
-                            "): vote %" PRId64 " is neither -1 (abstain) nor a class in 0..%d "
-                            "(the most classes allowed)",
-                            r->path, element / cols, element % cols, offset, value,
-                            CHORUS_MAX_CLASSES - 1);
+                            "): vote %" PRId64 " is neither %s (abstain) nor a class %s"
+                            "%" PRId64 "..%" PRId64 "%s",
+                            r->path, element / cols, element % cols, offset, value, abstains,
+                            abstain == CHORUS_ABSTAIN ? "in " : "value in ", (int64_t)abstain + 1,
+                            (int64_t)abstain + 1 + top,
+                            n_classes > 0 ? "" : " (the most classes allowed)");
+}
+
+static int not_integer(const chorus_npy_reader *r, int64_t element, double value)
+{
+    char where[512];
+    describe_element(r, element, where, sizeof where);
+    return chorus_error_set(CHORUS_EFORMAT,
+                            "%s: %.17g is not an integer; a float array of votes must hold "
+                            "whole numbers only (save L.astype(int))",
+                            where, value);
 }
 
 /* Reads the data in chunks, appending each vote to the CSR as it goes; tracks the top label. */
-static int stream_votes(chorus_npy_reader *r, csr *m, int32_t n_classes, int32_t *max_label)
+static int stream_votes(chorus_npy_reader *r, csr *m, int32_t n_classes, int32_t abstain,
+                        int32_t *max_label)
 {
     const chorus_npy_header *h = &r->hdr;
     const int itemsize = h->itemsize;
     const bool big_endian = h->byte_order == '>';
+    const bool real = h->kind == 'f';
     const int64_t rows = h->shape[0], cols = h->shape[1], total = h->n_elements;
-    const int64_t limit = n_classes > 0 ? n_classes : CHORUS_MAX_CLASSES;
+    const int32_t max_class = (n_classes > 0 ? n_classes : CHORUS_MAX_CLASSES) - 1;
     unsigned char *buf = NULL;
     int rc = reserve((void **)&m->row_ptr, &m->cap_rows, 1, rows + 1, sizeof *m->row_ptr);
     if (rc) goto done;
@@ -108,17 +136,30 @@ static int stream_votes(chorus_npy_reader *r, csr *m, int32_t n_classes, int32_t
     }
     const int64_t per_chunk = CHUNK_BYTES / itemsize;
     int64_t col = 0;
+    int32_t v32;
     for (int64_t start = 0; start < total; start += per_chunk) {
         int64_t n = total - start < per_chunk ? total - start : per_chunk;
         rc = chorus_npy_read(r, buf, (size_t)(n * itemsize));
         if (rc) goto done;
         for (int64_t e = 0; e < n; e++) {
-            int64_t v = chorus_npy_load_int(buf + e * itemsize, itemsize, big_endian);
-            if (v != CHORUS_ABSTAIN) {
-                if (v < 0 || v >= limit) {
-                    rc = bad_value(r, start + e, v, n_classes);
+            int64_t v;
+            if (real) {
+                double x = chorus_npy_load_float(buf + e * itemsize, itemsize, big_endian);
+                /* Integers this far out are no vote anyway; the bound keeps the cast defined. */
+                if (!(x == floor(x) && fabs(x) < 1e15)) {
+                    rc = not_integer(r, start + e, x);
                     goto done;
                 }
+                v = (int64_t)x;
+            } else {
+                v = chorus_npy_load_int(buf + e * itemsize, itemsize, big_endian);
+            }
+            if (chorus_vote_from_value(v, abstain, max_class, &v32) != 0) {
+                rc = bad_value(r, start + e, v, abstain, n_classes);
+                goto done;
+            }
+            v = v32;
+            if (v != CHORUS_ABSTAIN) {
                 if (m->nnz == m->cap_votes) {
                     int64_t cap = m->cap_votes;
                     rc = reserve((void **)&m->lf_index, &cap, m->nnz + 1, total, sizeof(int32_t));
@@ -149,20 +190,18 @@ done:
 int chorus_votes_read_npy(chorus_votes **out, const char *path, const chorus_read_options *opts)
 {
     *out = NULL;
-    chorus_read_options defaults = CHORUS_READ_OPTIONS_INIT;
-    if (!opts) opts = &defaults;
-    if (opts->n_classes < 0 || opts->n_classes == 1 || opts->n_classes > CHORUS_MAX_CLASSES)
-        return chorus_error_set(CHORUS_EINVAL,
-                                "n_classes must be 0 (from the data) or 2..%d, got %" PRId32,
-                                CHORUS_MAX_CLASSES, opts->n_classes);
+    chorus_read_options resolved;
+    int rc = chorus_read_options_resolve(&resolved, opts);
+    if (rc) return rc;
+    opts = &resolved;
     chorus_npy_reader r;
     csr m = {0};
-    int rc = chorus_npy_open(&r, path);
+    rc = chorus_npy_open(&r, path);
     if (rc) return rc;
     rc = check_header(&r.hdr, path);
     if (!rc) rc = chorus_npy_expect_data(&r);
     int32_t max_label = -1;
-    if (!rc) rc = stream_votes(&r, &m, opts->n_classes, &max_label);
+    if (!rc) rc = stream_votes(&r, &m, opts->n_classes, opts->abstain_value, &max_label);
     if (!rc) rc = chorus_npy_finish(&r);
     if (rc) goto done;
 
@@ -184,6 +223,11 @@ int chorus_votes_read_npy(chorus_votes **out, const char *path, const chorus_rea
         m.row_ptr = NULL; /* the matrix owns them now */
         m.lf_index = NULL;
         m.label = NULL;
+        if (opts->n_classes == 0) rc = chorus_votes_check_inferred_classes(*out, path);
+        if (rc) {
+            chorus_votes_free(*out);
+            *out = NULL;
+        }
     }
 done:
     free(m.row_ptr);

@@ -27,9 +27,11 @@ typedef struct chorus_triples_repeat {
 typedef struct chorus_triples_state {
     const char *path;
     chorus_duplicates duplicates;
+    int32_t abstain;              /* the label value that means abstain besides -1 */
     chorus_name_table columns[3]; /* item, lf, label */
     int64_t *index[3];            /* a column value's index in the matrix */
     bool named[3];                /* the column holds names, not integers */
+    bool labels_declared;         /* a row declared a class without a vote (",,spam") */
     chorus_triple *triples;
     size_t n;
     size_t cap;

@@ -1,9 +1,60 @@
 /* Picking a vote-matrix format from a file name or option, and dispatching to its reader. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "chorus/io.h"
 #include "core/error_internal.h"
 #include "core/path.h"
+#include "io/read_options.h"
+
+int chorus_read_options_resolve(chorus_read_options *out, const chorus_read_options *opts)
+{
+    const chorus_read_options defaults = CHORUS_READ_OPTIONS_INIT;
+    *out = defaults;
+    if (opts) {
+        if (opts->version < 1 || opts->version > CHORUS_READ_OPTIONS_VERSION)
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "chorus_read_options version %u is not 1..%d (initialise "
+                                    "it with CHORUS_READ_OPTIONS_INIT)",
+                                    opts->version, CHORUS_READ_OPTIONS_VERSION);
+        /* Version 1 callers' structs end at use_mmap. */
+        out->format = opts->format;
+        out->n_classes = opts->n_classes;
+        out->n_items = opts->n_items;
+        out->n_lfs = opts->n_lfs;
+        out->verify_checksum = opts->verify_checksum;
+        out->use_mmap = opts->use_mmap;
+        if (opts->version >= 2) {
+            out->duplicates = opts->duplicates;
+            out->class_names = opts->class_names;
+            out->header = opts->header;
+            out->abstain_value = opts->abstain_value;
+        }
+    }
+    if (out->n_classes < 0 || out->n_classes == 1 || out->n_classes > CHORUS_MAX_CLASSES)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "n_classes must be 0 (from the data) or 2..%d, got %" PRId32,
+                                CHORUS_MAX_CLASSES, out->n_classes);
+    if (out->header != CHORUS_HEADER_AUTO && out->header != CHORUS_HEADER_YES &&
+        out->header != CHORUS_HEADER_NO)
+        return chorus_error_set(CHORUS_EINVAL, "unknown CSV header setting %d", (int)out->header);
+    if (out->abstain_value < CHORUS_ABSTAIN || out->abstain_value > CHORUS_MAX_CLASSES)
+        return chorus_error_set(CHORUS_EINVAL, "the abstain value must be in -1..%d, got %" PRId32,
+                                CHORUS_MAX_CLASSES, out->abstain_value);
+    return CHORUS_OK;
+}
+
+void chorus_vote_expected(char *buf, size_t cap, int32_t abstain, int32_t max_class)
+{
+    if (abstain == CHORUS_ABSTAIN)
+        snprintf(buf, cap, "-1 (abstain) or a class in 0..%" PRId32, max_class);
+    else
+        snprintf(buf, cap,
+                 "-1 or %" PRId32 " (abstain) or a class value in %" PRId32 "..%" PRId32
+                 " (classes 0..%" PRId32 ")",
+                 abstain, abstain + 1, abstain + 1 + max_class, max_class);
+}
 
 chorus_votes_format chorus_format_from_path(const char *path)
 {

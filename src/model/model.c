@@ -359,7 +359,16 @@ static int check_compatible(const chorus_model *model, const chorus_votes *votes
 int chorus_model_predict(chorus_probs **out, const chorus_model *model, const chorus_votes *votes)
 {
     *out = NULL;
-    int rc = check_compatible(model, votes);
+    chorus_votes *aligned = NULL;
+    int rc = chorus_model_align_votes(&aligned, model, votes);
+    if (rc) return rc;
+    if (aligned) {
+        /* The same items, so the probabilities are the caller's rows as they are. */
+        rc = chorus_model_predict(out, model, aligned);
+        chorus_votes_free(aligned);
+        return rc;
+    }
+    rc = check_compatible(model, votes);
     if (rc) return rc;
     chorus_probs *probs;
     rc = chorus_probs_new(&probs, chorus_votes_n_items(votes), model->n_classes);

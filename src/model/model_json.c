@@ -14,6 +14,7 @@
 #include "model/model_internal.h"
 #include "model/model_json_check.h"
 #include "model/model_json_groups.h"
+#include "votes/votes_internal.h"
 
 #define MODEL_FORMAT_VERSION 1
 
@@ -207,7 +208,8 @@ static int field_error(const char *path, const char *field, const char *expected
     return chorus_error_set(CHORUS_EFORMAT, "%s: field \"%s\": expected %s", path, field, expected);
 }
 
-/* Names from an array of strings, or of objects with a "name" (the LFs). */
+/* Names from an array of strings, or of objects with a "name" (the LFs); each name at
+ * most once, since votes are matched to the model by name. */
 static int read_names(char **names, int32_t n, json_t *array, const char *path, const char *field)
 {
     if (!json_is_array(array) || json_array_size(array) != (size_t)n)
@@ -222,6 +224,50 @@ static int read_names(char **names, int32_t n, json_t *array, const char *path, 
         free(names[i]);
         names[i] = copy;
     }
+    int rc =
+        chorus_names_check_unique((const char *const *)names, n,
+                                  strcmp(field, "classes") == 0 ? "class" : "labeling function");
+    if (rc == CHORUS_EINVAL) {
+        chorus_error_wrap("%s: field \"%s\": ", path, field);
+        return chorus_error_recode(CHORUS_EFORMAT);
+    }
+    return rc;
+}
+
+/*
+ * Before anything is sized by them: every LF of an EM model carries a confusion table of
+ * K rows of K + 1 numbers, or belongs to a group, whose table stands for it. So the
+ * K x (K + 1) doubles allocated per LF are backed by as many numbers in the file, except
+ * for grouped LFs, of which there are at most as many as names listed in "groups".
+ */
+static int check_table_shapes(json_t *root, json_t *lfs, size_t k, const char *path)
+{
+    size_t n_lfs = json_array_size(lfs), grouped = 0, listed = 0;
+    json_t *groups = json_object_get(root, "groups");
+    for (size_t g = 0; json_is_array(groups) && g < json_array_size(groups); g++)
+        listed += json_array_size(json_object_get(json_array_get(groups, g), "labeling_functions"));
+    for (size_t j = 0; j < n_lfs; j++) {
+        json_t *entry = json_array_get(lfs, j);
+        if (json_object_get(entry, "group")) {
+            grouped++;
+            continue;
+        }
+        json_t *rows = json_object_get(entry, "confusion");
+        bool ok = json_is_array(rows) && json_array_size(rows) == k;
+        for (size_t y = 0; ok && y < k; y++)
+            ok = json_array_size(json_array_get(rows, y)) == k + 1;
+        const char *name = json_string_value(json_object_get(entry, "name"));
+        if (!ok)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: labeling function %zu (%.100s): \"confusion\" must have "
+                                    "one row per class: %zu rows of %zu probabilities",
+                                    path, j + 1, name ? name : "?", k, k + 1);
+    }
+    if (grouped > listed)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: %zu labeling functions say they are in a group, but the "
+                                "\"groups\" list only %zu",
+                                path, grouped, listed);
     return CHORUS_OK;
 }
 
@@ -314,13 +360,17 @@ int chorus_model_load(chorus_model **out, const char *path)
     size_t n_classes = json_is_array(classes) ? json_array_size(classes) : 0;
     size_t n_lfs = json_is_array(lfs) ? json_array_size(lfs) : 0;
     if (n_classes < 2 || n_classes > CHORUS_MAX_CLASSES) {
-        rc = field_error(path, "classes", "an array of 2 or more class names");
+        rc = chorus_error_set(CHORUS_EFORMAT,
+                              "%s: field \"classes\": expected an array of 2..%d class names, "
+                              "found %zu",
+                              path, CHORUS_MAX_CLASSES, n_classes);
         goto done;
     }
     if (n_lfs < 1 || n_lfs > CHORUS_MAX_LFS) {
         rc = field_error(path, "labeling_functions", "an array of 1 or more names");
         goto done;
     }
+    if (type != CHORUS_MODEL_MV && (rc = check_table_shapes(root, lfs, n_classes, path))) goto done;
     rc = chorus_model_alloc_shape(&model, type, (int32_t)n_lfs, (int32_t)n_classes);
     if (rc) goto done;
     rc = read_names(model->class_names, model->n_classes, classes, path, "classes");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/error_internal.h"
+#include "core/utf8.h"
 #include "votes/votes_internal.h"
 
 #define MAX_NAME_BYTES 4096
@@ -387,6 +388,10 @@ int chorus_name_check(const char *name, const char *what)
             return chorus_error_set(CHORUS_EINVAL,
                                     "%s name \"%.40s\" contains a control character at byte %zu",
                                     what, name, i);
+    size_t bad = chorus_utf8_valid_prefix(name, len);
+    /* The name is not quoted back: its bytes would garble the terminal. */
+    if (bad != len)
+        return chorus_error_set(CHORUS_EINVAL, "%s name is not valid UTF-8 (byte %zu)", what, bad);
     return CHORUS_OK;
 }
 
@@ -500,19 +505,30 @@ static int compare_name_ptrs(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int chorus_votes_check_unique_lf_names(const chorus_votes *votes)
+int chorus_names_check_unique(const char *const *names, int32_t n, const char *what)
 {
-    const char **sorted = malloc((size_t)votes->n_lfs * sizeof *sorted);
+    const char **sorted = malloc((size_t)(n > 0 ? n : 1) * sizeof *sorted);
     if (!sorted) return chorus_error_nomem();
-    int32_t n = 0;
-    for (int32_t j = 0; j < votes->n_lfs; j++)
-        sorted[n++] = votes->lf_names[j];
+    for (int32_t j = 0; j < n; j++)
+        sorted[j] = names[j];
     qsort(sorted, (size_t)n, sizeof *sorted, compare_name_ptrs);
     int rc = CHORUS_OK;
     for (int32_t j = 1; j < n && !rc; j++)
         if (strcmp(sorted[j], sorted[j - 1]) == 0)
-            rc = chorus_error_set(CHORUS_EINVAL, "labeling function name \"%s\" appears twice",
-                                  sorted[j]);
+            rc = chorus_error_set(CHORUS_EINVAL, "%s name \"%s\" appears twice", what, sorted[j]);
     free(sorted);
     return rc;
+}
+
+int chorus_votes_check_unique_lf_names(const chorus_votes *votes)
+{
+    return chorus_names_check_unique((const char *const *)votes->lf_names, votes->n_lfs,
+                                     "labeling function");
+}
+
+int chorus_votes_check_unique_class_names(const chorus_votes *votes)
+{
+    if (!votes->has_class_names) return CHORUS_OK;
+    return chorus_names_check_unique((const char *const *)votes->class_names, votes->n_classes,
+                                     "class");
 }

@@ -51,4 +51,20 @@ int chorus_name_check(const char *name, const char *what);
 /* CHORUS_EINVAL naming the first duplicate LF name, if any. */
 int chorus_votes_check_unique_lf_names(const chorus_votes *votes);
 
+/* CHORUS_EINVAL naming the first class name given twice, if any (only when the classes
+ * have names). */
+int chorus_votes_check_unique_class_names(const chorus_votes *votes);
+
+/* CHORUS_EINVAL naming the first duplicate among names[0..n), `what` saying what they are
+ * ("class", "labeling function"). */
+int chorus_names_check_unique(const char *const *names, int32_t n, const char *what);
+
+/*
+ * For a matrix whose number of classes was inferred from its largest label: CHORUS_EFORMAT
+ * naming `path` when that number is absurd next to the classes that receive a vote (more
+ * than 2 x seen + 1, e.g. labels 0 and 900 imply 901 classes, 899 of them never voted),
+ * which is a stray value far more often than a real class count.
+ */
+int chorus_votes_check_inferred_classes(const chorus_votes *votes, const char *path);
+
 #endif

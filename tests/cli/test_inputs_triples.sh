@@ -147,17 +147,17 @@ done
 printf 'item,lf,label\n0,0,60000\n' >"$TMP/hugelabel.csv"
 run convert "$TMP/hugelabel.csv" "$TMP/hl.chv"
 expect_status 2 "huge class label"
-expect_err "hugelabel.csv:2: label '60000' is too far beyond" "huge label message"
+expect_err "hugelabel.csv:2: label '60000' is above the largest allowed, 999" "huge label message"
 run convert /dev/zero "$TMP/zero.chv" --from triples
 expect_status 2 "/dev/zero as triples"
-expect_err "/dev/zero:1: byte 1 of the line is a NUL byte" "/dev/zero triples message"
+expect_err "/dev/zero:1: contains a NUL byte (byte offset 0)" "/dev/zero triples message"
 mkfifo "$TMP/fifo"
 run convert "$TMP/fifo" "$TMP/fifo.chv" --from triples
 expect_status 2 "a FIFO without a writer as triples"
 expect_err "fifo: the file is empty" "FIFO triples message"
 run eval "$TMP/probs.csv" /dev/zero
 expect_status 2 "/dev/zero as gold"
-expect_err "/dev/zero:1: byte 1 of the line is a NUL byte" "/dev/zero gold message"
+expect_err "/dev/zero:1: contains a NUL byte (byte offset 0)" "/dev/zero gold message"
 run eval "$TMP/probs.csv" "$TMP/fifo"
 expect_status 2 "a FIFO as gold"
 expect_err "fifo: the file is empty" "FIFO gold message"

@@ -575,7 +575,7 @@ START_TEST(test_n_classes_option)
         ck_assert_error(chorus_votes_read_chv(&v, path, &opts), CHORUS_EFORMAT, "label 2");
         ck_assert_ptr_null(v);
         opts.n_classes = 1;
-        ck_assert_error(chorus_votes_read_chv(&v, path, &opts), CHORUS_EINVAL, "2..65535");
+        ck_assert_error(chorus_votes_read_chv(&v, path, &opts), CHORUS_EINVAL, "2..1000");
     }
     /* Narrowing is fine when no label reaches the dropped classes. */
     int64_t rp[] = {0, 1};
@@ -617,12 +617,30 @@ START_TEST(test_io_errors)
 }
 END_TEST
 
+/* Votes are matched to models by class name, so a file may not name a class twice. */
+START_TEST(test_duplicate_class_names)
+{
+    int32_t dense[] = {0, 1, 1, 0};
+    chorus_votes *v, *back = NULL;
+    ck_assert_ok(chorus_votes_from_dense(&v, 2, 2, 2, dense));
+    ck_assert_ok(chorus_votes_set_class_name(v, 0, "HAM"));
+    ck_assert_ok(chorus_votes_set_class_name(v, 1, "HAM"));
+    const char *path = test_path("dup.chv");
+    ck_assert_ok(chorus_votes_write_chv(v, path));
+    ck_assert_error(chorus_votes_read_chv(&back, path, NULL), CHORUS_EFORMAT,
+                    "class name \"HAM\" appears twice at byte offset");
+    ck_assert_ptr_null(back);
+    chorus_votes_free(v);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("chv");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_duplicate_class_names);
     tcase_add_test(tc, test_round_trip_edge_cases);
     tcase_add_test(tc, test_documented_layout);
     tcase_add_test(tc, test_bad_magic);

@@ -1,10 +1,9 @@
 /* Dense and triples CSV vote matrices: reading, writing, and hostile input. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "io/text_reader.h"
 #include "test_util.h"
-
-/* The triples and gold readers' line limit (src/io/line_input.h). */
-#define CHORUS_LINE_LIMIT_FOR_TEST ((size_t)1 << 20)
 
 static chorus_votes *read_text(const char *name, const char *text, int32_t n_classes, int *rc)
 {
@@ -99,6 +98,16 @@ START_TEST(test_dense_bad_input)
         {"a,\"b\n0,1\n", 0, ":1: column 2: malformed quotes"},
         {"a,b\n0,\"1\n", 0, ":2: column 2: malformed quotes"},
         {"a,\n0,1\n", 0, ":1: column 2: labeling function name is empty"},
+        /* Bad names are refused on the header, before any row is read. */
+        {"a,b\xc3\n0,1\nnot a row\n", 0,
+         ":1: column 2: labeling function name is not valid UTF-8 (byte 1)"},
+        {"\xed\xa0\x80,b\n0,1\n", 0, ":1: column 1: labeling function name is not valid UTF-8"},
+        {"a,b\n0,1000\n", 0, "expected -1 (abstain) or a class in 0..999"},
+        /* Labels 0 and 9: 10 classes inferred, 8 never voted. */
+        {"a,b\n0,9\n", 0, "bad.csv: the largest vote, 9, implies 10 classes, but only 2"},
+        /* A headerless file is as strict: rows must be as wide as the first. */
+        {"0,1\n1,0,1\n", 0, ":2: 3 fields, expected 2 (as many as the first line)"},
+        {"0,1\n1,x\n", 0, ":2: column 2 (lf1): 'x' is not a vote"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int rc;
@@ -117,6 +126,131 @@ START_TEST(test_dense_nul_byte)
     test_write_file(path, "a,b\n0,\0\n", 8);
     chorus_votes *v;
     ck_assert_error(chorus_votes_read(&v, path, NULL), CHORUS_EFORMAT, "NUL byte");
+}
+END_TEST
+
+static chorus_votes *read_with(const char *text, const chorus_read_options *opts, int *rc)
+{
+    const char *path = test_path("opts.csv");
+    test_write_file(path, text, (size_t)-1);
+    chorus_votes *v = NULL;
+    *rc = chorus_votes_read(&v, path, opts);
+    return v;
+}
+
+/* np.savetxt(L, fmt='%d', delimiter=','): no header line at all. */
+START_TEST(test_dense_headerless)
+{
+    int rc;
+    /* The first row has distinct values (once taken as names, losing the item) and the
+     * second repeats -1 (once "name \"-1\" appears twice"). */
+    const char *text = "0,1,-1\n-1,-1,1\n1,1,1\n";
+    chorus_votes *v = read_with(text, NULL, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_n_items(v), 3);
+    ck_assert_int_eq(chorus_votes_nnz(v), 6);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 1), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 2), CHORUS_ABSTAIN);
+    ck_assert(!chorus_votes_has_lf_names(v));
+    ck_assert_str_eq(chorus_votes_lf_name(v, 2), "lf2");
+    chorus_votes_free(v);
+
+    chorus_read_options opts = CHORUS_READ_OPTIONS_INIT;
+    opts.header = CHORUS_HEADER_YES;
+    v = read_with(text, &opts, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_n_items(v), 2);
+    ck_assert_str_eq(chorus_votes_lf_name(v, 2), "-1");
+    chorus_votes_free(v);
+    v = read_with("-1,-1\n0,1\n", &opts, &rc);
+    ck_assert_error(rc, CHORUS_EFORMAT, "opts.csv:1: labeling function name \"-1\" appears twice");
+
+    opts.header = CHORUS_HEADER_NO;
+    v = read_with("a,b\n0,1\n", &opts, &rc);
+    ck_assert_error(rc, CHORUS_EFORMAT, "opts.csv:1: column 1 (lf0): 'a' is not a vote");
+    /* A header of names is still a header, and a triples header still means triples. */
+    v = read_with("a,1\n0,1\n", NULL, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_n_items(v), 1);
+    chorus_votes_free(v);
+    opts.header = 7;
+    v = read_with("0,1\n", &opts, &rc);
+    ck_assert_error(rc, CHORUS_EINVAL, "unknown CSV header setting 7");
+}
+END_TEST
+
+/* --abstain: the value given abstains (as does -1), the classes are the values after it. */
+START_TEST(test_dense_abstain_value)
+{
+    int rc;
+    chorus_read_options opts = CHORUS_READ_OPTIONS_INIT;
+    opts.abstain_value = 0;
+    chorus_votes *v = read_with("a,b,c\n0,2,1\n1,-1,3\n", &opts, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_n_classes(v), 3);
+    ck_assert_int_eq(chorus_votes_nnz(v), 4);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 0), CHORUS_ABSTAIN);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 1), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 1, 1), CHORUS_ABSTAIN);
+    ck_assert_int_eq(chorus_votes_get(v, 1, 2), 2);
+    chorus_votes_free(v);
+    opts.n_classes = 2;
+    v = read_with("a,b\n0,3\n", &opts, &rc);
+    ck_assert_error(rc, CHORUS_EFORMAT,
+                    ":2: column 2 (b): '3' is not a vote; expected -1 or 0 (abstain) or a class "
+                    "value in 1..2 (classes 0..1)");
+    opts.abstain_value = -2;
+    v = read_with("a,b\n0,1\n", &opts, &rc);
+    ck_assert_error(rc, CHORUS_EINVAL, "the abstain value must be in -1..1000, got -2");
+    /* A caller built against the first version of the struct gets the defaults. */
+    opts.version = 1;
+    opts.n_classes = 0;
+    v = read_with("a,b\n0,1\n", &opts, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 0), 0);
+    chorus_votes_free(v);
+    opts.version = 99;
+    v = read_with("a,b\n0,1\n", &opts, &rc);
+    ck_assert_error(rc, CHORUS_EINVAL, "version 99");
+}
+END_TEST
+
+/* LF, CRLF and lone CR (old Mac) line ends, mixed, read the same. */
+START_TEST(test_dense_line_ends)
+{
+    static const char *const texts[] = {"a,b\n0,1\n\n1,-1\n", "a,b\r\n0,1\r\n\r\n1,-1\r\n",
+                                        "a,b\r0,1\r\r1,-1\r", "a,b\r0,1\n\r\n1,-1"};
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+        int rc;
+        chorus_votes *v = read_with(texts[t], NULL, &rc);
+        ck_assert_ok(rc);
+        ck_assert_int_eq(chorus_votes_n_items(v), 2);
+        ck_assert_str_eq(chorus_votes_lf_name(v, 1), "b");
+        ck_assert_int_eq(chorus_votes_get(v, 0, 1), 1);
+        ck_assert_int_eq(chorus_votes_get(v, 1, 0), 1);
+        chorus_votes_free(v);
+    }
+    /* The line number counts lone CRs as line ends too. */
+    int rc;
+    read_with("a,b\r0,1\r1,x\r", NULL, &rc);
+    ck_assert_error(rc, CHORUS_EFORMAT, "opts.csv:3: column 2 (b)");
+}
+END_TEST
+
+/* A row far wider than the header is refused without splitting all of it. */
+START_TEST(test_dense_wide_row)
+{
+    size_t n = 1 << 20;
+    char *text = malloc(n + 16);
+    ck_assert_ptr_nonnull(text);
+    memcpy(text, "a,b\n0", 5);
+    memset(text + 5, ',', n);
+    text[5 + n] = '\0';
+    int rc;
+    chorus_votes *v = read_with(text, NULL, &rc);
+    free(text);
+    ck_assert_ptr_null(v);
+    ck_assert_error(rc, CHORUS_EFORMAT, "opts.csv:2: 1048577 fields, expected 2");
 }
 END_TEST
 
@@ -189,8 +323,7 @@ START_TEST(test_triples_bad_input)
          ":2: item '1000000000' is too far beyond the file's 1 rows"},
         {"item,lf,label\n0,99999999,1", ":2: labeling function '99999999' is above the largest"},
         {"item,lf,label\n0,5000,1", ":2: labeling function '5000' is too far beyond"},
-        {"item,lf,label\n0,0,70000\n", ":2: label '70000' is above the largest allowed, 65534"},
-        {"item,lf,label\n0,0,5000\n", ":2: label '5000' is too far beyond"},
+        {"item,lf,label\n0,0,70000\n", ":2: label '70000' is above the largest allowed, 999"},
         {"item,lf,label\n,,spam\n", "no labeling function"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -369,9 +502,9 @@ START_TEST(test_triples_hostile_inputs)
     chorus_read_options opts = CHORUS_READ_OPTIONS_INIT;
     opts.format = CHORUS_FORMAT_TRIPLES;
     ck_assert_error(chorus_votes_read(&v, "/dev/zero", &opts), CHORUS_EFORMAT,
-                    "/dev/zero:1: byte 1 of the line is a NUL byte");
+                    "/dev/zero:1: contains a NUL byte (byte offset 0)");
     /* A line longer than the limit fails at that line, without reading it whole. */
-    size_t n = CHORUS_LINE_LIMIT_FOR_TEST + 10;
+    size_t n = CHORUS_TEXT_MAX_LINE_BYTES + 10;
     char *text = malloc(n + 20);
     memcpy(text, "item,lf,label\n", 14);
     memset(text + 14, '7', n);
@@ -380,7 +513,7 @@ START_TEST(test_triples_hostile_inputs)
     test_write_file(path, text, (size_t)-1);
     free(text);
     ck_assert_error(chorus_votes_read(&v, path, &opts), CHORUS_EFORMAT,
-                    "long.csv:2: the line is longer than");
+                    "long.csv:2: line starting at byte offset 14 is longer than");
 }
 END_TEST
 
@@ -425,6 +558,10 @@ int main(void)
     tcase_add_test(dense, test_dense_round_trip);
     tcase_add_test(dense, test_dense_bad_input);
     tcase_add_test(dense, test_dense_nul_byte);
+    tcase_add_test(dense, test_dense_headerless);
+    tcase_add_test(dense, test_dense_abstain_value);
+    tcase_add_test(dense, test_dense_line_ends);
+    tcase_add_test(dense, test_dense_wide_row);
     tcase_add_test(dense, test_missing_file_and_directory);
     tcase_add_test(dense, test_shipped_wrench_matrix);
     tcase_add_test(dense, test_write_leaves_no_partial_file);

@@ -107,7 +107,7 @@ START_TEST(test_hostile_files)
     int32_t *gold;
     int64_t n;
     ck_assert_error(chorus_gold_read(&gold, &n, "/dev/zero", 2), CHORUS_EFORMAT,
-                    "/dev/zero:1: byte 1 of the line is a NUL byte");
+                    "/dev/zero:1: contains a NUL byte (byte offset 0)");
     ck_assert_ptr_null(gold);
 }
 END_TEST

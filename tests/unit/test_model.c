@@ -81,7 +81,8 @@ START_TEST(test_predict_checks_lfs)
     chorus_votes *renamed = tiny_votes();
     ck_assert_ok(chorus_votes_set_lf_name(renamed, 1, "z"));
     ck_assert_error(chorus_model_predict(&p, m, renamed), CHORUS_EINVAL,
-                    "labeling function 2 is \"z\" in the votes but \"b\" in the model");
+                    "the votes lack 1 of the model's labeling functions: \"b\"; and have 1 "
+                    "labeling function the model does not know: \"z\"");
     chorus_votes *more_classes;
     ck_assert_ok(chorus_votes_new(&more_classes, 3, 4));
     ck_assert_error(chorus_model_predict(&p, m, more_classes), CHORUS_EINVAL,
@@ -96,6 +97,44 @@ START_TEST(test_predict_checks_lfs)
     chorus_votes_free(more_classes);
     chorus_votes_free(renamed);
     chorus_votes_free(fewer);
+    chorus_model_free(m);
+    chorus_votes_free(v);
+}
+END_TEST
+
+/* Votes with the model's LFs (and classes) in another order are matched by name. */
+START_TEST(test_predict_matches_names)
+{
+    chorus_votes *v = tiny_votes();
+    for (int32_t k = 0; k < 3; k++)
+        ck_assert_ok(chorus_votes_set_class_name(v, k, (const char *[]){"x", "y", "w"}[k]));
+    chorus_model *m = fit_mv(v);
+    chorus_probs *want, *got;
+    ck_assert_ok(chorus_model_predict(&want, m, v));
+    /* LFs c, a, b and classes w, x, y: item 0 of tiny_votes (a=1 b=1 c=0, i.e. y y x)
+     * becomes c=x a=y b=y, written 1 2 2. */
+    int32_t dense[] = {1, 2, 2, -1, -1, -1, 1, 0, -1, -1, -1, 0};
+    chorus_votes *shuffled;
+    ck_assert_ok(chorus_votes_from_dense(&shuffled, 4, 3, 3, dense));
+    for (int32_t j = 0; j < 3; j++)
+        ck_assert_ok(chorus_votes_set_lf_name(shuffled, j, (const char *[]){"c", "a", "b"}[j]));
+    for (int32_t k = 0; k < 3; k++)
+        ck_assert_ok(chorus_votes_set_class_name(shuffled, k, (const char *[]){"w", "x", "y"}[k]));
+    ck_assert_ok(chorus_model_predict(&got, m, shuffled));
+    ck_assert_mem_eq(chorus_probs_data(got), chorus_probs_data(want), 4 * 3 * sizeof(double));
+    chorus_votes *aligned;
+    ck_assert_ok(chorus_model_align_votes(&aligned, m, shuffled));
+    ck_assert_str_eq(chorus_votes_lf_name(aligned, 0), "a");
+    ck_assert_int_eq(chorus_votes_get(aligned, 2, 0), 2); /* a voted "w", class 2 */
+    chorus_votes_free(aligned);
+    ck_assert_ok(chorus_model_align_votes(&aligned, m, v));
+    ck_assert_ptr_null(aligned); /* already in the model's layout */
+    ck_assert_ok(chorus_votes_set_class_name(shuffled, 0, "v"));
+    ck_assert_error(chorus_model_align_votes(&aligned, m, shuffled), CHORUS_EINVAL,
+                    "have 1 class the model does not know: \"v\"");
+    chorus_probs_free(want);
+    chorus_probs_free(got);
+    chorus_votes_free(shuffled);
     chorus_model_free(m);
     chorus_votes_free(v);
 }
@@ -140,6 +179,14 @@ START_TEST(test_bad_model_json)
          "\"confusion\" must have one row per class"},
         {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"auto\"}",
          "field \"model\""},
+        {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"mv\", \"classes\": "
+         "[\"a\", \"b\"], \"labeling_functions\": [\"x\", \"y\", \"x\"], \"class_prior\": [0.5, "
+         "0.5]}",
+         "field \"labeling_functions\": labeling function name \"x\" appears twice"},
+        {"{\"format\": \"chorus-model\", \"format_version\": 1, \"model\": \"ds\", \"classes\": "
+         "[\"a\", \"b\"], \"labeling_functions\": [{\"name\": \"x\", \"group\": 1}], "
+         "\"class_prior\": [0.5, 0.5]}",
+         "1 labeling functions say they are in a group, but the \"groups\" list only 0"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *path = test_path("model.json");
@@ -211,6 +258,7 @@ int main(void)
     tcase_add_test(tc, test_model_json_round_trip);
     tcase_add_test(tc, test_predict_checks_lfs);
     tcase_add_test(tc, test_bad_model_json);
+    tcase_add_test(tc, test_predict_matches_names);
     tcase_add_test(tc, test_fit_options_checked);
     tcase_add_test(tc, test_mv_same_for_any_thread_count);
     suite_add_tcase(s, tc);

@@ -1,5 +1,6 @@
 /* NumPy .npy: vote matrices and probabilities, NumPy-written fixtures and hostile input. */
 #include <glob.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,9 +127,9 @@ START_TEST(test_rejects_numpy_files_of_other_kinds)
 {
     assert_read_fails(test_data("npy/votes_uint8.npy"), CHORUS_EFORMAT,
                       "array has dtype '|u1'; expected signed integers");
-    assert_read_fails(test_data("npy/votes_float64.npy"), CHORUS_EFORMAT,
-                      "array has dtype '<f8'; expected signed integers");
-    assert_read_fails(test_data("npy/probs_f8.npy"), CHORUS_EFORMAT, "dtype '<f8'");
+    /* Probabilities are floats too, but not whole numbers: the first, 0.25, is refused. */
+    assert_read_fails(test_data("npy/probs_f8.npy"), CHORUS_EFORMAT,
+                      "row 0, column 0 (flat index 0, byte offset 128): 0.25 is not an integer");
     assert_read_fails(test_data("npy/votes_1d.npy"), CHORUS_EFORMAT,
                       "array has shape (3,) (1-D); expected a 2-D array");
     assert_read_fails(test_data("npy/votes_3d.npy"), CHORUS_EFORMAT,
@@ -180,7 +181,7 @@ START_TEST(test_round_trip_every_width)
     static const struct {
         int32_t n_classes;
         const char *descr;
-    } cases[] = {{2, "'|i1'"}, {128, "'|i1'"}, {129, "'<i2'"}, {32768, "'<i2'"}, {40000, "'<i4'"}};
+    } cases[] = {{2, "'|i1'"}, {128, "'|i1'"}, {129, "'<i2'"}, {CHORUS_MAX_CLASSES, "'<i2'"}};
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         rng_state = c + 1;
         int64_t n = 300;
@@ -285,6 +286,24 @@ START_TEST(test_classes_and_values)
     ck_assert_error(chorus_votes_read_npy(&v, path, &opts), CHORUS_EFORMAT,
                     "row 2, column 0 (byte offset 134): vote 2 is neither -1 (abstain) nor a "
                     "class in 0..1");
+    /* With 0 as the abstain, the classes are the values after it: 2 is class 1, and -1
+     * still abstains; the 0s at (0, 0) and (3, 1) become abstains. */
+    opts.n_classes = 0;
+    opts.abstain_value = 0;
+    ck_assert_ok(chorus_votes_read_npy(&v, path, &opts));
+    ck_assert_int_eq(chorus_votes_n_classes(v), 2);
+    ck_assert_int_eq(chorus_votes_nnz(v), 5);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 0), CHORUS_ABSTAIN);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 2), 0);
+    ck_assert_int_eq(chorus_votes_get(v, 2, 0), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 3, 1), CHORUS_ABSTAIN);
+    chorus_votes_free(v);
+    opts.n_classes = 2;
+    opts.abstain_value = 1;
+    ck_assert_error(chorus_votes_read_npy(&v, path, &opts), CHORUS_EFORMAT,
+                    "row 0, column 0 (byte offset 128): vote 0 is neither -1 or 1 (abstain) nor "
+                    "a class value in 2..3");
+    opts.abstain_value = 0;
     ck_assert_ptr_null(v);
     opts.n_classes = 1;
     ck_assert_error(chorus_votes_read_npy(&v, path, &opts), CHORUS_EINVAL, "n_classes");
@@ -297,12 +316,18 @@ START_TEST(test_classes_and_values)
     craft(path, 1, dict, data, sizeof data);
     assert_read_fails(path, CHORUS_EFORMAT,
                       "row 1, column 1 (byte offset 140): vote -2 is neither -1");
-    int64_t big[] = {0, 1, 65535, 0};
+    int64_t big[] = {0, 1, CHORUS_MAX_CLASSES, 0};
     encode(data, big, 4, 4, false);
     craft(path, 1, dict, data, sizeof data);
     assert_read_fails(path, CHORUS_EFORMAT,
-                      "vote 65535 is neither -1 (abstain) nor a class in "
-                      "0..65534");
+                      "vote 1000 is neither -1 (abstain) nor a class in 0..999");
+    /* 0, 1 and 900 seen: 901 classes inferred, 898 of them never voted, is refused. */
+    int64_t stray[] = {0, 1, 900, -1};
+    encode(data, stray, 4, 4, false);
+    craft(path, 1, dict, data, sizeof data);
+    assert_read_fails(path, CHORUS_EFORMAT,
+                      "the largest vote, 900, implies 901 classes, but only 3 of them receive "
+                      "a vote");
 
     /* All abstains: still two classes. */
     int64_t none[] = {-1, -1, -1, -1};
@@ -312,6 +337,54 @@ START_TEST(test_classes_and_values)
     ck_assert_int_eq(chorus_votes_n_classes(v), 2);
     ck_assert_int_eq(chorus_votes_nnz(v), 0);
     chorus_votes_free(v);
+}
+END_TEST
+
+/* Writes the 2 x 2 float32 array `values` (little-endian) to `path`. */
+static void craft_f4(const char *path, const float *values)
+{
+    unsigned char data[16];
+    for (int e = 0; e < 4; e++) {
+        uint32_t u;
+        memcpy(&u, &values[e], 4);
+        for (int b = 0; b < 4; b++)
+            data[e * 4 + b] = (unsigned char)(u >> (8 * b));
+    }
+    craft(path, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", data,
+          sizeof data);
+}
+
+/* Float arrays of whole numbers (np.full(shape, -1.0) filled in) read like integer ones. */
+START_TEST(test_float_votes)
+{
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_read_npy(&v, test_data("npy/votes_float64.npy"), NULL));
+    assert_fixture(v);
+    chorus_votes_free(v);
+
+    const char *path = test_path("f4.npy");
+    craft_f4(path, (const float[]){-1.0f, 1.0f, 0.0f, -0.0f});
+    ck_assert_ok(chorus_votes_read_npy(&v, path, NULL));
+    ck_assert_int_eq(chorus_votes_nnz(v), 3);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 0), CHORUS_ABSTAIN);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 1), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 1, 1), 0); /* -0.0 is 0 */
+    chorus_votes_free(v);
+
+    /* Element 3 (row 1, column 1) sits 3 x 4 bytes after the header, padded to 128 bytes. */
+    craft_f4(path, (const float[]){0.0f, 1.0f, -1.0f, NAN});
+    assert_read_fails(path, CHORUS_EFORMAT,
+                      "row 1, column 1 (flat index 3, byte offset 140): nan is not an integer");
+    craft_f4(path, (const float[]){0.0f, 2.5f, -1.0f, 0.0f});
+    assert_read_fails(path, CHORUS_EFORMAT,
+                      "row 0, column 1 (flat index 1, byte offset 132): 2.5 is not an integer");
+    ck_assert_ptr_nonnull(strstr(chorus_error_last(), "L.astype(int)"));
+    craft_f4(path, (const float[]){0.0f, INFINITY, -1.0f, 0.0f});
+    assert_read_fails(path, CHORUS_EFORMAT,
+                      "flat index 1, byte offset 132): inf is not an integer");
+    craft_f4(path, (const float[]){0.0f, 1.0f, -2.0f, 0.0f});
+    assert_read_fails(path, CHORUS_EFORMAT,
+                      "row 1, column 0 (byte offset 136): vote -2 is neither");
 }
 END_TEST
 
@@ -645,6 +718,7 @@ int main(void)
     tcase_add_test(tc, test_header_variants);
     tcase_add_test(tc, test_classes_and_values);
     tcase_add_test(tc, test_empty_matrix);
+    tcase_add_test(tc, test_float_votes);
     tcase_add_test(tc, test_write_failure_leaves_nothing);
     suite_add_tcase(s, tc);
     TCase *bad = tcase_create("hostile");

@@ -1,6 +1,74 @@
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "test_util.h"
+
+START_TEST(test_utf8)
+{
+    static const struct {
+        const char *text;
+        bool valid;
+        size_t bad;
+    } cases[] = {
+        {"plain", true, 0},
+        {"caf\xc3\xa9", true, 0},
+        {"\xe2\x82\xac", true, 0},
+        {"\xf0\x9f\x98\x80", true, 0},
+        {"a\xff", false, 1},
+        {"\xc3", false, 0},
+        {"ab\xc0\xaf", false, 2},       /* overlong '/' */
+        {"\xed\xa0\x80", false, 0},     /* a UTF-16 surrogate */
+        {"\xf4\x90\x80\x80", false, 0}, /* above U+10FFFF */
+        {"x\xe2\x82", false, 1},        /* cut short */
+        {"\x80", false, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t len = strlen(cases[i].text);
+        ck_assert_int_eq(chorus_utf8_valid(cases[i].text, len), cases[i].valid);
+        ck_assert_uint_eq(chorus_utf8_valid_prefix(cases[i].text, len),
+                          cases[i].valid ? len : cases[i].bad);
+    }
+}
+END_TEST
+
+static char last_warning[1024];
+static void keep_warning(chorus_log_level level, const char *message, void *ctx)
+{
+    (void)ctx;
+    if (level == CHORUS_LOG_WARN) snprintf(last_warning, sizeof last_warning, "%s", message);
+}
+
+START_TEST(test_class_coding_warnings)
+{
+    chorus_log_set_callback(keep_warning, NULL);
+    /* Classes 1 and 2 voted, 0 never: the 1..K coding. */
+    int32_t dense[] = {1, 2, -1, 2, 1, 1};
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_from_dense(&v, 2, 3, 3, dense));
+    last_warning[0] = '\0';
+    ck_assert_int_eq(chorus_votes_warn_class_coding(v), 1);
+    ck_assert_ptr_nonnull(strstr(last_warning, "class 0 never receives a vote"));
+    ck_assert_ptr_nonnull(strstr(last_warning, "use --abstain 0"));
+    chorus_votes_free(v);
+    /* Classes 0 and 1 voted, 2 and 3 (SPAM) never. */
+    int32_t dense2[] = {0, 1, -1, 0, 1, 1};
+    ck_assert_ok(chorus_votes_from_dense(&v, 2, 3, 4, dense2));
+    ck_assert_ok(chorus_votes_set_class_name(v, 3, "SPAM"));
+    last_warning[0] = '\0';
+    ck_assert_int_eq(chorus_votes_warn_class_coding(v), 2);
+    ck_assert_ptr_nonnull(strstr(last_warning, "classes 2, 3 (SPAM) never receive a vote"));
+    chorus_votes_free(v);
+    /* Every class voted: nothing to say. */
+    ck_assert_ok(chorus_votes_from_dense(&v, 2, 3, 2, dense2));
+    last_warning[0] = '\0';
+    ck_assert_int_eq(chorus_votes_warn_class_coding(v), 0);
+    ck_assert_str_eq(last_warning, "");
+    chorus_votes_free(v);
+    chorus_log_set_callback(NULL, NULL);
+}
+END_TEST
 
 START_TEST(test_append_and_read_back)
 {
@@ -154,6 +222,8 @@ int main(void)
     tcase_add_test(tc, test_from_dense);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_item_names);
+    tcase_add_test(tc, test_utf8);
+    tcase_add_test(tc, test_class_coding_warnings);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }
