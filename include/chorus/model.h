@@ -87,7 +87,10 @@ const char *chorus_model_type_name(chorus_model_type type);
  */
 int chorus_fit_options_check(const chorus_fit_options *opts);
 
-/* Fits a model to the votes. opts may be NULL for the defaults. */
+/*
+ * Fits a model to the votes. opts may be NULL for the defaults. CHORUS_EINVAL for a vote
+ * matrix without items (except for majority vote, which has nothing to learn).
+ */
 int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus_fit_options *opts);
 
 /*

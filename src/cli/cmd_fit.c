@@ -269,6 +269,12 @@ int cmd_fit(int argc, char **argv)
                                    args.values[OPT_HEADER],  args.values[OPT_NO_HEADER],
                                    args.values[OPT_ABSTAIN], args.values[OPT_DUPLICATES]};
     if ((rc = cli_read_votes_input("fit", args.positional[0], &input, &votes))) return rc;
+    if (chorus_votes_n_items(votes) == 0) {
+        fprintf(stderr, "chorus fit: %s: no items (no rows of votes): nothing to fit\n",
+                args.positional[0]);
+        chorus_votes_free(votes);
+        return CLI_EXIT_USAGE;
+    }
     chorus_votes_warn_class_coding(votes);
     int32_t *gold = NULL, *eval_gold = NULL, *groups = NULL;
     double *balance = NULL;

@@ -200,11 +200,8 @@ int chorus_votes_read_csv(chorus_votes **out, const char *path, const chorus_rea
         if ((rc = add_row(&d, line, len, reader.line_no))) goto done;
     }
     if (rc < 0) goto done;
-    if (d.builder.n_items == 0) {
-        rc = chorus_error_set(
-            CHORUS_EFORMAT, "%s: only a header, no rows of votes; expected one row per item", path);
-        goto done;
-    }
+    /* A header alone is a matrix of no items: what chorus writes for one, so it reads back
+     * (commands that need items, like fit, refuse it themselves). */
     rc = chorus_csr_builder_finish(&d.builder, &votes, d.n_lfs, d.opts.n_classes);
     if (rc) goto done;
     if (d.names) rc = set_header_names(votes, d.names, path);

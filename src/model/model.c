@@ -265,6 +265,9 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
     int rc = chorus_fit_options_check(opts);
     if (rc) return rc;
     if ((rc = check_against_votes(opts, votes))) return rc;
+    /* EM has nothing to learn from; majority vote needs no items (it predicts from votes). */
+    if (chorus_votes_n_items(votes) == 0 && opts->type != CHORUS_MODEL_MV)
+        return chorus_error_set(CHORUS_EINVAL, "the vote matrix has no items: nothing to fit");
     const chorus_model_type requested = opts->type;
     chorus_fit_options resolved = *opts;
     if (resolved.type == CHORUS_MODEL_AUTO) resolved.type = chorus_model_auto_choice(votes);

@@ -28,7 +28,17 @@ bad_votes "$TMP/ragged.csv" "ragged.csv:3: 1 fields, expected 2"
 bad_votes "$TMP/word.csv" "word.csv:2: column 2 (b): 'x' is not a vote"
 bad_votes "$TMP/big.csv" "big.csv:2: column 2 (b): '7' is not a vote; expected -1 (abstain) or a class in 0..1" --classes 2
 bad_votes "$TMP/empty.csv" "empty.csv: the file is empty"
-bad_votes "$TMP/header.csv" "header.csv: only a header"
+# A header alone is a matrix of no items: it converts (and reads back), but cannot be fitted.
+run fit "$TMP/header.csv" -o "$TMP/model.json"
+expect_status 2 "fit header.csv"
+expect_err "header.csv: no items (no rows of votes): nothing to fit" "fit header.csv message"
+expect_no_file "$TMP/model.json" "fit header.csv output"
+run convert "$TMP/header.csv" "$TMP/header.chv"
+expect_status 0 "convert a header-only CSV"
+run convert "$TMP/header.chv" "$TMP/header_back.csv"
+expect_status 0 "convert 0 items back to CSV"
+checks=$((checks + 1))
+cmp -s "$TMP/header.csv" "$TMP/header_back.csv" || fail "a 0-item CSV round-trips through .chv"
 bad_votes "$TMP/dup.csv" "dup.csv:3: labeling function 0 answers item 0 again" --duplicates error
 bad_votes "$TMP/missing.csv" "missing.csv: cannot open: No such file or directory"
 bad_votes "$TMP" "is a directory"

@@ -76,6 +76,24 @@ START_TEST(test_dense_round_trip)
 }
 END_TEST
 
+/* A header alone is a matrix of no items, and chorus writes one that way. */
+START_TEST(test_dense_no_items)
+{
+    int rc;
+    chorus_votes *v = read_text("none.csv", "a,b\n", 0, &rc);
+    ck_assert_ok(rc);
+    ck_assert_int_eq(chorus_votes_n_items(v), 0);
+    ck_assert_int_eq(chorus_votes_n_lfs(v), 2);
+    ck_assert_str_eq(chorus_votes_lf_name(v, 1), "b");
+    const char *out = test_path("none_out.csv");
+    ck_assert_ok(chorus_votes_write(v, out, CHORUS_FORMAT_CSV));
+    char *text = test_read_file(out, NULL);
+    ck_assert_str_eq(text, "a,b\n");
+    free(text);
+    chorus_votes_free(v);
+}
+END_TEST
+
 /* Each malformed file must fail with CHORUS_EFORMAT and a message naming file and line. */
 START_TEST(test_dense_bad_input)
 {
@@ -85,7 +103,6 @@ START_TEST(test_dense_bad_input)
         const char *needle;
     } cases[] = {
         {"", 0, "the file is empty"},
-        {"a,b\n", 0, "only a header"},
         {"a,b\n0,1\n1\n", 0, ":3: 1 fields, expected 2"},
         {"a,b\n0,1,1\n", 0, ":2: 3 fields, expected 2"},
         {"a,b\n0,x\n", 0, ":2: column 2 (b): 'x' is not a vote"},
@@ -556,6 +573,7 @@ int main(void)
     tcase_add_test(dense, test_dense_class_count_from_option);
     tcase_add_test(dense, test_dense_quoted_header);
     tcase_add_test(dense, test_dense_round_trip);
+    tcase_add_test(dense, test_dense_no_items);
     tcase_add_test(dense, test_dense_bad_input);
     tcase_add_test(dense, test_dense_nul_byte);
     tcase_add_test(dense, test_dense_headerless);

@@ -216,6 +216,26 @@ START_TEST(test_fit_options_checked)
 }
 END_TEST
 
+/* EM learns nothing from no items and says so; majority vote still predicts (nothing). */
+START_TEST(test_fit_needs_items)
+{
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_new(&v, 3, 2));
+    chorus_model *m = NULL;
+    chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+    ck_assert_error(chorus_model_fit(&m, v, &opts), CHORUS_EINVAL, "no items: nothing to fit");
+    ck_assert_ptr_null(m);
+    opts.type = CHORUS_MODEL_MV;
+    ck_assert_ok(chorus_model_fit(&m, v, &opts));
+    chorus_probs *p;
+    ck_assert_ok(chorus_model_predict(&p, m, v));
+    ck_assert_int_eq(chorus_probs_n_items(p), 0);
+    chorus_probs_free(p);
+    chorus_model_free(m);
+    chorus_votes_free(v);
+}
+END_TEST
+
 START_TEST(test_mv_same_for_any_thread_count)
 {
     chorus_synth_options so = CHORUS_SYNTH_OPTIONS_INIT;
@@ -256,6 +276,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_mv_probabilities_by_hand);
     tcase_add_test(tc, test_model_json_round_trip);
+    tcase_add_test(tc, test_fit_needs_items);
     tcase_add_test(tc, test_predict_checks_lfs);
     tcase_add_test(tc, test_bad_model_json);
     tcase_add_test(tc, test_predict_matches_names);
