@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "chorus/error.h"
+#include "core/hash.h"
 #include "core/error_internal.h"
 #include "core/number_format.h"
 #include "data/data_lines.h"
@@ -336,9 +337,7 @@ static int note_name(jsonl_state *st, const char *name, size_t len)
         st->seen = seen;
         st->seen_mask = n - 1;
     }
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)name[i]) * 1099511628211u;
+    uint64_t h = chorus_fnv1a(name, len);
     h |= 1; /* 0 marks a free slot */
     size_t i = h & st->seen_mask;
     for (; st->seen[i]; i = (i + 1) & st->seen_mask)

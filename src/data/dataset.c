@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/error_internal.h"
 #include "core/path.h"
 #include "data/dataset_internal.h"
@@ -31,20 +32,9 @@ void chorus_dataset_free(chorus_dataset *ds)
     free(ds);
 }
 
-/* FNV-1a: field names are short and few, so a simple hash is plenty. */
-static uint64_t hash_name(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211u;
-    }
-    return h;
-}
-
 static size_t find_slot(const chorus_dataset *ds, const char *name, size_t len)
 {
-    size_t i = (size_t)hash_name(name, len) & ds->slot_mask;
+    size_t i = (size_t)chorus_fnv1a(name, len) & ds->slot_mask;
     for (;;) {
         int32_t j = ds->name_slots[i];
         if (j < 0) return i;

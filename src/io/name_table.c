@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "chorus/parse.h"
+#include "core/hash.h"
 #include "core/error_internal.h"
 #include "io/name_table.h"
 
@@ -12,20 +13,9 @@ void chorus_name_table_init(chorus_name_table *t, int64_t min_integer)
     t->min_integer = min_integer;
 }
 
-/* FNV-1a: short keys, no attacker gains much from collisions in a reader that is linear. */
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211u;
-    }
-    return h;
-}
-
 static size_t find_slot(const chorus_name_table *t, const char *text, size_t len)
 {
-    size_t mask = t->n_slots - 1, s = (size_t)hash_bytes(text, len) & mask;
+    size_t mask = t->n_slots - 1, s = (size_t)chorus_fnv1a(text, len) & mask;
     while (t->slots[s]) {
         const char *name = t->names[t->slots[s] - 1];
         if (strncmp(name, text, len) == 0 && name[len] == '\0') break;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/error_internal.h"
 #include "data/data_lines.h"
 #include "data/dataset_internal.h"
@@ -72,11 +73,11 @@ static uint64_t hash_value(const char *s, size_t len, unsigned flags, size_t *no
 {
     normalizer it;
     normalizer_init(&it, s, len, flags);
-    uint64_t h = 1469598103934665603ULL;
+    uint64_t h = CHORUS_FNV1A_INIT;
     size_t n = 0;
     int c;
     while ((c = normalizer_next(&it)) >= 0) {
-        h = (h ^ (uint64_t)c) * 1099511628211ULL;
+        h = chorus_fnv1a_byte(h, (unsigned char)c);
         n++;
     }
     h ^= h >> 33;

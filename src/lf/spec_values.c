@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "chorus/parse.h"
+#include "core/hash.h"
 #include "core/error_internal.h"
 #include "lf/spec_internal.h"
 
@@ -110,9 +111,7 @@ int spec_charge(const spec_ctx *ctx, const yaml_node_t *node, size_t bytes)
 
 static size_t name_slot(const spec_names *names, const char *text, size_t len)
 {
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)text[i]) * 1099511628211u;
+    uint64_t h = chorus_fnv1a(text, len);
     size_t i = (size_t)(h ^ (h >> 29)) & names->mask;
     for (;; i = (i + 1) & names->mask) {
         const spec_name *e = &names->slots[i];

@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "core/hash.h"
 #include "core/atomic_file.h"
 #include "core/error_internal.h"
 #include "llm/llm_cache.h"
@@ -56,10 +57,7 @@ static int64_t clamp_tokens(int64_t tokens)
 
 static uint64_t hash_key(const char *key)
 {
-    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-    for (; *key; key++)
-        h = (h ^ (unsigned char)*key) * 0x100000001b3ULL;
-    return h;
+    return chorus_fnv1a(key, strlen(key));
 }
 
 static size_t *find_slot(const chorus_llm_cache *cache, const char *key)
