@@ -61,8 +61,9 @@ int data_lines_next(data_lines *lines, char **line, size_t *len)
 {
     size_t scanned = 0; /* bytes after pos already known to hold no line end */
     for (;;) {
-        char *start = lines->buf + lines->pos;
         size_t avail = lines->end - lines->pos;
+        /* An empty file never allocates the buffer. */
+        char *start = lines->buf ? lines->buf + lines->pos : NULL;
         char *nl = avail > scanned ? memchr(start + scanned, '\n', avail - scanned) : NULL;
         if (!nl && !lines->eof) {
             scanned = avail;
