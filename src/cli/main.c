@@ -18,6 +18,8 @@ static const subcommand subcommands[] = {
     {"analyze", cmd_analyze, "per-LF polarity, coverage, overlaps, conflicts, accuracies"},
     {"eval", cmd_eval, "score probabilistic labels against gold labels"},
     {"convert", cmd_convert, "convert a vote matrix between CSV, triples, .npy and .chv"},
+    {"export", cmd_export, "write the model's labels as pre-annotations for a labeling platform"},
+    {"import", cmd_import, "read a labeling platform's annotations into a review file"},
     {"synth", cmd_synth, "draw a synthetic vote matrix with known truth"},
     {"llm-cache", cmd_llm_cache, "stats, export or prune the answer cache of llm LFs"},
 };
