@@ -87,6 +87,7 @@ int cmd_import(int argc, char **argv)
     chorus_platform_import_stats stats;
     int status = chorus_platform_import(args.positional[0], platform, args.values[OPT_OUTPUT],
                                         &opts, &stats);
+    rc = CLI_EXIT_OK;
     if (status)
         rc = cli_fail("import", status);
     else if (!args.values[OPT_QUIET])

@@ -76,10 +76,15 @@ static int is_class(const chorus_platform_options *opts, const char *answer)
 int platform_votes_add(platform_votes *v, int64_t item, const char *answer, const char *where)
 {
     const chorus_platform_options *opts = v->opts;
-    if (opts && opts->class_names && !is_class(opts, answer))
-        return chorus_error_set(CHORUS_EFORMAT, "%s: the answer '%s' is not a class (%s%s)",
-                                where, answer, opts->class_names[0],
-                                opts->n_classes > 1 ? ", ..." : "");
+    if (opts && opts->class_names && !is_class(opts, answer)) {
+        char classes[512] = "";
+        size_t used = 0;
+        for (int32_t k = 0; k < opts->n_classes && used < sizeof classes; k++)
+            used += (size_t)snprintf(classes + used, sizeof classes - used, "%s%s",
+                                     k ? ", " : "", opts->class_names[k]);
+        return chorus_error_set(CHORUS_EFORMAT, "%s: the answer '%s' is not a class (%s)", where,
+                                answer, classes);
+    }
     if (v->n_votes == v->vote_cap) {
         int64_t cap = v->vote_cap ? v->vote_cap * 2 : 256;
         platform_vote *grown = realloc(v->votes, (size_t)cap * sizeof *grown);
@@ -133,8 +138,8 @@ static int decide(int64_t **out, platform_votes *v, const char *path,
         if (tied) {
             stats->n_ties++;
             chorus_log(CHORUS_LOG_WARN,
-                       "%s: item '%s': the annotators tie (%" PRId64 " votes each for two or "
-                       "more classes); left without an answer",
+                       "%s: item '%s': the annotators tie (two or more classes have %" PRId64
+                       " vote(s) each); left without an answer",
                        path, v->items.names[item], best_count);
         } else {
             answer[item] = best;
@@ -193,7 +198,7 @@ static int read_array(const char *path, const platform_ops *ops, platform_votes 
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &error);
     if (!root) {
         if (error.line < 0)
-            return chorus_error_set(CHORUS_EIO, "%s: %s", path, error.text);
+            return chorus_error_set(CHORUS_EIO, "%s", error.text); /* names the file */
         return chorus_error_set(CHORUS_EFORMAT, "%s:%d: column %d: invalid JSON: %s", path,
                                 error.line, error.column, error.text);
     }
