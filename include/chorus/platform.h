@@ -96,7 +96,8 @@ typedef struct chorus_platform_import_stats {
  * file is written on error.
  */
 int chorus_platform_import(const char *in_path, chorus_platform platform, const char *review_path,
-                           const chorus_platform_options *opts, chorus_platform_import_stats *stats);
+                           const chorus_platform_options *opts,
+                           chorus_platform_import_stats *stats);
 
 #ifdef __cplusplus
 }

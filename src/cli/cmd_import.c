@@ -91,11 +91,10 @@ int cmd_import(int argc, char **argv)
     if (status)
         rc = cli_fail("import", status);
     else if (!args.values[OPT_QUIET])
-        fprintf(stderr,
-                "%" PRId64 " tasks, %" PRId64 " items: %" PRId64 " answered, %" PRId64
-                " tied -> %s\n",
-                stats.n_tasks, stats.n_items, stats.n_answered, stats.n_ties,
-                args.values[OPT_OUTPUT]);
+        fprintf(
+            stderr,
+            "%" PRId64 " tasks, %" PRId64 " items: %" PRId64 " answered, %" PRId64 " tied -> %s\n",
+            stats.n_tasks, stats.n_items, stats.n_answered, stats.n_ties, args.values[OPT_OUTPUT]);
     free(names);
     free(classes);
     return rc;

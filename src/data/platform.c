@@ -69,7 +69,7 @@ int chorus_platform_task_item(platform_votes *votes, const json_t *obj, const ch
                                 "%s: no \"" PLATFORM_ITEM_KEY "\" in %s; the task was not "
                                 "exported by chorus export, or its id was removed",
                                 where, what);
-    return platform_votes_item(votes, id, where, item);
+    return chorus_platform_votes_item(votes, id, where, item);
 }
 
 /* The dataset fields to export: the options' list, or every field. */
@@ -104,8 +104,10 @@ static int index_ids(chorus_name_table *ids, const chorus_dataset *data, int32_t
         size_t len = 0;
         const char *v = chorus_dataset_value(data, r, id_field, &len);
         if (!v || len == 0)
-            return chorus_error_set(CHORUS_EINVAL, "data line %" PRId64 ": no value for the id "
-                                    "field '%s'", chorus_dataset_source_line(data, r), id_name);
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "data line %" PRId64 ": no value for the id "
+                                    "field '%s'",
+                                    chorus_dataset_source_line(data, r), id_name);
         int64_t index;
         int rc = chorus_name_table_add(ids, v, len, r, &index);
         if (rc) return rc;

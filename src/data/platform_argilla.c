@@ -12,9 +12,9 @@
 
 static json_t *argilla_task(const platform_item *item, const chorus_platform_options *opts)
 {
-    json_t *id = json_is_string(item->id) ? json_incref(item->id)
-                                          : json_sprintf("%" JSON_INTEGER_FORMAT,
-                                                         json_integer_value(item->id));
+    json_t *id = json_is_string(item->id)
+                     ? json_incref(item->id)
+                     : json_sprintf("%" JSON_INTEGER_FORMAT, json_integer_value(item->id));
     json_t *fields = json_deep_copy(item->fields);
     if (!id || !fields) {
         json_decref(id);
@@ -31,16 +31,19 @@ static json_t *argilla_task(const platform_item *item, const chorus_platform_opt
 static int submitted(const json_t *response)
 {
     const json_t *status = chorus_platform_get(response, "status");
-    return !status || (json_is_string(status) && strcmp(json_string_value(status), "submitted") == 0);
+    return !status ||
+           (json_is_string(status) && strcmp(json_string_value(status), "submitted") == 0);
 }
 
 static int add_value(platform_votes *votes, int64_t item, const json_t *value, const char *place)
 {
     if (!value || json_is_null(value)) return CHORUS_OK;
     if (!json_is_string(value))
-        return chorus_error_set(CHORUS_EFORMAT, "%s: the response value is not a class name "
-                                "(a label question's answer)", place);
-    return platform_votes_add(votes, item, json_string_value(value), place);
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: the response value is not a class name "
+                                "(a label question's answer)",
+                                place);
+    return chorus_platform_votes_add(votes, item, json_string_value(value), place);
 }
 
 static int argilla_read(const json_t *record, const char *where, platform_votes *votes,
@@ -65,8 +68,8 @@ static int argilla_read(const json_t *record, const char *where, platform_votes 
     } else if (json_is_object(responses)) { /* Argilla 2 */
         const json_t *list = json_object_get(responses, question);
         if (list && !json_is_array(list))
-            return chorus_error_set(CHORUS_EFORMAT, "%s: \"responses\".\"%s\" is not a list",
-                                    where, question);
+            return chorus_error_set(CHORUS_EFORMAT, "%s: \"responses\".\"%s\" is not a list", where,
+                                    question);
         for (size_t r = 0; r < json_array_size(list); r++) {
             const json_t *response = json_array_get(list, r);
             snprintf(place, sizeof place, "%s, response %zu", where, r);
@@ -75,8 +78,10 @@ static int argilla_read(const json_t *record, const char *where, platform_votes 
                 return rc;
         }
     } else if (responses && !json_is_null(responses)) {
-        return chorus_error_set(CHORUS_EFORMAT, "%s: \"responses\" is neither a list nor an "
-                                "object", where);
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: \"responses\" is neither a list nor an "
+                                "object",
+                                where);
     }
     return CHORUS_OK;
 }

@@ -21,8 +21,8 @@ typedef struct platform_vote {
 } platform_vote;
 
 struct platform_votes {
-    chorus_name_table items;   /* item ids as text, in order of first appearance */
-    uint8_t *item_is_integer;  /* per item: the id was a JSON integer */
+    chorus_name_table items;  /* item ids as text, in order of first appearance */
+    uint8_t *item_is_integer; /* per item: the id was a JSON integer */
     int64_t item_cap;
     chorus_name_table answers; /* distinct answers */
     platform_vote *votes;
@@ -30,7 +30,8 @@ struct platform_votes {
     const chorus_platform_options *opts;
 };
 
-int platform_votes_item(platform_votes *v, const json_t *id, const char *where, int64_t *item)
+int chorus_platform_votes_item(platform_votes *v, const json_t *id, const char *where,
+                               int64_t *item)
 {
     char number[32];
     const char *text;
@@ -43,8 +44,10 @@ int platform_votes_item(platform_votes *v, const json_t *id, const char *where, 
         text = json_string_value(id);
         len = json_string_length(id);
         if (memchr(text, '\0', len))
-            return chorus_error_set(CHORUS_EFORMAT, "%s: \"" PLATFORM_ITEM_KEY "\" holds a NUL "
-                                    "character", where);
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: \"" PLATFORM_ITEM_KEY "\" holds a NUL "
+                                    "character",
+                                    where);
     } else {
         return chorus_error_set(CHORUS_EFORMAT,
                                 "%s: \"" PLATFORM_ITEM_KEY "\" must be an integer >= 0 or a "
@@ -73,15 +76,16 @@ static int is_class(const chorus_platform_options *opts, const char *answer)
     return 0;
 }
 
-int platform_votes_add(platform_votes *v, int64_t item, const char *answer, const char *where)
+int chorus_platform_votes_add(platform_votes *v, int64_t item, const char *answer,
+                              const char *where)
 {
     const chorus_platform_options *opts = v->opts;
     if (opts && opts->class_names && !is_class(opts, answer)) {
         char classes[512] = "";
         size_t used = 0;
         for (int32_t k = 0; k < opts->n_classes && used < sizeof classes; k++)
-            used += (size_t)snprintf(classes + used, sizeof classes - used, "%s%s",
-                                     k ? ", " : "", opts->class_names[k]);
+            used += (size_t)snprintf(classes + used, sizeof classes - used, "%s%s", k ? ", " : "",
+                                     opts->class_names[k]);
         return chorus_error_set(CHORUS_EFORMAT, "%s: the answer '%s' is not a class (%s)", where,
                                 answer, classes);
     }
@@ -174,9 +178,8 @@ static int write_review(const platform_votes *v, const int64_t *answer, const ch
             continue;
         }
         json_t *row = json_object();
-        json_t *item = v->item_is_integer[i]
-                           ? json_integer(strtoll(v->items.names[i], NULL, 10))
-                                              : json_string(v->items.names[i]);
+        json_t *item = v->item_is_integer[i] ? json_integer(strtoll(v->items.names[i], NULL, 10))
+                                             : json_string(v->items.names[i]);
         if (!row || json_object_set_new(row, "item", item) ||
             json_object_set_new(row, "answer", value ? json_string(value) : json_null())) {
             json_decref(row);
@@ -273,8 +276,10 @@ int chorus_platform_import(const char *in_path, chorus_platform platform, const 
                         : read_array(in_path, ops, &v, &found.n_tasks);
     if (rc) goto done;
     if (found.n_tasks == 0) {
-        rc = chorus_error_set(CHORUS_EFORMAT, "%s: no tasks; expected %s's export of annotated "
-                              "tasks", in_path, ops->name);
+        rc = chorus_error_set(CHORUS_EFORMAT,
+                              "%s: no tasks; expected %s's export of annotated "
+                              "tasks",
+                              in_path, ops->name);
         goto done;
     }
     found.n_items = v.items.n;

@@ -16,11 +16,11 @@
 
 /* One item to export. */
 typedef struct platform_item {
-    json_t *id;         /* a JSON integer (row number) or string (data id) */
-    json_t *fields;     /* object: text field name -> string, or null when missing */
-    const char *first;  /* the name of the first text field, NULL when there is none */
-    const char *label;  /* the predicted class */
-    double score;       /* its probability */
+    json_t *id;        /* a JSON integer (row number) or string (data id) */
+    json_t *fields;    /* object: text field name -> string, or null when missing */
+    const char *first; /* the name of the first text field, NULL when there is none */
+    const char *label; /* the predicted class */
+    double score;      /* its probability */
 } platform_item;
 
 /* The answers of an import, gathered per item (platform_import.c). */
@@ -30,13 +30,13 @@ typedef struct platform_votes platform_votes;
  * The item a task is about: `id` (a JSON integer >= 0 or a non-empty string; anything else
  * is CHORUS_EFORMAT naming `where`), added on first sight. *item is its index.
  */
-int platform_votes_item(platform_votes *votes, const json_t *id, const char *where,
-                        int64_t *item);
+int chorus_platform_votes_item(platform_votes *votes, const json_t *id, const char *where,
+                               int64_t *item);
 
 /* One annotator's answer on an item; CHORUS_EFORMAT naming `where` and the value when it is
  * not a class of the options' class names. */
-int platform_votes_add(platform_votes *votes, int64_t item, const char *answer,
-                       const char *where);
+int chorus_platform_votes_add(platform_votes *votes, int64_t item, const char *answer,
+                              const char *where);
 
 typedef struct platform_ops {
     const char *name;

@@ -11,12 +11,11 @@
 static json_t *label_studio_task(const platform_item *item, const chorus_platform_options *opts)
 {
     json_t *data = json_deep_copy(item->fields);
-    json_t *task = json_pack("{s:o, s:[{s:s, s:f, s:[{s:s, s:s, s:s, s:{s:[s]}}]}]}", "data",
-                             data ? data : json_null(), "predictions", "model_version", "chorus",
-                             "score", item->score, "result", "from_name",
-                             chorus_platform_from_name(opts), "to_name",
-                             chorus_platform_to_name(opts), "type", "choices", "value",
-                             "choices", item->label);
+    json_t *task = json_pack(
+        "{s:o, s:[{s:s, s:f, s:[{s:s, s:s, s:s, s:{s:[s]}}]}]}", "data", data ? data : json_null(),
+        "predictions", "model_version", "chorus", "score", item->score, "result", "from_name",
+        chorus_platform_from_name(opts), "to_name", chorus_platform_to_name(opts), "type",
+        "choices", "value", "choices", item->label);
     if (task && (!data || json_object_set(data, PLATFORM_ITEM_KEY, item->id) != 0)) {
         json_decref(task);
         task = NULL;
@@ -39,10 +38,13 @@ static int annotation_answer(const char **out, const json_t *annotation, const c
         if (!json_is_string(type) || strcmp(json_string_value(type), "choices") != 0 ||
             !json_is_string(name) || strcmp(json_string_value(name), from_name) != 0)
             continue;
-        const json_t *choices = chorus_platform_get(chorus_platform_get(region, "value"), "choices");
+        const json_t *choices =
+            chorus_platform_get(chorus_platform_get(region, "value"), "choices");
         if (!json_is_array(choices))
-            return chorus_error_set(CHORUS_EFORMAT, "%s, result %zu: no \"value\": {\"choices\": "
-                                    "[...]}", where, r);
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s, result %zu: no \"value\": {\"choices\": "
+                                    "[...]}",
+                                    where, r);
         if (json_array_size(choices) == 0) continue;
         const json_t *choice = json_array_get(choices, 0);
         if (json_array_size(choices) > 1 || !json_is_string(choice))
@@ -51,8 +53,10 @@ static int annotation_answer(const char **out, const json_t *annotation, const c
                                     "gives each item one class)",
                                     where, r);
         if (*out && strcmp(*out, json_string_value(choice)) != 0)
-            return chorus_error_set(CHORUS_EFORMAT, "%s: two results of '%s' choose different "
-                                    "classes", where, from_name);
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: two results of '%s' choose different "
+                                    "classes",
+                                    where, from_name);
         *out = json_string_value(choice);
     }
     return CHORUS_OK;
@@ -62,8 +66,8 @@ static int label_studio_read(const json_t *task, const char *where, platform_vot
                              const chorus_platform_options *opts)
 {
     int64_t item;
-    int rc = chorus_platform_task_item(votes, chorus_platform_get(task, "data"), "\"data\"",
-                                       where, &item);
+    int rc = chorus_platform_task_item(votes, chorus_platform_get(task, "data"), "\"data\"", where,
+                                       &item);
     if (rc) return rc;
     const json_t *annotations = chorus_platform_get(task, "annotations");
     if (annotations && !json_is_array(annotations))
@@ -78,7 +82,7 @@ static int label_studio_read(const json_t *task, const char *where, platform_vot
         const char *answer;
         if ((rc = annotation_answer(&answer, annotation, place, chorus_platform_from_name(opts))))
             return rc;
-        if (answer && (rc = platform_votes_add(votes, item, answer, place))) return rc;
+        if (answer && (rc = chorus_platform_votes_add(votes, item, answer, place))) return rc;
     }
     return CHORUS_OK;
 }

@@ -255,8 +255,9 @@ START_TEST(bad_imports_name_the_place)
                "[{\"data\": {\"chorus_item\": 0}, \"annotations\": [{\"result\": [{\"type\": "
                "\"choices\", \"from_name\": \"label\", \"value\": {\"choices\": [\"A\", "
                "\"B\"]}}]}]}]",
-               CHORUS_PLATFORM_LABEL_STUDIO, "task 0 (from 0), annotation 0, result 0: expected "
-                                             "one class");
+               CHORUS_PLATFORM_LABEL_STUDIO,
+               "task 0 (from 0), annotation 0, result 0: expected "
+               "one class");
     assert_bad("f.jsonl", "{\"meta\": {\"chorus_item\": 0}}\n{\"meta\": {\"chorus_item\": 1}\n",
                CHORUS_PLATFORM_PRODIGY, "f.jsonl:2: column");
     assert_bad("g.jsonl", "{\"meta\": {\"chorus_item\": 0}, \"answer\": \"maybe\"}\n",
@@ -273,8 +274,9 @@ START_TEST(bad_imports_name_the_place)
     const char *out = test_path("never.csv");
     ck_assert_error(chorus_platform_import(test_data("platforms/argilla_v1.jsonl"),
                                            CHORUS_PLATFORM_ARGILLA, out, &opts, NULL),
-                    CHORUS_EFORMAT, "argilla_v1.jsonl:1, response 0: the answer 'SPAM' is not a "
-                                    "class (ham, spam)");
+                    CHORUS_EFORMAT,
+                    "argilla_v1.jsonl:1, response 0: the answer 'SPAM' is not a "
+                    "class (ham, spam)");
     ck_assert(!test_file_exists(out));
 }
 END_TEST
