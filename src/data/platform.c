@@ -233,7 +233,10 @@ int chorus_platform_export(const chorus_probs *probs, const chorus_dataset *data
         }
         int failed = write_task(out.fp, task, ops, row);
         json_decref(task);
-        if (failed) break; /* the commit reports the write error */
+        if (failed) {
+            rc = chorus_error_set(CHORUS_EWRITE, "%s: write failed", path);
+            goto done;
+        }
     }
     if (!ops->jsonl) fputs(n_rows ? "\n]\n" : "[]\n", out.fp);
     opened = 0;

@@ -121,7 +121,8 @@ static int decide(int64_t **out, platform_votes *v, const char *path,
     if (!answer) return chorus_error_nomem();
     for (int64_t i = 0; i < v->items.n; i++)
         answer[i] = -1;
-    qsort(v->votes, (size_t)v->n_votes, sizeof *v->votes, compare_votes);
+    if (v->n_votes) /* qsort must not see the NULL of no votes */
+        qsort(v->votes, (size_t)v->n_votes, sizeof *v->votes, compare_votes);
     for (int64_t start = 0; start < v->n_votes;) {
         int64_t item = v->votes[start].item, end = start, best = -1, best_count = 0;
         int tied = 0;
