@@ -19,6 +19,7 @@
 #define CHORUS_REVIEW_H
 
 #include "data.h"
+#include "lf.h"
 #include "model.h"
 #include "probs.h"
 #include "votes.h"
@@ -152,6 +153,17 @@ typedef struct chorus_review_select_options {
 int chorus_review_select(int64_t **items, double **scores, int64_t *n_selected,
                          const chorus_probs *probs, const chorus_votes *votes,
                          const chorus_review_select_options *opts);
+
+/*
+ * The fields of the data worth showing a reviewer: with a spec, its text field (data.text)
+ * and the fields its labeling functions read; without one, every field holding text (a
+ * value that is not a number or a boolean). Either way fields named like a review column
+ * (item, label, confidence, votes, strategy, score, answer), and the spec's id and gold
+ * fields, are left out. *out (chorus_free it, NULL when there are none) has *n entries, in
+ * field order. CHORUS_ENOMEM.
+ */
+int chorus_review_text_fields(int32_t **out, int32_t *n, const chorus_dataset *data,
+                              const chorus_lf_set *spec);
 
 /* What chorus_review_from_selection() shows of each item's data. */
 typedef struct chorus_review_text {
