@@ -185,6 +185,13 @@ int chorus_review_from_selection(chorus_review **out, const int64_t *items, cons
                                  int64_t n, const chorus_probs *probs, const chorus_votes *votes,
                                  chorus_review_strategy strategy, const chorus_review_text *text);
 
+/*
+ * Gives every answered item (answers: n_items entries, -1 = none) its answer with
+ * probability 1: a person's label is the item's label, whatever the model says. Errors:
+ * CHORUS_EINVAL (sizes differ, an answer beyond the classes).
+ */
+int chorus_review_clamp_probs(chorus_probs *probs, const int32_t *answers, int64_t n_items);
+
 /* Held-out scores of a fit on review answers, from chorus_review_holdout(). */
 typedef struct chorus_review_holdout_result {
     int64_t n_answers;      /* answered items */

@@ -48,7 +48,8 @@ static json_t *value_json(const char *text, int numeric)
     double x;
     if (numeric && text && *text && chorus_parse_double(text, strlen(text), &x) == 0)
         return json_real(x);
-    return text && *text ? json_string(text) : json_null();
+    if (numeric && (!text || !*text)) return json_null();
+    return json_string(text ? text : "");
 }
 
 static int write_jsonl(FILE *fp, const chorus_review *review)
