@@ -210,8 +210,7 @@ typedef struct chorus_review_holdout_result {
  * as chorus_model_fit, CHORUS_EINVAL for n_folds < 2, CHORUS_ENOMEM.
  */
 int chorus_review_holdout(chorus_review_holdout_result *out, const chorus_votes *votes,
-                          const int32_t *answers, const chorus_fit_options *opts,
-                          int32_t n_folds);
+                          const int32_t *answers, const chorus_fit_options *opts, int32_t n_folds);
 
 #ifdef __cplusplus
 }

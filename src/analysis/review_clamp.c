@@ -15,8 +15,10 @@ int chorus_review_clamp_probs(chorus_probs *probs, const int32_t *answers, int64
                                 n_items, n);
     for (int64_t i = 0; i < n; i++)
         if (answers[i] < -1 || answers[i] >= k)
-            return chorus_error_set(CHORUS_EINVAL, "the answer of item %" PRId64 " is %" PRId32
-                                    ", not a class of 0..%" PRId32, i, answers[i], k - 1);
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "the answer of item %" PRId64 " is %" PRId32
+                                    ", not a class of 0..%" PRId32,
+                                    i, answers[i], k - 1);
     double *p = chorus_probs_data(probs);
     for (int64_t i = 0; i < n; i++) {
         if (answers[i] < 0) continue;

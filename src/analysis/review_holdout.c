@@ -45,8 +45,7 @@ static int score_fold(const chorus_votes *votes, const int32_t *answers, const i
 }
 
 int chorus_review_holdout(chorus_review_holdout_result *out, const chorus_votes *votes,
-                          const int32_t *answers, const chorus_fit_options *opts,
-                          int32_t n_folds)
+                          const int32_t *answers, const chorus_fit_options *opts, int32_t n_folds)
 {
     chorus_fit_options defaults = CHORUS_FIT_OPTIONS_INIT;
     if (!opts) opts = &defaults;

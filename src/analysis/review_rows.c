@@ -139,8 +139,9 @@ static int check_sizes(const int64_t *items, int64_t n, const chorus_probs *prob
 {
     const int64_t n_items = chorus_votes_n_items(votes);
     if (chorus_probs_n_items(probs) != n_items)
-        return chorus_error_set(CHORUS_EINVAL, "%" PRId64 " rows of probabilities for %" PRId64
-                                " items", chorus_probs_n_items(probs), n_items);
+        return chorus_error_set(CHORUS_EINVAL,
+                                "%" PRId64 " rows of probabilities for %" PRId64 " items",
+                                chorus_probs_n_items(probs), n_items);
     if (text && text->data && chorus_dataset_n_records(text->data) != n_items)
         return chorus_error_set(CHORUS_EINVAL,
                                 "the data has %" PRId64 " records but the votes %" PRId64

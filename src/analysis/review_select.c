@@ -101,8 +101,10 @@ static double score_item(chorus_review_strategy s, const double *p, int32_t k, i
     for (int32_t c = 0; c < k; c++)
         if (counts[c] > top) top = counts[c];
     switch (s) {
-    case CHORUS_REVIEW_ENTROPY: return entropy(p, k);
-    case CHORUS_REVIEW_MARGIN: return margin(p, k);
+    case CHORUS_REVIEW_ENTROPY:
+        return entropy(p, k);
+    case CHORUS_REVIEW_MARGIN:
+        return margin(p, k);
     case CHORUS_REVIEW_DISAGREEMENT:
         *qualifies = top < n_votes;
         return (double)(n_votes - top) / (double)n_votes;
@@ -114,7 +116,8 @@ static double score_item(chorus_review_strategy s, const double *p, int32_t k, i
         *qualifies = label >= 0 && counts[label] != top;
         return *qualifies ? p[label] - best_mv : 0;
     }
-    default: return 0;
+    default:
+        return 0;
     }
 }
 

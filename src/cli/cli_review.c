@@ -76,8 +76,7 @@ int cli_report_review(const char *cmd, const chorus_votes *votes, const int32_t 
                       chorus_model_type type)
 {
     if (n_answers < 2) {
-        printf("review answers: %" PRId64 " clamped; held-out scores need at least 2\n",
-               n_answers);
+        printf("review answers: %" PRId64 " clamped; held-out scores need at least 2\n", n_answers);
         return 0;
     }
     chorus_fit_options opts = *fit;
@@ -91,8 +90,7 @@ int cli_report_review(const char *cmd, const chorus_votes *votes, const int32_t 
            " folds (each scored by a fit on the others): accuracy %.4f (%" PRId64 "/%" PRId64 ")",
            r.n_answers, r.n_folds, r.accuracy, r.n_correct, r.n_answers);
     if (r.positive_class >= 0)
-        printf(", F1 of %s %.4f", chorus_votes_class_name(votes, r.positive_class),
-               r.positive_f1);
+        printf(", F1 of %s %.4f", chorus_votes_class_name(votes, r.positive_class), r.positive_f1);
     printf("\n");
     return 0;
 }

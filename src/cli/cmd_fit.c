@@ -351,8 +351,7 @@ int cmd_fit(int argc, char **argv)
     }
     if (!args.values[OPT_QUIET]) cli_report_selection(model);
     cli_report_check("fit", model, !args.values[OPT_QUIET]);
-    if (eval_gold)
-        rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD], eval_gold, opts.gold);
+    if (eval_gold) rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD], eval_gold, opts.gold);
 done:
     chorus_review_free(review);
     chorus_free(clamped);

@@ -26,7 +26,8 @@ enum {
 static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "REVIEW", "the review file to write: .csv or .jsonl (required)"},
     [OPT_DATA] = {"data", 0, "DATA", "the data the votes were made from, one record per item"},
-    [OPT_SPEC] = {"spec", 0, "SPEC.yaml", "show the spec's text fields (default: every text field)"},
+    [OPT_SPEC] = {"spec", 0, "SPEC.yaml",
+                  "show the spec's text fields (default: every text field)"},
     [OPT_N] = {"n", 'n', "N", "how many items to select (default 50)"},
     [OPT_STRATEGY] = {"strategy", 0, "S",
                       "entropy (default), margin, disagreement, uncovered, model-vs-mv, random"},
@@ -118,7 +119,8 @@ static int parse_numbers(const cli_args *args, chorus_review_select_options *opt
         return cli_usage_error("select", "--strategy: %s", chorus_error_last());
     if (v[OPT_N] && !(rc = cli_parse_int("select", "n", v[OPT_N], 1, INT64_MAX / 16, &x)))
         opts->n = x;
-    if (!rc && v[OPT_SEED] && !(rc = cli_parse_int("select", "seed", v[OPT_SEED], 0, INT64_MAX, &x)))
+    if (!rc && v[OPT_SEED] &&
+        !(rc = cli_parse_int("select", "seed", v[OPT_SEED], 0, INT64_MAX, &x)))
         opts->seed = (uint64_t)x;
     if (!rc && v[OPT_MAX_TEXT] &&
         !(rc = cli_parse_int("select", "max-text", v[OPT_MAX_TEXT], 16, 1 << 20, &x)))

@@ -32,7 +32,8 @@ int chorus_review_new(chorus_review **out, int32_t n_columns, const char *const 
     for (int32_t c = 0; c < n_columns; c++) {
         const char *name = columns[c];
         if (!name || !*name || strcmp(name, "item") == 0 || strcmp(name, "answer") == 0)
-            return chorus_error_set(CHORUS_EINVAL, "review column %" PRId32 " is '%s': "
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "review column %" PRId32 " is '%s': "
                                     "columns are named, and not item or answer",
                                     c, name ? name : "");
         for (int32_t d = 0; d < c; d++)
@@ -146,8 +147,8 @@ int chorus_review_merge(chorus_review *into, const chorus_review *from)
             free(answer);
             return chorus_error_nomem();
         }
-        int rc = review_push(into, item, answer, NULL, row->file < 0 ? -1 : base + row->file,
-                             row->line);
+        int rc =
+            review_push(into, item, answer, NULL, row->file < 0 ? -1 : base + row->file, row->line);
         if (rc) return rc;
     }
     return CHORUS_OK;

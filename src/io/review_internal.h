@@ -8,7 +8,7 @@
 
 typedef struct review_row {
     char *item;
-    char *answer; /* NULL: not reviewed */
+    char *answer;  /* NULL: not reviewed */
     char **values; /* n_columns entries (NULL = empty), or NULL for rows read from a file */
     int32_t file;  /* index into chorus_review.paths, -1 for rows added in memory */
     int64_t line;

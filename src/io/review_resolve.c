@@ -86,8 +86,8 @@ int chorus_review_resolve(int32_t **out, const chorus_review *review, const chor
     item_index index;
     int32_t *gold = malloc((size_t)(n ? n : 1) * sizeof *gold);
     int64_t *source = malloc((size_t)(n ? n : 1) * sizeof *source); /* row that answered */
-    const char **names = chorus_votes_has_class_names(votes) ? calloc((size_t)k, sizeof *names)
-                                                             : NULL;
+    const char **names =
+        chorus_votes_has_class_names(votes) ? calloc((size_t)k, sizeof *names) : NULL;
     int rc = item_index_init(&index, votes);
     if (!rc && (!gold || !source || (chorus_votes_has_class_names(votes) && !names)))
         rc = chorus_error_nomem();
@@ -125,8 +125,8 @@ int chorus_review_resolve(int32_t **out, const chorus_review *review, const chor
             rc = chorus_error_set(CHORUS_EFORMAT,
                                   "%s: item '%.200s' is answered '%.200s' here but '%.200s' at "
                                   "%s",
-                                  where, row->item, row->answer,
-                                  review->rows[source[item]].answer, other);
+                                  where, row->item, row->answer, review->rows[source[item]].answer,
+                                  other);
             break;
         }
         if (known && known[item] >= 0 && known[item] != label) {

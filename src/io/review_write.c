@@ -64,14 +64,15 @@ static int write_jsonl(FILE *fp, const chorus_review *review)
                                            ? json_integer(strtoll(row->item, NULL, 10))
                                            : json_string(row->item));
         for (int32_t c = 0; obj && c < review->n_columns; c++)
-            bad |= json_object_set_new(obj, review->columns[c],
-                                       value_json(row->values ? row->values[c] : NULL,
-                                                  review->numeric[c]));
+            bad |= json_object_set_new(
+                obj, review->columns[c],
+                value_json(row->values ? row->values[c] : NULL, review->numeric[c]));
         if (obj)
             bad |= json_object_set_new(obj, "answer",
                                        row->answer ? json_string(row->answer) : json_null());
-        char *text = bad ? NULL : json_dumps(obj, JSON_PRESERVE_ORDER | JSON_COMPACT |
-                                                      JSON_REAL_PRECISION(10));
+        char *text =
+            bad ? NULL
+                : json_dumps(obj, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(10));
         json_decref(obj);
         if (!text) return chorus_error_nomem();
         fputs(text, fp);

@@ -41,7 +41,7 @@ START_TEST(test_reads_csv)
     ck_assert_str_eq(chorus_review_answer(r, 0), "SPAM");
     ck_assert_int_eq(chorus_review_line(r, 0), 2);
     ck_assert_ptr_null(chorus_review_answer(r, 1));
-    ck_assert_int_eq(chorus_review_line(r, 1), 4); /* the quoted field took lines 2 and 3 */
+    ck_assert_int_eq(chorus_review_line(r, 1), 4);  /* the quoted field took lines 2 and 3 */
     ck_assert_ptr_null(chorus_review_answer(r, 2)); /* blanks only: not reviewed */
     ck_assert_str_eq(chorus_review_answer(r, 3), "0");
     ck_assert_str_eq(chorus_review_path(r, 3), test_path("r.csv"));
@@ -76,8 +76,7 @@ static void expect_read_error(const char *name, const char *text, int code, cons
     ck_assert_ptr_null(r);
     char want[512];
     snprintf(want, sizeof want, "%s%s", path, message);
-    ck_assert_msg(strstr(chorus_error_last(), want), "'%s' lacks '%s'", chorus_error_last(),
-                  want);
+    ck_assert_msg(strstr(chorus_error_last(), want), "'%s' lacks '%s'", chorus_error_last(), want);
 }
 
 START_TEST(test_bad_files)
@@ -155,8 +154,7 @@ START_TEST(test_resolve_errors)
                     "bad2.csv:2: item '0': answer 'EGGS'");
     chorus_review_free(r);
     r = read_text("bad3.csv", "item,answer\n0,-1\n");
-    ck_assert_error(chorus_review_resolve(&gold, r, votes, NULL), CHORUS_EFORMAT,
-                    "-1 is no class");
+    ck_assert_error(chorus_review_resolve(&gold, r, votes, NULL), CHORUS_EFORMAT, "-1 is no class");
     chorus_review_free(r);
     /* The same item answered differently in two files: both are named. */
     chorus_review *a = read_text("first.csv", "item,answer\n1,\n2,HAM\n");
@@ -213,9 +211,10 @@ START_TEST(test_write_round_trip)
                            "t-9,,1e-3,SPAM\n");
     free(text);
     text = test_read_file(test_path("rt.jsonl"), NULL);
-    ck_assert_str_eq(text, "{\"item\":7,\"text\":\"a, \\\"quoted\\\" text\",\"score\":0.25,"
-                           "\"answer\":null}\n"
-                           "{\"item\":\"t-9\",\"text\":\"\",\"score\":0.001,\"answer\":\"SPAM\"}\n");
+    ck_assert_str_eq(text,
+                     "{\"item\":7,\"text\":\"a, \\\"quoted\\\" text\",\"score\":0.25,"
+                     "\"answer\":null}\n"
+                     "{\"item\":\"t-9\",\"text\":\"\",\"score\":0.001,\"answer\":\"SPAM\"}\n");
     free(text);
     static const char *const bad[] = {"answer"};
     chorus_review *r = (chorus_review *)1;
