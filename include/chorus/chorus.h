@@ -17,6 +17,7 @@
 #include "lf.h"
 #include "analyze.h"
 #include "llm_cache.h"
+#include "review.h"
 #include "parse.h"
 
 #endif

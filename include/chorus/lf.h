@@ -45,6 +45,10 @@ const char *chorus_lf_set_class_name(const chorus_lf_set *set, int32_t class_ind
 /* The fields named in the spec's data section (NULL when not given). */
 const char *chorus_lf_set_id_field(const chorus_lf_set *set);
 const char *chorus_lf_set_gold_field(const chorus_lf_set *set);
+/* The default field of the LFs (data.text), and the field LF `lf` reads (its own `field:`,
+ * else data.text; NULL for LFs that read no single field or when neither is given). */
+const char *chorus_lf_set_text_field(const chorus_lf_set *set);
+const char *chorus_lf_set_lf_field(const chorus_lf_set *set, int32_t lf);
 
 /*
  * Gold labels from the dataset's gold field (spec: data.gold), mapped to classes by name

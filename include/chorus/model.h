@@ -118,6 +118,11 @@ int chorus_model_load(chorus_model **out, const char *path);
 
 void chorus_model_free(chorus_model *model);
 
+/* How many of the clamped gold labels were answers from review files: recorded in
+ * model.json ("fit": "review_answers") when above 0. CHORUS_EINVAL for a negative count. */
+int chorus_model_set_review_answers(chorus_model *model, int64_t n);
+int64_t chorus_model_review_answers(const chorus_model *model);
+
 chorus_model_type chorus_model_get_type(const chorus_model *model);
 int32_t chorus_model_n_classes(const chorus_model *model);
 int32_t chorus_model_n_lfs(const chorus_model *model);

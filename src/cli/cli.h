@@ -143,6 +143,30 @@ int cli_read_groups(const char *cmd, const char *path, const chorus_votes *votes
 int cli_groups_from_spec(const char *cmd, const chorus_lf_set *set, const chorus_votes *votes,
                          int32_t **out);
 
+/*
+ * Review files: every `--<option> FILE` of argv (the option may repeat), read and merged;
+ * *out is NULL when there is none (chorus_review_free it). 0 or the exit code (printed).
+ */
+int cli_read_reviews(const char *cmd, int argc, char **argv, const char *option,
+                     chorus_review **out);
+
+/*
+ * The answers of `review` for the items of `votes` (*answers, -1 elsewhere) and merged
+ * with gold (NULL or one label per item) into *out, for chorus_fit_options.gold; a
+ * contradiction is an input error. chorus_free both. 0 or the exit code (printed).
+ */
+int cli_review_gold(const char *cmd, const chorus_review *review, const chorus_votes *votes,
+                    const int32_t *gold, int32_t **out, int32_t **answers, int64_t *n_answers);
+
+/* Folds of the held-out scores of review answers. */
+enum { CLI_REVIEW_FOLDS = 5 };
+
+/* Prints the held-out scores of the answers (k-fold, each fold fitted with `type` and the
+ * other folds' answers and other_gold clamped) on stdout. 0 or the exit code. */
+int cli_report_review(const char *cmd, const chorus_votes *votes, const int32_t *answers,
+                      int64_t n_answers, const int32_t *other_gold, const chorus_fit_options *fit,
+                      chorus_model_type type);
+
 /* The subcommands. */
 int cmd_fit(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
@@ -155,6 +179,7 @@ int cmd_run(int argc, char **argv);
 int cmd_llm_cache(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_select(int argc, char **argv);
 
 /*
  * --positive TEXT: the class of that name or index among n_classes (class_name(owner, k)

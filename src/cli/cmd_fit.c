@@ -17,6 +17,7 @@ enum {
     OPT_PRIOR_SMOOTHING,
     OPT_CLASS_BALANCE,
     OPT_GOLD,
+    OPT_REVIEW,
     OPT_EVAL_GOLD,
     OPT_RESTARTS,
     OPT_MAX_ITER,
@@ -49,6 +50,8 @@ static const cli_option options[] = {
                            "fix the class prior (e.g. 0.7,0.3), or take it from --gold"},
     [OPT_GOLD] = {"gold", 0, "GOLD",
                   "known labels (-1 unknown; or DATA:FIELD), clamped in the fit"},
+    [OPT_REVIEW] = {"review", 0, "REVIEW",
+                    "a filled-in review file (repeatable): its answers are clamped too"},
     [OPT_EVAL_GOLD] = {"eval-gold", 0, "GOLD", "after fitting, score the items against these"},
     [OPT_RESTARTS] = {"restarts", 0, "N", "extra starts from perturbed posteriors (default 0)"},
     [OPT_MAX_ITER] = {"max-iter", 0, "N", "EM iterations per start (default 500)"},
@@ -276,7 +279,9 @@ int cmd_fit(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     chorus_votes_warn_class_coding(votes);
-    int32_t *gold = NULL, *eval_gold = NULL, *groups = NULL;
+    int32_t *gold = NULL, *eval_gold = NULL, *groups = NULL, *clamped = NULL, *answers = NULL;
+    int64_t n_answers = 0;
+    chorus_review *review = NULL;
     double *balance = NULL;
     chorus_model *model = NULL;
     if (args.values[OPT_GROUPS]) {
@@ -287,6 +292,13 @@ int cmd_fit(int argc, char **argv)
     if (args.values[OPT_GOLD]) {
         if ((rc = read_gold(args.values[OPT_GOLD], votes, votes, NULL, &gold, NULL))) goto done;
         opts.gold = gold;
+        opts.n_gold = chorus_votes_n_items(votes);
+    }
+    if ((rc = cli_read_reviews("fit", argc, argv, "review", &review))) goto done;
+    if (review) {
+        if ((rc = cli_review_gold("fit", review, votes, gold, &clamped, &answers, &n_answers)))
+            goto done;
+        opts.gold = clamped;
         opts.n_gold = chorus_votes_n_items(votes);
     }
     /* Checked before the fit, so that bad gold leaves no model.json behind. */
@@ -310,6 +322,15 @@ int cmd_fit(int argc, char **argv)
         }
         status = chorus_model_fit(&model, votes, &opts);
     }
+    if (status) {
+        rc = cli_fail("fit", status);
+        goto done;
+    }
+    /* Scored before the model is saved, so a failure leaves no model.json behind. */
+    if (review && (rc = cli_report_review("fit", votes, answers, n_answers, gold, &opts,
+                                          chorus_model_get_type(model))))
+        goto done;
+    if (review) status = chorus_model_set_review_answers(model, n_answers);
     if (!status) status = chorus_model_save(model, args.values[OPT_OUTPUT]);
     if (status) {
         rc = cli_fail("fit", status);
@@ -330,8 +351,11 @@ int cmd_fit(int argc, char **argv)
     }
     if (!args.values[OPT_QUIET]) cli_report_selection(model);
     cli_report_check("fit", model, !args.values[OPT_QUIET]);
-    if (eval_gold) rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD], eval_gold, gold);
+    if (eval_gold) rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD], eval_gold, opts.gold);
 done:
+    chorus_review_free(review);
+    chorus_free(clamped);
+    chorus_free(answers);
     chorus_model_free(model);
     free(balance);
     free(groups);

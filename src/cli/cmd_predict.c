@@ -11,6 +11,7 @@ enum {
     OPT_VOTES_FORMAT,
     OPT_DUPLICATES,
     OPT_DROP_UNCOVERED,
+    OPT_REVIEW,
     OPT_QUIET,
     OPT_HEADER,
     OPT_NO_HEADER,
@@ -24,6 +25,8 @@ static const cli_option options[] = {
     [OPT_DUPLICATES] = CLI_DUPLICATES_OPTION,
     [OPT_DROP_UNCOVERED] = {"drop-uncovered", 0, NULL,
                             "write only the items some labeling function voted on"},
+    [OPT_REVIEW] = {"review", 0, "REVIEW",
+                    "a filled-in review file (repeatable): answered items get their answer"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
     CLI_VOTES_INPUT_OPTIONS(OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN),
     {0},
@@ -45,6 +48,25 @@ static const cli_command command = {
     options,
     2,
     2};
+
+/* --review: answered items get their answers (the votes read in the model's classes). */
+static int clamp_answers(int argc, char **argv, const chorus_model *model,
+                         const chorus_votes *votes, chorus_probs *probs)
+{
+    chorus_review *review = NULL;
+    chorus_votes *aligned = NULL;
+    int32_t *answers = NULL;
+    int rc = cli_read_reviews("predict", argc, argv, "review", &review);
+    if (rc || !review) return rc;
+    int status = chorus_model_align_votes(&aligned, model, votes);
+    if (!status) status = chorus_review_resolve(&answers, review, aligned ? aligned : votes, NULL);
+    if (!status) status = chorus_review_clamp_probs(probs, answers, chorus_votes_n_items(votes));
+    if (status) rc = cli_fail("predict", status);
+    chorus_free(answers);
+    chorus_votes_free(aligned);
+    chorus_review_free(review);
+    return rc;
+}
 
 int cmd_predict(int argc, char **argv)
 {
@@ -70,6 +92,7 @@ int cmd_predict(int argc, char **argv)
     const int drop = args.values[OPT_DROP_UNCOVERED] != NULL;
     int64_t n_items = 0, n_covered = 0;
     status = chorus_model_predict(&probs, model, votes);
+    if (!status && (rc = clamp_answers(argc, argv, model, votes, probs))) goto done;
     if (!status) {
         n_items = chorus_probs_n_items(probs);
         n_covered = chorus_probs_n_covered(probs);
@@ -85,6 +108,7 @@ int cmd_predict(int argc, char **argv)
                 n_items, chorus_probs_n_classes(probs), n_items - n_covered,
                 drop ? " (dropped)" : "", args.values[OPT_OUTPUT]);
     }
+done:
     chorus_probs_free(probs);
     chorus_votes_free(votes);
     chorus_model_free(model);

@@ -20,6 +20,7 @@ enum {
     OPT_LEARN_STRUCTURE,
     OPT_DEV,
     OPT_DEV_METRIC,
+    OPT_REVIEW,
     OPT_QUIET,
     OPT_DRY_RUN
 };
@@ -37,6 +38,8 @@ static const cli_option options[] = {
     [OPT_DEV] = {"dev", 0, "DEVDATA",
                  "labelled dev records (the spec's gold field): choose the model by their score"},
     [OPT_DEV_METRIC] = {"dev-metric", 0, "M", "accuracy (default), macro-f1 or f1 (class 1)"},
+    [OPT_REVIEW] = {"review", 0, "REVIEW",
+                    "a filled-in review file (repeatable): its answers are clamped in the fit"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print only the evaluation"},
     /* Taken out of argv before parsing (its N is optional); listed here for --help. */
     [OPT_DRY_RUN] = {"dry-run", 0, "[N]",
@@ -162,7 +165,9 @@ int cmd_run(int argc, char **argv)
     chorus_probs *probs = NULL;
     chorus_lf_summary *summary = NULL;
     chorus_metrics *metrics = NULL;
-    int32_t *gold = NULL, *groups = NULL;
+    int32_t *gold = NULL, *groups = NULL, *clamped = NULL, *answers = NULL;
+    int64_t n_answers = 0;
+    chorus_review *review = NULL;
     char *votes_path = join(dir, "votes.chv"), *model_path = join(dir, "model.json");
     char *probs_path = join(dir, "probs.csv"), *summary_path = join(dir, "lf_summary.csv");
     char *gold_path = join(dir, "gold.csv");
@@ -181,14 +186,34 @@ int cmd_run(int argc, char **argv)
     /* Gold is checked before anything is fitted or written. */
     const int has_gold = chorus_lf_set_gold_field(p.set) != NULL;
     int status = has_gold ? chorus_lf_set_gold(&gold, p.set, p.data) : CHORUS_OK;
+    if (status) {
+        rc = cli_fail("run", status);
+        goto done;
+    }
+    /* The data's gold field is for scoring, so answers are not checked against it. */
+    if ((rc = cli_read_reviews("run", argc, argv, "review", &review))) goto done;
+    if (review) {
+        if ((rc = cli_review_gold("run", review, p.votes, NULL, &clamped, &answers, &n_answers)))
+            goto done;
+        fit.gold = clamped;
+        fit.n_gold = chorus_votes_n_items(p.votes);
+    }
     if (!status) status = chorus_votes_write(p.votes, votes_path, CHORUS_FORMAT_CHV);
     if (!status && args.values[OPT_DEV]) {
         if ((rc = fit_selecting(&args, &p, &fit, &model))) goto done;
     } else if (!status) {
         status = chorus_model_fit(&model, p.votes, &fit);
     }
+    if (!status && review) {
+        if ((rc = cli_report_review("run", p.votes, answers, n_answers, NULL, &fit,
+                                    chorus_model_get_type(model))))
+            goto done;
+        status = chorus_model_set_review_answers(model, n_answers);
+    }
     if (!status) status = chorus_model_save(model, model_path);
     if (!status) status = chorus_model_predict(&probs, model, p.votes);
+    if (!status && answers)
+        status = chorus_review_clamp_probs(probs, answers, chorus_votes_n_items(p.votes));
     if (!status) status = chorus_probs_write(probs, probs_path, CHORUS_PROBS_CSV);
     if (!status && has_gold)
         status = chorus_gold_write(gold, chorus_dataset_n_records(p.data), gold_path);
@@ -216,15 +241,27 @@ int cmd_run(int argc, char **argv)
     }
     if (has_gold) {
         chorus_eval_options eopts = CHORUS_EVAL_OPTIONS_INIT;
+        /* Answered items are clamped to their answers: scoring them would flatter. */
+        int64_t n_left_out = 0;
+        for (int64_t i = 0; answers && i < n; i++)
+            if (answers[i] >= 0 && gold[i] >= 0) {
+                gold[i] = -1;
+                n_left_out++;
+            }
         if ((status = chorus_eval(&metrics, probs, gold, n, &eopts))) {
             rc = cli_fail("run", status);
             goto done;
         }
-        printf("%sevaluation against the data's gold field '%s':\n", verbose ? "\n" : "",
+        printf("%sevaluation against the data's gold field '%s'", verbose ? "\n" : "",
                chorus_lf_set_gold_field(p.set));
+        if (n_left_out) printf(" (%" PRId64 " reviewed items left out)", n_left_out);
+        printf(":\n");
         cli_print_metrics(metrics, probs, &eopts);
     }
 done:
+    chorus_review_free(review);
+    chorus_free(clamped);
+    chorus_free(answers);
     chorus_metrics_free(metrics);
     chorus_lf_summary_free(summary);
     chorus_probs_free(probs);

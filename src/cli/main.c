@@ -16,6 +16,7 @@ static const subcommand subcommands[] = {
     {"fit", cmd_fit, "fit a label model to a vote matrix, write model.json"},
     {"predict", cmd_predict, "apply a fitted model: probabilistic labels for a vote matrix"},
     {"analyze", cmd_analyze, "per-LF polarity, coverage, overlaps, conflicts, accuracies"},
+    {"select", cmd_select, "choose the items a person should label next: a review file"},
     {"eval", cmd_eval, "score probabilistic labels against gold labels"},
     {"convert", cmd_convert, "convert a vote matrix between CSV, triples, .npy and .chv"},
     {"export", cmd_export, "write the model's labels as pre-annotations for a labeling platform"},

@@ -407,6 +407,19 @@ chorus_model_type chorus_model_get_type(const chorus_model *model)
     return model->type;
 }
 
+int chorus_model_set_review_answers(chorus_model *model, int64_t n)
+{
+    if (n < 0)
+        return chorus_error_set(CHORUS_EINVAL, "%" PRId64 " review answers is not a count", n);
+    model->n_review_answers = n;
+    return CHORUS_OK;
+}
+
+int64_t chorus_model_review_answers(const chorus_model *model)
+{
+    return model->n_review_answers;
+}
+
 int32_t chorus_model_n_classes(const chorus_model *model)
 {
     return model->n_classes;

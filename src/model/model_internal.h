@@ -26,7 +26,8 @@ struct chorus_model {
     int64_t fit_n_items;
     int64_t fit_nnz;
     int64_t n_gold_clamped;
-    double *trace; /* log-posterior per iteration of the winning start */
+    int64_t n_review_answers; /* of those, answers from review files (0: none given) */
+    double *trace;            /* log-posterior per iteration of the winning start */
     int32_t n_trace;
     int32_t best_start;
     bool converged;

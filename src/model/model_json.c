@@ -147,6 +147,8 @@ int chorus_model_save(const chorus_model *model, const char *path)
     bad |= json_object_set_new(settings, "seed", json_integer((json_int_t)model->settings.seed));
     bad |= json_object_set_new(fit, "n_items", json_integer(model->fit_n_items));
     bad |= json_object_set_new(fit, "n_votes", json_integer(model->fit_nnz));
+    if (model->n_review_answers > 0)
+        bad |= json_object_set_new(fit, "review_answers", json_integer(model->n_review_answers));
     if (model->type != CHORUS_MODEL_MV) {
         static const char *const priors[] = {"learned", "fixed", "gold"};
         bad |= json_object_set_new(settings, "requested_model",
@@ -415,6 +417,7 @@ int chorus_model_load(chorus_model **out, const char *path)
     if (json_is_integer(seed)) model->settings.seed = (uint64_t)json_integer_value(seed);
     json_t *fit = json_object_get(root, "fit");
     model->fit_n_items = json_integer_value(json_object_get(fit, "n_items"));
+    model->n_review_answers = json_integer_value(json_object_get(fit, "review_answers"));
     model->fit_nnz = json_integer_value(json_object_get(fit, "n_votes"));
 done:
     json_decref(root);
