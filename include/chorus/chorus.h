@@ -15,6 +15,8 @@
 #include "data.h"
 #include "lf.h"
 #include "analyze.h"
+#include "inspect.h"
+#include "qa.h"
 #include "llm_cache.h"
 #include "parse.h"
 
