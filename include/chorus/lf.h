@@ -45,6 +45,8 @@ const char *chorus_lf_set_class_name(const chorus_lf_set *set, int32_t class_ind
 /* The fields named in the spec's data section (NULL when not given). */
 const char *chorus_lf_set_id_field(const chorus_lf_set *set);
 const char *chorus_lf_set_gold_field(const chorus_lf_set *set);
+/* The default field of keyword, regex and lookup LFs (data.text), or NULL. */
+const char *chorus_lf_set_text_field(const chorus_lf_set *set);
 
 /*
  * Gold labels from the dataset's gold field (spec: data.gold), mapped to classes by name

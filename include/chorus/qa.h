@@ -82,8 +82,8 @@ typedef struct chorus_qa_estimate {
 
 typedef struct chorus_qa_report {
     int32_t n_classes;
-    int64_t n_items;          /* rows of the probabilities */
-    chorus_qa_estimate all;   /* over every reviewed item */
+    int64_t n_items;               /* rows of the probabilities */
+    chorus_qa_estimate all;        /* over every reviewed item */
     chorus_qa_estimate *per_class; /* n_classes: the reviewed items predicted as the class */
 } chorus_qa_report;
 

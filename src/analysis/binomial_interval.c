@@ -67,8 +67,7 @@ double chorus_beta_inc(double a, double b, double x)
     if (x <= 0) return 0;
     if (x >= 1) return 1;
     /* x^a (1-x)^b / B(a, b), in logs so large a and b do not overflow. */
-    const double log_front =
-        lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+    const double log_front = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
     if (x < (a + 1) / (a + b + 2)) return exp(log_front) * beta_fraction(a, b, x) / a;
     return 1 - exp(log_front) * beta_fraction(b, a, 1 - x) / b;
 }
@@ -138,8 +137,7 @@ int chorus_binomial_interval(double *lower, double *upper, double successes, dou
                                 "> 0; got %g of %g",
                                 successes, trials);
     if (!(confidence > 0) || !(confidence < 1))
-        return chorus_error_set(CHORUS_EINVAL, "confidence %g is not between 0 and 1",
-                                confidence);
+        return chorus_error_set(CHORUS_EINVAL, "confidence %g is not between 0 and 1", confidence);
     if (method == CHORUS_INTERVAL_WILSON)
         wilson(lower, upper, successes, trials, confidence);
     else if (method == CHORUS_INTERVAL_CLOPPER_PEARSON)

@@ -24,8 +24,8 @@ static int check_inputs(const chorus_votes *votes, const int32_t *gold, int64_t 
         return chorus_error_set(CHORUS_EINVAL, "chorus_inspect_options version %u; expected %u",
                                 o->version, CHORUS_INSPECT_OPTIONS_VERSION);
     if (o->lf < -1 || o->lf >= m)
-        return chorus_error_set(CHORUS_EINVAL, "labeling function %" PRId32 " of %" PRId32,
-                                o->lf, m);
+        return chorus_error_set(CHORUS_EINVAL, "labeling function %" PRId32 " of %" PRId32, o->lf,
+                                m);
     if (o->filters & ~(unsigned)ALL_FILTERS)
         return chorus_error_set(CHORUS_EINVAL, "unknown inspect filters 0x%x", o->filters);
     if (o->limit < 0)
@@ -73,8 +73,7 @@ static bool votes_other_than(const int32_t *label, int64_t b, int64_t e, int32_t
 }
 
 /* 1 if `choice` has the most votes of [b, e); counts (k zeros) is left all zero again. */
-static bool is_majority(const int32_t *label, int64_t b, int64_t e, int32_t choice,
-                        int64_t *counts)
+static bool is_majority(const int32_t *label, int64_t b, int64_t e, int32_t choice, int64_t *counts)
 {
     int64_t top = 0;
     for (int64_t p = b; p < e; p++)
@@ -142,8 +141,7 @@ int chorus_inspect_select(int64_t **out, int64_t *out_n, int64_t *out_matching,
     chorus_rng rng = chorus_rng_for(opts->seed, INSPECT_STREAM);
     int64_t matching = 0;
     for (int64_t i = 0; i < n; i++) {
-        if (!matches(opts, i, row_ptr[i], row_ptr[i + 1], lf, label, gold, model_labels,
-                     counts))
+        if (!matches(opts, i, row_ptr[i], row_ptr[i + 1], lf, label, gold, model_labels, counts))
             continue;
         if (matching < cap) {
             picked[matching] = i;

@@ -37,8 +37,8 @@ static int estimate(chorus_qa_estimate *e, const chorus_qa_options *o)
     e->further = -1;
     if (e->reviewed == 0) return CHORUS_OK;
     e->accuracy = (double)e->correct / (double)e->reviewed;
-    int rc = chorus_binomial_interval(&e->lower, &e->upper, (double)e->correct,
-                                      (double)e->reviewed, o->confidence, o->method);
+    int rc = chorus_binomial_interval(&e->lower, &e->upper, (double)e->correct, (double)e->reviewed,
+                                      o->confidence, o->method);
     if (!rc && o->target_width > 0)
         rc = chorus_review_size(&e->further, e->accuracy, e->reviewed, o->target_width,
                                 o->confidence, o->method);
@@ -59,15 +59,13 @@ int chorus_qa_compute(chorus_qa_report **out, const chorus_probs *probs, const i
     const int32_t k = chorus_probs_n_classes(probs);
     const int has_ids = chorus_probs_item_ids(probs) != NULL;
     if (!has_ids && n_answers != n)
-        return chorus_error_set(CHORUS_EINVAL,
-                                "%" PRId64 " answers for %" PRId64
-                                " rows; they must match one to one",
-                                n_answers, n);
+        return chorus_error_set(
+            CHORUS_EINVAL, "%" PRId64 " answers for %" PRId64 " rows; they must match one to one",
+            n_answers, n);
     if (has_ids && n > 0 && chorus_probs_item_id(probs, n - 1) >= n_answers)
-        return chorus_error_set(CHORUS_EINVAL,
-                                "a row for item %" PRId64 " but answers for items 0..%" PRId64
-                                " only",
-                                chorus_probs_item_id(probs, n - 1), n_answers - 1);
+        return chorus_error_set(
+            CHORUS_EINVAL, "a row for item %" PRId64 " but answers for items 0..%" PRId64 " only",
+            chorus_probs_item_id(probs, n - 1), n_answers - 1);
     for (int64_t i = 0; i < n_answers; i++)
         if (answers[i] < -1 || answers[i] >= k)
             return chorus_error_set(CHORUS_EINVAL,

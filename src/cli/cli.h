@@ -153,6 +153,8 @@ int cmd_apply(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_llm_cache(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_qa(int argc, char **argv);
 
 /*
  * --positive TEXT: the class of that name or index among n_classes (class_name(owner, k)

@@ -51,6 +51,11 @@ const char *chorus_lf_set_gold_field(const chorus_lf_set *set)
     return set->gold_field;
 }
 
+const char *chorus_lf_set_text_field(const chorus_lf_set *set)
+{
+    return set->text_field;
+}
+
 int32_t lf_set_class_index_n(const chorus_lf_set *set, const char *name, size_t len)
 {
     for (int32_t k = 0; k < set->n_classes; k++)

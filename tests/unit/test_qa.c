@@ -33,10 +33,8 @@ START_TEST(beta_inc_closed_forms)
     /* I_0.3(2, 3) = P(Bin(4, 0.3) >= 2) = 1 - 0.7^4 - 4 * 0.3 * 0.7^3 = 0.3483. */
     ck_assert_double_eq_tol(chorus_beta_inc(2, 3, 0.3), 0.3483, 1e-12);
     /* Symmetry: I_x(a, b) = 1 - I_1-x(b, a), on both sides of the switch point. */
-    ck_assert_double_eq_tol(chorus_beta_inc(2.5, 9, 0.1), 1 - chorus_beta_inc(9, 2.5, 0.9),
-                            1e-13);
-    ck_assert_double_eq_tol(chorus_beta_inc(2.5, 9, 0.6), 1 - chorus_beta_inc(9, 2.5, 0.4),
-                            1e-13);
+    ck_assert_double_eq_tol(chorus_beta_inc(2.5, 9, 0.1), 1 - chorus_beta_inc(9, 2.5, 0.9), 1e-13);
+    ck_assert_double_eq_tol(chorus_beta_inc(2.5, 9, 0.6), 1 - chorus_beta_inc(9, 2.5, 0.4), 1e-13);
     ck_assert_double_eq(chorus_beta_inc(2, 3, 0), 0);
     ck_assert_double_eq(chorus_beta_inc(2, 3, 1), 1);
     ck_assert(isnan(chorus_beta_inc(0, 3, 0.5)));
@@ -84,19 +82,16 @@ START_TEST(clopper_pearson_published_values)
     double lo, hi;
     /* 9 of 10 at 95%: [0.5550, 0.9975]. The upper end is 0.975^(1/10) = 0.997471 exactly
      * (I_x(10, 1) = x^10); the lower end solves 10 x^9 - 9 x^10 = 0.025. */
-    ck_assert_ok(
-        chorus_binomial_interval(&lo, &hi, 9, 10, 0.95, CHORUS_INTERVAL_CLOPPER_PEARSON));
+    ck_assert_ok(chorus_binomial_interval(&lo, &hi, 9, 10, 0.95, CHORUS_INTERVAL_CLOPPER_PEARSON));
     ck_assert_double_eq_tol(lo, 0.5550, 5e-5);
     ck_assert_double_eq_tol(hi, pow(0.975, 0.1), 1e-12);
     ck_assert_double_eq_tol(10 * pow(lo, 9) - 9 * pow(lo, 10), 0.025, 1e-12);
     /* 0 of 10: [0, 1 - 0.025^(1/10)] = [0, 0.3085]; 10 of 10: [0.025^(1/10), 1]. */
-    ck_assert_ok(
-        chorus_binomial_interval(&lo, &hi, 0, 10, 0.95, CHORUS_INTERVAL_CLOPPER_PEARSON));
+    ck_assert_ok(chorus_binomial_interval(&lo, &hi, 0, 10, 0.95, CHORUS_INTERVAL_CLOPPER_PEARSON));
     ck_assert_double_eq(lo, 0);
     ck_assert_double_eq_tol(hi, 1 - pow(0.025, 0.1), 1e-12);
     ck_assert_double_eq_tol(hi, 0.3085, 5e-5);
-    ck_assert_ok(
-        chorus_binomial_interval(&lo, &hi, 10, 10, 0.95, CHORUS_INTERVAL_CLOPPER_PEARSON));
+    ck_assert_ok(chorus_binomial_interval(&lo, &hi, 10, 10, 0.95, CHORUS_INTERVAL_CLOPPER_PEARSON));
     ck_assert_double_eq_tol(lo, pow(0.025, 0.1), 1e-12);
     ck_assert_double_eq(hi, 1);
     /* 50 of 100 at 95%: [0.3983, 0.6017] (Clopper & Pearson's tables; symmetric about 1/2).
@@ -167,8 +162,7 @@ START_TEST(review_size_reaches_the_width)
     ck_assert(width(0.5, total - 1, CHORUS_INTERVAL_WILSON) > 0.1);
     /* Clopper-Pearson is wider, so it needs more. */
     int64_t cp;
-    ck_assert_ok(
-        chorus_review_size(&cp, 0.9, 50, 0.05, 0.95, CHORUS_INTERVAL_CLOPPER_PEARSON));
+    ck_assert_ok(chorus_review_size(&cp, 0.9, 50, 0.05, 0.95, CHORUS_INTERVAL_CLOPPER_PEARSON));
     ck_assert(width(0.9, 50 + cp, CHORUS_INTERVAL_CLOPPER_PEARSON) <= 0.05);
     ck_assert(width(0.9, 50 + cp - 1, CHORUS_INTERVAL_CLOPPER_PEARSON) > 0.05);
     int64_t wilson;
