@@ -16,6 +16,8 @@
 #include "platform.h"
 #include "lf.h"
 #include "analyze.h"
+#include "inspect.h"
+#include "qa.h"
 #include "llm_cache.h"
 #include "review.h"
 #include "parse.h"

@@ -180,6 +180,8 @@ int cmd_llm_cache(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_select(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_qa(int argc, char **argv);
 
 /*
  * --positive TEXT: the class of that name or index among n_classes (class_name(owner, k)

@@ -25,7 +25,8 @@ static inline int chorus_vote_from_value(int64_t value, int32_t abstain, int32_t
         *vote = CHORUS_ABSTAIN;
         return 0;
     }
-    if (value <= abstain || value > (int64_t)abstain + 1 + max_class) return -1;
+    /* Compared on the small side: value - abstain overflows for a value near INT64_MAX. */
+    if (value <= abstain || value > (int64_t)max_class + abstain + 1) return -1;
     *vote = (int32_t)(value - abstain - 1);
     return 0;
 }
