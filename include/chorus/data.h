@@ -75,6 +75,14 @@ int64_t chorus_dataset_n_skipped(const chorus_dataset *ds);
 #define CHORUS_DATA_SKIPPED_LINES_KEPT 10
 int64_t chorus_dataset_skipped_line(const chorus_dataset *ds, int64_t i);
 int64_t chorus_dataset_source_line(const chorus_dataset *ds, int64_t record);
+/*
+ * The record's row number in the file, from 0, counting the bad rows skipped before it
+ * (each blank line between records is one): what identifies an item of data without ids,
+ * stable whether or not bad rows were skipped. -1 for a record out of range.
+ */
+int64_t chorus_dataset_source_row(const chorus_dataset *ds, int64_t record);
+/* The path the dataset was read from. */
+const char *chorus_dataset_path(const chorus_dataset *ds);
 
 /*
  * A view of one record, the argument of plugin labeling functions. Valid only during the

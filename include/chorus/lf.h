@@ -113,6 +113,14 @@ typedef struct chorus_apply_report {
  * set, so one set must not be applied to two datasets at the same time from two threads
  * (applying it to them one after the other is fine). report may be NULL; otherwise free it with
  * chorus_apply_report_free.
+ *
+ * Items are named after the spec's data.id field (chorus_votes_item_name), checked before
+ * any LF runs: a record without an id, with an empty one or one given to an earlier record
+ * too is CHORUS_EFORMAT naming the data file, the line and the id. Without data.id, items
+ * are identified by their row number in the file from 0, counting bad rows skipped with
+ * skip_bad_rows (chorus_dataset_source_row), so skipping a row does not shift the ids
+ * after it: when rows were skipped those numbers become the item names, otherwise the
+ * items stay unnamed (item i is row i).
  */
 int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chorus_lf_set *set,
                     const chorus_dataset *ds, const chorus_apply_options *opts);

@@ -73,7 +73,7 @@ int chorus_probs_set_item_ids(chorus_probs *probs, const int64_t *ids);
  * instead of the id, e.g. the task ids of a crowd file; chorus_model_predict() copies them
  * from the votes' item names. NULL from chorus_probs_item_name() when the row has none.
  * The readers read an "item" column that is not all integers as names (and then no ids).
- * The .npy format and its items file do not keep names.
+ * The .npy format keeps them in its items file (written whenever there are names).
  */
 const char *chorus_probs_item_name(const chorus_probs *probs, int64_t row);
 int chorus_probs_set_item_name(chorus_probs *probs, int64_t row, const char *name);

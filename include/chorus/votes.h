@@ -99,8 +99,8 @@ int chorus_votes_has_class_names(const chorus_votes *votes);
 /*
  * Names of the items (e.g. a crowd file's task ids). Items have no name unless one is set:
  * chorus_votes_item_name() is then NULL, and writers use the item's index. Same rules as
- * for LF names; readers reject duplicate item names. Setting copies the name. The .chv and
- * .npy formats and the dense CSV do not store item names; the triples CSV does.
+ * for LF names; readers reject duplicate item names. Setting copies the name. The .chv
+ * format (since 1.1) and the triples CSV store item names; .npy and the dense CSV do not.
  */
 const char *chorus_votes_item_name(const chorus_votes *votes, int64_t item);
 int chorus_votes_set_item_name(chorus_votes *votes, int64_t item, const char *name);

@@ -32,8 +32,9 @@ static const cli_command command = {
     "Converts a vote matrix between dense CSV, triples CSV, NumPy .npy and .chv.",
     "Formats follow the file names (.chv, .npy, else CSV); use --to triples for a\n"
     "sparse CSV. Class names given with --classes are kept in a .chv file. Triples may\n"
-    "hold task ids, worker names and class names (crowd-kit's task,worker,label); only\n"
-    "triples keep item names, and chorus writes triples that read back as the same\n"
+    "hold task ids, worker names and class names (crowd-kit's task,worker,label);\n"
+    "triples and .chv keep item names (.npy and dense CSV do not), and chorus writes\n"
+    "triples that read back as the same\n"
     "matrix (rows like 't9,,' declare what has no vote; see README.md, \"Files\").\n",
     options,
     2,
@@ -54,10 +55,11 @@ int cmd_convert(int argc, char **argv)
     if ((rc = cli_read_votes_input("convert", args.positional[0], &input, &votes))) return rc;
     chorus_votes_format written =
         to == CHORUS_FORMAT_AUTO ? chorus_format_from_path(args.positional[1]) : to;
-    if (chorus_votes_has_item_names(votes) && written != CHORUS_FORMAT_TRIPLES)
+    if (chorus_votes_has_item_names(votes) && written != CHORUS_FORMAT_TRIPLES &&
+        written != CHORUS_FORMAT_CHV)
         fprintf(stderr,
-                "chorus convert: note: %s does not keep the item names (task ids); --to triples "
-                "does\n",
+                "chorus convert: note: %s does not keep the item names (ids); --to triples or "
+                ".chv does\n",
                 chorus_format_name(written));
     int status = chorus_votes_write(votes, args.positional[1], to);
     if (status)

@@ -28,6 +28,8 @@ void chorus_dataset_free(chorus_dataset *ds)
     free(ds->sparse_row);
     free(ds->sparse_cells);
     free(ds->lines);
+    free(ds->skipped_before);
+    free(ds->path);
     free(ds->arena);
     free(ds);
 }
@@ -226,6 +228,14 @@ int chorus_dataset_bad_row(chorus_dataset *ds, int skip, int64_t line, const cha
         ds->skipped_lines[ds->n_skipped] = line;
         chorus_log(CHORUS_LOG_WARN, "%s; skipping it", message);
     }
+    if (ds->n_skipped == ds->skipped_cap) {
+        int64_t cap = ds->skipped_cap ? 2 * ds->skipped_cap : 16;
+        int64_t *grown = realloc(ds->skipped_before, (size_t)cap * sizeof *grown);
+        if (!grown) return chorus_error_nomem();
+        ds->skipped_before = grown;
+        ds->skipped_cap = cap;
+    }
+    ds->skipped_before[ds->n_skipped] = ds->n_records;
     ds->n_skipped++;
     return CHORUS_OK;
 }
@@ -295,6 +305,10 @@ int chorus_dataset_read(chorus_dataset **out, const char *path, const chorus_dat
 
     rc = chorus_dataset_new(&ds);
     if (rc) goto done;
+    if (!(ds->path = strdup(path))) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
     if (format == CHORUS_DATA_JSONL)
         rc = chorus_dataset_read_jsonl(ds, path, opts->skip_bad_rows);
     else
@@ -379,6 +393,26 @@ int64_t chorus_dataset_source_line(const chorus_dataset *ds, int64_t record)
 {
     if (!ds || record < 0 || record >= ds->n_records) return -1;
     return ds->lines[record];
+}
+
+int64_t chorus_dataset_source_row(const chorus_dataset *ds, int64_t record)
+{
+    if (!ds || record < 0 || record >= ds->n_records) return -1;
+    /* Rows skipped before the record: those with at most `record` records before them. */
+    int64_t lo = 0, hi = ds->n_skipped;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (ds->skipped_before[mid] <= record)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return record + lo;
+}
+
+const char *chorus_dataset_path(const chorus_dataset *ds)
+{
+    return ds ? ds->path : NULL;
 }
 
 const char *chorus_record_get(const chorus_record *record, const char *field, size_t *len)

@@ -48,6 +48,11 @@ struct chorus_dataset {
     int64_t *lines;             /* source line where each record starts */
     int64_t n_skipped;
     int64_t skipped_lines[DATASET_MAX_LOGGED_SKIPS]; /* of the first rows skipped */
+    /* Per row skipped, how many records came before it (never decreasing), so a record's
+     * row number in the file counts the skipped rows before it. */
+    int64_t *skipped_before;
+    int64_t skipped_cap;
+    char *path; /* the file read */
 
     char *arena;
     size_t arena_len;
@@ -90,7 +95,8 @@ void chorus_dataset_shrink(chorus_dataset *ds);
 
 /*
  * One bad row at `line`: fails with `message` (CHORUS_EFORMAT) unless skipping, else counts
- * it, keeps its line number and logs the first few.
+ * it, keeps its line number and where it lies among the records, and logs the first few.
+ * CHORUS_ENOMEM when skipping.
  */
 int chorus_dataset_bad_row(chorus_dataset *ds, int skip, int64_t line, const char *message);
 

@@ -24,6 +24,7 @@
 #include "chorus/io.h"
 #include "core/error_internal.h"
 #include "io/chv_format.h"
+#include "io/chv_items.h"
 #include "votes/votes_internal.h"
 
 /* The signature, given the first `avail` bytes of a file of `actual` bytes. */
@@ -159,7 +160,8 @@ static int check_header(chv_header *h, const char *path, const unsigned char *b,
         return bad_field(path, "n_items", OFF_N_ITEMS, h->n_items, "less than 2^60");
     if (h->nnz > (uint64_t)INT64_MAX / 4)
         return bad_field(path, "nnz", OFF_NNZ, h->nnz, "less than 2^61");
-    return check_sections(path, h);
+    if ((rc = check_sections(path, h))) return rc;
+    return chv_check_item_names_section(path, h);
 }
 
 /* Re-raises a validator's CHORUS_EINVAL as CHORUS_EFORMAT naming the file and offset. */
@@ -342,6 +344,11 @@ static int hash_image(uint64_t *out, const unsigned char *image, uint64_t size)
     return CHORUS_OK;
 }
 
+static bool has_item_names(const chv_header *h)
+{
+    return h->minor >= 1 && (h->flags & CHV_FLAG_ITEM_NAMES);
+}
+
 /* A mapped file: the matrix's storage, unmapped when the matrix is freed. */
 typedef struct chv_mapping {
     void *addr;
@@ -359,6 +366,7 @@ static void release_mapping(void *storage)
 /* Where the file's sections are, in a mapping or in heap buffers. */
 typedef struct chv_sections {
     const unsigned char *names;
+    const unsigned char *item_names; /* NULL without the section */
     int64_t *row_ptr;
     int32_t *lf_index;
     int32_t *label;
@@ -397,6 +405,7 @@ static int map_sections(chv_mapping **out, chv_sections *sec, int fd, const char
     sec->row_ptr = (int64_t *)(void *)(base + h->offset[SEC_ROW_PTR]);
     sec->lf_index = (int32_t *)(void *)(base + h->offset[SEC_LF_INDEX]);
     sec->label = (int32_t *)(void *)(base + h->offset[SEC_LABEL]);
+    if (has_item_names(h)) sec->item_names = base + h->item_names_offset;
     *out = map;
     return CHORUS_OK;
 }
@@ -435,6 +444,12 @@ static int read_sections(chv_sections *sec, int fd, const char *path, const chv_
     for (int s = 0; s < N_SECTIONS && !rc; s++) {
         rc = reader_take(&r, NULL, h->offset[s] - r.pos);
         if (!rc) rc = reader_take(&r, dst[s], h->size[s]);
+    }
+    if (!rc && has_item_names(h)) {
+        unsigned char *items = alloc_section(h->item_names_size);
+        sec->item_names = items;
+        rc = items ? reader_take(&r, NULL, h->item_names_offset - r.pos) : chorus_error_nomem();
+        if (!rc) rc = reader_take(&r, items, h->item_names_size);
     }
     if (!rc) rc = reader_take(&r, NULL, h->file_size - r.pos);
     if (!rc && r.hash) {
@@ -512,12 +527,14 @@ int chorus_votes_read_chv(chorus_votes **out, const char *path, const chorus_rea
     sec.row_ptr = NULL;
     sec.lf_index = sec.label = NULL;
     if ((rc = apply_names(votes, path, &h, sec.names))) goto done;
+    if (sec.item_names && (rc = chv_read_item_names(votes, path, &h, sec.item_names))) goto done;
     *out = votes;
     votes = NULL;
 
 done:
     if (on_heap) {
         free((void *)sec.names);
+        free((void *)sec.item_names);
         free(sec.row_ptr);
         free(sec.lf_index);
         free(sec.label);

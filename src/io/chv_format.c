@@ -50,6 +50,8 @@ void chv_decode_header(chv_header *h, const unsigned char *b)
         h->offset[s] = chv_get_u64(b + OFF_SECTIONS + 16 * s);
         h->size[s] = chv_get_u64(b + OFF_SECTIONS + 16 * s + 8);
     }
+    h->item_names_offset = chv_get_u64(b + OFF_ITEM_NAMES);
+    h->item_names_size = chv_get_u64(b + OFF_ITEM_NAMES + 8);
 }
 
 void chv_encode_header(unsigned char *b, const chv_header *h)
@@ -72,4 +74,6 @@ void chv_encode_header(unsigned char *b, const chv_header *h)
         chv_put_u64(b + OFF_SECTIONS + 16 * s, h->offset[s]);
         chv_put_u64(b + OFF_SECTIONS + 16 * s + 8, h->size[s]);
     }
+    chv_put_u64(b + OFF_ITEM_NAMES, h->item_names_offset);
+    chv_put_u64(b + OFF_ITEM_NAMES + 8, h->item_names_size);
 }

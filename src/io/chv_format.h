@@ -12,11 +12,14 @@
 extern const unsigned char chv_magic[8];
 
 #define CHV_VERSION_MAJOR 1
-#define CHV_VERSION_MINOR 0
+#define CHV_VERSION_MINOR 1
 #define CHV_HEADER_SIZE 192
 #define CHV_ALIGN 64
 #define CHV_FLAG_CLASS_NAMES 0x1u
 #define CHV_FLAG_LF_NAMES 0x2u
+/* Since 1.1: the item names section is present (its offset and size at OFF_ITEM_NAMES). */
+#define CHV_FLAG_ITEM_NAMES 0x4u
+/* The flags a version 1.0 file may have. */
 #define CHV_KNOWN_FLAGS (CHV_FLAG_CLASS_NAMES | CHV_FLAG_LF_NAMES)
 #define CHV_MAX_NAME 4096
 
@@ -34,7 +37,8 @@ enum {
     OFF_FILE_SIZE = 48,
     OFF_CHECKSUM = 56,
     OFF_SECTIONS = 64, /* one (u64 offset, u64 size) pair per section */
-    OFF_RESERVED1 = 128
+    OFF_RESERVED1 = 128,
+    OFF_ITEM_NAMES = 128 /* since 1.1: (u64 offset, u64 size) of the item names, or zeros */
 };
 
 enum { SEC_NAMES, SEC_ROW_PTR, SEC_LF_INDEX, SEC_LABEL, N_SECTIONS };
@@ -45,6 +49,7 @@ typedef struct chv_header {
     uint32_t header_size, flags, n_lfs, n_classes;
     uint64_t n_items, nnz, file_size, checksum;
     uint64_t offset[N_SECTIONS], size[N_SECTIONS];
+    uint64_t item_names_offset, item_names_size; /* both 0 without item names */
 } chv_header;
 
 /* The arrays are used as stored, so only a little-endian host can read or write them. */

@@ -61,6 +61,15 @@ static int emit_file(chv_sink *s, const chorus_votes *v, const chv_header *h)
         rc = sink_pad_to(s, h->offset[sec]);
         if (!rc) rc = sink_put(s, arrays[sec], (size_t)h->size[sec]);
     }
+    if (!rc && (h->flags & CHV_FLAG_ITEM_NAMES)) rc = sink_pad_to(s, h->item_names_offset);
+    for (int64_t i = 0; !rc && (h->flags & CHV_FLAG_ITEM_NAMES) && i < v->n_items; i++) {
+        /* An unnamed item has length 0. */
+        const char *name = v->item_names[i] ? v->item_names[i] : "";
+        unsigned char len[4];
+        chv_put_u32(len, (uint32_t)strlen(name));
+        rc = sink_put(s, len, sizeof len);
+        if (!rc) rc = sink_put(s, name, strlen(name));
+    }
     return rc;
 }
 
@@ -69,7 +78,8 @@ static void plan_layout(chv_header *h, const chorus_votes *v)
 {
     memset(h, 0, sizeof *h);
     h->major = CHV_VERSION_MAJOR;
-    h->minor = CHV_VERSION_MINOR;
+    /* A matrix without item names is written as 1.0, which every reader reads. */
+    h->minor = v->item_names ? CHV_VERSION_MINOR : 0;
     h->header_size = CHV_HEADER_SIZE;
     h->flags =
         (v->has_class_names ? CHV_FLAG_CLASS_NAMES : 0) | (v->has_lf_names ? CHV_FLAG_LF_NAMES : 0);
@@ -88,6 +98,15 @@ static void plan_layout(chv_header *h, const chorus_votes *v)
         h->offset[s] = chv_align_up(end);
         h->size[s] = sizes[s];
         end = h->offset[s] + sizes[s];
+    }
+    if (v->item_names) {
+        uint64_t size = 0;
+        for (int64_t i = 0; i < v->n_items; i++)
+            size += 4 + (v->item_names[i] ? strlen(v->item_names[i]) : 0);
+        h->flags |= CHV_FLAG_ITEM_NAMES;
+        h->item_names_offset = chv_align_up(end);
+        h->item_names_size = size;
+        end = h->item_names_offset + size;
     }
     h->file_size = end;
 }

@@ -1,7 +1,8 @@
 /*
  * The items file beside a .npy of probabilities. A .npy holds the matrix and nothing
- * else, so when its rows are not simply items 0..n-1 (uncovered rows were dropped) the
- * rows' item ids, and whether each is covered, go to probs.items.csv: "item,covered".
+ * else, so when its rows are not simply items 0..n-1 (uncovered rows were dropped, or the
+ * items have names such as data ids) the rows' items, and whether each is covered, go to
+ * probs.items.csv: "item,covered", the item's name or else its id.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -40,7 +41,10 @@ int chorus_probs_write_items(const chorus_probs *probs, const char *path)
     if (rc) return rc;
     fputs(covered ? "item,covered\n" : "item\n", file.fp);
     for (int64_t i = 0; i < chorus_probs_n_items(probs); i++) {
-        fprintf(file.fp, "%" PRId64, chorus_probs_item_id(probs, i));
+        if (chorus_probs_item_name(probs, i))
+            chorus_csv_write_field(file.fp, chorus_probs_item_name(probs, i));
+        else
+            fprintf(file.fp, "%" PRId64, chorus_probs_item_id(probs, i));
         fputs(!covered ? "\n" : covered[i] ? ",1\n" : ",0\n", file.fp);
     }
     return chorus_atomic_commit(&file);
@@ -58,15 +62,15 @@ static int read_row(const chorus_csv_fields *fields, chorus_probs_rows *r, const
     int rc = chorus_probs_rows_add(r, &unused);
     if (rc) return rc;
     const chorus_csv_field *f = &fields->fields[0];
-    int64_t value;
-    if (chorus_parse_int64(f->text, f->len, 0, INT64_MAX, &value) != 0)
+    if (f->len == 0 || memchr(f->text, '\0', f->len))
         return chorus_error_set(CHORUS_EFORMAT,
-                                "%s:%" PRId64 ": column 1 (item): '%.*s' is not an item id; "
-                                "expected an integer >= 0",
-                                path, line, (int)(f->len > 40 ? 40 : f->len), f->text);
-    r->ids[r->n - 1] = value;
-    if ((rc = chorus_probs_check_id_order(r, path, line))) return rc;
+                                "%s:%" PRId64 ": column 1 (item) is empty; expected the item's "
+                                "id (an integer >= 0) or name",
+                                path, line);
+    /* Integers are ids (in increasing order, checked at the end), anything else names. */
+    if ((rc = chorus_probs_rows_set_item(r, f->text, f->len, line))) return rc;
     if (!r->has_covered) return CHORUS_OK;
+    int64_t value;
     f = &fields->fields[1];
     if (chorus_parse_int64(f->text, f->len, 0, 1, &value) != 0)
         return chorus_error_set(CHORUS_EFORMAT,
@@ -102,6 +106,7 @@ int chorus_probs_read_items(chorus_probs *probs, const char *path)
         if (rc) goto done;
     }
     if (rc < 0) goto done;
+    if ((rc = chorus_probs_rows_check_items(&r, path))) goto done;
     if (r.n != chorus_probs_n_items(probs)) {
         rc = chorus_error_set(CHORUS_EFORMAT,
                               "%s: %" PRId64 " items for %" PRId64 " rows of probabilities; it "
@@ -122,7 +127,7 @@ int chorus_probs_write_npy_with_items(const chorus_probs *probs, const char *pat
     char *items;
     int rc = chorus_probs_items_path(&items, path);
     if (rc) return rc;
-    if (!chorus_probs_item_ids(probs)) {
+    if (!chorus_probs_item_ids(probs) && !chorus_probs_has_item_names(probs)) {
         /* Rows are items 0..n-1: no items file, and none left from an earlier write. */
         rc = chorus_probs_write_npy(probs, path);
         if (!rc && unlink(items) != 0 && errno != ENOENT)

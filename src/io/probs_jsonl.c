@@ -16,6 +16,14 @@
 #include "io/probs_rows.h"
 #include "io/text_reader.h"
 
+/* "0" or digits without a leading zero, short enough for any JSON reader's integers. */
+static int is_plain_integer(const char *name)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len > 15 || (name[0] == '0' && len > 1)) return 0;
+    return strspn(name, "0123456789") == len;
+}
+
 int chorus_probs_write_jsonl(const chorus_probs *p, FILE *fp)
 {
     const int64_t n = chorus_probs_n_items(p);
@@ -36,7 +44,10 @@ int chorus_probs_write_jsonl(const chorus_probs *p, FILE *fp)
     for (int64_t i = 0; !rc && i < n; i++) {
         const double *row = chorus_probs_const_data(p) + i * k;
         const char *name = chorus_probs_item_name(p, i);
-        if (name) {
+        if (name && is_plain_integer(name)) {
+            /* Row numbers, and integer ids of the data, stay JSON integers. */
+            fprintf(fp, "{\"item\": %s", name);
+        } else if (name) {
             json_t *text = json_string(name);
             char *quoted_name = text ? json_dumps(text, JSON_ENCODE_ANY) : NULL;
             json_decref(text);

@@ -419,7 +419,8 @@ int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chor
     const int64_t n_chunks = (n + CHUNK_RECORDS - 1) / CHUNK_RECORDS;
     const int32_t m = set->n_lfs;
     apply_plan plan;
-    int rc = make_plan(&plan, set, ds);
+    int rc = lf_check_item_ids(set, ds);
+    if (!rc) rc = make_plan(&plan, set, ds);
     if (rc) return rc;
     /* The network-bound part first and on its own: the apply loop below only reads votes. */
     chorus_apply_report llm = {0};
@@ -472,6 +473,7 @@ int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chor
         goto done;
     }
     rc = join_chunks(&votes, set, n, chunks, n_chunks);
+    if (!rc) rc = lf_name_items(votes, set, ds);
     if (!rc) lf_warn_coverage(set, votes);
     if (!rc && report)
         rc = make_report(report, set, votes, seconds, limits, omp_get_wtime() - t0, &llm);

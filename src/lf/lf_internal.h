@@ -293,4 +293,18 @@ void lf_def_clear(lf_def *lf);
  * (not column or llm ones, which answer every item by design) that voted on every item. */
 void lf_warn_coverage(const chorus_lf_set *set, const chorus_votes *votes);
 
+/*
+ * Checks the ids of ds when the spec has data.id, before any LF runs: CHORUS_EFORMAT naming
+ * the data file and line for an id that is missing, empty, not a valid name or given twice
+ * (and the earlier line), or the spec when the data has no such field; CHORUS_ENOMEM.
+ */
+int lf_check_item_ids(const chorus_lf_set *set, const chorus_dataset *ds);
+
+/*
+ * Names the items of `votes` (one per record of ds, ids checked): by the spec's data.id
+ * field, else by their row numbers in the file when bad rows were skipped (otherwise the
+ * indices are the row numbers). CHORUS_ENOMEM.
+ */
+int lf_name_items(chorus_votes *votes, const chorus_lf_set *set, const chorus_dataset *ds);
+
 #endif

@@ -108,6 +108,14 @@ static void assert_same(const chorus_votes *a, const chorus_votes *b)
         ck_assert_str_eq(chorus_votes_lf_name(b, j), chorus_votes_lf_name(a, j));
     for (int32_t k = 0; k < chorus_votes_n_classes(a); k++)
         ck_assert_str_eq(chorus_votes_class_name(b, k), chorus_votes_class_name(a, k));
+    ck_assert_int_eq(chorus_votes_has_item_names(b), chorus_votes_has_item_names(a));
+    for (int64_t i = 0; i < n; i++) {
+        const char *want = chorus_votes_item_name(a, i), *got = chorus_votes_item_name(b, i);
+        if (want)
+            ck_assert_str_eq(got, want);
+        else
+            ck_assert_ptr_null(got);
+    }
 }
 
 /* How many mappings of `path` this process holds (Linux), or -1 if that cannot be told. */
@@ -634,6 +642,135 @@ START_TEST(test_duplicate_class_names)
 }
 END_TEST
 
+/* Items 0 and 2 of three named (1 has none), as a data file with ids gives them. */
+static chorus_votes *make_named(void)
+{
+    int32_t dense[] = {1, -1, 0, -1, -1, -1, -1, 1, -1};
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_from_dense(&v, 3, 3, 2, dense));
+    ck_assert_ok(chorus_votes_set_item_name(v, 0, "c17"));
+    ck_assert_ok(chorus_votes_set_item_name(v, 2, "c20"));
+    return v;
+}
+
+/* Item names survive a round trip and are stored as docs/chv-format.md says (1.1). */
+START_TEST(test_item_names)
+{
+    chorus_votes *v = make_named();
+    round_trip(v, "items.chv");
+    size_t len;
+    char *buf = test_read_file(test_path("items.chv"), &len);
+    ck_assert_int_eq(buf[H_VERSION_MINOR], 1);
+    ck_assert_int_eq(buf[H_FLAGS] & 0x4, 0x4);
+    uint64_t label_end = get64(buf, H_SECTION(LABEL)) + get64(buf, H_SECTION(LABEL) + 8);
+    uint64_t off = get64(buf, H_RESERVED1), size = get64(buf, H_RESERVED1 + 8);
+    ck_assert_uint_eq(off % 64, 0);
+    ck_assert_uint_ge(off, label_end);
+    ck_assert_uint_lt(off, label_end + 64);
+    /* Lengths 3, 0, 3: "c17", an unnamed item, "c20"; and the file ends there. */
+    ck_assert_uint_eq(size, 4 + 3 + 4 + 4 + 3);
+    ck_assert_uint_eq(off + size, len);
+    ck_assert(memcmp(buf + off, "\3\0\0\0c17\0\0\0\0\3\0\0\0c20", 18) == 0);
+    ck_assert_uint_eq(get64(buf, H_CHECKSUM), doc_checksum(buf, len));
+
+    /* Without item names the file is 1.0, with the fields zero. */
+    chorus_votes *plain;
+    int32_t dense[] = {1, -1, 0, -1, -1, -1, -1, 1, -1};
+    ck_assert_ok(chorus_votes_from_dense(&plain, 3, 3, 2, dense));
+    ck_assert_ok(chorus_votes_write_chv(plain, test_path("plain.chv")));
+    char *pbuf = test_read_file(test_path("plain.chv"), &len);
+    ck_assert_int_eq(pbuf[H_VERSION_MINOR], 0);
+    ck_assert_int_eq(pbuf[H_FLAGS] & 0x4, 0);
+    ck_assert_uint_eq(get64(pbuf, H_RESERVED1), 0);
+    free(pbuf);
+    chorus_votes_free(plain);
+    free(buf);
+    chorus_votes_free(v);
+}
+END_TEST
+
+/* Hostile item names sections are rejected naming the file and the byte offset. */
+START_TEST(test_bad_item_names)
+{
+    chorus_votes *v = make_named();
+    ck_assert_ok(chorus_votes_write_chv(v, test_path("items_orig.chv")));
+    chorus_votes_free(v);
+    size_t len;
+    char *orig = test_read_file(test_path("items_orig.chv"), &len);
+    const uint64_t off = get64(orig, H_RESERVED1);
+    const char *path = test_path("items_bad.chv");
+    char *buf = malloc(len);
+
+    struct {
+        uint64_t at;
+        uint32_t value; /* a u32 put at `at` */
+        int wide;       /* or a u64 */
+        const char *needle;
+    } lies[] = {
+        {H_RESERVED1, 32, 1, "item names section offset"},           /* inside the header */
+        {H_RESERVED1 + 8, 11, 1, "too small for 3 items"},           /* under 4 per item */
+        {H_RESERVED1 + 8, 1000, 1, "runs past the end of the file"}, /* past the end */
+        {0, 5000, 0, "has length 5000"},                             /* first name too long */
+        {0, 20, 0, "runs past the end of the item names"},           /* past the section */
+        {11, 1, 0, "stray bytes"},                                   /* "c" of "c20" */
+    };
+    for (size_t t = 0; t < sizeof lies / sizeof lies[0]; t++) {
+        memcpy(buf, orig, len);
+        uint64_t at = lies[t].at >= H_RESERVED1 ? lies[t].at : off + lies[t].at;
+        if (lies[t].wide)
+            put64(buf, at, lies[t].value);
+        else
+            put32(buf, at, lies[t].value);
+        rehash(buf, len);
+        test_write_file(path, buf, len);
+        expect_rejected(path, CHORUS_EFORMAT, lies[t].needle, 1);
+    }
+    /* The same name twice, and a control character. */
+    memcpy(buf, orig, len);
+    memcpy(buf + off + 14 + 4 - 3, "c17", 3);
+    rehash(buf, len);
+    test_write_file(path, buf, len);
+    expect_rejected(path, CHORUS_EFORMAT, "item name \"c17\" appears twice", 1);
+    memcpy(buf, orig, len);
+    buf[off + 5] = '\n';
+    rehash(buf, len);
+    test_write_file(path, buf, len);
+    expect_rejected(path, CHORUS_EFORMAT, "control character", 1);
+    /* The checksum covers the section. */
+    memcpy(buf, orig, len);
+    buf[off + 4] = 'x';
+    test_write_file(path, buf, len);
+    expect_rejected(path, CHORUS_EFORMAT, "checksum mismatch", 0);
+    free(buf);
+    free(orig);
+}
+END_TEST
+
+/* A file written before item names existed (tests/data/chv/README.md) still reads. */
+START_TEST(test_version_1_0_file)
+{
+    const char *path = test_data("chv/v1_0_names.chv");
+    for (int use_mmap = 0; use_mmap <= 1; use_mmap++) {
+        chorus_read_options opts = read_opts(use_mmap, 1);
+        chorus_votes *v;
+        ck_assert_ok(chorus_votes_read_chv(&v, path, &opts));
+        ck_assert_int_eq(chorus_votes_n_items(v), 3);
+        ck_assert_int_eq(chorus_votes_n_lfs(v), 3);
+        ck_assert_int_eq(chorus_votes_has_item_names(v), 0);
+        ck_assert_str_eq(chorus_votes_lf_name(v, 0), "kw_a");
+        ck_assert_str_eq(chorus_votes_lf_name(v, 2), "re_c");
+        ck_assert_str_eq(chorus_votes_class_name(v, 0), "ham");
+        ck_assert_str_eq(chorus_votes_class_name(v, 1), "spam");
+        ck_assert_int_eq(chorus_votes_get(v, 0, 0), 1);
+        ck_assert_int_eq(chorus_votes_get(v, 0, 1), CHORUS_ABSTAIN);
+        ck_assert_int_eq(chorus_votes_get(v, 0, 2), 0);
+        ck_assert_int_eq(chorus_votes_nnz(v), 3);
+        ck_assert_int_eq(chorus_votes_get(v, 2, 1), 1);
+        chorus_votes_free(v);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("chv");
@@ -653,6 +790,9 @@ int main(void)
     tcase_add_test(tc, test_random_mutations);
     tcase_add_test(tc, test_n_classes_option);
     tcase_add_test(tc, test_io_errors);
+    tcase_add_test(tc, test_item_names);
+    tcase_add_test(tc, test_bad_item_names);
+    tcase_add_test(tc, test_version_1_0_file);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }
