@@ -20,6 +20,14 @@ int chorus_probs_write_csv(const chorus_probs *p, FILE *fp)
     const int32_t k = chorus_probs_n_classes(p);
     const uint8_t *covered = chorus_probs_covered(p);
     const double *data = chorus_probs_const_data(p);
+    for (int32_t c = 0; c < k; c++) {
+        const char *name = chorus_probs_class_name(p, c);
+        if (strcmp(name, "item") == 0 || strcmp(name, "covered") == 0)
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "class %d is named '%s', a column of the probabilities CSV "
+                                    "of its own; rename the class or write JSONL",
+                                    (int)c, name);
+    }
     fputs(covered ? "item,covered" : "item", fp);
     for (int32_t c = 0; c < k; c++) {
         fputc(',', fp);
@@ -72,6 +80,12 @@ static int read_header(chorus_csv_fields *fields, chorus_probs_rows *r, char ***
     if (!*names) return chorus_error_nomem();
     for (size_t c = 0; c < k; c++) {
         const chorus_csv_field *f = &fields->fields[*lead + c];
+        /* A class of either name would read back as the column of that name. */
+        if (field_is(f, "item") || field_is(f, "covered"))
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s:1: column %zu: '%.*s' names a column of its own "
+                                    "(item, covered), not a class",
+                                    path, *lead + c + 1, (int)f->len, f->text);
         if (!((*names)[c] = strndup(f->text, f->len))) return chorus_error_nomem();
     }
     return CHORUS_OK;

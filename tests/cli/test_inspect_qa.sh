@@ -33,13 +33,14 @@ $2" 2>&1)
 # keyword_my votes SPAM where 'my' is in the lower-cased comment (a substring).
 run inspect "$TMP/votes.chv" --data "$data" --spec "$spec" --lf keyword_my --n 1000 --jsonl
 expect_status 0 "inspect --lf keyword_my"
-check "every row with 'my', each with keyword_my=SPAM and its COMMENT_ID" "
+# The spec has no data.id (the UCI files repeat COMMENT_IDs), so an item's id is its row.
+check "every row with 'my', each with keyword_my=SPAM and its row as id" "
 want = [i for i, r in enumerate(rows) if 'my' in r['CONTENT'].lower()]
 got = [it['row'] for it in items]
 if got != want: print('rows', got[:5], 'expected', want[:5], len(got), len(want))
 for it in items:
     if it['votes'].get('keyword_my') != 'SPAM': print('item', it['row'], it['votes'])
-    if it['item'] != rows[it['row']]['COMMENT_ID']: print('id', it['item'])
+    if it['item'] != it['row']: print('id', it['item'])
     if it['fields'] != {'CONTENT': rows[it['row']]['CONTENT']}: print('fields', it['fields'])
     if it['gold'] != rows[it['row']]['CLASS']: print('gold', it['gold'])"
 
@@ -102,8 +103,7 @@ if [it['row'] for it in items] != want: print([it['row'] for it in items], want)
 run inspect "$TMP/votes.chv" --data "$data" --spec "$spec" --model "$TMP/model.json" --n 1
 expect_status 0 "inspect on a terminal"
 expect_out "250 of 250 items; showing the first 1" "the count line"
-first_id=$("$py" -c "import csv; print(next(csv.DictReader(open('$data')))['COMMENT_ID'])")
-expect_out "item $first_id (row 0)  gold=SPAM  model=SPAM" "the first item's id, gold, label"
+expect_out "item 0  gold=SPAM  model=SPAM" "the first item's id, gold, label"
 expect_out "votes: regex_check_out=SPAM" "its votes as NAME=CLASS"
 long_row=$("$py" -c "
 import csv
