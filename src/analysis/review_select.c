@@ -126,6 +126,11 @@ static void share_out(int64_t *quota, const int64_t *sizes, int32_t k, int64_t t
                       double *remainder)
 {
     int64_t given = 0;
+    for (int32_t c = 0; c < k; c++)
+        quota[c] = 0;
+    /* No candidates left (all reviewed): nothing to share, and n / 0 is not a quota. */
+    if (total <= 0) return;
+    if (n > total) n = total;
     for (int32_t c = 0; c < k; c++) {
         const double exact = (double)n * (double)sizes[c] / (double)total;
         quota[c] = (int64_t)floor(exact);

@@ -326,9 +326,11 @@ int cmd_fit(int argc, char **argv)
         rc = cli_fail("fit", status);
         goto done;
     }
-    /* Scored before the model is saved, so a failure leaves no model.json behind. */
-    if (review && (rc = cli_report_review("fit", votes, answers, n_answers, gold, &opts,
-                                          chorus_model_get_type(model))))
+    /* Scored before the model is saved, so a failure leaves no model.json behind; -q asks
+     * for no report, so the folds' extra fits are skipped too. */
+    if (review && !args.values[OPT_QUIET] &&
+        (rc = cli_report_review("fit", votes, answers, n_answers, gold, &opts,
+                                chorus_model_get_type(model))))
         goto done;
     if (review) status = chorus_model_set_review_answers(model, n_answers);
     if (!status) status = chorus_model_save(model, args.values[OPT_OUTPUT]);

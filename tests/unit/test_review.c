@@ -328,6 +328,11 @@ START_TEST(test_random_is_stratified)
             in_class_1 += got[i] == 2 || got[i] == 3;
         ck_assert_int_eq(in_class_1, 1);
     }
+    /* Asking for more than is left gives what is left; with everything reviewed, nothing. */
+    int64_t got[6];
+    const unsigned char all_but_two[] = {1, 1, 0, 1, 0, 1}, all[] = {1, 1, 1, 1, 1, 1};
+    ck_assert_int_eq(select_items(CHORUS_REVIEW_RANDOM, 5, all_but_two, 1, got, NULL), 2);
+    ck_assert_int_eq(select_items(CHORUS_REVIEW_RANDOM, 5, all, 1, got, NULL), 0);
 }
 END_TEST
 
