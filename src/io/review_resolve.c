@@ -102,13 +102,14 @@ static int not_listed(const chorus_review *review, int64_t row, const item_index
                                 "%s: item '%.200s' is not in the %s (its items are named by "
                                 "their ids, %" PRId64 " of them)",
                                 where, chorus_review_item(review, row), what, index->n);
-    if (index->ids)
+    if (index->ids && index->n > 0) {
+        const int64_t first = index->ids[0], last = index->ids[index->n - 1];
         return chorus_error_set(CHORUS_EFORMAT,
-                                "%s: item '%.200s' is not in the %s (%" PRId64
-                                " items, numbered %" PRId64 "..%" PRId64 " with gaps)",
-                                where, chorus_review_item(review, row), what, index->n,
-                                index->n ? index->ids[0] : 0,
-                                index->n ? index->ids[index->n - 1] : 0);
+                                "%s: item '%.200s' is not in the %s (its %" PRId64
+                                " items are numbered %" PRId64 "..%" PRId64 "%s)",
+                                where, chorus_review_item(review, row), what, index->n, first, last,
+                                last - first + 1 == index->n ? "" : ", with gaps");
+    }
     return chorus_error_set(CHORUS_EFORMAT,
                             "%s: item '%.200s' is not in the %s (its items are the row "
                             "numbers 0..%" PRId64 ")",
