@@ -89,8 +89,9 @@ typedef struct chorus_platform_import_stats {
 } chorus_platform_import_stats;
 
 /*
- * Reads the platform's export `in_path` and writes the review file `review_path` (".jsonl":
- * JSONL, else CSV), atomically; stats may be NULL. Errors: CHORUS_EIO, CHORUS_EFORMAT
+ * Reads the platform's export `in_path` and writes the review file `review_path` (.csv or
+ * .jsonl, with chorus_review_write()), atomically; stats may be NULL. Errors: CHORUS_EINVAL
+ * (a review path that is neither .csv nor .jsonl), CHORUS_EIO, CHORUS_EFORMAT
  * naming the file and place (a JSON error with line and column, a task without
  * chorus_item, an answer that is not a class), CHORUS_EWRITE, CHORUS_ENOMEM; no review
  * file is written on error.

@@ -101,6 +101,18 @@ int chorus_review_resolve(int32_t **out, const chorus_review *review, const chor
                           const int32_t *known);
 
 /*
+ * The answers for the rows of probabilities (e.g. predict's output read back), for
+ * checking final labels: *out (chorus_free it) has chorus_probs_n_items(probs) entries, a
+ * class index where the row's item was answered, -1 elsewhere. A row's item is its item
+ * name when it has one, else its item id (chorus_probs_item_id); answers are class names
+ * or indices of the probabilities' classes. Errors, CHORUS_EFORMAT naming the file and
+ * line: an item not in the probabilities, an answer that is no class, the same item
+ * answered differently on two rows (naming both); CHORUS_ENOMEM.
+ */
+int chorus_review_resolve_probs(int32_t **out, const chorus_review *review,
+                                const chorus_probs *probs);
+
+/*
  * The items the review lists, answered or not: *out (chorus_free it) has n_items flags,
  * 1 for a listed item. CHORUS_EFORMAT for an item not in the votes; CHORUS_ENOMEM.
  */

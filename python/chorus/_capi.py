@@ -105,6 +105,27 @@ class Probs(ctypes.Structure):
     """``chorus_probs`` (opaque)."""
 
 
+class Review(ctypes.Structure):
+    """``chorus_review`` (opaque)."""
+
+
+class ReviewHoldout(ctypes.Structure):
+    """``chorus_review_holdout_result`` (review.h): held-out scores of review answers."""
+
+    _fields_ = [
+        ("n_answers", c_int64),
+        ("n_folds", c_int32),
+        ("n_correct", c_int64),
+        ("accuracy", c_double),
+        ("positive_class", c_int32),
+        ("positive_f1", c_double),
+    ]
+
+
+#: Folds of the held-out scores of review answers, as ``chorus fit --review`` uses.
+REVIEW_FOLDS = 5
+
+
 class FitOptions(ctypes.Structure):
     """``chorus_fit_options``; :func:`fit_options` gives the CHORUS_FIT_OPTIONS_INIT values."""
 
@@ -261,6 +282,7 @@ class LFSummary(ctypes.Structure):
 LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)
 
 _VotesP, _ModelP, _ProbsP = POINTER(Votes), POINTER(Model), POINTER(Probs)
+_ReviewP = POINTER(Review)
 _I32P, _I64P, _F64P = POINTER(c_int32), POINTER(c_int64), POINTER(c_double)
 
 # name: (restype, argtypes) for every function the package calls.
@@ -312,6 +334,16 @@ _PROTOTYPES = {
     "chorus_lf_summary_compute": (c_int, [POINTER(POINTER(LFSummary)), _VotesP, _I32P, c_int64,
                                           _ModelP]),
     "chorus_lf_summary_free": (None, [POINTER(LFSummary)]),
+    "chorus_free": (None, [c_void_p]),
+    "chorus_votes_set_class_name": (c_int, [_VotesP, c_int32, c_char_p]),
+    "chorus_votes_set_item_name": (c_int, [_VotesP, c_int64, c_char_p]),
+    "chorus_review_read": (c_int, [POINTER(_ReviewP), c_char_p]),
+    "chorus_review_merge": (c_int, [_ReviewP, _ReviewP]),
+    "chorus_review_free": (None, [_ReviewP]),
+    "chorus_review_resolve": (c_int, [POINTER(_I32P), _ReviewP, _VotesP, _I32P]),
+    "chorus_review_holdout": (c_int, [POINTER(ReviewHoldout), _VotesP, _I32P,
+                                      POINTER(FitOptions), c_int32]),
+    "chorus_model_set_review_answers": (c_int, [_ModelP, c_int64]),
 }
 
 

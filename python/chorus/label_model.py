@@ -11,7 +11,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from . import _capi
+from . import _capi, _review
 from ._capi import (ClassPrior, EvalOptions, Metrics, ModelType, SelectMetric, TieBreak, check,
                     lib, logger)
 from ._convert import VoteMatrix, as_doubles, as_int32, labels, take_probs
@@ -169,6 +169,10 @@ class LabelModel(_Labeler):
         self.selection_metric: Optional[str] = None
         #: How many dev items with a label the selection scored, or None.
         self.selection_dev_items: Optional[int] = None
+        #: How many review answers the last fit clamped (review=), or None.
+        self.review_answers: Optional[int] = None
+        #: The held-out scores of those answers (a dict, see :meth:`fit`), or None.
+        self.review_holdout: Optional[Dict[str, Any]] = None
 
     # Fitting
 
@@ -178,7 +182,11 @@ class LabelModel(_Labeler):
             positive: int = 1, n_epochs: Optional[int] = None, max_iter: int = 500,
             tol: float = 1e-7, restarts: int = 0, seed: int = 0, n_threads: int = 0,
             gold: Optional[Any] = None, groups: Optional[Sequence[int]] = None,
-            learn_structure: bool = False, **snorkel_options: Any) -> "LabelModel":
+            learn_structure: bool = False,
+            review: Optional[Union[PathLike, Sequence[PathLike]]] = None,
+            review_class_names: Optional[Sequence[str]] = None,
+            review_items: Optional[Sequence[Any]] = None,
+            **snorkel_options: Any) -> "LabelModel":
         """Fits the model to the votes L_train, without gold labels. Returns self.
 
         Args:
@@ -209,6 +217,17 @@ class LabelModel(_Labeler):
             groups: a dependency-group id per LF (0, 1, ...; -1 for none): the LFs of a
                 group are modelled jointly (README.md "Correlated sources").
             learn_structure: find dependent LFs from the votes and model them jointly.
+            review: a filled-in review file (``chorus select``'s CSV or JSONL; README.md
+                "Review"), or a list of them, merged: the answers are clamped as gold labels
+                with gold= (an answer contradicting a gold label is an error), as
+                ``chorus fit --review`` does, and scored held out (:attr:`review_holdout`).
+                Items are the rows of L_train from 0, or review_items; answers are class
+                indices, or review_class_names. A bad file raises FormatError naming the
+                file and line.
+            review_class_names: the names of classes 0..cardinality-1 the answers use
+                (e.g. ["HAM", "SPAM"]).
+            review_items: the id of each row of L_train as the review files name items
+                (the data ids ``chorus select`` wrote), when they are not row numbers.
             **snorkel_options: Snorkel's optimizer settings (lr, l2, optimizer, log_freq,
                 ...) are accepted and ignored; anything else is a TypeError.
 
@@ -223,7 +242,13 @@ class LabelModel(_Labeler):
         candidates as dicts {model, smoothing (None for majority vote), class_prior
         ("learned" or "fixed"), dev_score}, :attr:`selection_chosen` is the index of the
         one kept, :attr:`selection_metric` the metric and :attr:`selection_dev_items` the
-        number of labelled dev items scored; otherwise all are None.
+        number of labelled dev items scored; otherwise all are None. With review=,
+        :attr:`review_answers` is the number of answers clamped and :attr:`review_holdout`
+        their held-out scores, as ``chorus fit --review`` prints them: a dict {n_answers,
+        n_folds, n_correct, accuracy, positive_class, positive_f1} (the F1 of class 1 for
+        two classes, else None), each of 5 folds of the shuffled answers (seed) labelled by
+        a fit of the same model with the other folds' answers and gold= clamped; None with
+        fewer than 2 answers. Without review= both are None.
         """
         unknown = sorted(set(snorkel_options) - _SNORKEL_TRAIN_OPTIONS)
         if unknown:
@@ -267,14 +292,20 @@ class LabelModel(_Labeler):
         dev_gold = (as_int32(np.ravel(np.asarray(Y_dev)), "Y_dev", 1)
                     if selecting and Y_dev is not None else None)
         model = ctypes.POINTER(_capi.Model)()
+        review_paths = None if review is None else _review.review_paths(review)
+        answers = None
         with VoteMatrix(L_train, self.cardinality) as votes:
             if group_ids is not None and group_ids.shape[0] != votes.n_lfs:
                 raise ValueError(f"groups has {group_ids.shape[0]} entries for {votes.n_lfs} "
                                  "labeling functions")
             gold_labels = labels(gold, votes.n_items, "gold")
-            if gold_labels is not None:
-                opts.gold = gold_labels.ctypes.data_as(ctypes.POINTER(ctypes.c_int32))
-                opts.n_gold = gold_labels.shape[0]
+            clamped = gold_labels
+            if review_paths is not None:
+                _review.name_votes(votes, review_class_names, review_items, self.cardinality)
+                answers, clamped = _review.review_answers(review_paths, votes, gold_labels)
+            if clamped is not None:
+                opts.gold = clamped.ctypes.data_as(ctypes.POINTER(ctypes.c_int32))
+                opts.n_gold = clamped.shape[0]
             if selecting:
                 with VoteMatrix(L_dev, self.cardinality) as dev, \
                         _capi.log_as_debug("dev-set selection, fitting a candidate"):
@@ -290,12 +321,24 @@ class LabelModel(_Labeler):
                 check(lib.chorus_model_fit(ctypes.byref(model), votes.handle,
                                            ctypes.byref(opts)))
             n_items = votes.n_items
+            review_holdout = None
+            if answers is not None:
+                try:  # scored before the model is kept, as chorus fit does
+                    review_holdout = _review.holdout(votes, answers, opts,
+                                                     lib.chorus_model_get_type(model), gold_labels)
+                    check(lib.chorus_model_set_review_answers(
+                        model, int(np.count_nonzero(answers >= 0))))
+                except BaseException:
+                    lib.chorus_model_free(model)
+                    raise
             # What was fitted and checked: for "auto", what it chose on these votes.
             checked = lib.chorus_model_get_type(model)
             if self._requested == ModelType.AUTO and not selecting:
                 checked = lib.chorus_model_auto_choice(votes.handle)
         self._own(model)
         self._read_results()
+        self.review_answers = None if answers is None else int(np.count_nonzero(answers >= 0))
+        self.review_holdout = review_holdout
         if self.verbose:
             n_iter = ctypes.c_int32(0)
             lib.chorus_model_trace(model, ctypes.byref(n_iter))
@@ -309,6 +352,7 @@ class LabelModel(_Labeler):
     def _read_results(self) -> None:
         """Copies the fitted model's check and dev-set selection into the attributes."""
         model = self._fitted()
+        self.review_answers = self.review_holdout = None  # fit() sets them after a review
         c = lib.chorus_model_check(model)
         self.fit_check = None if not c else {
             "n_covered": int(c.contents.n_covered),

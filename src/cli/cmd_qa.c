@@ -25,7 +25,8 @@ static const cli_option options[] = {
 
 static const cli_command command = {
     .name = CMD,
-    .usage = "PROBS ANSWERS [--confidence C] [--method wilson|clopper-pearson] [--target-width W]",
+    .usage = "PROBS ANSWERS... [--confidence C] [--method wilson|clopper-pearson] "
+             "[--target-width W]",
     .summary = "Estimate the accuracy of final labels from a reviewed random sample of items,\n"
                "with a confidence interval, overall and per predicted class.",
     .details =
@@ -33,7 +34,10 @@ static const cli_command command = {
         "is its most probable class, ties broken by hash as in chorus eval. ANSWERS are\n"
         "what a person found: one line per item with a class (name or index) or -1 for\n"
         "not reviewed, or DATA:FIELD, a field of a dataset (empty = not reviewed); rows are\n"
-        "matched to answers by item id as chorus eval matches gold.\n"
+        "matched to answers by item id as chorus eval matches gold. Or review files (up to\n"
+        "7, merged): a .jsonl file, or a .csv file whose header has the columns item and\n"
+        "answer (chorus select and chorus import write them); their items are matched to\n"
+        "the item ids of PROBS.\n"
         "\n"
         "The interval is honest only when the reviewed items are a random sample of the\n"
         "items (chorus inspect --seed draws one). Per class, the share of the reviewed\n"
@@ -42,20 +46,104 @@ static const cli_command command = {
         "to be at most W wide, if the accuracy stays at its current estimate.\n",
     .options = options,
     .n_positional_min = 2,
-    .n_positional_max = 2,
+    .n_positional_max = 8,
 };
+
+/* The first line of a CSV file names the columns item and answer. */
+static int csv_has_review_header(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return 0;
+    char line[4096];
+    const int got = fgets(line, sizeof line, fp) != NULL;
+    fclose(fp);
+    if (!got) return 0;
+    int item = 0, answer = 0;
+    char *field = line;
+    if (strncmp(field, "\xEF\xBB\xBF", 3) == 0) field += 3;
+    for (char *end; field; field = end ? end + 1 : NULL) {
+        end = strchr(field, ',');
+        if (end) *end = '\0';
+        size_t len = strcspn(field, "\r\n");
+        if (len >= 2 && field[0] == '"' && field[len - 1] == '"') {
+            field++;
+            len -= 2;
+        }
+        item |= len == 4 && strncmp(field, "item", 4) == 0;
+        answer |= len == 6 && strncmp(field, "answer", 6) == 0;
+    }
+    return item && answer;
+}
+
+/* ANSWERS is a review file rather than gold: .jsonl, or .csv with a review header. */
+static int is_review_file(const char *path)
+{
+    const size_t len = strlen(path);
+    if (len >= 6 && strcmp(path + len - 6, ".jsonl") == 0) return 1;
+    return len >= 4 && strcmp(path + len - 4, ".csv") == 0 && csv_has_review_header(path);
+}
+
+/* The answers of review files, merged, one per item id of probs (-1 = not reviewed). */
+static int read_review_answers(const char *const *paths, int n_paths, const chorus_probs *probs,
+                               int32_t **out, int64_t *out_n)
+{
+    chorus_review *all = NULL;
+    int32_t *per_row = NULL;
+    int status = CHORUS_OK;
+    for (int p = 0; !status && p < n_paths; p++) {
+        if (!is_review_file(paths[p])) {
+            int rc = cli_usage_error(CMD,
+                                     "%s is not a review file (.jsonl, or .csv with the "
+                                     "columns item and answer); several ANSWERS must all be",
+                                     paths[p]);
+            chorus_review_free(all);
+            return rc;
+        }
+        chorus_review *one = NULL;
+        status = chorus_review_read(&one, paths[p]);
+        if (!status && !all) {
+            all = one;
+            continue;
+        }
+        if (!status) status = chorus_review_merge(all, one);
+        chorus_review_free(one);
+    }
+    if (!status) status = chorus_review_resolve_probs(&per_row, all, probs);
+    chorus_review_free(all);
+    if (status) return cli_fail(CMD, status);
+    /* Indexed by item id, as chorus_qa_compute matches answers to rows. */
+    const int64_t n_rows = chorus_probs_n_items(probs);
+    const int64_t n = n_rows ? chorus_probs_item_id(probs, n_rows - 1) + 1 : 0;
+    int32_t *answers = malloc((size_t)(n ? n : 1) * sizeof *answers);
+    if (!answers) {
+        chorus_free(per_row);
+        fprintf(stderr, "chorus %s: out of memory\n", CMD);
+        return CLI_EXIT_FAILURE;
+    }
+    for (int64_t i = 0; i < n; i++)
+        answers[i] = -1;
+    for (int64_t row = 0; row < n_rows; row++)
+        answers[chorus_probs_item_id(probs, row)] = per_row[row];
+    chorus_free(per_row);
+    *out = answers;
+    *out_n = n;
+    return 0;
+}
 
 /*
  * The person's answers, one per item (-1 = not reviewed). The one place that reads them,
  * so another answers format changes only this function.
  */
-static int read_answers(const char *path, const chorus_probs *probs, int32_t **out, int64_t *out_n)
+static int read_answers(const char *const *paths, int n_paths, const chorus_probs *probs,
+                        int32_t **out, int64_t *out_n)
 {
+    if (n_paths > 1 || is_review_file(paths[0]))
+        return read_review_answers(paths, n_paths, probs, out, out_n);
     const int32_t k = chorus_probs_n_classes(probs);
     const char **names = malloc((size_t)k * sizeof *names);
     for (int32_t c = 0; names && c < k; c++)
         names[c] = chorus_probs_class_name(probs, c);
-    int rc = cli_read_gold(CMD, path, k, names, -1, NULL, out, out_n);
+    int rc = cli_read_gold(CMD, paths[0], k, names, -1, NULL, out, out_n);
     free(names);
     return rc;
 }
@@ -85,7 +173,8 @@ static json_t *estimate_json(const chorus_qa_estimate *e)
 }
 
 static int print_json(const chorus_qa_report *r, const chorus_probs *probs,
-                      const chorus_qa_options *o, const char *probs_path, const char *answers_path)
+                      const chorus_qa_options *o, const char *probs_path,
+                      const char *const *answers_paths, int n_answers_paths)
 {
     json_t *classes = json_array();
     int failed = !classes;
@@ -97,15 +186,21 @@ static int print_json(const chorus_qa_report *r, const chorus_probs *probs,
         failed = failed || json_array_append(classes, e);
         json_decref(e);
     }
+    /* One ANSWERS is its path; several review files are an array of their paths. */
+    json_t *answers = n_answers_paths == 1 ? json_string(answers_paths[0]) : json_array();
+    for (int p = 0; answers && n_answers_paths > 1 && p < n_answers_paths; p++)
+        failed |= json_array_append_new(answers, json_string(answers_paths[p]));
+    failed |= !answers;
     json_t *root = failed ? NULL : estimate_json(&r->all);
     if (!root) {
         json_decref(classes);
+        json_decref(answers);
     } else {
-        json_t *head = json_pack("{s:s, s:s, s:s, s:f, s:o, s:I}", "probs", probs_path, "answers",
-                                 answers_path, "method", method_name(o->method), "confidence",
-                                 o->confidence, "target_width",
-                                 o->target_width > 0 ? json_real(o->target_width) : json_null(),
-                                 "items", (json_int_t)r->n_items);
+        json_t *head =
+            json_pack("{s:s, s:o, s:s, s:f, s:o, s:I}", "probs", probs_path, "answers", answers,
+                      "method", method_name(o->method), "confidence", o->confidence, "target_width",
+                      o->target_width > 0 ? json_real(o->target_width) : json_null(), "items",
+                      (json_int_t)r->n_items);
         /* The description first, then the estimate, then the classes. */
         if (!head || json_object_update(head, root) ||
             json_object_set_new(head, "classes", classes)) {
@@ -197,7 +292,9 @@ int cmd_qa(int argc, char **argv)
         rc = cli_fail(CMD, status);
         goto done;
     }
-    if ((rc = read_answers(answers_path, probs, &answers, &n_answers))) goto done;
+    if ((rc =
+             read_answers(args.positional + 1, args.n_positional - 1, probs, &answers, &n_answers)))
+        goto done;
     const int64_t n_rows = chorus_probs_n_items(probs);
     if (!chorus_probs_item_ids(probs) && n_answers != n_rows) {
         rc = cli_usage_error(CMD,
@@ -230,7 +327,8 @@ int cmd_qa(int argc, char **argv)
         goto done;
     }
     if (args.values[OPT_JSON]) {
-        rc = print_json(report, probs, &opts, probs_path, answers_path);
+        rc = print_json(report, probs, &opts, probs_path, args.positional + 1,
+                        args.n_positional - 1);
     } else {
         print_table(report, probs, &opts);
         rc = CLI_EXIT_OK;

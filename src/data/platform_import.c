@@ -1,7 +1,8 @@
 /*
  * Importing a platform's export: reading its tasks (a JSON array, or JSONL one per line),
  * gathering the annotators' answers per item, deciding each item's answer by majority and
- * writing the review file (item,answer) that chorus fit --review reads.
+ * writing the review file (item,answer, through the review library's writer) that chorus
+ * fit --review reads.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,10 +10,11 @@
 #include <string.h>
 
 #include "chorus/io.h"
-#include "core/atomic_file.h"
+#include "chorus/review.h"
 #include "core/error_internal.h"
 #include "data/platform_internal.h"
 #include "io/name_table.h"
+#include "io/review_internal.h"
 #include "io/text_reader.h"
 
 typedef struct platform_vote {
@@ -21,9 +23,7 @@ typedef struct platform_vote {
 } platform_vote;
 
 struct platform_votes {
-    chorus_name_table items;  /* item ids as text, in order of first appearance */
-    uint8_t *item_is_integer; /* per item: the id was a JSON integer */
-    int64_t item_cap;
+    chorus_name_table items;   /* item ids as text, in order of first appearance */
     chorus_name_table answers; /* distinct answers */
     platform_vote *votes;
     int64_t n_votes, vote_cap;
@@ -54,19 +54,7 @@ int chorus_platform_votes_item(platform_votes *v, const json_t *id, const char *
                                 "non-empty string (the item's id)",
                                 where);
     }
-    int64_t n_before = v->items.n;
-    int rc = chorus_name_table_add(&v->items, text, len, 0, item);
-    if (rc) return rc;
-    if (v->items.n == n_before) return CHORUS_OK;
-    if (*item >= v->item_cap) {
-        int64_t cap = v->item_cap ? v->item_cap * 2 : 256;
-        uint8_t *grown = realloc(v->item_is_integer, (size_t)cap);
-        if (!grown) return chorus_error_nomem();
-        v->item_is_integer = grown;
-        v->item_cap = cap;
-    }
-    v->item_is_integer[*item] = json_is_integer(id) ? 1 : 0;
-    return CHORUS_OK;
+    return chorus_name_table_add(&v->items, text, len, 0, item);
 }
 
 static int is_class(const chorus_platform_options *opts, const char *answer)
@@ -156,42 +144,17 @@ static int decide(int64_t **out, platform_votes *v, const char *path,
     return CHORUS_OK;
 }
 
-static int has_suffix(const char *path, const char *suffix)
-{
-    size_t n = strlen(path), k = strlen(suffix);
-    return n >= k && strcmp(path + n - k, suffix) == 0;
-}
-
+/* The review file: a row per item in order of first appearance, its answer or none. */
 static int write_review(const platform_votes *v, const int64_t *answer, const char *path)
 {
-    chorus_atomic_file out = {0};
-    int rc = chorus_atomic_open(&out, path);
-    if (rc) return rc;
-    int jsonl = has_suffix(path, ".jsonl");
-    if (!jsonl) fputs("item,answer\n", out.fp);
-    for (int64_t i = 0; i < v->items.n; i++) {
-        const char *value = answer[i] >= 0 ? v->answers.names[answer[i]] : NULL;
-        if (!jsonl) {
-            chorus_csv_write_field(out.fp, v->items.names[i]);
-            fputc(',', out.fp);
-            if (value) chorus_csv_write_field(out.fp, value);
-            fputc('\n', out.fp);
-            continue;
-        }
-        json_t *row = json_object();
-        json_t *item = v->item_is_integer[i] ? json_integer(strtoll(v->items.names[i], NULL, 10))
-                                             : json_string(v->items.names[i]);
-        if (!row || json_object_set_new(row, "item", item) ||
-            json_object_set_new(row, "answer", value ? json_string(value) : json_null())) {
-            json_decref(row);
-            chorus_atomic_abort(&out);
-            return chorus_error_nomem();
-        }
-        json_dumpf(row, out.fp, JSON_COMPACT);
-        fputc('\n', out.fp);
-        json_decref(row);
-    }
-    return chorus_atomic_commit(&out);
+    chorus_review *review = NULL;
+    int rc = chorus_review_new(&review, 0, NULL, NULL);
+    for (int64_t i = 0; !rc && i < v->items.n; i++)
+        rc = chorus_review_add(review, v->items.names[i],
+                               answer[i] >= 0 ? v->answers.names[answer[i]] : NULL, NULL);
+    if (!rc) rc = chorus_review_write(review, path);
+    chorus_review_free(review);
+    return rc;
 }
 
 /* Label Studio: one JSON array of tasks; places are tasks by index. */
@@ -268,6 +231,7 @@ int chorus_platform_import(const char *in_path, chorus_platform platform, const 
     if (!ops) return chorus_error_set(CHORUS_EINVAL, "unknown labeling platform %d", platform);
     if (!in_path || !review_path)
         return chorus_error_set(CHORUS_EINVAL, "chorus_platform_import: NULL path");
+    if (review_is_jsonl(review_path) < 0) return CHORUS_EINVAL; /* before reading the export */
     chorus_platform_import_stats found = {0};
     platform_votes v = {.opts = opts};
     chorus_name_table_init(&v.items, 0);
@@ -290,7 +254,6 @@ int chorus_platform_import(const char *in_path, chorus_platform platform, const 
 done:
     chorus_name_table_free(&v.items);
     chorus_name_table_free(&v.answers);
-    free(v.item_is_integer);
     free(v.votes);
     free(answer);
     return rc;

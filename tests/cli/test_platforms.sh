@@ -177,5 +177,19 @@ bad_import "record without id" 'noid.jsonl:1: no "chorus_item" in "metadata"' "$
 bad_import "empty file" "empty.jsonl: no tasks" "$TMP/empty.jsonl" prodigy
 bad_import "missing file" "missing.json" "$TMP/missing.json" label-studio
 bad_import "Argilla file read as Label Studio" "argilla_v1.jsonl:2: column" "$PF/argilla_v1.jsonl" label-studio
+# The review file is written by the review library: its name is .csv or .jsonl, checked
+# before the export is read.
+run import "$PF/prodigy_db_out.jsonl" --from prodigy -o "$TMP/never.txt"
+expect_status 2 "import to a .txt review"
+expect_err "never.txt: a review file is .csv or .jsonl" "import to a .txt review message"
+expect_no_file "$TMP/never.txt" "import to a .txt review output"
+# A string id of digits is written as an integer in JSONL, as chorus select writes it; the
+# readers take 17 and "17" as the same id. Other strings stay strings.
+printf '{"metadata": {"chorus_item": "17"}, "responses": [{"values": {"label": {"value": "SPAM"}}}]}\n{"metadata": {"chorus_item": "017"}, "responses": []}\n' >"$TMP/digits.jsonl"
+run import "$TMP/digits.jsonl" --from argilla -o "$TMP/digits_review.jsonl" -q
+expect_status 0 "import string ids of digits"
+checks=$((checks + 1))
+[ "$(tr '\n' '|' <"$TMP/digits_review.jsonl")" = '{"item":17,"answer":"SPAM"}|{"item":"017","answer":null}|' ] ||
+  fail "JSONL review with digit ids: $(cat "$TMP/digits_review.jsonl")"
 
 finish
