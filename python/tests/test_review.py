@@ -113,7 +113,7 @@ class ReviewFitTest(unittest.TestCase):
         path = self.write("idx.csv", "item,answer\n" + "".join(f"{i},{self.Y[i]}\n"
                                                                for i in range(0, 300, 10)))
         out = run_cli("fit", YOUTUBE / "train/votes.csv", "--review", path, "--seed", "3",
-                      "-o", self.tmp / "m.json", "-q").stdout
+                      "-o", self.tmp / "m.json").stdout
         match = re.search(r"accuracy ([0-9.]+) \((\d+)/(\d+)\)", out)
         self.assertIsNotNone(match, out)
         model = LabelModel().fit(self.L, review=path, seed=3)
