@@ -248,6 +248,7 @@ static int read_jsonl(chorus_review *review, int32_t file, chorus_text_reader *r
 {
     char *line;
     size_t len;
+    const int64_t rows_before = chorus_review_n_rows(review);
     int rc = chorus_text_reader_header(reader, &line, &len, "one JSON object per line");
     while (rc >= 0) {
         size_t start = 0;
@@ -259,7 +260,14 @@ static int read_jsonl(chorus_review *review, int32_t file, chorus_text_reader *r
         rc = chorus_text_reader_next(reader, &line, &len);
         if (rc == 0) break;
     }
-    return rc < 0 ? rc : CHORUS_OK;
+    if (rc < 0) return rc;
+    /* Blank lines only: as empty as an empty file (and nothing a writer would produce). */
+    if (chorus_review_n_rows(review) == rows_before)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: only blank lines; expected one JSON object "
+                                "per line",
+                                reader->path);
+    return CHORUS_OK;
 }
 
 int chorus_review_read(chorus_review **out, const char *path)
