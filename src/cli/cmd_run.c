@@ -155,12 +155,6 @@ int cmd_run(int argc, char **argv)
                                args.values[OPT_THREADS], args.values[OPT_DATA_FORMAT],
                                args.values[OPT_SKIP_BAD_ROWS] != NULL)))
         return rc;
-    /* Only once the spec and the data are known to be good: bad input leaves nothing. */
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "chorus run: %s: cannot create the folder: %s\n", dir, strerror(errno));
-        lf_pipeline_free(&p);
-        return CLI_EXIT_FAILURE;
-    }
     chorus_model *model = NULL;
     chorus_probs *probs = NULL;
     chorus_lf_summary *summary = NULL;
@@ -197,6 +191,13 @@ int cmd_run(int argc, char **argv)
             goto done;
         fit.gold = clamped;
         fit.n_gold = chorus_votes_n_items(p.votes);
+    }
+    /* Only once the spec, the data, its gold and the review files are known to be good:
+     * bad input leaves nothing behind. */
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "chorus run: %s: cannot create the folder: %s\n", dir, strerror(errno));
+        rc = CLI_EXIT_FAILURE;
+        goto done;
     }
     if (!status) status = chorus_votes_write(p.votes, votes_path, CHORUS_FORMAT_CHV);
     if (!status && args.values[OPT_DEV]) {

@@ -89,6 +89,13 @@ expect_status 2 "two files disagree"
 expect_err "$TMP/b.jsonl:1: item '5' is answered '1' here but '0' at $TMP/a.csv:2" "both files named"
 expect_no_file "$TMP/bad.json" "two files disagree"
 
+# run with a bad review file: exit 2, and no output folder at all.
+run run "$SPEC" "$TRAIN" --review "$TMP/badclass.csv" -o "$TMP/badrun"
+expect_status 2 "run --review with a bad file"
+expect_err "badclass.csv:2: item '1': answer 'EGGS'" "run --review names the place"
+checks=$((checks + 1))
+[ ! -e "$TMP/badrun" ] || fail "run with a bad review file created its output folder"
+
 # --review against --gold: a contradiction is an error.
 awk '{ print (NR == 6 ? 1 : -1) }' "$TMP/gold.txt" >"$TMP/g.txt"
 run fit "$TMP/votes.csv" --gold "$TMP/g.txt" --review "$TMP/a.csv" -o "$TMP/bad.json"
