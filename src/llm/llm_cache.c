@@ -17,34 +17,11 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#include "core/hash.h"
-#include "core/atomic_file.h"
 #include "core/error_internal.h"
+#include "core/hash.h"
 #include "llm/llm_cache.h"
+#include "llm/llm_cache_internal.h"
 #include "llm/llm_client.h"
-
-typedef struct cache_entry {
-    char *key;
-    char *answer;
-    int64_t tokens;
-    double time; /* seconds since the epoch when written */
-} cache_entry;
-
-struct chorus_llm_cache {
-    char *path;
-    int fd; /* O_APPEND, so concurrent writers never overwrite each other's lines */
-    cache_entry *entries;
-    size_t n_entries, cap_entries;
-    size_t *slots;  /* index + 1 into entries; 0 = empty */
-    size_t n_slots; /* a power of two */
-    int64_t lines, damaged, bytes, tokens;
-    int need_newline; /* the file ends in a cut-off line: start the next one on a fresh line */
-    off_t read_to;    /* the file has been read up to here */
-    char *lock_path;  /* PATH.lock: flock'ed while reading or appending; holds the claims */
-    int lock_fd;
-    int locked;
-    double synced_at; /* monotonic seconds of the last fdatasync */
-};
 
 /* An entry's tokens are a prompt and a completion count, each clamped by the client; a count
  * read back from the file is clamped the same way, so sums over entries cannot overflow. */
@@ -70,7 +47,7 @@ static size_t *find_slot(const chorus_llm_cache *cache, const char *key)
 }
 
 /* Points fresh slots (n_slots zeroed entries, taken over) at the entries. */
-static void use_slots(chorus_llm_cache *cache, size_t *slots, size_t n_slots)
+void llm_cache_use_slots(chorus_llm_cache *cache, size_t *slots, size_t n_slots)
 {
     free(cache->slots);
     cache->slots = slots;
@@ -83,7 +60,7 @@ static int rebuild_slots(chorus_llm_cache *cache, size_t n_slots)
 {
     size_t *slots = calloc(n_slots, sizeof *slots);
     if (!slots) return chorus_error_nomem();
-    use_slots(cache, slots, n_slots);
+    llm_cache_use_slots(cache, slots, n_slots);
     return CHORUS_OK;
 }
 
@@ -290,7 +267,7 @@ static int open_file(chorus_llm_cache *cache, off_t *size)
     return CHORUS_OK;
 }
 
-static int open_for_append(chorus_llm_cache *cache)
+int llm_cache_open_for_append(chorus_llm_cache *cache)
 {
     return open_file(cache, &cache->read_to);
 }
@@ -433,15 +410,14 @@ const char *chorus_llm_cache_get(const chorus_llm_cache *cache, const char *key)
     return s ? cache->entries[s - 1].answer : NULL;
 }
 
-static double wall_seconds(void)
+double llm_cache_wall_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* One JSONL line with its "\n" (malloc'ed), or NULL when out of memory. */
-static char *render_line(const cache_entry *e, size_t *len)
+char *llm_cache_render_line(const cache_entry *e, size_t *len)
 {
     /* Milliseconds are plenty and keep lines short. */
     double when = (double)(int64_t)(e->time * 1000.0) / 1000.0;
@@ -475,9 +451,9 @@ static int put(chorus_llm_cache *cache, const char *key, const char *answer, int
         if (!was_locked) chorus_llm_cache_unlock(cache);
         return CHORUS_OK;
     }
-    cache_entry e = {(char *)key, (char *)answer, clamp_tokens(tokens), wall_seconds()};
+    cache_entry e = {(char *)key, (char *)answer, clamp_tokens(tokens), llm_cache_wall_seconds()};
     size_t len = 0;
-    char *line = render_line(&e, &len);
+    char *line = llm_cache_render_line(&e, &len);
     char *out = line;
     if (!line) {
         rc = chorus_error_nomem();
@@ -554,90 +530,4 @@ void chorus_llm_cache_stats_get(const chorus_llm_cache *cache, chorus_llm_cache_
     stats->damaged = cache->damaged;
     stats->bytes = cache->bytes;
     stats->tokens = cache->tokens;
-}
-
-/* Writes the entries that keep[i] marks (all when keep is NULL) to path, atomically. */
-static int write_entries(const chorus_llm_cache *cache, const char *path, const char *keep,
-                         int64_t *bytes)
-{
-    chorus_atomic_file file;
-    int rc = chorus_atomic_open(&file, path);
-    if (rc != CHORUS_OK) return rc;
-    *bytes = 0;
-    for (size_t i = 0; i < cache->n_entries; i++) {
-        if (keep && !keep[i]) continue;
-        size_t len;
-        char *line = render_line(&cache->entries[i], &len);
-        if (!line) {
-            chorus_atomic_abort(&file);
-            return chorus_error_nomem();
-        }
-        size_t w = fwrite(line, 1, len, file.fp);
-        free(line);
-        if (w != len) {
-            int e = errno;
-            chorus_atomic_abort(&file);
-            return chorus_error_set(CHORUS_EWRITE, "%s: cannot write: %s", path, strerror(e));
-        }
-        *bytes += (int64_t)len;
-    }
-    return chorus_atomic_commit(&file);
-}
-
-int chorus_llm_cache_export(const chorus_llm_cache *cache, const char *path)
-{
-    if (!cache) return chorus_error_set(CHORUS_EINVAL, "LLM cache is NULL");
-    int64_t bytes;
-    return write_entries(cache, path, NULL, &bytes);
-}
-
-int chorus_llm_cache_prune(chorus_llm_cache *cache, double older_than, int64_t *removed)
-{
-    if (!cache) return chorus_error_set(CHORUS_EINVAL, "LLM cache is NULL");
-    if (removed) *removed = 0;
-    int rc = chorus_llm_cache_lock(cache);
-    if (rc != CHORUS_OK) return rc;
-    char *keep = malloc(cache->n_entries + 1);
-    /* Allocated up front: once the file is rewritten, nothing may fail half-way. */
-    size_t *slots = calloc(cache->n_slots, sizeof *slots);
-    if (!keep || !slots) {
-        rc = chorus_error_nomem();
-        goto cleanup;
-    }
-    double cutoff = older_than > 0 ? wall_seconds() - older_than : -1;
-    size_t kept = 0;
-    for (size_t i = 0; i < cache->n_entries; i++) {
-        keep[i] = older_than <= 0 || cache->entries[i].time >= cutoff;
-        kept += (size_t)keep[i];
-    }
-    int64_t bytes = 0;
-    rc = write_entries(cache, cache->path, keep, &bytes);
-    if (rc != CHORUS_OK) goto cleanup;
-
-    size_t j = 0;
-    for (size_t i = 0; i < cache->n_entries; i++) {
-        if (keep[i]) {
-            cache->entries[j++] = cache->entries[i];
-        } else {
-            cache->tokens -= cache->entries[i].tokens;
-            free(cache->entries[i].key);
-            free(cache->entries[i].answer);
-        }
-    }
-    cache->n_entries = j;
-    use_slots(cache, slots, cache->n_slots);
-    slots = NULL;
-    if (removed) *removed = cache->lines - (int64_t)kept;
-    cache->lines = (int64_t)kept;
-    cache->damaged = 0;
-    cache->bytes = bytes;
-    cache->need_newline = 0;
-    /* The rename replaced the file: appends must go to the new one. */
-    if (cache->fd >= 0) close(cache->fd);
-    rc = open_for_append(cache);
-cleanup:
-    chorus_llm_cache_unlock(cache);
-    free(slots);
-    free(keep);
-    return rc;
 }
