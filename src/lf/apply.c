@@ -67,17 +67,23 @@ typedef struct apply_failure {
     char message[512];
 } apply_failure;
 
-static int missing_field_error(const chorus_lf_set *set, const lf_def *lf, const char *field,
-                               const chorus_dataset *ds)
+void lf_field_list(const chorus_dataset *ds, char *fields, size_t cap)
 {
-    char fields[256] = "";
     size_t used = 0;
-    for (int32_t f = 0; f < chorus_dataset_n_fields(ds) && used < sizeof fields - 8; f++) {
-        int n = snprintf(fields + used, sizeof fields - used, "%s%s", f ? ", " : "",
+    fields[0] = '\0';
+    for (int32_t f = 0; f < chorus_dataset_n_fields(ds) && used + 8 < cap; f++) {
+        int n = snprintf(fields + used, cap - used, "%s%s", f ? ", " : "",
                          chorus_dataset_field_name(ds, f));
         if (n < 0) break;
         used += (size_t)n;
     }
+}
+
+static int missing_field_error(const chorus_lf_set *set, const lf_def *lf, const char *field,
+                               const chorus_dataset *ds)
+{
+    char fields[256];
+    lf_field_list(ds, fields, sizeof fields);
     return chorus_error_set(CHORUS_EFORMAT,
                             "%s:%" PRId64 ": labeling function '%s': the data has no field '%s' "
                             "(fields: %s)",

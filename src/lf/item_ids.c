@@ -21,14 +21,8 @@
 
 static int missing_id_field(const chorus_lf_set *set, const chorus_dataset *ds)
 {
-    char fields[256] = "";
-    size_t used = 0;
-    for (int32_t f = 0; f < chorus_dataset_n_fields(ds) && used < sizeof fields - 8; f++) {
-        int n = snprintf(fields + used, sizeof fields - used, "%s%s", f ? ", " : "",
-                         chorus_dataset_field_name(ds, f));
-        if (n < 0) break;
-        used += (size_t)n;
-    }
+    char fields[256];
+    lf_field_list(ds, fields, sizeof fields);
     return chorus_error_set(CHORUS_EFORMAT,
                             "%s: data.id names the field '%s', which %s does not have (fields: %s)",
                             set->path, set->id_field, chorus_dataset_path(ds), fields);

@@ -300,6 +300,9 @@ void lf_warn_coverage(const chorus_lf_set *set, const chorus_votes *votes);
  */
 int lf_check_item_ids(const chorus_lf_set *set, const chorus_dataset *ds);
 
+/* The dataset's field names, comma-separated, cut to fit cap bytes: for messages. */
+void lf_field_list(const chorus_dataset *ds, char *fields, size_t cap);
+
 /*
  * Names the items of `votes` (one per record of ds, ids checked): by the spec's data.id
  * field, else by their row numbers in the file when bad rows were skipped (otherwise the
