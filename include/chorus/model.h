@@ -191,6 +191,18 @@ typedef struct chorus_fit_check {
      * every item with votes its vote shares; items without a vote keep the model's
      * estimate. */
     int fell_back;
+    /* The held-out-LF check (default model, abstains as evidence; see README "Label
+     * model"): each of heldout_lfs LFs left out in turn, the model refitted on the others,
+     * and the share of the left-out LFs' heldout_votes votes that the refitted model's
+     * labels name (ties split), against the share the fallback's labels name. */
+    int heldout_ran;
+    int32_t heldout_lfs;
+    int64_t heldout_votes;
+    double heldout_model_agreement;
+    double heldout_majority_agreement;
+    /* 1: the fallback agrees with the left-out LFs more than CHORUS_CHECK_HELDOUT_MARGIN
+     * above the model (and there are at least CHORUS_CHECK_MIN_ITEMS held-out votes). */
+    int heldout_prefers_majority;
 } chorus_fit_check;
 
 #define CHORUS_CHECK_UNANIMOUS_MAX 0.2
@@ -198,6 +210,7 @@ typedef struct chorus_fit_check {
 #define CHORUS_CHECK_PRIOR_WARN 0.25
 #define CHORUS_CHECK_LF_GAP 0.3
 #define CHORUS_CHECK_MIN_ITEMS 20
+#define CHORUS_CHECK_HELDOUT_MARGIN 0.01
 
 /* 1 if predict hands back an item's unanimous vote where the model would overrule it (the
  * default model when abstains are evidence; see README "Label model"). */

@@ -207,6 +207,12 @@ class FitCheck(ctypes.Structure):
         ("n_lfs_disagreeing", c_int32),
         ("worse_than_majority", c_int),
         ("fell_back", c_int),
+        ("heldout_ran", c_int),
+        ("heldout_lfs", c_int32),
+        ("heldout_votes", c_int64),
+        ("heldout_model_agreement", c_double),
+        ("heldout_majority_agreement", c_double),
+        ("heldout_prefers_majority", c_int),
     ]
 
 

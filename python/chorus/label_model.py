@@ -234,11 +234,14 @@ class LabelModel(_Labeler):
         After the fit, :attr:`fit_check` holds the library's gold-free check of the model
         against the training votes (None for majority vote): n_covered, n_unanimous,
         n_unanimous_overruled, n_clear_majority, n_majority_overruled, prior_distance,
-        n_lfs_disagreeing, worse_than_majority and fell_back. When the default model
-        ("auto") overrules the unanimous vote on more than a fifth of the items where every
-        vote agrees, the items with votes get majority vote instead and the items without
-        any keep the model's estimate (fell_back); a WARNING says so on the
-        ``chorus`` logger. After a dev-set selection, :attr:`selection` lists the
+        n_lfs_disagreeing, worse_than_majority, fell_back and heldout (None, or the
+        held-out-LF check as a dict {lfs_left_out, votes, model_agreement,
+        majority_vote_agreement, prefers_majority_vote}). When the default model ("auto")
+        overrules the unanimous vote on more than a fifth of the items where every vote
+        agrees, or the held-out-LF check finds majority vote naming the left-out LFs' votes
+        more often than the refitted model by more than a point, the items with votes get
+        majority vote instead and the items without any keep the model's estimate
+        (fell_back); a WARNING says so on the ``chorus`` logger. After a dev-set selection, :attr:`selection` lists the
         candidates as dicts {model, smoothing (None for majority vote), class_prior
         ("learned" or "fixed"), dev_score}, :attr:`selection_chosen` is the index of the
         one kept, :attr:`selection_metric` the metric and :attr:`selection_dev_items` the
@@ -364,6 +367,13 @@ class LabelModel(_Labeler):
             "n_lfs_disagreeing": int(c.contents.n_lfs_disagreeing),
             "worse_than_majority": bool(c.contents.worse_than_majority),
             "fell_back": bool(c.contents.fell_back),
+            "heldout": None if not c.contents.heldout_ran else {
+                "lfs_left_out": int(c.contents.heldout_lfs),
+                "votes": int(c.contents.heldout_votes),
+                "model_agreement": float(c.contents.heldout_model_agreement),
+                "majority_vote_agreement": float(c.contents.heldout_majority_agreement),
+                "prefers_majority_vote": bool(c.contents.heldout_prefers_majority),
+            },
         }
         n, chosen = ctypes.c_int32(0), ctypes.c_int32(0)
         candidates = lib.chorus_model_candidates(model, ctypes.byref(n), ctypes.byref(chosen))
@@ -400,6 +410,17 @@ class LabelModel(_Labeler):
         if c is None:
             return
         overruled = 100.0 * c["n_unanimous_overruled"] / max(c["n_unanimous"], 1)
+        h = c["heldout"]
+        if c["fell_back"] and not c["worse_than_majority"] and h is not None:
+            logger.warning(
+                "fit: with each of %d labeling functions left out in turn and the %s model "
+                "fitted again on the others, its labels name the left-out LF's vote on %.1f%% "
+                "of %d votes, and majority vote's on %.1f%%, so its labels are likely worse "
+                "than majority vote: items with votes get majority vote, items without any keep "
+                "the model's estimate (pass model=%r to keep it regardless)", h["lfs_left_out"],
+                checked, 100 * h["model_agreement"], h["votes"],
+                100 * h["majority_vote_agreement"], checked)
+            return
         if c["fell_back"]:
             logger.warning(
                 "fit: the fitted %s model overruled the unanimous vote on %.1f%% of the %d "

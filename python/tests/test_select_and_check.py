@@ -216,7 +216,9 @@ class CliParityTest(unittest.TestCase):
         return np.load(self.tmp / "p.npy")
 
     def assert_check_equal(self, ours: dict, cli: dict) -> None:
-        self.assertEqual(set(ours), set(CHECK_KEYS))
+        self.assertEqual(set(ours), set(CHECK_KEYS) | {"heldout"})
+        # model.json writes the held-out-LF check only when the fit ran it
+        self.assertEqual(ours["heldout"], cli.get("heldout_lfs"))
         for field, key in CHECK_KEYS.items():
             self.assertEqual(ours[field], cli[key], field)
             self.assertIs(type(ours[field]), type(cli[key]), field)

@@ -17,6 +17,18 @@ void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
     if (!c) return;
     const double overruled = share(c->n_unanimous_overruled, c->n_unanimous);
     /* Shown even when quiet: the labels are not what the user asked the model for. */
+    if (c->fell_back && !c->worse_than_majority) {
+        fprintf(stderr,
+                "%s: warning: with each of %" PRId32 " labeling functions left out in turn and the "
+                "model fitted again on the others, its labels name the left-out LF's vote on "
+                "%.1f%% of %" PRId64 " votes, and majority vote's on %.1f%%, so its labels are "
+                "likely worse than majority vote: items with votes get majority vote, items "
+                "without any keep the model's estimate (pass --model to keep a model "
+                "regardless)\n",
+                cmd, c->heldout_lfs, 100 * c->heldout_model_agreement, c->heldout_votes,
+                100 * c->heldout_majority_agreement);
+        return;
+    }
     if (c->fell_back) {
         fprintf(stderr,
                 "%s: warning: the fitted model overruled the unanimous vote on %.1f%% of the "
@@ -112,6 +124,12 @@ void cli_print_check(FILE *out, const chorus_model *model)
     fprintf(out,
             "  LFs off their agreement    %" PRId32 " (learned accuracy more than %.1f from it)\n",
             c->n_lfs_disagreeing, CHORUS_CHECK_LF_GAP);
+    if (c->heldout_ran)
+        fprintf(out,
+                "  left-out LFs' votes named  model %.1f%%, majority vote %.1f%% (%" PRId64
+                " votes of %" PRId32 " LFs, each left out and the model refitted)\n",
+                100 * c->heldout_model_agreement, 100 * c->heldout_majority_agreement,
+                c->heldout_votes, c->heldout_lfs);
     fprintf(out, "  verdict                    %s\n",
             c->fell_back ? "likely worse than majority vote: majority vote for items with votes"
             : c->worse_than_majority ? "likely worse than majority vote"

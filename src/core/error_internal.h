@@ -21,4 +21,8 @@ int chorus_error_nomem(void);
 /* Sends a message to the log callback, if one is set. */
 void chorus_log(chorus_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Silences (1) or restores (0) chorus_log on the calling thread; returns the previous state.
+ * For fits the library runs internally (e.g. the held-out check's refits). */
+int chorus_log_mute(int mute);
+
 #endif

@@ -327,7 +327,17 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
             chorus_model_free(model);
             return rc;
         }
-        if (requested == CHORUS_MODEL_AUTO && model->check.worse_than_majority)
+        /* The held-out check refits the model once per LF; it needs the model's own
+         * independent LFs (no groups) and no clamped labels, whose items it would have to
+         * follow through its sample. */
+        if (requested == CHORUS_MODEL_AUTO && model->abstain_informative &&
+            !model->check.worse_than_majority && !model->groups && !opts->gold &&
+            (rc = chorus_model_run_heldout_check(model, votes, opts))) {
+            chorus_model_free(model);
+            return rc;
+        }
+        if (requested == CHORUS_MODEL_AUTO &&
+            (model->check.worse_than_majority || model->check.heldout_prefers_majority))
             chorus_model_fall_back_to_majority(model);
         else if (requested == CHORUS_MODEL_AUTO && model->abstain_informative)
             model->keep_unanimous = true;

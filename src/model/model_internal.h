@@ -94,6 +94,15 @@ int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, doub
 /* Runs the gold-free check of a fitted EM model on its training votes (fit_check.c). */
 int chorus_model_run_check(chorus_model *model, const chorus_votes *votes);
 
+/* The held-out-LF check of the default model (heldout_check.c): at most this many items
+ * (every n/MAX-th) and this many left-out LFs (those with the most votes). */
+#define CHORUS_HELDOUT_MAX_ITEMS 20000
+#define CHORUS_HELDOUT_MAX_LFS 64
+
+/* Runs the held-out-LF check after chorus_model_run_check; sets its fields of the check. */
+int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *votes,
+                                   const chorus_fit_options *opts);
+
 /* Makes a checked model hand back majority vote for every item with votes (predict). */
 void chorus_model_fall_back_to_majority(chorus_model *model);
 

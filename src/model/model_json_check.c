@@ -32,6 +32,19 @@ json_t *chorus_check_to_json(const chorus_model *model)
     bad |= json_object_set_new(o, "lfs_disagreeing", json_integer(c->n_lfs_disagreeing));
     bad |= json_object_set_new(o, "worse_than_majority_vote", json_boolean(c->worse_than_majority));
     bad |= json_object_set_new(o, "fell_back_to_majority_vote", json_boolean(c->fell_back));
+    if (c->heldout_ran) {
+        json_t *h = json_object();
+        bad |= !h || json_object_set_new(o, "heldout_lfs", h);
+        if (!bad) {
+            bad |= json_object_set_new(h, "lfs_left_out", json_integer(c->heldout_lfs));
+            bad |= json_object_set_new(h, "votes", json_integer(c->heldout_votes));
+            bad |= json_object_set_new(h, "model_agreement", json_real(c->heldout_model_agreement));
+            bad |= json_object_set_new(h, "majority_vote_agreement",
+                                       json_real(c->heldout_majority_agreement));
+            bad |= json_object_set_new(h, "prefers_majority_vote",
+                                       json_boolean(c->heldout_prefers_majority));
+        }
+    }
     bad |= json_object_set_new(o, "lf_agreement", agreement);
     if (bad) {
         json_decref(o);
@@ -53,6 +66,42 @@ static int read_count(json_t *check, const char *field, const char *path, int64_
     json_t *x = json_object_get(check, field);
     if (!json_is_integer(x) || json_integer_value(x) < 0) return check_error(path, field);
     *out = json_integer_value(x);
+    return CHORUS_OK;
+}
+
+static int heldout_error(const char *path, const char *field, const char *expected)
+{
+    return chorus_error_set(CHORUS_EFORMAT, "%s: field \"check.heldout_lfs.%s\": expected %s", path,
+                            field, expected);
+}
+
+/* The held-out-LF check (heldout_check.c), when the fit ran it. */
+static int heldout_from_json(json_t *h, int32_t n_lfs, const char *path, chorus_fit_check *c)
+{
+    if (!json_is_object(h))
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: field \"check.heldout_lfs\": expected an "
+                                "object",
+                                path);
+    json_t *lfs = json_object_get(h, "lfs_left_out"), *votes = json_object_get(h, "votes");
+    if (!json_is_integer(lfs) || json_integer_value(lfs) < 0 || json_integer_value(lfs) > n_lfs)
+        return heldout_error(path, "lfs_left_out", "a number of labeling functions");
+    if (!json_is_integer(votes) || json_integer_value(votes) < 0)
+        return heldout_error(path, "votes", "a count of votes (an integer >= 0)");
+    const char *shares[2] = {"model_agreement", "majority_vote_agreement"};
+    double value[2];
+    for (int s = 0; s < 2; s++) {
+        json_t *x = json_object_get(h, shares[s]);
+        value[s] = json_is_number(x) ? json_number_value(x) : -1;
+        if (!(value[s] >= 0 && value[s] <= 1))
+            return heldout_error(path, shares[s], "a share in [0, 1]");
+    }
+    c->heldout_ran = 1;
+    c->heldout_lfs = (int32_t)json_integer_value(lfs);
+    c->heldout_votes = json_integer_value(votes);
+    c->heldout_model_agreement = value[0];
+    c->heldout_majority_agreement = value[1];
+    c->heldout_prefers_majority = json_is_true(json_object_get(h, "prefers_majority_vote"));
     return CHORUS_OK;
 }
 
@@ -80,6 +129,8 @@ int chorus_check_from_json(chorus_model *model, json_t *check, const char *path)
                                 path);
     c.worse_than_majority = json_is_true(json_object_get(check, "worse_than_majority_vote"));
     c.fell_back = json_is_true(json_object_get(check, "fell_back_to_majority_vote"));
+    json_t *heldout = json_object_get(check, "heldout_lfs");
+    if (heldout && (rc = heldout_from_json(heldout, model->n_lfs, path, &c))) return rc;
     chorus_model_type checked = model->type;
     json_t *name = json_object_get(check, "checked_model");
     if (json_is_string(name) && chorus_model_type_parse(&checked, json_string_value(name)))

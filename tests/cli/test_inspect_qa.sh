@@ -74,7 +74,10 @@ for it in items:
     if it['votes'] != {} or it['item'] != it['row'] or len(it['fields']) != 6: print(it)"
 
 # Disagree: the model's label is not a class with the most votes.
-run inspect "$TMP/votes.chv" --data "$data" --spec "$spec" --model "$TMP/model.json" --disagree \
+# (with ds itself: the default hands back majority vote on these votes, see README "Label model")
+run fit "$TMP/votes.chv" --model ds -o "$TMP/model_ds.json"
+expect_status 0 "fit --model ds"
+run inspect "$TMP/votes.chv" --data "$data" --spec "$spec" --model "$TMP/model_ds.json" --disagree \
   --n 1000 --jsonl
 expect_status 0 "inspect --disagree"
 check "the model overrules the majority" "
