@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "chorus/error.h"
 #include "core/hash.h"
@@ -53,6 +54,11 @@ typedef struct jsonl_state {
     strbuf leaf_names;
     uint64_t *seen; /* hashes of the record's dotted names (0 = free), to spot repeats */
     size_t seen_mask, n_seen;
+
+    /* Streaming: the first n_given fields of each batch are registered before it is read;
+     * given_seen[f] becomes 1 once one of them has a value. */
+    int32_t n_given;
+    unsigned char *given_seen;
 } jsonl_state;
 
 static int put(strbuf *b, const char *s, size_t n)
@@ -76,6 +82,7 @@ static int put(strbuf *b, const char *s, size_t n)
 
 static int put_cell(jsonl_state *st, int32_t field, int64_t offset)
 {
+    if (field >= 0 && field < st->n_given) st->given_seen[field] = 1;
     if (st->n_cells == st->cells_cap) {
         size_t cap = st->cells_cap ? st->cells_cap * 2 : 4096;
         jsonl_cell *cells = realloc(st->cells, cap * sizeof *cells);
@@ -488,52 +495,151 @@ static int is_blank(const char *s, size_t len)
     return 1;
 }
 
-int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad_rows)
-{
+struct jsonl_stream {
     data_lines reader;
-    jsonl_state st = {.ds = ds};
+    jsonl_state st;
+    const char *path;
+    int skip_bad_rows;
+    int64_t end; /* lines starting at or past this offset belong to a later range */
+    int64_t file_size;
+    const char *const *given; /* field names every batch registers first */
+    int32_t n_given;
+    chorus_dataset *fields; /* the fields seen in the batches so far */
+    /* Blank lines not yet followed by a record: an error (or skipped rows) if one comes. */
+    int64_t blank_first, n_blank;
+    int done;
+};
+
+int jsonl_stream_open(jsonl_stream **out, const char *path, int skip_bad_rows,
+                      const chorus_data_range *range, const char *const *given, int32_t n_given,
+                      chorus_dataset *fields)
+{
+    jsonl_stream *s = calloc(1, sizeof *s);
+    if (!s) return chorus_error_nomem();
+    int rc = data_lines_open(&s->reader, path, DATASET_MAX_RECORD_BYTES, "the data");
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    s->path = path;
+    s->skip_bad_rows = skip_bad_rows;
+    s->end = range && range->end >= 0 ? range->end : INT64_MAX;
+    struct stat sb;
+    s->file_size = fstat(fileno(s->reader.fp), &sb) == 0 ? (int64_t)sb.st_size : INT64_MAX;
+    s->given = given;
+    s->n_given = n_given;
+    s->st.n_given = n_given;
+    s->fields = fields;
+    if (n_given > 0 && !(s->st.given_seen = calloc((size_t)n_given, 1))) rc = chorus_error_nomem();
+    if (!rc && range && range->begin > 0)
+        rc = data_lines_seek(&s->reader, range->begin, range->first_line - 1);
+    if (rc) {
+        jsonl_stream_close(s);
+        return rc;
+    }
+    *out = s;
+    return CHORUS_OK;
+}
+
+int64_t jsonl_stream_offset(const jsonl_stream *s)
+{
+    return data_lines_offset(&s->reader);
+}
+
+void jsonl_stream_close(jsonl_stream *s)
+{
+    if (!s) return;
+    free(s->st.cells);
+    free(s->st.name.data);
+    free(s->st.text.data);
+    free(s->st.leaves);
+    free(s->st.leaf_names.data);
+    free(s->st.seen);
+    free(s->st.given_seen);
+    data_lines_close(&s->reader);
+    free(s);
+}
+
+/* Adds the batch's fields that had a value to the fields seen so far. */
+static int note_fields(jsonl_stream *s, const chorus_dataset *ds)
+{
+    for (int32_t f = 0; s->fields && f < ds->n_fields; f++) {
+        if (f < s->n_given && !s->st.given_seen[f]) continue;
+        int32_t index;
+        int rc = chorus_dataset_add_field(s->fields, ds->names[f], strlen(ds->names[f]), &index);
+        if (rc < 0) return rc;
+    }
+    return CHORUS_OK;
+}
+
+int jsonl_stream_next(jsonl_stream *s, chorus_dataset *ds, size_t max_bytes)
+{
+    jsonl_state *st = &s->st;
+    data_lines *reader = &s->reader;
+    const char *path = s->path;
+    const int skip_bad_rows = s->skip_bad_rows;
+    const int64_t batch_start = jsonl_stream_offset(s);
     char message[512];
     char *line;
     size_t len;
-    /* Blank lines not yet followed by a record: an error (or skipped rows) if one comes. */
-    int64_t blank_first = 0, n_blank = 0;
-    int rc = data_lines_open(&reader, path, DATASET_MAX_RECORD_BYTES, "the data");
-    if (rc) return rc;
-    for (;;) {
-        rc = data_lines_next(&reader, &line, &len);
-        if (rc == 0) break;
-        if (rc < 0) goto done;
+    int rc = CHORUS_OK;
+    st->ds = ds;
+    st->n_cells = 0;
+    for (int32_t f = 0; f < s->n_given; f++) {
+        int32_t index;
+        if ((rc = chorus_dataset_add_field(ds, s->given[f], strlen(s->given[f]), &index)) < 0)
+            return rc;
+    }
+    while (!s->done && (size_t)(jsonl_stream_offset(s) - batch_start) < max_bytes) {
+        const int64_t line_start = jsonl_stream_offset(s);
+        rc = line_start >= s->end ? 0 : data_lines_next(reader, &line, &len);
+        if (rc == 0) {
+            /* Blank lines at the end of a range that more records follow lie between
+             * records, as they do in the whole file; at the end of the file they do not. */
+            if (s->n_blank && s->end < s->file_size) {
+                rc =
+                    chorus_dataset_blank_lines(ds, skip_bad_rows, path, s->blank_first, s->n_blank);
+                if (rc) return rc;
+            }
+            s->n_blank = 0;
+            s->done = 1;
+            break;
+        }
+        if (rc < 0) return rc;
+        if (jsonl_stream_offset(s) > s->end)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s:%" PRId64 ": the line runs past byte %" PRId64
+                                    ", where the next range begins; the ranges do not start "
+                                    "at line ends",
+                                    path, reader->line_no, s->end);
         if (rc == 1) {
-            if (reader.line_no == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            if (line_start == 0 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
                 line += 3;
                 len -= 3;
             }
             if (is_blank(line, len)) {
-                if (n_blank++ == 0) blank_first = reader.line_no;
+                if (s->n_blank++ == 0) s->blank_first = reader->line_no;
                 continue;
             }
         }
-        if (n_blank) {
-            int brc = chorus_dataset_blank_lines(ds, skip_bad_rows, path, blank_first, n_blank);
-            if (brc) {
-                rc = brc;
-                goto done;
-            }
-            n_blank = 0;
+        if (s->n_blank) {
+            rc = chorus_dataset_blank_lines(ds, skip_bad_rows, path, s->blank_first, s->n_blank);
+            if (rc) return rc;
+            s->n_blank = 0;
         }
         if (rc == DATA_LINES_NUL) { /* a bad line like any other */
             snprintf(message, sizeof message, "%s", chorus_error_last());
-            rc = chorus_dataset_bad_row(ds, skip_bad_rows, reader.line_no, message);
-            if (rc) goto done;
+            rc = chorus_dataset_bad_row(ds, skip_bad_rows, reader->line_no, message);
+            if (rc) return rc;
             continue;
         }
 
         rc = chorus_dataset_reserve_record(ds, 0);
-        if (!rc) rc = fast_record(&st, line);
+        if (!rc) rc = fast_record(st, line);
         if (rc < 0) goto done_line;
         if (rc == CHORUS_OK) {
-            if ((rc = put_cell(&st, -1, DATASET_MISSING))) goto done;
-            ds->lines[ds->n_records++] = reader.line_no;
+            if ((rc = put_cell(st, -1, DATASET_MISSING))) return rc;
+            ds->lines[ds->n_records++] = reader->line_no;
             continue;
         }
 
@@ -543,40 +649,38 @@ int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad
             if (root)
                 snprintf(message, sizeof message,
                          "%s:%" PRId64 ": %s, expected a JSON object (one record per line)", path,
-                         reader.line_no, type_name(root));
+                         reader->line_no, type_name(root));
             else
                 snprintf(message, sizeof message, "%s:%" PRId64 ": column %d: invalid JSON: %s",
-                         path, reader.line_no, error.column, error.text);
+                         path, reader->line_no, error.column, error.text);
             json_decref(root);
-            rc = chorus_dataset_bad_row(ds, skip_bad_rows, reader.line_no, message);
-            if (rc) goto done;
+            rc = chorus_dataset_bad_row(ds, skip_bad_rows, reader->line_no, message);
+            if (rc) return rc;
             continue;
         }
-        st.name.len = 0;
-        rc = flatten(&st, root);
-        if (!rc) rc = put_cell(&st, -1, DATASET_MISSING);
+        st->name.len = 0;
+        rc = flatten(st, root);
+        if (!rc) rc = put_cell(st, -1, DATASET_MISSING);
         json_decref(root);
         if (rc) goto done_line;
-        ds->lines[ds->n_records++] = reader.line_no;
+        ds->lines[ds->n_records++] = reader->line_no;
     }
-    if (ds->n_records == 0) {
-        rc = chorus_dataset_no_records(ds, path, "one JSON object per line");
-        goto done;
-    }
-    rc = chorus_dataset_lay_out(ds, st.cells, st.n_cells);
-    goto done;
+    if (ds->n_records > 0 && (rc = chorus_dataset_lay_out(ds, st->cells, st->n_cells))) return rc;
+    return note_fields(s, ds);
 
 done_line:
     /* Failures with no place of their own (too many fields) get the line's. */
-    if (rc == CHORUS_EFORMAT) chorus_error_wrap("%s:%" PRId64 ": ", path, reader.line_no);
+    if (rc == CHORUS_EFORMAT) chorus_error_wrap("%s:%" PRId64 ": ", path, reader->line_no);
+    return rc;
+}
 
-done:
-    free(st.cells);
-    free(st.name.data);
-    free(st.text.data);
-    free(st.leaves);
-    free(st.leaf_names.data);
-    free(st.seen);
-    data_lines_close(&reader);
+int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad_rows)
+{
+    jsonl_stream *s = NULL;
+    int rc = jsonl_stream_open(&s, path, skip_bad_rows, NULL, NULL, 0, NULL);
+    if (!rc) rc = jsonl_stream_next(s, ds, SIZE_MAX);
+    if (!rc && ds->n_records == 0)
+        rc = chorus_dataset_no_records(ds, path, "one JSON object per line");
+    jsonl_stream_close(s);
     return rc;
 }
