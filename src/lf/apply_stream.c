@@ -259,7 +259,11 @@ static int stream_apply_run(chorus_votes **out, chorus_apply_report **report,
     chorus_dataset *batch = NULL;
     double *seconds = calloc((size_t)m, sizeof *seconds);
     int64_t *limits = calloc((size_t)m, sizeof *limits);
-    int rc = !seconds || !limits ? chorus_error_nomem() : needed_fields(&given, set);
+    /* A set with llm LFs reads the file in one batch, with the fields as the file has them
+     * (so an llm LF's missing field fails before any request is made). */
+    int rc = !seconds || !limits ? chorus_error_nomem()
+             : has_llm(set)      ? CHORUS_OK
+                                 : needed_fields(&given, set);
     if (!rc) rc = data_stream_open(&a.stream, path, data_opts, range, given.names, given.n);
     if (!rc) rc = lf_new_votes(&a.votes, set);
     const size_t batch_bytes = has_llm(set) ? SIZE_MAX : STREAM_BATCH_BYTES;
