@@ -32,16 +32,17 @@ grow() {
   for _ in $(seq "$reps"); do cat "$body"; done >>"$out"
 }
 
-# seconds CMD...: wall seconds of the command, best of 2.
+# seconds CMD...: wall seconds of the command (microsecond clock), best of 3.
 seconds() {
-  local best=""
-  for _ in 1 2; do
-    /usr/bin/time -f "%e" -o "$work/t" "$@" >/dev/null 2>&1
-    best=$(awk -v a="$(cat "$work/t")" -v b="$best" 'BEGIN { print (b == "" || a < b) ? a : b }')
+  local best="" start end
+  for _ in 1 2 3; do
+    start=$EPOCHREALTIME
+    "$@" >/dev/null 2>&1
+    end=$EPOCHREALTIME
+    best=$(awk -v a="$start" -v b="$end" -v c="$best" 'BEGIN { t = b - a; print (c == "" || t < c) ? t : c }')
   done
   echo "$best"
 }
-
 
 echo "machine: $(nproc) cores"
 grow "$root/datasets/youtube/train.csv" "$mb" "$work/yt.csv" 1
@@ -54,7 +55,7 @@ for data in yt.csv sms.jsonl; do
   file=$work/$data
   size_mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1e6 }')
   t_wc=$(seconds wc -l "$file")
-  t_cat=$(seconds cat "$file")
+  t_cat=$(seconds cat "$file") # to /dev/null
   if [ "$data" = yt.csv ]; then
     n=$("$chorus" apply "$root/bench/apply_keyword.yaml" "$file" -o "$work/n.chv" 2>&1 |
       awk '/ items x /{ print $1 }')
@@ -69,16 +70,17 @@ for data in yt.csv sms.jsonl; do
       s=$(seconds "$chorus" apply "$spec" "$file" -o "$work/v.chv" --threads "$t" -q)
       awk -v d="$data ($size_mb MB, $n records)" -v l="$name ($(basename "$spec"))" -v t="$t" \
         -v s="$s" -v mb="$size_mb" -v n="$n" -v w="$t_wc" -v c="$t_cat" 'BEGIN {
-          printf "| %s | %s | %d | %.2f | %.1f | %.0f | %.1f | %.1f |\n", d, l, t, s,
-            mb / s / t, n / s / t, s / (w > 0 ? w : 0.01), s / (c > 0 ? c : 0.01) }'
+          printf "| %s | %s | %d | %.2f | %.1f | %.0f | %.0f | %.0f |\n", d, l, t, s,
+            mb / s / t, n / s / t, s / w, s / c }'
     done
   done
-  echo "(baselines on $data: wc -l $t_wc s, cat $t_cat s)"
+  awk -v d="$data" -v w="$t_wc" -v c="$t_cat" \
+    'BEGIN { printf "(baselines on %s: wc -l %.3f s, cat > /dev/null %.3f s)\n", d, w, c }'
 done
 
 echo
-echo "| data | input MB | records | peak RSS MB | vote matrix (.chv) MB | seconds |"
-echo "|---|---|---|---|---|---|"
+echo "| data | input MB | records | peak RSS MB | vote matrix (.chv) MB | RSS - votes MB | seconds |"
+echo "|---|---|---|---|---|---|---|"
 for size in $mem_sizes; do
   grow "$root/datasets/youtube/train.csv" "$size" "$work/m.csv" 1
   /usr/bin/time -f "%e %M" -o "$work/t" "$chorus" apply "$root/labeling_functions/youtube_spam.yaml" \
@@ -86,6 +88,7 @@ for size in $mem_sizes; do
   read -r s rss <"$work/t"
   n=$(awk '/ items x /{ print $1 }' "$work/m.log")
   awk -v b="$(stat -c %s "$work/m.csv")" -v n="$n" -v r="$rss" -v v="$(stat -c %s "$work/m.chv")" \
-    -v s="$s" 'BEGIN { printf "| yt.csv | %.0f | %d | %.0f | %.1f | %.2f |\n", b / 1e6, n, r / 1024, v / 1e6, s }'
+    -v s="$s" 'BEGIN { printf "| yt.csv | %.0f | %d | %.0f | %.1f | %.0f | %.2f |\n", b / 1e6, n,
+      r / 1024, v / 1e6, r / 1024 - v / 1048576, s }'
   rm -f "$work/m.csv" "$work/m.chv"
 done
