@@ -4,7 +4,8 @@
  * parsed again once the rest is in the buffer, which happens once per chunk and keeps the parser
  * free of resumable state. Records may span lines (newlines inside quotes), so unlike the
  * vote-matrix readers this one cannot work line by line. LF, CRLF and CR (old Mac) all end
- * a line outside quotes.
+ * a line outside quotes. The same reader streams: a batch of records at a time into a fresh
+ * dataset, from a byte range of the file when asked (the header is always read first).
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -2,15 +2,17 @@
  * JSONL datasets: one JSON object per line, parsed with jansson. Nested objects flatten to
  * dotted names and the field set is the union over all records, so it is only known at
  * the end: values go to the arena as they come, with (field, offset) pairs noted per
- * record, and the dense record-by-field table is laid out once the whole file is read.
+ * record, and the dense record-by-field table is laid out once the whole file (or, when
+ * streaming, the batch) is read. A stream registers the fields its caller reads first in
+ * every batch, so they keep their indices from batch to batch.
  *
  * jansson reads about 35 MB/s (it lexes through a per-byte callback), several seconds for
- * a million records, so typical lines go through a small parser here instead: objects,
- * strings, numbers, true/false/null only, validated as strictly as jansson does. Any line
- * it is not sure of (an array, a repeated key, any error) is handed to jansson, whose
- * result is then the answer and whose message names the error; both paths produce the
- * same values (tests/unit/test_data.c checks them against each other). Arrays are stored
- * as jansson's compact text of them.
+ * a million records, so typical lines go through a small parser instead
+ * (data_jsonl_fast.c): objects, strings, numbers, true/false/null only, validated as
+ * strictly as jansson does. Any line it is not sure of (an array, a repeated key, any error)
+ * is handed to jansson, whose result is then the answer and whose message names the error;
+ * both paths produce the same values (tests/unit/test_data.c checks them against each
+ * other). Arrays are stored as jansson's compact text of them.
  */
 #include <inttypes.h>
 #include <jansson.h>
