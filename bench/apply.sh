@@ -1,63 +1,94 @@
 #!/usr/bin/env bash
-# Labeling-function throughput: 1M synthetic texts (~100 bytes each) x 50 keyword + 20
-# regex + 10 heuristic LFs, on 1 and 2 threads; then how time grows with the number of
-# keyword LFs (10, 100, 1000), which the single-pass automaton should keep nearly flat.
-# Usage: bench/apply.sh [CHORUS] [N_ITEMS]
+# Labeling-function throughput and memory of `chorus apply` on the shipped data made large:
+# datasets/youtube/train.csv repeated (CSV with quoted fields) and
+# datasets/uci_sms_spam/train.jsonl repeated (JSONL).
+#
+#   1. Throughput at CHORUS_APPLY_MB (default 100) MB, 1 and 2 threads, for a keyword-only
+#      set (bench/apply_keyword.yaml), a regex-only set (bench/apply_regex.yaml) and the
+#      shipped mixed sets (labeling_functions/youtube_spam.yaml on the CSV, sms_spam.yaml on
+#      the JSONL): MB/s and records/s per core, and the time as a multiple of the baselines
+#      `wc -l` and `cat > /dev/null` run on the same file in the same run.
+#   2. Peak memory (RSS) at the sizes CHORUS_APPLY_MEM_MB (default "50 200 800" MB), mixed
+#      set, 2 threads, next to the size of the vote matrix written: apply streams the data,
+#      so what grows with the input is the vote matrix only.
+# Usage: bench/apply.sh [CHORUS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-chorus=${1:-$here/../build/chorus}
-n=${2:-1000000}
+root=$here/..
+chorus=${1:-$root/build/chorus}
+mb=${CHORUS_APPLY_MB:-100}
+mem_sizes=${CHORUS_APPLY_MEM_MB:-50 200 800}
 work=$(mktemp -d "${TMPDIR:-/tmp}/chorus-apply-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# Texts of 12-22 words drawn from a 5000-word vocabulary (w0 ... w4999), a score field.
-awk -v n="$n" 'BEGIN {
-  srand(42); print "id,score,text"
-  for (i = 0; i < n; i++) {
-    words = 12 + int(rand() * 11); t = ""
-    for (w = 0; w < words; w++) t = t (w ? " " : "") "w" int(rand() * rand() * 5000)
-    printf "%d,%d,%s\n", i, int(rand() * 100), t
-  }
-}' >"$work/data.csv"
-
-# spec N_KEYWORD N_REGEX N_HEURISTIC > spec.yaml
-spec() {
-  awk -v nk="$1" -v nr="$2" -v nh="$3" 'BEGIN {
-    srand(7); print "classes: [neg, pos]\ndata:\n  text: text\nlfs:"
-    for (j = 0; j < nk; j++)
-      printf "  - {name: kw%d, kind: keyword, vote: %s, any: [w%d, w%d, w%d]}\n", j,
-        (j % 2 ? "pos" : "neg"), int(rand() * 5000), int(rand() * 5000), int(rand() * 5000)
-    for (j = 0; j < nr; j++)
-      printf "  - {name: re%d, kind: regex, vote: %s, pattern: \"\\\\bw%d\\\\d*\\\\b.*\\\\bw%d\\\\b\"}\n",
-        j, (j % 2 ? "pos" : "neg"), 1 + int(rand() * 9), int(rand() * 500)
-    for (j = 0; j < nh; j++)
-      printf "  - {name: h%d, kind: heuristic, vote: %s, when: {all: [{field: score, gt: %d}, {field: text, length_lt: %d}]}}\n",
-        j, (j % 2 ? "pos" : "neg"), 50 + int(rand() * 49), 60 + int(rand() * 60)
-  }'
+# grow SRC MB OUT HEADER: SRC's records repeated to at least MB megabytes (HEADER=1: CSV).
+grow() {
+  local src=$1 target=$(($2 * 1000000)) out=$3 header=$4 body=$work/body
+  if [ "$header" = 1 ]; then head -1 "$src" >"$out"; tail -n +2 "$src" >"$body"; else
+    : >"$out"; cp "$src" "$body"; fi
+  local size reps
+  size=$(stat -c %s "$body")
+  reps=$((target / size + 1))
+  for _ in $(seq "$reps"); do cat "$body"; done >>"$out"
 }
 
-# timed THREADS SPEC -> "seconds"
-timed() {
-  /usr/bin/time -f "%e %M" -o "$work/time" "$chorus" apply "$2" "$work/data.csv" \
-    -o "$work/votes.chv" --threads "$1" -q
-  cat "$work/time"
+# seconds CMD...: wall seconds of the command (microsecond clock), best of 3.
+seconds() {
+  local best="" start end
+  for _ in 1 2 3; do
+    start=$EPOCHREALTIME
+    "$@" >/dev/null 2>&1
+    end=$EPOCHREALTIME
+    best=$(awk -v a="$start" -v b="$end" -v c="$best" 'BEGIN { t = b - a; print (c == "" || t < c) ? t : c }')
+  done
+  echo "$best"
 }
 
-mb=$(du -m "$work/data.csv" | cut -f1)
-echo "machine: $(nproc) cores; data: $n items, $mb MB of CSV"
-spec 50 20 10 >"$work/main.yaml"
-echo "| LF set | threads | seconds | items/s | MB/s | peak MB |"
-echo "|---|---|---|---|---|---|"
-for t in 1 2; do
-  read -r s rss < <(timed "$t" "$work/main.yaml")
-  awk -v s="$s" -v n="$n" -v mb="$mb" -v t="$t" -v r="$rss" \
-    'BEGIN { printf "| 50 keyword + 20 regex + 10 heuristic | %d | %.2f | %.0f | %.1f | %.0f |\n", t, s, n / s, mb / s, r / 1024 }'
+echo "machine: $(nproc) cores"
+grow "$root/datasets/youtube/train.csv" "$mb" "$work/yt.csv" 1
+grow "$root/datasets/uci_sms_spam/train.jsonl" "$mb" "$work/sms.jsonl" 0
+
+echo
+echo "| data | LF set | threads | seconds | MB/s per core | records/s per core | x wc -l | x cat |"
+echo "|---|---|---|---|---|---|---|---|"
+for data in yt.csv sms.jsonl; do
+  file=$work/$data
+  size_mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1e6 }')
+  t_wc=$(seconds wc -l "$file")
+  t_cat=$(seconds cat "$file") # to /dev/null
+  if [ "$data" = yt.csv ]; then
+    n=$("$chorus" apply "$root/bench/apply_keyword.yaml" "$file" -o "$work/n.chv" 2>&1 |
+      awk '/ items x /{ print $1 }')
+    sets="keyword:$root/bench/apply_keyword.yaml regex:$root/bench/apply_regex.yaml mixed:$root/labeling_functions/youtube_spam.yaml"
+  else
+    n=$(wc -l <"$file")
+    sets="mixed:$root/labeling_functions/sms_spam.yaml"
+  fi
+  for entry in $sets; do
+    name=${entry%%:*} spec=${entry#*:}
+    for t in 1 2; do
+      s=$(seconds "$chorus" apply "$spec" "$file" -o "$work/v.chv" --threads "$t" -q)
+      awk -v d="$data ($size_mb MB, $n records)" -v l="$name ($(basename "$spec"))" -v t="$t" \
+        -v s="$s" -v mb="$size_mb" -v n="$n" -v w="$t_wc" -v c="$t_cat" 'BEGIN {
+          printf "| %s | %s | %d | %.2f | %.1f | %.0f | %.0f | %.0f |\n", d, l, t, s,
+            mb / s / t, n / s / t, s / w, s / c }'
+    done
+  done
+  awk -v d="$data" -v w="$t_wc" -v c="$t_cat" \
+    'BEGIN { printf "(baselines on %s: wc -l %.3f s, cat > /dev/null %.3f s)\n", d, w, c }'
 done
-read -r base _ < <(spec 0 0 1 >"$work/h.yaml"; timed 2 "$work/h.yaml")
-for k in 10 100 1000; do
-  spec "$k" 0 0 >"$work/k.yaml"
-  read -r s rss < <(timed 2 "$work/k.yaml")
-  awk -v s="$s" -v n="$n" -v k="$k" -v b="$base" -v mb="$mb" -v r="$rss" \
-    'BEGIN { printf "| %d keyword | 2 | %.2f | %.0f | %.1f | %.0f |\n", k, s, n / s, mb / s, r / 1024 }'
+
+echo
+echo "| data | input MB | records | peak RSS MB | vote matrix (.chv) MB | RSS - votes MB | seconds |"
+echo "|---|---|---|---|---|---|---|"
+for size in $mem_sizes; do
+  grow "$root/datasets/youtube/train.csv" "$size" "$work/m.csv" 1
+  /usr/bin/time -f "%e %M" -o "$work/t" "$chorus" apply "$root/labeling_functions/youtube_spam.yaml" \
+    "$work/m.csv" -o "$work/m.chv" --threads 2 >"$work/m.log" 2>&1
+  read -r s rss <"$work/t"
+  n=$(awk '/ items x /{ print $1 }' "$work/m.log")
+  awk -v b="$(stat -c %s "$work/m.csv")" -v n="$n" -v r="$rss" -v v="$(stat -c %s "$work/m.chv")" \
+    -v s="$s" 'BEGIN { printf "| yt.csv | %.0f | %d | %.0f | %.1f | %.0f | %.2f |\n", b / 1e6, n,
+      r / 1024, v / 1e6, r / 1024 - v / 1048576, s }'
+  rm -f "$work/m.csv" "$work/m.chv"
 done
-echo "(baseline: reading the data and one heuristic LF takes $base s on 2 threads)"

@@ -13,6 +13,7 @@
 #include "select.h"
 #include "synth.h"
 #include "data.h"
+#include "data_range.h"
 #include "platform.h"
 #include "lf.h"
 #include "analyze.h"

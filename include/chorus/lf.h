@@ -7,6 +7,7 @@
 #define CHORUS_LF_H
 
 #include "data.h"
+#include "data_range.h"
 #include "votes.h"
 
 #ifdef __cplusplus
@@ -126,6 +127,52 @@ int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chor
                     const chorus_dataset *ds, const chorus_apply_options *opts);
 
 void chorus_apply_report_free(chorus_apply_report *report);
+
+/*
+ * Applies the set to a data file as it reads it: the same vote matrix, item names, errors
+ * and warnings as chorus_dataset_read followed by chorus_lf_apply, but only one batch of
+ * records (about 16 MiB of input) is in memory at a time, so memory is the LF set, the vote
+ * matrix and that batch, whatever the size of the file. Sets with llm LFs read the file in
+ * one batch (their requests are made together, deduplicated over the whole file). What is
+ * checked only once the whole file is read (a JSONL file whose records never have a field
+ * an LF reads, a file without records) fails at the end, before anything is returned.
+ * data_opts may be NULL (CHORUS_DATA_OPTIONS_INIT). Errors: those of chorus_dataset_read and
+ * chorus_lf_apply.
+ */
+int chorus_lf_apply_file(chorus_votes **out, chorus_apply_report **report, const chorus_lf_set *set,
+                         const char *path, const chorus_data_options *data_opts,
+                         const chorus_apply_options *opts);
+
+/*
+ * Applies the set to the records of one byte range of a data file (chorus/data_range.h):
+ * a matrix with one item per record of the range, for chorus_lf_apply_merge. Item names are
+ * already those of the whole file: the spec's data.id values, or (without data.id, when the
+ * range skipped rows with skip_bad_rows) the records' row numbers in the whole file, counted
+ * from range->first_row; otherwise items are unnamed. An empty range gives an empty matrix.
+ *
+ * Differences from chorus_lf_apply_file, because a range sees only part of the file: it
+ * warns of no LF coverage (the merge does), an id repeated in another range is found by the
+ * merge, and with JSONL a field an LF reads that no record of the range has is not an error
+ * (other ranges may have it; the LF abstains there). A record of the range that runs past
+ * range->end is CHORUS_EFORMAT: the ranges were not cut on record boundaries.
+ *
+ * For several processes (e.g. MPI): each splits with the data_range.h steps, applies its
+ * range, sends its matrix (chorus_votes_write / read, .chv) to one process, which merges.
+ */
+int chorus_lf_apply_range(chorus_votes **out, chorus_apply_report **report,
+                          const chorus_lf_set *set, const char *path,
+                          const chorus_data_options *data_opts, const chorus_data_range *range,
+                          const chorus_apply_options *opts);
+
+/*
+ * Joins the matrices of ranges 0..n_parts-1 of one file (in order; ranges as passed to
+ * chorus_lf_apply_range) into the matrix chorus_lf_apply_file gives for the whole file,
+ * with its item names, and logs the coverage warnings of the whole. The parts stay the
+ * caller's. Errors: CHORUS_EINVAL for parts of another set, CHORUS_EFORMAT for an id given
+ * in two parts or when the parts hold no records, CHORUS_ENOMEM.
+ */
+int chorus_lf_apply_merge(chorus_votes **out, const chorus_lf_set *set, chorus_votes *const *parts,
+                          const chorus_data_range *ranges, int32_t n_parts);
 
 /* What an apply of the llm LFs would do, without any request (a dry run). */
 typedef struct chorus_llm_plan_lf {

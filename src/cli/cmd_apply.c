@@ -42,9 +42,10 @@ int cmd_apply(int argc, char **argv)
     if (rc >= 0) return rc;
     if (!args.values[OPT_OUTPUT] && dry < 0) return cli_usage_error("apply", "missing -o VOTES");
     lf_pipeline p;
-    if ((rc = lf_pipeline_init(&p, "apply", args.positional[0], args.positional[1],
-                               args.values[OPT_THREADS], args.values[OPT_DATA_FORMAT],
-                               args.values[OPT_SKIP_BAD_ROWS] != NULL)))
+    /* A dry run shows records, so it reads the data; an apply streams it. */
+    if ((rc = (dry == 0 ? lf_pipeline_init : lf_pipeline_init_streaming)(
+             &p, "apply", args.positional[0], args.positional[1], args.values[OPT_THREADS],
+             args.values[OPT_DATA_FORMAT], args.values[OPT_SKIP_BAD_ROWS] != NULL)))
         return rc;
     if (dry == 0) {
         rc = lf_pipeline_dry_run(&p, n_show);

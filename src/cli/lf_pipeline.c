@@ -7,8 +7,9 @@
 #include "cli/cli.h"
 #include "cli/lf_pipeline.h"
 
-int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, const char *data_path,
-                     const char *threads, const char *data_format, int skip_bad_rows)
+int lf_pipeline_init_streaming(lf_pipeline *p, const char *cmd, const char *spec_path,
+                               const char *data_path, const char *threads, const char *data_format,
+                               int skip_bad_rows)
 {
     memset(p, 0, sizeof *p);
     p->cmd = cmd;
@@ -31,11 +32,27 @@ int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, con
             return cli_usage_error(cmd, "--data-format expects csv, tsv or jsonl, got '%s'",
                                    data_format);
     }
+    p->data_path = data_path;
+    p->data_opts = opts;
     /* The spec first: a broken LF is reported before any data is read. */
     int status = chorus_lf_set_load(&p->set, spec_path);
-    if (!status) status = chorus_dataset_read(&p->data, data_path, &opts);
     if (status) {
         int rc = cli_fail(cmd, status);
+        lf_pipeline_free(p);
+        return rc;
+    }
+    return 0;
+}
+
+int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, const char *data_path,
+                     const char *threads, const char *data_format, int skip_bad_rows)
+{
+    int rc = lf_pipeline_init_streaming(p, cmd, spec_path, data_path, threads, data_format,
+                                        skip_bad_rows);
+    if (rc) return rc;
+    int status = chorus_dataset_read(&p->data, data_path, &p->data_opts);
+    if (status) {
+        rc = cli_fail(cmd, status);
         lf_pipeline_free(p);
         return rc;
     }
@@ -46,7 +63,7 @@ int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, con
 static void print_report(const lf_pipeline *p)
 {
     const chorus_apply_report *r = p->report;
-    const int64_t n = chorus_dataset_n_records(p->data);
+    const int64_t n = chorus_votes_n_items(p->votes);
     int width = 2;
     for (int32_t j = 0; j < r->n_lfs; j++) {
         int len = (int)strlen(chorus_lf_set_lf_name(p->set, j));
@@ -108,7 +125,9 @@ int lf_pipeline_apply(lf_pipeline *p, int verbose)
     opts.n_threads = p->n_threads;
     opts.progress = cli_progress_update;
     opts.progress_ctx = &progress;
-    int status = chorus_lf_apply(&p->votes, &p->report, p->set, p->data, &opts);
+    int status = p->data ? chorus_lf_apply(&p->votes, &p->report, p->set, p->data, &opts)
+                         : chorus_lf_apply_file(&p->votes, &p->report, p->set, p->data_path,
+                                                &p->data_opts, &opts);
     cli_progress_done(&progress);
     if (status) return cli_fail(p->cmd, status);
     if (verbose) print_report(p);

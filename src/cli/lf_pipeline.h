@@ -11,14 +11,23 @@ typedef struct lf_pipeline {
     chorus_votes *votes;
     chorus_apply_report *report;
     int n_threads;
+    const char *data_path;
+    chorus_data_options data_opts;
 } lf_pipeline;
 
 /* Loads and checks the spec, then reads the data. Returns 0 or the exit code (printed). */
 int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, const char *data_path,
                      const char *threads, const char *data_format, int skip_bad_rows);
 
-/* Applies the LFs; with `verbose`, prints each LF's coverage and time to stderr. The LLM
- * summary and the LLM requests that failed are printed whenever the set has llm LFs. */
+/* Loads and checks the spec, and notes the data to apply it to as it is read (no dataset in
+ * memory: lf_pipeline_apply streams the file). Returns 0 or the exit code (printed). */
+int lf_pipeline_init_streaming(lf_pipeline *p, const char *cmd, const char *spec_path,
+                               const char *data_path, const char *threads, const char *data_format,
+                               int skip_bad_rows);
+
+/* Applies the LFs (to the dataset read, or streaming the data file); with `verbose`, prints each
+ * LF's coverage and time to stderr. The LLM summary and the LLM requests that failed are printed
+ * whenever the set has llm LFs. */
 int lf_pipeline_apply(lf_pipeline *p, int verbose);
 
 /*

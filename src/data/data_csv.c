@@ -4,7 +4,8 @@
  * parsed again once the rest is in the buffer, which happens once per chunk and keeps the parser
  * free of resumable state. Records may span lines (newlines inside quotes), so unlike the
  * vote-matrix readers this one cannot work line by line. LF, CRLF and CR (old Mac) all end
- * a line outside quotes.
+ * a line outside quotes. The same reader streams: a batch of records at a time into a fresh
+ * dataset, from a byte range of the file when asked (the header is always read first).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/error_internal.h"
 #include "data/dataset_internal.h"
@@ -33,6 +35,7 @@ typedef struct csv_reader {
     size_t end;   /* end of the input read so far */
     int eof;      /* nothing more to read */
     int64_t line; /* physical line number at buf[pos] */
+    int64_t base; /* file offset of buf[0] */
 
     /* A record parsed by parse_record, committed (or not) by the caller. */
     size_t next_pos;
@@ -55,6 +58,7 @@ static int fill(csv_reader *r)
     if (r->pos > 0) {
         memmove(r->buf, r->buf + r->pos, r->end - r->pos);
         r->end -= r->pos;
+        r->base += (int64_t)r->pos;
         r->pos = 0;
     }
     if (r->end + 1 >= r->cap) {
@@ -329,79 +333,185 @@ done:
     return rc;
 }
 
-int chorus_dataset_read_csv(chorus_dataset *ds, const char *path, int skip_bad_rows, char delimiter)
+/* The size of an open regular file, or INT64_MAX when it cannot be told (ranges then end
+ * only at the end of the file). */
+static int64_t file_size(FILE *fp)
 {
-    chorus_text_reader file;
-    csv_reader r = {0};
-    int rc = chorus_text_reader_open(&file, path);
-    if (rc) return rc;
-    r.fp = file.fp;
-    r.path = path;
-    r.line = 1;
-    r.delimiter = delimiter;
-    r.plain_stop['\0'] = r.plain_stop['\n'] = r.plain_stop['\r'] = 1;
-    r.plain_stop[(unsigned char)delimiter] = 1;
-    /* TSV writers rarely quote, so there a quote inside an unquoted field is text. */
-    if (delimiter == ',') r.plain_stop['"'] = 1;
-    rc = fill(&r);
-    if (rc) goto done;
-    if (r.end >= 3 && memcmp(r.buf, "\xEF\xBB\xBF", 3) == 0) r.pos = 3;
-    rc = read_header(&r, ds);
-    if (rc) goto done;
+    struct stat st;
+    return fstat(fileno(fp), &st) == 0 ? (int64_t)st.st_size : INT64_MAX;
+}
 
-    const int32_t n_fields = ds->n_fields;
-    int skipping = 0;
+struct csv_stream {
+    chorus_text_reader file;
+    csv_reader r;
+    int skip_bad_rows;
+    int32_t n_fields;
+    int64_t data_start; /* file offset of the first byte after the header */
+    int64_t end;        /* records starting at or past this offset belong to a later range */
+    int64_t file_size;
+    int skipping;
     /* Blank lines not yet followed by a record: an error (or skipped rows) if one comes. */
-    int64_t blank_first = 0, n_blank = 0;
-    for (;;) {
-        if (skipping) {
-            rc = skip_line(&r);
-            if (rc) goto done;
-            skipping = 0;
+    int64_t blank_first, n_blank;
+    int done;
+};
+
+int csv_stream_open(csv_stream **out, const char *path, int skip_bad_rows, char delimiter,
+                    const chorus_data_range *range, chorus_dataset *fields)
+{
+    csv_stream *s = calloc(1, sizeof *s);
+    if (!s) return chorus_error_nomem();
+    csv_reader *r = &s->r;
+    int rc = chorus_text_reader_open(&s->file, path);
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    s->skip_bad_rows = skip_bad_rows;
+    s->end = range && range->end >= 0 ? range->end : INT64_MAX;
+    s->file_size = file_size(s->file.fp);
+    r->fp = s->file.fp;
+    r->path = path;
+    r->line = 1;
+    r->delimiter = delimiter;
+    r->plain_stop['\0'] = r->plain_stop['\n'] = r->plain_stop['\r'] = 1;
+    r->plain_stop[(unsigned char)delimiter] = 1;
+    /* TSV writers rarely quote, so there a quote inside an unquoted field is text. */
+    if (delimiter == ',') r->plain_stop['"'] = 1;
+    rc = fill(r);
+    if (rc) goto done;
+    if (r->end >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
+    /* Every range reads the header, so each knows the columns. */
+    rc = read_header(r, fields);
+    if (rc) goto done;
+    s->n_fields = fields->n_fields;
+    s->data_start = r->base + (int64_t)r->pos;
+    if (range && range->begin > s->data_start) {
+        if (fseeko(r->fp, (off_t)range->begin, SEEK_SET) != 0) {
+            rc = chorus_error_set(CHORUS_EIO, "%s: cannot seek to byte %" PRId64 ": %s", path,
+                                  range->begin, strerror(errno));
+            goto done;
+        }
+        r->pos = r->end = 0;
+        r->eof = 0;
+        r->base = range->begin;
+        r->line = range->first_line;
+        rc = fill(r);
+    }
+done:
+    if (rc) {
+        csv_stream_close(s);
+        return rc;
+    }
+    *out = s;
+    return CHORUS_OK;
+}
+
+int64_t csv_stream_data_start(const csv_stream *s)
+{
+    return s->data_start;
+}
+
+int64_t csv_stream_offset(const csv_stream *s)
+{
+    return s->r.base + (int64_t)s->r.pos;
+}
+
+void csv_stream_close(csv_stream *s)
+{
+    if (!s) return;
+    free(s->r.buf);
+    chorus_text_reader_close(&s->file);
+    free(s);
+}
+
+/* A record of this range that runs past its end: the split was not on a record boundary. */
+static int crossed_end(const csv_stream *s)
+{
+    return chorus_error_set(CHORUS_EFORMAT,
+                            "%s:%" PRId64 ": the record at this line runs past byte %" PRId64
+                            ", where the next range begins; the ranges do not start on record "
+                            "boundaries (a quote inside an unquoted field?)",
+                            s->r.path, s->r.line, s->end);
+}
+
+int csv_stream_next(csv_stream *s, chorus_dataset *ds, size_t max_bytes)
+{
+    csv_reader *r = &s->r;
+    const int32_t n_fields = s->n_fields;
+    const char *path = r->path;
+    const int64_t batch_start = csv_stream_offset(s);
+    int rc = CHORUS_OK;
+    while (!s->done && (size_t)(csv_stream_offset(s) - batch_start) < max_bytes) {
+        if (s->skipping) {
+            rc = skip_line(r);
+            if (rc) return rc;
+            s->skipping = 0;
+            if (csv_stream_offset(s) > s->end) return crossed_end(s);
         }
         rc = chorus_dataset_reserve_record(ds, 1);
-        if (rc) goto done;
-        rc = chorus_dataset_reserve_arena(ds, r.end - r.pos + (size_t)n_fields + 1);
-        if (rc) goto done;
-        int res = parse_record(&r, ds, ds->cells + ds->n_records * n_fields, n_fields);
-        if (res == REC_END) break;
+        if (rc) return rc;
+        rc = chorus_dataset_reserve_arena(ds, r->end - r->pos + (size_t)n_fields + 1);
+        if (rc) return rc;
+        int res = csv_stream_offset(s) >= s->end
+                      ? REC_END
+                      : parse_record(r, ds, ds->cells + ds->n_records * n_fields, n_fields);
+        if (res == REC_END) {
+            /* Blank lines at the end of a range that more records follow lie between
+             * records, as they do in the whole file; at the end of the file they do not. */
+            if (s->n_blank && s->end < s->file_size) {
+                rc = chorus_dataset_blank_lines(ds, s->skip_bad_rows, path, s->blank_first,
+                                                s->n_blank);
+                if (rc) return rc;
+            }
+            s->n_blank = 0;
+            s->done = 1;
+            break;
+        }
         if (res == REC_MORE) {
-            rc = fill(&r);
-            if (rc) goto done;
+            rc = fill(r);
+            if (rc) return rc;
             continue;
         }
         if (res == REC_BLANK) {
-            if (n_blank++ == 0) blank_first = r.line;
-            commit(&r);
+            if (s->n_blank++ == 0) s->blank_first = r->line;
+            commit(r);
             continue;
         }
-        if (n_blank) {
-            rc = chorus_dataset_blank_lines(ds, skip_bad_rows, path, blank_first, n_blank);
-            if (rc) goto done;
-            n_blank = 0;
+        if (s->n_blank) {
+            rc = chorus_dataset_blank_lines(ds, s->skip_bad_rows, path, s->blank_first, s->n_blank);
+            if (rc) return rc;
+            s->n_blank = 0;
         }
         if (res == REC_BAD) {
-            rc = chorus_dataset_bad_row(ds, skip_bad_rows, r.bad_line, r.message);
-            if (rc) goto done;
-            skipping = 1;
-        } else if (r.n_cells != n_fields) {
-            snprintf(r.message, sizeof r.message,
+            rc = chorus_dataset_bad_row(ds, s->skip_bad_rows, r->bad_line, r->message);
+            if (rc) return rc;
+            s->skipping = 1;
+            continue;
+        }
+        if (r->base + (int64_t)r->next_pos > s->end) return crossed_end(s);
+        if (r->n_cells != n_fields) {
+            snprintf(r->message, sizeof r->message,
                      "%s:%" PRId64 ": %" PRId64 " fields, expected %" PRId32 " (the header's)",
-                     path, r.line, r.n_cells, n_fields);
-            rc = chorus_dataset_bad_row(ds, skip_bad_rows, r.line, r.message);
-            if (rc) goto done;
-            commit(&r);
+                     path, r->line, r->n_cells, n_fields);
+            rc = chorus_dataset_bad_row(ds, s->skip_bad_rows, r->line, r->message);
+            if (rc) return rc;
+            commit(r);
         } else {
-            ds->lines[ds->n_records++] = r.line;
-            ds->arena_len = r.arena_end;
-            commit(&r);
+            ds->lines[ds->n_records++] = r->line;
+            ds->arena_len = r->arena_end;
+            commit(r);
         }
     }
-    if (ds->n_records == 0)
-        rc = chorus_dataset_no_records(ds, path, "one or more rows after the header");
+    return CHORUS_OK;
+}
 
-done:
-    free(r.buf);
-    chorus_text_reader_close(&file);
+int chorus_dataset_read_csv(chorus_dataset *ds, const char *path, int skip_bad_rows, char delimiter)
+{
+    csv_stream *s = NULL;
+    int rc = csv_stream_open(&s, path, skip_bad_rows, delimiter, NULL, ds);
+    if (!rc) rc = csv_stream_next(s, ds, SIZE_MAX);
+    if (!rc && ds->n_records == 0)
+        rc = chorus_dataset_no_records(ds, path, "one or more rows after the header");
+    csv_stream_close(s);
     return rc;
 }

@@ -30,6 +30,7 @@ static int fill(data_lines *lines)
     if (lines->pos > 0) {
         memmove(lines->buf, lines->buf + lines->pos, lines->end - lines->pos);
         lines->end -= lines->pos;
+        lines->base += (int64_t)lines->pos;
         lines->pos = 0;
     }
     if (lines->end + 1 >= lines->cap) {
@@ -94,6 +95,23 @@ int data_lines_next(data_lines *lines, char **line, size_t *len)
         *len = n;
         return 1;
     }
+}
+
+int data_lines_seek(data_lines *lines, int64_t offset, int64_t line_no)
+{
+    if (fseeko(lines->fp, (off_t)offset, SEEK_SET) != 0)
+        return chorus_error_set(CHORUS_EIO, "%s: cannot seek to byte %" PRId64 ": %s", lines->path,
+                                offset, strerror(errno));
+    lines->pos = lines->end = 0;
+    lines->eof = 0;
+    lines->base = offset;
+    lines->line_no = line_no;
+    return CHORUS_OK;
+}
+
+int64_t data_lines_offset(const data_lines *lines)
+{
+    return lines->base + (int64_t)lines->pos;
 }
 
 void data_lines_close(data_lines *lines)

@@ -18,6 +18,7 @@ typedef struct data_lines {
     size_t cap, pos, end; /* buf[pos..end) is read and not yet returned */
     int eof;
     int64_t line_no; /* 1-based number of the line last returned */
+    int64_t base;    /* file offset of buf[0] */
 } data_lines;
 
 /*
@@ -35,6 +36,12 @@ int data_lines_open(data_lines *lines, const char *path, size_t max_line, const 
  */
 #define DATA_LINES_NUL 2
 int data_lines_next(data_lines *lines, char **line, size_t *len);
+
+/* Goes to byte `offset` of the file, whose line number is line_no + 1. CHORUS_EIO. */
+int data_lines_seek(data_lines *lines, int64_t offset, int64_t line_no);
+
+/* The file offset of the next line. */
+int64_t data_lines_offset(const data_lines *lines);
 
 void data_lines_close(data_lines *lines);
 

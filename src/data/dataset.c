@@ -224,10 +224,9 @@ void chorus_dataset_shrink(chorus_dataset *ds)
 int chorus_dataset_bad_row(chorus_dataset *ds, int skip, int64_t line, const char *message)
 {
     if (!skip) return chorus_error_set(CHORUS_EFORMAT, "%s", message);
-    if (ds->n_skipped < DATASET_MAX_LOGGED_SKIPS) {
-        ds->skipped_lines[ds->n_skipped] = line;
+    if (ds->n_skipped < DATASET_MAX_LOGGED_SKIPS) ds->skipped_lines[ds->n_skipped] = line;
+    if (ds->n_skipped_earlier + ds->n_skipped < DATASET_MAX_LOGGED_SKIPS)
         chorus_log(CHORUS_LOG_WARN, "%s; skipping it", message);
-    }
     if (ds->n_skipped == ds->skipped_cap) {
         int64_t cap = ds->skipped_cap ? 2 * ds->skipped_cap : 16;
         int64_t *grown = realloc(ds->skipped_before, (size_t)cap * sizeof *grown);
@@ -255,27 +254,49 @@ int chorus_dataset_blank_lines(chorus_dataset *ds, int skip, const char *path, i
     return CHORUS_OK;
 }
 
-void chorus_dataset_log_skips(const chorus_dataset *ds, const char *path)
+void chorus_dataset_log_skip_summary(const char *path, int64_t n_skipped, const int64_t *lines)
 {
-    if (ds->n_skipped == 0) return;
-    char lines[256] = "";
+    if (n_skipped == 0) return;
+    char shown_lines[256] = "";
     size_t used = 0;
-    int64_t shown =
-        ds->n_skipped < DATASET_MAX_LOGGED_SKIPS ? ds->n_skipped : DATASET_MAX_LOGGED_SKIPS;
+    int64_t shown = n_skipped < DATASET_MAX_LOGGED_SKIPS ? n_skipped : DATASET_MAX_LOGGED_SKIPS;
     for (int64_t i = 0; i < shown; i++) {
-        int n = snprintf(lines + used, sizeof lines - used, "%s%" PRId64, i ? ", " : "",
-                         ds->skipped_lines[i]);
-        if (n > 0 && (size_t)n < sizeof lines - used) used += (size_t)n;
+        int n = snprintf(shown_lines + used, sizeof shown_lines - used, "%s%" PRId64, i ? ", " : "",
+                         lines[i]);
+        if (n > 0 && (size_t)n < sizeof shown_lines - used) used += (size_t)n;
     }
     chorus_log(CHORUS_LOG_WARN, "%s: skipped %" PRId64 " bad row%s, on line%s %s%s", path,
-               ds->n_skipped, ds->n_skipped == 1 ? "" : "s", ds->n_skipped == 1 ? "" : "s", lines,
-               ds->n_skipped > shown ? ", ..." : "");
+               n_skipped, n_skipped == 1 ? "" : "s", n_skipped == 1 ? "" : "s", shown_lines,
+               n_skipped > shown ? ", ..." : "");
+}
+
+void chorus_dataset_log_skips(const chorus_dataset *ds, const char *path)
+{
+    chorus_dataset_log_skip_summary(path, ds->n_skipped, ds->skipped_lines);
 }
 
 int chorus_dataset_no_records(const chorus_dataset *ds, const char *path, const char *expected)
 {
     return chorus_error_set(CHORUS_EFORMAT, "%s: no records; expected %s%s", path, expected,
                             ds->n_skipped ? " (every one was bad and skipped)" : "");
+}
+
+int chorus_data_resolve_format(const char *path, const chorus_data_options *opts,
+                               chorus_data_format *format)
+{
+    chorus_data_format f = opts->format;
+    if (f == CHORUS_DATA_AUTO)
+        f = chorus_path_has_suffix(path, ".jsonl") || chorus_path_has_suffix(path, ".ndjson") ||
+                    chorus_path_has_suffix(path, ".json-lines")
+                ? CHORUS_DATA_JSONL
+            : chorus_path_has_suffix(path, ".tsv") || chorus_path_has_suffix(path, ".tab")
+                ? CHORUS_DATA_TSV
+                : CHORUS_DATA_CSV;
+    if (f != CHORUS_DATA_CSV && f != CHORUS_DATA_JSONL && f != CHORUS_DATA_TSV)
+        return chorus_error_set(CHORUS_EINVAL, "data format %d is not one of auto, CSV, JSONL, TSV",
+                                (int)f);
+    *format = f;
+    return CHORUS_OK;
 }
 
 int chorus_dataset_read(chorus_dataset **out, const char *path, const chorus_data_options *opts)
@@ -289,18 +310,8 @@ int chorus_dataset_read(chorus_dataset **out, const char *path, const chorus_dat
     if (opts->version != CHORUS_DATA_OPTIONS_VERSION)
         return chorus_error_set(CHORUS_EINVAL, "data options version %u is not supported (%d is)",
                                 opts->version, CHORUS_DATA_OPTIONS_VERSION);
-    chorus_data_format format = opts->format;
-    if (format == CHORUS_DATA_AUTO)
-        format = chorus_path_has_suffix(path, ".jsonl") ||
-                         chorus_path_has_suffix(path, ".ndjson") ||
-                         chorus_path_has_suffix(path, ".json-lines")
-                     ? CHORUS_DATA_JSONL
-                 : chorus_path_has_suffix(path, ".tsv") || chorus_path_has_suffix(path, ".tab")
-                     ? CHORUS_DATA_TSV
-                     : CHORUS_DATA_CSV;
-    if (format != CHORUS_DATA_CSV && format != CHORUS_DATA_JSONL && format != CHORUS_DATA_TSV)
-        return chorus_error_set(CHORUS_EINVAL, "data format %d is not one of auto, CSV, JSONL, TSV",
-                                (int)format);
+    chorus_data_format format;
+    if ((rc = chorus_data_resolve_format(path, opts, &format))) return rc;
     if ((rc = chorus_path_check_regular(path, "the data"))) return rc;
 
     rc = chorus_dataset_new(&ds);

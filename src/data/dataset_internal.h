@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "chorus/data.h"
+#include "chorus/data_range.h"
 
 #define DATASET_MISSING (-1)
 
@@ -47,6 +48,7 @@ struct chorus_dataset {
     dataset_cell *sparse_cells; /* sparse: sorted by field within each record */
     int64_t *lines;             /* source line where each record starts */
     int64_t n_skipped;
+    int64_t n_skipped_earlier; /* streaming: rows skipped in earlier batches (for the log) */
     int64_t skipped_lines[DATASET_MAX_LOGGED_SKIPS]; /* of the first rows skipped */
     /* Per row skipped, how many records came before it (never decreasing), so a record's
      * row number in the file counts the skipped rows before it. */
@@ -118,5 +120,41 @@ int chorus_dataset_no_records(const chorus_dataset *ds, const char *path, const 
 int chorus_dataset_read_csv(chorus_dataset *ds, const char *path, int skip_bad_rows,
                             char delimiter);
 int chorus_dataset_read_jsonl(chorus_dataset *ds, const char *path, int skip_bad_rows);
+
+/*
+ * Streaming readers: the header (CSV) or nothing (JSONL) at open, then the records of a range
+ * (NULL: the whole file) batch by batch into datasets the caller makes. A batch ends after the
+ * record that takes it past max_bytes of input, or at the end of the range; a batch with no
+ * records means the end. Records starting at or past range->end are a later range's, and a
+ * record of this range running past it is CHORUS_EFORMAT (the split was wrong).
+ */
+typedef struct csv_stream csv_stream;
+/* Reads the header into `fields` (names); each batch's dataset needs those names first. */
+int csv_stream_open(csv_stream **out, const char *path, int skip_bad_rows, char delimiter,
+                    const chorus_data_range *range, chorus_dataset *fields);
+int csv_stream_next(csv_stream *s, chorus_dataset *ds, size_t max_bytes);
+/* The offset of the first byte after the header, and of the input not yet read. */
+int64_t csv_stream_data_start(const csv_stream *s);
+int64_t csv_stream_offset(const csv_stream *s);
+void csv_stream_close(csv_stream *s);
+
+typedef struct jsonl_stream jsonl_stream;
+/* Every batch registers the fields `given` first, so their indices are the same in every
+ * batch; `fields` (may be NULL) collects the names of the fields that had a value. */
+int jsonl_stream_open(jsonl_stream **out, const char *path, int skip_bad_rows,
+                      const chorus_data_range *range, const char *const *given, int32_t n_given,
+                      chorus_dataset *fields);
+int jsonl_stream_next(jsonl_stream *s, chorus_dataset *ds, size_t max_bytes);
+int64_t jsonl_stream_offset(const jsonl_stream *s);
+void jsonl_stream_close(jsonl_stream *s);
+
+/* The format a path and options mean (CHORUS_DATA_AUTO resolved by the file name), or -1
+ * with CHORUS_EINVAL set for an unknown one. */
+int chorus_data_resolve_format(const char *path, const chorus_data_options *opts,
+                               chorus_data_format *format);
+
+/* Logs "<path>: skipped N bad rows, on lines ..." given the first lines (at most
+ * DATASET_MAX_LOGGED_SKIPS of them). */
+void chorus_dataset_log_skip_summary(const char *path, int64_t n_skipped, const int64_t *lines);
 
 #endif

@@ -13,27 +13,9 @@
 
 #include "core/error_internal.h"
 #include "lf/lf_internal.h"
-#include "votes/votes_internal.h"
+#include "lf/apply_internal.h"
 
 #define CHUNK_RECORDS 1024
-
-/* The keyword LFs that read one field share one automaton. */
-typedef struct keyword_group {
-    int32_t field;
-    int32_t n;
-    int32_t *lfs; /* indices into set->lfs */
-    chorus_keyword_index *index;
-} keyword_group;
-
-typedef struct apply_plan {
-    const chorus_lf_set *set;
-    const chorus_dataset *ds;
-    int32_t *field; /* per LF: the field it reads, -1 for heuristic and plugin */
-    keyword_group *groups;
-    int32_t n_groups;
-    size_t keyword_scratch; /* bytes, the largest of the groups' */
-    int32_t **llm_votes;    /* per LF: the llm LFs' votes per record, found before the apply */
-} apply_plan;
 
 /* One chunk's rows, as CSR pieces. */
 typedef struct chunk_rows {
@@ -90,7 +72,7 @@ static int missing_field_error(const chorus_lf_set *set, const lf_def *lf, const
                             set->path, lf->line, lf->name, field, fields);
 }
 
-static void free_plan(apply_plan *plan)
+void lf_plan_free(apply_plan *plan)
 {
     for (int32_t g = 0; g < plan->n_groups; g++) {
         chorus_keyword_index_free(plan->groups[g].index);
@@ -104,7 +86,7 @@ static void free_plan(apply_plan *plan)
 }
 
 /* Resolves every LF's field and builds one keyword automaton per field. */
-static int make_plan(apply_plan *plan, const chorus_lf_set *set, const chorus_dataset *ds)
+int lf_plan_make(apply_plan *plan, const chorus_lf_set *set, const chorus_dataset *ds)
 {
     memset(plan, 0, sizeof *plan);
     plan->set = set;
@@ -155,7 +137,7 @@ static int make_plan(apply_plan *plan, const chorus_lf_set *set, const chorus_da
     }
 done:
     free(members);
-    if (rc) free_plan(plan);
+    if (rc) lf_plan_free(plan);
     return rc;
 }
 
@@ -331,44 +313,14 @@ static int apply_chunk(const apply_plan *plan, int64_t begin, int64_t end, worke
     return CHORUS_OK;
 }
 
-/* Joins the chunks' rows in order into one matrix named after the set. */
-static int join_chunks(chorus_votes **out, const chorus_lf_set *set, int64_t n, chunk_rows *chunks,
-                       int64_t n_chunks)
+int lf_new_votes(chorus_votes **out, const chorus_lf_set *set)
 {
-    int64_t nnz = 0;
-    for (int64_t c = 0; c < n_chunks; c++)
-        nnz += chunks[c].n_votes;
-    int64_t *row_ptr = malloc(((size_t)n + 1) * sizeof *row_ptr);
-    int32_t *lf = malloc((size_t)(nnz ? nnz : 1) * sizeof *lf);
-    int32_t *label = malloc((size_t)(nnz ? nnz : 1) * sizeof *label);
     chorus_votes *votes = NULL;
-    int rc = CHORUS_OK;
-    if (!row_ptr || !lf || !label) {
-        rc = chorus_error_nomem();
-        goto done;
-    }
-    row_ptr[0] = 0;
-    int64_t item = 0, p = 0;
-    for (int64_t c = 0; c < n_chunks; c++) {
-        int64_t rows = c + 1 < n_chunks ? CHUNK_RECORDS : n - c * CHUNK_RECORDS;
-        for (int64_t i = 0; i < rows; i++, item++)
-            row_ptr[item + 1] = row_ptr[item] + chunks[c].row_len[i];
-        memcpy(lf + p, chunks[c].lf, (size_t)chunks[c].n_votes * sizeof *lf);
-        memcpy(label + p, chunks[c].label, (size_t)chunks[c].n_votes * sizeof *label);
-        p += chunks[c].n_votes;
-    }
-    rc = chorus_votes_adopt(&votes, n, set->n_lfs, set->n_classes, row_ptr, lf, label);
-    if (rc) goto done;
-    row_ptr = NULL;
-    lf = label = NULL;
+    int rc = chorus_votes_new(&votes, set->n_lfs, set->n_classes);
     for (int32_t j = 0; j < set->n_lfs && !rc; j++)
         rc = chorus_votes_set_lf_name(votes, j, set->lfs[j].name);
     for (int32_t k = 0; k < set->n_classes && !rc; k++)
         rc = chorus_votes_set_class_name(votes, k, set->classes[k]);
-done:
-    free(row_ptr);
-    free(lf);
-    free(label);
     if (rc) {
         chorus_votes_free(votes);
         return rc;
@@ -377,9 +329,26 @@ done:
     return CHORUS_OK;
 }
 
-static int make_report(chorus_apply_report **out, const chorus_lf_set *set,
-                       const chorus_votes *votes, const double *seconds, const int64_t *limits,
-                       double wall, const chorus_apply_report *llm)
+/* Appends the chunks' rows in order: one item per record. */
+static int append_chunks(chorus_votes *votes, int64_t n, const chunk_rows *chunks, int64_t n_chunks)
+{
+    int64_t item = 0;
+    for (int64_t c = 0; c < n_chunks; c++) {
+        int64_t rows = c + 1 < n_chunks ? CHUNK_RECORDS : n - c * CHUNK_RECORDS;
+        int64_t at = 0;
+        for (int64_t i = 0; i < rows; i++, item++) {
+            const size_t len = (size_t)chunks[c].row_len[i];
+            int rc = chorus_votes_append_item(votes, chunks[c].lf + at, chunks[c].label + at, len);
+            if (rc) return rc;
+            at += (int64_t)len;
+        }
+    }
+    return CHORUS_OK;
+}
+
+int lf_make_report(chorus_apply_report **out, const chorus_lf_set *set, const chorus_votes *votes,
+                   const double *seconds, const int64_t *limits, double wall,
+                   const chorus_apply_report *llm)
 {
     const int32_t m = set->n_lfs;
     chorus_apply_report *r = malloc(sizeof *r);
@@ -413,55 +382,36 @@ void chorus_apply_report_free(chorus_apply_report *report)
     free(report);
 }
 
-int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chorus_lf_set *set,
-                    const chorus_dataset *ds, const chorus_apply_options *opts)
+int lf_apply_records(chorus_votes *votes, const apply_plan *plan, int n_threads, double *seconds,
+                     int64_t *limits, apply_progress *progress)
 {
-    *out = NULL;
-    if (report) *report = NULL;
-    chorus_apply_options defaults = CHORUS_APPLY_OPTIONS_INIT;
-    if (!opts) opts = &defaults;
-    const double t0 = omp_get_wtime();
-    const int64_t n = chorus_dataset_n_records(ds);
+    const int64_t n = chorus_dataset_n_records(plan->ds);
     const int64_t n_chunks = (n + CHUNK_RECORDS - 1) / CHUNK_RECORDS;
-    const int32_t m = set->n_lfs;
-    apply_plan plan;
-    int rc = lf_check_item_ids(set, ds);
-    if (!rc) rc = make_plan(&plan, set, ds);
-    if (rc) return rc;
-    /* The network-bound part first and on its own: the apply loop below only reads votes. */
-    chorus_apply_report llm = {0};
-    if ((rc = lf_llm_prepare(&plan.llm_votes, &llm, set, ds))) {
-        free_plan(&plan);
-        return rc;
-    }
+    const int32_t m = plan->set->n_lfs;
     chunk_rows *chunks = calloc((size_t)(n_chunks ? n_chunks : 1), sizeof *chunks);
-    double *seconds = calloc((size_t)m, sizeof *seconds);
-    int64_t *limits = calloc((size_t)m, sizeof *limits);
     apply_failure failure = {0, INT64_MAX, ""};
-    int64_t done_records = 0;
-    chorus_votes *votes = NULL;
-    if (!chunks || !seconds || !limits) {
-        rc = chorus_error_nomem();
-        goto done;
-    }
-    const int n_threads = opts->n_threads > 0 ? opts->n_threads : omp_get_max_threads();
+    int rc = CHORUS_OK;
+    if (!chunks) return chorus_error_nomem();
+    if (n_threads <= 0) n_threads = omp_get_max_threads();
 #pragma omp parallel num_threads(n_threads)
     {
         worker w;
-        int wrc = worker_init(&w, &plan);
+        int wrc = worker_init(&w, plan);
         if (wrc) fail(&failure, -1, CHORUS_ENOMEM, "out of memory");
 #pragma omp for schedule(dynamic, 1)
         for (int64_t c = 0; c < n_chunks; c++) {
             if (wrc || failure.code) continue;
             int64_t begin = c * CHUNK_RECORDS;
             int64_t end = begin + CHUNK_RECORDS < n ? begin + CHUNK_RECORDS : n;
-            if (apply_chunk(&plan, begin, end, &w, &chunks[c], &failure))
+            if (apply_chunk(plan, begin, end, &w, &chunks[c], &failure))
                 fail(&failure, begin, CHORUS_ENOMEM, "out of memory");
-            if (opts->progress) {
+            if (progress && progress->fn) {
 #pragma omp critical(chorus_apply_progress)
                 {
-                    done_records += end - begin;
-                    opts->progress(done_records, n, opts->progress_ctx);
+                    progress->done += end - begin;
+                    int64_t total =
+                        progress->total > progress->done ? progress->total : progress->done;
+                    progress->fn(progress->done, total, progress->ctx);
                 }
             }
         }
@@ -473,26 +423,57 @@ int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chor
             }
         worker_free(&w);
     }
-    if (failure.code) {
+    if (failure.code)
         rc = failure.code == CHORUS_ENOMEM ? chorus_error_nomem()
                                            : chorus_error_set(failure.code, "%s", failure.message);
-        goto done;
-    }
-    rc = join_chunks(&votes, set, n, chunks, n_chunks);
-    if (!rc) rc = lf_name_items(votes, set, ds);
-    if (!rc) lf_warn_coverage(set, votes);
-    if (!rc && report)
-        rc = make_report(report, set, votes, seconds, limits, omp_get_wtime() - t0, &llm);
-done:
-    for (int64_t c = 0; chunks && c < n_chunks; c++) {
+    else
+        rc = append_chunks(votes, n, chunks, n_chunks);
+    for (int64_t c = 0; c < n_chunks; c++) {
         free(chunks[c].row_len);
         free(chunks[c].lf);
         free(chunks[c].label);
     }
     free(chunks);
+    return rc;
+}
+
+int chorus_lf_apply(chorus_votes **out, chorus_apply_report **report, const chorus_lf_set *set,
+                    const chorus_dataset *ds, const chorus_apply_options *opts)
+{
+    *out = NULL;
+    if (report) *report = NULL;
+    chorus_apply_options defaults = CHORUS_APPLY_OPTIONS_INIT;
+    if (!opts) opts = &defaults;
+    const double t0 = omp_get_wtime();
+    const int32_t m = set->n_lfs;
+    apply_plan plan;
+    int rc = lf_check_item_ids(set, ds);
+    if (!rc) rc = lf_plan_make(&plan, set, ds);
+    if (rc) return rc;
+    /* The network-bound part first and on its own: the apply loop below only reads votes. */
+    chorus_apply_report llm = {0};
+    if ((rc = lf_llm_prepare(&plan.llm_votes, &llm, set, ds))) {
+        lf_plan_free(&plan);
+        return rc;
+    }
+    double *seconds = calloc((size_t)m, sizeof *seconds);
+    int64_t *limits = calloc((size_t)m, sizeof *limits);
+    apply_progress progress = {opts->progress, opts->progress_ctx, 0, chorus_dataset_n_records(ds)};
+    chorus_votes *votes = NULL;
+    if (!seconds || !limits) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    rc = lf_new_votes(&votes, set);
+    if (!rc) rc = lf_apply_records(votes, &plan, opts->n_threads, seconds, limits, &progress);
+    if (!rc) rc = lf_name_items(votes, set, ds);
+    if (!rc) lf_warn_coverage(set, votes);
+    if (!rc && report)
+        rc = lf_make_report(report, set, votes, seconds, limits, omp_get_wtime() - t0, &llm);
+done:
     free(seconds);
     free(limits);
-    free_plan(&plan);
+    lf_plan_free(&plan);
     if (rc) {
         chorus_votes_free(votes);
         return rc;
