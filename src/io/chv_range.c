@@ -12,13 +12,11 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "chorus/error.h"
 #include "chorus/io.h"
 #include "core/error_internal.h"
 #include "io/chv_format.h"
@@ -98,22 +96,41 @@ static int check_row_range(const char *path, const chv_header *h, int64_t begin,
     return CHORUS_OK;
 }
 
-/* Where in the file the first entry chorus_votes_check_csr() rejects lies (same order). */
-static uint64_t vote_error_offset(const chv_header *h, int64_t begin, int64_t n, int64_t vote0,
-                                  const int64_t *rp, const int32_t *li, const int32_t *lb,
-                                  int32_t n_classes)
+/*
+ * The range's votes: chorus_votes_check_csr()'s checks, told with the file's item numbers
+ * and the byte offset of the entry.
+ */
+static int check_votes(const char *path, const chv_header *h, int64_t begin, int64_t n,
+                       int64_t vote0, const int64_t *rp, const int32_t *li, const int32_t *lb)
 {
-    for (int64_t i = 0; i < n; i++)
-        if (rp[i + 1] - rp[i] > (int64_t)h->n_lfs)
-            return h->offset[SEC_ROW_PTR] + 8 * (uint64_t)(begin + i + 1);
-    for (int64_t i = 0; i < n; i++)
+    const int32_t m = (int32_t)h->n_lfs, k = (int32_t)h->n_classes;
+    for (int64_t i = 0; i < n; i++) {
+        if (rp[i + 1] - rp[i] > m)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: item %" PRId64 " has %" PRId64 " votes at byte offset "
+                                    "%" PRIu64 "; expected at most one per labeling function "
+                                    "(%" PRId32 ")",
+                                    path, begin + i, rp[i + 1] - rp[i],
+                                    h->offset[SEC_ROW_PTR] + 8 * (uint64_t)(begin + i + 1), m);
         for (int64_t p = rp[i]; p < rp[i + 1]; p++) {
             const uint64_t v = (uint64_t)(vote0 + p);
-            if (li[p] < 0 || li[p] >= (int32_t)h->n_lfs || (p > rp[i] && li[p] <= li[p - 1]))
-                return h->offset[SEC_LF_INDEX] + 4 * v;
-            if (lb[p] < 0 || lb[p] >= n_classes) return h->offset[SEC_LABEL] + 4 * v;
+            if (li[p] < 0 || li[p] >= m || (p > rp[i] && li[p] <= li[p - 1]))
+                return chorus_error_set(CHORUS_EFORMAT,
+                                        "%s: item %" PRId64 ": labeling function index %" PRId32
+                                        " at byte offset %" PRIu64 "; expected 0..%" PRId32
+                                        ", strictly increasing within an item",
+                                        path, begin + i, li[p], h->offset[SEC_LF_INDEX] + 4 * v,
+                                        m - 1);
+            if (lb[p] < 0 || lb[p] >= k)
+                return chorus_error_set(CHORUS_EFORMAT,
+                                        "%s: item %" PRId64 ", labeling function %" PRId32
+                                        ": label %" PRId32 " at byte offset %" PRIu64
+                                        "; expected a class in 0..%" PRId32,
+                                        path, begin + i, li[p], lb[p],
+                                        h->offset[SEC_LABEL] + 4 * v, k - 1);
         }
-    return h->offset[SEC_ROW_PTR] + 8 * (uint64_t)begin;
+    }
+    return CHORUS_OK;
 }
 
 /* Reads 4-byte name lengths of the item names section through a window of the file. */
@@ -239,17 +256,7 @@ int chorus_votes_read_chv_range(chorus_votes **out, const char *path, int64_t be
     for (int64_t i = 0; i <= n; i++)
         rp[i] -= vote0;
     const int32_t k = (int32_t)h.n_classes;
-    rc = chorus_votes_check_csr(n, (int32_t)h.n_lfs, k, rp, li, lb);
-    if (rc == CHORUS_EINVAL) {
-        char what[1024];
-        snprintf(what, sizeof what, "%s", chorus_error_last());
-        rc = chorus_error_set(CHORUS_EFORMAT,
-                              "%s: %s at byte offset %" PRIu64 "; expected row_ptr never "
-                              "decreasing, LF indices strictly increasing within a row and "
-                              "every index and label in range",
-                              path, what, vote_error_offset(&h, begin, n, vote0, rp, li, lb, k));
-    }
-    if (rc) goto done;
+    if ((rc = check_votes(path, &h, begin, n, vote0, rp, li, lb))) goto done;
     if ((rc = chorus_votes_adopt(&votes, n, (int32_t)h.n_lfs, k, rp, li, lb))) goto done;
     rp = NULL;
     li = lb = NULL;
