@@ -26,16 +26,28 @@ if [ "${CHORUS_MPI:-OFF}" != ON ]; then
 fi
 
 : "${CHORUS_MPIEXEC:?CHORUS_MPIEXEC must name mpirun}"
+# Waiting OpenMP threads must not spin on a machine with fewer cores than processes.
 mpi=("$CHORUS_MPIEXEC" --oversubscribe -x OMP_WAIT_POLICY=passive)
 [ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
-# Waiting OpenMP threads must not spin on a machine with fewer cores than processes.
-export OMP_WAIT_POLICY=passive
+# Under AddressSanitizer Open MPI's own allocations outlive MPI_Finalize, and its stacks
+# unwind only slowly (7 s a run on 2 cores): most runs skip the leak check, one run
+# (mpirun_leak_checked) does it with the suppressions for the MPI libraries only.
+no_leak_check=(-x ASAN_OPTIONS=detect_leaks=0)
+leak_check=(-x ASAN_OPTIONS=fast_unwind_on_malloc=0
+  -x "LSAN_OPTIONS=suppressions=$(dirname "$0")/mpi_lsan.supp:print_suppressions=0")
 
 # mpirun_chorus N ARGS...: chorus on N processes; status, out and err as run.
 mpirun_chorus() {
   local n=$1
   shift
-  "${mpi[@]}" -np "$n" "$CHORUS" "$@" >"$TMP/out" 2>"$TMP/err"
+  "${mpi[@]}" "${no_leak_check[@]}" -np "$n" "$CHORUS" "$@" >"$TMP/out" 2>"$TMP/err"
+  status=$?
+}
+
+mpirun_leak_checked() {
+  local n=$1
+  shift
+  "${mpi[@]}" "${leak_check[@]}" -np "$n" "$CHORUS" "$@" >"$TMP/out" 2>"$TMP/err"
   status=$?
 }
 
@@ -73,7 +85,9 @@ for n in 1 2 3 4; do
     expect_status 0 "fit of big on $n processes x $t threads"
     same "$TMP/big.ref.json" "$TMP/big.$n.$t.json" "fit of big on $n processes x $t threads"
   done
-  OMP_NUM_THREADS=$((n % 2 + 1)) mpirun_chorus "$n" predict "$TMP/big.ref.json" "$TMP/big.chv" \
+done
+for n in 2 4; do
+  OMP_NUM_THREADS=$((n / 2)) mpirun_chorus "$n" predict "$TMP/big.ref.json" "$TMP/big.chv" \
     -o "$TMP/big.$n.csv" -q
   expect_status 0 "predict of big on $n processes"
   same "$TMP/big.ref.csv" "$TMP/big.$n.csv" "predict of big on $n processes"
@@ -85,13 +99,16 @@ for n in 1 2 3 4; do
   mpirun_chorus "$n" fit "$TMP/named.chv" -o "$TMP/named.$n.json" --restarts 1 --threads "$t" -q
   expect_status 0 "fit of named on $n processes"
   same "$TMP/named.ref.json" "$TMP/named.$n.json" "fit of named on $n processes"
+done
+for n in 2 4; do
   mpirun_chorus "$n" predict "$TMP/named.ref.json" "$TMP/named.chv" -o "$TMP/named.$n.csv" -q
   same "$TMP/named.ref.csv" "$TMP/named.$n.csv" "predict of named on $n processes"
 done
 checks=$((checks + 1))
 head -2 "$TMP/named.4.csv" | tail -1 | grep -q '^doc-0,' || fail "the rows are not named by item"
-mpirun_chorus 4 fit "$TMP/tiny.chv" -o "$TMP/tiny.4.json" --restarts 1 -q
-same "$TMP/tiny.ref.json" "$TMP/tiny.4.json" "fit of tiny on 4 processes"
+mpirun_leak_checked 2 fit "$TMP/tiny.chv" -o "$TMP/tiny.2.json" --restarts 1 -q
+expect_status 0 "fit of tiny on 2 processes, leaks checked"
+same "$TMP/tiny.ref.json" "$TMP/tiny.2.json" "fit of tiny on 2 processes"
 mpirun_chorus 3 predict "$TMP/tiny.ref.json" "$TMP/tiny.chv" -o "$TMP/tiny.3.csv" -q
 same "$TMP/tiny.ref.csv" "$TMP/tiny.3.csv" "predict of tiny on 3 processes"
 
@@ -114,9 +131,6 @@ expect_err "--gold is not supported on 2 processes" "--gold refused"
 checks=$((checks + 1))
 [ "$(grep -c 'is not supported' "$TMP/err")" -eq 1 ] || fail "the refusal is not said once"
 expect_no_file "$TMP/r.json" "no model.json after --gold is refused"
-mpirun_chorus 3 fit "$TMP/big.chv" -o "$TMP/r.json" --learn-structure
-expect_status 2 "--learn-structure on 3 processes"
-expect_err "--learn-structure is not supported on 3 processes" "--learn-structure refused"
 mpirun_chorus 2 fit "$TMP/five.csv" -o "$TMP/r.json"
 expect_status 2 "CSV votes on 2 processes"
 expect_err "the votes must be a .chv file" "CSV votes refused"
@@ -136,7 +150,7 @@ nnz=$(od -An -t u8 -j 40 -N 8 "$TMP/bad.chv" | tr -d ' ')
 labels=$(od -An -t u8 -j 112 -N 8 "$TMP/bad.chv" | tr -d ' ')
 at=$((labels + 4 * (nnz - 10)))
 printf '\x07' | dd of="$TMP/bad.chv" bs=1 seek="$at" conv=notrunc status=none
-mpirun_chorus 3 fit "$TMP/bad.chv" -o "$TMP/r.json"
+mpirun_chorus 3 fit "$TMP/bad.chv" -o "$TMP/r.json" --threads 1
 expect_status 2 "a bad label on 3 processes"
 expect_err "bad.chv: item " "the bad label's item is named"
 expect_err "label 7 at byte offset $at; expected a class in 0..1" "the bad label's offset"
