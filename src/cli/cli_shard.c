@@ -72,8 +72,8 @@ int cli_fit_sharded(const char *cmd, const char *path, const chorus_fit_options 
     *n_lfs = (int32_t)shape[1];
     *n_classes = (int32_t)shape[2];
     chorus_votes *votes = NULL;
-    int status = chorus_fit_shard_range(&begin, &end, shape[0], *n_lfs, *n_classes,
-                                        cli_mpi_rank(), cli_mpi_size());
+    int status = chorus_fit_shard_range(&begin, &end, shape[0], *n_lfs, *n_classes, cli_mpi_rank(),
+                                        cli_mpi_size());
     if (!status) status = chorus_votes_read_chv_range(&votes, path, begin, end);
     /* A bad range is reported by its own rank, with the file and byte offset. */
     rc = status ? cli_fail(cmd, status) : CLI_EXIT_OK;

@@ -79,7 +79,9 @@ static const cli_command command = {
     "Fits a label model to the votes of labeling functions, without gold labels.",
     "VOTES is a dense CSV (header of LF names, -1 = abstain), a triples CSV\n"
     "(item,lf,label), a NumPy .npy int matrix or a .chv file. The models and the\n"
-    "evidence behind the default are described in README.md (\"Label model\").\n",
+    "evidence behind the default are described in README.md (\"Label model\").\n"
+    "Under mpirun -np N each process reads its part of a .chv file and the model is\n"
+    "the one-process model byte for byte (README.md, \"Running on a cluster (MPI)\").\n",
     options,
     1,
     1};
@@ -286,10 +288,10 @@ static void report_fit(const cli_args *args, const chorus_model *model, int64_t 
  */
 static int check_sharded(const cli_args *args)
 {
-    static const int whole[] = {OPT_GOLD,      OPT_REVIEW,    OPT_EVAL_GOLD, OPT_GROUPS,
-                                OPT_LEARN_STRUCTURE, OPT_DEV_VOTES, OPT_DEV_GOLD, OPT_DEV_METRIC,
-                                OPT_POSITIVE,  OPT_CLASSES,   OPT_HEADER,    OPT_NO_HEADER,
-                                OPT_ABSTAIN,   OPT_DUPLICATES};
+    static const int whole[] = {
+        OPT_GOLD,      OPT_REVIEW,    OPT_EVAL_GOLD,  OPT_GROUPS,    OPT_LEARN_STRUCTURE,
+        OPT_DEV_VOTES, OPT_DEV_GOLD,  OPT_DEV_METRIC, OPT_POSITIVE,  OPT_CLASSES,
+        OPT_HEADER,    OPT_NO_HEADER, OPT_ABSTAIN,    OPT_DUPLICATES};
     for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
         if (args->values[whole[i]])
             return cli_usage_error("fit",
@@ -305,8 +307,8 @@ static int fit_sharded(const cli_args *args, const chorus_fit_options *opts)
     chorus_model *model = NULL;
     int64_t n_items = 0;
     int32_t n_lfs = 0, n_classes = 0;
-    int rc = cli_fit_sharded("fit", args->positional[0], opts, &model, &n_items, &n_lfs,
-                             &n_classes);
+    int rc =
+        cli_fit_sharded("fit", args->positional[0], opts, &model, &n_items, &n_lfs, &n_classes);
     if (!rc && cli_mpi_rank() == 0) {
         int status = chorus_model_save(model, args->values[OPT_OUTPUT]);
         if (status)

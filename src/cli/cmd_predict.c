@@ -45,7 +45,9 @@ static const cli_command command = {
     "  JSONL  {\"item\": 7, \"covered\": true, \"label\": 1, \"class\": \"SPAM\",\n"
     "         \"probs\": [0.25, 0.75]} per line (label: the hash tie-break's class)\n"
     "  .npy   float64 rows x K, nothing else; with --drop-uncovered the kept rows'\n"
-    "         items go to PROBS.items.csv (item,covered; probs.npy -> probs.items.csv)\n",
+    "         items go to PROBS.items.csv (item,covered; probs.npy -> probs.items.csv)\n"
+    "Under mpirun -np N (a .chv file) each process predicts its part and rank 0 writes\n"
+    "the one-process output byte for byte (README.md, \"Running on a cluster (MPI)\").\n",
     options,
     2,
     2};
@@ -101,16 +103,14 @@ static int predict_sharded(const cli_args *args, chorus_probs_format format, cho
 /* On N > 1 processes: the options that need every item in one place are refused. */
 static int check_sharded(const cli_args *args)
 {
-    static const int whole[] = {OPT_REVIEW, OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN,
-                                OPT_DUPLICATES};
+    static const int whole[] = {OPT_REVIEW, OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN, OPT_DUPLICATES};
     for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
         if (args->values[whole[i]])
             return cli_usage_error("predict",
                                    "--%s is not supported on %d processes (mpirun -np %d): it "
                                    "needs every item in one process; run without mpirun",
                                    options[whole[i]].name, cli_mpi_size(), cli_mpi_size());
-    return cli_check_sharded_votes("predict", args->positional[1],
-                                   args->values[OPT_VOTES_FORMAT]);
+    return cli_check_sharded_votes("predict", args->positional[1], args->values[OPT_VOTES_FORMAT]);
 }
 
 int cmd_predict(int argc, char **argv)
@@ -145,8 +145,10 @@ int cmd_predict(int argc, char **argv)
     chorus_probs *probs = NULL;
     status = chorus_model_predict(&probs, model, votes);
     if (!status && (rc = clamp_answers(argc, argv, model, votes, probs))) goto done;
-    if (!status) rc = write_probs(&args, format, probs);
-    else rc = cli_fail("predict", status);
+    if (!status)
+        rc = write_probs(&args, format, probs);
+    else
+        rc = cli_fail("predict", status);
 done:
     chorus_probs_free(probs);
     chorus_votes_free(votes);

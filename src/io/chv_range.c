@@ -122,12 +122,11 @@ static int check_votes(const char *path, const chv_header *h, int64_t begin, int
                                         path, begin + i, li[p], h->offset[SEC_LF_INDEX] + 4 * v,
                                         m - 1);
             if (lb[p] < 0 || lb[p] >= k)
-                return chorus_error_set(CHORUS_EFORMAT,
-                                        "%s: item %" PRId64 ", labeling function %" PRId32
-                                        ": label %" PRId32 " at byte offset %" PRIu64
-                                        "; expected a class in 0..%" PRId32,
-                                        path, begin + i, li[p], lb[p],
-                                        h->offset[SEC_LABEL] + 4 * v, k - 1);
+                return chorus_error_set(
+                    CHORUS_EFORMAT,
+                    "%s: item %" PRId64 ", labeling function %" PRId32 ": label %" PRId32
+                    " at byte offset %" PRIu64 "; expected a class in 0..%" PRId32,
+                    path, begin + i, li[p], lb[p], h->offset[SEC_LABEL] + 4 * v, k - 1);
         }
     }
     return CHORUS_OK;
@@ -179,8 +178,8 @@ static int read_range_names(chorus_votes *v, int fd, const char *path, const chv
 {
     name_scan *scan = malloc(sizeof *scan);
     if (!scan) return chorus_error_nomem();
-    *scan = (name_scan){.fd = fd, .path = path, .base = h->item_names_offset,
-                        .size = h->item_names_size};
+    *scan = (name_scan){
+        .fd = fd, .path = path, .base = h->item_names_offset, .size = h->item_names_size};
     uint64_t first = 0, last;
     unsigned char *names = NULL;
     int rc = CHORUS_OK;
@@ -196,7 +195,8 @@ static int read_range_names(chorus_votes *v, int fd, const char *path, const chv
                               path, h->item_names_size - last, h->item_names_offset + last);
     if (!rc && !(names = malloc(last > first ? (size_t)(last - first) : 1)))
         rc = chorus_error_nomem();
-    if (!rc) rc = chv_read_at(fd, path, names, (size_t)(last - first), h->item_names_offset + first);
+    if (!rc)
+        rc = chv_read_at(fd, path, names, (size_t)(last - first), h->item_names_offset + first);
     if (!rc) {
         /* The range's part of the section, parsed as a section of its own. */
         chv_header part = *h;

@@ -53,7 +53,8 @@ typedef struct em_run {
     const em_groups *groups; /* NULL without groups */
     const int32_t *gold;     /* NULL or n entries */
     int64_t n_chunks, chunk_items;
-    int64_t first_chunk, end_chunk; /* the chunks computed here */
+    /* The chunks computed here: all of them, or a shard's. */
+    int64_t first_chunk, end_chunk;
     size_t stat_size; /* doubles per chunk: the sources' statistics + k + 3 */
     double *partials;
     int n_threads;
@@ -330,8 +331,8 @@ static void plan_chunks(em_run *r)
     r->first_chunk = 0;
     r->end_chunk = r->n_chunks;
     if (r->shard)
-        fit_shard_chunks(r->n_chunks, r->shard->comm->rank, r->shard->comm->size,
-                         &r->first_chunk, &r->end_chunk);
+        fit_shard_chunks(r->n_chunks, r->shard->comm->rank, r->shard->comm->size, &r->first_chunk,
+                         &r->end_chunk);
 }
 
 /* The group tuple counts of a layout. */

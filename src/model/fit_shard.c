@@ -72,8 +72,7 @@ int chorus_fit_shard_range(int64_t *begin, int64_t *end, int64_t n_items, int32_
     /* The statistics of a fit without groups: a K x K table per LF (em.c). */
     const int64_t cells = (int64_t)n_lfs * n_classes * n_classes;
     int64_t n_chunks, chunk_items, first, last;
-    chorus_em_plan_chunks(n_items, chorus_em_stat_size(cells, n_classes), &n_chunks,
-                          &chunk_items);
+    chorus_em_plan_chunks(n_items, chorus_em_stat_size(cells, n_classes), &n_chunks, &chunk_items);
     fit_shard_chunks(n_chunks, rank, size, &first, &last);
     *begin = first * chunk_items < n_items ? first * chunk_items : n_items;
     *end = last * chunk_items < n_items ? last * chunk_items : n_items;
@@ -87,8 +86,7 @@ int chorus_model_fit_sharded(chorus_model **out, const chorus_votes *shard, int6
     *out = NULL;
     chorus_fit_options defaults = CHORUS_FIT_OPTIONS_INIT;
     if (!opts) opts = &defaults;
-    if (!comm || !comm->allgather || comm->size < 1 || comm->rank < 0 ||
-        comm->rank >= comm->size)
+    if (!comm || !comm->allgather || comm->size < 1 || comm->rank < 0 || comm->rank >= comm->size)
         return chorus_error_set(CHORUS_EINVAL, "a sharded fit needs a communicator with "
                                                "0 <= rank < size");
     int64_t begin, end;
@@ -96,12 +94,11 @@ int chorus_model_fit_sharded(chorus_model **out, const chorus_votes *shard, int6
                                     chorus_votes_n_classes(shard), comm->rank, comm->size);
     if (rc) return rc;
     if (first_item != begin || chorus_votes_n_items(shard) != end - begin)
-        return chorus_error_set(CHORUS_EINVAL,
-                                "process %d holds items %" PRId64 "..%" PRId64
-                                " but its shard is items %" PRId64 "..%" PRId64
-                                " (chorus_fit_shard_range)",
-                                comm->rank, first_item, first_item + chorus_votes_n_items(shard),
-                                begin, end);
+        return chorus_error_set(
+            CHORUS_EINVAL,
+            "process %d holds items %" PRId64 "..%" PRId64 " but its shard is items %" PRId64
+            "..%" PRId64 " (chorus_fit_shard_range)",
+            comm->rank, first_item, first_item + chorus_votes_n_items(shard), begin, end);
     if (opts->gold || opts->lf_group || opts->learn_structure)
         return chorus_error_set(CHORUS_EINVAL, "a fit split across processes takes no gold "
                                                "labels, dependency groups or structure "

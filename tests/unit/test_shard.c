@@ -157,8 +157,8 @@ static void *run_rank(void *arg)
     thread_rank *self = arg;
     int64_t begin, end;
     chorus_votes *part = NULL;
-    self->status = chorus_fit_shard_range(&begin, &end, self->n_items, 6, 2, self->comm.rank,
-                                          self->comm.size);
+    self->status =
+        chorus_fit_shard_range(&begin, &end, self->n_items, 6, 2, self->comm.rank, self->comm.size);
     if (!self->status) self->status = chorus_votes_read_chv_range(&part, self->path, begin, end);
     if (!self->status)
         self->status = chorus_model_fit_sharded(&self->model, part, begin, self->n_items,
@@ -189,8 +189,8 @@ START_TEST(test_sharded_fit_is_the_one_process_fit)
         pthread_t threads[4];
         pthread_barrier_init(&job.barrier, NULL, (unsigned)size);
         for (int r = 0; r < size; r++) {
-            ranks[r] = (thread_rank){&job, {r, size, thread_allgather, &ranks[r]}, path, 40000,
-                                     opts, NULL, 0};
+            ranks[r] = (thread_rank){
+                &job, {r, size, thread_allgather, &ranks[r]}, path, 40000, opts, NULL, 0};
             ranks[r].comm.ctx = &ranks[r];
             pthread_create(&threads[r], NULL, run_rank, &ranks[r]);
         }
@@ -203,8 +203,7 @@ START_TEST(test_sharded_fit_is_the_one_process_fit)
             char *got = test_read_file(test_path("part.json"), &got_len);
             ck_assert_int_eq(got_len, want_len);
             ck_assert_msg(memcmp(got, want, want_len) == 0,
-                          "the model of rank %d of %d differs from the one-process model", r,
-                          size);
+                          "the model of rank %d of %d differs from the one-process model", r, size);
             free(got);
             chorus_model_free(ranks[r].model);
         }
@@ -222,14 +221,14 @@ START_TEST(test_sharded_fit_refuses_what_needs_every_item)
     chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
     chorus_model *model = NULL;
     opts.learn_structure = 1;
-    ck_assert_error(chorus_model_fit_sharded(&model, votes, 0, 100, &single, &opts),
-                    CHORUS_EINVAL, "structure learning");
+    ck_assert_error(chorus_model_fit_sharded(&model, votes, 0, 100, &single, &opts), CHORUS_EINVAL,
+                    "structure learning");
     opts.learn_structure = 0;
-    ck_assert_error(chorus_model_fit_sharded(&model, votes, 0, 200, &single, &opts),
-                    CHORUS_EINVAL, "its shard is items 0..200");
+    ck_assert_error(chorus_model_fit_sharded(&model, votes, 0, 200, &single, &opts), CHORUS_EINVAL,
+                    "its shard is items 0..200");
     single.rank = 1;
-    ck_assert_error(chorus_model_fit_sharded(&model, votes, 0, 100, &single, &opts),
-                    CHORUS_EINVAL, "0 <= rank < size");
+    ck_assert_error(chorus_model_fit_sharded(&model, votes, 0, 100, &single, &opts), CHORUS_EINVAL,
+                    "0 <= rank < size");
     ck_assert_ptr_null(model);
     chorus_votes_free(votes);
 }
