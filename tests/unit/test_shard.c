@@ -119,6 +119,35 @@ START_TEST(test_range_reader_matches_the_whole_file)
 }
 END_TEST
 
+/* A bad row pointer is caught by the range that reads it, with its byte offset; the
+ * ranges before it never read it. */
+START_TEST(test_range_reader_checks_its_part)
+{
+    chorus_votes *votes = synth_votes(2000, 5, 2, 24);
+    const char *path = test_path("bad_range.chv");
+    ck_assert_int_eq(chorus_votes_write_chv(votes, path), CHORUS_OK);
+    size_t len;
+    unsigned char *file = (unsigned char *)test_read_file(path, &len);
+    uint64_t row_ptr = 0; /* the row_ptr section's offset: header bytes 80..87 */
+    for (int i = 7; i >= 0; i--)
+        row_ptr = row_ptr << 8 | file[80 + i];
+    const uint64_t at = row_ptr + 8 * 1500;
+    memset(file + at, 0x7f, 8); /* row_ptr[1500]: far beyond nnz */
+    test_write_file(path, file, len);
+    free(file);
+    chorus_votes *part = NULL;
+    ck_assert_int_eq(chorus_votes_read_chv_range(&part, path, 0, 1000), CHORUS_OK);
+    chorus_votes_free(part);
+    char expected[128];
+    snprintf(expected, sizeof expected, "row_ptr[1500] at byte offset %llu",
+             (unsigned long long)at);
+    part = NULL;
+    ck_assert_error(chorus_votes_read_chv_range(&part, path, 1000, 2000), CHORUS_EFORMAT, expected);
+    ck_assert_ptr_null(part);
+    chorus_votes_free(votes);
+}
+END_TEST
+
 /* A job of threads: the all-gather copies every block out of the others' buffers. */
 typedef struct thread_job {
     int size;
@@ -242,6 +271,7 @@ int main(void)
     tcase_add_test(tc, test_ranges_cover_the_items_in_order);
     tcase_add_test(tc, test_ranges_are_whole_chunks);
     tcase_add_test(tc, test_range_reader_matches_the_whole_file);
+    tcase_add_test(tc, test_range_reader_checks_its_part);
     tcase_add_test(tc, test_sharded_fit_is_the_one_process_fit);
     tcase_add_test(tc, test_sharded_fit_refuses_what_needs_every_item);
     suite_add_tcase(s, tc);
