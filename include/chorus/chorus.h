@@ -3,6 +3,7 @@
 #define CHORUS_H
 
 #include "common.h"
+#include "comm.h"
 #include "error.h"
 #include "log.h"
 #include "votes.h"

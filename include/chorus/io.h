@@ -118,6 +118,19 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path,
                               const chorus_read_options *opts);
 int chorus_votes_read_npy(chorus_votes **out, const char *path, const chorus_read_options *opts);
 int chorus_votes_read_chv(chorus_votes **out, const char *path, const chorus_read_options *opts);
+
+/* The counts a .chv file's header gives, the header checked as chorus_votes_read_chv()
+ * checks it; nothing else is read. */
+int chorus_chv_shape(int64_t *n_items, int32_t *n_lfs, int32_t *n_classes, const char *path);
+
+/*
+ * Items [begin, end) of a .chv file as a matrix of end - begin items (its item i is the
+ * file's item begin + i), with the file's names: for one process of a distributed job,
+ * which reads only the header, the names and the range's part of the file. The range is
+ * checked as chorus_votes_read_chv() checks the whole file, except for the checksum (it
+ * covers the whole file). CHORUS_EINVAL for a range outside the file's items.
+ */
+int chorus_votes_read_chv_range(chorus_votes **out, const char *path, int64_t begin, int64_t end);
 int chorus_votes_write_csv(const chorus_votes *votes, const char *path);
 int chorus_votes_write_triples(const chorus_votes *votes, const char *path);
 int chorus_votes_write_npy(const chorus_votes *votes, const char *path);

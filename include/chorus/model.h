@@ -6,6 +6,7 @@
 #ifndef CHORUS_MODEL_H
 #define CHORUS_MODEL_H
 
+#include "comm.h"
 #include "probs.h"
 #include "votes.h"
 
@@ -92,6 +93,32 @@ int chorus_fit_options_check(const chorus_fit_options *opts);
  * matrix without items (except for majority vote, which has nothing to learn).
  */
 int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus_fit_options *opts);
+
+/*
+ * A fit split across the processes of a job (e.g. MPI ranks; comm.h). Each process holds
+ * only its shard of the items, the ones chorus_fit_shard_range() gives it, and every
+ * process gets the same model: bit for bit the one chorus_model_fit() fits on the whole
+ * matrix, for any number of processes and threads. EM's statistics are computed in whole
+ * chunks of the one-process fit and added in chunk order everywhere.
+ */
+
+/*
+ * The items [*begin, *end) that process `rank` of `size` holds, for a matrix of n_items
+ * items, n_lfs LFs and n_classes classes. A process may get none (more processes than
+ * chunks). CHORUS_EINVAL for sizes out of range.
+ */
+int chorus_fit_shard_range(int64_t *begin, int64_t *end, int64_t n_items, int32_t n_lfs,
+                           int32_t n_classes, int rank, int size);
+
+/*
+ * Collective: every process of comm calls it, with its shard (items [first_item,
+ * first_item + chorus_votes_n_items(shard)) of n_items) and the same options. Gold
+ * labels, dependency groups and structure learning are CHORUS_EINVAL here (they need the
+ * whole matrix in one place). Otherwise as chorus_model_fit().
+ */
+int chorus_model_fit_sharded(chorus_model **out, const chorus_votes *shard, int64_t first_item,
+                             int64_t n_items, const chorus_comm *comm,
+                             const chorus_fit_options *opts);
 
 /*
  * Probabilistic labels for every item of `votes`. The votes must have the model's

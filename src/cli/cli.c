@@ -4,6 +4,7 @@
 
 #include "chorus/chorus.h"
 #include "cli/cli.h"
+#include "cli/cli_mpi.h"
 
 static int count_options(const cli_option *options)
 {
@@ -35,6 +36,8 @@ static void print_help(const cli_command *cmd)
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+    /* Under MPI every rank meets the same usage error: rank 0 says it. */
+    if (cli_mpi_rank() != 0) return CLI_EXIT_USAGE;
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "chorus %s: ", cmd);

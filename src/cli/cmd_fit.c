@@ -6,6 +6,7 @@
 
 #include "chorus/chorus.h"
 #include "cli/cli.h"
+#include "cli/cli_mpi.h"
 
 enum {
     OPT_OUTPUT,
@@ -78,7 +79,9 @@ static const cli_command command = {
     "Fits a label model to the votes of labeling functions, without gold labels.",
     "VOTES is a dense CSV (header of LF names, -1 = abstain), a triples CSV\n"
     "(item,lf,label), a NumPy .npy int matrix or a .chv file. The models and the\n"
-    "evidence behind the default are described in README.md (\"Label model\").\n",
+    "evidence behind the default are described in README.md (\"Label model\").\n"
+    "Under mpirun -np N each process reads its part of a .chv file and the model is\n"
+    "the one-process model byte for byte (README.md, \"Running on a cluster (MPI)\").\n",
     options,
     1,
     1};
@@ -259,6 +262,64 @@ static int parse_numbers(const cli_args *args, chorus_fit_options *opts)
     return rc;
 }
 
+/* What a fit has printed on success since before MPI; the same on one process or N. */
+static void report_fit(const cli_args *args, const chorus_model *model, int64_t n_items,
+                       int32_t n_lfs, int32_t n_classes)
+{
+    if (!args->values[OPT_QUIET]) {
+        int32_t iterations = 0;
+        chorus_model_trace(model, &iterations);
+        fprintf(stderr,
+                "fit %s on %" PRId64 " items x %" PRId32 " labeling functions, %" PRId32 " classes",
+                chorus_model_type_name(chorus_model_get_type(model)), n_items, n_lfs, n_classes);
+        if (iterations) fprintf(stderr, ", %" PRId32 " EM iterations", iterations);
+        fprintf(stderr, " -> %s\n", args->values[OPT_OUTPUT]);
+        if (chorus_model_classes_permuted(model))
+            fprintf(stderr, "note: the fitted classes disagreed with majority vote and were "
+                            "relabelled to agree with it\n");
+    }
+    if (!args->values[OPT_QUIET]) cli_report_selection(model);
+    cli_report_check("fit", model, !args->values[OPT_QUIET]);
+}
+
+/*
+ * On N > 1 processes: the options that need every item in one place are refused, and the
+ * votes must be a .chv file, the one format a rank can read a part of.
+ */
+static int check_sharded(const cli_args *args)
+{
+    static const int whole[] = {
+        OPT_GOLD,      OPT_REVIEW,    OPT_EVAL_GOLD,  OPT_GROUPS,    OPT_LEARN_STRUCTURE,
+        OPT_DEV_VOTES, OPT_DEV_GOLD,  OPT_DEV_METRIC, OPT_POSITIVE,  OPT_CLASSES,
+        OPT_HEADER,    OPT_NO_HEADER, OPT_ABSTAIN,    OPT_DUPLICATES};
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+        if (args->values[whole[i]])
+            return cli_usage_error("fit",
+                                   "--%s is not supported on %d processes (mpirun -np %d): it "
+                                   "needs every item in one process; run without mpirun",
+                                   options[whole[i]].name, cli_mpi_size(), cli_mpi_size());
+    return cli_check_sharded_votes("fit", args->positional[0], args->values[OPT_FORMAT]);
+}
+
+/* mpirun -np N chorus fit: every rank fits on its items, rank 0 writes the model. */
+static int fit_sharded(const cli_args *args, const chorus_fit_options *opts)
+{
+    chorus_model *model = NULL;
+    int64_t n_items = 0;
+    int32_t n_lfs = 0, n_classes = 0;
+    int rc =
+        cli_fit_sharded("fit", args->positional[0], opts, &model, &n_items, &n_lfs, &n_classes);
+    if (!rc && cli_mpi_rank() == 0) {
+        int status = chorus_model_save(model, args->values[OPT_OUTPUT]);
+        if (status)
+            rc = cli_fail("fit", status);
+        else
+            report_fit(args, model, n_items, n_lfs, n_classes);
+    }
+    chorus_model_free(model);
+    return rc;
+}
+
 int cmd_fit(int argc, char **argv)
 {
     cli_args args;
@@ -267,6 +328,20 @@ int cmd_fit(int argc, char **argv)
     if (!args.values[OPT_OUTPUT]) return cli_usage_error("fit", "missing -o MODEL.json");
     chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
     if ((rc = parse_numbers(&args, &opts))) return rc;
+    if (cli_mpi_size() > 1) {
+        /* Checked on every rank alike, so all refuse together (rank 0 says why). */
+        double *balance = NULL;
+        if (!(rc = check_sharded(&args)) && args.values[OPT_CLASS_BALANCE]) {
+            int64_t n;
+            int32_t m, k;
+            int status = chorus_chv_shape(&n, &m, &k, args.positional[0]);
+            if (!(rc = cli_mpi_fail_once("fit", status)))
+                rc = parse_balance(args.values[OPT_CLASS_BALANCE], k, &opts, &balance);
+        }
+        if (!rc) rc = fit_sharded(&args, &opts);
+        free(balance);
+        return rc;
+    }
     chorus_votes *votes;
     const cli_votes_input input = {args.values[OPT_FORMAT],  args.values[OPT_CLASSES],
                                    args.values[OPT_HEADER],  args.values[OPT_NO_HEADER],
@@ -338,21 +413,8 @@ int cmd_fit(int argc, char **argv)
         rc = cli_fail("fit", status);
         goto done;
     }
-    if (!args.values[OPT_QUIET]) {
-        int32_t iterations = 0;
-        chorus_model_trace(model, &iterations);
-        fprintf(stderr,
-                "fit %s on %" PRId64 " items x %" PRId32 " labeling functions, %" PRId32 " classes",
-                chorus_model_type_name(chorus_model_get_type(model)), chorus_votes_n_items(votes),
-                chorus_votes_n_lfs(votes), chorus_votes_n_classes(votes));
-        if (iterations) fprintf(stderr, ", %" PRId32 " EM iterations", iterations);
-        fprintf(stderr, " -> %s\n", args.values[OPT_OUTPUT]);
-        if (chorus_model_classes_permuted(model))
-            fprintf(stderr, "note: the fitted classes disagreed with majority vote and were "
-                            "relabelled to agree with it\n");
-    }
-    if (!args.values[OPT_QUIET]) cli_report_selection(model);
-    cli_report_check("fit", model, !args.values[OPT_QUIET]);
+    report_fit(&args, model, chorus_votes_n_items(votes), chorus_votes_n_lfs(votes),
+               chorus_votes_n_classes(votes));
     if (eval_gold) rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD], eval_gold, opts.gold);
 done:
     chorus_review_free(review);

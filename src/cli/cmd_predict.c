@@ -4,6 +4,7 @@
 
 #include "chorus/chorus.h"
 #include "cli/cli.h"
+#include "cli/cli_mpi.h"
 
 enum {
     OPT_OUTPUT,
@@ -44,7 +45,9 @@ static const cli_command command = {
     "  JSONL  {\"item\": 7, \"covered\": true, \"label\": 1, \"class\": \"SPAM\",\n"
     "         \"probs\": [0.25, 0.75]} per line (label: the hash tie-break's class)\n"
     "  .npy   float64 rows x K, nothing else; with --drop-uncovered the kept rows'\n"
-    "         items go to PROBS.items.csv (item,covered; probs.npy -> probs.items.csv)\n",
+    "         items go to PROBS.items.csv (item,covered; probs.npy -> probs.items.csv)\n"
+    "Under mpirun -np N (a .chv file) each process predicts its part and rank 0 writes\n"
+    "the one-process output byte for byte (README.md, \"Running on a cluster (MPI)\").\n",
     options,
     2,
     2};
@@ -68,6 +71,48 @@ static int clamp_answers(int argc, char **argv, const chorus_model *model,
     return rc;
 }
 
+/* Writes the probabilities (all the items') and says what was written. */
+static int write_probs(const cli_args *args, chorus_probs_format format, chorus_probs *probs)
+{
+    const int drop = args->values[OPT_DROP_UNCOVERED] != NULL;
+    const int64_t n_items = chorus_probs_n_items(probs);
+    const int64_t n_covered = chorus_probs_n_covered(probs);
+    int status = drop ? chorus_probs_drop_uncovered(probs) : CHORUS_OK;
+    if (!status) status = chorus_probs_write(probs, args->values[OPT_OUTPUT], format);
+    if (status) return cli_fail("predict", status);
+    if (!args->values[OPT_QUIET])
+        fprintf(stderr,
+                "predicted %" PRId64 " items x %" PRId32 " classes, %" PRId64
+                " without any vote%s -> %s\n",
+                n_items, chorus_probs_n_classes(probs), n_items - n_covered,
+                drop ? " (dropped)" : "", args->values[OPT_OUTPUT]);
+    return CLI_EXIT_OK;
+}
+
+/* mpirun -np N chorus predict: every rank predicts its items, rank 0 writes them all. */
+static int predict_sharded(const cli_args *args, chorus_probs_format format, chorus_model *model)
+{
+    chorus_probs *probs = NULL;
+    int rc = cli_predict_sharded("predict", args->positional[1], model, &probs);
+    if (!rc && cli_mpi_rank() == 0) rc = write_probs(args, format, probs);
+    chorus_probs_free(probs);
+    chorus_model_free(model);
+    return rc;
+}
+
+/* On N > 1 processes: the options that need every item in one place are refused. */
+static int check_sharded(const cli_args *args)
+{
+    static const int whole[] = {OPT_REVIEW, OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN, OPT_DUPLICATES};
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+        if (args->values[whole[i]])
+            return cli_usage_error("predict",
+                                   "--%s is not supported on %d processes (mpirun -np %d): it "
+                                   "needs every item in one process; run without mpirun",
+                                   options[whole[i]].name, cli_mpi_size(), cli_mpi_size());
+    return cli_check_sharded_votes("predict", args->positional[1], args->values[OPT_VOTES_FORMAT]);
+}
+
 int cmd_predict(int argc, char **argv)
 {
     cli_args args;
@@ -77,8 +122,17 @@ int cmd_predict(int argc, char **argv)
     chorus_probs_format format = CHORUS_PROBS_AUTO;
     if (args.values[OPT_FORMAT] && chorus_probs_format_parse(&format, args.values[OPT_FORMAT]))
         return cli_usage_error("predict", "%s", chorus_error_last());
+    const int sharded = cli_mpi_size() > 1;
+    if (sharded && (rc = check_sharded(&args))) return rc;
     chorus_model *model = NULL;
     int status = chorus_model_load(&model, args.positional[0]);
+    if (sharded) {
+        if ((rc = cli_mpi_fail_once("predict", status))) {
+            chorus_model_free(model);
+            return rc;
+        }
+        return predict_sharded(&args, format, model);
+    }
     if (status) return cli_fail("predict", status);
     chorus_votes *votes;
     const cli_votes_input input = {args.values[OPT_VOTES_FORMAT], NULL,
@@ -89,25 +143,12 @@ int cmd_predict(int argc, char **argv)
         return rc;
     }
     chorus_probs *probs = NULL;
-    const int drop = args.values[OPT_DROP_UNCOVERED] != NULL;
-    int64_t n_items = 0, n_covered = 0;
     status = chorus_model_predict(&probs, model, votes);
     if (!status && (rc = clamp_answers(argc, argv, model, votes, probs))) goto done;
-    if (!status) {
-        n_items = chorus_probs_n_items(probs);
-        n_covered = chorus_probs_n_covered(probs);
-        if (drop) status = chorus_probs_drop_uncovered(probs);
-    }
-    if (!status) status = chorus_probs_write(probs, args.values[OPT_OUTPUT], format);
-    if (status) {
+    if (!status)
+        rc = write_probs(&args, format, probs);
+    else
         rc = cli_fail("predict", status);
-    } else if (!args.values[OPT_QUIET]) {
-        fprintf(stderr,
-                "predicted %" PRId64 " items x %" PRId32 " classes, %" PRId64
-                " without any vote%s -> %s\n",
-                n_items, chorus_probs_n_classes(probs), n_items - n_covered,
-                drop ? " (dropped)" : "", args.values[OPT_OUTPUT]);
-    }
 done:
     chorus_probs_free(probs);
     chorus_votes_free(votes);

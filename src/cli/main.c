@@ -3,6 +3,7 @@
 
 #include "chorus/chorus.h"
 #include "cli/cli.h"
+#include "cli/cli_mpi.h"
 
 typedef struct subcommand {
     const char *name;
@@ -121,6 +122,9 @@ int main(int argc, char **argv)
     }
     const subcommand *cmd = find_subcommand(name);
     if (!cmd) return unknown_command("chorus", name);
-    chorus_log_set_callback(print_log, (void *)cmd->name);
-    return cmd->run(argc - 1, argv + 1);
+    int rc = cli_mpi_start(cmd->name);
+    if (rc) return rc;
+    /* Under MPI every rank sees the same warnings: rank 0 says them. */
+    if (cli_mpi_rank() == 0) chorus_log_set_callback(print_log, (void *)cmd->name);
+    return cli_mpi_finish(cmd->run(argc - 1, argv + 1));
 }

@@ -25,6 +25,7 @@
 #include "core/error_internal.h"
 #include "io/chv_format.h"
 #include "io/chv_items.h"
+#include "io/chv_read.h"
 #include "votes/votes_internal.h"
 
 /* The signature, given the first `avail` bytes of a file of `actual` bytes. */
@@ -543,4 +544,21 @@ done:
     chorus_votes_free(votes);
     close(fd);
     return rc;
+}
+
+/* The checks and readers above, for the range reader (chv_range.c). */
+int chv_check_header(chv_header *h, const char *path, const unsigned char *b, uint64_t actual)
+{
+    return check_header(h, path, b, actual);
+}
+
+int chv_apply_names(chorus_votes *v, const char *path, const chv_header *h,
+                    const unsigned char *names)
+{
+    return apply_names(v, path, h, names);
+}
+
+int chv_read_at(int fd, const char *path, void *dst, size_t n, uint64_t offset)
+{
+    return read_at(fd, path, dst, n, offset);
 }

@@ -20,6 +20,7 @@
 #include "model/em_family.h"
 #include "model/em_groups_model.h"
 #include "model/em_internal.h"
+#include "model/fit_shard.h"
 #include "model/model_internal.h"
 
 /* Chunks of at least this many items; fewer, larger chunks when statistics are big. */
@@ -32,9 +33,15 @@
 
 typedef enum pass_mode { PASS_MAJORITY, PASS_PERTURBED, PASS_POSTERIOR } pass_mode;
 
+/*
+ * Item indices in a run are the whole matrix's. On a shard the vote arrays are indexed from
+ * the shard's first item (the row pointers are offset by it), so the kernel, and the
+ * restarts' per-item random streams, see the same indices as a single process.
+ */
 typedef struct em_run {
     const chorus_votes *votes;
-    int64_t n;
+    const fit_shard *shard; /* NULL: every item is here */
+    int64_t n;              /* items of the whole matrix */
     int32_t m, k;
     const int64_t *row_ptr; /* the votes, for the majority-vote start */
     const int32_t *lf;
@@ -46,6 +53,8 @@ typedef struct em_run {
     const em_groups *groups; /* NULL without groups */
     const int32_t *gold;     /* NULL or n entries */
     int64_t n_chunks, chunk_items;
+    /* The chunks computed here: all of them, or a shard's. */
+    int64_t first_chunk, end_chunk;
     size_t stat_size; /* doubles per chunk: the sources' statistics + k + 3 */
     double *partials;
     int n_threads;
@@ -139,7 +148,11 @@ static void pass_chunk(const em_run *r, const em_params *p, pass_mode mode, uint
     }
 }
 
-/* A full pass; the chunks' statistics are added in chunk order into `out`. */
+/*
+ * A full pass; the chunks' statistics are added in chunk order into `out`. On a shard each
+ * process computes its own chunks and gathers the others' first, so every process adds the
+ * same partials in the same order.
+ */
 static int run_pass(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
                     em_stats *out)
 {
@@ -152,7 +165,7 @@ static int run_pass(const em_run *r, const em_params *p, pass_mode mode, uint64_
             failed = 1;
         }
 #pragma omp for schedule(dynamic, 1)
-        for (int64_t c = 0; c < r->n_chunks; c++) {
+        for (int64_t c = r->first_chunk; c < r->end_chunk; c++) {
             if (!q) continue;
             int64_t begin = c * r->chunk_items;
             int64_t end = begin + r->chunk_items < r->n ? begin + r->chunk_items : r->n;
@@ -161,6 +174,8 @@ static int run_pass(const em_run *r, const em_params *p, pass_mode mode, uint64_
         free(q);
     }
     if (failed) return chorus_error_nomem();
+    int rc = fit_shard_gather_chunks(r->shard, r->partials, r->n_chunks, r->stat_size);
+    if (rc) return rc;
     size_t votes_size = (size_t)r->layout->offset[r->layout->n_sources];
     memset(out->votes, 0, votes_size * sizeof *out->votes);
     memset(out->class_total, 0, (size_t)r->k * sizeof *out->class_total);
@@ -294,15 +309,30 @@ static int alloc_start(em_start *s, size_t theta_size, size_t group_size, int32_
     return CHORUS_OK;
 }
 
-static void plan_chunks(em_run *r)
+void chorus_em_plan_chunks(int64_t n, size_t stat_size, int64_t *n_chunks, int64_t *chunk_items)
 {
-    int64_t chunks = (r->n + CHUNK_MIN_ITEMS - 1) / CHUNK_MIN_ITEMS;
+    int64_t chunks = (n + CHUNK_MIN_ITEMS - 1) / CHUNK_MIN_ITEMS;
     if (chunks > MAX_CHUNKS) chunks = MAX_CHUNKS;
-    while (chunks > 1 && (size_t)chunks * r->stat_size > MAX_PARTIAL_DOUBLES)
+    while (chunks > 1 && (size_t)chunks * stat_size > MAX_PARTIAL_DOUBLES)
         chunks /= 2;
     if (chunks < 1) chunks = 1;
-    r->n_chunks = chunks;
-    r->chunk_items = r->n > 0 ? (r->n + chunks - 1) / chunks : 1;
+    *n_chunks = chunks;
+    *chunk_items = n > 0 ? (n + chunks - 1) / chunks : 1;
+}
+
+size_t chorus_em_stat_size(int64_t source_stats, int32_t k)
+{
+    return (size_t)source_stats + (size_t)k + 3;
+}
+
+static void plan_chunks(em_run *r)
+{
+    chorus_em_plan_chunks(r->n, r->stat_size, &r->n_chunks, &r->chunk_items);
+    r->first_chunk = 0;
+    r->end_chunk = r->n_chunks;
+    if (r->shard)
+        fit_shard_chunks(r->n_chunks, r->shard->comm->rank, r->shard->comm->size, &r->first_chunk,
+                         &r->end_chunk);
 }
 
 /* The group tuple counts of a layout. */
@@ -347,13 +377,18 @@ static void free_sources(em_sources *s)
     free(s->output);
 }
 
-int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_fit_options *opts)
+int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_fit_options *opts,
+                  const fit_shard *shard)
 {
     const int32_t m = model->n_lfs, k = model->n_classes;
     em_run r = {0};
     em_sources sources = {0};
     em_groups *groups = NULL;
     int rc = CHORUS_OK;
+    /* A group's tuples are numbered as the votes show them, which a shard cannot. */
+    if (shard && (opts->lf_group || opts->gold))
+        return chorus_error_set(CHORUS_EINVAL, "a fit split across processes takes neither "
+                                               "dependency groups nor gold labels");
     if (opts->lf_group) {
         groups = calloc(1, sizeof *groups);
         if (!groups) return chorus_error_nomem();
@@ -368,11 +403,13 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
         free(groups);
         return rc;
     }
+    const int64_t first = shard ? shard->first_item : 0;
     r.votes = votes;
-    r.n = chorus_votes_n_items(votes);
+    r.shard = shard;
+    r.n = shard ? shard->n_items : chorus_votes_n_items(votes);
     r.m = m;
     r.k = k;
-    r.row_ptr = chorus_votes_row_ptr(votes);
+    r.row_ptr = chorus_votes_row_ptr(votes) - first;
     r.lf = chorus_votes_lf_index(votes);
     r.label = chorus_votes_labels(votes);
     r.src_ptr = groups ? sources.row_ptr : r.row_ptr;
@@ -383,7 +420,7 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     r.gold = opts->gold;
     r.n_threads = opts->n_threads > 0 ? opts->n_threads : omp_get_max_threads();
     const size_t source_stats = (size_t)sources.layout.offset[sources.layout.n_sources];
-    r.stat_size = source_stats + (size_t)k + 3;
+    r.stat_size = chorus_em_stat_size((int64_t)source_stats, k);
     plan_chunks(&r);
 
     const size_t theta_size = (size_t)m * k * (k + 1);
@@ -412,9 +449,10 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     if ((rc = alloc_start(&best, theta_size, group_size, k, opts->max_iter))) goto done;
     if ((rc = alloc_start(&current, theta_size, group_size, k, opts->max_iter))) goto done;
 
-    const int64_t nnz = r.row_ptr[r.n];
+    const int64_t nnz = chorus_votes_nnz(votes);
     for (int64_t v = 0; v < nnz; v++)
         counts[(size_t)r.lf[v] * k + r.label[v]]++;
+    if ((rc = fit_shard_sum_i64(shard, counts, (size_t)m * k))) goto done;
     chorus_em_output_shape(counts, r.n, m, k, shape);
 
     best.objective = -DBL_MAX;

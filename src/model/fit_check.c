@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/error_internal.h"
+#include "model/fit_shard.h"
 #include "model/model_internal.h"
 
 #define TIE 1e-5
@@ -35,7 +36,34 @@ static int32_t clear_majority(const int32_t *label, int64_t b, int64_t e, int64_
     return top;
 }
 
+/* The counts of every process added up, packed into one exchange. */
+static int sum_counts(const fit_shard *shard, int64_t *totals, int64_t *agree, int32_t m,
+                      int64_t *shares, int32_t k)
+{
+    if (!shard) return CHORUS_OK;
+    const size_t n_agree = (size_t)m * 2, n = 5 + n_agree + (size_t)k;
+    int64_t *all = malloc(n * sizeof *all);
+    if (!all) return chorus_error_nomem();
+    memcpy(all, totals, 5 * sizeof *all);
+    memcpy(all + 5, agree, n_agree * sizeof *all);
+    memcpy(all + 5 + n_agree, shares, (size_t)k * sizeof *all);
+    int rc = fit_shard_sum_i64(shard, all, n);
+    if (!rc) {
+        memcpy(totals, all, 5 * sizeof *all);
+        memcpy(agree, all + 5, n_agree * sizeof *all);
+        memcpy(shares, all + 5 + n_agree, (size_t)k * sizeof *all);
+    }
+    free(all);
+    return rc;
+}
+
 int chorus_model_run_check(chorus_model *model, const chorus_votes *votes)
+{
+    return chorus_model_run_check_shard(model, votes, NULL);
+}
+
+int chorus_model_run_check_shard(chorus_model *model, const chorus_votes *votes,
+                                 const fit_shard *shard)
 {
     const int64_t n = chorus_votes_n_items(votes);
     const int32_t k = model->n_classes, m = model->n_lfs;
@@ -109,6 +137,7 @@ int chorus_model_run_check(chorus_model *model, const chorus_votes *votes)
         rc = chorus_error_nomem();
         goto done;
     }
+    if ((rc = sum_counts(shard, totals, agree, m, shares, k))) goto done;
     chorus_fit_check *check = &model->check;
     memset(check, 0, sizeof *check);
     check->n_covered = totals[0];

@@ -10,6 +10,7 @@
 #include "model/coverage.h"
 #include "model/em_groups.h"
 #include "model/em_structure.h"
+#include "model/fit_shard.h"
 #include "model/model_internal.h"
 #include "probs/probs_internal.h"
 
@@ -201,32 +202,33 @@ void chorus_model_free(chorus_model *model)
     free(model);
 }
 
-chorus_model_type chorus_model_auto_choice(const chorus_votes *votes)
+/* What auto fits, from the votes counted per LF and class (on every process of a shard). */
+static chorus_model_type auto_choice(const chorus_votes *votes, const fit_shard *shard)
 {
     const int32_t m = chorus_votes_n_lfs(votes), k = chorus_votes_n_classes(votes);
-    const int64_t nnz = chorus_votes_nnz(votes);
+    const int64_t local_nnz = chorus_votes_nnz(votes);
     const int32_t *lf = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
-    char *seen = calloc((size_t)m * k, 1);
-    int64_t *cast = calloc((size_t)m, sizeof *cast);
+    int64_t *counts = calloc((size_t)m * k, sizeof *counts);
     /* Out of memory here only loses the choice; the fit itself will report it. */
-    if (!seen || !cast) {
-        free(seen);
-        free(cast);
+    if (!counts) return CHORUS_MODEL_DS;
+    for (int64_t v = 0; v < local_nnz; v++)
+        counts[(size_t)lf[v] * k + label[v]]++;
+    if (fit_shard_sum_i64(shard, counts, (size_t)m * k)) {
+        free(counts);
         return CHORUS_MODEL_DS;
     }
-    for (int64_t v = 0; v < nnz; v++) {
-        seen[(size_t)lf[v] * k + label[v]] = 1;
-        cast[lf[v]]++;
-    }
-    int64_t one_class_votes = 0;
+    int64_t nnz = 0, one_class_votes = 0;
     for (int32_t j = 0; j < m; j++) {
         int32_t outputs = 0;
-        for (int32_t o = 0; o < k; o++)
-            outputs += seen[(size_t)j * k + o];
-        if (outputs == 1) one_class_votes += cast[j];
+        int64_t cast = 0;
+        for (int32_t o = 0; o < k; o++) {
+            outputs += counts[(size_t)j * k + o] > 0;
+            cast += counts[(size_t)j * k + o];
+        }
+        nnz += cast;
+        if (outputs == 1) one_class_votes += cast;
     }
-    free(seen);
-    free(cast);
+    free(counts);
     /* A one-class LF says something only by firing or not, so once such LFs cast a real
      * share of the votes the model must read abstains; crowd sets, where a worker who gave
      * one class is a worker with few answers, stay far below (at most 5% on the shipped
@@ -234,6 +236,11 @@ chorus_model_type chorus_model_auto_choice(const chorus_votes *votes)
     return (double)one_class_votes >= CHORUS_AUTO_ONE_CLASS_SHARE * (double)nnz
                ? CHORUS_MODEL_DS
                : CHORUS_MODEL_DS_NOABSTAIN;
+}
+
+chorus_model_type chorus_model_auto_choice(const chorus_votes *votes)
+{
+    return auto_choice(votes, NULL);
 }
 
 void chorus_model_given_prior(const chorus_fit_options *opts, double prior_smoothing, int32_t k,
@@ -259,18 +266,26 @@ void chorus_model_given_prior(const chorus_fit_options *opts, double prior_smoot
 
 int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus_fit_options *opts)
 {
+    return chorus_model_fit_votes(out, votes, opts, NULL);
+}
+
+int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
+                           const chorus_fit_options *opts, const fit_shard *shard)
+{
     *out = NULL;
     chorus_fit_options defaults = CHORUS_FIT_OPTIONS_INIT;
     if (!opts) opts = &defaults;
     int rc = chorus_fit_options_check(opts);
     if (rc) return rc;
     if ((rc = check_against_votes(opts, votes))) return rc;
+    int64_t sizes[2] = {chorus_votes_n_items(votes), chorus_votes_nnz(votes)};
+    if ((rc = fit_shard_sum_i64(shard, sizes, 2))) return rc;
     /* EM has nothing to learn from; majority vote needs no items (it predicts from votes). */
-    if (chorus_votes_n_items(votes) == 0 && opts->type != CHORUS_MODEL_MV)
+    if (sizes[0] == 0 && opts->type != CHORUS_MODEL_MV)
         return chorus_error_set(CHORUS_EINVAL, "the vote matrix has no items: nothing to fit");
     const chorus_model_type requested = opts->type;
     chorus_fit_options resolved = *opts;
-    if (resolved.type == CHORUS_MODEL_AUTO) resolved.type = chorus_model_auto_choice(votes);
+    if (resolved.type == CHORUS_MODEL_AUTO) resolved.type = auto_choice(votes, shard);
     opts = &resolved;
     chorus_model *model;
     rc = chorus_model_alloc(&model, opts->type, votes);
@@ -279,8 +294,8 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
     model->requested_type = requested;
     model->settings.gold = NULL;
     model->settings.class_balance = NULL;
-    model->fit_n_items = chorus_votes_n_items(votes);
-    model->fit_nnz = chorus_votes_nnz(votes);
+    model->fit_n_items = sizes[0];
+    model->fit_nnz = sizes[1];
     for (int64_t i = 0; opts->gold && i < opts->n_gold; i++)
         model->n_gold_clamped += opts->gold[i] >= 0;
     /* Majority vote has nothing to learn: its prior (what an uncovered item gets) stays
@@ -290,7 +305,7 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
                                  opts->prior_smoothing >= 0 ? opts->prior_smoothing
                                                             : CHORUS_DEFAULT_PRIOR_SMOOTHING,
                                  model->n_classes, model->prior);
-    if (opts->type != CHORUS_MODEL_MV && (rc = chorus_em_fit(model, votes, opts))) {
+    if (opts->type != CHORUS_MODEL_MV && (rc = chorus_em_fit(model, votes, opts, shard))) {
         chorus_model_free(model);
         return rc;
     }
@@ -323,7 +338,7 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
     if (opts->type != CHORUS_MODEL_MV) {
         /* A refit with learned groups was checked by its own chorus_model_fit on the same
          * votes; only an independent model still needs it. */
-        if (!model->checked && (rc = chorus_model_run_check(model, votes))) {
+        if (!model->checked && (rc = chorus_model_run_check_shard(model, votes, shard))) {
             chorus_model_free(model);
             return rc;
         }

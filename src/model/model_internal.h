@@ -85,14 +85,30 @@ void chorus_mv_predict(const chorus_model *model, const chorus_votes *votes, dou
 void chorus_model_given_prior(const chorus_fit_options *opts, double prior_smoothing, int32_t k,
                               double *prior);
 
-/* Fits one of the EM models (everything but majority vote) into `model`. */
-int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_fit_options *opts);
+typedef struct fit_shard fit_shard;
+
+/* chorus_model_fit() on the items of a shard (NULL: on all of `votes`). */
+int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
+                           const chorus_fit_options *opts, const fit_shard *shard);
+
+/* Fits one of the EM models (everything but majority vote) into `model`; `shard` (NULL: all
+ * the items are in `votes`) says which items of the whole matrix `votes` holds. */
+int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_fit_options *opts,
+                  const fit_shard *shard);
+
+/* How EM cuts n items into chunks (boundaries fixed by the size alone), for `stat_size`
+ * doubles of statistics per chunk; and that size for `source_stats` vote cells, k classes. */
+void chorus_em_plan_chunks(int64_t n, size_t stat_size, int64_t *n_chunks, int64_t *chunk_items);
+size_t chorus_em_stat_size(int64_t source_stats, int32_t k);
 
 /* Posteriors of an EM model for every item of `votes` (n_items x n_classes). */
 int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, double *probs);
 
 /* Runs the gold-free check of a fitted EM model on its training votes (fit_check.c). */
 int chorus_model_run_check(chorus_model *model, const chorus_votes *votes);
+/* The same on a shard's items, the counts added up over the processes. */
+int chorus_model_run_check_shard(chorus_model *model, const chorus_votes *votes,
+                                 const fit_shard *shard);
 
 /* The held-out-LF check of the default model (heldout_check.c): at most this many items
  * (every n/MAX-th) and this many left-out LFs (those with the most votes). */

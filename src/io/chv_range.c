@@ -1,0 +1,278 @@
+/*
+ * Reading a range of the items of a .chv file: what one process of a distributed job holds.
+ * Only the header, the LF and class names, the range's slice of each CSR array and the item
+ * names up to the range's end are read; the rest of the file is never touched.
+ *
+ * The checks are those of the whole-file reader (chv.c) restricted to the range: the header
+ * in full, the row pointers of the range (and that the first is 0 and the last nnz when the
+ * range holds the first or last item), the votes of the range. The checksum covers the
+ * whole file, so it is not verified here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chorus/io.h"
+#include "core/error_internal.h"
+#include "io/chv_format.h"
+#include "io/chv_items.h"
+#include "io/chv_read.h"
+#include "votes/votes_internal.h"
+
+/* Opens the file and checks its header; *fd is -1 on error. */
+static int open_checked(int *fd, chv_header *h, const char *path)
+{
+    *fd = -1;
+    if (!CHV_HOST_LITTLE_ENDIAN)
+        return chorus_error_set(CHORUS_EINTERNAL, "%s: .chv files need a little-endian host", path);
+    int f = open(path, O_RDONLY | O_CLOEXEC);
+    if (f < 0) return chorus_error_set(CHORUS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    unsigned char header[CHV_HEADER_SIZE];
+    int rc = CHORUS_OK;
+    if (fstat(f, &st) != 0) {
+        rc = chorus_error_set(CHORUS_EIO, "%s: cannot stat: %s", path, strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = chorus_error_set(CHORUS_EIO, "%s: %s; expected a regular .chv file", path,
+                              S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file");
+    } else {
+        uint64_t actual = (uint64_t)st.st_size;
+        size_t head = actual < CHV_HEADER_SIZE ? (size_t)actual : CHV_HEADER_SIZE;
+        rc = chv_read_at(f, path, header, head, 0);
+        if (!rc) rc = chv_check_header(h, path, header, actual);
+    }
+    if (rc) {
+        close(f);
+        return rc;
+    }
+    *fd = f;
+    return CHORUS_OK;
+}
+
+int chorus_chv_shape(int64_t *n_items, int32_t *n_lfs, int32_t *n_classes, const char *path)
+{
+    chv_header h = {0};
+    int fd;
+    int rc = open_checked(&fd, &h, path);
+    if (rc) return rc;
+    close(fd);
+    *n_items = (int64_t)h.n_items;
+    *n_lfs = (int32_t)h.n_lfs;
+    *n_classes = (int32_t)h.n_classes;
+    return CHORUS_OK;
+}
+
+/* The range's row pointers rp[begin..end]: in 0..nnz, 0 first and nnz last. */
+static int check_row_range(const char *path, const chv_header *h, int64_t begin, int64_t end,
+                           const int64_t *rp)
+{
+    const int64_t n = end - begin, nnz = (int64_t)h->nnz;
+    for (int64_t i = 0; i <= n; i++) {
+        const int64_t item = begin + i;
+        const uint64_t at = h->offset[SEC_ROW_PTR] + 8 * (uint64_t)item;
+        if (item == 0 && rp[i] != 0)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: row_ptr[0] at byte offset %" PRIu64 " is %" PRId64
+                                    "; expected 0 (rows start at 0)",
+                                    path, at, rp[i]);
+        if (item == (int64_t)h->n_items && rp[i] != nnz)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: row_ptr[%" PRId64 "] at byte offset %" PRIu64
+                                    " is %" PRId64 "; expected %" PRId64
+                                    " (nnz, the number of votes)",
+                                    path, item, at, rp[i], nnz);
+        if (rp[i] < 0 || rp[i] > nnz || (i > 0 && rp[i] < rp[i - 1]))
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: row_ptr[%" PRId64 "] at byte offset %" PRIu64
+                                    " is %" PRId64 "; expected a count of votes in %" PRId64
+                                    "..%" PRId64 ", never decreasing",
+                                    path, item, at, rp[i], i > 0 ? rp[i - 1] : 0, nnz);
+    }
+    return CHORUS_OK;
+}
+
+/*
+ * The range's votes: chorus_votes_check_csr()'s checks, told with the file's item numbers
+ * and the byte offset of the entry.
+ */
+static int check_votes(const char *path, const chv_header *h, int64_t begin, int64_t n,
+                       int64_t vote0, const int64_t *rp, const int32_t *li, const int32_t *lb)
+{
+    const int32_t m = (int32_t)h->n_lfs, k = (int32_t)h->n_classes;
+    for (int64_t i = 0; i < n; i++) {
+        if (rp[i + 1] - rp[i] > m)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: item %" PRId64 " has %" PRId64 " votes at byte offset "
+                                    "%" PRIu64 "; expected at most one per labeling function "
+                                    "(%" PRId32 ")",
+                                    path, begin + i, rp[i + 1] - rp[i],
+                                    h->offset[SEC_ROW_PTR] + 8 * (uint64_t)(begin + i + 1), m);
+        for (int64_t p = rp[i]; p < rp[i + 1]; p++) {
+            const uint64_t v = (uint64_t)(vote0 + p);
+            if (li[p] < 0 || li[p] >= m || (p > rp[i] && li[p] <= li[p - 1]))
+                return chorus_error_set(CHORUS_EFORMAT,
+                                        "%s: item %" PRId64 ": labeling function index %" PRId32
+                                        " at byte offset %" PRIu64 "; expected 0..%" PRId32
+                                        ", strictly increasing within an item",
+                                        path, begin + i, li[p], h->offset[SEC_LF_INDEX] + 4 * v,
+                                        m - 1);
+            if (lb[p] < 0 || lb[p] >= k)
+                return chorus_error_set(
+                    CHORUS_EFORMAT,
+                    "%s: item %" PRId64 ", labeling function %" PRId32 ": label %" PRId32
+                    " at byte offset %" PRIu64 "; expected a class in 0..%" PRId32,
+                    path, begin + i, li[p], lb[p], h->offset[SEC_LABEL] + 4 * v, k - 1);
+        }
+    }
+    return CHORUS_OK;
+}
+
+/* Reads 4-byte name lengths of the item names section through a window of the file. */
+typedef struct name_scan {
+    int fd;
+    const char *path;
+    uint64_t base, size; /* the section */
+    unsigned char buf[1 << 16];
+    uint64_t buf_pos, buf_len; /* the window: section bytes [buf_pos, buf_pos + buf_len) */
+} name_scan;
+
+/* The length of the name at section position *pos, which moves past the name. */
+static int scan_name(name_scan *s, int64_t item, uint64_t *pos)
+{
+    if (s->size - *pos < 4)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: the item names section ends at byte offset %" PRIu64
+                                "; expected the 4-byte length of item name %" PRId64,
+                                s->path, s->base + s->size, item);
+    if (*pos < s->buf_pos || *pos + 4 > s->buf_pos + s->buf_len) {
+        uint64_t left = s->size - *pos;
+        s->buf_pos = *pos;
+        s->buf_len = left < sizeof s->buf ? left : sizeof s->buf;
+        int rc = chv_read_at(s->fd, s->path, s->buf, (size_t)s->buf_len, s->base + *pos);
+        if (rc) return rc;
+    }
+    uint32_t len = chv_get_u32(s->buf + (*pos - s->buf_pos));
+    if (len > CHV_MAX_NAME)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: item name %" PRId64 " has length %" PRIu32
+                                " at byte offset %" PRIu64 "; expected 0..%d",
+                                s->path, item, len, s->base + *pos, CHV_MAX_NAME);
+    if (s->size - *pos - 4 < len)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: item name %" PRId64 " at byte offset %" PRIu64
+                                " runs past the end of the item names section; expected it to "
+                                "end by byte offset %" PRIu64,
+                                s->path, item, s->base + *pos + 4, s->base + s->size);
+    *pos += 4 + (uint64_t)len;
+    return CHORUS_OK;
+}
+
+/* The names of items [begin, end): the lengths before them are skipped, theirs parsed. */
+static int read_range_names(chorus_votes *v, int fd, const char *path, const chv_header *h,
+                            int64_t begin, int64_t end)
+{
+    name_scan *scan = malloc(sizeof *scan);
+    if (!scan) return chorus_error_nomem();
+    *scan = (name_scan){
+        .fd = fd, .path = path, .base = h->item_names_offset, .size = h->item_names_size};
+    uint64_t first = 0, last;
+    unsigned char *names = NULL;
+    int rc = CHORUS_OK;
+    for (int64_t i = 0; i < begin && !rc; i++)
+        rc = scan_name(scan, i, &first);
+    last = first;
+    for (int64_t i = begin; i < end && !rc; i++)
+        rc = scan_name(scan, i, &last);
+    if (!rc && end == (int64_t)h->n_items && last != h->item_names_size)
+        rc = chorus_error_set(CHORUS_EFORMAT,
+                              "%s: %" PRIu64 " stray bytes at byte offset %" PRIu64
+                              "; expected the item names section to end after the last name",
+                              path, h->item_names_size - last, h->item_names_offset + last);
+    if (!rc && !(names = malloc(last > first ? (size_t)(last - first) : 1)))
+        rc = chorus_error_nomem();
+    if (!rc)
+        rc = chv_read_at(fd, path, names, (size_t)(last - first), h->item_names_offset + first);
+    if (!rc) {
+        /* The range's part of the section, parsed as a section of its own. */
+        chv_header part = *h;
+        part.item_names_offset = h->item_names_offset + first;
+        part.item_names_size = last - first;
+        rc = chv_read_item_names(v, path, &part, names);
+    }
+    free(names);
+    free(scan);
+    return rc;
+}
+
+int chorus_votes_read_chv_range(chorus_votes **out, const char *path, int64_t begin, int64_t end)
+{
+    *out = NULL;
+    chv_header h = {0};
+    chorus_votes *votes = NULL;
+    unsigned char *names = NULL;
+    int64_t *rp = NULL;
+    int32_t *li = NULL, *lb = NULL;
+    int fd;
+    int rc = open_checked(&fd, &h, path);
+    if (rc) return rc;
+    if (begin < 0 || end < begin || end > (int64_t)h.n_items) {
+        rc = chorus_error_set(CHORUS_EINVAL,
+                              "%s: items %" PRId64 "..%" PRId64 " are not a range of its %" PRIu64
+                              " items",
+                              path, begin, end, h.n_items);
+        goto done;
+    }
+    const int64_t n = end - begin;
+    names = malloc(h.size[SEC_NAMES] ? (size_t)h.size[SEC_NAMES] : 1);
+    rp = malloc(((size_t)n + 1) * sizeof *rp);
+    if (!names || !rp) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    if ((rc = chv_read_at(fd, path, names, (size_t)h.size[SEC_NAMES], h.offset[SEC_NAMES])))
+        goto done;
+    if ((rc = chv_read_at(fd, path, rp, ((size_t)n + 1) * sizeof *rp,
+                          h.offset[SEC_ROW_PTR] + 8 * (uint64_t)begin)))
+        goto done;
+    if ((rc = check_row_range(path, &h, begin, end, rp))) goto done;
+    /* Bounded by nnz, which the header check bounded by the file's size. */
+    const int64_t vote0 = rp[0], count = rp[n] - rp[0];
+    li = malloc(count ? (size_t)count * sizeof *li : 1);
+    lb = malloc(count ? (size_t)count * sizeof *lb : 1);
+    if (!li || !lb) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    if ((rc = chv_read_at(fd, path, li, (size_t)count * sizeof *li,
+                          h.offset[SEC_LF_INDEX] + 4 * (uint64_t)vote0)) ||
+        (rc = chv_read_at(fd, path, lb, (size_t)count * sizeof *lb,
+                          h.offset[SEC_LABEL] + 4 * (uint64_t)vote0)))
+        goto done;
+    for (int64_t i = 0; i <= n; i++)
+        rp[i] -= vote0;
+    const int32_t k = (int32_t)h.n_classes;
+    if ((rc = check_votes(path, &h, begin, n, vote0, rp, li, lb))) goto done;
+    if ((rc = chorus_votes_adopt(&votes, n, (int32_t)h.n_lfs, k, rp, li, lb))) goto done;
+    rp = NULL;
+    li = lb = NULL;
+    if ((rc = chv_apply_names(votes, path, &h, names))) goto done;
+    if (h.minor >= 1 && (h.flags & CHV_FLAG_ITEM_NAMES) && n > 0 &&
+        (rc = read_range_names(votes, fd, path, &h, begin, end)))
+        goto done;
+    *out = votes;
+    votes = NULL;
+
+done:
+    chorus_votes_free(votes);
+    free(names);
+    free(rp);
+    free(li);
+    free(lb);
+    close(fd);
+    return rc;
+}
