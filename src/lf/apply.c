@@ -396,9 +396,9 @@ static int make_report(chorus_apply_report **out, const chorus_lf_set *set,
     }
     memcpy(r->seconds, seconds, (size_t)m * sizeof *seconds);
     memcpy(r->n_limit_hits, limits, (size_t)m * sizeof *limits);
-    const int32_t *lf = chorus_votes_lf_index(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     for (int64_t p = 0; p < chorus_votes_nnz(votes); p++)
-        r->n_votes[lf[p]]++;
+        r->n_votes[chorus_view_lf(&w, p)]++;
     r->total_seconds = wall;
     *out = r;
     return CHORUS_OK;

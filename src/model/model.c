@@ -12,6 +12,7 @@
 #include "model/em_structure.h"
 #include "model/model_internal.h"
 #include "probs/probs_internal.h"
+#include "votes/votes_internal.h"
 
 static const char *const model_names[] = {"mv",        "ds",      "ds-noabstain",
                                           "class-acc", "onecoin", "auto"};
@@ -205,7 +206,7 @@ chorus_model_type chorus_model_auto_choice(const chorus_votes *votes)
 {
     const int32_t m = chorus_votes_n_lfs(votes), k = chorus_votes_n_classes(votes);
     const int64_t nnz = chorus_votes_nnz(votes);
-    const int32_t *lf = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     char *seen = calloc((size_t)m * k, 1);
     int64_t *cast = calloc((size_t)m, sizeof *cast);
     /* Out of memory here only loses the choice; the fit itself will report it. */
@@ -215,8 +216,8 @@ chorus_model_type chorus_model_auto_choice(const chorus_votes *votes)
         return CHORUS_MODEL_DS;
     }
     for (int64_t v = 0; v < nnz; v++) {
-        seen[(size_t)lf[v] * k + label[v]] = 1;
-        cast[lf[v]]++;
+        seen[(size_t)chorus_view_lf(&w, v) * k + chorus_view_label(&w, v)] = 1;
+        cast[chorus_view_lf(&w, v)]++;
     }
     int64_t one_class_votes = 0;
     for (int32_t j = 0; j < m; j++) {
