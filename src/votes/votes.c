@@ -234,7 +234,7 @@ int chorus_votes_append_item(chorus_votes *votes, const int32_t *lf_index, const
                                 "cannot append to a vote matrix whose arrays it does not own");
     chorus_votes_drop_wide_copies(votes);
     /* The classes may have grown past what the labels' width holds. */
-    int rc = chorus_votes_widen_labels(votes, chorus_votes_label_width(votes->n_classes));
+    int rc = chorus_votes_widen_for_sizes(votes);
     if (rc) return rc;
     int64_t start = votes->row_ptr[votes->n_items];
     int64_t cap_rows = votes->cap_items + 1;

@@ -129,8 +129,10 @@ void chorus_votes_set_entry(void *array, int width, int64_t p, int32_t value);
 /* Narrows a matrix's owned int32 arrays in place to the widths its sizes allow. */
 void chorus_votes_narrow_storage(chorus_votes *v);
 
-/* Widens a matrix's owned label array to `width` bytes per entry if it is narrower. */
-int chorus_votes_widen_labels(chorus_votes *v, int width);
+/* Widens a matrix's owned arrays where they are narrower than its sizes call for (the
+ * classes were raised past 256, or a .chv file stored narrower entries than the sizes
+ * allow), so that any vote the matrix accepts fits. */
+int chorus_votes_widen_for_sizes(chorus_votes *v);
 
 /* Frees the int32 copies handed out by the public getters (they go stale on append). */
 void chorus_votes_drop_wide_copies(chorus_votes *v);

@@ -78,18 +78,27 @@ void chorus_votes_narrow_storage(chorus_votes *v)
     v->cap_votes = nnz;
 }
 
-int chorus_votes_widen_labels(chorus_votes *v, int width)
+/* Widens an owned array of cap entries, nnz of them in use, to `width` bytes per entry. */
+static int widen(void **array, uint8_t *array_width, int64_t cap, int64_t nnz, int width)
 {
-    if (width <= v->label_width) return CHORUS_OK;
-    const int64_t cap = v->cap_votes, nnz = v->row_ptr[v->n_items];
-    unsigned char *grown = realloc(v->label, cap ? (size_t)cap * (size_t)width : 1);
+    if (width <= *array_width) return CHORUS_OK;
+    unsigned char *grown = realloc(*array, cap ? (size_t)cap * (size_t)width : 1);
     if (!grown) return chorus_error_nomem();
     /* Back to front: entry p moves up, over bytes whose entries were moved already. */
     for (int64_t p = nnz - 1; p >= 0; p--)
-        store_entry(grown, width, p, load_entry(grown, v->label_width, p));
-    v->label = grown;
-    v->label_width = (uint8_t)width;
+        store_entry(grown, width, p, load_entry(grown, *array_width, p));
+    *array = grown;
+    *array_width = (uint8_t)width;
     return CHORUS_OK;
+}
+
+int chorus_votes_widen_for_sizes(chorus_votes *v)
+{
+    const int64_t cap = v->cap_votes, nnz = v->row_ptr[v->n_items];
+    int rc = widen(&v->lf_index, &v->lf_width, cap, nnz, chorus_votes_lf_width(v->n_lfs));
+    if (!rc)
+        rc = widen(&v->label, &v->label_width, cap, nnz, chorus_votes_label_width(v->n_classes));
+    return rc;
 }
 
 void chorus_votes_drop_wide_copies(chorus_votes *v)

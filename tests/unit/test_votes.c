@@ -1,5 +1,6 @@
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/utf8.h"
@@ -291,6 +292,28 @@ START_TEST(test_borrowed_storage_is_int32)
 }
 END_TEST
 
+/* Arrays narrower than the sizes call for (as a .chv file may store them) are widened
+ * before a vote that needs the room is appended. */
+START_TEST(test_narrow_arrays_widen_on_append)
+{
+    int64_t *rp = malloc(2 * sizeof *rp);
+    uint8_t *li = malloc(1), *lb = malloc(1);
+    rp[0] = 0;
+    rp[1] = 1;
+    li[0] = 7;
+    lb[0] = 1;
+    const chorus_vote_view arrays = {rp, li, lb, 1, 1};
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_adopt_view(&v, 1, 300, 2, &arrays));
+    int32_t lf[] = {299}, y[] = {0};
+    ck_assert_ok(chorus_votes_append_item(v, lf, y, 1));
+    ck_assert_int_eq(v->lf_width, 2);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 7), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 1, 299), 0);
+    chorus_votes_free(v);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("votes");
@@ -307,6 +330,7 @@ int main(void)
     tcase_add_test(tc, test_narrow_storage);
     tcase_add_test(tc, test_labels_widen_with_classes);
     tcase_add_test(tc, test_borrowed_storage_is_int32);
+    tcase_add_test(tc, test_narrow_arrays_widen_on_append);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }
