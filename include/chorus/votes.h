@@ -74,7 +74,18 @@ int32_t chorus_votes_n_classes(const chorus_votes *votes);
 /* Number of votes that are not abstains. */
 int64_t chorus_votes_nnz(const chorus_votes *votes);
 
-/* The CSR arrays; valid while the matrix lives and is not appended to. */
+/*
+ * The CSR arrays; valid while the matrix lives and is not appended to. A matrix stores each
+ * LF index and label in the narrowest type its sizes allow (LF index: 1 byte up to 256 LFs,
+ * 2 up to 65536, else 4; label: 1 byte up to 256 classes, else 4), so a typical matrix
+ * takes 2 bytes per vote instead of 8. chorus_votes_lf_index() and chorus_votes_labels()
+ * still return int32 arrays: for narrow storage the first call makes an int32 copy (4
+ * bytes per vote each), which the matrix keeps until it is freed or appended to. The
+ * library's own fits, predictions and writers read the narrow arrays and never make that
+ * copy. The first call is not thread-safe; a matrix from chorus_votes_from_csr() with
+ * CHORUS_BORROW returns the caller's arrays. NULL (with chorus_error_last() set) when the
+ * copy cannot be allocated.
+ */
 const int64_t *chorus_votes_row_ptr(const chorus_votes *votes);
 const int32_t *chorus_votes_lf_index(const chorus_votes *votes);
 const int32_t *chorus_votes_labels(const chorus_votes *votes);

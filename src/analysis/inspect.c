@@ -6,6 +6,7 @@
 #include "chorus/inspect.h"
 #include "core/error_internal.h"
 #include "core/random.h"
+#include "votes/votes_internal.h"
 
 /* The stream of the sampling generator, so a seed here draws apart from other uses. */
 #define INSPECT_STREAM 0x696e7370 /* "insp" */
@@ -65,46 +66,48 @@ static int check_inputs(const chorus_votes *votes, const int32_t *gold, int64_t 
 }
 
 /* 1 if the votes of [b, e) name a class other than `label`. */
-static bool votes_other_than(const int32_t *label, int64_t b, int64_t e, int32_t vote)
+static bool votes_other_than(const chorus_vote_view *w, int64_t b, int64_t e, int32_t vote)
 {
     for (int64_t p = b; p < e; p++)
-        if (label[p] != vote) return true;
+        if (chorus_view_label(w, p) != vote) return true;
     return false;
 }
 
 /* 1 if `choice` has the most votes of [b, e); counts (k zeros) is left all zero again. */
-static bool is_majority(const int32_t *label, int64_t b, int64_t e, int32_t choice, int64_t *counts)
+static bool is_majority(const chorus_vote_view *w, int64_t b, int64_t e, int32_t choice,
+                        int64_t *counts)
 {
     int64_t top = 0;
     for (int64_t p = b; p < e; p++)
-        if (++counts[label[p]] > top) top = counts[label[p]];
+        if (++counts[chorus_view_label(w, p)] > top) top = counts[chorus_view_label(w, p)];
     const bool majority = counts[choice] == top;
     for (int64_t p = b; p < e; p++)
-        counts[label[p]] = 0;
+        counts[chorus_view_label(w, p)] = 0;
     return majority;
 }
 
 /* Whether item i (its votes [b, e)) shows every filter of o. */
 static bool matches(const chorus_inspect_options *o, int64_t i, int64_t b, int64_t e,
-                    const int32_t *lf, const int32_t *label, const int32_t *gold,
-                    const int32_t *model_labels, int64_t *counts)
+                    const chorus_vote_view *w, const int32_t *gold, const int32_t *model_labels,
+                    int64_t *counts)
 {
     int64_t at = -1; /* the position of the LF's vote in the row */
     if (o->lf >= 0) {
         for (int64_t p = b; p < e && at < 0; p++)
-            if (lf[p] == o->lf) at = p;
+            if (chorus_view_lf(w, p) == o->lf) at = p;
         if (at < 0) return false;
     }
     if (o->filters & CHORUS_INSPECT_WRONG) {
-        const int32_t said = at >= 0 ? label[at] : model_labels[i];
+        const int32_t said = at >= 0 ? chorus_view_label(w, at) : model_labels[i];
         if (gold[i] < 0 || said == gold[i]) return false;
     }
     if ((o->filters & CHORUS_INSPECT_CONFLICTS) &&
-        (e - b < 2 || !votes_other_than(label, b, e, at >= 0 ? label[at] : label[b])))
+        (e - b < 2 ||
+         !votes_other_than(w, b, e, at >= 0 ? chorus_view_label(w, at) : chorus_view_label(w, b))))
         return false;
     if ((o->filters & CHORUS_INSPECT_UNCOVERED) && e > b) return false;
     if ((o->filters & CHORUS_INSPECT_DISAGREE) &&
-        (e == b || is_majority(label, b, e, model_labels[i], counts)))
+        (e == b || is_majority(w, b, e, model_labels[i], counts)))
         return false;
     return true;
 }
@@ -127,7 +130,7 @@ int chorus_inspect_select(int64_t **out, int64_t *out_n, int64_t *out_matching,
     if (rc) return rc;
     const int64_t n = chorus_votes_n_items(votes);
     const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *lf = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     const int64_t cap = opts->limit < n ? opts->limit : n;
     int64_t *picked = malloc((size_t)(cap > 0 ? cap : 1) * sizeof *picked);
     int64_t *counts = calloc((size_t)chorus_votes_n_classes(votes), sizeof *counts);
@@ -141,8 +144,7 @@ int chorus_inspect_select(int64_t **out, int64_t *out_n, int64_t *out_matching,
     chorus_rng rng = chorus_rng_for(opts->seed, INSPECT_STREAM);
     int64_t matching = 0;
     for (int64_t i = 0; i < n; i++) {
-        if (!matches(opts, i, row_ptr[i], row_ptr[i + 1], lf, label, gold, model_labels, counts))
-            continue;
+        if (!matches(opts, i, row_ptr[i], row_ptr[i + 1], &w, gold, model_labels, counts)) continue;
         if (matching < cap) {
             picked[matching] = i;
         } else if (opts->sample && cap > 0) {

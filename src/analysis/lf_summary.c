@@ -7,6 +7,7 @@
 
 #include "chorus/analyze.h"
 #include "core/error_internal.h"
+#include "votes/votes_internal.h"
 
 void chorus_lf_summary_free(chorus_lf_summary *s)
 {
@@ -57,7 +58,7 @@ int chorus_lf_summary_compute(chorus_lf_summary **out, const chorus_votes *votes
     const int64_t n = chorus_votes_n_items(votes);
     const int32_t m = chorus_votes_n_lfs(votes), k = chorus_votes_n_classes(votes);
     const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *lf = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     chorus_lf_summary *s = calloc(1, sizeof *s);
     int64_t *overlap_count = calloc((size_t)m, sizeof *overlap_count);
     int64_t *conflict_count = calloc((size_t)m, sizeof *conflict_count);
@@ -85,22 +86,22 @@ int chorus_lf_summary_compute(chorus_lf_summary **out, const chorus_votes *votes
         const int64_t b = row_ptr[i], e = row_ptr[i + 1];
         bool conflict = false;
         for (int64_t p = b + 1; p < e && !conflict; p++)
-            conflict = label[p] != label[b];
+            conflict = chorus_view_label(&w, p) != chorus_view_label(&w, b);
         covered += e > b;
         overlapped += e - b > 1;
         conflicted += conflict;
         for (int64_t p = b; p < e; p++) {
-            const int32_t j = lf[p];
+            const int32_t j = chorus_view_lf(&w, p);
             s->n_votes[j]++;
-            s->polarity[(size_t)j * k + label[p]] = 1;
+            s->polarity[(size_t)j * k + chorus_view_label(&w, p)] = 1;
             overlap_count[j] += e - b > 1;
             /* Conflict for this LF: some other LF on the item voted another class. */
             bool other = false;
             for (int64_t q = b; q < e && !other; q++)
-                other = q != p && label[q] != label[p];
+                other = q != p && chorus_view_label(&w, q) != chorus_view_label(&w, p);
             conflict_count[j] += other;
             if (gold && gold[i] >= 0) {
-                if (label[p] == gold[i])
+                if (chorus_view_label(&w, p) == gold[i])
                     s->correct[j]++;
                 else
                     s->incorrect[j]++;

@@ -11,6 +11,7 @@
 #include "chorus/parse.h"
 #include "chorus/review.h"
 #include "core/error_internal.h"
+#include "votes/votes_internal.h"
 
 /* The columns after the text fields, in order. */
 static const char *const fixed_columns[] = {"label", "confidence", "votes", "strategy", "score"};
@@ -98,19 +99,19 @@ static char *shown_text(const char *text, size_t len, size_t max)
 static char *votes_text(const chorus_votes *votes, int64_t item)
 {
     const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *lf = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     size_t size = 1;
     for (int64_t v = row_ptr[item]; v < row_ptr[item + 1]; v++)
-        size += strlen(chorus_votes_lf_name(votes, lf[v])) +
-                strlen(chorus_votes_class_name(votes, label[v])) + 2;
+        size += strlen(chorus_votes_lf_name(votes, chorus_view_lf(&w, v))) +
+                strlen(chorus_votes_class_name(votes, chorus_view_label(&w, v))) + 2;
     char *out = malloc(size);
     if (!out) return NULL;
     size_t used = 0;
     out[0] = '\0';
     for (int64_t v = row_ptr[item]; v < row_ptr[item + 1]; v++)
         used += (size_t)snprintf(out + used, size - used, "%s%s=%s", used ? ";" : "",
-                                 chorus_votes_lf_name(votes, lf[v]),
-                                 chorus_votes_class_name(votes, label[v]));
+                                 chorus_votes_lf_name(votes, chorus_view_lf(&w, v)),
+                                 chorus_votes_class_name(votes, chorus_view_label(&w, v)));
     return out;
 }
 

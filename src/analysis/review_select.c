@@ -12,6 +12,7 @@
 #include "chorus/review.h"
 #include "core/error_internal.h"
 #include "core/random.h"
+#include "votes/votes_internal.h"
 
 static const char *const strategy_names[] = {"entropy",   "margin",      "disagreement",
                                              "uncovered", "model-vs-mv", "random"};
@@ -81,10 +82,10 @@ static double margin(const double *p, int32_t k)
 static int64_t count_votes(const chorus_votes *votes, int64_t item, int32_t k, int64_t *counts)
 {
     const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *labels = chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     memset(counts, 0, (size_t)k * sizeof *counts);
     for (int64_t v = row_ptr[item]; v < row_ptr[item + 1]; v++)
-        if (labels[v] >= 0 && labels[v] < k) counts[labels[v]]++;
+        if (chorus_view_label(&w, v) < k) counts[chorus_view_label(&w, v)]++;
     return row_ptr[item + 1] - row_ptr[item];
 }
 

@@ -1,7 +1,8 @@
 /*
  * Reading the native .chv vote-matrix file (written by chv_write.c, layout in chv_format.h): a
  * little-endian header, the names, then the three CSR arrays exactly as struct chorus_votes holds
- * them, each 64-byte aligned, so a mapped file is used in place without a copy. docs/chv-format.md
+ * them (since 2.0 in their narrow widths), each 64-byte aligned, so a mapped file is used in
+ * place without a copy. Version 1.x files (int32 arrays) are read too. docs/chv-format.md
  * is the reference for the layout.
  *
  * Reading trusts nothing: the header is checked field by field against the real file size
@@ -54,27 +55,39 @@ static int bad_field(const char *path, const char *field, int offset, uint64_t v
                             path, field, offset, value, expected);
 }
 
-/* Bytes that version 1.0 reserves must be zero; later minor versions may use them. */
+/* Bytes that version x.0 reserves must be zero; later minor versions may use them. */
 static int check_reserved(const char *path, const unsigned char *b, const chv_header *h)
 {
     if (h->minor > 0) return CHORUS_OK;
-    /* The reserved bytes are 28..31 and 128..191. */
-    for (int i = OFF_RESERVED0; i < CHV_HEADER_SIZE; i++) {
-        if (i == OFF_N_ITEMS) i = OFF_RESERVED1;
+    /* 1.0 reserves bytes 28..31 and 128..191; 2.0 bytes 30..31 and 144..191. */
+    const int first = h->major >= 2 ? OFF_RESERVED0_2 : OFF_RESERVED0;
+    const int second = h->major >= 2 ? OFF_RESERVED1_2 : OFF_RESERVED1;
+    for (int i = first; i < CHV_HEADER_SIZE; i++) {
+        if (i == OFF_N_ITEMS) i = second;
         if (b[i] != 0)
             return chorus_error_set(CHORUS_EFORMAT,
                                     "%s: reserved header byte at byte offset %d is 0x%02x; "
-                                    "expected 0 in a version 1.0 file",
-                                    path, i, b[i]);
+                                    "expected 0 in a version %u.0 file",
+                                    path, i, b[i], h->major);
     }
+    return CHORUS_OK;
+}
+
+/* Since 2.0 the entries of lf_index and label are 1, 2 or 4 bytes wide. */
+static int check_widths(const char *path, const chv_header *h)
+{
+    if (h->lf_width != 1 && h->lf_width != 2 && h->lf_width != 4)
+        return bad_field(path, "lf_index_width", OFF_LF_WIDTH, h->lf_width, "1, 2 or 4");
+    if (h->label_width != 1 && h->label_width != 2 && h->label_width != 4)
+        return bad_field(path, "label_width", OFF_LABEL_WIDTH, h->label_width, "1, 2 or 4");
     return CHORUS_OK;
 }
 
 /* Each section: aligned, after the previous one, of the size the counts imply, in the file. */
 static int check_sections(const char *path, const chv_header *h)
 {
-    uint64_t expected_size[N_SECTIONS] = {h->size[SEC_NAMES], (h->n_items + 1) * 8, h->nnz * 4,
-                                          h->nnz * 4};
+    uint64_t expected_size[N_SECTIONS] = {h->size[SEC_NAMES], (h->n_items + 1) * 8,
+                                          h->nnz * h->lf_width, h->nnz * h->label_width};
     /*
      * Every name takes at least 5 bytes (length and one byte), so the counts, which size
      * allocations before the names are parsed, are bounded by the file's real size.
@@ -135,10 +148,10 @@ static int check_header(chv_header *h, const char *path, const unsigned char *b,
     if (h->major > CHV_VERSION_MAJOR)
         return chorus_error_set(CHORUS_EFORMAT,
                                 "%s: format version %u.%u at byte offset %d was written by a "
-                                "newer chorus; expected version %d.x (upgrade chorus)",
+                                "newer chorus; expected version 1.x to %d.x (upgrade chorus)",
                                 path, h->major, h->minor, OFF_VERSION_MAJOR, CHV_VERSION_MAJOR);
-    if (h->major < CHV_VERSION_MAJOR)
-        return bad_field(path, "version_major", OFF_VERSION_MAJOR, h->major, "1");
+    if (h->major < 1)
+        return bad_field(path, "version_major", OFF_VERSION_MAJOR, h->major, "1 or 2");
     if (h->header_size < CHV_HEADER_SIZE)
         return bad_field(path, "header_size", OFF_HEADER_SIZE, h->header_size, "at least 192");
     if (h->file_size != actual)
@@ -147,10 +160,14 @@ static int check_header(chv_header *h, const char *path, const unsigned char *b,
                                 " but the file has %" PRIu64 " bytes; expected them equal "
                                 "(truncated or appended to?)",
                                 path, OFF_FILE_SIZE, h->file_size, actual);
-    if (h->minor == 0 && (h->flags & ~CHV_KNOWN_FLAGS))
+    if (h->major == 1 && h->minor == 0 && (h->flags & ~CHV_KNOWN_FLAGS))
         return bad_field(path, "flags", OFF_FLAGS, h->flags,
                          "only bits 0 and 1 in a version 1.0 file");
+    if (h->major == 2 && h->minor == 0 && (h->flags & ~CHV_KNOWN_FLAGS_2))
+        return bad_field(path, "flags", OFF_FLAGS, h->flags,
+                         "only bits 0 to 2 in a version 2.0 file");
     rc = check_reserved(path, b, h);
+    if (!rc) rc = check_widths(path, h);
     if (rc) return rc;
     if (h->n_lfs < 1 || h->n_lfs > CHORUS_MAX_LFS)
         return bad_field(path, "n_lfs", OFF_N_LFS, h->n_lfs, "1..16777216");
@@ -176,26 +193,29 @@ static int as_format_error(int rc, const char *path, uint64_t offset, const char
 }
 
 /* Where the entry chorus_votes_check_csr() rejected lies in the file (same checks, in order). */
-static uint64_t csr_error_offset(const chv_header *h, int32_t n_classes, const int64_t *rp,
-                                 const int32_t *li, const int32_t *lb)
+static uint64_t csr_error_offset(const chv_header *h, int32_t n_classes, const chorus_vote_view *w)
 {
+    const int64_t *rp = w->row_ptr;
     int64_t n = (int64_t)h->n_items, n_lfs = h->n_lfs;
     for (int64_t i = 0; i < n; i++)
         if (rp[i + 1] < rp[i] || rp[i + 1] - rp[i] > n_lfs)
             return h->offset[SEC_ROW_PTR] + 8 * (uint64_t)(i + 1);
     for (int64_t i = 0; i < n; i++) {
         for (int64_t p = rp[i]; p < rp[i + 1]; p++) {
-            if (li[p] < 0 || li[p] >= n_lfs || (p > rp[i] && li[p] <= li[p - 1]))
-                return h->offset[SEC_LF_INDEX] + 4 * (uint64_t)p;
-            if (lb[p] < 0 || lb[p] >= n_classes) return h->offset[SEC_LABEL] + 4 * (uint64_t)p;
+            const int32_t lf = chorus_view_lf(w, p), label = chorus_view_label(w, p);
+            if (lf < 0 || lf >= n_lfs || (p > rp[i] && lf <= chorus_view_lf(w, p - 1)))
+                return h->offset[SEC_LF_INDEX] + (uint64_t)w->lf_width * (uint64_t)p;
+            if (label < 0 || label >= n_classes)
+                return h->offset[SEC_LABEL] + (uint64_t)w->label_width * (uint64_t)p;
         }
     }
     return h->offset[SEC_ROW_PTR];
 }
 
-static int check_csr(const char *path, const chv_header *h, int32_t n_classes, const int64_t *rp,
-                     const int32_t *li, const int32_t *lb)
+static int check_csr(const char *path, const chv_header *h, int32_t n_classes,
+                     const chorus_vote_view *w)
 {
+    const int64_t *rp = w->row_ptr;
     /* check_csr() reads lf_index and label up to row_ptr[n_items]: pin it to nnz first. */
     int64_t n = (int64_t)h->n_items;
     if (rp[0] != 0 || rp[n] != (int64_t)h->nnz) {
@@ -208,9 +228,9 @@ static int check_csr(const char *path, const chv_header *h, int32_t n_classes, c
                                 first ? rp[0] : rp[n], first ? 0 : h->nnz,
                                 first ? "rows start at 0" : "nnz, the number of votes");
     }
-    int rc = chorus_votes_check_csr(n, (int32_t)h->n_lfs, n_classes, rp, li, lb);
+    int rc = chorus_votes_check_view(n, (int32_t)h->n_lfs, n_classes, w);
     if (rc != CHORUS_EINVAL) return rc;
-    return as_format_error(rc, path, csr_error_offset(h, n_classes, rp, li, lb),
+    return as_format_error(rc, path, csr_error_offset(h, n_classes, w),
                            "row_ptr never decreasing, LF indices strictly increasing within a "
                            "row and every index and label in range");
 }
@@ -345,11 +365,6 @@ static int hash_image(uint64_t *out, const unsigned char *image, uint64_t size)
     return CHORUS_OK;
 }
 
-static bool has_item_names(const chv_header *h)
-{
-    return h->minor >= 1 && (h->flags & CHV_FLAG_ITEM_NAMES);
-}
-
 /* A mapped file: the matrix's storage, unmapped when the matrix is freed. */
 typedef struct chv_mapping {
     void *addr;
@@ -369,8 +384,8 @@ typedef struct chv_sections {
     const unsigned char *names;
     const unsigned char *item_names; /* NULL without the section */
     int64_t *row_ptr;
-    int32_t *lf_index;
-    int32_t *label;
+    void *lf_index; /* h->lf_width bytes per entry */
+    void *label;    /* h->label_width bytes per entry */
 } chv_sections;
 
 /*
@@ -404,9 +419,9 @@ static int map_sections(chv_mapping **out, chv_sections *sec, int fd, const char
     /* Offsets are multiples of 64 and the mapping is page-aligned: the casts are aligned. */
     sec->names = base + h->offset[SEC_NAMES];
     sec->row_ptr = (int64_t *)(void *)(base + h->offset[SEC_ROW_PTR]);
-    sec->lf_index = (int32_t *)(void *)(base + h->offset[SEC_LF_INDEX]);
-    sec->label = (int32_t *)(void *)(base + h->offset[SEC_LABEL]);
-    if (has_item_names(h)) sec->item_names = base + h->item_names_offset;
+    sec->lf_index = (void *)(base + h->offset[SEC_LF_INDEX]);
+    sec->label = (void *)(base + h->offset[SEC_LABEL]);
+    if (chv_has_item_names(h)) sec->item_names = base + h->item_names_offset;
     *out = map;
     return CHORUS_OK;
 }
@@ -446,7 +461,7 @@ static int read_sections(chv_sections *sec, int fd, const char *path, const chv_
         rc = reader_take(&r, NULL, h->offset[s] - r.pos);
         if (!rc) rc = reader_take(&r, dst[s], h->size[s]);
     }
-    if (!rc && has_item_names(h)) {
+    if (!rc && chv_has_item_names(h)) {
         unsigned char *items = alloc_section(h->item_names_size);
         sec->item_names = items;
         rc = items ? reader_take(&r, NULL, h->item_names_offset - r.pos) : chorus_error_nomem();
@@ -514,14 +529,20 @@ int chorus_votes_read_chv(chorus_votes **out, const char *path, const chorus_rea
     }
 
     int32_t n_classes = opts->n_classes > 0 ? opts->n_classes : (int32_t)h.n_classes;
-    rc = check_csr(path, &h, n_classes, sec.row_ptr, sec.lf_index, sec.label);
+    const chorus_vote_view arrays = {sec.row_ptr, sec.lf_index, sec.label, h.lf_width,
+                                     h.label_width};
+    rc = check_csr(path, &h, n_classes, &arrays);
     if (rc) goto done;
+    /* A mapped file is used as stored; 1.x arrays read into memory are narrowed in place. */
     if (map)
-        rc = chorus_votes_wrap(&votes, (int64_t)h.n_items, (int32_t)h.n_lfs, n_classes, sec.row_ptr,
-                               sec.lf_index, sec.label, map, release_mapping);
-    else
+        rc = chorus_votes_wrap_view(&votes, (int64_t)h.n_items, (int32_t)h.n_lfs, n_classes,
+                                    &arrays, map, release_mapping);
+    else if (h.major == 1)
         rc = chorus_votes_adopt(&votes, (int64_t)h.n_items, (int32_t)h.n_lfs, n_classes,
                                 sec.row_ptr, sec.lf_index, sec.label);
+    else
+        rc = chorus_votes_adopt_view(&votes, (int64_t)h.n_items, (int32_t)h.n_lfs, n_classes,
+                                     &arrays);
     if (rc) goto done;
     /* The matrix owns the arrays (or the mapping) now; the names are copied out of `sec`. */
     map = NULL;

@@ -52,6 +52,8 @@ void chv_decode_header(chv_header *h, const unsigned char *b)
     }
     h->item_names_offset = chv_get_u64(b + OFF_ITEM_NAMES);
     h->item_names_size = chv_get_u64(b + OFF_ITEM_NAMES + 8);
+    h->lf_width = h->major >= 2 ? b[OFF_LF_WIDTH] : 4;
+    h->label_width = h->major >= 2 ? b[OFF_LABEL_WIDTH] : 4;
 }
 
 void chv_encode_header(unsigned char *b, const chv_header *h)
@@ -76,4 +78,8 @@ void chv_encode_header(unsigned char *b, const chv_header *h)
     }
     chv_put_u64(b + OFF_ITEM_NAMES, h->item_names_offset);
     chv_put_u64(b + OFF_ITEM_NAMES + 8, h->item_names_size);
+    if (h->major >= 2) {
+        b[OFF_LF_WIDTH] = h->lf_width;
+        b[OFF_LABEL_WIDTH] = h->label_width;
+    }
 }

@@ -11,16 +11,19 @@
 /* PNG-style: a high byte catches 7-bit channels, CR LF and ^Z catch text-mode mangling. */
 extern const unsigned char chv_magic[8];
 
-#define CHV_VERSION_MAJOR 1
-#define CHV_VERSION_MINOR 1
+/* Version 2.0 stores lf_index and label in the narrowest types that hold them (widths at
+ * OFF_LF_WIDTH and OFF_LABEL_WIDTH); 1.x stored both as int32 and is still read. */
+#define CHV_VERSION_MAJOR 2
+#define CHV_VERSION_MINOR 0
 #define CHV_HEADER_SIZE 192
 #define CHV_ALIGN 64
 #define CHV_FLAG_CLASS_NAMES 0x1u
 #define CHV_FLAG_LF_NAMES 0x2u
 /* Since 1.1: the item names section is present (its offset and size at OFF_ITEM_NAMES). */
 #define CHV_FLAG_ITEM_NAMES 0x4u
-/* The flags a version 1.0 file may have. */
+/* The flags a version 1.0 file may have, and a version 2.0 file. */
 #define CHV_KNOWN_FLAGS (CHV_FLAG_CLASS_NAMES | CHV_FLAG_LF_NAMES)
+#define CHV_KNOWN_FLAGS_2 (CHV_KNOWN_FLAGS | CHV_FLAG_ITEM_NAMES)
 #define CHV_MAX_NAME 4096
 
 /* Byte offsets of the header fields. */
@@ -32,13 +35,17 @@ enum {
     OFF_N_LFS = 20,
     OFF_N_CLASSES = 24,
     OFF_RESERVED0 = 28,
+    OFF_LF_WIDTH = 28,    /* since 2.0: u8, bytes per lf_index entry (1, 2 or 4) */
+    OFF_LABEL_WIDTH = 29, /* since 2.0: u8, bytes per label entry (1, 2 or 4) */
+    OFF_RESERVED0_2 = 30, /* 2.0: bytes 30..31 reserved */
     OFF_N_ITEMS = 32,
     OFF_NNZ = 40,
     OFF_FILE_SIZE = 48,
     OFF_CHECKSUM = 56,
     OFF_SECTIONS = 64, /* one (u64 offset, u64 size) pair per section */
     OFF_RESERVED1 = 128,
-    OFF_ITEM_NAMES = 128 /* since 1.1: (u64 offset, u64 size) of the item names, or zeros */
+    OFF_ITEM_NAMES = 128, /* since 1.1: (u64 offset, u64 size) of the item names, or zeros */
+    OFF_RESERVED1_2 = 144 /* 2.0: bytes 144..191 reserved */
 };
 
 enum { SEC_NAMES, SEC_ROW_PTR, SEC_LF_INDEX, SEC_LABEL, N_SECTIONS };
@@ -50,7 +57,14 @@ typedef struct chv_header {
     uint64_t n_items, nnz, file_size, checksum;
     uint64_t offset[N_SECTIONS], size[N_SECTIONS];
     uint64_t item_names_offset, item_names_size; /* both 0 without item names */
+    uint8_t lf_width, label_width;               /* 4 and 4 in a 1.x file */
 } chv_header;
+
+/* Whether the file has the item names section (flagged, since 1.1). */
+static inline int chv_has_item_names(const chv_header *h)
+{
+    return (h->major > 1 || h->minor >= 1) && (h->flags & CHV_FLAG_ITEM_NAMES);
+}
 
 /* The arrays are used as stored, so only a little-endian host can read or write them. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__

@@ -24,7 +24,7 @@ static int as_format_error(int rc, const char *path, uint64_t offset)
  * per item, within the file. Otherwise there is no such section and its fields are ignored. */
 int chv_check_item_names_section(const char *path, const chv_header *h)
 {
-    if (h->minor < 1 || !(h->flags & CHV_FLAG_ITEM_NAMES)) return CHORUS_OK;
+    if (!chv_has_item_names(h)) return CHORUS_OK;
     uint64_t off = h->item_names_offset, size = h->item_names_size;
     uint64_t end = h->offset[SEC_LABEL] + h->size[SEC_LABEL];
     if (off % CHV_ALIGN != 0 || off < end)

@@ -119,14 +119,15 @@ static int check_votes(const char *path, const chv_header *h, int64_t begin, int
                                         "%s: item %" PRId64 ": labeling function index %" PRId32
                                         " at byte offset %" PRIu64 "; expected 0..%" PRId32
                                         ", strictly increasing within an item",
-                                        path, begin + i, li[p], h->offset[SEC_LF_INDEX] + 4 * v,
-                                        m - 1);
+                                        path, begin + i, li[p],
+                                        h->offset[SEC_LF_INDEX] + h->lf_width * v, m - 1);
             if (lb[p] < 0 || lb[p] >= k)
-                return chorus_error_set(
-                    CHORUS_EFORMAT,
-                    "%s: item %" PRId64 ", labeling function %" PRId32 ": label %" PRId32
-                    " at byte offset %" PRIu64 "; expected a class in 0..%" PRId32,
-                    path, begin + i, li[p], lb[p], h->offset[SEC_LABEL] + 4 * v, k - 1);
+                return chorus_error_set(CHORUS_EFORMAT,
+                                        "%s: item %" PRId64 ", labeling function %" PRId32
+                                        ": label %" PRId32 " at byte offset %" PRIu64
+                                        "; expected a class in 0..%" PRId32,
+                                        path, begin + i, li[p], lb[p],
+                                        h->offset[SEC_LABEL] + h->label_width * v, k - 1);
         }
     }
     return CHORUS_OK;
@@ -248,11 +249,17 @@ int chorus_votes_read_chv_range(chorus_votes **out, const char *path, int64_t be
         rc = chorus_error_nomem();
         goto done;
     }
-    if ((rc = chv_read_at(fd, path, li, (size_t)count * sizeof *li,
-                          h.offset[SEC_LF_INDEX] + 4 * (uint64_t)vote0)) ||
-        (rc = chv_read_at(fd, path, lb, (size_t)count * sizeof *lb,
-                          h.offset[SEC_LABEL] + 4 * (uint64_t)vote0)))
+    /* The entries as stored (1, 2 or 4 bytes each, version 2.0), read into the front of
+     * the int32 arrays and widened in place from the back. */
+    if ((rc = chv_read_at(fd, path, li, (size_t)count * h.lf_width,
+                          h.offset[SEC_LF_INDEX] + h.lf_width * (uint64_t)vote0)) ||
+        (rc = chv_read_at(fd, path, lb, (size_t)count * h.label_width,
+                          h.offset[SEC_LABEL] + h.label_width * (uint64_t)vote0)))
         goto done;
+    for (int64_t p = count - 1; p >= 0 && h.lf_width < 4; p--)
+        li[p] = chorus_narrow_at(li, h.lf_width, p);
+    for (int64_t p = count - 1; p >= 0 && h.label_width < 4; p--)
+        lb[p] = chorus_narrow_at(lb, h.label_width, p);
     for (int64_t i = 0; i <= n; i++)
         rp[i] -= vote0;
     const int32_t k = (int32_t)h.n_classes;
@@ -261,8 +268,7 @@ int chorus_votes_read_chv_range(chorus_votes **out, const char *path, int64_t be
     rp = NULL;
     li = lb = NULL;
     if ((rc = chv_apply_names(votes, path, &h, names))) goto done;
-    if (h.minor >= 1 && (h.flags & CHV_FLAG_ITEM_NAMES) && n > 0 &&
-        (rc = read_range_names(votes, fd, path, &h, begin, end)))
+    if (chv_has_item_names(&h) && n > 0 && (rc = read_range_names(votes, fd, path, &h, begin, end)))
         goto done;
     *out = votes;
     votes = NULL;

@@ -43,6 +43,24 @@ static int sink_pad_to(chv_sink *s, uint64_t offset)
     return sink_put(s, zeros, (size_t)(offset - s->pos));
 }
 
+/* count entries of `array` (src_width bytes each) as dst_width-byte entries. */
+static int sink_put_entries(chv_sink *s, const void *array, int src_width, int dst_width,
+                            int64_t count)
+{
+    if (src_width == dst_width) return sink_put(s, array, (size_t)count * (size_t)dst_width);
+    /* A matrix that borrows int32 arrays is narrowed on the way out, a block at a time. */
+    enum { BLOCK = 4096 };
+    unsigned char block[BLOCK * 4];
+    const unsigned char *src = array;
+    int rc = CHORUS_OK;
+    for (int64_t p = 0; p < count && !rc; p += BLOCK) {
+        const int64_t n = count - p < BLOCK ? count - p : BLOCK;
+        chorus_votes_convert(block, dst_width, src + (size_t)p * (size_t)src_width, src_width, n);
+        rc = sink_put(s, block, (size_t)n * (size_t)dst_width);
+    }
+    return rc;
+}
+
 static int emit_file(chv_sink *s, const chorus_votes *v, const chv_header *h)
 {
     unsigned char header[CHV_HEADER_SIZE];
@@ -56,11 +74,13 @@ static int emit_file(chv_sink *s, const chorus_votes *v, const chv_header *h)
         rc = sink_put(s, len, sizeof len);
         if (!rc) rc = sink_put(s, name, strlen(name));
     }
-    const void *arrays[] = {NULL, v->row_ptr, v->lf_index, v->label};
-    for (int sec = SEC_ROW_PTR; !rc && sec < N_SECTIONS; sec++) {
-        rc = sink_pad_to(s, h->offset[sec]);
-        if (!rc) rc = sink_put(s, arrays[sec], (size_t)h->size[sec]);
-    }
+    const int64_t nnz = (int64_t)h->nnz;
+    if (!rc) rc = sink_pad_to(s, h->offset[SEC_ROW_PTR]);
+    if (!rc) rc = sink_put(s, v->row_ptr, (size_t)h->size[SEC_ROW_PTR]);
+    if (!rc) rc = sink_pad_to(s, h->offset[SEC_LF_INDEX]);
+    if (!rc) rc = sink_put_entries(s, v->lf_index, v->lf_width, h->lf_width, nnz);
+    if (!rc) rc = sink_pad_to(s, h->offset[SEC_LABEL]);
+    if (!rc) rc = sink_put_entries(s, v->label, v->label_width, h->label_width, nnz);
     if (!rc && (h->flags & CHV_FLAG_ITEM_NAMES)) rc = sink_pad_to(s, h->item_names_offset);
     for (int64_t i = 0; !rc && (h->flags & CHV_FLAG_ITEM_NAMES) && i < v->n_items; i++) {
         /* An unnamed item has length 0. */
@@ -78,8 +98,11 @@ static void plan_layout(chv_header *h, const chorus_votes *v)
 {
     memset(h, 0, sizeof *h);
     h->major = CHV_VERSION_MAJOR;
-    /* A matrix without item names is written as 1.0, which every reader reads. */
-    h->minor = v->item_names ? CHV_VERSION_MINOR : 0;
+    h->minor = CHV_VERSION_MINOR;
+    /* The narrowest widths the sizes allow, whatever the matrix holds: the same matrix is
+     * always the same bytes. */
+    h->lf_width = (uint8_t)chorus_votes_lf_width(v->n_lfs);
+    h->label_width = (uint8_t)chorus_votes_label_width(v->n_classes);
     h->header_size = CHV_HEADER_SIZE;
     h->flags =
         (v->has_class_names ? CHV_FLAG_CLASS_NAMES : 0) | (v->has_lf_names ? CHV_FLAG_LF_NAMES : 0);
@@ -92,7 +115,8 @@ static void plan_layout(chv_header *h, const chorus_votes *v)
         names_size += 4 + strlen(v->lf_names[j]);
     for (int32_t k = 0; k < v->n_classes; k++)
         names_size += 4 + strlen(v->class_names[k]);
-    uint64_t sizes[N_SECTIONS] = {names_size, (h->n_items + 1) * 8, h->nnz * 4, h->nnz * 4};
+    uint64_t sizes[N_SECTIONS] = {names_size, (h->n_items + 1) * 8, h->nnz * h->lf_width,
+                                  h->nnz * h->label_width};
     uint64_t end = CHV_HEADER_SIZE;
     for (int s = 0; s < N_SECTIONS; s++) {
         h->offset[s] = chv_align_up(end);

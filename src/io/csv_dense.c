@@ -260,11 +260,12 @@ int chorus_votes_write_csv(const chorus_votes *votes, const char *path)
         chorus_csv_write_field(file.fp, votes->lf_names[j]);
     }
     fputc('\n', file.fp);
+    const chorus_vote_view w = chorus_votes_view(votes);
     for (int64_t i = 0; i < votes->n_items; i++) {
         for (int32_t j = 0; j < m; j++)
             dense[j] = CHORUS_ABSTAIN;
         for (int64_t p = votes->row_ptr[i]; p < votes->row_ptr[i + 1]; p++)
-            dense[votes->lf_index[p]] = votes->label[p];
+            dense[chorus_view_lf(&w, p)] = chorus_view_label(&w, p);
         char *end = line;
         for (int32_t j = 0; j < m; j++) {
             if (j) *end++ = ',';

@@ -245,9 +245,8 @@ int chorus_votes_write_npy(const chorus_votes *votes, const char *path)
     /* The narrowest type that holds every class; NumPy spells int8 '|i1'. */
     const int itemsize = top <= INT8_MAX ? 1 : top <= INT16_MAX ? 2 : 4;
     const char *descr = itemsize == 1 ? "|i1" : itemsize == 2 ? "<i2" : "<i4";
-    const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *lf_index = chorus_votes_lf_index(votes);
-    const int32_t *label = chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
+    const int64_t *row_ptr = w.row_ptr;
     const size_t row_bytes = (size_t)cols * (size_t)itemsize;
     chorus_atomic_file file = {0};
     unsigned char *row = malloc(row_bytes);
@@ -260,8 +259,8 @@ int chorus_votes_write_npy(const chorus_votes *votes, const char *path)
         /* All-ones bytes are -1 (abstain) at every width. */
         memset(row, 0xff, row_bytes);
         for (int64_t p = row_ptr[i]; p < row_ptr[i + 1]; p++)
-            chorus_npy_store_int_le(row + (size_t)lf_index[p] * (size_t)itemsize, itemsize,
-                                    label[p]);
+            chorus_npy_store_int_le(row + (size_t)chorus_view_lf(&w, p) * (size_t)itemsize,
+                                    itemsize, chorus_view_label(&w, p));
         if (fwrite(row, 1, row_bytes, file.fp) != row_bytes)
             rc = chorus_error_set(CHORUS_EWRITE, "%s: write failed at row %" PRId64 ": %s", path, i,
                                   strerror(errno));

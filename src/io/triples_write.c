@@ -45,9 +45,10 @@ static int scan(const chorus_votes *votes, int *all_lfs_vote, int32_t *max_label
     unsigned char *used = calloc((size_t)votes->n_lfs, 1);
     if (!used) return chorus_error_nomem();
     *max_label = -1;
+    const chorus_vote_view w = chorus_votes_view(votes);
     for (int64_t p = 0; p < nnz; p++) {
-        used[votes->lf_index[p]] = 1;
-        if (votes->label[p] > *max_label) *max_label = votes->label[p];
+        used[chorus_view_lf(&w, p)] = 1;
+        if (chorus_view_label(&w, p) > *max_label) *max_label = chorus_view_label(&w, p);
     }
     *all_lfs_vote = 1;
     for (int32_t j = 0; j < votes->n_lfs; j++)
@@ -80,6 +81,7 @@ int chorus_votes_write_triples(const chorus_votes *votes, const char *path)
             write_class(fp, votes, k);
             fputc('\n', fp);
         }
+    const chorus_vote_view w = chorus_votes_view(votes);
     for (int64_t i = 0; i < votes->n_items; i++) {
         if (votes->row_ptr[i] == votes->row_ptr[i + 1]) {
             write_item(fp, votes, i);
@@ -88,9 +90,9 @@ int chorus_votes_write_triples(const chorus_votes *votes, const char *path)
         for (int64_t p = votes->row_ptr[i]; p < votes->row_ptr[i + 1]; p++) {
             write_item(fp, votes, i);
             fputc(',', fp);
-            write_lf(fp, votes, votes->lf_index[p]);
+            write_lf(fp, votes, chorus_view_lf(&w, p));
             fputc(',', fp);
-            write_class(fp, votes, votes->label[p]);
+            write_class(fp, votes, chorus_view_label(&w, p));
             fputc('\n', fp);
         }
     }

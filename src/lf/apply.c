@@ -14,6 +14,7 @@
 #include "core/error_internal.h"
 #include "lf/lf_internal.h"
 #include "lf/apply_internal.h"
+#include "votes/votes_internal.h"
 
 #define CHUNK_RECORDS 1024
 
@@ -365,9 +366,9 @@ int lf_make_report(chorus_apply_report **out, const chorus_lf_set *set, const ch
     }
     memcpy(r->seconds, seconds, (size_t)m * sizeof *seconds);
     memcpy(r->n_limit_hits, limits, (size_t)m * sizeof *limits);
-    const int32_t *lf = chorus_votes_lf_index(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     for (int64_t p = 0; p < chorus_votes_nnz(votes); p++)
-        r->n_votes[lf[p]]++;
+        r->n_votes[chorus_view_lf(&w, p)]++;
     r->total_seconds = wall;
     *out = r;
     return CHORUS_OK;

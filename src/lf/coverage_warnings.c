@@ -10,6 +10,7 @@
 
 #include "core/error_internal.h"
 #include "lf/lf_internal.h"
+#include "votes/votes_internal.h"
 
 /* LF names listed in one warning; the rest are counted. */
 #define NAMES_LISTED 10
@@ -37,14 +38,14 @@ void lf_warn_coverage(const chorus_lf_set *set, const chorus_votes *votes)
 {
     const int32_t m = set->n_lfs;
     const int64_t n_items = chorus_votes_n_items(votes), nnz = chorus_votes_nnz(votes);
-    const int32_t *lf = chorus_votes_lf_index(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     int64_t *n_votes = calloc((size_t)m, sizeof *n_votes);
     int32_t *silent = malloc((size_t)m * sizeof *silent);
     int32_t *always = malloc((size_t)m * sizeof *always);
     /* Warnings are advice: without the memory for them the apply still stands. */
     if (!n_votes || !silent || !always) goto done;
     for (int64_t p = 0; p < nnz; p++)
-        n_votes[lf[p]]++;
+        n_votes[chorus_view_lf(&w, p)]++;
     int32_t n_silent = 0, n_always = 0;
     for (int32_t j = 0; j < m; j++) {
         lf_kind kind = set->lfs[j].kind;

@@ -43,12 +43,13 @@ typedef struct em_run {
     const fit_shard *shard; /* NULL: every item is here */
     int64_t n;              /* items of the whole matrix */
     int32_t m, k;
-    const int64_t *row_ptr; /* the votes, for the majority-vote start */
-    const int32_t *lf;
-    const int32_t *label;
-    const int64_t *src_ptr; /* the votes as sources (groups rewritten; see em_groups.h) */
-    const int32_t *src;
-    const int32_t *out;
+    chorus_vote_view vote; /* the votes as stored, for the majority-vote start */
+    /* The votes as sources (groups rewritten into int32 arrays; see em_groups.h), stored
+     * src_width and out_width bytes per entry. */
+    const int64_t *src_ptr;
+    const void *src;
+    const void *out;
+    int src_width, out_width;
     const em_layout *layout;
     const em_groups *groups; /* NULL without groups */
     const int32_t *gold;     /* NULL or n entries */
@@ -65,21 +66,24 @@ typedef struct em_run {
  * uniform posterior): majority vote says nothing about it, and with many uncovered items a
  * uniform start lets them decide what the first M-step thinks an abstain means.
  */
-static void majority_posterior(const int32_t *label, int64_t count, int32_t k, double *q)
+static void majority_posterior(const chorus_vote_view *w, int64_t begin, int64_t end, int32_t k,
+                               double *q)
 {
     for (int32_t y = 0; y < k; y++)
         q[y] = 0;
-    for (int64_t v = 0; v < count; v++)
-        q[label[v]] += 1.0 / (double)count;
+    for (int64_t v = begin; v < end; v++)
+        q[chorus_view_label(w, v)] += 1.0 / (double)(end - begin);
 }
 
 /*
  * One chunk of a pass: posteriors of items [begin, end) added into `stats`. Inline with k
- * a parameter, so the dispatch below compiles unrolled copies for the common small k.
+ * and the entries' widths parameters, so the dispatch below compiles unrolled copies with
+ * plain narrow loads for the common small k and storage widths.
  */
 static inline __attribute__((always_inline)) void
 pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed, int64_t begin,
-             int64_t end, double *q, double *stats, const int32_t k)
+             int64_t end, double *q, double *stats, const int32_t k, const int src_width,
+             const int out_width)
 {
     const int64_t *offset = r->layout->offset;
     double *votes = stats, *class_total = stats + offset[r->layout->n_sources];
@@ -87,20 +91,20 @@ pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
     log_product z_product = {1, 0};
     memset(stats, 0, r->stat_size * sizeof *stats);
     for (int64_t i = begin; i < end; i++) {
-        const int64_t sb = r->src_ptr[i], count = r->src_ptr[i + 1] - sb;
-        const int32_t *src = r->src + sb, *out = r->out + sb;
+        const int64_t sb = r->src_ptr[i], se = r->src_ptr[i + 1];
         int32_t gold = r->gold ? r->gold[i] : -1;
         if (mode == PASS_POSTERIOR) {
             double z;
-            loglik[0] += chorus_em_item_posterior_k(p, src, out, count, gold, q, &z, k);
+            loglik[0] += chorus_em_item_posterior_k(p, r->src, src_width, r->out, out_width, sb, se,
+                                                    gold, q, &z, k);
             log_product_mul(&z_product, z);
         } else if (gold >= 0) {
             for (int32_t y = 0; y < k; y++)
                 q[y] = y == gold;
         } else {
-            const int64_t b = r->row_ptr[i];
-            majority_posterior(r->label + b, r->row_ptr[i + 1] - b, k, q);
-            if (mode == PASS_PERTURBED && r->row_ptr[i + 1] > b) {
+            const int64_t b = r->vote.row_ptr[i], e = r->vote.row_ptr[i + 1];
+            majority_posterior(&r->vote, b, e, k, q);
+            if (mode == PASS_PERTURBED && e > b) {
                 chorus_rng rng = chorus_rng_for(seed, (uint64_t)i);
                 double z = 0;
                 for (int32_t y = 0; y < k; y++) {
@@ -113,8 +117,9 @@ pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
         }
         for (int32_t y = 0; y < k; y++)
             class_total[y] += q[y];
-        for (int64_t v = 0; v < count; v++) {
-            double *cell = votes + offset[src[v]] + (size_t)out[v] * k;
+        for (int64_t v = sb; v < se; v++) {
+            double *cell = votes + offset[chorus_narrow_at(r->src, src_width, v)] +
+                           (size_t)chorus_narrow_at(r->out, out_width, v) * k;
             for (int32_t y = 0; y < k; y++)
                 cell[y] += q[y];
         }
@@ -123,27 +128,43 @@ pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
     loglik[2] = (double)z_product.exponent;
 }
 
+/* The copies for the storage widths: 1-byte LFs and labels (up to 256 LFs), 2-byte LFs (up
+ * to 65536), int32 (groups' sources, borrowed arrays); other mixes take the generic loads. */
+static inline __attribute__((always_inline)) void
+pass_chunk_widths(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed, int64_t begin,
+                  int64_t end, double *q, double *stats, const int32_t k)
+{
+    if (r->src_width == 1 && r->out_width == 1)
+        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, k, 1, 1);
+    else if (r->src_width == 2 && r->out_width == 1)
+        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, k, 2, 1);
+    else if (r->src_width == 4 && r->out_width == 4)
+        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, k, 4, 4);
+    else
+        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, k, r->src_width, r->out_width);
+}
+
 static void pass_chunk(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
                        int64_t begin, int64_t end, double *q, double *stats)
 {
     switch (r->k) {
     case 2:
-        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, 2);
+        pass_chunk_widths(r, p, mode, seed, begin, end, q, stats, 2);
         break;
     case 3:
-        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, 3);
+        pass_chunk_widths(r, p, mode, seed, begin, end, q, stats, 3);
         break;
     case 4:
-        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, 4);
+        pass_chunk_widths(r, p, mode, seed, begin, end, q, stats, 4);
         break;
     case 5:
-        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, 5);
+        pass_chunk_widths(r, p, mode, seed, begin, end, q, stats, 5);
         break;
     case 6:
-        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, 6);
+        pass_chunk_widths(r, p, mode, seed, begin, end, q, stats, 6);
         break;
     default:
-        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, r->k);
+        pass_chunk_widths(r, p, mode, seed, begin, end, q, stats, r->k);
         break;
     }
 }
@@ -409,12 +430,14 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     r.n = shard ? shard->n_items : chorus_votes_n_items(votes);
     r.m = m;
     r.k = k;
-    r.row_ptr = chorus_votes_row_ptr(votes) - first;
-    r.lf = chorus_votes_lf_index(votes);
-    r.label = chorus_votes_labels(votes);
-    r.src_ptr = groups ? sources.row_ptr : r.row_ptr;
-    r.src = groups ? sources.source : r.lf;
-    r.out = groups ? sources.output : r.label;
+    r.vote = chorus_votes_view(votes);
+    /* A shard's rows are numbered as in the whole matrix (see fit_shard.h). */
+    r.vote.row_ptr -= first;
+    r.src_ptr = groups ? sources.row_ptr : r.vote.row_ptr;
+    r.src = groups ? (const void *)sources.source : r.vote.lf_index;
+    r.out = groups ? (const void *)sources.output : r.vote.label;
+    r.src_width = groups ? 4 : r.vote.lf_width;
+    r.out_width = groups ? 4 : r.vote.label_width;
     r.layout = &sources.layout;
     r.groups = groups;
     r.gold = opts->gold;
@@ -449,9 +472,9 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     if ((rc = alloc_start(&best, theta_size, group_size, k, opts->max_iter))) goto done;
     if ((rc = alloc_start(&current, theta_size, group_size, k, opts->max_iter))) goto done;
 
-    const int64_t nnz = chorus_votes_nnz(votes);
+    const int64_t nnz = chorus_votes_nnz(votes); /* this shard's votes */
     for (int64_t v = 0; v < nnz; v++)
-        counts[(size_t)r.lf[v] * k + r.label[v]]++;
+        counts[(size_t)chorus_view_lf(&r.vote, v) * k + chorus_view_label(&r.vote, v)]++;
     if ((rc = fit_shard_sum_i64(shard, counts, (size_t)m * k))) goto done;
     chorus_em_output_shape(counts, r.n, m, k, shape);
 
@@ -504,17 +527,17 @@ done:
  * wrong more often than the vote (README, "Label model"). The item gets the vote shares,
  * as majority vote would give it.
  */
-static void keep_unanimous_vote(const int32_t *label, int64_t begin, int64_t end, int32_t k,
+static void keep_unanimous_vote(const chorus_vote_view *w, int64_t begin, int64_t end, int32_t k,
                                 double *q)
 {
     if (begin == end) return;
+    const int32_t c = chorus_view_label(w, begin);
     for (int64_t v = begin + 1; v < end; v++)
-        if (label[v] != label[begin]) return;
-    const int32_t c = label[begin];
+        if (chorus_view_label(w, v) != c) return;
     double top = q[0];
     for (int32_t y = 1; y < k; y++)
         if (q[y] > top) top = q[y];
-    if (q[c] < top - 1e-5) chorus_vote_shares(label, begin, end, k, q);
+    if (q[c] < top - 1e-5) chorus_vote_shares(w->label, w->label_width, begin, end, k, q);
 }
 
 int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, double *probs)
@@ -535,25 +558,27 @@ int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, doub
         em_groups_set_params(model->groups, model->abstain_informative, model->group_theta,
                              &params);
     const int64_t n = chorus_votes_n_items(votes);
-    const int64_t *row_ptr = model->groups ? sources.row_ptr : chorus_votes_row_ptr(votes);
-    const int32_t *src = model->groups ? sources.source : chorus_votes_lf_index(votes);
-    const int32_t *out = model->groups ? sources.output : chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
+    const int64_t *row_ptr = model->groups ? sources.row_ptr : w.row_ptr;
+    const void *src = model->groups ? (const void *)sources.source : w.lf_index;
+    const void *out = model->groups ? (const void *)sources.output : w.label;
+    const int src_width = model->groups ? 4 : w.lf_width;
+    const int out_width = model->groups ? 4 : w.label_width;
     const int n_threads =
         model->settings.n_threads > 0 ? model->settings.n_threads : omp_get_max_threads();
-    const int64_t *vote_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *label = chorus_votes_labels(votes);
+    const int64_t *vote_ptr = w.row_ptr;
 #pragma omp parallel for schedule(static) num_threads(n_threads)
     for (int64_t i = 0; i < n; i++) {
         double z, *q = probs + i * k;
         /* After the check's fallback (fit_check.c) an item with votes gets its vote shares;
          * the model speaks only for the items without any. */
         if (model->check.fell_back && vote_ptr[i + 1] > vote_ptr[i]) {
-            chorus_vote_shares(label, vote_ptr[i], vote_ptr[i + 1], k, q);
+            chorus_vote_shares(w.label, w.label_width, vote_ptr[i], vote_ptr[i + 1], k, q);
             continue;
         }
-        chorus_em_item_posterior_k(&params, src + row_ptr[i], out + row_ptr[i],
-                                   row_ptr[i + 1] - row_ptr[i], -1, q, &z, k);
-        if (model->keep_unanimous) keep_unanimous_vote(label, vote_ptr[i], vote_ptr[i + 1], k, q);
+        chorus_em_item_posterior_k(&params, src, src_width, out, out_width, row_ptr[i],
+                                   row_ptr[i + 1], -1, q, &z, k);
+        if (model->keep_unanimous) keep_unanimous_vote(&w, vote_ptr[i], vote_ptr[i + 1], k, q);
     }
     chorus_em_params_free(&params);
     free_sources(&sources);

@@ -6,6 +6,7 @@
 #include "core/error_internal.h"
 #include "core/random.h"
 #include "model/em_groups.h"
+#include "votes/votes_internal.h"
 
 #define UNSEEN_KEY UINT64_MAX
 #define EMPTY_SLOT UINT64_MAX
@@ -178,7 +179,7 @@ int em_groups_transform(em_groups *g, const chorus_votes *votes, int64_t **out_r
 {
     const int64_t n = chorus_votes_n_items(votes);
     const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *lf = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     const int32_t m = g->n_lfs, k = g->n_classes;
     int64_t *rp = malloc(((size_t)n + 1) * sizeof *rp);
     /* At most one entry per vote: a group's votes become one entry. */
@@ -198,14 +199,14 @@ int em_groups_transform(em_groups *g, const chorus_votes *votes, int64_t **out_r
     for (int64_t i = 0; i < n; i++) {
         int32_t n_touched = 0;
         for (int64_t v = row_ptr[i]; v < row_ptr[i + 1]; v++) {
-            int32_t grp = g->lf_group[lf[v]];
+            int32_t grp = g->lf_group[chorus_view_lf(&w, v)];
             if (grp < 0) {
-                source[at] = lf[v];
-                output[at++] = label[v];
+                source[at] = chorus_view_lf(&w, v);
+                output[at++] = chorus_view_label(&w, v);
                 continue;
             }
             if (key[grp] == 0) touched[n_touched++] = grp;
-            key[grp] += weight[lf[v]] * (uint64_t)(label[v] + 1);
+            key[grp] += weight[chorus_view_lf(&w, v)] * (uint64_t)(chorus_view_label(&w, v) + 1);
         }
         for (int32_t t = 0; t < n_touched; t++) {
             em_group *group = &g->groups[touched[t]];

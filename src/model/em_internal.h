@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "chorus/model.h"
+#include "votes/votes_internal.h"
 
 /*
  * The parameters in the form the E-step uses. Votes come from sources: an independent LF
@@ -48,20 +49,24 @@ void chorus_em_params_set(em_params *p, const double *theta, const double *prior
                           bool abstain_informative, const int32_t *lf_group);
 
 /*
- * Posterior of one item (q has k = p->n_classes entries). Returns the largest joint log
- * score m and sets *z so that log P(votes_i) = m + log(z); callers that need the
- * likelihood multiply the z's and take one log later, which saves a log per item. With
- * the gold class clamped (gold >= 0), q is that class and m + log(z) = log P(y, votes_i).
- * Inline with k as a parameter so callers passing a constant get small-k loops unrolled.
+ * Posterior of one item (q has k = p->n_classes entries) from its source outputs
+ * lf[begin..end) and label[begin..end), stored lf_width and label_width bytes each.
+ * Returns the largest joint log score m and sets *z so that log P(votes_i) = m + log(z);
+ * callers that need the likelihood multiply the z's and take one log later, which saves a
+ * log per item. With the gold class clamped (gold >= 0), q is that class and
+ * m + log(z) = log P(y, votes_i). Inline with k and the widths as parameters so callers
+ * passing constants get small-k loops unrolled and plain narrow loads.
  */
 static inline __attribute__((always_inline)) double
-chorus_em_item_posterior_k(const em_params *p, const int32_t *lf, const int32_t *label,
-                           int64_t count, int32_t gold, double *q, double *z, const int32_t k)
+chorus_em_item_posterior_k(const em_params *p, const void *lf, const int lf_width,
+                           const void *label, const int label_width, int64_t begin, int64_t end,
+                           int32_t gold, double *q, double *z, const int32_t k)
 {
     for (int32_t y = 0; y < k; y++)
         q[y] = p->base[y];
-    for (int64_t v = 0; v < count; v++) {
-        const double *d = p->delta + p->offset[lf[v]] + (size_t)label[v] * k;
+    for (int64_t v = begin; v < end; v++) {
+        const double *d = p->delta + p->offset[chorus_narrow_at(lf, lf_width, v)] +
+                          (size_t)chorus_narrow_at(label, label_width, v) * k;
         for (int32_t y = 0; y < k; y++)
             q[y] += d[y];
     }
@@ -95,7 +100,8 @@ static inline double chorus_em_item_posterior(const em_params *p, const int32_t 
                                               double *q)
 {
     double z;
-    return chorus_em_item_posterior_k(p, lf, label, count, gold, q, &z, p->n_classes) + log(z);
+    return chorus_em_item_posterior_k(p, lf, 4, label, 4, 0, count, gold, q, &z, p->n_classes) +
+           log(z);
 }
 
 /*

@@ -5,6 +5,7 @@
 #include "core/error_internal.h"
 #include "model/em_groups.h"
 #include "model/em_structure.h"
+#include "votes/votes_internal.h"
 
 #define MIN_SAME 10
 #define MIN_Z 5.0
@@ -102,7 +103,7 @@ int chorus_em_learn_structure(chorus_model *model, const chorus_votes *votes,
                                 CHORUS_STRUCTURE_MAX_LFS, (int)m);
     const int64_t n = chorus_votes_n_items(votes);
     const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *lf = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     int64_t *same = calloc((size_t)m * m, sizeof *same);
     int64_t *both = calloc((size_t)m * m, sizeof *both);
     int32_t *parent = malloc((size_t)m * sizeof *parent);
@@ -115,8 +116,9 @@ int chorus_em_learn_structure(chorus_model *model, const chorus_votes *votes,
     for (int64_t i = 0; i < n; i++)
         for (int64_t p = row_ptr[i]; p < row_ptr[i + 1]; p++)
             for (int64_t q = p + 1; q < row_ptr[i + 1]; q++) {
-                both[(size_t)lf[p] * m + lf[q]]++;
-                if (label[p] == label[q]) same[(size_t)lf[p] * m + lf[q]]++;
+                const size_t pair = (size_t)chorus_view_lf(&w, p) * m + chorus_view_lf(&w, q);
+                both[pair]++;
+                if (chorus_view_label(&w, p) == chorus_view_label(&w, q)) same[pair]++;
             }
     const bool informative = model->abstain_informative;
     double *coef = NULL;

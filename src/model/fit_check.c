@@ -16,17 +16,18 @@
 #include "core/error_internal.h"
 #include "model/fit_shard.h"
 #include "model/model_internal.h"
+#include "votes/votes_internal.h"
 
 #define TIE 1e-5
 
 /* The single most-voted class of votes [b, e) leaving out position `skip` (-1: none), or
  * -1 when there is none or several. */
-static int32_t clear_majority(const int32_t *label, int64_t b, int64_t e, int64_t skip, int32_t k,
-                              int32_t *counts)
+static int32_t clear_majority(const chorus_vote_view *w, int64_t b, int64_t e, int64_t skip,
+                              int32_t k, int32_t *counts)
 {
     memset(counts, 0, (size_t)k * sizeof *counts);
     for (int64_t v = b; v < e; v++)
-        if (v != skip) counts[label[v]]++;
+        if (v != skip) counts[chorus_view_label(w, v)]++;
     int32_t top = 0;
     for (int32_t c = 1; c < k; c++)
         if (counts[c] > counts[top]) top = c;
@@ -68,8 +69,7 @@ int chorus_model_run_check_shard(chorus_model *model, const chorus_votes *votes,
     const int64_t n = chorus_votes_n_items(votes);
     const int32_t k = model->n_classes, m = model->n_lfs;
     const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *lf = chorus_votes_lf_index(votes);
-    const int32_t *label = chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     double *probs = malloc((size_t)(n > 0 ? n : 1) * k * sizeof *probs);
     int64_t *agree = calloc((size_t)m * 2, sizeof *agree); /* [j][0] agree, [j][1] overlaps */
     int64_t *shares = calloc((size_t)k, sizeof *shares);
@@ -102,7 +102,7 @@ int chorus_model_run_check_shard(chorus_model *model, const chorus_votes *votes,
             double top = p[0];
             for (int32_t c = 1; c < k; c++)
                 if (p[c] > top) top = p[c];
-            int32_t majority = clear_majority(label, b, e, -1, k, counts);
+            int32_t majority = clear_majority(&w, b, e, -1, k, counts);
             if (majority >= 0) {
                 const bool overruled = p[majority] < top - TIE;
                 my[3]++;
@@ -114,10 +114,11 @@ int chorus_model_run_check_shard(chorus_model *model, const chorus_votes *votes,
                 }
             }
             for (int64_t v = b; v < e && e - b > 1; v++) {
-                int32_t others = clear_majority(label, b, e, v, k, counts);
+                int32_t others = clear_majority(&w, b, e, v, k, counts);
                 if (others < 0) continue;
-                my_agree[(size_t)lf[v] * 2 + 1]++;
-                my_agree[(size_t)lf[v] * 2] += others == label[v];
+                const int32_t j = chorus_view_lf(&w, v);
+                my_agree[(size_t)j * 2 + 1]++;
+                my_agree[(size_t)j * 2] += others == chorus_view_label(&w, v);
             }
         }
 #pragma omp critical

@@ -20,7 +20,9 @@
 #include <string.h>
 
 #include "core/error_internal.h"
+#include "model/fit_shard.h"
 #include "model/model_internal.h"
+#include "votes/votes_internal.h"
 
 #define TIE 1e-5
 
@@ -36,13 +38,119 @@ static double tie_split_agreement(const double *q, int32_t k, int32_t vote)
     return q[vote] >= top - TIE ? 1.0 / tied : 0.0;
 }
 
-/* The items the check fits on: every `stride`-th item, so the refits cost at most
- * CHORUS_HELDOUT_MAX_ITEMS items whatever the size of the matrix. */
+/* The items the check fits on: every `stride`-th item of the whole matrix, so the refits
+ * cost at most CHORUS_HELDOUT_MAX_ITEMS items whatever its size. */
 static int64_t sample_stride(int64_t n)
 {
     return n > CHORUS_HELDOUT_MAX_ITEMS
                ? (n + CHORUS_HELDOUT_MAX_ITEMS - 1) / CHORUS_HELDOUT_MAX_ITEMS
                : 1;
+}
+
+/* An int32 CSR matrix of the sampled items, the same on every process. */
+typedef struct sample_matrix {
+    int64_t n;
+    int64_t *row_ptr;
+    int32_t *lf;
+    int32_t *label;
+} sample_matrix;
+
+static void free_sample_matrix(sample_matrix *s)
+{
+    free(s->row_ptr);
+    free(s->lf);
+    free(s->label);
+}
+
+/* All-gathers blocks of `width`-byte entries, counts[r] entries from process r, into buf. */
+static int gather_blocks(const chorus_comm *comm, void *buf, const int64_t *counts, size_t width)
+{
+    size_t *bytes = malloc((size_t)comm->size * sizeof *bytes);
+    if (!bytes) return chorus_error_nomem();
+    for (int r = 0; r < comm->size; r++)
+        bytes[r] = (size_t)counts[r] * width;
+    int rc = comm->allgather(comm->ctx, buf, bytes);
+    free(bytes);
+    return rc;
+}
+
+/*
+ * Every stride-th item of the whole matrix. With a shard, each process takes its own
+ * items' rows and the rows are gathered in process order, which is item order: every
+ * process then holds the same sample as one process holding every item would.
+ */
+static int build_sample_matrix(const chorus_votes *votes, const fit_shard *shard, int64_t stride,
+                               sample_matrix *s)
+{
+    const chorus_vote_view w = chorus_votes_view(votes);
+    const int64_t n = chorus_votes_n_items(votes), first = shard ? shard->first_item : 0;
+    const int size = shard ? shard->comm->size : 1, rank = shard ? shard->comm->rank : 0;
+    int64_t *per_rank = calloc((size_t)size * 2, sizeof *per_rank); /* [r]: items, votes */
+    int64_t *item_counts = malloc((size_t)size * sizeof *item_counts);
+    int64_t *vote_counts = malloc((size_t)size * sizeof *vote_counts);
+    int64_t *lengths = NULL;
+    int rc = CHORUS_OK;
+    if (!per_rank || !item_counts || !vote_counts) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    /* This process's sampled items: global index first + i, a multiple of stride. */
+    const int64_t start = (stride - first % stride) % stride;
+    int64_t my_items = 0, my_votes = 0;
+    for (int64_t i = start; i < n; i += stride) {
+        my_items++;
+        my_votes += w.row_ptr[i + 1] - w.row_ptr[i];
+    }
+    per_rank[2 * rank] = my_items;
+    per_rank[2 * rank + 1] = my_votes;
+    if (shard) {
+        for (int r = 0; r < size; r++)
+            item_counts[r] = 2; /* a pair per process */
+        if ((rc = gather_blocks(shard->comm, per_rank, item_counts, sizeof *per_rank))) goto done;
+    }
+    int64_t items_before = 0, votes_before = 0;
+    s->n = 0;
+    int64_t nnz = 0;
+    for (int r = 0; r < size; r++) {
+        item_counts[r] = per_rank[2 * r];
+        vote_counts[r] = per_rank[2 * r + 1];
+        if (r < rank) {
+            items_before += item_counts[r];
+            votes_before += vote_counts[r];
+        }
+        s->n += item_counts[r];
+        nnz += vote_counts[r];
+    }
+    lengths = malloc((size_t)(s->n > 0 ? s->n : 1) * sizeof *lengths);
+    s->row_ptr = malloc((size_t)(s->n + 1) * sizeof *s->row_ptr);
+    s->lf = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *s->lf);
+    s->label = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *s->label);
+    if (!lengths || !s->row_ptr || !s->lf || !s->label) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
+    int64_t r_item = items_before, r_vote = votes_before;
+    for (int64_t i = start; i < n; i += stride) {
+        lengths[r_item++] = w.row_ptr[i + 1] - w.row_ptr[i];
+        for (int64_t v = w.row_ptr[i]; v < w.row_ptr[i + 1]; v++) {
+            s->lf[r_vote] = chorus_view_lf(&w, v);
+            s->label[r_vote++] = chorus_view_label(&w, v);
+        }
+    }
+    if (shard && ((rc = gather_blocks(shard->comm, lengths, item_counts, sizeof *lengths)) ||
+                  (rc = gather_blocks(shard->comm, s->lf, vote_counts, sizeof *s->lf)) ||
+                  (rc = gather_blocks(shard->comm, s->label, vote_counts, sizeof *s->label))))
+        goto done;
+    s->row_ptr[0] = 0;
+    for (int64_t i = 0; i < s->n; i++)
+        s->row_ptr[i + 1] = s->row_ptr[i] + lengths[i];
+
+done:
+    free(per_rank);
+    free(item_counts);
+    free(vote_counts);
+    free(lengths);
+    return rc;
 }
 
 /*
@@ -73,35 +181,29 @@ typedef struct sample_votes {
     int32_t *left_out_vote; /* n: the left-out LF's vote on the item, or -1 */
 } sample_votes;
 
-static int build_sample(const chorus_votes *votes, int64_t stride, int32_t left_out,
-                        sample_votes *s)
+static int build_sample(const sample_matrix *all, int32_t left_out, sample_votes *s)
 {
-    const int64_t n = chorus_votes_n_items(votes);
-    const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *lf = chorus_votes_lf_index(votes);
-    const int32_t *label = chorus_votes_labels(votes);
-    int64_t nnz = 0;
-    s->n = (n + stride - 1) / stride;
-    for (int64_t i = 0; i < n; i += stride)
-        nnz += row_ptr[i + 1] - row_ptr[i];
+    const int64_t nnz = all->row_ptr[all->n];
+    s->n = all->n;
     s->row_ptr = malloc((size_t)(s->n + 1) * sizeof *s->row_ptr);
     s->lf = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *s->lf);
     s->label = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *s->label);
     s->left_out_vote = malloc((size_t)(s->n > 0 ? s->n : 1) * sizeof *s->left_out_vote);
     if (!s->row_ptr || !s->lf || !s->label || !s->left_out_vote) return chorus_error_nomem();
-    int64_t w = 0, r = 0;
+    int64_t out = 0;
     s->row_ptr[0] = 0;
-    for (int64_t i = 0; i < n; i += stride, r++) {
+    for (int64_t r = 0; r < s->n; r++) {
         s->left_out_vote[r] = -1;
-        for (int64_t v = row_ptr[i]; v < row_ptr[i + 1]; v++) {
-            if (lf[v] == left_out) {
-                s->left_out_vote[r] = label[v];
+        for (int64_t v = all->row_ptr[r]; v < all->row_ptr[r + 1]; v++) {
+            const int32_t lf = all->lf[v], label = all->label[v];
+            if (lf == left_out) {
+                s->left_out_vote[r] = label;
                 continue;
             }
-            s->lf[w] = lf[v] > left_out ? lf[v] - 1 : lf[v];
-            s->label[w++] = label[v];
+            s->lf[out] = lf > left_out ? lf - 1 : lf;
+            s->label[out++] = label;
         }
-        s->row_ptr[r + 1] = w;
+        s->row_ptr[r + 1] = out;
     }
     return CHORUS_OK;
 }
@@ -119,16 +221,16 @@ static void free_sample(sample_votes *s)
  * items and adds up, over the items the left-out LF voted on, the tie-split agreement of
  * the refitted default's labels ([0]) and of the fallback's ([1]) with its vote.
  */
-static int score_left_out(const chorus_model *model, const chorus_votes *votes,
-                          const chorus_fit_options *opts, int64_t stride, int32_t left_out,
-                          double *agreement, int64_t *n_votes)
+static int score_left_out(const chorus_model *model, const sample_matrix *all,
+                          const chorus_fit_options *opts, int32_t left_out, double *agreement,
+                          int64_t *n_votes)
 {
     const int32_t k = model->n_classes;
     sample_votes s = {0};
     chorus_votes *sample = NULL;
     chorus_model *refit = NULL;
     double *probs = NULL, *shares = NULL;
-    int rc = build_sample(votes, stride, left_out, &s);
+    int rc = build_sample(all, left_out, &s);
     if (!rc)
         rc = chorus_votes_from_csr(&sample, s.n, model->n_lfs - 1, k, s.row_ptr, s.lf, s.label,
                                    CHORUS_BORROW);
@@ -140,7 +242,7 @@ static int score_left_out(const chorus_model *model, const chorus_votes *votes,
     o.restarts = 0;
     refit->settings = o;
     const int was_muted = chorus_log_mute(1);
-    rc = chorus_em_fit(refit, sample, &o);
+    rc = chorus_em_fit(refit, sample, &o, NULL);
     chorus_log_mute(was_muted);
     if (rc) goto done;
     refit->keep_unanimous = model->abstain_informative;
@@ -157,7 +259,7 @@ static int score_left_out(const chorus_model *model, const chorus_votes *votes,
         const double model_agrees = tie_split_agreement(probs + (size_t)r * k, k, vote);
         agreement[0] += model_agrees;
         if (s.row_ptr[r + 1] > s.row_ptr[r]) {
-            chorus_vote_shares(s.label, s.row_ptr[r], s.row_ptr[r + 1], k, shares);
+            chorus_vote_shares(s.label, 4, s.row_ptr[r], s.row_ptr[r + 1], k, shares);
             agreement[1] += tie_split_agreement(shares, k, vote);
         } else {
             agreement[1] += model_agrees;
@@ -175,12 +277,11 @@ done:
 }
 
 int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *votes,
-                                   const chorus_fit_options *opts)
+                                   const chorus_fit_options *opts, const fit_shard *shard)
 {
     const int32_t m = model->n_lfs;
-    const int64_t n = chorus_votes_n_items(votes), stride = sample_stride(n);
-    const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *lf = chorus_votes_lf_index(votes);
+    const int64_t stride = sample_stride(shard ? shard->n_items : chorus_votes_n_items(votes));
+    sample_matrix all = {0};
     int64_t *lf_votes = calloc((size_t)(m > 0 ? m : 1), sizeof *lf_votes);
     int32_t *chosen = malloc((size_t)(m > 0 ? m : 1) * sizeof *chosen);
     double *agreement = NULL; /* per chosen LF: [0] the default, [1] the fallback */
@@ -190,9 +291,9 @@ int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *vote
         rc = chorus_error_nomem();
         goto done;
     }
-    for (int64_t i = 0; i < n; i += stride)
-        for (int64_t v = row_ptr[i]; v < row_ptr[i + 1]; v++)
-            lf_votes[lf[v]]++;
+    if ((rc = build_sample_matrix(votes, shard, stride, &all))) goto done;
+    for (int64_t v = 0; v < all.row_ptr[all.n]; v++)
+        lf_votes[all.lf[v]]++;
     const int32_t n_chosen = m > 1 ? choose_lfs(lf_votes, m, chosen) : 0;
     agreement = calloc((size_t)(n_chosen > 0 ? n_chosen : 1) * 2, sizeof *agreement);
     held_votes = calloc((size_t)(n_chosen > 0 ? n_chosen : 1), sizeof *held_votes);
@@ -205,8 +306,7 @@ int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *vote
     int failed = CHORUS_OK;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
     for (int32_t c = 0; c < n_chosen; c++) {
-        int my_rc = score_left_out(model, votes, opts, stride, chosen[c], agreement + 2 * c,
-                                   held_votes + c);
+        int my_rc = score_left_out(model, &all, opts, chosen[c], agreement + 2 * c, held_votes + c);
         if (my_rc) {
 #pragma omp critical(chorus_heldout_check)
             if (!failed) failed = my_rc;
@@ -233,6 +333,7 @@ int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *vote
             CHORUS_CHECK_HELDOUT_MARGIN;
 
 done:
+    free_sample_matrix(&all);
     free(lf_votes);
     free(chosen);
     free(agreement);

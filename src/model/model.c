@@ -13,6 +13,7 @@
 #include "model/fit_shard.h"
 #include "model/model_internal.h"
 #include "probs/probs_internal.h"
+#include "votes/votes_internal.h"
 
 static const char *const model_names[] = {"mv",        "ds",      "ds-noabstain",
                                           "class-acc", "onecoin", "auto"};
@@ -207,12 +208,12 @@ static chorus_model_type auto_choice(const chorus_votes *votes, const fit_shard 
 {
     const int32_t m = chorus_votes_n_lfs(votes), k = chorus_votes_n_classes(votes);
     const int64_t local_nnz = chorus_votes_nnz(votes);
-    const int32_t *lf = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     int64_t *counts = calloc((size_t)m * k, sizeof *counts);
     /* Out of memory here only loses the choice; the fit itself will report it. */
     if (!counts) return CHORUS_MODEL_DS;
     for (int64_t v = 0; v < local_nnz; v++)
-        counts[(size_t)lf[v] * k + label[v]]++;
+        counts[(size_t)chorus_view_lf(&w, v) * k + chorus_view_label(&w, v)]++;
     if (fit_shard_sum_i64(shard, counts, (size_t)m * k)) {
         free(counts);
         return CHORUS_MODEL_DS;
@@ -347,7 +348,7 @@ int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
          * follow through its sample. */
         if (requested == CHORUS_MODEL_AUTO && model->abstain_informative &&
             !model->check.worse_than_majority && !model->groups && !opts->gold &&
-            (rc = chorus_model_run_heldout_check(model, votes, opts))) {
+            (rc = chorus_model_run_heldout_check(model, votes, opts, shard))) {
             chorus_model_free(model);
             return rc;
         }

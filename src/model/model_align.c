@@ -7,6 +7,7 @@
 
 #include "core/error_internal.h"
 #include "model/model_internal.h"
+#include "votes/votes_internal.h"
 
 typedef struct named {
     const char *name;
@@ -173,12 +174,12 @@ int chorus_model_align_votes(chorus_votes **out, const chorus_model *model,
     if (identity(lf_map, m) && identity(class_map, k)) goto done; /* nothing to move */
     rc = chorus_votes_new(&aligned, model->n_lfs, k > model->n_classes ? k : model->n_classes);
     const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *lf_index = chorus_votes_lf_index(votes), *label = chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
     for (int64_t i = 0; !rc && i < chorus_votes_n_items(votes); i++) {
         size_t n = 0;
         for (int64_t p = row_ptr[i]; p < row_ptr[i + 1]; p++, n++) {
-            lfs[n] = lf_map[lf_index[p]];
-            labels[n] = class_map[label[p]];
+            lfs[n] = lf_map[chorus_view_lf(&w, p)];
+            labels[n] = class_map[chorus_view_label(&w, p)];
         }
         rc = chorus_votes_append_item(aligned, lfs, labels, n);
     }

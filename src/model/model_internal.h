@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "chorus/model.h"
+#include "votes/votes_internal.h"
 
 struct chorus_model {
     chorus_model_type type;           /* what was fitted */
@@ -59,16 +60,16 @@ int chorus_model_alloc_shape(chorus_model **out, chorus_model_type type, int32_t
 /* Allocates model->theta (all zeros). */
 int chorus_model_alloc_theta(chorus_model *model);
 
-/* The shares of the votes label[begin..end) (end > begin) in q: counts over their total,
- * so they sum to 1. Majority vote's probabilities, and what an EM model hands back where it
- * defers to the votes. */
-static inline void chorus_vote_shares(const int32_t *label, int64_t begin, int64_t end, int32_t k,
-                                      double *q)
+/* The shares of the votes label[begin..end) (end > begin; `width` bytes per label, as the
+ * matrix stores them) in q: counts over their total, so they sum to 1. Majority vote's
+ * probabilities, and what an EM model hands back where it defers to the votes. */
+static inline void chorus_vote_shares(const void *label, int width, int64_t begin, int64_t end,
+                                      int32_t k, double *q)
 {
     for (int32_t c = 0; c < k; c++)
         q[c] = 0;
     for (int64_t v = begin; v < end; v++)
-        q[label[v]] += 1;
+        q[chorus_narrow_at(label, width, v)] += 1;
     const double total = (double)(end - begin);
     for (int32_t c = 0; c < k; c++)
         q[c] /= total;
@@ -117,7 +118,7 @@ int chorus_model_run_check_shard(chorus_model *model, const chorus_votes *votes,
 
 /* Runs the held-out-LF check after chorus_model_run_check; sets its fields of the check. */
 int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *votes,
-                                   const chorus_fit_options *opts);
+                                   const chorus_fit_options *opts, const fit_shard *shard);
 
 /* Makes a checked model hand back majority vote for every item with votes (predict). */
 void chorus_model_fall_back_to_majority(chorus_model *model);

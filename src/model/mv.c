@@ -7,8 +7,8 @@ void chorus_mv_predict(const chorus_model *model, const chorus_votes *votes, dou
 {
     const int64_t n = chorus_votes_n_items(votes);
     const int32_t k = model->n_classes;
-    const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const int32_t *label = chorus_votes_labels(votes);
+    const chorus_vote_view w = chorus_votes_view(votes);
+    const int64_t *row_ptr = w.row_ptr;
     /* Each item writes only its own row, so the result is the same for any thread count. */
     const int n_threads =
         model->settings.n_threads > 0 ? model->settings.n_threads : omp_get_max_threads();
@@ -21,6 +21,6 @@ void chorus_mv_predict(const chorus_model *model, const chorus_votes *votes, dou
                 row[c] = model->prior[c];
             continue;
         }
-        chorus_vote_shares(label, begin, end, k, row);
+        chorus_vote_shares(w.label, w.label_width, begin, end, k, row);
     }
 }

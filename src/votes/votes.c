@@ -55,6 +55,8 @@ int chorus_votes_new(chorus_votes **out, int32_t n_lfs, int32_t n_classes)
     v->n_lfs = n_lfs;
     v->n_classes = n_classes;
     v->owns_arrays = true;
+    v->lf_width = (uint8_t)chorus_votes_lf_width(n_lfs);
+    v->label_width = (uint8_t)chorus_votes_label_width(n_classes);
     v->row_ptr = calloc(1, sizeof *v->row_ptr);
     if (!v->row_ptr || init_names(v)) {
         chorus_votes_free(v);
@@ -64,9 +66,9 @@ int chorus_votes_new(chorus_votes **out, int32_t n_lfs, int32_t n_classes)
     return CHORUS_OK;
 }
 
-int chorus_votes_wrap(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_t n_classes,
-                      int64_t *row_ptr, int32_t *lf_index, int32_t *label, void *storage,
-                      chorus_votes_release_fn release)
+int chorus_votes_wrap_view(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_t n_classes,
+                           const chorus_vote_view *arrays, void *storage,
+                           chorus_votes_release_fn release)
 {
     *out = NULL;
     chorus_votes *v = calloc(1, sizeof *v);
@@ -74,9 +76,11 @@ int chorus_votes_wrap(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_
     v->n_items = n_items;
     v->n_lfs = n_lfs;
     v->n_classes = n_classes;
-    v->row_ptr = row_ptr;
-    v->lf_index = lf_index;
-    v->label = label;
+    v->row_ptr = (int64_t *)arrays->row_ptr;
+    v->lf_index = (void *)arrays->lf_index;
+    v->label = (void *)arrays->label;
+    v->lf_width = (uint8_t)arrays->lf_width;
+    v->label_width = (uint8_t)arrays->label_width;
     if (init_names(v)) {
         chorus_votes_free(v);
         return chorus_error_nomem();
@@ -84,6 +88,25 @@ int chorus_votes_wrap(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_
     v->storage = storage;
     v->release = release;
     *out = v;
+    return CHORUS_OK;
+}
+
+int chorus_votes_wrap(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_t n_classes,
+                      int64_t *row_ptr, int32_t *lf_index, int32_t *label, void *storage,
+                      chorus_votes_release_fn release)
+{
+    const chorus_vote_view arrays = {row_ptr, lf_index, label, 4, 4};
+    return chorus_votes_wrap_view(out, n_items, n_lfs, n_classes, &arrays, storage, release);
+}
+
+int chorus_votes_adopt_view(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_t n_classes,
+                            const chorus_vote_view *arrays)
+{
+    int rc = chorus_votes_wrap_view(out, n_items, n_lfs, n_classes, arrays, NULL, NULL);
+    if (rc) return rc;
+    (*out)->owns_arrays = true;
+    (*out)->cap_items = n_items;
+    (*out)->cap_votes = arrays->row_ptr[n_items];
     return CHORUS_OK;
 }
 
@@ -95,50 +118,7 @@ int chorus_votes_adopt(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32
     if (rc) return rc;
     (*out)->owns_arrays = true;
     (*out)->cap_items = n_items;
-    (*out)->cap_votes = row_ptr[n_items];
-    return CHORUS_OK;
-}
-
-int chorus_votes_check_csr(int64_t n_items, int32_t n_lfs, int32_t n_classes,
-                           const int64_t *row_ptr, const int32_t *lf_index, const int32_t *label)
-{
-    if (!row_ptr) return chorus_error_set(CHORUS_EINVAL, "row_ptr is NULL");
-    if (row_ptr[0] != 0)
-        return chorus_error_set(CHORUS_EINVAL, "row_ptr[0] must be 0, got %" PRId64, row_ptr[0]);
-    for (int64_t i = 0; i < n_items; i++) {
-        if (row_ptr[i + 1] < row_ptr[i])
-            return chorus_error_set(CHORUS_EINVAL,
-                                    "row_ptr decreases at item %" PRId64 " (%" PRId64
-                                    " then %" PRId64 ")",
-                                    i, row_ptr[i], row_ptr[i + 1]);
-        if (row_ptr[i + 1] - row_ptr[i] > n_lfs)
-            return chorus_error_set(CHORUS_EINVAL,
-                                    "item %" PRId64 " has %" PRId64
-                                    " votes but there are only %" PRId32 " labeling functions",
-                                    i, row_ptr[i + 1] - row_ptr[i], n_lfs);
-    }
-    if (row_ptr[n_items] > 0 && (!lf_index || !label))
-        return chorus_error_set(CHORUS_EINVAL, "lf_index or label is NULL");
-    for (int64_t i = 0; i < n_items; i++) {
-        for (int64_t p = row_ptr[i]; p < row_ptr[i + 1]; p++) {
-            if (lf_index[p] < 0 || lf_index[p] >= n_lfs)
-                return chorus_error_set(CHORUS_EINVAL,
-                                        "item %" PRId64 ": labeling function index %" PRId32
-                                        " is outside 0..%" PRId32,
-                                        i, lf_index[p], n_lfs - 1);
-            if (p > row_ptr[i] && lf_index[p] <= lf_index[p - 1])
-                return chorus_error_set(CHORUS_EINVAL,
-                                        "item %" PRId64 ": labeling function indices must be "
-                                        "strictly increasing within a row (%" PRId32
-                                        " after %" PRId32 ")",
-                                        i, lf_index[p], lf_index[p - 1]);
-            if (label[p] < 0 || label[p] >= n_classes)
-                return chorus_error_set(CHORUS_EINVAL,
-                                        "item %" PRId64 ", labeling function %" PRId32
-                                        ": label %" PRId32 " is outside 0..%" PRId32,
-                                        i, lf_index[p], label[p], n_classes - 1);
-        }
-    }
+    chorus_votes_narrow_storage(*out);
     return CHORUS_OK;
 }
 
@@ -161,12 +141,20 @@ int chorus_votes_from_csr(chorus_votes **out, int64_t n_items, int32_t n_lfs, in
     if (ownership == CHORUS_BORROW)
         return chorus_votes_wrap(out, n_items, n_lfs, n_classes, (int64_t *)row_ptr,
                                  (int32_t *)lf_index, (int32_t *)label, NULL, NULL);
-    int64_t nnz = row_ptr[n_items];
-    void *rp = NULL, *li = NULL, *lb = NULL;
-    rc = copy_array(&rp, row_ptr, (size_t)n_items + 1, sizeof *row_ptr);
-    if (!rc) rc = copy_array(&li, lf_index, (size_t)nnz, sizeof *lf_index);
-    if (!rc) rc = copy_array(&lb, label, (size_t)nnz, sizeof *label);
-    if (!rc) rc = chorus_votes_adopt(out, n_items, n_lfs, n_classes, rp, li, lb);
+    /* Copied straight into the narrow storage: the copy never holds int32 arrays. */
+    const int64_t nnz = row_ptr[n_items];
+    const int lw = chorus_votes_lf_width(n_lfs), bw = chorus_votes_label_width(n_classes);
+    void *rp = NULL;
+    void *li = malloc(nnz ? (size_t)nnz * (size_t)lw : 1);
+    void *lb = malloc(nnz ? (size_t)nnz * (size_t)bw : 1);
+    rc = li && lb ? copy_array(&rp, row_ptr, (size_t)n_items + 1, sizeof *row_ptr)
+                  : chorus_error_nomem();
+    if (!rc) {
+        chorus_votes_convert(li, lw, lf_index, 4, nnz);
+        chorus_votes_convert(lb, bw, label, 4, nnz);
+        const chorus_vote_view arrays = {rp, li, lb, lw, bw};
+        rc = chorus_votes_adopt_view(out, n_items, n_lfs, n_classes, &arrays);
+    }
     if (rc) {
         free(rp);
         free(li);
@@ -244,9 +232,13 @@ int chorus_votes_append_item(chorus_votes *votes, const int32_t *lf_index, const
     if (!votes->owns_arrays || votes->storage)
         return chorus_error_set(CHORUS_EINVAL,
                                 "cannot append to a vote matrix whose arrays it does not own");
+    chorus_votes_drop_wide_copies(votes);
+    /* The classes may have grown past what the labels' width holds. */
+    int rc = chorus_votes_widen_for_sizes(votes);
+    if (rc) return rc;
     int64_t start = votes->row_ptr[votes->n_items];
     int64_t cap_rows = votes->cap_items + 1;
-    int rc = grow((void **)&votes->row_ptr, &cap_rows, votes->n_items + 2, sizeof(int64_t));
+    rc = grow((void **)&votes->row_ptr, &cap_rows, votes->n_items + 2, sizeof(int64_t));
     if (rc) return rc;
     if (votes->item_names && cap_rows - 1 > votes->cap_items) {
         char **names = realloc(votes->item_names, (size_t)(cap_rows - 1) * sizeof *names);
@@ -254,13 +246,15 @@ int chorus_votes_append_item(chorus_votes *votes, const int32_t *lf_index, const
         votes->item_names = names;
     }
     votes->cap_items = cap_rows - 1;
+    const int lw = votes->lf_width, bw = votes->label_width;
     int64_t cap_lf = votes->cap_votes, cap_label = votes->cap_votes;
-    rc = grow((void **)&votes->lf_index, &cap_lf, start + (int64_t)count, sizeof(int32_t));
-    if (!rc) rc = grow((void **)&votes->label, &cap_label, start + (int64_t)count, sizeof(int32_t));
+    rc = grow(&votes->lf_index, &cap_lf, start + (int64_t)count, (size_t)lw);
+    if (!rc) rc = grow(&votes->label, &cap_label, start + (int64_t)count, (size_t)bw);
     if (rc) return rc;
     votes->cap_votes = cap_lf < cap_label ? cap_lf : cap_label;
 
     /* Insertion sort by LF index: rows are short (at most n_lfs) and usually sorted. */
+    void *lfs = votes->lf_index, *labels = votes->label;
     int64_t end = start;
     for (size_t c = 0; c < count; c++) {
         int32_t j = lf_index[c], y = label[c];
@@ -275,23 +269,23 @@ int chorus_votes_append_item(chorus_votes *votes, const int32_t *lf_index, const
                                     " is neither -1 nor in 0..%" PRId32,
                                     j, y, votes->n_classes - 1);
         int64_t p = end;
-        while (p > start && votes->lf_index[p - 1] > j) {
-            votes->lf_index[p] = votes->lf_index[p - 1];
-            votes->label[p] = votes->label[p - 1];
+        while (p > start && chorus_votes_entry(lfs, lw, p - 1) > j) {
+            chorus_votes_set_entry(lfs, lw, p, chorus_votes_entry(lfs, lw, p - 1));
+            chorus_votes_set_entry(labels, bw, p, chorus_votes_entry(labels, bw, p - 1));
             p--;
         }
-        if (p > start && votes->lf_index[p - 1] == j) {
+        if (p > start && chorus_votes_entry(lfs, lw, p - 1) == j) {
             /* Undo the shift so the matrix is left as it was. */
             for (int64_t q = p; q < end; q++) {
-                votes->lf_index[q] = votes->lf_index[q + 1];
-                votes->label[q] = votes->label[q + 1];
+                chorus_votes_set_entry(lfs, lw, q, chorus_votes_entry(lfs, lw, q + 1));
+                chorus_votes_set_entry(labels, bw, q, chorus_votes_entry(labels, bw, q + 1));
             }
             return chorus_error_set(CHORUS_EINVAL,
                                     "labeling function %" PRId32 " votes twice on item %" PRId64, j,
                                     votes->n_items);
         }
-        votes->lf_index[p] = j;
-        votes->label[p] = y;
+        chorus_votes_set_entry(lfs, lw, p, j);
+        chorus_votes_set_entry(labels, bw, p, y);
         end++;
     }
     if (votes->item_names) votes->item_names[votes->n_items] = NULL;
@@ -316,6 +310,7 @@ void chorus_votes_free(chorus_votes *votes)
         free(votes->lf_index);
         free(votes->label);
     }
+    chorus_votes_drop_wide_copies(votes);
     if (votes->release) votes->release(votes->storage);
     free_names(votes->lf_names, votes->n_lfs);
     free_names(votes->class_names, votes->n_classes);
@@ -351,29 +346,20 @@ const int64_t *chorus_votes_row_ptr(const chorus_votes *votes)
     return votes->row_ptr;
 }
 
-const int32_t *chorus_votes_lf_index(const chorus_votes *votes)
-{
-    return votes->lf_index;
-}
-
-const int32_t *chorus_votes_labels(const chorus_votes *votes)
-{
-    return votes->label;
-}
-
 int32_t chorus_votes_get(const chorus_votes *votes, int64_t item, int32_t lf)
 {
     if (item < 0 || item >= votes->n_items) return CHORUS_ABSTAIN;
+    const chorus_vote_view w = chorus_votes_view(votes);
     int64_t lo = votes->row_ptr[item], hi = votes->row_ptr[item + 1];
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
-        if (votes->lf_index[mid] < lf)
+        if (chorus_view_lf(&w, mid) < lf)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < votes->row_ptr[item + 1] && votes->lf_index[lo] == lf ? votes->label[lo]
-                                                                      : CHORUS_ABSTAIN;
+    return lo < votes->row_ptr[item + 1] && chorus_view_lf(&w, lo) == lf ? chorus_view_label(&w, lo)
+                                                                         : CHORUS_ABSTAIN;
 }
 
 int chorus_name_check(const char *name, const char *what)

@@ -13,11 +13,14 @@ static int32_t mark_voted(const chorus_votes *v, bool *voted)
 {
     int32_t seen = 0;
     const int64_t nnz = v->row_ptr[v->n_items];
-    for (int64_t p = 0; p < nnz && seen < v->n_classes; p++)
-        if (!voted[v->label[p]]) {
-            voted[v->label[p]] = true;
+    const chorus_vote_view w = chorus_votes_view(v);
+    for (int64_t p = 0; p < nnz && seen < v->n_classes; p++) {
+        const int32_t label = chorus_view_label(&w, p);
+        if (!voted[label]) {
+            voted[label] = true;
             seen++;
         }
+    }
     return seen;
 }
 

@@ -3,6 +3,7 @@
 #define CHORUS_VOTES_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "chorus/votes.h"
 
@@ -14,8 +15,16 @@ struct chorus_votes {
     int32_t n_lfs;
     int32_t n_classes;
     int64_t *row_ptr;
-    int32_t *lf_index;
-    int32_t *label;
+    /* The votes in the narrowest types that hold them (chorus_votes_lf_width() and
+     * chorus_votes_label_width()): lf_index is uint8_t, uint16_t or int32_t, label uint8_t
+     * or int32_t, as lf_width and label_width say. */
+    void *lf_index;
+    void *label;
+    uint8_t lf_width, label_width;
+    /* int32 copies made on demand by chorus_votes_lf_index() / chorus_votes_labels() when
+     * the storage is narrower; NULL until asked for, dropped when an item is appended. */
+    int32_t *wide_lf_index;
+    int32_t *wide_label;
     /* false when the arrays belong to the caller or to `storage`. */
     bool owns_arrays;
     int64_t cap_items; /* capacity of row_ptr, minus the leading 0 */
@@ -29,6 +38,61 @@ struct chorus_votes {
     chorus_votes_release_fn release;
 };
 
+/* Bytes per LF index a matrix of n_lfs LFs stores: 1 up to 256 LFs, 2 up to 65536, else 4. */
+static inline int chorus_votes_lf_width(int32_t n_lfs)
+{
+    return n_lfs <= 256 ? 1 : n_lfs <= 65536 ? 2 : 4;
+}
+
+/* Bytes per label a matrix of n_classes classes stores: 1 up to 256 classes, else 4. */
+static inline int chorus_votes_label_width(int32_t n_classes)
+{
+    return n_classes <= 256 ? 1 : 4;
+}
+
+/* Entry p of an array of `width`-byte entries (uint8_t, uint16_t or int32_t). Inline, so a
+ * loop with a constant width compiles to plain narrow loads. */
+static inline __attribute__((always_inline)) int32_t chorus_narrow_at(const void *array, int width,
+                                                                      int64_t p)
+{
+    if (width == 1) return ((const uint8_t *)array)[p];
+    if (width == 2) return ((const uint16_t *)array)[p];
+    return ((const int32_t *)array)[p];
+}
+
+/* The vote matrix's arrays as stored, for the library's own loops (no widened copy). */
+typedef struct chorus_vote_view {
+    const int64_t *row_ptr;
+    const void *lf_index;
+    const void *label;
+    int lf_width, label_width;
+} chorus_vote_view;
+
+static inline chorus_vote_view chorus_votes_view(const chorus_votes *v)
+{
+    chorus_vote_view w = {v->row_ptr, v->lf_index, v->label, v->lf_width, v->label_width};
+    return w;
+}
+
+static inline int32_t chorus_view_lf(const chorus_vote_view *w, int64_t p)
+{
+    return chorus_narrow_at(w->lf_index, w->lf_width, p);
+}
+
+static inline int32_t chorus_view_label(const chorus_vote_view *w, int64_t p)
+{
+    return chorus_narrow_at(w->label, w->label_width, p);
+}
+
+/*
+ * Wraps stored arrays of the given widths without copying or validating (the caller has
+ * validated them, e.g. chorus_votes_check_view()); the matrix takes ownership of `storage`,
+ * released with `release` on free.
+ */
+int chorus_votes_wrap_view(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_t n_classes,
+                           const chorus_vote_view *arrays, void *storage,
+                           chorus_votes_release_fn release);
+
 /*
  * Wraps CSR arrays without copying or validating (the caller has validated them); the
  * matrix takes ownership of `storage`, released with `release` on free.
@@ -37,13 +101,41 @@ int chorus_votes_wrap(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_
                       int64_t *row_ptr, int32_t *lf_index, int32_t *label, void *storage,
                       chorus_votes_release_fn release);
 
-/* Takes ownership of malloc'ed CSR arrays (already validated). */
+/* Takes ownership of malloc'ed arrays of the given widths (already validated). */
+int chorus_votes_adopt_view(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_t n_classes,
+                            const chorus_vote_view *arrays);
+
+/* Takes ownership of malloc'ed int32 CSR arrays (already validated) and narrows them in
+ * place to the widths n_lfs and n_classes allow, giving the memory saved back. */
 int chorus_votes_adopt(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32_t n_classes,
                        int64_t *row_ptr, int32_t *lf_index, int32_t *label);
 
 /* Validates CSR arrays; CHORUS_EINVAL naming the first bad entry. */
 int chorus_votes_check_csr(int64_t n_items, int32_t n_lfs, int32_t n_classes,
                            const int64_t *row_ptr, const int32_t *lf_index, const int32_t *label);
+
+/* The same checks for arrays of any stored widths. */
+int chorus_votes_check_view(int64_t n_items, int32_t n_lfs, int32_t n_classes,
+                            const chorus_vote_view *arrays);
+
+/* Copies count entries between arrays of any widths (dst and src may be the same buffer
+ * when dst_width <= src_width). */
+void chorus_votes_convert(void *dst, int dst_width, const void *src, int src_width, int64_t count);
+
+/* Entry p of a stored array, and setting it (the value must fit the width). */
+int32_t chorus_votes_entry(const void *array, int width, int64_t p);
+void chorus_votes_set_entry(void *array, int width, int64_t p, int32_t value);
+
+/* Narrows a matrix's owned int32 arrays in place to the widths its sizes allow. */
+void chorus_votes_narrow_storage(chorus_votes *v);
+
+/* Widens a matrix's owned arrays where they are narrower than its sizes call for (the
+ * classes were raised past 256, or a .chv file stored narrower entries than the sizes
+ * allow), so that any vote the matrix accepts fits. */
+int chorus_votes_widen_for_sizes(chorus_votes *v);
+
+/* Frees the int32 copies handed out by the public getters (they go stale on append). */
+void chorus_votes_drop_wide_copies(chorus_votes *v);
 
 /* Checks a name given for an LF or class; CHORUS_EINVAL saying what is wrong. */
 int chorus_name_check(const char *name, const char *what);

@@ -144,11 +144,13 @@ expect_err "only fit and predict run on several processes" "analyze refused"
 
 # A bad label in the last process's part: that process names the file and byte offset,
 # and nothing is written. nnz and the label section's offset come from the header
-# (bytes 40 and 112), so the bad vote is the 10th from the end.
+# (bytes 40 and 112) and the width of a stored label from byte 29, so the bad vote is the
+# 10th from the end.
 cp "$TMP/big.chv" "$TMP/bad.chv"
 nnz=$(od -An -t u8 -j 40 -N 8 "$TMP/bad.chv" | tr -d ' ')
 labels=$(od -An -t u8 -j 112 -N 8 "$TMP/bad.chv" | tr -d ' ')
-at=$((labels + 4 * (nnz - 10)))
+width=$(od -An -t u1 -j 29 -N 1 "$TMP/bad.chv" | tr -d ' ')
+at=$((labels + width * (nnz - 10)))
 printf '\x07' | dd of="$TMP/bad.chv" bs=1 seek="$at" conv=notrunc status=none
 mpirun_chorus 3 fit "$TMP/bad.chv" -o "$TMP/r.json" --threads 1
 expect_status 2 "a bad label on 3 processes"

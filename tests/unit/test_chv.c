@@ -6,6 +6,7 @@
 #include <xxhash.h>
 
 #include "test_util.h"
+#include "votes/votes_internal.h"
 
 /* Header offsets from docs/chv-format.md, restated so the tests check the document. */
 #define H_VERSION_MAJOR 8
@@ -19,7 +20,11 @@
 #define H_FILE_SIZE 48
 #define H_CHECKSUM 56
 #define H_SECTION(s) (64 + 16 * (s)) /* offset; the size follows at +8 */
-#define H_RESERVED1 128
+#define H_LF_WIDTH 28
+#define H_LABEL_WIDTH 29
+#define H_RESERVED1 128 /* the item names fields since 1.1 */
+#define H_ITEM_NAMES 128
+#define H_RESERVED2 144 /* reserved in 2.0 */
 enum { NAMES, ROW_PTR, LF_INDEX, LABEL };
 
 static uint64_t get64(const char *buf, size_t off)
@@ -268,8 +273,13 @@ START_TEST(test_documented_layout)
                      "\x89"
                      "CHV\r\n\x1a\n",
                      8) == 0);
-    ck_assert_int_eq((unsigned char)buf[H_VERSION_MAJOR], 1);
+    ck_assert_int_eq((unsigned char)buf[H_VERSION_MAJOR], 2);
     ck_assert_int_eq((unsigned char)buf[H_VERSION_MINOR], 0);
+    /* 3 LFs and 3 classes: one byte per LF index and per label. */
+    ck_assert_int_eq((unsigned char)buf[H_LF_WIDTH], 1);
+    ck_assert_int_eq((unsigned char)buf[H_LABEL_WIDTH], 1);
+    ck_assert_int_eq(buf[30], 0);
+    ck_assert_int_eq(buf[31], 0);
     ck_assert_int_eq((unsigned char)buf[H_HEADER_SIZE], 192);
     ck_assert_int_eq((unsigned char)buf[H_FLAGS], 3); /* class and LF names given */
     ck_assert_int_eq((unsigned char)buf[H_N_LFS], 3);
@@ -278,7 +288,7 @@ START_TEST(test_documented_layout)
     ck_assert_uint_eq(get64(buf, H_NNZ), 6);
     ck_assert_uint_eq(get64(buf, H_FILE_SIZE), len);
     ck_assert_uint_eq(get64(buf, H_CHECKSUM), doc_checksum(buf, len));
-    for (int i = H_RESERVED1; i < 192; i++)
+    for (int i = H_ITEM_NAMES; i < 192; i++) /* no item names: their fields are zero too */
         ck_assert_int_eq(buf[i], 0);
     for (int s = NAMES; s <= LABEL; s++)
         ck_assert_uint_eq(get64(buf, H_SECTION(s)) % 64, 0);
@@ -287,9 +297,12 @@ START_TEST(test_documented_layout)
     ck_assert_int_eq((unsigned char)buf[192], strlen("κλειδί"));
     ck_assert(memcmp(buf + 196, "κλειδί", strlen("κλειδί")) == 0);
     int64_t rp[] = {0, 2, 2, 3, 6};
-    int32_t lb[] = {2, 0, 1, 0, 1, 2};
+    uint8_t li[] = {0, 2, 1, 0, 1, 2}, lb[] = {2, 0, 1, 0, 1, 2};
     ck_assert_uint_eq(get64(buf, H_SECTION(ROW_PTR) + 8), sizeof rp);
     ck_assert(memcmp(buf + get64(buf, H_SECTION(ROW_PTR)), rp, sizeof rp) == 0);
+    ck_assert_uint_eq(get64(buf, H_SECTION(LF_INDEX) + 8), sizeof li);
+    ck_assert(memcmp(buf + get64(buf, H_SECTION(LF_INDEX)), li, sizeof li) == 0);
+    ck_assert_uint_eq(get64(buf, H_SECTION(LABEL) + 8), sizeof lb);
     ck_assert(memcmp(buf + get64(buf, H_SECTION(LABEL)), lb, sizeof lb) == 0);
     ck_assert_uint_eq(get64(buf, H_SECTION(LABEL)) + sizeof lb, len);
     free(buf);
@@ -322,23 +335,45 @@ START_TEST(test_versions)
     const char *path = test_path("version2.chv");
     char *newer = malloc(len);
     memcpy(newer, buf, len);
-    newer[H_VERSION_MAJOR] = 2;
+    newer[H_VERSION_MAJOR] = 3;
     rehash(newer, len);
     test_write_file(path, newer, len);
     expect_rejected(path, CHORUS_EFORMAT, "written by a newer chorus", 1);
+    newer[H_VERSION_MAJOR] = 0;
+    rehash(newer, len);
+    test_write_file(path, newer, len);
+    expect_rejected(path, CHORUS_EFORMAT, "version_major at byte offset 8 is 0", 1);
+    /* The widths of a 2.0 file are 1, 2 or 4. */
+    memcpy(newer, buf, len);
+    newer[H_LF_WIDTH] = 3;
+    rehash(newer, len);
+    test_write_file(path, newer, len);
+    expect_rejected(path, CHORUS_EFORMAT, "lf_index_width at byte offset 28 is 3", 1);
+    memcpy(newer, buf, len);
+    newer[H_LABEL_WIDTH] = 0;
+    rehash(newer, len);
+    test_write_file(path, newer, len);
+    expect_rejected(path, CHORUS_EFORMAT, "label_width at byte offset 29 is 0", 1);
+    /* A width the sizes do not call for is read as stored; the section sizes must follow. */
+    memcpy(newer, buf, len);
+    newer[H_LABEL_WIDTH] = 2;
+    rehash(newer, len);
+    test_write_file(path, newer, len);
+    expect_rejected(path, CHORUS_EFORMAT, "label section size 6", 1);
 
     /* A newer minor version may set flags and reserved bytes this reader does not know. */
     memcpy(newer, buf, len);
     newer[H_VERSION_MINOR] = 1;
     newer[H_FLAGS + 1] = 0x10;
-    newer[H_RESERVED1 + 5] = 0x7f;
+    newer[H_RESERVED2 + 5] = 0x7f;
+    newer[30] = 0x7f;
     rehash(newer, len);
     test_write_file(path, newer, len);
     chorus_votes *v;
     ck_assert_ok(chorus_votes_read_chv(&v, path, NULL));
     ck_assert_int_eq(chorus_votes_nnz(v), 6);
     chorus_votes_free(v);
-    /* ... but in a 1.0 file they are corruption. */
+    /* ... but in a 2.0 file they are corruption. */
     newer[H_VERSION_MINOR] = 0;
     rehash(newer, len);
     test_write_file(path, newer, len);
@@ -346,7 +381,11 @@ START_TEST(test_versions)
     newer[H_FLAGS + 1] = 0;
     rehash(newer, len);
     test_write_file(path, newer, len);
-    expect_rejected(path, CHORUS_EFORMAT, "reserved header byte at byte offset 133", 1);
+    expect_rejected(path, CHORUS_EFORMAT, "reserved header byte at byte offset 30", 1);
+    newer[30] = 0;
+    rehash(newer, len);
+    test_write_file(path, newer, len);
+    expect_rejected(path, CHORUS_EFORMAT, "reserved header byte at byte offset 149", 1);
     free(newer);
     free(buf);
 }
@@ -360,8 +399,8 @@ START_TEST(test_bad_checksum)
     size_t where[] = {
         (size_t)get64(buf, H_SECTION(NAMES)) + 6,       /* inside the first name */
         (size_t)get64(buf, H_SECTION(ROW_PTR)) + 8 * 4, /* row_ptr[4] */
-        (size_t)get64(buf, H_SECTION(LF_INDEX)) + 4,
-        (size_t)get64(buf, H_SECTION(LABEL)) + 4 * 5,
+        (size_t)get64(buf, H_SECTION(LF_INDEX)) + 1,
+        (size_t)get64(buf, H_SECTION(LABEL)) + 5,
         (size_t)get64(buf, H_SECTION(ROW_PTR)) - 1, /* padding before row_ptr */
         H_CHECKSUM + 3,
     };
@@ -374,7 +413,7 @@ START_TEST(test_bad_checksum)
     }
     ck_assert_int_le(mappings_of(path), 0); /* rejected after mapping: unmapped again */
     /* Without verification a harmless flip (a label still in range) goes unnoticed. */
-    buf[get64(buf, H_SECTION(LABEL)) + 4] ^= 0x01; /* label[1]: 0 -> 1 */
+    buf[get64(buf, H_SECTION(LABEL)) + 1] ^= 0x01; /* label[1]: 0 -> 1 */
     test_write_file(path, buf, len);
     chorus_read_options opts = read_opts(1, 0);
     chorus_votes *v;
@@ -461,14 +500,20 @@ START_TEST(test_lying_contents)
     put64(buf, rp, (uint64_t)-1);
     expect_lie_caught(buf, len, "row_ptr[0]");
     memcpy(buf, orig, len);
-    put32(buf, li + 4, 3); /* LF 3 of 3 */
+    buf[li + 1] = 3; /* LF 3 of 3 */
     expect_lie_caught(buf, len, "outside 0..2");
     memcpy(buf, orig, len);
-    put32(buf, li + 4, 0); /* item 0 gets LFs 0, 0 */
+    buf[li + 1] = 0; /* item 0 gets LFs 0, 0 */
     expect_lie_caught(buf, len, "strictly increasing");
+    ck_assert_msg(strstr(chorus_error_last(), "byte offset") != NULL, "%s", chorus_error_last());
+    char where[64];
+    snprintf(where, sizeof where, "at byte offset %zu;", li + 1);
+    ck_assert_msg(strstr(chorus_error_last(), where) != NULL, "%s", chorus_error_last());
     memcpy(buf, orig, len);
-    put32(buf, lb + 4 * 5, (uint32_t)-7);
-    expect_lie_caught(buf, len, "label -7");
+    buf[lb + 5] = (char)249; /* label 249 of 3 classes, one byte wide */
+    expect_lie_caught(buf, len, "label 249");
+    snprintf(where, sizeof where, "at byte offset %zu;", lb + 5);
+    ck_assert_msg(strstr(chorus_error_last(), where) != NULL, "%s", chorus_error_last());
 
     /* Names: "κλειδί" is 12 bytes at names + 4; "正则" (6 bytes) follows. */
     memcpy(buf, orig, len);
@@ -653,14 +698,14 @@ static chorus_votes *make_named(void)
     return v;
 }
 
-/* Item names survive a round trip and are stored as docs/chv-format.md says (1.1). */
+/* Item names survive a round trip and are stored as docs/chv-format.md says (since 1.1). */
 START_TEST(test_item_names)
 {
     chorus_votes *v = make_named();
     round_trip(v, "items.chv");
     size_t len;
     char *buf = test_read_file(test_path("items.chv"), &len);
-    ck_assert_int_eq(buf[H_VERSION_MINOR], 1);
+    ck_assert_int_eq(buf[H_VERSION_MAJOR], 2);
     ck_assert_int_eq(buf[H_FLAGS] & 0x4, 0x4);
     uint64_t label_end = get64(buf, H_SECTION(LABEL)) + get64(buf, H_SECTION(LABEL) + 8);
     uint64_t off = get64(buf, H_RESERVED1), size = get64(buf, H_RESERVED1 + 8);
@@ -673,13 +718,13 @@ START_TEST(test_item_names)
     ck_assert(memcmp(buf + off, "\3\0\0\0c17\0\0\0\0\3\0\0\0c20", 18) == 0);
     ck_assert_uint_eq(get64(buf, H_CHECKSUM), doc_checksum(buf, len));
 
-    /* Without item names the file is 1.0, with the fields zero. */
+    /* Without item names the flag is clear and the fields are zero. */
     chorus_votes *plain;
     int32_t dense[] = {1, -1, 0, -1, -1, -1, -1, 1, -1};
     ck_assert_ok(chorus_votes_from_dense(&plain, 3, 3, 2, dense));
     ck_assert_ok(chorus_votes_write_chv(plain, test_path("plain.chv")));
     char *pbuf = test_read_file(test_path("plain.chv"), &len);
-    ck_assert_int_eq(pbuf[H_VERSION_MINOR], 0);
+    ck_assert_int_eq(pbuf[H_VERSION_MAJOR], 2);
     ck_assert_int_eq(pbuf[H_FLAGS] & 0x4, 0);
     ck_assert_uint_eq(get64(pbuf, H_RESERVED1), 0);
     free(pbuf);
@@ -771,6 +816,90 @@ START_TEST(test_version_1_0_file)
 }
 END_TEST
 
+/* A 1.1 file (int32 arrays, item names; tests/data/chv/README.md) reads as before: mapped
+ * it is used as stored, read into memory it is narrowed; written again it becomes 2.0. */
+START_TEST(test_version_1_1_file)
+{
+    const char *path = test_data("chv/v1_1_items.chv");
+    chorus_votes *read[2];
+    for (int use_mmap = 0; use_mmap <= 1; use_mmap++) {
+        chorus_read_options opts = read_opts(use_mmap, 1);
+        chorus_votes *v;
+        ck_assert_ok(chorus_votes_read_chv(&v, path, &opts));
+        ck_assert_int_eq(v->lf_width, use_mmap ? 4 : 1);
+        ck_assert_int_eq(v->label_width, use_mmap ? 4 : 1);
+        ck_assert_int_eq(chorus_votes_n_items(v), 3);
+        ck_assert_int_eq(chorus_votes_n_lfs(v), 3);
+        ck_assert_int_eq(chorus_votes_n_classes(v), 3);
+        ck_assert_int_eq(chorus_votes_nnz(v), 6);
+        ck_assert_str_eq(chorus_votes_item_name(v, 0), "q1");
+        ck_assert_str_eq(chorus_votes_item_name(v, 2), "q3");
+        ck_assert_str_eq(chorus_votes_lf_name(v, 2), "cid");
+        ck_assert_str_eq(chorus_votes_class_name(v, 2), "bird");
+        /* q1: ann=cat, bob=dog; q2: bob=bird; q3: ann=dog, bob=cat, cid=dog. */
+        ck_assert_int_eq(chorus_votes_get(v, 0, 0), 0);
+        ck_assert_int_eq(chorus_votes_get(v, 0, 1), 1);
+        ck_assert_int_eq(chorus_votes_get(v, 0, 2), CHORUS_ABSTAIN);
+        ck_assert_int_eq(chorus_votes_get(v, 1, 1), 2);
+        ck_assert_int_eq(chorus_votes_get(v, 2, 0), 1);
+        ck_assert_int_eq(chorus_votes_get(v, 2, 1), 0);
+        ck_assert_int_eq(chorus_votes_get(v, 2, 2), 1);
+        read[use_mmap] = v;
+    }
+    assert_same(read[0], read[1]);
+    round_trip(read[1], "from_1_1.chv");
+    size_t len;
+    char *buf = test_read_file(test_path("from_1_1.chv"), &len);
+    ck_assert_int_eq(buf[H_VERSION_MAJOR], 2);
+    ck_assert_uint_eq(get64(buf, H_SECTION(LF_INDEX) + 8), 6);
+    free(buf);
+    chorus_votes_free(read[0]);
+    chorus_votes_free(read[1]);
+}
+END_TEST
+
+/* Every mix of widths survives a round trip, and the header says which one was written. */
+START_TEST(test_widths_round_trip)
+{
+    struct {
+        int32_t n_lfs, n_classes;
+        int lf_width, label_width;
+    } shapes[] = {{2, 2, 1, 1}, {300, 2, 2, 1}, {2, 300, 1, 4}, {70000, 1000, 4, 4}};
+    for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+        const int32_t m = shapes[s].n_lfs, k = shapes[s].n_classes;
+        int64_t rp[] = {0, 2, 2, 3};
+        int32_t li[] = {0, m - 1, m - 1}, lb[] = {k - 1, 0, 1};
+        chorus_votes *borrowed, *copied;
+        ck_assert_ok(chorus_votes_from_csr(&borrowed, 3, m, k, rp, li, lb, CHORUS_BORROW));
+        ck_assert_ok(chorus_votes_from_csr(&copied, 3, m, k, rp, li, lb, CHORUS_COPY));
+        round_trip(copied, "widths.chv");
+        /* The borrowed int32 arrays are narrowed on the way out: the same bytes. */
+        ck_assert_ok(chorus_votes_write_chv(borrowed, test_path("borrowed_widths.chv")));
+        size_t len, len2;
+        char *a = test_read_file(test_path("widths.chv"), &len);
+        char *b = test_read_file(test_path("borrowed_widths.chv"), &len2);
+        ck_assert_uint_eq(len, len2);
+        ck_assert(memcmp(a, b, len) == 0);
+        ck_assert_int_eq((unsigned char)a[H_LF_WIDTH], shapes[s].lf_width);
+        ck_assert_int_eq((unsigned char)a[H_LABEL_WIDTH], shapes[s].label_width);
+        ck_assert_uint_eq(get64(a, H_SECTION(LF_INDEX) + 8), 3 * (uint64_t)shapes[s].lf_width);
+        ck_assert_uint_eq(get64(a, H_SECTION(LABEL) + 8), 3 * (uint64_t)shapes[s].label_width);
+        chorus_read_options opts = read_opts(1, 1);
+        chorus_votes *back;
+        ck_assert_ok(chorus_votes_read_chv(&back, test_path("widths.chv"), &opts));
+        ck_assert_int_eq(back->lf_width, shapes[s].lf_width);
+        ck_assert_int_eq(chorus_votes_get(back, 0, m - 1), 0);
+        ck_assert_int_eq(chorus_votes_get(back, 0, 0), k - 1);
+        ck_assert_int_eq(chorus_votes_get(back, 2, m - 1), 1);
+        chorus_votes_free(back);
+        free(a);
+        free(b);
+        chorus_votes_free(borrowed);
+        chorus_votes_free(copied);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("chv");
@@ -793,6 +922,8 @@ int main(void)
     tcase_add_test(tc, test_item_names);
     tcase_add_test(tc, test_bad_item_names);
     tcase_add_test(tc, test_version_1_0_file);
+    tcase_add_test(tc, test_version_1_1_file);
+    tcase_add_test(tc, test_widths_round_trip);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

@@ -5,6 +5,7 @@
 #include "model/em_internal.h"
 #include "model/model_internal.h"
 #include "test_util.h"
+#include "votes/votes_internal.h"
 
 /*
  * 3 items, 2 LFs, 2 classes: item 0 gets (lf0=1, lf1=1), item 1 (lf0=0), item 2 (lf1=0).
@@ -231,6 +232,58 @@ START_TEST(test_bit_identical_for_any_thread_count)
 }
 END_TEST
 
+/* The stored widths are not part of the arithmetic: a fit and predict on a matrix that
+ * borrows int32 arrays and on its narrow copy (1-byte LF indices and labels) agree bit
+ * for bit, with and without abstains as evidence and with groups (int32 sources). */
+START_TEST(test_bit_identical_for_any_storage_width)
+{
+    int32_t *gold;
+    chorus_votes *narrow = synthetic(20000, 3, 0, &gold);
+    const int64_t n = chorus_votes_n_items(narrow);
+    const int32_t m = chorus_votes_n_lfs(narrow), k = chorus_votes_n_classes(narrow);
+    ck_assert_int_eq(narrow->lf_width, 1);
+    ck_assert_int_eq(narrow->label_width, 1);
+    const int32_t *lf = chorus_votes_lf_index(narrow), *label = chorus_votes_labels(narrow);
+    chorus_votes *wide;
+    ck_assert_ok(chorus_votes_from_csr(&wide, n, m, k, chorus_votes_row_ptr(narrow), lf, label,
+                                       CHORUS_BORROW));
+    ck_assert_int_eq(wide->lf_width, 4);
+    int32_t lf_group[20];
+    for (int32_t j = 0; j < m; j++)
+        lf_group[j] = j < 2 ? 0 : -1; /* LFs 0 and 1 modelled jointly */
+    static const chorus_model_type types[] = {CHORUS_MODEL_DS, CHORUS_MODEL_DS_NOABSTAIN};
+    for (int t = 0; t < 2; t++) {
+        for (int grouped = 0; grouped <= 1; grouped++) {
+            chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+            opts.type = types[t];
+            opts.n_threads = 2;
+            opts.lf_group = grouped ? lf_group : NULL;
+            chorus_model *a, *b;
+            chorus_probs *pa, *pb;
+            ck_assert_ok(chorus_model_fit(&a, narrow, &opts));
+            ck_assert_ok(chorus_model_fit(&b, wide, &opts));
+            ck_assert_ok(chorus_model_predict(&pa, a, narrow));
+            ck_assert_ok(chorus_model_predict(&pb, b, wide));
+            size_t theta_bytes = (size_t)k * (k + 1) * sizeof(double);
+            for (int32_t j = 0; j < m; j++)
+                ck_assert_int_eq(
+                    memcmp(chorus_model_confusion(a, j), chorus_model_confusion(b, j), theta_bytes),
+                    0);
+            ck_assert_int_eq(memcmp(chorus_probs_const_data(pa), chorus_probs_const_data(pb),
+                                    (size_t)n * k * sizeof(double)),
+                             0);
+            chorus_probs_free(pa);
+            chorus_probs_free(pb);
+            chorus_model_free(a);
+            chorus_model_free(b);
+        }
+    }
+    chorus_votes_free(wide);
+    chorus_free(gold);
+    chorus_votes_free(narrow);
+}
+END_TEST
+
 START_TEST(test_no_probability_is_zero)
 {
     /* Every probability a model uses is positive: all of them where abstains are evidence,
@@ -422,6 +475,7 @@ int main(void)
     tcase_add_test(fit, test_fixed_and_gold_class_prior);
     tcase_add_test(fit, test_em_model_json_round_trip_predicts_identically);
     tcase_add_test(fit, test_options_are_checked);
+    tcase_add_test(fit, test_bit_identical_for_any_storage_width);
     suite_add_tcase(s, fit);
     return test_run_suite(s);
 }

@@ -1,9 +1,11 @@
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/utf8.h"
 #include "test_util.h"
+#include "votes/votes_internal.h"
 
 START_TEST(test_utf8)
 {
@@ -211,6 +213,107 @@ START_TEST(test_item_names)
 }
 END_TEST
 
+/* Votes are stored in the narrowest types the sizes allow; the public getters still give
+ * int32 arrays (a copy, kept by the matrix) and every entry reads back as given. */
+START_TEST(test_narrow_storage)
+{
+    struct {
+        int32_t n_lfs, n_classes;
+        int lf_width, label_width;
+    } shapes[] = {
+        {3, 2, 1, 1}, {256, 256, 1, 1}, {257, 257, 2, 4}, {65536, 2, 2, 1}, {65537, 1000, 4, 4}};
+    for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+        const int32_t m = shapes[s].n_lfs, k = shapes[s].n_classes;
+        /* Two items: the top LF and class, then LF 0 with class 1 and the top LF again. */
+        int64_t rp[] = {0, 1, 3};
+        int32_t li[] = {m - 1, 0, m - 1}, lb[] = {k - 1, 1, 0};
+        chorus_votes *copied, *appended;
+        ck_assert_ok(chorus_votes_from_csr(&copied, 2, m, k, rp, li, lb, CHORUS_COPY));
+        ck_assert_ok(chorus_votes_new(&appended, m, k));
+        ck_assert_ok(chorus_votes_append_item(appended, li, lb, 1));
+        ck_assert_ok(chorus_votes_append_item(appended, li + 1, lb + 1, 2));
+        chorus_votes *both[] = {copied, appended};
+        for (int b = 0; b < 2; b++) {
+            chorus_votes *v = both[b];
+            ck_assert_int_eq(v->lf_width, shapes[s].lf_width);
+            ck_assert_int_eq(v->label_width, shapes[s].label_width);
+            ck_assert_int_eq(chorus_votes_get(v, 0, m - 1), k - 1);
+            ck_assert_int_eq(chorus_votes_get(v, 1, 0), 1);
+            ck_assert_int_eq(chorus_votes_get(v, 1, m - 1), 0);
+            const int32_t *wide_lf = chorus_votes_lf_index(v), *wide_label = chorus_votes_labels(v);
+            for (int p = 0; p < 3; p++) {
+                ck_assert_int_eq(wide_lf[p], li[p]);
+                ck_assert_int_eq(wide_label[p], lb[p]);
+            }
+            /* Asked again: the same cached copy. */
+            ck_assert_ptr_eq(chorus_votes_lf_index(v), wide_lf);
+            ck_assert_ptr_eq(chorus_votes_labels(v), wide_label);
+        }
+        chorus_votes_free(copied);
+        chorus_votes_free(appended);
+    }
+}
+END_TEST
+
+/* Raising the classes past 256 widens the labels already stored before the next append. */
+START_TEST(test_labels_widen_with_classes)
+{
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_new(&v, 2, 2));
+    int32_t lf[] = {0, 1}, y[] = {1, 0};
+    ck_assert_ok(chorus_votes_append_item(v, lf, y, 2));
+    ck_assert_int_eq(v->label_width, 1);
+    const int32_t *before = chorus_votes_labels(v);
+    ck_assert_int_eq(before[0], 1);
+    ck_assert_ok(chorus_votes_set_n_classes(v, 300));
+    int32_t y2[] = {299, 256};
+    ck_assert_ok(chorus_votes_append_item(v, lf, y2, 2));
+    ck_assert_int_eq(v->label_width, 4);
+    const int32_t *after = chorus_votes_labels(v);
+    int32_t expected[] = {1, 0, 299, 256};
+    for (int p = 0; p < 4; p++)
+        ck_assert_int_eq(after[p], expected[p]);
+    ck_assert_int_eq(chorus_votes_get(v, 1, 0), 299);
+    chorus_votes_free(v);
+}
+END_TEST
+
+/* A borrowed matrix keeps the caller's int32 arrays: the getters hand those back. */
+START_TEST(test_borrowed_storage_is_int32)
+{
+    int64_t rp[] = {0, 1};
+    int32_t li[] = {1}, lb[] = {1};
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_from_csr(&v, 1, 2, 2, rp, li, lb, CHORUS_BORROW));
+    ck_assert_int_eq(v->lf_width, 4);
+    ck_assert_ptr_eq(chorus_votes_lf_index(v), li);
+    ck_assert_ptr_eq(chorus_votes_labels(v), lb);
+    chorus_votes_free(v);
+}
+END_TEST
+
+/* Arrays narrower than the sizes call for (as a .chv file may store them) are widened
+ * before a vote that needs the room is appended. */
+START_TEST(test_narrow_arrays_widen_on_append)
+{
+    int64_t *rp = malloc(2 * sizeof *rp);
+    uint8_t *li = malloc(1), *lb = malloc(1);
+    rp[0] = 0;
+    rp[1] = 1;
+    li[0] = 7;
+    lb[0] = 1;
+    const chorus_vote_view arrays = {rp, li, lb, 1, 1};
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_adopt_view(&v, 1, 300, 2, &arrays));
+    int32_t lf[] = {299}, y[] = {0};
+    ck_assert_ok(chorus_votes_append_item(v, lf, y, 1));
+    ck_assert_int_eq(v->lf_width, 2);
+    ck_assert_int_eq(chorus_votes_get(v, 0, 7), 1);
+    ck_assert_int_eq(chorus_votes_get(v, 1, 299), 0);
+    chorus_votes_free(v);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("votes");
@@ -224,6 +327,10 @@ int main(void)
     tcase_add_test(tc, test_item_names);
     tcase_add_test(tc, test_utf8);
     tcase_add_test(tc, test_class_coding_warnings);
+    tcase_add_test(tc, test_narrow_storage);
+    tcase_add_test(tc, test_labels_widen_with_classes);
+    tcase_add_test(tc, test_borrowed_storage_is_int32);
+    tcase_add_test(tc, test_narrow_arrays_widen_on_append);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

@@ -1,0 +1,166 @@
+/*
+ * An EM iteration against the memory-bandwidth bound. In one run: a synthetic matrix is
+ * drawn, a plain sequential read of the bytes of its vote arrays (row_ptr, lf_index and
+ * label as the matrix stores them, summed as 64-bit words) is timed, and so is one EM
+ * iteration of ds and ds-noabstain, at 1 and 2 threads; each iteration is reported as a
+ * multiple of the read with the same number of threads: by the clock, and by the CPU time
+ * the process used (the work done, which other jobs on a shared machine do not inflate;
+ * with 2 threads it includes OpenMP's spin-waiting).
+ *
+ * The iteration's time is the difference of two fits that differ only in the number of
+ * iterations (tol 0: they stop early only at an exact fixed point), divided by that
+ * difference: the setup, the majority-vote start and the check after the fit cancel. Every time is
+ * the best of `reps` runs.
+ *
+ * usage: bench_em_bandwidth [n_items [n_lfs [reps]]]   (default 2000000 50 3)
+ */
+#include <inttypes.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chorus/chorus.h"
+#include "votes/votes_internal.h"
+
+#define FEW_ITERATIONS 2
+#define MANY_ITERATIONS 12
+
+typedef struct stamp {
+    double wall, cpu;
+} stamp;
+
+static double seconds(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static stamp now(void)
+{
+    stamp s = {seconds(CLOCK_MONOTONIC), seconds(CLOCK_PROCESS_CPUTIME_ID)};
+    return s;
+}
+
+/* The best (smallest) of each clock over the runs so far. */
+static void keep_best(stamp *best, stamp start)
+{
+    const stamp end = now();
+    if (end.wall - start.wall < best->wall) best->wall = end.wall - start.wall;
+    if (end.cpu - start.cpu < best->cpu) best->cpu = end.cpu - start.cpu;
+}
+
+/* Sums `bytes` bytes at p as 64-bit words (the tail byte by byte). */
+static uint64_t sum_bytes(const void *p, size_t bytes, int threads)
+{
+    const uint64_t *words = p;
+    const size_t n = bytes / 8;
+    uint64_t sum = 0;
+#pragma omp parallel for simd reduction(+ : sum) num_threads(threads) schedule(static)
+    for (size_t i = 0; i < n; i++)
+        sum += words[i];
+    for (size_t i = n * 8; i < bytes; i++)
+        sum += ((const unsigned char *)p)[i];
+    return sum;
+}
+
+/* Best time of reading the three vote arrays once, and their size in bytes. */
+static stamp time_read(const chorus_votes *v, int threads, int reps, size_t *out_bytes)
+{
+    const chorus_vote_view w = chorus_votes_view(v);
+    const int64_t n = chorus_votes_n_items(v), nnz = chorus_votes_nnz(v);
+    const size_t rp = (size_t)(n + 1) * 8, li = (size_t)nnz * (size_t)w.lf_width,
+                 lb = (size_t)nnz * (size_t)w.label_width;
+    *out_bytes = rp + li + lb;
+    stamp best = {1e30, 1e30};
+    volatile uint64_t sink = 0;
+    for (int r = 0; r < reps; r++) {
+        const stamp t0 = now();
+        sink += sum_bytes(w.row_ptr, rp, threads) + sum_bytes(w.lf_index, li, threads) +
+                sum_bytes(w.label, lb, threads);
+        keep_best(&best, t0);
+    }
+    (void)sink;
+    return best;
+}
+
+/* Best time of a fit of `iterations` iterations (fewer if it reaches a fixed point, which
+ * *out_iterations then says). */
+static int fit_seconds(stamp *out, int32_t *out_iterations, const chorus_votes *v,
+                       chorus_model_type type, int threads, int iterations, int reps)
+{
+    chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+    opts.type = type;
+    opts.n_threads = threads;
+    opts.max_iter = iterations;
+    opts.tol = 0;
+    *out = (stamp){1e30, 1e30};
+    for (int r = 0; r < reps; r++) {
+        chorus_model *model = NULL;
+        const stamp t0 = now();
+        if (chorus_model_fit(&model, v, &opts)) return -1;
+        keep_best(out, t0);
+        chorus_model_trace(model, out_iterations);
+        chorus_model_free(model);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const int64_t n = argc > 1 ? strtoll(argv[1], NULL, 10) : 2000000;
+    const int32_t m = argc > 2 ? (int32_t)strtol(argv[2], NULL, 10) : 50;
+    const int reps = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 3;
+    static const int32_t class_counts[] = {2, 10};
+    static const chorus_model_type types[] = {CHORUS_MODEL_DS, CHORUS_MODEL_DS_NOABSTAIN};
+    printf("matrix: %" PRId64 " items x %" PRId32 " LFs, coverage 0.1-0.3, best of %d\n", n, m,
+           reps);
+    printf("%-3s %-13s %7s %10s %7s %8s %8s %9s %12s\n", "K", "model", "threads", "votes", "MB",
+           "read_ms", "iter_ms", "multiple", "cpu_multiple");
+    for (size_t c = 0; c < sizeof class_counts / sizeof *class_counts; c++) {
+        chorus_synth_options so = CHORUS_SYNTH_OPTIONS_INIT;
+        so.n_items = n;
+        so.n_lfs = m;
+        so.n_classes = class_counts[c];
+        so.coverage_min = 0.1;
+        so.coverage_max = 0.3;
+        so.seed = 11;
+        chorus_votes *votes = NULL;
+        int32_t *gold = NULL;
+        if (chorus_synth(&votes, &gold, &so)) {
+            fprintf(stderr, "bench_em_bandwidth: %s\n", chorus_error_last());
+            return 1;
+        }
+        free(gold);
+        for (int threads = 1; threads <= 2; threads++) {
+            size_t bytes = 0;
+            const stamp read = time_read(votes, threads, reps, &bytes);
+            for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
+                stamp few, many;
+                int32_t n_few = 0, n_many = 0;
+                if (fit_seconds(&few, &n_few, votes, types[t], threads, FEW_ITERATIONS, reps) ||
+                    fit_seconds(&many, &n_many, votes, types[t], threads, MANY_ITERATIONS, reps)) {
+                    fprintf(stderr, "bench_em_bandwidth: %s\n", chorus_error_last());
+                    return 1;
+                }
+                if (n_many <= n_few) {
+                    fprintf(stderr,
+                            "bench_em_bandwidth: the fit converged after %" PRId32 " iterations\n",
+                            n_many);
+                    return 1;
+                }
+                const double iteration = (many.wall - few.wall) / (double)(n_many - n_few);
+                const double cpu = (many.cpu - few.cpu) / (double)(n_many - n_few);
+                printf("%-3" PRId32 " %-13s %7d %10" PRId64 " %7.1f %8.2f %8.1f %8.1fx %11.1fx\n",
+                       class_counts[c], chorus_model_type_name(types[t]), threads,
+                       chorus_votes_nnz(votes), (double)bytes / 1e6, read.wall * 1e3,
+                       iteration * 1e3, iteration / read.wall, cpu / read.cpu);
+                fflush(stdout);
+            }
+        }
+        chorus_votes_free(votes);
+    }
+    return 0;
+}
