@@ -10,8 +10,7 @@
 # Not asserted, because the default is below majority vote there (bench/regimes.sh shows
 # them, README "Quality across regimes"): mixed LF sets whose multi-class LFs are a slight
 # majority (--lf-kind mixed:0.3 and mixed:0.4, where auto picks ds-noabstain and ignores
-# the one-class LFs' abstains), the mixed:0.5 copies 5:4 set (even with the groups
-# declared), and undeclared correlated one-class LFs.
+# the one-class LFs' abstains) and the mixed:0.5 copies 5:4 set with the groups declared.
 source "$(dirname "$0")/lib.sh"
 n=5000
 
@@ -82,5 +81,10 @@ regime "one-class, K = 2, sparse (m = 100)" - --lf-kind one-class -k 2 -m 100 --
 # Five groups of four exact copies (LFs 0-19), declared to the fit.
 regime "multi-class, copies 5:4, groups declared" 5:4 --lf-kind multi-class -k 2 --copies 5:4 --seed 19
 regime "one-class, copies 5:4, groups declared" 5:4 --lf-kind one-class -k 2 --copies 5:4 --seed 38
+
+# Undeclared dependence, where the model alone is below majority vote and the default's
+# held-out-LF check must see it (README "Label model", the second part of the safety net).
+regime "one-class, correlated 5:4:0.7, undeclared" - --lf-kind one-class -k 2 --correlated 5:4:0.7 --seed 39
+regime "mixed:0.5, copies 5:4, undeclared" - --lf-kind mixed:0.5 -k 2 --copies 5:4 --seed 55
 
 finish

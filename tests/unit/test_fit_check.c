@@ -388,6 +388,12 @@ static chorus_model *model_for_json(const chorus_votes *v)
 {
     chorus_model *m = hand_model(v);
     ck_assert_ok(chorus_model_run_check(m, v));
+    m->check.heldout_ran = 1; /* as the held-out-LF check leaves it (values made up) */
+    m->check.heldout_lfs = 4;
+    m->check.heldout_votes = 13;
+    m->check.heldout_model_agreement = 0.375;
+    m->check.heldout_majority_agreement = 0.5625;
+    m->check.heldout_prefers_majority = 1;
     m->keep_unanimous = true;
     m->candidates = calloc(3, sizeof *m->candidates);
     ck_assert_ptr_nonnull(m->candidates);
@@ -422,6 +428,12 @@ START_TEST(test_model_json_round_trip_of_check_and_selection)
     ck_assert_int_eq(b->n_lfs_disagreeing, c->n_lfs_disagreeing);
     ck_assert_int_eq(b->worse_than_majority, c->worse_than_majority);
     ck_assert_int_eq(b->fell_back, c->fell_back);
+    ck_assert_int_eq(b->heldout_ran, 1);
+    ck_assert_int_eq(b->heldout_lfs, 4);
+    ck_assert_int_eq(b->heldout_votes, 13);
+    ck_assert_double_eq(b->heldout_model_agreement, 0.375);
+    ck_assert_double_eq(b->heldout_majority_agreement, 0.5625);
+    ck_assert_int_eq(b->heldout_prefers_majority, 1);
     ck_assert_int_eq(chorus_model_get_type(back), CHORUS_MODEL_DS);
     for (int32_t j = 0; j < 3; j++)
         ck_assert_double_eq(chorus_model_lf_agreement(back, j), chorus_model_lf_agreement(m, j));
@@ -526,6 +538,24 @@ START_TEST(test_bad_check_and_selection_in_model_json)
     expect_load_error(root, "\"check.lf_agreement\"");
     json_array_append_new(agreement, json_null());
     json_decref(first);
+    /* The held-out-LF check: not an object, more LFs than the model has, a negative vote
+     * count, a share outside [0, 1]. */
+    json_object_set_new(check, "heldout_lfs", json_integer(1));
+    expect_load_error(root, "\"check.heldout_lfs\"");
+    json_t *h = json_pack("{s:i, s:i, s:f, s:f, s:b}", "lfs_left_out", 4, "votes", 10,
+                          "model_agreement", 0.5, "majority_vote_agreement", 0.6,
+                          "prefers_majority_vote", 1);
+    json_object_set_new(check, "heldout_lfs", h);
+    json_object_set_new(h, "lfs_left_out", json_integer(5));
+    expect_load_error(root, "\"check.heldout_lfs.lfs_left_out\"");
+    json_object_set_new(h, "lfs_left_out", json_integer(4));
+    json_object_set_new(h, "votes", json_integer(-1));
+    expect_load_error(root, "\"check.heldout_lfs.votes\"");
+    json_object_set_new(h, "votes", json_integer(10));
+    json_object_set_new(h, "majority_vote_agreement", json_real(1.5));
+    expect_load_error(root, "\"check.heldout_lfs.majority_vote_agreement\"");
+    json_object_set_new(h, "majority_vote_agreement", json_real(0.6));
+    json_object_del(check, "heldout_lfs");
     /* A check that is not an object. */
     json_incref(check);
     json_object_set_new(root, "check", json_integer(3));
