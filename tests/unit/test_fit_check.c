@@ -542,9 +542,9 @@ START_TEST(test_bad_check_and_selection_in_model_json)
      * count, a share outside [0, 1]. */
     json_object_set_new(check, "heldout_lfs", json_integer(1));
     expect_load_error(root, "\"check.heldout_lfs\"");
-    json_t *h = json_pack("{s:i, s:i, s:f, s:f, s:b}", "lfs_left_out", 4, "votes", 10,
-                          "model_agreement", 0.5, "majority_vote_agreement", 0.6,
-                          "prefers_majority_vote", 1);
+    json_t *h =
+        json_pack("{s:i, s:i, s:f, s:f, s:b}", "lfs_left_out", 4, "votes", 10, "model_agreement",
+                  0.5, "majority_vote_agreement", 0.6, "prefers_majority_vote", 1);
     json_object_set_new(check, "heldout_lfs", h);
     json_object_set_new(h, "lfs_left_out", json_integer(5));
     expect_load_error(root, "\"check.heldout_lfs.lfs_left_out\"");
