@@ -24,7 +24,7 @@ static int group_tuples(const em_groups *groups, int32_t **out)
 }
 
 int chorus_em_make_sources(em_sources *s, em_groups *groups, const chorus_votes *votes, int32_t m,
-                        int32_t k)
+                           int32_t k)
 {
     memset(s, 0, sizeof *s);
     int32_t *tuples = NULL;
@@ -83,11 +83,10 @@ int chorus_em_predictor_new(em_predictor **out, const chorus_model *model,
     p->model = model;
     p->votes = votes;
     /* The model's groups are finished: new tuples go to the unseen bucket, nothing changes. */
-    int rc = chorus_em_make_sources(&p->sources, model->groups, votes, model->n_lfs,
-                                    model->n_classes);
+    int rc =
+        chorus_em_make_sources(&p->sources, model->groups, votes, model->n_lfs, model->n_classes);
     if (!rc)
-        rc = chorus_em_params_alloc(&p->params, &p->sources.layout, model->n_lfs,
-                                    model->n_classes);
+        rc = chorus_em_params_alloc(&p->params, &p->sources.layout, model->n_lfs, model->n_classes);
     if (rc) {
         chorus_em_predictor_free(p);
         return rc;

@@ -125,8 +125,8 @@ void chorus_em_predictor_run(const em_predictor *p, int64_t begin, int64_t end, 
 void chorus_em_predictor_free(em_predictor *p);
 
 /* Majority vote's probabilities of items [begin, end) into probs ((end - begin) x K). */
-void chorus_mv_predict_range(const chorus_model *model, const chorus_votes *votes,
-                             int64_t begin, int64_t end, int n_threads, double *probs);
+void chorus_mv_predict_range(const chorus_model *model, const chorus_votes *votes, int64_t begin,
+                             int64_t end, int n_threads, double *probs);
 
 /* Runs the gold-free check of a fitted EM model on its training votes (fit_check.c). */
 int chorus_model_run_check(chorus_model *model, const chorus_votes *votes);

@@ -1,8 +1,8 @@
 /* Majority vote, the baseline every label model is measured against. */
 #include "model/model_internal.h"
 
-void chorus_mv_predict_range(const chorus_model *model, const chorus_votes *votes,
-                             int64_t begin, int64_t end, int n_threads, double *probs)
+void chorus_mv_predict_range(const chorus_model *model, const chorus_votes *votes, int64_t begin,
+                             int64_t end, int n_threads, double *probs)
 {
     const int32_t k = model->n_classes;
     const chorus_vote_view w = chorus_votes_view(votes);
