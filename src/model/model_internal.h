@@ -106,6 +106,9 @@ size_t chorus_em_stat_size(int64_t source_stats, int32_t k);
 /* Posteriors of an EM model for every item of `votes` (n_items x n_classes). */
 int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, double *probs);
 
+/* CHORUS_EINVAL unless the votes (aligned by chorus_model_align_votes) fit the model. */
+int chorus_model_check_compatible(const chorus_model *model, const chorus_votes *votes);
+
 /* The threads a model's own loops use: its setting, else OpenMP's default. */
 static inline int chorus_model_threads(const chorus_model *model)
 {
