@@ -10,6 +10,7 @@
 #include "io.h"
 #include "probs.h"
 #include "model.h"
+#include "predict.h"
 #include "eval.h"
 #include "select.h"
 #include "synth.h"

@@ -109,6 +109,42 @@ chorus_probs_format chorus_probs_format_from_path(const char *path);
 int chorus_probs_write(const chorus_probs *probs, const char *path, chorus_probs_format format);
 
 /*
+ * Writing probabilities a run of rows at a time, for matrices too big to hold: the same
+ * bytes as chorus_probs_write() of all the rows at once, and the same all-or-nothing
+ * files (temporaries renamed into place by commit; abort, or a failed call, leaves none).
+ *
+ *   chorus_probs_layout layout = {n_rows, k, names, 1, 0};
+ *   chorus_probs_writer_open(&w, "probs.npy", CHORUS_PROBS_AUTO, &layout);
+ *   for each chunk: chorus_probs_writer_add(w, chunk);   // rows with their item ids
+ *   chorus_probs_writer_commit(w);
+ */
+typedef struct chorus_probs_writer chorus_probs_writer;
+
+typedef struct chorus_probs_layout {
+    int64_t n_rows;                 /* rows that will be added (a .npy header says so) */
+    int32_t n_classes;              /* 2..65535 */
+    const char *const *class_names; /* n_classes names */
+    int covered;    /* 1: every added chunk has covered flags, written as a column */
+    int items_file; /* .npy: 1 writes the items file beside it, 0 removes a stale one */
+} chorus_probs_layout;
+
+/* Opens the temporaries and writes the headers. CHORUS_EINVAL (a class named "item" or
+ * "covered" in CSV, counts out of range), CHORUS_EWRITE, CHORUS_ENOMEM; *out NULL then. */
+int chorus_probs_writer_open(chorus_probs_writer **out, const char *path,
+                             chorus_probs_format format, const chorus_probs_layout *layout);
+/*
+ * Appends the rows of `rows`, whose item ids (or names) say which items they are. They must
+ * have the layout's classes and covered flags when it has them; CHORUS_EINVAL otherwise, or
+ * past n_rows; CHORUS_EWRITE. After a failure only chorus_probs_writer_abort() is left.
+ */
+int chorus_probs_writer_add(chorus_probs_writer *writer, const chorus_probs *rows);
+/* Renames the files into place and frees the writer (also on failure, when nothing is left
+ * in place). CHORUS_EINVAL when fewer than n_rows rows were added; CHORUS_EWRITE. */
+int chorus_probs_writer_commit(chorus_probs_writer *writer);
+/* Removes the temporaries and frees the writer; NULL is fine. */
+void chorus_probs_writer_abort(chorus_probs_writer *writer);
+
+/*
  * Reads probabilities written by chorus_probs_write() (or any tool writing the same
  * format), the older CSV and JSONL layouts included; for .npy, the items file beside it
  * if there is one. Rows must be non-negative and sum to 1 within 1e-6; ids >= 0 and

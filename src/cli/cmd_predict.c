@@ -52,23 +52,48 @@ static const cli_command command = {
     2,
     2};
 
-/* --review: answered items get their answers (the votes read in the model's classes). */
-static int clamp_answers(int argc, char **argv, const chorus_model *model,
-                         const chorus_votes *votes, chorus_probs *probs)
+/* --review: the answered items' classes (-1 elsewhere), the votes read in the model's
+ * classes; *answers stays NULL without review files. */
+static int review_answers(int argc, char **argv, const chorus_model *model,
+                          const chorus_votes *votes, int32_t **answers)
 {
     chorus_review *review = NULL;
     chorus_votes *aligned = NULL;
-    int32_t *answers = NULL;
+    *answers = NULL;
     int rc = cli_read_reviews("predict", argc, argv, "review", &review);
     if (rc || !review) return rc;
     int status = chorus_model_align_votes(&aligned, model, votes);
-    if (!status) status = chorus_review_resolve(&answers, review, aligned ? aligned : votes, NULL);
-    if (!status) status = chorus_review_clamp_probs(probs, answers, chorus_votes_n_items(votes));
+    if (!status) status = chorus_review_resolve(answers, review, aligned ? aligned : votes, NULL);
     if (status) rc = cli_fail("predict", status);
-    chorus_free(answers);
     chorus_votes_free(aligned);
     chorus_review_free(review);
     return rc;
+}
+
+/* Predicts and writes a chunk of items at a time, and says what was written. */
+static int predict_to_file(int argc, char **argv, const cli_args *args, chorus_probs_format format,
+                           const chorus_model *model, const chorus_votes *votes)
+{
+    chorus_predict_write_options opts = CHORUS_PREDICT_WRITE_OPTIONS_INIT;
+    int32_t *answers = NULL;
+    int rc = review_answers(argc, argv, model, votes, &answers);
+    if (rc) return rc;
+    opts.drop_uncovered = args->values[OPT_DROP_UNCOVERED] != NULL;
+    opts.answers = answers;
+    int status = chorus_model_predict_write(model, votes, args->values[OPT_OUTPUT], format, &opts);
+    chorus_free(answers);
+    if (status) return cli_fail("predict", status);
+    const int64_t n_items = chorus_votes_n_items(votes), *row_ptr = chorus_votes_row_ptr(votes);
+    int64_t n_covered = 0;
+    for (int64_t i = 0; i < n_items; i++)
+        n_covered += row_ptr[i + 1] > row_ptr[i];
+    if (!args->values[OPT_QUIET])
+        fprintf(stderr,
+                "predicted %" PRId64 " items x %" PRId32 " classes, %" PRId64
+                " without any vote%s -> %s\n",
+                n_items, chorus_model_n_classes(model), n_items - n_covered,
+                opts.drop_uncovered ? " (dropped)" : "", args->values[OPT_OUTPUT]);
+    return CLI_EXIT_OK;
 }
 
 /* Writes the probabilities (all the items') and says what was written. */
@@ -142,15 +167,7 @@ int cmd_predict(int argc, char **argv)
         chorus_model_free(model);
         return rc;
     }
-    chorus_probs *probs = NULL;
-    status = chorus_model_predict(&probs, model, votes);
-    if (!status && (rc = clamp_answers(argc, argv, model, votes, probs))) goto done;
-    if (!status)
-        rc = write_probs(&args, format, probs);
-    else
-        rc = cli_fail("predict", status);
-done:
-    chorus_probs_free(probs);
+    rc = predict_to_file(argc, argv, &args, format, model, votes);
     chorus_votes_free(votes);
     chorus_model_free(model);
     return rc;

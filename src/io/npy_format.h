@@ -130,8 +130,10 @@ static inline void chorus_npy_store_f64_le(unsigned char *p, double value)
         p[i] = (unsigned char)(u >> (8 * i));
 }
 
-/* Probabilities as an n_items x n_classes float64 C-order array ('<f8'). */
-int chorus_probs_write_npy(const chorus_probs *probs, const char *path);
+/* The rows of probs as float64 little-endian, after a header of the whole array written
+ * by the caller; first_row (the rows written before) is for the message. CHORUS_EWRITE. */
+int chorus_probs_write_npy_rows(const chorus_probs *probs, FILE *fp, const char *path,
+                                int64_t first_row);
 
 /*
  * Reads '<f8' or '<f4' (either byte order) n x K arrays, 2 <= K <= 65535. Every entry must

@@ -15,25 +15,32 @@
 #include "io/probs_rows.h"
 #include "io/text_reader.h"
 
-int chorus_probs_write_csv(const chorus_probs *p, FILE *fp)
+int chorus_probs_check_csv_names(int32_t k, const char *const *names)
+{
+    for (int32_t c = 0; c < k; c++)
+        if (strcmp(names[c], "item") == 0 || strcmp(names[c], "covered") == 0)
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "class %d is named '%s', a column of the probabilities CSV "
+                                    "of its own; rename the class or write JSONL",
+                                    (int)c, names[c]);
+    return CHORUS_OK;
+}
+
+void chorus_probs_write_csv_header(FILE *fp, int32_t k, const char *const *names, int covered)
+{
+    fputs(covered ? "item,covered" : "item", fp);
+    for (int32_t c = 0; c < k; c++) {
+        fputc(',', fp);
+        chorus_csv_write_field(fp, names[c]);
+    }
+    fputc('\n', fp);
+}
+
+void chorus_probs_write_csv_rows(const chorus_probs *p, FILE *fp)
 {
     const int32_t k = chorus_probs_n_classes(p);
     const uint8_t *covered = chorus_probs_covered(p);
     const double *data = chorus_probs_const_data(p);
-    for (int32_t c = 0; c < k; c++) {
-        const char *name = chorus_probs_class_name(p, c);
-        if (strcmp(name, "item") == 0 || strcmp(name, "covered") == 0)
-            return chorus_error_set(CHORUS_EINVAL,
-                                    "class %d is named '%s', a column of the probabilities CSV "
-                                    "of its own; rename the class or write JSONL",
-                                    (int)c, name);
-    }
-    fputs(covered ? "item,covered" : "item", fp);
-    for (int32_t c = 0; c < k; c++) {
-        fputc(',', fp);
-        chorus_csv_write_field(fp, chorus_probs_class_name(p, c));
-    }
-    fputc('\n', fp);
     char buf[32];
     for (int64_t i = 0; i < chorus_probs_n_items(p); i++) {
         if (chorus_probs_item_name(p, i))
@@ -49,7 +56,6 @@ int chorus_probs_write_csv(const chorus_probs *p, FILE *fp)
         }
         fputc('\n', fp);
     }
-    return CHORUS_OK;
 }
 
 static int field_is(const chorus_csv_field *f, const char *name)

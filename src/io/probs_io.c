@@ -1,8 +1,8 @@
 /* Reading and writing probabilistic labels: the format from the name, then CSV, JSONL or .npy. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "chorus/probs.h"
-#include "core/atomic_file.h"
 #include "core/error_internal.h"
 #include "core/path.h"
 #include "io/probs_formats.h"
@@ -29,18 +29,25 @@ int chorus_probs_format_parse(chorus_probs_format *out, const char *name)
 
 int chorus_probs_write(const chorus_probs *probs, const char *path, chorus_probs_format format)
 {
-    if (format == CHORUS_PROBS_AUTO) format = chorus_probs_format_from_path(path);
-    if (format == CHORUS_PROBS_NPY) return chorus_probs_write_npy_with_items(probs, path);
-    chorus_atomic_file file;
-    int rc = chorus_atomic_open(&file, path);
+    const int32_t k = chorus_probs_n_classes(probs);
+    const char **names = malloc((size_t)k * sizeof *names);
+    if (!names) return chorus_error_nomem();
+    for (int32_t c = 0; c < k; c++)
+        names[c] = chorus_probs_class_name(probs, c);
+    /* The rows are not simply items 0..n-1 when they have ids or names: a .npy says which
+     * items they are in its items file. */
+    const chorus_probs_layout layout = {
+        chorus_probs_n_items(probs), k, names, chorus_probs_covered(probs) != NULL,
+        chorus_probs_item_ids(probs) || chorus_probs_has_item_names(probs)};
+    chorus_probs_writer *writer;
+    int rc = chorus_probs_writer_open(&writer, path, format, &layout);
+    free(names);
     if (rc) return rc;
-    rc = format == CHORUS_PROBS_JSONL ? chorus_probs_write_jsonl(probs, file.fp)
-                                      : chorus_probs_write_csv(probs, file.fp);
-    if (rc) {
-        chorus_atomic_abort(&file);
+    if ((rc = chorus_probs_writer_add(writer, probs))) {
+        chorus_probs_writer_abort(writer);
         return rc;
     }
-    return chorus_atomic_commit(&file);
+    return chorus_probs_writer_commit(writer);
 }
 
 int chorus_probs_read(chorus_probs **out, const char *path, chorus_probs_format format)

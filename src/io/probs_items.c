@@ -33,20 +33,25 @@ int chorus_probs_items_path(char **out, const char *npy_path)
     return CHORUS_OK;
 }
 
-int chorus_probs_write_items(const chorus_probs *probs, const char *path)
+void chorus_probs_write_items_rows(const chorus_probs *probs, FILE *fp)
 {
     const uint8_t *covered = chorus_probs_covered(probs);
+    for (int64_t i = 0; i < chorus_probs_n_items(probs); i++) {
+        if (chorus_probs_item_name(probs, i))
+            chorus_csv_write_field(fp, chorus_probs_item_name(probs, i));
+        else
+            fprintf(fp, "%" PRId64, chorus_probs_item_id(probs, i));
+        fputs(!covered ? "\n" : covered[i] ? ",1\n" : ",0\n", fp);
+    }
+}
+
+int chorus_probs_write_items(const chorus_probs *probs, const char *path)
+{
     chorus_atomic_file file;
     int rc = chorus_atomic_open(&file, path);
     if (rc) return rc;
-    fputs(covered ? "item,covered\n" : "item\n", file.fp);
-    for (int64_t i = 0; i < chorus_probs_n_items(probs); i++) {
-        if (chorus_probs_item_name(probs, i))
-            chorus_csv_write_field(file.fp, chorus_probs_item_name(probs, i));
-        else
-            fprintf(file.fp, "%" PRId64, chorus_probs_item_id(probs, i));
-        fputs(!covered ? "\n" : covered[i] ? ",1\n" : ",0\n", file.fp);
-    }
+    fputs(chorus_probs_covered(probs) ? "item,covered\n" : "item\n", file.fp);
+    chorus_probs_write_items_rows(probs, file.fp);
     return chorus_atomic_commit(&file);
 }
 
@@ -119,25 +124,6 @@ done:
     chorus_text_reader_close(&reader);
     chorus_csv_fields_free(&fields);
     chorus_probs_rows_free(&r);
-    return rc;
-}
-
-int chorus_probs_write_npy_with_items(const chorus_probs *probs, const char *path)
-{
-    char *items;
-    int rc = chorus_probs_items_path(&items, path);
-    if (rc) return rc;
-    if (!chorus_probs_item_ids(probs) && !chorus_probs_has_item_names(probs)) {
-        /* Rows are items 0..n-1: no items file, and none left from an earlier write. */
-        rc = chorus_probs_write_npy(probs, path);
-        if (!rc && unlink(items) != 0 && errno != ENOENT)
-            rc = chorus_error_set(CHORUS_EWRITE, "%s: cannot remove the stale items file: %s",
-                                  items, strerror(errno));
-    } else {
-        rc = chorus_probs_write_items(probs, items);
-        if (!rc && (rc = chorus_probs_write_npy(probs, path))) unlink(items);
-    }
-    free(items);
     return rc;
 }
 

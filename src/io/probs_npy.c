@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/atomic_file.h"
+#include "io/probs_formats.h"
 #include "core/error_internal.h"
 #include "io/npy_format.h"
 
@@ -16,30 +16,23 @@
 #define MAX_CLASSES 65535
 #define SUM_TOLERANCE 1e-6
 
-int chorus_probs_write_npy(const chorus_probs *probs, const char *path)
+int chorus_probs_write_npy_rows(const chorus_probs *probs, FILE *fp, const char *path,
+                                int64_t first_row)
 {
-    const int64_t rows = chorus_probs_n_items(probs);
     const int32_t cols = chorus_probs_n_classes(probs);
     const double *data = chorus_probs_const_data(probs);
-    const int64_t total = rows * cols;
-    chorus_atomic_file file = {0};
+    const int64_t total = chorus_probs_n_items(probs) * cols;
     unsigned char *buf = malloc(CHUNK_ELEMENTS * 8);
     if (!buf) return chorus_error_nomem();
-    int rc = chorus_atomic_open(&file, path);
-    if (rc) goto done;
-    int64_t shape[2] = {rows, cols};
-    rc = chorus_npy_write_header(file.fp, path, "<f8", 2, shape);
+    int rc = CHORUS_OK;
     for (int64_t start = 0; !rc && start < total; start += CHUNK_ELEMENTS) {
         int64_t n = total - start < CHUNK_ELEMENTS ? total - start : CHUNK_ELEMENTS;
         for (int64_t e = 0; e < n; e++)
             chorus_npy_store_f64_le(buf + e * 8, data[start + e]);
-        if (fwrite(buf, 8, (size_t)n, file.fp) != (size_t)n)
+        if (fwrite(buf, 8, (size_t)n, fp) != (size_t)n)
             rc = chorus_error_set(CHORUS_EWRITE, "%s: write failed at item %" PRId64 ": %s", path,
-                                  start / cols, strerror(errno));
+                                  first_row + start / cols, strerror(errno));
     }
-    if (!rc) rc = chorus_atomic_commit(&file);
-done:
-    if (rc) chorus_atomic_abort(&file);
     free(buf);
     return rc;
 }

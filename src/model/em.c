@@ -356,48 +356,6 @@ static void plan_chunks(em_run *r)
                          &r->end_chunk);
 }
 
-/* The group tuple counts of a layout. */
-static int group_tuples(const em_groups *groups, int32_t **out)
-{
-    *out = malloc((size_t)(groups && groups->n_groups ? groups->n_groups : 1) * sizeof **out);
-    if (!*out) return chorus_error_nomem();
-    for (int32_t g = 0; groups && g < groups->n_groups; g++)
-        (*out)[g] = groups->groups[g].n_tuples;
-    return CHORUS_OK;
-}
-
-/* The votes as sources: rewritten when there are groups, else the votes themselves. */
-typedef struct em_sources {
-    em_layout layout;
-    int64_t *row_ptr; /* owned only when rewritten */
-    int32_t *source;
-    int32_t *output;
-} em_sources;
-
-static int make_sources(em_sources *s, em_groups *groups, const chorus_votes *votes, int32_t m,
-                        int32_t k)
-{
-    memset(s, 0, sizeof *s);
-    int32_t *tuples = NULL;
-    int rc = CHORUS_OK;
-    if (groups) {
-        rc = em_groups_transform(groups, votes, &s->row_ptr, &s->source, &s->output);
-        if (!rc) rc = em_groups_finish(groups);
-    }
-    if (!rc) rc = group_tuples(groups, &tuples);
-    if (!rc) rc = chorus_em_layout_init(&s->layout, m, k, groups ? groups->n_groups : 0, tuples);
-    free(tuples);
-    return rc;
-}
-
-static void free_sources(em_sources *s)
-{
-    chorus_em_layout_free(&s->layout);
-    free(s->row_ptr);
-    free(s->source);
-    free(s->output);
-}
-
 int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_fit_options *opts,
                   const fit_shard *shard)
 {
@@ -418,8 +376,8 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
             return rc;
         }
     }
-    if ((rc = make_sources(&sources, groups, votes, m, k))) {
-        free_sources(&sources);
+    if ((rc = chorus_em_make_sources(&sources, groups, votes, m, k))) {
+        chorus_em_free_sources(&sources);
         if (groups) em_groups_free(groups);
         free(groups);
         return rc;
@@ -514,73 +472,8 @@ done:
     free(r.partials);
     free(shape);
     free(counts);
-    free_sources(&sources);
+    chorus_em_free_sources(&sources);
     if (groups) em_groups_free(groups);
     free(groups);
     return rc;
-}
-
-/*
- * An item whose LFs all vote one class keeps that class when the model would overrule it.
- * With abstains as evidence, the silence of the many LFs that did not fire (and a drifted
- * class prior) can outweigh the votes that were cast; on real LF sets the model is then
- * wrong more often than the vote (README, "Label model"). The item gets the vote shares,
- * as majority vote would give it.
- */
-static void keep_unanimous_vote(const chorus_vote_view *w, int64_t begin, int64_t end, int32_t k,
-                                double *q)
-{
-    if (begin == end) return;
-    const int32_t c = chorus_view_label(w, begin);
-    for (int64_t v = begin + 1; v < end; v++)
-        if (chorus_view_label(w, v) != c) return;
-    double top = q[0];
-    for (int32_t y = 1; y < k; y++)
-        if (q[y] > top) top = q[y];
-    if (q[c] < top - 1e-5) chorus_vote_shares(w->label, w->label_width, begin, end, k, q);
-}
-
-int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, double *probs)
-{
-    const int32_t k = model->n_classes;
-    em_sources sources;
-    em_params params = {0};
-    /* The model's groups are finished: new tuples go to the unseen bucket, nothing changes. */
-    int rc = make_sources(&sources, model->groups, votes, model->n_lfs, k);
-    if (!rc) rc = chorus_em_params_alloc(&params, &sources.layout, model->n_lfs, k);
-    if (rc) {
-        free_sources(&sources);
-        return rc;
-    }
-    chorus_em_params_set(&params, model->theta, model->prior, model->abstain_informative,
-                         model->groups ? model->groups->lf_group : NULL);
-    if (model->groups)
-        em_groups_set_params(model->groups, model->abstain_informative, model->group_theta,
-                             &params);
-    const int64_t n = chorus_votes_n_items(votes);
-    const chorus_vote_view w = chorus_votes_view(votes);
-    const int64_t *row_ptr = model->groups ? sources.row_ptr : w.row_ptr;
-    const void *src = model->groups ? (const void *)sources.source : w.lf_index;
-    const void *out = model->groups ? (const void *)sources.output : w.label;
-    const int src_width = model->groups ? 4 : w.lf_width;
-    const int out_width = model->groups ? 4 : w.label_width;
-    const int n_threads =
-        model->settings.n_threads > 0 ? model->settings.n_threads : omp_get_max_threads();
-    const int64_t *vote_ptr = w.row_ptr;
-#pragma omp parallel for schedule(static) num_threads(n_threads)
-    for (int64_t i = 0; i < n; i++) {
-        double z, *q = probs + i * k;
-        /* After the check's fallback (fit_check.c) an item with votes gets its vote shares;
-         * the model speaks only for the items without any. */
-        if (model->check.fell_back && vote_ptr[i + 1] > vote_ptr[i]) {
-            chorus_vote_shares(w.label, w.label_width, vote_ptr[i], vote_ptr[i + 1], k, q);
-            continue;
-        }
-        chorus_em_item_posterior_k(&params, src, src_width, out, out_width, row_ptr[i],
-                                   row_ptr[i + 1], -1, q, &z, k);
-        if (model->keep_unanimous) keep_unanimous_vote(&w, vote_ptr[i], vote_ptr[i + 1], k, q);
-    }
-    chorus_em_params_free(&params);
-    free_sources(&sources);
-    return CHORUS_OK;
 }

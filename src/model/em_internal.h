@@ -38,6 +38,21 @@ int chorus_em_layout_init(em_layout *layout, int32_t n_lfs, int32_t n_classes, i
                           const int32_t *group_tuples);
 void chorus_em_layout_free(em_layout *layout);
 
+struct em_groups;
+
+/* The votes as sources: rewritten when there are groups, else the votes themselves. */
+typedef struct em_sources {
+    em_layout layout;
+    int64_t *row_ptr; /* owned only when rewritten */
+    int32_t *source;
+    int32_t *output;
+} em_sources;
+
+/* Sources for `votes` (groups: NULL, or the model's, finished by this call). CHORUS_ENOMEM. */
+int chorus_em_make_sources(em_sources *s, struct em_groups *groups, const chorus_votes *votes,
+                           int32_t m, int32_t k);
+void chorus_em_free_sources(em_sources *s);
+
 int chorus_em_params_alloc(em_params *p, const em_layout *layout, int32_t n_lfs, int32_t n_classes);
 void chorus_em_params_free(em_params *p);
 

@@ -6,7 +6,9 @@
  * loses to majority vote, so past a limit the default hands back majority vote.
  *
  * Every count is an integer, summed per thread and then added: the result is the same for
- * any number of threads.
+ * any number of threads. Each thread computes the posteriors of its items a chunk at a time
+ * into a buffer of its own, so the check holds CHECK_CHUNK x K doubles per thread, never
+ * n_items x K.
  */
 #include <math.h>
 #include <omp.h>
@@ -19,6 +21,8 @@
 #include "votes/votes_internal.h"
 
 #define TIE 1e-5
+/* Items whose posteriors a thread holds at once. */
+#define CHECK_CHUNK 4096
 
 /* The single most-voted class of votes [b, e) leaving out position `skip` (-1: none), or
  * -1 when there is none or several. */
@@ -70,35 +74,40 @@ int chorus_model_run_check_shard(chorus_model *model, const chorus_votes *votes,
     const int32_t k = model->n_classes, m = model->n_lfs;
     const int64_t *row_ptr = chorus_votes_row_ptr(votes);
     const chorus_vote_view w = chorus_votes_view(votes);
-    double *probs = malloc((size_t)(n > 0 ? n : 1) * k * sizeof *probs);
+    em_predictor *predictor = NULL;
     int64_t *agree = calloc((size_t)m * 2, sizeof *agree); /* [j][0] agree, [j][1] overlaps */
     int64_t *shares = calloc((size_t)k, sizeof *shares);
     double *lf_agreement = malloc((size_t)(m > 0 ? m : 1) * sizeof *lf_agreement);
     int64_t totals[5] = {0}; /* covered, unanimous, overruled, clear, majority overruled */
     int rc = CHORUS_OK, failed = 0;
-    if (!probs || !agree || !shares || !lf_agreement) {
+    if (!agree || !shares || !lf_agreement) {
         rc = chorus_error_nomem();
         goto done;
     }
-    if ((rc = chorus_em_predict(model, votes, probs))) goto done;
-    const int n_threads =
-        model->settings.n_threads > 0 ? model->settings.n_threads : omp_get_max_threads();
+    if ((rc = chorus_em_predictor_new(&predictor, model, votes))) goto done;
+    const int n_threads = chorus_model_threads(model);
 #pragma omp parallel num_threads(n_threads)
     {
         int32_t *counts = malloc((size_t)k * sizeof *counts);
         int64_t *my_agree = calloc((size_t)m * 2, sizeof *my_agree);
         int64_t *my_shares = calloc((size_t)k, sizeof *my_shares);
+        double *probs = malloc((size_t)CHECK_CHUNK * k * sizeof *probs);
         int64_t my[5] = {0};
-        if (!counts || !my_agree || !my_shares) {
+        const int64_t thread = omp_get_thread_num(), n_team = omp_get_num_threads();
+        const int64_t first = n * thread / n_team, last = n * (thread + 1) / n_team;
+        if (!counts || !my_agree || !my_shares || !probs) {
 #pragma omp atomic write
             failed = 1;
         }
-#pragma omp for schedule(static)
-        for (int64_t i = 0; i < n; i++) {
+        for (int64_t i = first; i < last && counts && my_agree && my_shares && probs; i++) {
+            const int64_t chunk_start = first + (i - first) / CHECK_CHUNK * CHECK_CHUNK;
+            if (i == chunk_start)
+                chorus_em_predictor_run(predictor, i,
+                                        last - i < CHECK_CHUNK ? last : i + CHECK_CHUNK, 1, probs);
             const int64_t b = row_ptr[i], e = row_ptr[i + 1];
-            if (b == e || !counts || !my_agree || !my_shares) continue;
+            if (b == e) continue;
             my[0]++;
-            const double *p = probs + (size_t)i * k;
+            const double *p = probs + (size_t)(i - chunk_start) * k;
             double top = p[0];
             for (int32_t c = 1; c < k; c++)
                 if (p[c] > top) top = p[c];
@@ -133,6 +142,7 @@ int chorus_model_run_check_shard(chorus_model *model, const chorus_votes *votes,
         free(counts);
         free(my_agree);
         free(my_shares);
+        free(probs);
     }
     if (failed) {
         rc = chorus_error_nomem();
@@ -169,7 +179,7 @@ int chorus_model_run_check_shard(chorus_model *model, const chorus_votes *votes,
     model->checked = true;
 
 done:
-    free(probs);
+    chorus_em_predictor_free(predictor);
     free(agree);
     free(shares);
     free(lf_agreement);

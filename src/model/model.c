@@ -363,7 +363,7 @@ int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
 }
 
 /* The votes must speak of the model's LFs, in its order, with none of its unknown classes. */
-static int check_compatible(const chorus_model *model, const chorus_votes *votes)
+int chorus_model_check_compatible(const chorus_model *model, const chorus_votes *votes)
 {
     if (chorus_votes_n_lfs(votes) != model->n_lfs)
         return chorus_error_set(CHORUS_EINVAL,
@@ -397,7 +397,7 @@ int chorus_model_predict(chorus_probs **out, const chorus_model *model, const ch
         chorus_votes_free(aligned);
         return rc;
     }
-    rc = check_compatible(model, votes);
+    rc = chorus_model_check_compatible(model, votes);
     if (rc) return rc;
     chorus_probs *probs;
     rc = chorus_probs_new(&probs, chorus_votes_n_items(votes), model->n_classes);

@@ -2,6 +2,7 @@
 #ifndef CHORUS_MODEL_INTERNAL_H
 #define CHORUS_MODEL_INTERNAL_H
 
+#include <omp.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -104,6 +105,31 @@ size_t chorus_em_stat_size(int64_t source_stats, int32_t k);
 
 /* Posteriors of an EM model for every item of `votes` (n_items x n_classes). */
 int chorus_em_predict(const chorus_model *model, const chorus_votes *votes, double *probs);
+
+/* CHORUS_EINVAL unless the votes (aligned by chorus_model_align_votes) fit the model. */
+int chorus_model_check_compatible(const chorus_model *model, const chorus_votes *votes);
+
+/* The threads a model's own loops use: its setting, else OpenMP's default. */
+static inline int chorus_model_threads(const chorus_model *model)
+{
+    return model->settings.n_threads > 0 ? model->settings.n_threads : omp_get_max_threads();
+}
+
+/*
+ * An EM model ready to predict ranges of the items of `votes` (em_predict.c): the votes
+ * rewritten as sources once. Both must outlive it. CHORUS_ENOMEM.
+ */
+typedef struct em_predictor em_predictor;
+int chorus_em_predictor_new(em_predictor **out, const chorus_model *model,
+                            const chorus_votes *votes);
+/* Posteriors of items [begin, end) into probs, (end - begin) x n_classes, on n_threads. */
+void chorus_em_predictor_run(const em_predictor *p, int64_t begin, int64_t end, int n_threads,
+                             double *probs);
+void chorus_em_predictor_free(em_predictor *p);
+
+/* Majority vote's probabilities of items [begin, end) into probs ((end - begin) x K). */
+void chorus_mv_predict_range(const chorus_model *model, const chorus_votes *votes, int64_t begin,
+                             int64_t end, int n_threads, double *probs);
 
 /* Runs the gold-free check of a fitted EM model on its training votes (fit_check.c). */
 int chorus_model_run_check(chorus_model *model, const chorus_votes *votes);

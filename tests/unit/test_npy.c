@@ -164,7 +164,7 @@ START_TEST(test_writes_what_numpy_writes)
     const double values[] = {0.25, 0.75, 0.5, 0.5, 1.0, 0.0};
     memcpy(chorus_probs_data(p), values, sizeof values);
     path = test_path("probs.npy");
-    ck_assert_ok(chorus_probs_write_npy(p, path));
+    ck_assert_ok(chorus_probs_write(p, path, CHORUS_PROBS_NPY));
     got = test_read_file(path, &len);
     want = test_read_file(test_data("npy/probs_f8.npy"), &want_len);
     ck_assert_uint_eq(len, want_len);
@@ -603,8 +603,8 @@ START_TEST(test_write_failure_leaves_nothing)
                     "no/such/dir/x.npy");
     chorus_probs *p;
     ck_assert_ok(chorus_probs_new(&p, 1, 2));
-    ck_assert_error(chorus_probs_write_npy(p, test_path("no/such/dir/p.npy")), CHORUS_EWRITE,
-                    "p.npy");
+    ck_assert_error(chorus_probs_write(p, test_path("no/such/dir/p.npy"), CHORUS_PROBS_NPY),
+                    CHORUS_EWRITE, "p.npy");
     chorus_probs_free(p);
     chorus_votes_free(v);
 }
@@ -626,7 +626,7 @@ START_TEST(test_probs_round_trip)
             x[i * k + c] /= sum;
     }
     const char *path = test_path("probs.npy");
-    ck_assert_ok(chorus_probs_write_npy(p, path));
+    ck_assert_ok(chorus_probs_write(p, path, CHORUS_PROBS_NPY));
     ck_assert_ok(chorus_probs_read_npy(&back, path));
     ck_assert_int_eq(chorus_probs_n_items(back), n);
     ck_assert_int_eq(chorus_probs_n_classes(back), k);
@@ -647,7 +647,7 @@ START_TEST(test_probs_round_trip)
 
     /* No items. */
     ck_assert_ok(chorus_probs_new(&p, 0, 3));
-    ck_assert_ok(chorus_probs_write_npy(p, path));
+    ck_assert_ok(chorus_probs_write(p, path, CHORUS_PROBS_NPY));
     ck_assert_ok(chorus_probs_read_npy(&back, path));
     ck_assert_int_eq(chorus_probs_n_items(back), 0);
     ck_assert_int_eq(chorus_probs_n_classes(back), 3);
