@@ -2,10 +2,20 @@
 # How EM fit + predict time and peak memory grow with the number of items (m = 50 LFs,
 # 10-30% coverage each, K = 2 and 5), against majority vote on the same file in the same
 # run. Usage: bench/scale.sh [CHORUS] [SIZES...]
+#
+# bench/scale.sh [CHORUS] --stages [SIZES...] (default 1M 10M 100M; 100M x 50 LFs is about
+# 1B votes) times each stage as a user runs it — synth to .chv, fit (the default model),
+# predict to .npy — with its peak memory, against a plain sequential read of the .chv (the
+# same bytes, from the page cache) and majority vote fit + predict on the same file.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 chorus=${1:-$here/../build/chorus}
 shift || true
+stages=0
+if [ "${1:-}" = --stages ]; then
+  stages=1
+  shift
+fi
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000 1000000 5000000 20000000)
 work=$(mktemp -d "${TMPDIR:-/tmp}/chorus-scale-XXXXXX")
@@ -18,6 +28,34 @@ measure() {
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+
+if [ "$stages" = 1 ]; then
+  [ ${#sizes[@]} -gt 0 ] && [ "${sizes[0]}" != 10000 ] || sizes=(1000000 10000000 100000000)
+  printf '| n | votes | .chv MB | synth s | synth peak MB | read s | fit s | fit peak MB | fit / read | iterations | predict s | predict peak MB | predict / read | mv fit+predict s | fit+predict / mv |\n'
+  printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+  for n in "${sizes[@]}"; do
+    rm -f "$work"/*
+    read -r synth synth_mb < <(measure "$chorus" synth -n "$n" -m 50 -k 2 --coverage 0.1:0.3 \
+      --accuracy 0.55:0.9 --seed 11 -o "$work/votes.chv" -q)
+    chv_mb=$(du -m "$work/votes.chv" | cut -f1)
+    read -r rd _ < <(measure dd if="$work/votes.chv" of=/dev/null bs=16M)
+    read -r mv_fit _ < <(measure "$chorus" fit "$work/votes.chv" --model mv -o "$work/mv.json" -q)
+    read -r mv_pred _ < <(measure "$chorus" predict "$work/mv.json" "$work/votes.chv" -o "$work/p.npy" -q)
+    rm -f "$work/p.npy"
+    read -r fit fit_mb < <(measure "$chorus" fit "$work/votes.chv" -o "$work/m.json" -q)
+    read -r pred pred_mb < <(measure "$chorus" predict "$work/m.json" "$work/votes.chv" -o "$work/p.npy" -q)
+    iters=$(grep -o '"iterations": [0-9]*' "$work/m.json" | awk '{print $2}')
+    votes=$(grep -o '"n_votes": [0-9]*' "$work/m.json" | awk '{print $2}')
+    awk -v n="$n" -v v="$votes" -v cm="$chv_mb" -v s="$synth" -v sm="$synth_mb" -v rd="$rd" \
+      -v f="$fit" -v fm="$fit_mb" -v it="$iters" -v p="$pred" -v pm="$pred_mb" -v mf="$mv_fit" \
+      -v mp="$mv_pred" 'BEGIN { r = (rd > 0) ? rd : 0.01; mv = mf + mp;
+        printf "| %d | %d | %d | %.1f | %d | %.2f | %.1f | %d | %.0fx | %d | %.1f | %d | %.0fx | %.1f | %.1fx |\n",
+          n, v, cm, s, sm, rd, f, fm, f / r, it, p, pm, p / r, mv, (mv > 0) ? (f + p) / mv : 0 }'
+  done
+  echo
+  echo "read = dd of the .chv to /dev/null right after it was written (page cache: the memory-bandwidth bound of one pass); fit = the default model with its checks; times in seconds."
+  exit 0
+fi
 printf '| n | K | votes | model | fit s | predict s | fit+predict s | peak MB | iterations | M votes/s per iteration | mv fit+predict s | ratio to mv |\n'
 printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for k in 2 5; do
