@@ -228,22 +228,24 @@ done:
 }
 
 /*
- * Rank 0: the gathered blocks of every rank merged into *votes, with the ranks' reports added
- * into `report`. An exit code (printed).
+ * Rank 0: the gathered blocks of every rank (*all, freed once unpacked) merged into *votes,
+ * with the ranks' reports added into `report`. An exit code (printed).
  */
 static int merge_parts(const char *cmd, chorus_votes **votes, chorus_apply_report *report,
                        const chorus_lf_set *set, const char *path, const chorus_data_range *ranges,
-                       const unsigned char *all)
+                       void **all)
 {
     const int size = cli_mpi_size();
     chorus_votes **parts = calloc((size_t)size, sizeof *parts);
     int64_t n_items = 0;
     int rc = CLI_EXIT_OK;
     int status = parts ? CHORUS_OK : CHORUS_ENOMEM;
-    const unsigned char *p = all;
+    const unsigned char *p = *all;
     for (int r = 0; !status && r < size; r++)
         if (!(status = unpack_part(&parts[r], &p, report, r == 0)))
             n_items += chorus_votes_n_items(parts[r]);
+    free(*all);
+    *all = NULL;
     if (!status && n_items == 0) {
         /* The merge's own message would not name the file. */
         fprintf(stderr,
@@ -294,7 +296,7 @@ int cli_apply_sharded(const char *cmd, const chorus_lf_set *set, const char *pat
     if (status)
         rc = cli_fail(cmd, status);
     else if (rank == 0)
-        rc = merge_parts(cmd, votes, *report, set, path, ranges, all);
+        rc = merge_parts(cmd, votes, *report, set, path, ranges, &all);
     rc = cli_mpi_agree(rc, NULL);
 done:
     if (rc || rank != 0) {
