@@ -14,14 +14,26 @@ if [ "${CHORUS_MPI:-OFF}" != ON ]; then
 fi
 
 : "${CHORUS_MPIEXEC:?CHORUS_MPIEXEC must name mpirun}"
-mpi=("$CHORUS_MPIEXEC" --oversubscribe -x OMP_WAIT_POLICY=passive -x ASAN_OPTIONS=detect_leaks=0)
+mpi=("$CHORUS_MPIEXEC" --oversubscribe -x OMP_WAIT_POLICY=passive)
 [ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
 
 # mpirun_chorus N ARGS...: chorus on N processes with one thread each; status, out, err as run.
 mpirun_chorus() {
   local n=$1
   shift
-  OMP_NUM_THREADS=1 "${mpi[@]}" -np "$n" "$CHORUS" "$@" >"$TMP/out" 2>"$TMP/err"
+  OMP_NUM_THREADS=1 "${mpi[@]}" -x ASAN_OPTIONS=detect_leaks=0 -np "$n" "$CHORUS" "$@" \
+    >"$TMP/out" 2>"$TMP/err"
+  status=$?
+}
+
+# The same with the leak check, under AddressSanitizer with the suppressions for the MPI
+# libraries' own allocations (slow to unwind: one run only).
+mpirun_leak_checked() {
+  local n=$1
+  shift
+  OMP_NUM_THREADS=1 "${mpi[@]}" -x ASAN_OPTIONS=fast_unwind_on_malloc=0 \
+    -x "LSAN_OPTIONS=suppressions=$(dirname "$0")/mpi_lsan.supp:print_suppressions=0" \
+    -np "$n" "$CHORUS" "$@" >"$TMP/out" 2>"$TMP/err"
   status=$?
 }
 
@@ -94,8 +106,9 @@ grep -Eq "^win +keyword +$win " "$TMP/err" || fail "win's votes are not added ov
 line=$(wc -l <"$TMP/quoted.csv")
 run apply "$TMP/spec.yaml" "$TMP/skip.csv" -o "$TMP/skip.ref.chv" -q --skip-bad-rows
 expect_status 0 "one-process apply skipping a row"
-mpirun_chorus 3 apply "$TMP/spec.yaml" "$TMP/skip.csv" -o "$TMP/skip.3.chv" -q --skip-bad-rows
-expect_status 0 "apply skipping a row on 3 processes"
+mpirun_leak_checked 3 apply "$TMP/spec.yaml" "$TMP/skip.csv" -o "$TMP/skip.3.chv" -q \
+  --skip-bad-rows
+expect_status 0 "apply skipping a row on 3 processes, leaks checked"
 same "$TMP/skip.ref.chv" "$TMP/skip.3.chv" "apply skipping a row on 3 processes"
 expect_err "skipped 1 bad row, on line $line" "the skipped row named by its line"
 
