@@ -53,11 +53,11 @@ int cli_mpi_start(const char *cmd)
 {
     const int n = cli_launcher_size();
     if (n <= 1) return CLI_EXIT_OK;
-    if (strcmp(cmd, "fit") != 0 && strcmp(cmd, "predict") != 0) {
+    if (strcmp(cmd, "fit") != 0 && strcmp(cmd, "predict") != 0 && strcmp(cmd, "apply") != 0) {
         if (cli_launcher_rank() == 0)
             fprintf(stderr,
-                    "chorus %s: started as one of %d processes (mpirun -np %d?); only fit and "
-                    "predict run on several processes: run %s without mpirun\n",
+                    "chorus %s: started as one of %d processes (mpirun -np %d?); only fit, "
+                    "predict and apply run on several processes: run %s without mpirun\n",
                     cmd, n, n, cmd);
         return CLI_EXIT_USAGE;
     }

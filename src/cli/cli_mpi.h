@@ -1,7 +1,8 @@
 /*
  * Running under an MPI launcher (mpirun -np N chorus ...). With MPI built in (cli_mpi.c),
- * fit and predict split their items across the N processes and every other command
- * refuses; a build without MPI (cli_mpi_none.c) refuses to run as N copies of one job.
+ * fit and predict split their items across the N processes, apply splits its data file,
+ * and every other command refuses; a build without MPI (cli_mpi_none.c) refuses to run as
+ * N copies of one job.
  * Outside a launcher, or with N = 1, nothing changes: one process, rank 0 of 1.
  */
 #ifndef CHORUS_CLI_MPI_H
@@ -57,5 +58,16 @@ int cli_fit_sharded(const char *cmd, const char *path, const chorus_fit_options 
                     chorus_model **model, int64_t *n_items, int32_t *n_lfs, int32_t *n_classes);
 int cli_predict_sharded(const char *cmd, const char *path, const chorus_model *model,
                         chorus_probs **probs);
+
+/*
+ * The sharded apply (cli_shard_apply.c), for N > 1 processes: each rank applies the set to
+ * its byte range of the data file, cut on record boundaries, and rank 0 merges the ranges'
+ * matrices into *votes, the matrix one process gives, with *report the ranges' reports
+ * added up (both NULL elsewhere). An exit code; a failure is reported once, by the lowest
+ * rank that met it, and every rank returns the same code.
+ */
+int cli_apply_sharded(const char *cmd, const chorus_lf_set *set, const char *path,
+                      const chorus_data_options *data_opts, const chorus_apply_options *opts,
+                      chorus_votes **votes, chorus_apply_report **report);
 
 #endif

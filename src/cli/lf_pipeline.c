@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_mpi.h"
 #include "cli/lf_pipeline.h"
 
 int lf_pipeline_init_streaming(lf_pipeline *p, const char *cmd, const char *spec_path,
@@ -34,14 +35,11 @@ int lf_pipeline_init_streaming(lf_pipeline *p, const char *cmd, const char *spec
     }
     p->data_path = data_path;
     p->data_opts = opts;
-    /* The spec first: a broken LF is reported before any data is read. */
-    int status = chorus_lf_set_load(&p->set, spec_path);
-    if (status) {
-        int rc = cli_fail(cmd, status);
-        lf_pipeline_free(p);
-        return rc;
-    }
-    return 0;
+    /* The spec first: a broken LF is reported before any data is read. Every process of an
+     * MPI run loads it; the lowest that fails says why (in one process: that one). */
+    int rc = cli_mpi_fail_once(cmd, chorus_lf_set_load(&p->set, spec_path));
+    if (rc) lf_pipeline_free(p);
+    return rc;
 }
 
 int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, const char *data_path,
@@ -120,16 +118,25 @@ int lf_pipeline_apply(lf_pipeline *p, int verbose)
 {
     cli_progress progress;
     cli_progress_init(&progress, "applying");
-    if (!verbose) progress.enabled = 0;
+    /* On N processes no one of them knows how far the whole apply is. */
+    if (!verbose || cli_mpi_size() > 1) progress.enabled = 0;
     chorus_apply_options opts = CHORUS_APPLY_OPTIONS_INIT;
     opts.n_threads = p->n_threads;
     opts.progress = cli_progress_update;
     opts.progress_ctx = &progress;
-    int status = p->data ? chorus_lf_apply(&p->votes, &p->report, p->set, p->data, &opts)
-                         : chorus_lf_apply_file(&p->votes, &p->report, p->set, p->data_path,
-                                                &p->data_opts, &opts);
-    cli_progress_done(&progress);
-    if (status) return cli_fail(p->cmd, status);
+    if (cli_mpi_size() > 1) {
+        /* Each process applies its part; rank 0 holds the merged votes and says the rest. */
+        int rc = cli_apply_sharded(p->cmd, p->set, p->data_path, &p->data_opts, &opts, &p->votes,
+                                   &p->report);
+        cli_progress_done(&progress);
+        if (rc || cli_mpi_rank() != 0) return rc;
+    } else {
+        int status = p->data ? chorus_lf_apply(&p->votes, &p->report, p->set, p->data, &opts)
+                             : chorus_lf_apply_file(&p->votes, &p->report, p->set, p->data_path,
+                                                    &p->data_opts, &opts);
+        cli_progress_done(&progress);
+        if (status) return cli_fail(p->cmd, status);
+    }
     if (verbose) print_report(p);
     if (has_llm(p->set)) print_llm(p, verbose);
     return 0;

@@ -140,7 +140,7 @@ expect_status 2 "predict --review on 2 processes"
 expect_no_file "$TMP/r.csv" "no probabilities after --review is refused"
 mpirun_chorus 2 analyze "$TMP/big.chv"
 expect_status 2 "analyze on 2 processes"
-expect_err "only fit and predict run on several processes" "analyze refused"
+expect_err "only fit, predict and apply run on several processes" "analyze refused"
 
 # A bad label in the last process's part: that process names the file and byte offset,
 # and nothing is written. nnz and the label section's offset come from the header
