@@ -17,16 +17,24 @@ root=()
 [ "$(id -u)" = 0 ] && root=(--allow-run-as-root)
 export OMP_WAIT_POLICY=passive
 
-# measure OUT CMD...: "seconds peak_MB" of one run (the largest process under mpirun)
+# measure OUT CMD...: "seconds peak_MB" of one run; under mpirun each process records its
+# own peak RSS (rss.RANK) and the largest is reported.
 measure() {
   local out=$1
   shift
+  rm -f "$work"/rss.*
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || {
     cat "$work/err" >&2
     exit 1
   }
-  awk '{printf "%.2f %.0f\n", $1, $2 / 1024}' "$work/time" >"$out"
+  if ls "$work"/rss.* >/dev/null 2>&1; then
+    awk -v t="$(cut -d' ' -f1 "$work/time")" '$1 > m { m = $1 } END { printf "%.2f %.0f\n", t, m / 1024 }' "$work"/rss.*
+  else
+    awk '{printf "%.2f %.0f\n", $1, $2 / 1024}' "$work/time"
+  fi >"$out"
 }
+# per_rank CMD...: CMD under /usr/bin/time, writing this process's peak RSS to rss.RANK
+per_rank=(bash -c '/usr/bin/time -f "%M" -o "$0/rss.${OMPI_COMM_WORLD_RANK:-0}" "$@"' "$work")
 
 "$chorus" synth -n "$n" -m 50 -k 2 --coverage 0.1:0.3 --accuracy 0.55:0.9 --seed 11 \
   -o "$work/votes.chv" -q
@@ -41,8 +49,8 @@ printf '| 1 | %d | %.2f | %d | %.2f | %d | 1.00x | — | — |\n' "$cores" "$f1"
 for np in "${procs[@]}"; do
   threads=$((cores / np > 0 ? cores / np : 1))
   launch=(mpirun "${root[@]}" --oversubscribe -x OMP_WAIT_POLICY -np "$np")
-  measure "$work/fn" "${launch[@]}" "$chorus" fit "$work/votes.chv" -o "$work/mn.json" -q --threads "$threads"
-  OMP_NUM_THREADS=$threads measure "$work/pn" "${launch[@]}" -x OMP_NUM_THREADS "$chorus" predict "$work/m1.json" "$work/votes.chv" -o "$work/pn.npy" -q
+  measure "$work/fn" "${launch[@]}" "${per_rank[@]}" "$chorus" fit "$work/votes.chv" -o "$work/mn.json" -q --threads "$threads"
+  OMP_NUM_THREADS=$threads measure "$work/pn" "${launch[@]}" -x OMP_NUM_THREADS "${per_rank[@]}" "$chorus" predict "$work/m1.json" "$work/votes.chv" -o "$work/pn.npy" -q
   read -r fn fmn <"$work/fn"
   read -r pn pmn <"$work/pn"
   same_model=no
@@ -54,4 +62,4 @@ for np in "${procs[@]}"; do
     'BEGIN{printf "| %d | %d | %.2f | %d | %.2f | %d | %.2fx | %s | %s |\n", np, t, f, fm, p, pm, (f1>0)?f/f1:0, sm, sp}'
 done
 echo
-echo "Peak memory under mpirun is the largest single process (GNU time follows the launcher's children)."
+echo "Peak MB per process under mpirun: the largest of the processes' own peak RSS (each measured by /usr/bin/time around it); the wall time includes mpirun's start-up."

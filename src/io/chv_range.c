@@ -101,7 +101,8 @@ static int check_row_range(const char *path, const chv_header *h, int64_t begin,
  * and the byte offset of the entry.
  */
 static int check_votes(const char *path, const chv_header *h, int64_t begin, int64_t n,
-                       int64_t vote0, const int64_t *rp, const int32_t *li, const int32_t *lb)
+                       int64_t vote0, const int64_t *rp, const void *lf_entries,
+                       const void *label_entries)
 {
     const int32_t m = (int32_t)h->n_lfs, k = (int32_t)h->n_classes;
     for (int64_t i = 0; i < n; i++) {
@@ -114,20 +115,23 @@ static int check_votes(const char *path, const chv_header *h, int64_t begin, int
                                     h->offset[SEC_ROW_PTR] + 8 * (uint64_t)(begin + i + 1), m);
         for (int64_t p = rp[i]; p < rp[i + 1]; p++) {
             const uint64_t v = (uint64_t)(vote0 + p);
-            if (li[p] < 0 || li[p] >= m || (p > rp[i] && li[p] <= li[p - 1]))
+            const int32_t lf = chorus_narrow_at(lf_entries, h->lf_width, p),
+                          label = chorus_narrow_at(label_entries, h->label_width, p);
+            const int32_t previous =
+                p > rp[i] ? chorus_narrow_at(lf_entries, h->lf_width, p - 1) : -1;
+            if (lf < 0 || lf >= m || lf <= previous)
                 return chorus_error_set(CHORUS_EFORMAT,
                                         "%s: item %" PRId64 ": labeling function index %" PRId32
                                         " at byte offset %" PRIu64 "; expected 0..%" PRId32
                                         ", strictly increasing within an item",
-                                        path, begin + i, li[p],
+                                        path, begin + i, lf,
                                         h->offset[SEC_LF_INDEX] + h->lf_width * v, m - 1);
-            if (lb[p] < 0 || lb[p] >= k)
-                return chorus_error_set(CHORUS_EFORMAT,
-                                        "%s: item %" PRId64 ", labeling function %" PRId32
-                                        ": label %" PRId32 " at byte offset %" PRIu64
-                                        "; expected a class in 0..%" PRId32,
-                                        path, begin + i, li[p], lb[p],
-                                        h->offset[SEC_LABEL] + h->label_width * v, k - 1);
+            if (label < 0 || label >= k)
+                return chorus_error_set(
+                    CHORUS_EFORMAT,
+                    "%s: item %" PRId64 ", labeling function %" PRId32 ": label %" PRId32
+                    " at byte offset %" PRIu64 "; expected a class in 0..%" PRId32,
+                    path, begin + i, lf, label, h->offset[SEC_LABEL] + h->label_width * v, k - 1);
         }
     }
     return CHORUS_OK;
@@ -217,7 +221,7 @@ int chorus_votes_read_chv_range(chorus_votes **out, const char *path, int64_t be
     chorus_votes *votes = NULL;
     unsigned char *names = NULL;
     int64_t *rp = NULL;
-    int32_t *li = NULL, *lb = NULL;
+    void *li = NULL, *lb = NULL; /* the entries as stored: 1, 2 or 4 bytes each */
     int fd;
     int rc = open_checked(&fd, &h, path);
     if (rc) return rc;
@@ -243,28 +247,25 @@ int chorus_votes_read_chv_range(chorus_votes **out, const char *path, int64_t be
     if ((rc = check_row_range(path, &h, begin, end, rp))) goto done;
     /* Bounded by nnz, which the header check bounded by the file's size. */
     const int64_t vote0 = rp[0], count = rp[n] - rp[0];
-    li = malloc(count ? (size_t)count * sizeof *li : 1);
-    lb = malloc(count ? (size_t)count * sizeof *lb : 1);
+    li = malloc(count ? (size_t)count * h.lf_width : 1);
+    lb = malloc(count ? (size_t)count * h.label_width : 1);
     if (!li || !lb) {
         rc = chorus_error_nomem();
         goto done;
     }
-    /* The entries as stored (1, 2 or 4 bytes each, version 2.0), read into the front of
-     * the int32 arrays and widened in place from the back. */
+    /* The entries as stored (1, 2 or 4 bytes each), kept at that width: a process holds
+     * its part of the matrix in the bytes the file gives it. */
     if ((rc = chv_read_at(fd, path, li, (size_t)count * h.lf_width,
                           h.offset[SEC_LF_INDEX] + h.lf_width * (uint64_t)vote0)) ||
         (rc = chv_read_at(fd, path, lb, (size_t)count * h.label_width,
                           h.offset[SEC_LABEL] + h.label_width * (uint64_t)vote0)))
         goto done;
-    for (int64_t p = count - 1; p >= 0 && h.lf_width < 4; p--)
-        li[p] = chorus_narrow_at(li, h.lf_width, p);
-    for (int64_t p = count - 1; p >= 0 && h.label_width < 4; p--)
-        lb[p] = chorus_narrow_at(lb, h.label_width, p);
     for (int64_t i = 0; i <= n; i++)
         rp[i] -= vote0;
     const int32_t k = (int32_t)h.n_classes;
     if ((rc = check_votes(path, &h, begin, n, vote0, rp, li, lb))) goto done;
-    if ((rc = chorus_votes_adopt(&votes, n, (int32_t)h.n_lfs, k, rp, li, lb))) goto done;
+    const chorus_vote_view stored = {rp, li, lb, h.lf_width, h.label_width};
+    if ((rc = chorus_votes_adopt_view(&votes, n, (int32_t)h.n_lfs, k, &stored))) goto done;
     rp = NULL;
     li = lb = NULL;
     if ((rc = chv_apply_names(votes, path, &h, names))) goto done;
