@@ -114,16 +114,27 @@ int cli_mpi_agree(int rc, int *first)
 }
 
 /* Sends or receives n bytes in messages MPI's int counts can hold. */
-static void transfer(void *buf, size_t n, int peer, int receive)
+static int transfer(void *buf, size_t n, int peer, int receive)
 {
     unsigned char *p = buf;
     for (size_t at = 0; at < n; at += MAX_MESSAGE) {
         int count = (int)(n - at < MAX_MESSAGE ? n - at : MAX_MESSAGE);
-        if (receive)
-            MPI_Recv(p + at, count, MPI_BYTE, peer, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        else
-            MPI_Send(p + at, count, MPI_BYTE, peer, 0, MPI_COMM_WORLD);
+        int sent =
+            receive ? MPI_Recv(p + at, count, MPI_BYTE, peer, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE)
+                    : MPI_Send(p + at, count, MPI_BYTE, peer, 0, MPI_COMM_WORLD);
+        if (sent != MPI_SUCCESS) return CHORUS_EINTERNAL;
     }
+    return CHORUS_OK;
+}
+
+int cli_mpi_send(const void *buf, size_t n, int peer)
+{
+    return started ? transfer((void *)buf, n, peer, 0) : CHORUS_EINTERNAL;
+}
+
+int cli_mpi_recv(void *buf, size_t n, int peer)
+{
+    return started ? transfer(buf, n, peer, 1) : CHORUS_EINTERNAL;
 }
 
 int cli_mpi_gather(const void *mine, size_t n, void **all, size_t *total)

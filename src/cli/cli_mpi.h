@@ -39,6 +39,13 @@ int cli_mpi_agree(int rc, int *first);
  */
 int cli_mpi_gather(const void *mine, size_t n, void **all, size_t *total);
 
+/*
+ * Point to point: n bytes to or from rank `peer` (in several messages past MPI's int
+ * counts), for exchanges the two ranks make in the same order. 0 or CHORUS_EINTERNAL.
+ */
+int cli_mpi_send(const void *buf, size_t n, int peer);
+int cli_mpi_recv(void *buf, size_t n, int peer);
+
 /* Collective: a library status of some ranks, printed by the lowest of them; the same exit
  * code on every rank (0 when no rank failed). */
 int cli_mpi_fail_once(const char *cmd, int status);
@@ -51,13 +58,15 @@ int cli_check_sharded_votes(const char *cmd, const char *path, const char *forma
  * The sharded fit and predict (cli_shard.c), for N > 1 processes, on a .chv file: each
  * rank reads only its items. Exit codes; a failure is reported once, by the lowest rank
  * that met it, and every rank returns the same code. cli_fit_sharded gives every rank the
- * model and the matrix's size; cli_predict_sharded gives rank 0 every item's
- * probabilities (NULL elsewhere).
+ * model and the matrix's size. cli_predict_sharded writes the probabilities to `output`
+ * (rank 0 writes, the others send it their rows a piece at a time, so no rank holds more
+ * than a piece of rows) and gives every rank the matrix's item count and covered items.
  */
 int cli_fit_sharded(const char *cmd, const char *path, const chorus_fit_options *opts,
                     chorus_model **model, int64_t *n_items, int32_t *n_lfs, int32_t *n_classes);
 int cli_predict_sharded(const char *cmd, const char *path, const chorus_model *model,
-                        chorus_probs **probs);
+                        const char *output, chorus_probs_format format, int drop_uncovered,
+                        int64_t *n_items, int64_t *n_covered);
 
 /*
  * The sharded apply (cli_shard_apply.c), for N > 1 processes: each rank applies the set to

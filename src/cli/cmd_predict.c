@@ -47,7 +47,8 @@ static const cli_command command = {
     "  .npy   float64 rows x K, nothing else; with --drop-uncovered the kept rows'\n"
     "         items go to PROBS.items.csv (item,covered; probs.npy -> probs.items.csv)\n"
     "Under mpirun -np N (a .chv file) each process predicts its part and rank 0 writes\n"
-    "the one-process output byte for byte (README.md, \"Running on a cluster (MPI)\").\n",
+    "the one-process output byte for byte, a piece of rows at a time (README.md,\n"
+    "\"Running on a cluster (MPI)\").\n",
     options,
     2,
     2};
@@ -96,31 +97,20 @@ static int predict_to_file(int argc, char **argv, const cli_args *args, chorus_p
     return CLI_EXIT_OK;
 }
 
-/* Writes the probabilities (all the items') and says what was written. */
-static int write_probs(const cli_args *args, chorus_probs_format format, chorus_probs *probs)
+/* mpirun -np N chorus predict: every rank predicts its items, rank 0 writes them as they
+ * come, a piece of rows at a time. */
+static int predict_sharded(const cli_args *args, chorus_probs_format format, chorus_model *model)
 {
     const int drop = args->values[OPT_DROP_UNCOVERED] != NULL;
-    const int64_t n_items = chorus_probs_n_items(probs);
-    const int64_t n_covered = chorus_probs_n_covered(probs);
-    int status = drop ? chorus_probs_drop_uncovered(probs) : CHORUS_OK;
-    if (!status) status = chorus_probs_write(probs, args->values[OPT_OUTPUT], format);
-    if (status) return cli_fail("predict", status);
-    if (!args->values[OPT_QUIET])
+    int64_t n_items = 0, n_covered = 0;
+    int rc = cli_predict_sharded("predict", args->positional[1], model, args->values[OPT_OUTPUT],
+                                 format, drop, &n_items, &n_covered);
+    if (!rc && cli_mpi_rank() == 0 && !args->values[OPT_QUIET])
         fprintf(stderr,
                 "predicted %" PRId64 " items x %" PRId32 " classes, %" PRId64
                 " without any vote%s -> %s\n",
-                n_items, chorus_probs_n_classes(probs), n_items - n_covered,
+                n_items, chorus_model_n_classes(model), n_items - n_covered,
                 drop ? " (dropped)" : "", args->values[OPT_OUTPUT]);
-    return CLI_EXIT_OK;
-}
-
-/* mpirun -np N chorus predict: every rank predicts its items, rank 0 writes them all. */
-static int predict_sharded(const cli_args *args, chorus_probs_format format, chorus_model *model)
-{
-    chorus_probs *probs = NULL;
-    int rc = cli_predict_sharded("predict", args->positional[1], model, &probs);
-    if (!rc && cli_mpi_rank() == 0) rc = write_probs(args, format, probs);
-    chorus_probs_free(probs);
     chorus_model_free(model);
     return rc;
 }

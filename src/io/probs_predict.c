@@ -2,7 +2,8 @@
  * chorus_model_predict_write(): predict a chunk of items, turn it into rows (ids, covered
  * flags, names, review answers, uncovered rows dropped), hand it to the writer, next.
  * Each item's row depends on its own votes alone, so the chunks give the bytes of a
- * whole-matrix predict.
+ * whole-matrix predict. The chunks come from a chorus_predictor, which callers that write
+ * the rows themselves (the command line under MPI) use too.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -14,19 +15,80 @@
 /* Items predicted and written at once: PREDICT_CHUNK x K doubles held. */
 #define PREDICT_CHUNK 65536
 
-typedef struct predict_run {
+struct chorus_predictor {
     const chorus_model *model;
-    const chorus_votes *votes;
-    em_predictor *em; /* NULL for majority vote */
-    const chorus_predict_write_options *opts;
+    const chorus_votes *votes; /* the caller's, or `aligned` */
+    chorus_votes *aligned;     /* the votes in the model's layout, when they were not */
+    em_predictor *em;          /* NULL for majority vote */
+    chorus_predict_write_options opts;
+    int64_t first_item, n_covered;
+    int named;
     int n_threads;
-} predict_run;
+};
+
+void chorus_predictor_free(chorus_predictor *p)
+{
+    if (!p) return;
+    chorus_em_predictor_free(p->em);
+    chorus_votes_free(p->aligned);
+    free(p);
+}
+
+int chorus_predictor_new(chorus_predictor **out, const chorus_model *model,
+                         const chorus_votes *votes, int64_t first_item,
+                         const chorus_predict_write_options *opts)
+{
+    const chorus_predict_write_options defaults = CHORUS_PREDICT_WRITE_OPTIONS_INIT;
+    *out = NULL;
+    if (first_item < 0)
+        return chorus_error_set(CHORUS_EINVAL, "the first item's id is %" PRId64 "; expected >= 0",
+                                first_item);
+    chorus_predictor *p = calloc(1, sizeof *p);
+    if (!p) return chorus_error_nomem();
+    p->model = model;
+    p->votes = votes;
+    p->opts = opts ? *opts : defaults;
+    p->first_item = first_item;
+    p->n_threads = chorus_model_threads(model);
+    int rc = chorus_model_align_votes(&p->aligned, model, votes);
+    if (p->aligned) p->votes = p->aligned;
+    if (!rc) rc = chorus_model_check_compatible(model, p->votes);
+    if (!rc && model->type != CHORUS_MODEL_MV)
+        rc = chorus_em_predictor_new(&p->em, model, p->votes);
+    if (rc) {
+        chorus_predictor_free(p);
+        return rc;
+    }
+    const int64_t n = chorus_votes_n_items(p->votes), *row_ptr = chorus_votes_row_ptr(p->votes);
+    for (int64_t i = 0; i < n; i++) {
+        p->n_covered += row_ptr[i + 1] > row_ptr[i];
+        p->named = p->named || chorus_votes_item_name(p->votes, i) != NULL;
+    }
+    *out = p;
+    return CHORUS_OK;
+}
+
+void chorus_predictor_layout(const chorus_predictor *p, chorus_probs_layout *layout)
+{
+    /* Dropping gives every row an id; names are rows' own: both put an items file beside
+     * a .npy, as chorus_probs_write() of the whole matrix would. */
+    const int drop = p->opts.drop_uncovered;
+    *layout = (chorus_probs_layout){drop ? p->n_covered : chorus_votes_n_items(p->votes),
+                                    p->model->n_classes, (const char *const *)p->model->class_names,
+                                    1, drop || p->named};
+}
 
 /* The rows of items [begin, end) as chorus_model_predict() gives them, then the options. */
-static int chunk_rows(chorus_probs **out, const predict_run *r, int64_t begin, int64_t end)
+int chorus_predictor_rows(chorus_probs **out, const chorus_predictor *r, int64_t begin, int64_t end)
 {
+    *out = NULL;
     const chorus_model *model = r->model;
     const int32_t k = model->n_classes;
+    if (begin < 0 || end < begin || end > chorus_votes_n_items(r->votes))
+        return chorus_error_set(CHORUS_EINVAL,
+                                "items %" PRId64 "..%" PRId64 " are not a range of the %" PRId64
+                                " items of the votes",
+                                begin, end, chorus_votes_n_items(r->votes));
     const int64_t n = end - begin, *row_ptr = chorus_votes_row_ptr(r->votes);
     chorus_probs *rows = NULL;
     int64_t *ids = malloc((size_t)(n ? n : 1) * sizeof *ids);
@@ -41,14 +103,14 @@ static int chunk_rows(chorus_probs **out, const predict_run *r, int64_t begin, i
     else
         chorus_mv_predict_range(model, r->votes, begin, end, r->n_threads, data);
     for (int64_t i = 0; i < n; i++) {
-        ids[i] = begin + i;
+        ids[i] = r->first_item + begin + i;
         covered[i] = row_ptr[begin + i + 1] > row_ptr[begin + i];
-        const int32_t answer = r->opts->answers ? r->opts->answers[begin + i] : -1;
+        const int32_t answer = r->opts.answers ? r->opts.answers[begin + i] : -1;
         if (answer < -1 || answer >= k) {
             rc = chorus_error_set(CHORUS_EINVAL,
                                   "the answer of item %" PRId64 " is %" PRId32
                                   ", not a class of 0..%" PRId32,
-                                  begin + i, answer, k - 1);
+                                  r->first_item + begin + i, answer, k - 1);
             goto done;
         }
         for (int32_t c = 0; answer >= 0 && c < k; c++)
@@ -59,7 +121,7 @@ static int chunk_rows(chorus_probs **out, const predict_run *r, int64_t begin, i
     for (int64_t i = 0; !rc && chorus_votes_has_item_names(r->votes) && i < n; i++)
         if (chorus_votes_item_name(r->votes, begin + i))
             rc = chorus_probs_set_item_name(rows, i, chorus_votes_item_name(r->votes, begin + i));
-    if (!rc && r->opts->drop_uncovered) rc = chorus_probs_drop_uncovered(rows);
+    if (!rc && r->opts.drop_uncovered) rc = chorus_probs_drop_uncovered(rows);
 done:
     free(ids);
     free(covered);
@@ -75,32 +137,18 @@ int chorus_model_predict_write(const chorus_model *model, const chorus_votes *vo
                                const char *path, chorus_probs_format format,
                                const chorus_predict_write_options *opts)
 {
-    const chorus_predict_write_options defaults = CHORUS_PREDICT_WRITE_OPTIONS_INIT;
-    chorus_votes *aligned = NULL;
+    chorus_predictor *predictor = NULL;
     chorus_probs_writer *writer = NULL;
-    predict_run run = {model, votes, NULL, opts ? opts : &defaults, chorus_model_threads(model)};
-    int rc = chorus_model_align_votes(&aligned, model, votes);
-    if (aligned) run.votes = aligned;
-    if (!rc) rc = chorus_model_check_compatible(model, run.votes);
-    if (!rc && model->type != CHORUS_MODEL_MV)
-        rc = chorus_em_predictor_new(&run.em, model, run.votes);
-    if (rc) goto done;
-    const int64_t n = chorus_votes_n_items(run.votes), *row_ptr = chorus_votes_row_ptr(run.votes);
-    int64_t n_covered = 0;
-    int named = 0;
-    for (int64_t i = 0; i < n; i++) {
-        n_covered += row_ptr[i + 1] > row_ptr[i];
-        named = named || chorus_votes_item_name(run.votes, i) != NULL;
-    }
-    /* Dropping gives every row an id; names are rows' own: both put an items file beside
-     * a .npy, as chorus_probs_write() of the whole matrix would. */
-    const chorus_probs_layout layout = {run.opts->drop_uncovered ? n_covered : n, model->n_classes,
-                                        (const char *const *)model->class_names, 1,
-                                        run.opts->drop_uncovered || named};
+    chorus_probs_layout layout;
+    int rc = chorus_predictor_new(&predictor, model, votes, 0, opts);
+    if (rc) return rc;
+    chorus_predictor_layout(predictor, &layout);
     if ((rc = chorus_probs_writer_open(&writer, path, format, &layout))) goto done;
+    const int64_t n = chorus_votes_n_items(votes);
     for (int64_t begin = 0; !rc && begin < n; begin += PREDICT_CHUNK) {
         chorus_probs *rows = NULL;
-        rc = chunk_rows(&rows, &run, begin, n - begin < PREDICT_CHUNK ? n : begin + PREDICT_CHUNK);
+        rc = chorus_predictor_rows(&rows, predictor, begin,
+                                   n - begin < PREDICT_CHUNK ? n : begin + PREDICT_CHUNK);
         if (!rc) rc = chorus_probs_writer_add(writer, rows);
         chorus_probs_free(rows);
     }
@@ -110,7 +158,6 @@ int chorus_model_predict_write(const chorus_model *model, const chorus_votes *vo
     }
 done:
     chorus_probs_writer_abort(writer);
-    chorus_em_predictor_free(run.em);
-    chorus_votes_free(aligned);
+    chorus_predictor_free(predictor);
     return rc;
 }

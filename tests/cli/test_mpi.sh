@@ -2,7 +2,8 @@
 # fit and predict under mpirun: for 1 to 4 processes and 1 or 2 threads, model.json and the
 # probabilities are byte for byte those of one plain process, on a matrix of many EM chunks
 # (several per process) and on small ones with fewer chunks than processes (some processes
-# hold no item), for 2 and 5 classes, with item and class names. Options that need every
+# hold no item), for 2 and 5 classes, with item and class names; predict sends rank 0 its
+# rows in pieces of 32768 items, several per process on the large matrix. Options that need every
 # item in one place are refused, and so is a build without MPI started by a launcher.
 # Skipped (exit 77) when chorus was built without MPI, after checking that refusal.
 source "$(dirname "$0")/lib.sh"
@@ -57,7 +58,8 @@ same() {
   cmp -s "$1" "$2" || fail "$3: $(basename "$2") differs from $(basename "$1")"
 }
 
-# 140000 items are 9 EM chunks of at most 16384: two or more for each of 4 processes.
+# 140000 items are 9 EM chunks of at most 16384: two or more for each of 4 processes; and
+# 2 to 3 pieces of predicted rows (32768 items) for each of 2, 3 or 4 processes.
 run synth -n 140000 -m 8 -k 2 --seed 11 -o "$TMP/big.chv" -q
 expect_status 0 "synth the large matrix"
 # 2000 items in 5 classes with names: one chunk, so with 2 or more processes some have none.
@@ -123,6 +125,29 @@ mpirun_chorus 2 predict "$TMP/named.ref.json" "$TMP/named.chv" -o "$TMP/drop.2.n
   --drop-uncovered -q
 same "$TMP/drop.ref.npy" "$TMP/drop.2.npy" "--drop-uncovered .npy on 2 processes"
 same "$TMP/drop.ref.items.csv" "$TMP/drop.2.items.csv" "--drop-uncovered items file"
+
+# The large matrix in the other formats, rows dropped: several pieces per process.
+run predict "$TMP/big.ref.json" "$TMP/big.chv" -o "$TMP/big.ref.jsonl" -q
+mpirun_chorus 3 predict "$TMP/big.ref.json" "$TMP/big.chv" -o "$TMP/big.3.jsonl" -q
+expect_status 0 "predict of big to .jsonl on 3 processes"
+same "$TMP/big.ref.jsonl" "$TMP/big.3.jsonl" "predict of big to .jsonl on 3 processes"
+run predict "$TMP/big.ref.json" "$TMP/big.chv" -o "$TMP/bigdrop.ref.npy" --drop-uncovered -q
+mpirun_chorus 4 predict "$TMP/big.ref.json" "$TMP/big.chv" -o "$TMP/bigdrop.4.npy" \
+  --drop-uncovered
+expect_status 0 "--drop-uncovered .npy of big on 4 processes"
+same "$TMP/bigdrop.ref.npy" "$TMP/bigdrop.4.npy" "--drop-uncovered .npy of big on 4 processes"
+same "$TMP/bigdrop.ref.items.csv" "$TMP/bigdrop.4.items.csv" "items file of big on 4 processes"
+expect_err "predicted 140000 items x 2 classes" "rank 0 says what was written"
+checks=$((checks + 1))
+[ "$(grep -c '^predicted' "$TMP/err")" -eq 1 ] || fail "the summary is not said once"
+
+# Rank 0 cannot write the output: every process stops, one message, no file.
+mpirun_chorus 3 predict "$TMP/big.ref.json" "$TMP/big.chv" -o "$TMP/no-such-dir/p.csv"
+expect_status 1 "an output in a missing directory on 3 processes"
+expect_err "no-such-dir/p.csv" "the output is named"
+checks=$((checks + 1))
+[ "$(grep -c '^chorus predict' "$TMP/err")" -eq 1 ] || fail "the failure is not said once"
+expect_no_file "$TMP/no-such-dir/p.csv" "no probabilities when rank 0 cannot write"
 
 # Refused on several processes: exit 2, a message, no output.
 mpirun_chorus 2 fit "$TMP/big.chv" -o "$TMP/r.json" --gold "$TMP/gold.csv"

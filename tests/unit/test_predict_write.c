@@ -2,7 +2,8 @@
  * chorus_model_predict_write() streams a chunk of items at a time; its files must be the
  * bytes of the in-memory route, chorus_model_predict() then chorus_probs_write(), for a
  * matrix of several chunks (65536 items each), in every format, with and without dropping
- * uncovered rows and review answers.
+ * uncovered rows and review answers. A chorus_predictor's rows, in runs of any size and
+ * from parts of the matrix numbered from their first item, give the same file.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,85 @@ START_TEST(test_stream_bad_answer_leaves_no_file)
 }
 END_TEST
 
+/* Items [begin, end) of v as a matrix of their own (item i is v's item begin + i). */
+static chorus_votes *part_of(const chorus_votes *v, int64_t begin, int64_t end)
+{
+    const int64_t *rp = chorus_votes_row_ptr(v);
+    int64_t *part_rp = malloc((size_t)(end - begin + 1) * sizeof *part_rp);
+    for (int64_t i = begin; i <= end; i++)
+        part_rp[i - begin] = rp[i] - rp[begin];
+    chorus_votes *part;
+    ck_assert_ok(chorus_votes_from_csr(
+        &part, end - begin, chorus_votes_n_lfs(v), chorus_votes_n_classes(v), part_rp,
+        chorus_votes_lf_index(v) + rp[begin], chorus_votes_labels(v) + rp[begin], CHORUS_COPY));
+    free(part_rp);
+    return part;
+}
+
+/*
+ * Three parts of the matrix (split where no chunk boundary falls), each a predictor of its
+ * own numbered from its first item, their rows in uneven runs into one writer: the bytes
+ * of chorus_model_predict_write() of the whole matrix, dropped rows and items file too.
+ */
+START_TEST(test_predictor_parts_match_stream)
+{
+    chorus_votes *v = synth_votes();
+    chorus_fit_options fo = CHORUS_FIT_OPTIONS_INIT;
+    fo.type = CHORUS_MODEL_DS;
+    chorus_model *m;
+    ck_assert_ok(chorus_model_fit(&m, v, &fo));
+    static const int64_t cuts[] = {0, 70001, 70002, N_ITEMS};
+    for (int drop = 0; drop < 2; drop++) {
+        chorus_predict_write_options po = CHORUS_PREDICT_WRITE_OPTIONS_INIT;
+        po.drop_uncovered = drop;
+        const char *whole = drop ? test_path("whole_drop.npy") : test_path("whole.csv");
+        char path[256];
+        snprintf(path, sizeof path, "%s", whole);
+        ck_assert_ok(chorus_model_predict_write(m, v, path, CHORUS_PROBS_AUTO, &po));
+        chorus_predictor *parts[3];
+        chorus_votes *part_votes[3];
+        chorus_probs_layout layout = {0};
+        int64_t rows_total = 0;
+        for (int p = 0; p < 3; p++) {
+            part_votes[p] = part_of(v, cuts[p], cuts[p + 1]);
+            ck_assert_ok(chorus_predictor_new(&parts[p], m, part_votes[p], cuts[p], &po));
+            chorus_predictor_layout(parts[p], &layout);
+            rows_total += layout.n_rows;
+        }
+        layout.n_rows = rows_total;
+        layout.items_file = drop; /* no names: an items file only for dropped rows */
+        const char *pieces = drop ? test_path("parts_drop.npy") : test_path("parts.csv");
+        chorus_probs_writer *w;
+        ck_assert_ok(chorus_probs_writer_open(&w, pieces, CHORUS_PROBS_AUTO, &layout));
+        for (int p = 0; p < 3; p++) {
+            const int64_t n = cuts[p + 1] - cuts[p];
+            for (int64_t at = 0, run = 1; at < n; at += run, run = run * 7 + 3) {
+                chorus_probs *rows;
+                const int64_t stop = n - at < run ? n : at + run;
+                ck_assert_ok(chorus_predictor_rows(&rows, parts[p], at, stop));
+                if (!drop) ck_assert_int_eq(chorus_probs_item_id(rows, 0), cuts[p] + at);
+                ck_assert_ok(chorus_probs_writer_add(w, rows));
+                chorus_probs_free(rows);
+            }
+        }
+        ck_assert_ok(chorus_probs_writer_commit(w));
+        assert_same_file(path, pieces);
+        if (drop)
+            assert_same_file(test_path("whole_drop.items.csv"), test_path("parts_drop.items.csv"));
+        chorus_probs *rows = NULL;
+        ck_assert_error(chorus_predictor_rows(&rows, parts[0], 5, 70002), CHORUS_EINVAL,
+                        "not a range");
+        ck_assert_ptr_null(rows);
+        for (int p = 0; p < 3; p++) {
+            chorus_predictor_free(parts[p]);
+            chorus_votes_free(part_votes[p]);
+        }
+    }
+    chorus_model_free(m);
+    chorus_votes_free(v);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("predict_write");
@@ -135,6 +215,7 @@ int main(void)
     tcase_add_test(tc, test_stream_matches_memory_em);
     tcase_add_test(tc, test_stream_matches_memory_mv);
     tcase_add_test(tc, test_stream_bad_answer_leaves_no_file);
+    tcase_add_test(tc, test_predictor_parts_match_stream);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }
