@@ -189,6 +189,13 @@ typedef struct llm_example {
     int32_t label;
 } llm_example;
 
+/* How an llm LF asks for its answer. */
+typedef enum llm_constrain {
+    LLM_CONSTRAIN_AUTO,        /* a JSON schema, free text where the endpoint refuses it */
+    LLM_CONSTRAIN_JSON_SCHEMA, /* a JSON schema, always */
+    LLM_CONSTRAIN_NONE         /* free text read by the verbalizer */
+} llm_constrain;
+
 /* One llm LF as written; the variants of one LF share it (refs counts them). */
 typedef struct lf_llm {
     int refs;
@@ -206,6 +213,9 @@ typedef struct lf_llm {
     int32_t n_examples;
     double temperature;
     int32_t max_tokens;
+    /* Without max_tokens in the spec, a constrained answer may take this many: room for the
+     * JSON around the longest word, which a cut-off answer would not be. */
+    int32_t json_max_tokens;
     char ***words; /* per class: answer words, lowercase */
     int32_t *n_words;
     int32_t n_classes;
@@ -215,6 +225,8 @@ typedef struct lf_llm {
     double requests_per_minute;
     int32_t max_connection_failures; /* attempts in a row not reaching it stop the run; 0 never */
     char *cache_path;
+    llm_constrain constrain;
+    char *label_key; /* the key of a JSON answer that holds the label */
 } lf_llm;
 
 void lf_llm_release(lf_llm *llm);
@@ -223,17 +235,29 @@ void lf_llm_release(lf_llm *llm);
 int lf_llm_bind(int32_t **out, const chorus_lf_set *set, const char *lf_name, const lf_llm *llm,
                 const chorus_dataset *ds);
 
-/* The request body (JSON, keys in a fixed order) for one record; field from lf_llm_bind. */
-int lf_llm_render_body(char **out, const lf_llm *llm, int32_t variant, const chorus_dataset *ds,
-                       const int32_t *field, int64_t record);
+/*
+ * The request body (JSON, keys in a fixed order) for one record; field from lf_llm_bind.
+ * constrained adds a response_format whose JSON schema allows only {label_key: one of the
+ * verbalizer's words}, and the few-shot answers take that form too.
+ */
+int lf_llm_render_body(char **out, const lf_llm *llm, bool constrained, int32_t variant,
+                       const chorus_dataset *ds, const int32_t *field, int64_t record);
 
 /* The messages of that body as "[role]\ncontent\n" blocks, for a dry run. */
-int lf_llm_render_text(char **out, const lf_llm *llm, int32_t variant, const chorus_dataset *ds,
-                       const int32_t *field, int64_t record);
+int lf_llm_render_text(char **out, const lf_llm *llm, bool constrained, int32_t variant,
+                       const chorus_dataset *ds, const int32_t *field, int64_t record);
 
 /* The class whose verbalizer word occurs first in the answer (whole word, any case), or
  * CHORUS_ABSTAIN when none does. */
 int32_t lf_llm_verbalize(const lf_llm *llm, const char *answer);
+
+/*
+ * The class of an answer: a JSON object's label_key string through the verbalizer; a free
+ * (not constrained) answer that is no such object is verbalized whole. *well_formed is set
+ * to whether a constrained answer was such an object (a free one always is).
+ */
+int32_t lf_llm_read_answer(const lf_llm *llm, bool constrained, const char *answer,
+                           bool *well_formed);
 
 /* Asks the endpoints for every llm LF of the set (the cache first); votes[j] gets a vote per
  * record for each llm LF j (NULL for the others; free each and the array). */

@@ -47,6 +47,7 @@ void lf_llm_release(lf_llm *llm)
     free(llm->words);
     free(llm->n_words);
     free(llm->cache_path);
+    free(llm->label_key);
     free(llm);
 }
 
@@ -146,9 +147,20 @@ static int add_message(json_t *messages, const char *role, char *content)
     return json_array_append_new(messages, m) ? chorus_error_nomem() : CHORUS_OK;
 }
 
+/* A constrained answer: {label_key: word}, compact, as a model following the schema writes it. */
+static char *json_answer(const lf_llm *llm, const char *word)
+{
+    json_t *o = json_object();
+    char *text = NULL;
+    if (o && !json_object_set_new(o, llm->label_key, json_string(word)))
+        text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return text;
+}
+
 /* The system message, the examples as user / assistant turns, then the item. */
-static int make_messages(json_t **out, const lf_llm *llm, int32_t variant, const chorus_dataset *ds,
-                         const int32_t *field, int64_t record)
+static int make_messages(json_t **out, const lf_llm *llm, bool constrained, int32_t variant,
+                         const chorus_dataset *ds, const int32_t *field, int64_t record)
 {
     json_t *messages = json_array();
     if (!messages) return chorus_error_nomem();
@@ -161,7 +173,9 @@ static int make_messages(json_t **out, const lf_llm *llm, int32_t variant, const
         rc = add_message(messages, "user", render(&llm->prompts[variant], &shot));
         /* The answer the verbalizer reads first for that class, so the shots teach it. */
         const char *answer = llm->n_words[ex->label] ? llm->words[ex->label][0] : "";
-        if (!rc) rc = add_message(messages, "assistant", strdup(answer));
+        if (!rc)
+            rc = add_message(messages, "assistant",
+                             constrained ? json_answer(llm, answer) : strdup(answer));
     }
     if (!rc) rc = add_message(messages, "user", render(&llm->prompts[variant], &item));
     if (rc) {
@@ -172,19 +186,49 @@ static int make_messages(json_t **out, const lf_llm *llm, int32_t variant, const
     return CHORUS_OK;
 }
 
-int lf_llm_render_body(char **out, const lf_llm *llm, int32_t variant, const chorus_dataset *ds,
-                       const int32_t *field, int64_t record)
+/*
+ * OpenAI's structured-output request: a strict schema of one required string property whose
+ * values are the verbalizer's words (each once), so every answer maps to a class.
+ */
+static json_t *response_format(const lf_llm *llm)
+{
+    json_t *words = json_array();
+    for (int32_t k = 0; words && k < llm->n_classes; k++)
+        for (int32_t i = 0; i < llm->n_words[k]; i++) {
+            bool seen = false;
+            size_t at;
+            json_t *w;
+            json_array_foreach(words, at, w) seen =
+                seen || !strcmp(json_string_value(w), llm->words[k][i]);
+            if (!seen && json_array_append_new(words, json_text(llm->words[k][i]))) {
+                json_decref(words);
+                return NULL;
+            }
+        }
+    if (!words) return NULL;
+    /* json_pack's "o" takes words even when packing fails. */
+    return json_pack("{s:s, s:{s:s, s:b, s:{s:s, s:{s:{s:s, s:o}}, s:[s], s:b}}}", "type",
+                     "json_schema", "json_schema", "name", "chorus_label", "strict", 1, "schema",
+                     "type", "object", "properties", llm->label_key, "type", "string", "enum",
+                     words, "required", llm->label_key, "additionalProperties", 0);
+}
+
+int lf_llm_render_body(char **out, const lf_llm *llm, bool constrained, int32_t variant,
+                       const chorus_dataset *ds, const int32_t *field, int64_t record)
 {
     *out = NULL;
     json_t *messages = NULL;
-    int rc = make_messages(&messages, llm, variant, ds, field, record);
+    int rc = make_messages(&messages, llm, constrained, variant, ds, field, record);
     if (rc) return rc;
-    /* Keys in one fixed order: the body is hashed into the cache key. */
+    /* Keys in one fixed order: the body is hashed into the cache key, so a constrained and a
+     * free-text request of one prompt have different keys and their answers never mix. */
     json_t *body = json_object();
     if (!body || json_object_set_new(body, "model", json_string(llm->model)) ||
         json_object_set(body, "messages", messages) ||
         json_object_set_new(body, "temperature", json_real(llm->temperature)) ||
-        json_object_set_new(body, "max_tokens", json_integer(llm->max_tokens)) ||
+        json_object_set_new(body, "max_tokens",
+                            json_integer(constrained ? llm->json_max_tokens : llm->max_tokens)) ||
+        (constrained && json_object_set_new(body, "response_format", response_format(llm))) ||
         !(*out = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER)))
         rc = chorus_error_nomem();
     json_decref(messages);
@@ -192,12 +236,12 @@ int lf_llm_render_body(char **out, const lf_llm *llm, int32_t variant, const cho
     return rc;
 }
 
-int lf_llm_render_text(char **out, const lf_llm *llm, int32_t variant, const chorus_dataset *ds,
-                       const int32_t *field, int64_t record)
+int lf_llm_render_text(char **out, const lf_llm *llm, bool constrained, int32_t variant,
+                       const chorus_dataset *ds, const int32_t *field, int64_t record)
 {
     *out = NULL;
     json_t *messages = NULL;
-    int rc = make_messages(&messages, llm, variant, ds, field, record);
+    int rc = make_messages(&messages, llm, constrained, variant, ds, field, record);
     if (rc) return rc;
     size_t len = 1, i;
     json_t *m;
@@ -248,4 +292,26 @@ int32_t lf_llm_verbalize(const lf_llm *llm, const char *answer)
         }
     free(low);
     return best;
+}
+
+int32_t lf_llm_read_answer(const lf_llm *llm, bool constrained, const char *answer,
+                           bool *well_formed)
+{
+    *well_formed = !constrained;
+    if (!answer) return CHORUS_ABSTAIN;
+    json_error_t err;
+    json_t *root = json_loads(answer, JSON_REJECT_DUPLICATES, &err);
+    const char *label = json_string_value(json_object_get(root, llm->label_key));
+    int32_t k = CHORUS_ABSTAIN;
+    if (label) {
+        *well_formed = true;
+        k = lf_llm_verbalize(llm, label);
+    } else if (!constrained) {
+        k = lf_llm_verbalize(llm, answer);
+    } else {
+        /* Valid JSON without the key still followed a schema, just not ours: not a refusal. */
+        *well_formed = json_is_object(root);
+    }
+    json_decref(root);
+    return k;
 }

@@ -138,7 +138,38 @@ typedef struct pass {
     chorus_apply_report *rep; /* apply only */
     chorus_llm_plan *plan;    /* dry run only */
     cache_list caches;
+    /* Endpoints (URLs) known this run to take a JSON schema, and known to refuse one. */
+    char **took, **refused;
+    int32_t n_took, n_refused;
 } pass;
+
+static bool url_listed(char *const *urls, int32_t n, const char *url)
+{
+    for (int32_t i = 0; i < n; i++)
+        if (strcmp(urls[i], url) == 0) return true;
+    return false;
+}
+
+static int url_add(char ***urls, int32_t *n, const char *url)
+{
+    if (url_listed(*urls, *n, url)) return CHORUS_OK;
+    char **grown = realloc(*urls, ((size_t)*n + 1) * sizeof *grown);
+    if (!grown) return chorus_error_nomem();
+    *urls = grown;
+    if (!(grown[*n] = strdup(url))) return chorus_error_nomem();
+    (*n)++;
+    return CHORUS_OK;
+}
+
+/* What a constrained answer (or its failure) says of the endpoint: 1 it refuses the JSON
+ * schema, 0 it takes it, -1 nothing (a failure for another reason). */
+static int refusal(const lf_llm *spec, const chorus_llm_result *res)
+{
+    if (!res->ok) return res->format_refused ? 1 : -1;
+    bool well_formed;
+    lf_llm_read_answer(spec, true, res->content, &well_formed);
+    return well_formed ? 0 : 1;
+}
 
 static void list_failure(chorus_apply_report *rep, int32_t lf, int64_t line, const char *error)
 {
@@ -286,8 +317,34 @@ static int pay(pass *ps, const lf_llm *spec, const lf_def *first, batch *b, chor
     return rc;
 }
 
-/* One spec and its variants (the LFs j with set->lfs[j].u.llm.spec == spec). */
-static int run_spec(pass *ps, const lf_llm *spec, int32_t first_lf)
+/*
+ * Pays for requests [from, to) of the batch. When probing whether the endpoint takes a JSON
+ * schema, the first request goes alone, so that a refusal costs one request, not a batch.
+ */
+static int pay_range(pass *ps, const lf_llm *spec, const lf_def *first, batch *b, size_t from,
+                     size_t to, chorus_llm_cache *cache, chorus_llm_result *results,
+                     unsigned char *from_cache, bool probing, bool *refused)
+{
+    batch part = *b;
+    part.bodies += from;
+    part.keys += from;
+    part.n = to - from;
+    int rc = pay(ps, spec, first, &part, cache, results + from, from_cache + from);
+    for (size_t i = from; probing && !rc && i < to; i++) {
+        int says = refusal(spec, &results[i]);
+        if (says == 1) *refused = true;
+        if (says == 0) rc = url_add(&ps->took, &ps->n_took, spec->url);
+    }
+    return rc;
+}
+
+/*
+ * One spec and its variants (the LFs j with set->lfs[j].u.llm.spec == spec), asking for
+ * constrained answers or free text. With probing (constrain: auto, the endpoint not yet
+ * known), sets *refused and stops as soon as an answer shows the endpoint refuses the schema.
+ */
+static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constrained, bool probing,
+                    bool *refused)
 {
     const chorus_lf_set *set = ps->set;
     const lf_def *first = &set->lfs[first_lf];
@@ -322,16 +379,19 @@ static int run_spec(pass *ps, const lf_llm *spec, int32_t first_lf)
             show->lines = calloc((size_t)k + 1, sizeof *show->lines);
             if (!show->prompts || !show->lines) rc = chorus_error_nomem();
         }
-        if (!ps->dry && !(ps->votes[j] = malloc(((size_t)n + 1) * sizeof **ps->votes)))
+        if (!ps->dry && !ps->votes[j] &&
+            !(ps->votes[j] = malloc(((size_t)n + 1) * sizeof **ps->votes)))
             rc = chorus_error_nomem();
         const size_t before = b.n;
         for (int64_t r = 0; r < n && !rc; r++) {
             char *body = NULL, key[65];
-            if ((rc = lf_llm_render_body(&body, spec, lf->u.llm.variant, ps->ds, field, r))) break;
+            if ((rc = lf_llm_render_body(&body, spec, constrained, lf->u.llm.variant, ps->ds, field,
+                                         r)))
+                break;
             if (show && r < ps->n_show) {
                 show->lines[show->n_shown] = chorus_dataset_source_line(ps->ds, r);
-                rc = lf_llm_render_text(&show->prompts[show->n_shown], spec, lf->u.llm.variant,
-                                        ps->ds, field, r);
+                rc = lf_llm_render_text(&show->prompts[show->n_shown], spec, constrained,
+                                        lf->u.llm.variant, ps->ds, field, r);
                 show->n_shown++;
             }
             chorus_llm_cache_key(key, spec->url, spec->model, body);
@@ -344,9 +404,19 @@ static int run_spec(pass *ps, const lf_llm *spec, int32_t first_lf)
                     show->n_cached++;
                     continue;
                 }
+                bool well_formed;
                 ps->rep->llm_cache_hits++;
-                ps->votes[j][r] = lf_llm_verbalize(spec, answer);
+                ps->votes[j][r] = lf_llm_read_answer(spec, constrained, answer, &well_formed);
                 ps->rep->llm_unparsed += ps->votes[j][r] == CHORUS_ABSTAIN;
+                /* Paid for in an earlier run, it tells as much as a fresh one. */
+                if (probing && !well_formed) {
+                    *refused = true;
+                    goto done;
+                }
+                if (probing) {
+                    if ((rc = url_add(&ps->took, &ps->n_took, spec->url))) break;
+                    probing = false;
+                }
             } else {
                 *slot = batch_add(&b, key, body);
             }
@@ -363,14 +433,24 @@ static int run_spec(pass *ps, const lf_llm *spec, int32_t first_lf)
         goto done;
     }
     if (!cache && (rc = cache_for(&cache, &ps->caches, spec->cache_path, false))) goto done;
-    if ((rc = pay(ps, spec, first, &b, cache, results, from_cache))) goto done;
+    size_t head = probing ? 1 : b.n;
+    rc = pay_range(ps, spec, first, &b, 0, head, cache, results, from_cache, probing, refused);
+    if (!rc && !*refused && head < b.n) {
+        probing = probing && !url_listed(ps->took, ps->n_took, spec->url);
+        rc =
+            pay_range(ps, spec, first, &b, head, b.n, cache, results, from_cache, probing, refused);
+    }
+    if (rc || *refused) goto done;
     for (int32_t j = first_lf, v = 0; j < set->n_lfs; j++) {
         if (set->lfs[j].kind != LF_LLM || set->lfs[j].u.llm.spec != spec) continue;
         for (int64_t r = 0; r < n; r++) {
             int64_t i = req[(size_t)v * (size_t)n + (size_t)r];
             if (i < 0) continue;
             const chorus_llm_result *res = &results[i];
-            ps->votes[j][r] = res->ok ? lf_llm_verbalize(spec, res->content) : CHORUS_ABSTAIN;
+            bool well_formed;
+            ps->votes[j][r] =
+                res->ok ? lf_llm_read_answer(spec, constrained, res->content, &well_formed)
+                        : CHORUS_ABSTAIN;
             ps->rep->llm_cache_hits += from_cache[i]; /* another process paid for it */
             if (!res->ok)
                 list_failure(ps->rep, j, chorus_dataset_source_line(ps->ds, r), res->error);
@@ -390,6 +470,40 @@ done:
     return rc;
 }
 
+/*
+ * One spec: constrained answers unless constrain: none or the endpoint refused them earlier
+ * in the run. With auto, a refusal (HTTP 400 naming response_format or json_schema, or an
+ * answer that is not JSON) is warned about once, remembered for the endpoint, and the spec is
+ * asked again for free text; what was counted of the refused answers is taken back, except
+ * the requests paid for.
+ */
+static int run_spec(pass *ps, const lf_llm *spec, int32_t first_lf)
+{
+    const bool constrained = spec->constrain == LLM_CONSTRAIN_JSON_SCHEMA ||
+                             (spec->constrain == LLM_CONSTRAIN_AUTO &&
+                              !url_listed(ps->refused, ps->n_refused, spec->url));
+    const bool probing = constrained && spec->constrain == LLM_CONSTRAIN_AUTO && !ps->dry &&
+                         !url_listed(ps->took, ps->n_took, spec->url);
+    chorus_apply_report before = ps->rep ? *ps->rep : (chorus_apply_report){0};
+    bool refused = false;
+    int rc = run_mode(ps, spec, first_lf, constrained, probing, &refused);
+    if (rc || !refused) return rc;
+    const lf_def *first = &ps->set->lfs[first_lf];
+    chorus_log(CHORUS_LOG_WARN,
+               "%s:%" PRId64 ": labeling function '%s': %s does not take constrained answers "
+               "(response_format with a JSON schema); asking it for free text read by the "
+               "verbalizer for the rest of the run (constrain: none does so from the start)",
+               ps->set->path, first->line, first->name, spec->url);
+    if ((rc = url_add(&ps->refused, &ps->n_refused, spec->url))) return rc;
+    before.llm_calls = ps->rep->llm_calls;
+    before.llm_retries = ps->rep->llm_retries;
+    before.llm_prompt_tokens = ps->rep->llm_prompt_tokens;
+    before.llm_completion_tokens = ps->rep->llm_completion_tokens;
+    *ps->rep = before;
+    refused = false;
+    return run_mode(ps, spec, first_lf, false, false, &refused);
+}
+
 /* Runs every distinct llm spec of the set once, in the order of its first LF. */
 static int run_all(pass *ps)
 {
@@ -404,6 +518,12 @@ static int run_all(pass *ps)
         if (i == j) rc = run_spec(ps, set->lfs[j].u.llm.spec, j);
     }
     cache_list_free(&ps->caches);
+    for (int32_t i = 0; i < ps->n_took; i++)
+        free(ps->took[i]);
+    for (int32_t i = 0; i < ps->n_refused; i++)
+        free(ps->refused[i]);
+    free(ps->took);
+    free(ps->refused);
     return rc;
 }
 
@@ -412,7 +532,7 @@ int lf_llm_prepare(int32_t ***votes, chorus_apply_report *report, const chorus_l
 {
     *votes = calloc((size_t)set->n_lfs, sizeof **votes);
     if (!*votes) return chorus_error_nomem();
-    pass ps = {set, ds, false, 0, *votes, report, NULL, {0}};
+    pass ps = {set, ds, false, 0, *votes, report, NULL, {0}, NULL, NULL, 0, 0};
     int rc = run_all(&ps);
     if (rc) {
         for (int32_t j = 0; j < set->n_lfs; j++)
@@ -434,7 +554,7 @@ int chorus_lf_set_llm_plan(chorus_llm_plan **out, const chorus_lf_set *set,
         free(plan);
         return chorus_error_nomem();
     }
-    pass ps = {set, ds, true, n_show < 0 ? 0 : n_show, NULL, NULL, plan, {0}};
+    pass ps = {set, ds, true, n_show < 0 ? 0 : n_show, NULL, NULL, plan, {0}, NULL, NULL, 0, 0};
     int rc = run_all(&ps);
     if (rc) {
         chorus_llm_plan_free(plan);

@@ -32,6 +32,8 @@ static const char *const llm_keys[] = {"endpoint",
                                        "requests_per_minute",
                                        "max_connection_failures",
                                        "cache",
+                                       "constrain",
+                                       "label_key",
                                        NULL};
 
 const char *const *const spec_kind_keys[] = {keyword_keys, regex_keys,  heuristic_keys, lookup_keys,

@@ -374,6 +374,39 @@ done:
     return rc;
 }
 
+static int parse_constrain(spec_ctx *ctx, lf_llm *llm, const yaml_node_t *map)
+{
+    static const char *const names[] = {"auto", "json_schema", "none"};
+    const yaml_node_t *node = spec_get(ctx, map, "constrain", NULL);
+    if (node) {
+        char *s = NULL;
+        int rc = spec_string(ctx, node, "constrain", &s);
+        if (rc) return rc;
+        int found = -1;
+        for (int i = 0; i < 3; i++)
+            if (strcmp(s, names[i]) == 0) found = i;
+        if (found < 0)
+            rc = spec_error(ctx, CHORUS_EFORMAT, node,
+                            "constrain '%.60s' is not a mode; expected auto (a JSON schema, free "
+                            "text where the endpoint refuses it), json_schema or none",
+                            s);
+        free(s);
+        if (rc) return rc;
+        llm->constrain = (llm_constrain)found;
+    }
+    node = spec_get(ctx, map, "label_key", NULL);
+    if (!node) return (llm->label_key = strdup("label")) ? CHORUS_OK : chorus_error_nomem();
+    int rc = spec_string(ctx, node, "label_key", &llm->label_key);
+    if (rc) return rc;
+    size_t len = strlen(llm->label_key);
+    if (len == 0 || len > 64)
+        return spec_error(ctx, CHORUS_EFORMAT, node,
+                          "label_key has %zu characters; expected the name of a key of the JSON "
+                          "answer, 1 to 64 characters",
+                          len);
+    return CHORUS_OK;
+}
+
 int spec_parse_llm(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map)
 {
     lf_llm *llm = calloc(1, sizeof *llm);
@@ -395,6 +428,7 @@ int spec_parse_llm(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map)
     if (!rc) rc = parse_prompts(ctx, llm, map);
     if (!rc) rc = parse_verbalizer(ctx, llm, map);
     if (!rc) rc = parse_examples(ctx, llm, map);
+    if (!rc) rc = parse_constrain(ctx, llm, map);
     double x[6] = {llm->temperature,
                    llm->max_tokens,
                    llm->max_concurrency,
@@ -414,6 +448,14 @@ int spec_parse_llm(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map)
     llm->retries = (int32_t)x[3];
     llm->requests_per_minute = x[4];
     llm->max_connection_failures = (int32_t)x[5];
+    /* A token is at least one byte, and the JSON around the word and key takes a few. */
+    llm->json_max_tokens = spec_get(ctx, map, "max_tokens", NULL) ? llm->max_tokens : 16;
+    for (int32_t k = 0; !rc && !spec_get(ctx, map, "max_tokens", NULL) && k < llm->n_classes; k++)
+        for (int32_t i = 0; i < llm->n_words[k]; i++) {
+            size_t need = strlen(llm->words[k][i]) + strlen(llm->label_key) + 16;
+            if (need > (size_t)llm->json_max_tokens)
+                llm->json_max_tokens = need > 65536 ? 65536 : (int32_t)need;
+        }
     if (!rc && (node = spec_get(ctx, map, "cache", NULL)))
         rc = spec_file(ctx, node, "cache", &llm->cache_path);
     else if (!rc) {

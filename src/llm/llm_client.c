@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -226,11 +227,22 @@ static const char *endpoint_fault(long status)
     }
 }
 
+/* Whether the response body holds word, in any case. */
+static int mentions(const request *req, const char *word)
+{
+    size_t n = strlen(word);
+    for (size_t i = 0; req->data && i + n <= req->len; i++)
+        if (strncasecmp(req->data + i, word, n) == 0) return 1;
+    return 0;
+}
+
 /* Classifies a finished attempt and fills result (content or error). */
 static outcome finish_attempt(request *req, CURLcode code, const char *errbuf,
                               chorus_llm_result *result, double *retry_after)
 {
     *retry_after = -1;
+    result->http_status = 0;
+    result->format_refused = 0;
     if (code != CURLE_OK) {
         if (code == CURLE_OPERATION_TIMEDOUT) {
             snprintf(result->error, sizeof result->error, "timeout");
@@ -252,8 +264,14 @@ static outcome finish_attempt(request *req, CURLcode code, const char *errbuf,
     }
     long status = 0;
     curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
+    result->http_status = status;
     if (status == 200) return parse_answer(req, result);
     snprintf(result->error, sizeof result->error, "HTTP %ld", status);
+    result->format_refused =
+        status == 400 && (mentions(req, "response_format") || mentions(req, "json_schema"));
+    if (result->format_refused)
+        snprintf(result->error, sizeof result->error,
+                 "HTTP 400: the endpoint does not take response_format (a JSON schema)");
     if (status == 429 || status >= 500) {
         curl_off_t after = -1;
         if (curl_easy_getinfo(req->easy, CURLINFO_RETRY_AFTER, &after) == CURLE_OK && after > 0)

@@ -57,8 +57,12 @@ typedef struct chorus_llm_result {
     char *content;         /* choices[0].message.content (malloc'ed), or NULL */
     int64_t prompt_tokens; /* from "usage", 0 if absent; clamped (CHORUS_LLM_MAX_TOKEN_COUNT) */
     int64_t completion_tokens;
-    double logprob;  /* the answer's total log-probability if the endpoint gave one; NAN */
-    int attempts;    /* 1 + retries used */
+    double logprob;   /* the answer's total log-probability if the endpoint gave one; NAN */
+    int attempts;     /* 1 + retries used */
+    long http_status; /* of the last attempt; 0 when no HTTP answer came */
+    /* A 400 whose body names response_format or json_schema: the endpoint does not take
+     * constrained answers (older llama.cpp, vLLM and Ollama builds answer so). */
+    int format_refused;
     char error[256]; /* why it failed (HTTP status, curl error, bad JSON); no secrets */
 } chorus_llm_result;
 

@@ -6,6 +6,14 @@
  *
  *   chorus_llm_server --port-file FILE [--stats-file FILE] [--delay-ms N]
  *                     [--status CODE] [--usage PROMPT,COMPLETION]
+ *                     [--no-response-format | --ignore-response-format]
+ *
+ * A request with response_format {"type": "json_schema", ...} is answered as a server with
+ * structured outputs does: {"KEY": "WORD"}, KEY the schema's one required property and WORD
+ * the first of its enum that equals the answer in any case (else the first of the enum).
+ * --no-response-format answers such a request HTTP 400 naming response_format, as older
+ * servers do; --ignore-response-format answers it in free text, as servers that drop
+ * unknown parameters do.
  *
  * --status answers every request with that HTTP status (e.g. 401 for a wrong key, 404 for
  * an unknown model); --usage puts those two JSON numbers, verbatim, in every answer's
@@ -39,12 +47,14 @@ static volatile sig_atomic_t stop_requested;
 static int delay_ms;
 static int forced_status;        /* 0: answer normally */
 static const char *forced_usage; /* "PROMPT,COMPLETION" JSON number texts, or NULL */
+static int refuse_format, ignore_format;
 
 static atomic_long n_requests;
 static atomic_long n_completions;
 static atomic_long n_in_flight;
 static atomic_long max_in_flight;
 static atomic_int authorization_seen;
+static atomic_long n_constrained; /* requests that asked for a JSON schema */
 
 /* Prompts seen so far: faults apply to the first attempt only, so a retry succeeds. */
 static pthread_mutex_t prompts_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -159,6 +169,34 @@ static const char *last_user_prompt(json_t *request)
     return prompt;
 }
 
+/* The JSON answer a schema asks for, or NULL when the request has no json_schema format. */
+static char *schema_answer(json_t *request, const char *answer)
+{
+    json_t *format = json_object_get(request, "response_format");
+    const char *type = json_string_value(json_object_get(format, "type"));
+    if (!type || strcmp(type, "json_schema") != 0) return NULL;
+    json_t *schema = json_object_get(json_object_get(format, "json_schema"), "schema");
+    const char *key = json_string_value(json_array_get(json_object_get(schema, "required"), 0));
+    if (!key) return NULL;
+    json_t *values =
+        json_object_get(json_object_get(json_object_get(schema, "properties"), key), "enum");
+    const char *pick = json_string_value(json_array_get(values, 0));
+    size_t i;
+    json_t *v;
+    json_array_foreach(values, i, v)
+    {
+        const char *word = json_string_value(v);
+        if (word && strcasecmp(word, answer) == 0) {
+            pick = word;
+            break;
+        }
+    }
+    json_t *out = json_pack("{s:s}", key, pick ? pick : answer);
+    char *text = out ? json_dumps(out, JSON_COMPACT) : NULL;
+    json_decref(out);
+    return text;
+}
+
 /* With logprobs the answer comes as two tokens of log-probability -0.25 and -0.5. */
 static char *completion_body(const char *answer, long prompt_tokens, int empty_choices,
                              int logprobs)
@@ -219,7 +257,13 @@ static int handle_request(int fd, const char *method, const char *target, const 
 
     int rc;
     const char *msg;
-    if (forced_status) {
+    int constrained = json_object_get(request, "response_format") != NULL;
+    if (constrained) atomic_fetch_add(&n_constrained, 1);
+    if (constrained && refuse_format) {
+        msg = "{\"error\":{\"message\":\"Unrecognized request argument supplied: "
+              "response_format\",\"type\":\"invalid_request_error\"}}";
+        rc = send_response(fd, 400, "Bad Request", NULL, msg, strlen(msg));
+    } else if (forced_status) {
         char reason[32];
         snprintf(reason, sizeof reason, "Status %d", forced_status);
         msg = "{\"error\":{\"message\":\"forced status\"}}";
@@ -246,7 +290,12 @@ static int handle_request(int fd, const char *method, const char *target, const 
         int spam = contains_ci(prompt, "check out") || contains_ci(prompt, "subscribe") ||
                    contains_ci(prompt, "http") || contains_ci(prompt, "my channel");
         int logprobs = json_is_true(json_object_get(request, "logprobs"));
-        char *text = completion_body(spam ? "SPAM" : "HAM", count_words(prompt), empty, logprobs);
+        char *json = ignore_format ? NULL : schema_answer(request, spam ? "SPAM" : "HAM");
+        char *text = completion_body(json   ? json
+                                     : spam ? "SPAM"
+                                            : "HAM",
+                                     count_words(prompt), empty, logprobs);
+        free(json);
         if (!text) {
             rc = -1;
         } else {
@@ -346,11 +395,12 @@ static int write_text_atomically(const char *path, const char *text)
 static int write_stats(const char *path)
 {
     pthread_mutex_lock(&prompts_lock);
-    json_t *root =
-        json_pack("{s:I, s:I, s:I, s:b, s:I}", "requests", (json_int_t)atomic_load(&n_requests),
-                  "completions", (json_int_t)atomic_load(&n_completions), "max_in_flight",
-                  (json_int_t)atomic_load(&max_in_flight), "authorization_seen",
-                  atomic_load(&authorization_seen), "prompts", (json_int_t)n_prompts);
+    json_t *root = json_pack("{s:I, s:I, s:I, s:b, s:I, s:I}", "requests",
+                             (json_int_t)atomic_load(&n_requests), "completions",
+                             (json_int_t)atomic_load(&n_completions), "max_in_flight",
+                             (json_int_t)atomic_load(&max_in_flight), "authorization_seen",
+                             atomic_load(&authorization_seen), "prompts", (json_int_t)n_prompts,
+                             "constrained", (json_int_t)atomic_load(&n_constrained));
     pthread_mutex_unlock(&prompts_lock);
     char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
     int rc = text ? write_text_atomically(path, text) : -1;
@@ -371,12 +421,17 @@ int main(int argc, char **argv)
             delay_ms = atoi(argv[++i]);
         else if (strcmp(argv[i], "--status") == 0 && i + 1 < argc)
             forced_status = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--no-response-format") == 0)
+            refuse_format = 1;
+        else if (strcmp(argv[i], "--ignore-response-format") == 0)
+            ignore_format = 1;
         else if (strcmp(argv[i], "--usage") == 0 && i + 1 < argc && strchr(argv[i + 1], ','))
             forced_usage = argv[++i];
         else {
             fprintf(stderr,
                     "usage: %s --port-file FILE [--stats-file FILE] [--delay-ms N] "
-                    "[--status CODE] [--usage PROMPT,COMPLETION]\n",
+                    "[--status CODE] [--usage PROMPT,COMPLETION] "
+                    "[--no-response-format | --ignore-response-format]\n",
                     argv[0]);
             return 2;
         }

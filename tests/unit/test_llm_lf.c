@@ -52,7 +52,7 @@ START_TEST(test_render_body_and_examples)
     int32_t *field = NULL;
     ck_assert_ok(lf_llm_bind(&field, set, "ask", llm, ds));
     char *body = NULL;
-    ck_assert_ok(lf_llm_render_body(&body, llm, 0, ds, field, 1));
+    ck_assert_ok(lf_llm_render_body(&body, llm, false, 0, ds, field, 1));
     ck_assert_str_eq(body, "{\"model\":\"m1\",\"messages\":["
                            "{\"role\":\"system\",\"content\":\"Label {spam} for bob.\"},"
                            "{\"role\":\"user\",\"content\":\"Comment: sub 4 sub\"},"
@@ -60,8 +60,24 @@ START_TEST(test_render_body_and_examples)
                            "{\"role\":\"user\",\"content\":\"Comment: nice \\\"song\\\"\"}],"
                            "\"temperature\":0.0,\"max_tokens\":8}");
     free(body);
+    /* Constrained: the schema enumerates every answer word once, the shot answers in JSON,
+     * and the default max_tokens leaves room for {"label":"spam"} (4 + 5 + 16). */
+    ck_assert_int_eq(llm->constrain, LLM_CONSTRAIN_AUTO);
+    ck_assert_ok(lf_llm_render_body(&body, llm, true, 0, ds, field, 1));
+    ck_assert_str_eq(body, "{\"model\":\"m1\",\"messages\":["
+                           "{\"role\":\"system\",\"content\":\"Label {spam} for bob.\"},"
+                           "{\"role\":\"user\",\"content\":\"Comment: sub 4 sub\"},"
+                           "{\"role\":\"assistant\",\"content\":\"{\\\"label\\\":\\\"spam\\\"}\"},"
+                           "{\"role\":\"user\",\"content\":\"Comment: nice \\\"song\\\"\"}],"
+                           "\"temperature\":0.0,\"max_tokens\":25,"
+                           "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{"
+                           "\"name\":\"chorus_label\",\"strict\":true,\"schema\":{"
+                           "\"type\":\"object\",\"properties\":{\"label\":{\"type\":"
+                           "\"string\",\"enum\":[\"ham\",\"spam\",\"yes\"]}},"
+                           "\"required\":[\"label\"],\"additionalProperties\":false}}}}");
+    free(body);
     char *text = NULL;
-    ck_assert_ok(lf_llm_render_text(&text, llm, 0, ds, field, 0));
+    ck_assert_ok(lf_llm_render_text(&text, llm, false, 0, ds, field, 0));
     ck_assert(strstr(text, "[user]\nComment: check out my channel\n") != NULL);
     free(text);
     free(field);
@@ -95,6 +111,39 @@ START_TEST(test_verbalizer)
                                 "    model: m1\n"
                                 "    prompt: '{CONTENT}'\n"));
     ck_assert_int_eq(lf_llm_verbalize(set->lfs[0].u.llm.spec, "It is ham"), 0);
+    chorus_lf_set_free(set);
+}
+END_TEST
+
+START_TEST(test_read_answer)
+{
+    chorus_lf_set *set = NULL;
+    ck_assert_ok(load_text(&set, "answer.yaml",
+                           HEAD "    endpoint: http://127.0.0.1:9/v1\n"
+                                "    model: m1\n"
+                                "    prompt: '{CONTENT}'\n"
+                                "    constrain: json_schema\n"
+                                "    label_key: verdict\n"
+                                "    verbalizer: {SPAM: [spam], HAM: [ham]}\n"));
+    const lf_llm *llm = set->lfs[0].u.llm.spec;
+    ck_assert_int_eq(llm->constrain, LLM_CONSTRAIN_JSON_SCHEMA);
+    ck_assert_str_eq(llm->label_key, "verdict");
+    bool ok = false;
+    /* The label comes from the key alone, though the evidence names the other class. */
+    ck_assert_int_eq(
+        lf_llm_read_answer(llm, true, "{\"verdict\":\"ham\",\"evidence\":\"spam?\"}", &ok), 0);
+    ck_assert(ok);
+    ck_assert_int_eq(lf_llm_read_answer(llm, true, "SPAM", &ok), CHORUS_ABSTAIN);
+    ck_assert(!ok); /* not JSON: the endpoint ignored the schema */
+    ck_assert_int_eq(lf_llm_read_answer(llm, true, "{\"label\":\"spam\"}", &ok), CHORUS_ABSTAIN);
+    ck_assert(ok); /* JSON, but without the key: abstains, says nothing of the endpoint */
+    ck_assert_int_eq(lf_llm_read_answer(llm, true, "{\"verdict\":7}", &ok), CHORUS_ABSTAIN);
+    /* Free text: a JSON object's key if it has one, else the whole answer. */
+    ck_assert_int_eq(lf_llm_read_answer(llm, false, "SPAM", &ok), 1);
+    ck_assert(ok);
+    ck_assert_int_eq(lf_llm_read_answer(llm, false, "{\"verdict\":\"Ham\",\"why\":\"spam\"}", &ok),
+                     0);
+    ck_assert_int_eq(lf_llm_read_answer(llm, false, NULL, &ok), CHORUS_ABSTAIN);
     chorus_lf_set_free(set);
 }
 END_TEST
@@ -179,6 +228,16 @@ START_TEST(test_spec_errors)
                               HEAD "    endpoint: http://h\n    model: m\n    prompt: x\n"
                                    "    max_concurrency: 0\n"),
                     CHORUS_EFORMAT, "e10.yaml:8:");
+    ck_assert_error(load_text(&set, "e12.yaml",
+                              HEAD "    endpoint: http://h\n    model: m\n    prompt: x\n"
+                                   "    constrain: grammar\n"),
+                    CHORUS_EFORMAT,
+                    "e12.yaml:8: labeling function 'ask': constrain 'grammar' is not a mode; "
+                    "expected auto");
+    ck_assert_error(load_text(&set, "e13.yaml",
+                              HEAD "    endpoint: http://h\n    model: m\n    prompt: x\n"
+                                   "    label_key: ''\n"),
+                    CHORUS_EFORMAT, "e13.yaml:8: labeling function 'ask': label_key is empty");
     ck_assert_ptr_null(set);
 
     /* A placeholder naming a field the data lacks: found when the data is known. */
@@ -224,6 +283,7 @@ int main(void)
     TCase *tc = tcase_create("llm_lf");
     tcase_add_test(tc, test_render_body_and_examples);
     tcase_add_test(tc, test_verbalizer);
+    tcase_add_test(tc, test_read_answer);
     tcase_add_test(tc, test_variants_expand);
     tcase_add_test(tc, test_spec_errors);
     tcase_add_test(tc, test_examples_file);
