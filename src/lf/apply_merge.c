@@ -9,34 +9,13 @@
 #include <string.h>
 
 #include "core/error_internal.h"
-#include "core/hash.h"
 #include "lf/apply_internal.h"
 
-/* The first item named like an earlier one: *dup and *first, or *dup = -1. */
-static int find_duplicate_name(const chorus_votes *votes, int64_t *dup, int64_t *first)
+static const char *item_name(const void *votes, int64_t i, size_t *len)
 {
-    const int64_t n = chorus_votes_n_items(votes);
-    size_t n_slots = 16;
-    while (n_slots < 2 * (size_t)n)
-        n_slots *= 2;
-    int64_t *slots = malloc(n_slots * sizeof *slots);
-    if (!slots) return chorus_error_nomem();
-    for (size_t s = 0; s < n_slots; s++)
-        slots[s] = -1;
-    *dup = -1;
-    for (int64_t i = 0; i < n && *dup < 0; i++) {
-        const char *name = chorus_votes_item_name(votes, i);
-        size_t s = (size_t)chorus_fnv1a(name, strlen(name)) & (n_slots - 1);
-        for (; slots[s] >= 0; s = (s + 1) & (n_slots - 1))
-            if (strcmp(chorus_votes_item_name(votes, slots[s]), name) == 0) {
-                *dup = i;
-                *first = slots[s];
-                break;
-            }
-        slots[s] = i;
-    }
-    free(slots);
-    return CHORUS_OK;
+    const char *name = chorus_votes_item_name(votes, i);
+    *len = strlen(name);
+    return name;
 }
 
 static int append_part(chorus_votes *votes, const chorus_votes *part, int32_t p)
@@ -87,7 +66,7 @@ static int name_items(chorus_votes *votes, const chorus_lf_set *set, chorus_vote
         }
     if (!set->id_field) return CHORUS_OK;
     int64_t dup, first;
-    int rc = find_duplicate_name(votes, &dup, &first);
+    int rc = lf_find_duplicate_key(chorus_votes_n_items(votes), item_name, votes, &dup, &first);
     if (rc || dup < 0) return rc;
     return chorus_error_set(CHORUS_EFORMAT,
                             "id '%s' (field '%s', data.id in %s) is the id of items %" PRId64

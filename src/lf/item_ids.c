@@ -28,14 +28,8 @@ static int missing_id_field(const chorus_lf_set *set, const chorus_dataset *ds)
                             set->path, set->id_field, chorus_dataset_path(ds), fields);
 }
 
-/*
- * The first record whose id repeats an earlier one's: its index in *dup and the earlier
- * one's in *first, or *dup = -1. An open-addressing table of record indices, twice the
- * records in size, so memory follows the data.
- */
-static int find_duplicate(const chorus_dataset *ds, int32_t field, int64_t *dup, int64_t *first)
+int lf_find_duplicate_key(int64_t n, lf_key_fn key, const void *ctx, int64_t *dup, int64_t *first)
 {
-    const int64_t n = chorus_dataset_n_records(ds);
     size_t n_slots = 16;
     while (n_slots < 2 * (size_t)n)
         n_slots *= 2;
@@ -44,23 +38,34 @@ static int find_duplicate(const chorus_dataset *ds, int32_t field, int64_t *dup,
     for (size_t s = 0; s < n_slots; s++)
         slots[s] = -1;
     *dup = -1;
-    for (int64_t r = 0; r < n && *dup < 0; r++) {
+    for (int64_t i = 0; i < n && *dup < 0; i++) {
         size_t len;
-        const char *id = chorus_dataset_value(ds, r, field, &len);
-        size_t s = (size_t)chorus_fnv1a(id, len) & (n_slots - 1);
+        const char *k = key(ctx, i, &len);
+        size_t s = (size_t)chorus_fnv1a(k, len) & (n_slots - 1);
         for (; slots[s] >= 0; s = (s + 1) & (n_slots - 1)) {
             size_t other_len;
-            const char *other = chorus_dataset_value(ds, slots[s], field, &other_len);
-            if (other_len == len && memcmp(other, id, len) == 0) {
-                *dup = r;
+            const char *other = key(ctx, slots[s], &other_len);
+            if (other_len == len && memcmp(other, k, len) == 0) {
+                *dup = i;
                 *first = slots[s];
                 break;
             }
         }
-        slots[s] = r;
+        slots[s] = i;
     }
     free(slots);
     return CHORUS_OK;
+}
+
+typedef struct id_column {
+    const chorus_dataset *ds;
+    int32_t field;
+} id_column;
+
+static const char *record_id(const void *ctx, int64_t r, size_t *len)
+{
+    const id_column *c = ctx;
+    return chorus_dataset_value(c->ds, r, c->field, len);
 }
 
 /* Every record has an id that is a valid name: not missing, not empty. */
@@ -94,7 +99,9 @@ int lf_check_item_ids(const chorus_lf_set *set, const chorus_dataset *ds)
     int rc = check_ids(set, ds, field);
     if (rc) return rc;
     int64_t dup, first;
-    if ((rc = find_duplicate(ds, field, &dup, &first))) return rc;
+    const id_column ids = {ds, field};
+    if ((rc = lf_find_duplicate_key(chorus_dataset_n_records(ds), record_id, &ids, &dup, &first)))
+        return rc;
     if (dup < 0) return CHORUS_OK;
     const char *id = chorus_dataset_value(ds, dup, field, NULL);
     return chorus_error_set(CHORUS_EFORMAT,

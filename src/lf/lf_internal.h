@@ -327,6 +327,16 @@ int lf_check_item_ids(const chorus_lf_set *set, const chorus_dataset *ds);
 /* The dataset's field names, comma-separated, cut to fit cap bytes: for messages. */
 void lf_field_list(const chorus_dataset *ds, char *fields, size_t cap);
 
+/* The key of item i of some collection and its length in bytes. */
+typedef const char *(*lf_key_fn)(const void *ctx, int64_t i, size_t *len);
+
+/*
+ * The first of n items whose key repeats an earlier one's: its index in *dup and the
+ * earlier one's in *first, or *dup = -1. An open-addressing table of indices, twice the
+ * items in size, so memory follows the data (item_ids.c).
+ */
+int lf_find_duplicate_key(int64_t n, lf_key_fn key, const void *ctx, int64_t *dup, int64_t *first);
+
 /*
  * Names the items of `votes` (one per record of ds, ids checked): by the spec's data.id
  * field, else by their row numbers in the file when bad rows were skipped (otherwise the
