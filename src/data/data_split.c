@@ -234,6 +234,7 @@ int chorus_data_split_locate(chorus_data_range *out, const char *path,
             break;
         }
         if (jsonl && (c == ' ' || c == '\t' || c == '\r')) continue;
+        if (c == '\r' && peek(&r) == '\n') continue; /* the CR of a CRLF: its LF ends the line */
         if (!is_line_end(&r, c, jsonl)) break;
         line++;
         row++;
