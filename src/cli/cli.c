@@ -151,6 +151,13 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
     return -1;
 }
 
+int cli_flush_stdout(const char *cmd, const char *what)
+{
+    if (fflush(stdout) == 0) return CLI_EXIT_OK;
+    fprintf(stderr, "chorus %s: cannot write %s\n", cmd, what);
+    return CLI_EXIT_FAILURE;
+}
+
 int cli_fail(const char *cmd, int status)
 {
     const char *message = chorus_error_last();

@@ -51,6 +51,10 @@ const char *cli_closest(const char *typed, const char *const *names);
 /* Prints "chorus <cmd>: <library message>" and maps the library status to an exit code. */
 int cli_fail(const char *cmd, int status);
 
+/* Flushes what the command printed on stdout: CLI_EXIT_OK, or CLI_EXIT_FAILURE after saying
+ * on stderr that `what` (e.g. "the report") could not be written. */
+int cli_flush_stdout(const char *cmd, const char *what);
+
 /* Prints a usage error for the command and returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

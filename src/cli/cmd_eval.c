@@ -196,10 +196,7 @@ int cmd_eval(int argc, char **argv)
         cli_print_metrics(metrics, probs, &opts);
         rc = CLI_EXIT_OK;
     }
-    if (rc == CLI_EXIT_OK && fflush(stdout) != 0) {
-        fprintf(stderr, "chorus %s: cannot write the report\n", CMD);
-        rc = CLI_EXIT_FAILURE;
-    }
+    if (rc == CLI_EXIT_OK) rc = cli_flush_stdout(CMD, "the report");
 
 done:
     chorus_metrics_free(metrics);

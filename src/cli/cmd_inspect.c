@@ -339,10 +339,7 @@ int cmd_inspect(int argc, char **argv)
         if (printed == -1) fprintf(stderr, "chorus %s: out of memory\n", CMD);
         if (printed) rc = printed == -1 ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
-    if (!rc && fflush(stdout) != 0) {
-        fprintf(stderr, "chorus %s: cannot write the items\n", CMD);
-        rc = CLI_EXIT_FAILURE;
-    }
+    if (!rc) rc = cli_flush_stdout(CMD, "the items");
 done:
     inputs_free(&in);
     return rc;

@@ -333,10 +333,7 @@ int cmd_qa(int argc, char **argv)
         print_table(report, probs, &opts);
         rc = CLI_EXIT_OK;
     }
-    if (rc == CLI_EXIT_OK && fflush(stdout) != 0) {
-        fprintf(stderr, "chorus %s: cannot write the report\n", CMD);
-        rc = CLI_EXIT_FAILURE;
-    }
+    if (rc == CLI_EXIT_OK) rc = cli_flush_stdout(CMD, "the report");
 done:
     chorus_qa_report_free(report);
     chorus_free(answers);
