@@ -174,45 +174,41 @@ static int32_t choose_lfs(const int64_t *lf_votes, int32_t m, int32_t *chosen)
 
 /* The sampled items' votes, with LF `left_out` removed and the later LFs renumbered. */
 typedef struct sample_votes {
-    int64_t n;
-    int64_t *row_ptr;
-    int32_t *lf;
-    int32_t *label;
-    int32_t *left_out_vote; /* n: the left-out LF's vote on the item, or -1 */
+    sample_matrix votes;    /* the other LFs' votes */
+    int32_t *left_out_vote; /* votes.n: the left-out LF's vote on the item, or -1 */
 } sample_votes;
 
 static int build_sample(const sample_matrix *all, int32_t left_out, sample_votes *s)
 {
     const int64_t nnz = all->row_ptr[all->n];
-    s->n = all->n;
-    s->row_ptr = malloc((size_t)(s->n + 1) * sizeof *s->row_ptr);
-    s->lf = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *s->lf);
-    s->label = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *s->label);
-    s->left_out_vote = malloc((size_t)(s->n > 0 ? s->n : 1) * sizeof *s->left_out_vote);
-    if (!s->row_ptr || !s->lf || !s->label || !s->left_out_vote) return chorus_error_nomem();
+    sample_matrix *v = &s->votes;
+    v->n = all->n;
+    v->row_ptr = malloc((size_t)(v->n + 1) * sizeof *v->row_ptr);
+    v->lf = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *v->lf);
+    v->label = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *v->label);
+    s->left_out_vote = malloc((size_t)(v->n > 0 ? v->n : 1) * sizeof *s->left_out_vote);
+    if (!v->row_ptr || !v->lf || !v->label || !s->left_out_vote) return chorus_error_nomem();
     int64_t out = 0;
-    s->row_ptr[0] = 0;
-    for (int64_t r = 0; r < s->n; r++) {
+    v->row_ptr[0] = 0;
+    for (int64_t r = 0; r < v->n; r++) {
         s->left_out_vote[r] = -1;
-        for (int64_t v = all->row_ptr[r]; v < all->row_ptr[r + 1]; v++) {
-            const int32_t lf = all->lf[v], label = all->label[v];
+        for (int64_t p = all->row_ptr[r]; p < all->row_ptr[r + 1]; p++) {
+            const int32_t lf = all->lf[p], label = all->label[p];
             if (lf == left_out) {
                 s->left_out_vote[r] = label;
                 continue;
             }
-            s->lf[out] = lf > left_out ? lf - 1 : lf;
-            s->label[out++] = label;
+            v->lf[out] = lf > left_out ? lf - 1 : lf;
+            v->label[out++] = label;
         }
-        s->row_ptr[r + 1] = out;
+        v->row_ptr[r + 1] = out;
     }
     return CHORUS_OK;
 }
 
 static void free_sample(sample_votes *s)
 {
-    free(s->row_ptr);
-    free(s->lf);
-    free(s->label);
+    free_sample_matrix(&s->votes);
     free(s->left_out_vote);
 }
 
@@ -232,8 +228,8 @@ static int score_left_out(const chorus_model *model, const sample_matrix *all,
     double *probs = NULL, *shares = NULL;
     int rc = build_sample(all, left_out, &s);
     if (!rc)
-        rc = chorus_votes_from_csr(&sample, s.n, model->n_lfs - 1, k, s.row_ptr, s.lf, s.label,
-                                   CHORUS_BORROW);
+        rc = chorus_votes_from_csr(&sample, s.votes.n, model->n_lfs - 1, k, s.votes.row_ptr,
+                                   s.votes.lf, s.votes.label, CHORUS_BORROW);
     if (!rc) rc = chorus_model_alloc(&refit, model->type, sample);
     if (rc) goto done;
     chorus_fit_options o = *opts;
@@ -246,20 +242,21 @@ static int score_left_out(const chorus_model *model, const sample_matrix *all,
     chorus_log_mute(was_muted);
     if (rc) goto done;
     refit->keep_unanimous = model->abstain_informative;
-    probs = malloc((size_t)(s.n > 0 ? s.n : 1) * k * sizeof *probs);
+    probs = malloc((size_t)(s.votes.n > 0 ? s.votes.n : 1) * k * sizeof *probs);
     shares = malloc((size_t)k * sizeof *shares);
     if (!probs || !shares) {
         rc = chorus_error_nomem();
         goto done;
     }
     if ((rc = chorus_em_predict(refit, sample, probs))) goto done;
-    for (int64_t r = 0; r < s.n; r++) {
+    const int64_t *row_ptr = s.votes.row_ptr;
+    for (int64_t r = 0; r < s.votes.n; r++) {
         const int32_t vote = s.left_out_vote[r];
         if (vote < 0) continue;
         const double model_agrees = tie_split_agreement(probs + (size_t)r * k, k, vote);
         agreement[0] += model_agrees;
-        if (s.row_ptr[r + 1] > s.row_ptr[r]) {
-            chorus_vote_shares(s.label, 4, s.row_ptr[r], s.row_ptr[r + 1], k, shares);
+        if (row_ptr[r + 1] > row_ptr[r]) {
+            chorus_vote_shares(s.votes.label, 4, row_ptr[r], row_ptr[r + 1], k, shares);
             agreement[1] += tie_split_agreement(shares, k, vote);
         } else {
             agreement[1] += model_agrees;
