@@ -24,6 +24,7 @@
 #include "chorus/error.h"
 #include "chorus/io.h"
 #include "core/error_internal.h"
+#include "io/chv_checksum.h"
 #include "io/chv_format.h"
 #include "io/chv_items.h"
 #include "io/chv_read.h"
@@ -55,20 +56,26 @@ static int bad_field(const char *path, const char *field, int offset, uint64_t v
                             path, field, offset, value, expected);
 }
 
-/* Bytes that version x.0 reserves must be zero; later minor versions may use them. */
+/*
+ * Reserved bytes must be zero in the versions this reader knows (1.0, 2.0, 2.1); a later
+ * minor version may use them (1.1 used 128..143 for the item names).
+ */
 static int check_reserved(const char *path, const unsigned char *b, const chv_header *h)
 {
-    if (h->minor > 0) return CHORUS_OK;
-    /* 1.0 reserves bytes 28..31 and 128..191; 2.0 bytes 30..31 and 144..191. */
+    if (h->major == 1 ? h->minor > 0 : h->minor > CHV_VERSION_MINOR) return CHORUS_OK;
+    /* 1.0 reserves bytes 28..31 and 128..191; 2.0 bytes 30..31 and 144..191; 2.1 the same
+     * without the table's fields when the table is there. */
     const int first = h->major >= 2 ? OFF_RESERVED0_2 : OFF_RESERVED0;
-    const int second = h->major >= 2 ? OFF_RESERVED1_2 : OFF_RESERVED1;
+    const int second = h->major == 1           ? OFF_RESERVED1
+                       : chv_has_block_sums(h) ? OFF_RESERVED1_2_1
+                                               : OFF_RESERVED1_2;
     for (int i = first; i < CHV_HEADER_SIZE; i++) {
         if (i == OFF_N_ITEMS) i = second;
         if (b[i] != 0)
             return chorus_error_set(CHORUS_EFORMAT,
                                     "%s: reserved header byte at byte offset %d is 0x%02x; "
-                                    "expected 0 in a version %u.0 file",
-                                    path, i, b[i], h->major);
+                                    "expected 0 in a version %u.%u file",
+                                    path, i, b[i], h->major, h->minor);
     }
     return CHORUS_OK;
 }
@@ -166,6 +173,9 @@ static int check_header(chv_header *h, const char *path, const unsigned char *b,
     if (h->major == 2 && h->minor == 0 && (h->flags & ~CHV_KNOWN_FLAGS_2))
         return bad_field(path, "flags", OFF_FLAGS, h->flags,
                          "only bits 0 to 2 in a version 2.0 file");
+    if (h->major == 2 && h->minor == 1 && (h->flags & ~CHV_KNOWN_FLAGS_2_1))
+        return bad_field(path, "flags", OFF_FLAGS, h->flags,
+                         "only bits 0 to 3 in a version 2.1 file");
     rc = check_reserved(path, b, h);
     if (!rc) rc = check_widths(path, h);
     if (rc) return rc;
@@ -179,7 +189,10 @@ static int check_header(chv_header *h, const char *path, const unsigned char *b,
     if (h->nnz > (uint64_t)INT64_MAX / 4)
         return bad_field(path, "nnz", OFF_NNZ, h->nnz, "less than 2^61");
     if ((rc = check_sections(path, h))) return rc;
-    return chv_check_item_names_section(path, h);
+    if ((rc = chv_check_item_names_section(path, h))) return rc;
+    const uint64_t end = chv_has_item_names(h) ? h->item_names_offset + h->item_names_size
+                                               : h->offset[SEC_LABEL] + h->size[SEC_LABEL];
+    return chv_check_block_sums_layout(path, h, end);
 }
 
 /* Re-raises a validator's CHORUS_EINVAL as CHORUS_EFORMAT naming the file and offset. */
@@ -319,7 +332,8 @@ typedef struct chv_reader {
     int fd;
     const char *path;
     uint64_t pos;
-    XXH3_state_t *hash; /* NULL when the checksum is not verified */
+    XXH3_state_t *hash;       /* NULL when the checksum is not verified */
+    chv_block_hasher *blocks; /* NULL then too, or without the block checksum table */
 } chv_reader;
 
 /* The next n bytes into dst; with dst NULL they are only hashed (padding, unknown bytes). */
@@ -334,34 +348,11 @@ static int reader_take(chv_reader *r, void *dst, uint64_t n)
         int rc = read_at(r->fd, r->path, buf, chunk, r->pos);
         if (rc) return rc;
         if (r->hash) XXH3_64bits_update(r->hash, buf, chunk);
+        if (r->blocks) chv_block_hasher_update(r->blocks, buf, chunk);
         if (d) d += chunk;
         r->pos += chunk;
         n -= chunk;
     }
-    return CHORUS_OK;
-}
-
-static int checksum_mismatch(const char *path, uint64_t stored, uint64_t actual)
-{
-    return chorus_error_set(CHORUS_EFORMAT,
-                            "%s: checksum mismatch: header field checksum at byte offset %d is "
-                            "0x%016" PRIx64 "; expected 0x%016" PRIx64 ", the XXH3-64 of the "
-                            "contents (the file is corrupt)",
-                            path, OFF_CHECKSUM, stored, actual);
-}
-
-/* Hashes a file held whole in memory, reading the checksum field as zero. */
-static int hash_image(uint64_t *out, const unsigned char *image, uint64_t size)
-{
-    static const unsigned char zeros[8];
-    XXH3_state_t *state = XXH3_createState();
-    if (!state) return chorus_error_nomem();
-    XXH3_64bits_reset(state);
-    XXH3_64bits_update(state, image, OFF_CHECKSUM);
-    XXH3_64bits_update(state, zeros, sizeof zeros);
-    XXH3_64bits_update(state, image + OFF_CHECKSUM + 8, (size_t)(size - OFF_CHECKSUM - 8));
-    *out = XXH3_64bits_digest(state);
-    XXH3_freeState(state);
     return CHORUS_OK;
 }
 
@@ -409,8 +400,9 @@ static int map_sections(chv_mapping **out, chv_sections *sec, int fd, const char
     const unsigned char *base = map->addr;
     if (verify) {
         uint64_t sum = 0;
-        int rc = hash_image(&sum, base, h->file_size);
-        if (!rc && sum != h->checksum) rc = checksum_mismatch(path, h->checksum, sum);
+        int rc = chv_hash_image(&sum, base, h->file_size);
+        if (!rc && sum != h->checksum) rc = chv_checksum_mismatch(path, h->checksum, sum);
+        if (!rc) rc = chv_block_sums_verify_image(path, h, base);
         if (rc) {
             release_mapping(map);
             return rc;
@@ -446,7 +438,9 @@ static int read_sections(chv_sections *sec, int fd, const char *path, const chv_
     sec->label = alloc_section(h->size[SEC_LABEL]);
     if (!names || !sec->row_ptr || !sec->lf_index || !sec->label) return chorus_error_nomem();
 
-    chv_reader r = {fd, path, CHV_HEADER_SIZE, NULL};
+    chv_reader r = {fd, path, CHV_HEADER_SIZE, NULL, NULL};
+    chv_block_hasher blocks = {0};
+    unsigned char *table = NULL;
     int rc = CHORUS_OK;
     if (verify) {
         if (!(r.hash = XXH3_createState())) return chorus_error_nomem();
@@ -455,6 +449,15 @@ static int read_sections(chv_sections *sec, int fd, const char *path, const chv_
         memcpy(zeroed, header, sizeof zeroed);
         memset(zeroed + OFF_CHECKSUM, 0, 8);
         XXH3_64bits_update(r.hash, zeroed, sizeof zeroed);
+        if (chv_has_block_sums(h)) {
+            if (!(table = alloc_section(h->block_sums_size)) ||
+                chv_block_hasher_init(&blocks, h) != CHORUS_OK) {
+                rc = chorus_error_nomem();
+                goto done;
+            }
+            r.blocks = &blocks;
+            chv_block_hasher_update(&blocks, zeroed, sizeof zeroed);
+        }
     }
     void *dst[N_SECTIONS] = {names, sec->row_ptr, sec->lf_index, sec->label};
     for (int s = 0; s < N_SECTIONS && !rc; s++) {
@@ -467,11 +470,20 @@ static int read_sections(chv_sections *sec, int fd, const char *path, const chv_
         rc = items ? reader_take(&r, NULL, h->item_names_offset - r.pos) : chorus_error_nomem();
         if (!rc) rc = reader_take(&r, items, h->item_names_size);
     }
+    if (!rc && table) {
+        rc = reader_take(&r, NULL, h->block_sums_offset - r.pos);
+        if (!rc) rc = reader_take(&r, table, h->block_sums_size);
+    }
     if (!rc) rc = reader_take(&r, NULL, h->file_size - r.pos);
     if (!rc && r.hash) {
         uint64_t sum = XXH3_64bits_digest(r.hash);
-        if (sum != h->checksum) rc = checksum_mismatch(path, h->checksum, sum);
+        if (sum != h->checksum) rc = chv_checksum_mismatch(path, h->checksum, sum);
     }
+    if (!rc && table) rc = chv_block_sums_compare(path, h, &blocks, table);
+
+done:
+    chv_block_hasher_free(&blocks);
+    free(table);
     if (r.hash) XXH3_freeState(r.hash);
     return rc;
 }

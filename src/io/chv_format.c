@@ -54,6 +54,15 @@ void chv_decode_header(chv_header *h, const unsigned char *b)
     h->item_names_size = chv_get_u64(b + OFF_ITEM_NAMES + 8);
     h->lf_width = h->major >= 2 ? b[OFF_LF_WIDTH] : 4;
     h->label_width = h->major >= 2 ? b[OFF_LABEL_WIDTH] : 4;
+    /* Bytes 144..160 are the table's only where the flag says so (2.1 on). */
+    if (chv_has_block_sums(h)) {
+        h->block_sums_offset = chv_get_u64(b + OFF_BLOCK_SUMS);
+        h->block_sums_size = chv_get_u64(b + OFF_BLOCK_SUMS + 8);
+        h->block_log2 = b[OFF_BLOCK_LOG2];
+    } else {
+        h->block_sums_offset = h->block_sums_size = 0;
+        h->block_log2 = 0;
+    }
 }
 
 void chv_encode_header(unsigned char *b, const chv_header *h)
@@ -81,5 +90,10 @@ void chv_encode_header(unsigned char *b, const chv_header *h)
     if (h->major >= 2) {
         b[OFF_LF_WIDTH] = h->lf_width;
         b[OFF_LABEL_WIDTH] = h->label_width;
+    }
+    if (chv_has_block_sums(h)) {
+        chv_put_u64(b + OFF_BLOCK_SUMS, h->block_sums_offset);
+        chv_put_u64(b + OFF_BLOCK_SUMS + 8, h->block_sums_size);
+        b[OFF_BLOCK_LOG2] = h->block_log2;
     }
 }

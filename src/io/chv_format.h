@@ -12,18 +12,22 @@
 extern const unsigned char chv_magic[8];
 
 /* Version 2.0 stores lf_index and label in the narrowest types that hold them (widths at
- * OFF_LF_WIDTH and OFF_LABEL_WIDTH); 1.x stored both as int32 and is still read. */
+ * OFF_LF_WIDTH and OFF_LABEL_WIDTH); 1.x stored both as int32 and is still read. 2.1 adds
+ * the block checksum table, so a process that reads only part of the file can verify it. */
 #define CHV_VERSION_MAJOR 2
-#define CHV_VERSION_MINOR 0
+#define CHV_VERSION_MINOR 1
 #define CHV_HEADER_SIZE 192
 #define CHV_ALIGN 64
 #define CHV_FLAG_CLASS_NAMES 0x1u
 #define CHV_FLAG_LF_NAMES 0x2u
 /* Since 1.1: the item names section is present (its offset and size at OFF_ITEM_NAMES). */
 #define CHV_FLAG_ITEM_NAMES 0x4u
-/* The flags a version 1.0 file may have, and a version 2.0 file. */
+/* Since 2.1: the block checksum table is present (OFF_BLOCK_SUMS, OFF_BLOCK_LOG2). */
+#define CHV_FLAG_BLOCK_SUMS 0x8u
+/* The flags a version 1.0 file may have, a version 2.0 file and a version 2.1 file. */
 #define CHV_KNOWN_FLAGS (CHV_FLAG_CLASS_NAMES | CHV_FLAG_LF_NAMES)
 #define CHV_KNOWN_FLAGS_2 (CHV_KNOWN_FLAGS | CHV_FLAG_ITEM_NAMES)
+#define CHV_KNOWN_FLAGS_2_1 (CHV_KNOWN_FLAGS_2 | CHV_FLAG_BLOCK_SUMS)
 #define CHV_MAX_NAME 4096
 
 /* Byte offsets of the header fields. */
@@ -44,8 +48,11 @@ enum {
     OFF_CHECKSUM = 56,
     OFF_SECTIONS = 64, /* one (u64 offset, u64 size) pair per section */
     OFF_RESERVED1 = 128,
-    OFF_ITEM_NAMES = 128, /* since 1.1: (u64 offset, u64 size) of the item names, or zeros */
-    OFF_RESERVED1_2 = 144 /* 2.0: bytes 144..191 reserved */
+    OFF_ITEM_NAMES = 128,   /* since 1.1: (u64 offset, u64 size) of the item names, or zeros */
+    OFF_RESERVED1_2 = 144,  /* 2.0: bytes 144..191 reserved */
+    OFF_BLOCK_SUMS = 144,   /* since 2.1: (u64 offset, u64 size) of the block checksum table */
+    OFF_BLOCK_LOG2 = 160,   /* since 2.1: u8, log2 of the block size */
+    OFF_RESERVED1_2_1 = 161 /* 2.1: bytes 161..191 reserved */
 };
 
 enum { SEC_NAMES, SEC_ROW_PTR, SEC_LF_INDEX, SEC_LABEL, N_SECTIONS };
@@ -58,12 +65,20 @@ typedef struct chv_header {
     uint64_t offset[N_SECTIONS], size[N_SECTIONS];
     uint64_t item_names_offset, item_names_size; /* both 0 without item names */
     uint8_t lf_width, label_width;               /* 4 and 4 in a 1.x file */
+    uint64_t block_sums_offset, block_sums_size; /* both 0 without the table */
+    uint8_t block_log2;                          /* 0 without the table */
 } chv_header;
 
 /* Whether the file has the item names section (flagged, since 1.1). */
 static inline int chv_has_item_names(const chv_header *h)
 {
     return (h->major > 1 || h->minor >= 1) && (h->flags & CHV_FLAG_ITEM_NAMES);
+}
+
+/* Whether the file has the block checksum table (flagged, since 2.1). */
+static inline int chv_has_block_sums(const chv_header *h)
+{
+    return (h->major > 2 || (h->major == 2 && h->minor >= 1)) && (h->flags & CHV_FLAG_BLOCK_SUMS);
 }
 
 /* The arrays are used as stored, so only a little-endian host can read or write them. */

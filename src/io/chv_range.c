@@ -5,8 +5,9 @@
  *
  * The checks are those of the whole-file reader (chv.c) restricted to the range: the header
  * in full, the row pointers of the range (and that the first is 0 and the last nnz when the
- * range holds the first or last item), the votes of the range. The checksum covers the
- * whole file, so it is not verified here.
+ * range holds the first or last item), the votes of the range. The whole-file checksum
+ * would need the whole file; instead, in a 2.1 file, every block of the block checksum
+ * table that holds a byte the range reads is verified (older files are not verified).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,9 +20,11 @@
 
 #include "chorus/io.h"
 #include "core/error_internal.h"
+#include "io/chv_checksum.h"
 #include "io/chv_format.h"
 #include "io/chv_items.h"
 #include "io/chv_read.h"
+#include "io/name_table.h"
 #include "votes/votes_internal.h"
 
 /* Opens the file and checks its header; *fd is -1 on error. */
@@ -146,21 +149,30 @@ typedef struct name_scan {
     uint64_t buf_pos, buf_len; /* the window: section bytes [buf_pos, buf_pos + buf_len) */
 } name_scan;
 
-/* The length of the name at section position *pos, which moves past the name. */
-static int scan_name(name_scan *s, int64_t item, uint64_t *pos)
+/* Refills the window from section position pos, if it does not hold [pos, pos + n). */
+static int scan_window(name_scan *s, uint64_t pos, uint64_t n)
+{
+    if (pos >= s->buf_pos && pos + n <= s->buf_pos + s->buf_len) return CHORUS_OK;
+    uint64_t left = s->size - pos;
+    s->buf_pos = pos;
+    s->buf_len = left < sizeof s->buf ? left : sizeof s->buf;
+    return chv_read_at(s->fd, s->path, s->buf, (size_t)s->buf_len, s->base + pos);
+}
+
+/*
+ * The name at section position *pos, which moves past it: its length, and with `bytes`
+ * its bytes too (in the window, valid until the next call).
+ */
+static int scan_name(name_scan *s, int64_t item, uint64_t *pos, const unsigned char **bytes,
+                     uint32_t *length)
 {
     if (s->size - *pos < 4)
         return chorus_error_set(CHORUS_EFORMAT,
                                 "%s: the item names section ends at byte offset %" PRIu64
                                 "; expected the 4-byte length of item name %" PRId64,
                                 s->path, s->base + s->size, item);
-    if (*pos < s->buf_pos || *pos + 4 > s->buf_pos + s->buf_len) {
-        uint64_t left = s->size - *pos;
-        s->buf_pos = *pos;
-        s->buf_len = left < sizeof s->buf ? left : sizeof s->buf;
-        int rc = chv_read_at(s->fd, s->path, s->buf, (size_t)s->buf_len, s->base + *pos);
-        if (rc) return rc;
-    }
+    int rc = scan_window(s, *pos, 4);
+    if (rc) return rc;
     uint32_t len = chv_get_u32(s->buf + (*pos - s->buf_pos));
     if (len > CHV_MAX_NAME)
         return chorus_error_set(CHORUS_EFORMAT,
@@ -173,35 +185,48 @@ static int scan_name(name_scan *s, int64_t item, uint64_t *pos)
                                 " runs past the end of the item names section; expected it to "
                                 "end by byte offset %" PRIu64,
                                 s->path, item, s->base + *pos + 4, s->base + s->size);
+    /* The window (64 KiB) holds any name with its length. */
+    if (bytes && (rc = scan_window(s, *pos, 4 + (uint64_t)len))) return rc;
+    if (bytes) *bytes = s->buf + (*pos + 4 - s->buf_pos);
+    if (length) *length = len;
     *pos += 4 + (uint64_t)len;
     return CHORUS_OK;
 }
 
-/* The names of items [begin, end): the lengths before them are skipped, theirs parsed. */
-static int read_range_names(chorus_votes *v, int fd, const char *path, const chv_header *h,
-                            int64_t begin, int64_t end)
+/*
+ * Where the names of items [begin, end) lie in the item names section: [*first, *last).
+ * The lengths of the names before them are scanned to find it.
+ */
+static int find_range_names(uint64_t *first, uint64_t *last, int fd, const char *path,
+                            const chv_header *h, int64_t begin, int64_t end)
 {
     name_scan *scan = malloc(sizeof *scan);
     if (!scan) return chorus_error_nomem();
     *scan = (name_scan){
         .fd = fd, .path = path, .base = h->item_names_offset, .size = h->item_names_size};
-    uint64_t first = 0, last;
-    unsigned char *names = NULL;
+    *first = 0;
     int rc = CHORUS_OK;
     for (int64_t i = 0; i < begin && !rc; i++)
-        rc = scan_name(scan, i, &first);
-    last = first;
+        rc = scan_name(scan, i, first, NULL, NULL);
+    *last = *first;
     for (int64_t i = begin; i < end && !rc; i++)
-        rc = scan_name(scan, i, &last);
-    if (!rc && end == (int64_t)h->n_items && last != h->item_names_size)
+        rc = scan_name(scan, i, last, NULL, NULL);
+    if (!rc && end == (int64_t)h->n_items && *last != h->item_names_size)
         rc = chorus_error_set(CHORUS_EFORMAT,
                               "%s: %" PRIu64 " stray bytes at byte offset %" PRIu64
                               "; expected the item names section to end after the last name",
-                              path, h->item_names_size - last, h->item_names_offset + last);
-    if (!rc && !(names = malloc(last > first ? (size_t)(last - first) : 1)))
-        rc = chorus_error_nomem();
-    if (!rc)
-        rc = chv_read_at(fd, path, names, (size_t)(last - first), h->item_names_offset + first);
+                              path, h->item_names_size - *last, h->item_names_offset + *last);
+    free(scan);
+    return rc;
+}
+
+/* The names of items [begin, end), at [first, last) of the item names section. */
+static int read_range_names(chorus_votes *v, int fd, const char *path, const chv_header *h,
+                            uint64_t first, uint64_t last)
+{
+    unsigned char *names = malloc(last > first ? (size_t)(last - first) : 1);
+    if (!names) return chorus_error_nomem();
+    int rc = chv_read_at(fd, path, names, (size_t)(last - first), h->item_names_offset + first);
     if (!rc) {
         /* The range's part of the section, parsed as a section of its own. */
         chv_header part = *h;
@@ -210,7 +235,81 @@ static int read_range_names(chorus_votes *v, int fd, const char *path, const chv
         rc = chv_read_item_names(v, path, &part, names);
     }
     free(names);
+    return rc;
+}
+
+/*
+ * Item names are unique in the whole file, so the range's names (unique among themselves,
+ * as chv_read_item_names checked) must not be the name of any item before the range. The
+ * names before it are scanned once more and looked up in a table of the range's: every
+ * pair of equal names is found by the range of the later one, and a process holds a table
+ * of its own names only.
+ */
+static int check_names_before(const chorus_votes *v, int fd, const char *path, const chv_header *h,
+                              int64_t begin)
+{
+    chorus_name_table table;
+    chorus_name_table_init(&table, INT64_MIN);
+    name_scan *scan = malloc(sizeof *scan);
+    int rc = scan ? CHORUS_OK : chorus_error_nomem();
+    for (int64_t i = 0; !rc && i < v->n_items; i++) {
+        const char *name = v->item_names[i];
+        int64_t index;
+        if (name) rc = chorus_name_table_add(&table, name, strlen(name), begin + i, &index);
+    }
+    if (!rc)
+        *scan = (name_scan){
+            .fd = fd, .path = path, .base = h->item_names_offset, .size = h->item_names_size};
+    char name[CHV_MAX_NAME + 1];
+    uint64_t pos = 0;
+    for (int64_t j = 0; !rc && j < begin; j++) {
+        const uint64_t at = pos;
+        const unsigned char *bytes = NULL;
+        uint32_t len = 0;
+        if ((rc = scan_name(scan, j, &pos, &bytes, &len)) || len == 0) continue;
+        memcpy(name, bytes, len);
+        name[len] = '\0';
+        const int64_t found = chorus_name_table_find(&table, name);
+        if (found >= 0)
+            rc =
+                chorus_error_set(CHORUS_EFORMAT,
+                                 "%s: item name \"%.60s\" appears twice in the item names "
+                                 "section, for items %" PRId64 " (byte offset %" PRIu64
+                                 ") and %" PRId64 "; expected unique names",
+                                 path, name, j, h->item_names_offset + at, table.first_line[found]);
+    }
+    chorus_name_table_free(&table);
     free(scan);
+    return rc;
+}
+
+/*
+ * The blocks of every byte the range reads, in file order: the header, the names, its
+ * slices of row_ptr, lf_index and label, and the item names up to its end (the names
+ * before it are scanned to find where its own begin).
+ */
+static int verify_range_blocks(int fd, const char *path, const chv_header *h, int64_t begin,
+                               int64_t end, int64_t vote0, int64_t count, uint64_t names_end)
+{
+    if (!chv_has_block_sums(h)) return CHORUS_OK;
+    uint64_t *table = NULL;
+    int rc = chv_block_sums_read(&table, fd, path, h);
+    if (rc) return rc;
+    const uint64_t spans[][2] = {
+        {0, CHV_HEADER_SIZE},
+        {h->offset[SEC_NAMES], h->offset[SEC_NAMES] + h->size[SEC_NAMES]},
+        {h->offset[SEC_ROW_PTR] + 8 * (uint64_t)begin,
+         h->offset[SEC_ROW_PTR] + 8 * (uint64_t)end + 8},
+        {h->offset[SEC_LF_INDEX] + h->lf_width * (uint64_t)vote0,
+         h->offset[SEC_LF_INDEX] + h->lf_width * (uint64_t)(vote0 + count)},
+        {h->offset[SEC_LABEL] + h->label_width * (uint64_t)vote0,
+         h->offset[SEC_LABEL] + h->label_width * (uint64_t)(vote0 + count)},
+        {h->item_names_offset, h->item_names_offset + names_end},
+    };
+    uint64_t next = 0;
+    for (size_t i = 0; i < sizeof spans / sizeof spans[0] && !rc; i++)
+        rc = chv_block_sums_verify(fd, path, h, table, spans[i][0], spans[i][1], &next);
+    free(table);
     return rc;
 }
 
@@ -262,6 +361,13 @@ int chorus_votes_read_chv_range(chorus_votes **out, const char *path, int64_t be
         goto done;
     for (int64_t i = 0; i <= n; i++)
         rp[i] -= vote0;
+    /* The item names up to the range's end are scanned (none without the section, or when
+     * the range is empty). */
+    const bool named = chv_has_item_names(&h) && n > 0;
+    uint64_t names_first = 0, names_last = 0;
+    if (named && (rc = find_range_names(&names_first, &names_last, fd, path, &h, begin, end)))
+        goto done;
+    if ((rc = verify_range_blocks(fd, path, &h, begin, end, vote0, count, names_last))) goto done;
     const int32_t k = (int32_t)h.n_classes;
     if ((rc = check_votes(path, &h, begin, n, vote0, rp, li, lb))) goto done;
     const chorus_vote_view stored = {rp, li, lb, h.lf_width, h.label_width};
@@ -269,7 +375,9 @@ int chorus_votes_read_chv_range(chorus_votes **out, const char *path, int64_t be
     rp = NULL;
     li = lb = NULL;
     if ((rc = chv_apply_names(votes, path, &h, names))) goto done;
-    if (chv_has_item_names(&h) && n > 0 && (rc = read_range_names(votes, fd, path, &h, begin, end)))
+    if (named && (rc = read_range_names(votes, fd, path, &h, names_first, names_last))) goto done;
+    if (named && votes->item_names && begin > 0 &&
+        (rc = check_names_before(votes, fd, path, &h, begin)))
         goto done;
     *out = votes;
     votes = NULL;

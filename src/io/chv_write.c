@@ -10,17 +10,19 @@
 #include "chorus/io.h"
 #include "core/atomic_file.h"
 #include "core/error_internal.h"
+#include "io/chv_checksum.h"
 #include "io/chv_format.h"
 #include "votes/votes_internal.h"
 
 /*
- * Output of the writer. The file is produced twice by the same code: once into the hash
- * only, to learn the checksum, then into the file with the checksum in place. That costs
- * one more pass over memory but no seek, so the output may be a pipe or a device.
+ * Output of the writer. The file is produced twice by the same code: once into the hashes
+ * only, to learn the checksum and the block checksums, then into the file with them in place. That
+ * costs one more pass over memory but no seek, so the output may be a pipe or a device.
  */
 typedef struct chv_sink {
-    FILE *fp;           /* NULL in the hashing pass */
-    XXH3_state_t *hash; /* NULL in the writing pass */
+    FILE *fp;                 /* NULL in the hashing pass */
+    XXH3_state_t *hash;       /* NULL in the writing pass */
+    chv_block_hasher *blocks; /* the block checksums, learned in the hashing pass */
     const char *path;
     uint64_t pos;
 } chv_sink;
@@ -29,6 +31,7 @@ static int sink_put(chv_sink *s, const void *data, size_t n)
 {
     if (n == 0) return CHORUS_OK;
     if (s->hash) XXH3_64bits_update(s->hash, data, n);
+    if (s->hash) chv_block_hasher_update(s->blocks, data, n);
     if (s->fp && fwrite(data, 1, n, s->fp) != n)
         return chorus_error_set(CHORUS_EWRITE, "%s: write failed at byte offset %" PRIu64 ": %s",
                                 s->path, s->pos, strerror(errno));
@@ -90,6 +93,13 @@ static int emit_file(chv_sink *s, const chorus_votes *v, const chv_header *h)
         rc = sink_put(s, len, sizeof len);
         if (!rc) rc = sink_put(s, name, strlen(name));
     }
+    /* The table comes last: every block before it is complete when it is written. */
+    if (!rc) rc = sink_pad_to(s, h->block_sums_offset);
+    for (uint64_t b = 0; !rc && b < s->blocks->n_blocks; b++) {
+        unsigned char sum[8];
+        chv_put_u64(sum, s->blocks->sums[b]);
+        rc = sink_put(s, sum, sizeof sum);
+    }
     return rc;
 }
 
@@ -132,7 +142,11 @@ static void plan_layout(chv_header *h, const chorus_votes *v)
         h->item_names_size = size;
         end = h->item_names_offset + size;
     }
-    h->file_size = end;
+    h->flags |= CHV_FLAG_BLOCK_SUMS;
+    h->block_log2 = CHV_BLOCK_LOG2;
+    h->block_sums_offset = chv_align_up(end);
+    h->block_sums_size = 8 * chv_block_count(h->block_sums_offset, CHV_BLOCK_LOG2);
+    h->file_size = h->block_sums_offset + h->block_sums_size;
 }
 
 int chorus_votes_write_chv(const chorus_votes *votes, const char *path)
@@ -143,16 +157,21 @@ int chorus_votes_write_chv(const chorus_votes *votes, const char *path)
     chv_header h = {0};
     plan_layout(&h, votes);
     chorus_atomic_file file = {0};
+    chv_block_hasher blocks;
+    int rc = chv_block_hasher_init(&blocks, &h);
+    if (rc) return rc;
     XXH3_state_t *hash = XXH3_createState();
-    if (!hash) return chorus_error_nomem();
+    if (!hash) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
     XXH3_64bits_reset(hash);
-    chv_sink s = {NULL, hash, path, 0};
-    int rc = emit_file(&s, votes, &h);
-    if (rc) goto done;
+    chv_sink s = {NULL, hash, &blocks, path, 0};
+    if ((rc = emit_file(&s, votes, &h))) goto done;
     h.checksum = XXH3_64bits_digest(hash);
 
     if ((rc = chorus_atomic_open(&file, path))) goto done;
-    s = (chv_sink){file.fp, NULL, path, 0};
+    s = (chv_sink){file.fp, NULL, &blocks, path, 0};
     rc = emit_file(&s, votes, &h);
     if (rc)
         chorus_atomic_abort(&file);
@@ -160,6 +179,7 @@ int chorus_votes_write_chv(const chorus_votes *votes, const char *path)
         rc = chorus_atomic_commit(&file);
 
 done:
-    XXH3_freeState(hash);
+    if (hash) XXH3_freeState(hash);
+    chv_block_hasher_free(&blocks);
     return rc;
 }

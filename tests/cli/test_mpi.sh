@@ -167,23 +167,30 @@ mpirun_chorus 2 analyze "$TMP/big.chv"
 expect_status 2 "analyze on 2 processes"
 expect_err "only fit, predict and apply run on several processes" "analyze refused"
 
-# A bad label in the last process's part: that process names the file and byte offset,
-# and nothing is written. nnz and the label section's offset come from the header
-# (bytes 40 and 112) and the width of a stored label from byte 29, so the bad vote is the
-# 10th from the end.
+# A label changed to the other class in the last process's part: a valid matrix, so only
+# the block checksums can tell. That process names the file and the block's bytes, and
+# nothing is written. nnz and the label section's offset come from the header (bytes 40
+# and 112), the width of a stored label from byte 29 and the block checksum table's
+# offset from byte 144, so the changed vote is the 10th from the end, in the 1 MiB block
+# at / 2^20.
 cp "$TMP/big.chv" "$TMP/bad.chv"
 nnz=$(od -An -t u8 -j 40 -N 8 "$TMP/bad.chv" | tr -d ' ')
 labels=$(od -An -t u8 -j 112 -N 8 "$TMP/bad.chv" | tr -d ' ')
 width=$(od -An -t u1 -j 29 -N 1 "$TMP/bad.chv" | tr -d ' ')
+table=$(od -An -t u8 -j 144 -N 8 "$TMP/bad.chv" | tr -d ' ')
 at=$((labels + width * (nnz - 10)))
-printf '\x07' | dd of="$TMP/bad.chv" bs=1 seek="$at" conv=notrunc status=none
+old=$(od -An -t u1 -j "$at" -N 1 "$TMP/bad.chv" | tr -d ' ')
+printf "\\x0$((1 - old))" | dd of="$TMP/bad.chv" bs=1 seek="$at" conv=notrunc status=none
+block=$((at >> 20))
+block_end=$((((block + 1) << 20) < table ? ((block + 1) << 20) - 1 : table - 1))
 mpirun_chorus 3 fit "$TMP/bad.chv" -o "$TMP/r.json" --threads 1
-expect_status 2 "a bad label on 3 processes"
-expect_err "bad.chv: item " "the bad label's item is named"
-expect_err "label 7 at byte offset $at; expected a class in 0..1" "the bad label's offset"
-expect_no_file "$TMP/r.json" "no model.json from a bad matrix"
+expect_status 2 "a changed label on 3 processes"
+expect_err "bad.chv: checksum mismatch in bytes $((block << 20))..$block_end (block $block)" \
+  "the changed label's block is named"
+expect_no_file "$TMP/r.json" "no model.json from a corrupt matrix"
 mpirun_chorus 2 predict "$TMP/big.ref.json" "$TMP/bad.chv" -o "$TMP/r.csv"
-expect_status 2 "a bad label on 2 processes (predict)"
-expect_no_file "$TMP/r.csv" "no probabilities from a bad matrix"
+expect_status 2 "a changed label on 2 processes (predict)"
+expect_err "(block $block)" "predict names the changed label's block"
+expect_no_file "$TMP/r.csv" "no probabilities from a corrupt matrix"
 
 finish

@@ -24,7 +24,10 @@
 #define H_LABEL_WIDTH 29
 #define H_RESERVED1 128 /* the item names fields since 1.1 */
 #define H_ITEM_NAMES 128
-#define H_RESERVED2 144 /* reserved in 2.0 */
+#define H_RESERVED2 144  /* reserved in 2.0 */
+#define H_BLOCK_SUMS 144 /* since 2.1: offset and size of the block checksum table */
+#define H_BLOCK_LOG2 160
+#define FLAG_BLOCK_SUMS 0x8
 enum { NAMES, ROW_PTR, LF_INDEX, LABEL };
 
 static uint64_t get64(const char *buf, size_t off)
@@ -58,9 +61,10 @@ static uint64_t doc_checksum(const char *buf, size_t len)
     return h;
 }
 
-/* After patching a file, make its checksum right again, so validation must catch the lie. */
+/* After patching a file, make its checksums right again, so validation must catch the lie. */
 static void rehash(char *buf, size_t len)
 {
+    test_chv_fix_block_sums(buf, len);
     put64(buf, H_CHECKSUM, doc_checksum(buf, len));
 }
 
@@ -274,21 +278,24 @@ START_TEST(test_documented_layout)
                      "CHV\r\n\x1a\n",
                      8) == 0);
     ck_assert_int_eq((unsigned char)buf[H_VERSION_MAJOR], 2);
-    ck_assert_int_eq((unsigned char)buf[H_VERSION_MINOR], 0);
+    ck_assert_int_eq((unsigned char)buf[H_VERSION_MINOR], 1);
     /* 3 LFs and 3 classes: one byte per LF index and per label. */
     ck_assert_int_eq((unsigned char)buf[H_LF_WIDTH], 1);
     ck_assert_int_eq((unsigned char)buf[H_LABEL_WIDTH], 1);
     ck_assert_int_eq(buf[30], 0);
     ck_assert_int_eq(buf[31], 0);
     ck_assert_int_eq((unsigned char)buf[H_HEADER_SIZE], 192);
-    ck_assert_int_eq((unsigned char)buf[H_FLAGS], 3); /* class and LF names given */
+    /* Class and LF names given, and the block checksum table. */
+    ck_assert_int_eq((unsigned char)buf[H_FLAGS], 3 | FLAG_BLOCK_SUMS);
     ck_assert_int_eq((unsigned char)buf[H_N_LFS], 3);
     ck_assert_int_eq((unsigned char)buf[H_N_CLASSES], 3);
     ck_assert_uint_eq(get64(buf, H_N_ITEMS), 4);
     ck_assert_uint_eq(get64(buf, H_NNZ), 6);
     ck_assert_uint_eq(get64(buf, H_FILE_SIZE), len);
     ck_assert_uint_eq(get64(buf, H_CHECKSUM), doc_checksum(buf, len));
-    for (int i = H_ITEM_NAMES; i < 192; i++) /* no item names: their fields are zero too */
+    for (int i = H_ITEM_NAMES; i < H_BLOCK_SUMS; i++) /* no item names: their fields are zero */
+        ck_assert_int_eq(buf[i], 0);
+    for (int i = H_BLOCK_LOG2 + 1; i < 192; i++) /* reserved */
         ck_assert_int_eq(buf[i], 0);
     for (int s = NAMES; s <= LABEL; s++)
         ck_assert_uint_eq(get64(buf, H_SECTION(s)) % 64, 0);
@@ -304,7 +311,18 @@ START_TEST(test_documented_layout)
     ck_assert(memcmp(buf + get64(buf, H_SECTION(LF_INDEX)), li, sizeof li) == 0);
     ck_assert_uint_eq(get64(buf, H_SECTION(LABEL) + 8), sizeof lb);
     ck_assert(memcmp(buf + get64(buf, H_SECTION(LABEL)), lb, sizeof lb) == 0);
-    ck_assert_uint_eq(get64(buf, H_SECTION(LABEL)) + sizeof lb, len);
+    /* The block checksum table: 1 MiB blocks, so the 520 bytes before it are one block,
+     * the 6 labels' end rounded up to 64; the file ends after its one entry. */
+    const uint64_t table = get64(buf, H_BLOCK_SUMS);
+    ck_assert_uint_eq(table, (get64(buf, H_SECTION(LABEL)) + sizeof lb + 63) / 64 * 64);
+    ck_assert_int_eq((unsigned char)buf[H_BLOCK_LOG2], 20);
+    ck_assert_uint_eq(get64(buf, H_BLOCK_SUMS + 8), 8);
+    ck_assert_uint_eq(table + 8, len);
+    char *zeroed = malloc(len);
+    memcpy(zeroed, buf, len);
+    put64(zeroed, H_CHECKSUM, 0);
+    ck_assert_uint_eq(get64(buf, table), XXH3_64bits(zeroed, table));
+    free(zeroed);
     free(buf);
 }
 END_TEST
@@ -363,9 +381,9 @@ START_TEST(test_versions)
 
     /* A newer minor version may set flags and reserved bytes this reader does not know. */
     memcpy(newer, buf, len);
-    newer[H_VERSION_MINOR] = 1;
+    newer[H_VERSION_MINOR] = 2;
     newer[H_FLAGS + 1] = 0x10;
-    newer[H_RESERVED2 + 5] = 0x7f;
+    newer[H_BLOCK_LOG2 + 5] = 0x7f;
     newer[30] = 0x7f;
     rehash(newer, len);
     test_write_file(path, newer, len);
@@ -373,11 +391,11 @@ START_TEST(test_versions)
     ck_assert_ok(chorus_votes_read_chv(&v, path, NULL));
     ck_assert_int_eq(chorus_votes_nnz(v), 6);
     chorus_votes_free(v);
-    /* ... but in a 2.0 file they are corruption. */
-    newer[H_VERSION_MINOR] = 0;
+    /* ... but in a file of this reader's version, 2.1, they are corruption. */
+    newer[H_VERSION_MINOR] = 1;
     rehash(newer, len);
     test_write_file(path, newer, len);
-    expect_rejected(path, CHORUS_EFORMAT, "flags", 1);
+    expect_rejected(path, CHORUS_EFORMAT, "only bits 0 to 3 in a version 2.1 file", 1);
     newer[H_FLAGS + 1] = 0;
     rehash(newer, len);
     test_write_file(path, newer, len);
@@ -385,8 +403,91 @@ START_TEST(test_versions)
     newer[30] = 0;
     rehash(newer, len);
     test_write_file(path, newer, len);
-    expect_rejected(path, CHORUS_EFORMAT, "reserved header byte at byte offset 149", 1);
+    expect_rejected(path, CHORUS_EFORMAT, "reserved header byte at byte offset 165", 1);
+    /* A 2.0 file has no block checksum table. */
+    newer[H_BLOCK_LOG2 + 5] = 0;
+    newer[H_VERSION_MINOR] = 0;
+    rehash(newer, len);
+    test_write_file(path, newer, len);
+    expect_rejected(path, CHORUS_EFORMAT, "only bits 0 to 2 in a version 2.0 file", 1);
+    /* Without the flag, the table's fields are reserved bytes in 2.1. */
+    newer[H_VERSION_MINOR] = 1;
+    newer[H_FLAGS] = (char)(newer[H_FLAGS] & ~FLAG_BLOCK_SUMS);
+    rehash(newer, len);
+    test_write_file(path, newer, len);
+    expect_rejected(path, CHORUS_EFORMAT, "reserved header byte at byte offset 145",
+                    1); /* 512 = 0x200 */
     free(newer);
+    free(buf);
+}
+END_TEST
+
+/*
+ * A file of several 1 MiB blocks with one label changed to another valid class: only the
+ * checksums can tell. The whole-file reader names the block (even with the whole-file
+ * checksum made right again), and the range reader does for a range that reads that
+ * block, and only then.
+ */
+START_TEST(test_block_checksums)
+{
+    const int64_t n = 400000;
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_new(&v, 2, 2));
+    for (int64_t i = 0; i < n; i++) {
+        int32_t lf[] = {0, 1}, y[] = {(int32_t)(i % 2), (int32_t)(i / 2 % 2)};
+        ck_assert_ok(chorus_votes_append_item(v, lf, y, 2));
+    }
+    const char *path = test_path("blocks.chv");
+    ck_assert_ok(chorus_votes_write_chv(v, path));
+    chorus_votes_free(v);
+    size_t len;
+    char *buf = test_read_file(path, &len);
+    /* row_ptr alone is 3.2 MB: at least four blocks before the table. */
+    const uint64_t table = get64(buf, H_BLOCK_SUMS), blocks = (table + (1u << 20) - 1) >> 20;
+    ck_assert_uint_ge(blocks, 4);
+    ck_assert_uint_eq(get64(buf, H_BLOCK_SUMS + 8), 8 * blocks);
+    ck_assert_uint_eq(table + 8 * blocks, len);
+    char *check = malloc(len);
+    memcpy(check, buf, len);
+    rehash(check, len); /* the writer's checksums are the documented ones */
+    ck_assert(memcmp(check, buf, len) == 0);
+    free(check);
+
+    /* The last item's second label, 1 - ((n - 1) / 2 % 2) instead. */
+    const uint64_t at = get64(buf, H_SECTION(LABEL)) + 2 * (uint64_t)(n - 1) + 1;
+    const uint64_t block = at >> 20;
+    buf[at] = (char)(1 - buf[at]);
+    put64(buf, H_CHECKSUM, doc_checksum(buf, len));
+    test_write_file(path, buf, len);
+    char needle[128];
+    snprintf(needle, sizeof needle, "checksum mismatch in bytes %llu..%llu (block %llu)",
+             (unsigned long long)(block << 20),
+             (unsigned long long)((block + 1) << 20 < table ? ((block + 1) << 20) - 1 : table - 1),
+             (unsigned long long)block);
+    expect_rejected(path, CHORUS_EFORMAT, needle, 0);
+    /* Unverified, the label reads as written. */
+    chorus_read_options unverified = read_opts(1, 0);
+    ck_assert_ok(chorus_votes_read_chv(&v, path, &unverified));
+    ck_assert_int_eq(chorus_votes_get(v, n - 1, 1), (int32_t)(1 - ((n - 1) / 2 % 2)));
+    chorus_votes_free(v);
+
+    /* Items 0..999 read blocks 0 (header, names, row_ptr) and those of their votes. */
+    const uint64_t first_votes[] = {get64(buf, H_SECTION(LF_INDEX)) >> 20,
+                                    get64(buf, H_SECTION(LABEL)) >> 20};
+    ck_assert_uint_ne(block, 0);
+    ck_assert_uint_ne(block, first_votes[0]);
+    ck_assert_uint_ne(block, first_votes[1]);
+    ck_assert_ok(chorus_votes_read_chv_range(&v, path, 0, 1000));
+    ck_assert_int_eq(chorus_votes_n_items(v), 1000);
+    chorus_votes_free(v);
+    ck_assert_error(chorus_votes_read_chv_range(&v, path, n - 10, n), CHORUS_EFORMAT, needle);
+    ck_assert_ptr_null(v);
+    ck_assert_error(chorus_votes_read_chv_range(&v, path, 0, n), CHORUS_EFORMAT, needle);
+    /* Block 0 holds the header and the names, which every range reads: "lf0" -> "xf0". */
+    buf[at] = (char)(1 - buf[at]);
+    buf[get64(buf, H_SECTION(NAMES)) + 4] = 'x';
+    test_write_file(path, buf, len);
+    ck_assert_error(chorus_votes_read_chv_range(&v, path, n - 10, n), CHORUS_EFORMAT, "(block 0)");
     free(buf);
 }
 END_TEST
@@ -449,7 +550,8 @@ START_TEST(test_lying_header)
         {H_N_LFS, 0, 4, "n_lfs"},
         {H_N_CLASSES, 1, 4, "n_classes"},
         {H_N_CLASSES, 70000, 4, "n_classes"},
-        {H_SECTION(LABEL), label_off + 64, 8, "past the end"},
+        {H_SECTION(LABEL), label_off + 64, 8, "block checksum table offset"}, /* onto it */
+        {H_SECTION(LABEL), label_off + 128, 8, "past the end"},
         {H_SECTION(LABEL), huge, 8, "past the end"},
         {H_SECTION(LABEL) + 8, huge, 8, "label section size"},
         {H_SECTION(ROW_PTR), get64(orig, H_SECTION(ROW_PTR)) + 8, 8, "not aligned"},
@@ -712,9 +814,9 @@ START_TEST(test_item_names)
     ck_assert_uint_eq(off % 64, 0);
     ck_assert_uint_ge(off, label_end);
     ck_assert_uint_lt(off, label_end + 64);
-    /* Lengths 3, 0, 3: "c17", an unnamed item, "c20"; and the file ends there. */
+    /* Lengths 3, 0, 3: "c17", an unnamed item, "c20"; then only the block checksums. */
     ck_assert_uint_eq(size, 4 + 3 + 4 + 4 + 3);
-    ck_assert_uint_eq(off + size, len);
+    ck_assert_uint_eq(get64(buf, H_BLOCK_SUMS), (off + size + 63) / 64 * 64);
     ck_assert(memcmp(buf + off, "\3\0\0\0c17\0\0\0\0\3\0\0\0c20", 18) == 0);
     ck_assert_uint_eq(get64(buf, H_CHECKSUM), doc_checksum(buf, len));
 
@@ -911,6 +1013,7 @@ int main(void)
     tcase_add_test(tc, test_documented_layout);
     tcase_add_test(tc, test_bad_magic);
     tcase_add_test(tc, test_versions);
+    tcase_add_test(tc, test_block_checksums);
     tcase_add_test(tc, test_bad_checksum);
     tcase_add_test(tc, test_lying_header);
     tcase_add_test(tc, test_lying_contents);

@@ -132,7 +132,8 @@ START_TEST(test_range_reader_checks_its_part)
     for (int i = 7; i >= 0; i--)
         row_ptr = row_ptr << 8 | file[80 + i];
     const uint64_t at = row_ptr + 8 * 1500;
-    memset(file + at, 0x7f, 8); /* row_ptr[1500]: far beyond nnz */
+    memset(file + at, 0x7f, 8);                 /* row_ptr[1500]: far beyond nnz */
+    test_chv_fix_block_sums((char *)file, len); /* so the structural check must catch it */
     test_write_file(path, file, len);
     free(file);
     chorus_votes *part = NULL;
@@ -196,6 +197,50 @@ static void *run_rank(void *arg)
     chorus_votes_free(part);
     return NULL;
 }
+
+/*
+ * Item names are unique across the whole file: a range finds its names among the items
+ * before it, and names both items; the ranges before it hold neither name twice.
+ */
+START_TEST(test_range_reader_finds_names_of_earlier_ranges)
+{
+    chorus_votes *votes = synth_votes(3000, 5, 2, 25);
+    char name[16];
+    for (int64_t i = 0; i < 3000; i++) {
+        snprintf(name, sizeof name, "i%04lld", (long long)i);
+        ck_assert_int_eq(chorus_votes_set_item_name(votes, i, name), CHORUS_OK);
+    }
+    const char *path = test_path("names_range.chv");
+    ck_assert_int_eq(chorus_votes_write_chv(votes, path), CHORUS_OK);
+    chorus_votes_free(votes);
+    size_t len;
+    char *file = test_read_file(path, &len);
+    uint64_t names = 0; /* the item names section's offset: header bytes 128..135 */
+    for (int i = 7; i >= 0; i--)
+        names = names << 8 | (unsigned char)file[128 + i];
+    /* Every entry is a 4-byte length and 5 bytes: item 2500's name becomes "i0100". */
+    memcpy(file + names + 9 * 2500 + 4, "i0100", 5);
+    test_chv_fix_block_sums(file, len);
+    test_write_file(path, file, len);
+    free(file);
+    chorus_votes *part = NULL;
+    ck_assert_int_eq(chorus_votes_read_chv_range(&part, path, 0, 2000), CHORUS_OK);
+    chorus_votes_free(part);
+    part = NULL;
+    char expected[160];
+    snprintf(expected, sizeof expected,
+             "item name \"i0100\" appears twice in the item names section, for items 100 "
+             "(byte offset %llu) and 2500",
+             (unsigned long long)(names + 9 * 100));
+    ck_assert_error(chorus_votes_read_chv_range(&part, path, 2000, 3000), CHORUS_EFORMAT, expected);
+    ck_assert_ptr_null(part);
+    /* One process reading the whole file (its checksum not made right again) agrees. */
+    chorus_read_options unverified = CHORUS_READ_OPTIONS_INIT;
+    unverified.verify_checksum = 0;
+    ck_assert_error(chorus_votes_read_chv(&part, path, &unverified), CHORUS_EFORMAT,
+                    "item name \"i0100\" appears twice");
+}
+END_TEST
 
 START_TEST(test_sharded_fit_is_the_one_process_fit)
 {
@@ -272,6 +317,7 @@ int main(void)
     tcase_add_test(tc, test_ranges_are_whole_chunks);
     tcase_add_test(tc, test_range_reader_matches_the_whole_file);
     tcase_add_test(tc, test_range_reader_checks_its_part);
+    tcase_add_test(tc, test_range_reader_finds_names_of_earlier_ranges);
     tcase_add_test(tc, test_sharded_fit_is_the_one_process_fit);
     tcase_add_test(tc, test_sharded_fit_refuses_what_needs_every_item);
     suite_add_tcase(s, tc);
