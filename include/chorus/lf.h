@@ -104,6 +104,10 @@ typedef struct chorus_apply_report {
     int64_t llm_completion_tokens;
     int32_t llm_n_failures_listed; /* the first CHORUS_LLM_FAILURES_LISTED failures */
     chorus_llm_failure llm_failures_listed[CHORUS_LLM_FAILURES_LISTED];
+    /* chorus_lf_apply_range of a JSONL file: the fields its records had a value for, in
+     * order of first appearance, for chorus_lf_apply_check_fields (NULL and 0 otherwise). */
+    char **fields_seen;
+    int32_t n_fields_seen;
 } chorus_apply_report;
 
 /*
@@ -153,7 +157,8 @@ int chorus_lf_apply_file(chorus_votes **out, chorus_apply_report **report, const
  * Differences from chorus_lf_apply_file, because a range sees only part of the file: it
  * warns of no LF coverage (the merge does), an id repeated in another range is found by the
  * merge, and with JSONL a field an LF reads that no record of the range has is not an error
- * (other ranges may have it; the LF abstains there). A record of the range that runs past
+ * (other ranges may have it; the LF abstains there: chorus_lf_apply_check_fields then checks
+ * the whole file from the reports' fields_seen). A record of the range that runs past
  * range->end is CHORUS_EFORMAT: the ranges were not cut on record boundaries.
  *
  * For several processes (e.g. MPI): each splits with the data_range.h steps, applies its
@@ -173,6 +178,16 @@ int chorus_lf_apply_range(chorus_votes **out, chorus_apply_report **report,
  */
 int chorus_lf_apply_merge(chorus_votes **out, const chorus_lf_set *set, chorus_votes *const *parts,
                           const chorus_data_range *ranges, int32_t n_parts);
+
+/*
+ * The check chorus_lf_apply_file makes at the end of a JSONL file, for a file applied in
+ * ranges: every field an LF reads must be one some record of the file had. `fields` are
+ * the ranges' fields_seen, joined in range order (repeats are fine). CHORUS_EFORMAT with
+ * the message one process gives (naming the LF, its spec line and the file's fields).
+ * Call it before chorus_lf_apply_merge, as one process fails before its coverage warning.
+ */
+int chorus_lf_apply_check_fields(const chorus_lf_set *set, const char *const *fields,
+                                 int32_t n_fields);
 
 /* What an apply of the llm LFs would do, without any request (a dry run). */
 typedef struct chorus_llm_plan_lf {

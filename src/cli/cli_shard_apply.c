@@ -108,7 +108,9 @@ done:
  * One rank's block: the header (n_items, nnz, n_lfs, n_classes, log bytes: int64), row_ptr
  * (n_items + 1 int64), the LF indices and labels (nnz int32 each), per item a uint32 name
  * length (0: no name) and the name, per LF its votes and limit hits (int64) and seconds
- * (double), the range's wall-clock seconds (double), then its kept log text.
+ * (double), the range's wall-clock seconds (double), its kept log text, then the fields
+ * its records had: a uint32, 0 for a CSV or TSV file, else 1 + the number of fields (JSONL),
+ * and per field a uint32 length and the name.
  */
 enum { HEADER_WORDS = 5 };
 
@@ -127,8 +129,10 @@ static int pack_part(const chorus_votes *part, const chorus_apply_report *report
     const int32_t *lf = chorus_votes_lf_index(part);
     const int32_t *label = chorus_votes_labels(part);
     if (!row_ptr || !lf || !label) return CHORUS_ENOMEM;
-    size_t bytes =
-        HEADER_WORDS * 8 + (size_t)(n + 1) * 8 + (size_t)nnz * 8 + (size_t)m * 24 + 8 + logs->len;
+    size_t bytes = HEADER_WORDS * 8 + (size_t)(n + 1) * 8 + (size_t)nnz * 8 + (size_t)m * 24 + 8 +
+                   logs->len + 4;
+    for (int32_t f = 0; f < report->n_fields_seen; f++)
+        bytes += 4 + strlen(report->fields_seen[f]);
     for (int64_t i = 0; i < n; i++) {
         const char *name = chorus_votes_item_name(part, i);
         bytes += 4 + (name ? strlen(name) : 0);
@@ -152,6 +156,14 @@ static int pack_part(const chorus_votes *part, const chorus_apply_report *report
     put(&p, report->seconds, (size_t)m * 8);
     put(&p, &report->total_seconds, 8);
     put(&p, logs->text, logs->len);
+    const uint32_t n_fields = (uint32_t)report->n_fields_seen;
+    const uint32_t count = report->fields_seen ? n_fields + 1 : 0;
+    put(&p, &count, 4);
+    for (uint32_t f = 0; f < n_fields; f++) {
+        const uint32_t len = (uint32_t)strlen(report->fields_seen[f]);
+        put(&p, &len, 4);
+        put(&p, report->fields_seen[f], len);
+    }
     *out = buf;
     *size = bytes;
     return CHORUS_OK;
@@ -161,8 +173,46 @@ static int pack_part(const chorus_votes *part, const chorus_apply_report *report
  * Rank 0: the part at *p (advanced past it) as a matrix; the block's report added to
  * `report` unless it is rank 0's own, and its log text printed. 0 or a chorus_status.
  */
+/* The fields the ranges' records had, joined in rank order (repeats kept), for JSONL. */
+typedef struct field_list {
+    char **names;
+    int32_t n;
+    int jsonl;
+} field_list;
+
+static void field_list_free(field_list *l)
+{
+    for (int32_t f = 0; f < l->n; f++)
+        free(l->names[f]);
+    free(l->names);
+}
+
+static int unpack_fields(const unsigned char **p, field_list *fields)
+{
+    uint32_t count;
+    memcpy(&count, *p, 4);
+    *p += 4;
+    if (count == 0) return CHORUS_OK;
+    const uint32_t n = count - 1;
+    fields->jsonl = 1;
+    char **grown = realloc(fields->names, ((size_t)fields->n + n + 1) * sizeof *grown);
+    if (!grown) return CHORUS_ENOMEM;
+    fields->names = grown;
+    for (uint32_t f = 0; f < n; f++) {
+        uint32_t len;
+        memcpy(&len, *p, 4);
+        char *name = malloc((size_t)len + 1);
+        if (!name) return CHORUS_ENOMEM;
+        memcpy(name, *p + 4, len);
+        name[len] = '\0';
+        *p += 4 + (size_t)len;
+        fields->names[fields->n++] = name;
+    }
+    return CHORUS_OK;
+}
+
 static int unpack_part(chorus_votes **out, const unsigned char **p, chorus_apply_report *report,
-                       int own)
+                       int own, field_list *fields)
 {
     int64_t header[HEADER_WORDS];
     memcpy(header, *p, sizeof header);
@@ -215,6 +265,7 @@ static int unpack_part(chorus_votes **out, const unsigned char **p, chorus_apply
     *p += (size_t)m * 24 + 8;
     if (header[4]) fwrite(*p, 1, (size_t)header[4], stderr);
     *p += header[4];
+    status = unpack_fields(p, fields);
 done:
     if (status) {
         chorus_votes_free(*out);
@@ -241,8 +292,9 @@ static int merge_parts(const char *cmd, chorus_votes **votes, chorus_apply_repor
     int rc = CLI_EXIT_OK;
     int status = parts ? CHORUS_OK : CHORUS_ENOMEM;
     const unsigned char *p = *all;
+    field_list fields = {0};
     for (int r = 0; !status && r < size; r++)
-        if (!(status = unpack_part(&parts[r], &p, report, r == 0)))
+        if (!(status = unpack_part(&parts[r], &p, report, r == 0, &fields)))
             n_items += chorus_votes_n_items(parts[r]);
     free(*all);
     *all = NULL;
@@ -255,9 +307,13 @@ static int merge_parts(const char *cmd, chorus_votes **votes, chorus_apply_repor
         rc = CLI_EXIT_USAGE;
         goto done;
     }
+    /* A JSONL file's fields are known only once every range has been read. */
+    if (!status && fields.jsonl)
+        status = chorus_lf_apply_check_fields(set, (const char *const *)fields.names, fields.n);
     if (!status) status = chorus_lf_apply_merge(votes, set, parts, ranges, size);
     if (status) rc = cli_fail(cmd, status);
 done:
+    field_list_free(&fields);
     for (int r = 0; parts && r < size; r++)
         chorus_votes_free(parts[r]);
     free(parts);

@@ -380,6 +380,9 @@ void chorus_apply_report_free(chorus_apply_report *report)
     free(report->seconds);
     free(report->n_votes);
     free(report->n_limit_hits);
+    for (int32_t f = 0; f < report->n_fields_seen; f++)
+        free(report->fields_seen[f]);
+    free(report->fields_seen);
     free(report);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/error_internal.h"
+#include "data/dataset_internal.h"
 #include "lf/apply_internal.h"
 
 static const char *item_name(const void *votes, int64_t i, size_t *len)
@@ -98,4 +99,25 @@ int chorus_lf_apply_merge(chorus_votes **out, const chorus_lf_set *set, chorus_v
     lf_warn_coverage(set, votes);
     *out = votes;
     return CHORUS_OK;
+}
+
+int chorus_lf_apply_check_fields(const chorus_lf_set *set, const char *const *fields,
+                                 int32_t n_fields)
+{
+    if (!set || (n_fields > 0 && !fields) || n_fields < 0)
+        return chorus_error_set(CHORUS_EINVAL, "apply: a set and its ranges' fields are required");
+    /* The file's fields as one dataset without records: what one process checks at the end. */
+    chorus_dataset *file = NULL;
+    int rc = chorus_dataset_new(&file);
+    for (int32_t f = 0; !rc && f < n_fields; f++) {
+        int32_t index;
+        /* 1: a field an earlier range had too. */
+        const int added = chorus_dataset_add_field(file, fields[f], strlen(fields[f]), &index);
+        rc = added < 0 ? added : CHORUS_OK;
+    }
+    apply_plan check;
+    if (!rc) rc = lf_plan_make(&check, set, file);
+    if (!rc) lf_plan_free(&check);
+    chorus_dataset_free(file);
+    return rc;
 }

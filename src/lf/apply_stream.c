@@ -239,6 +239,21 @@ static int check_whole_file(stream_apply *a, const char *path)
     return rc;
 }
 
+/* A range of a JSONL file: the fields its records had, for chorus_lf_apply_check_fields. */
+static int keep_fields_seen(chorus_apply_report *report, const data_stream *stream)
+{
+    const chorus_dataset *fields = data_stream_fields(stream);
+    const int32_t n = chorus_dataset_n_fields(fields);
+    report->fields_seen = calloc(n ? (size_t)n : 1, sizeof *report->fields_seen);
+    if (!report->fields_seen) return chorus_error_nomem();
+    for (int32_t f = 0; f < n; f++) {
+        if (!(report->fields_seen[f] = strdup(chorus_dataset_field_name(fields, f))))
+            return chorus_error_nomem();
+        report->n_fields_seen = f + 1;
+    }
+    return CHORUS_OK;
+}
+
 static int stream_apply_run(chorus_votes **out, chorus_apply_report **report,
                             const chorus_lf_set *set, const char *path,
                             const chorus_data_options *data_opts, const chorus_data_range *range,
@@ -281,6 +296,12 @@ static int stream_apply_run(chorus_votes **out, chorus_apply_report **report,
     }
     if (!rc && report)
         rc = lf_make_report(report, set, a.votes, seconds, limits, omp_get_wtime() - t0, &llm);
+    if (!rc && report && range && data_stream_is_jsonl(a.stream))
+        rc = keep_fields_seen(*report, a.stream);
+    if (rc && report) {
+        chorus_apply_report_free(*report);
+        *report = NULL;
+    }
     if (a.planned) lf_plan_free(&a.plan);
     data_stream_close(a.stream);
     free(given.names);

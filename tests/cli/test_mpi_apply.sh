@@ -136,6 +136,31 @@ expect_status 2 "a file without records on 2 processes"
 expect_err "empty.csv: no records" "the empty file named"
 expect_no_file "$TMP/empty.chv" "no votes for a file without records"
 
+# A field no record of a JSONL file has: each part alone may lack a field, so the parts'
+# fields are joined and checked as one process checks the file, with its message; a field
+# only the last record has is found.
+printf 'classes: [A, B]\ndata: {text: body}\nlfs:\n  - {name: win, kind: keyword, vote: B, any: [win]}\n' >"$TMP/body.yaml"
+run apply "$TMP/body.yaml" "$TMP/lines.jsonl" -o "$TMP/body.ref.chv"
+expect_status 2 "one-process apply reading a field no record has"
+cp "$TMP/err" "$TMP/body.ref.err"
+for n in 2 3; do
+  mpirun_chorus "$n" apply "$TMP/body.yaml" "$TMP/lines.jsonl" -o "$TMP/body.chv"
+  expect_status 2 "a field no record has on $n processes"
+  expect_err "body.yaml:4: labeling function 'win': the data has no field 'body' (fields: id, text)" \
+    "the missing field named as one process names it"
+  checks=$((checks + 1))
+  # chorus's own lines (mpirun adds its notice of the exit status).
+  [ "$(grep '^chorus' "$TMP/err")" = "$(cat "$TMP/body.ref.err")" ] ||
+    fail "the message differs from one process's on $n processes"
+  expect_no_file "$TMP/body.chv" "no votes when a field is missing on $n processes"
+done
+{ cat "$TMP/lines.jsonl"; echo '{"id": "last", "body": "win"}'; } >"$TMP/last.jsonl"
+run apply "$TMP/body.yaml" "$TMP/last.jsonl" -o "$TMP/last.ref.chv" -q
+expect_status 0 "one-process apply, the field in the last record only"
+mpirun_chorus 3 apply "$TMP/body.yaml" "$TMP/last.jsonl" -o "$TMP/last.3.chv" -q
+expect_status 0 "the field in the last record only on 3 processes"
+same "$TMP/last.ref.chv" "$TMP/last.3.chv" "the field in the last record only on 3 processes"
+
 # A broken spec is said once.
 printf 'classes: [A, B]\ndata: {text: text}\nlfs:\n  - {name: x, kind: nope}\n' >"$TMP/broken.yaml"
 mpirun_chorus 3 apply "$TMP/broken.yaml" "$TMP/quoted.csv" -o "$TMP/broken.chv"

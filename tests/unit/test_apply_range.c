@@ -270,6 +270,54 @@ START_TEST(test_stream_jsonl_missing_field)
 }
 END_TEST
 
+/* Ranges of JSONL: each keeps the fields its records had; joined, they are checked as one
+ * process checks the whole file. A field only the second range has is the file's. */
+START_TEST(test_ranges_jsonl_fields_checked_joined)
+{
+    chorus_lf_set *set = load_spec(0);
+    const char *data = test_path("fields.jsonl");
+    test_write_file(data, "{\"body\": \"good\"}\n{\"body\": \"bad\", \"n\": null}\n", (size_t)-1);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", data);
+    chorus_data_range ranges[2];
+    ck_assert_ok(chorus_data_split(ranges, 2, path, NULL));
+    const char *joined[8];
+    int32_t n_joined = 0;
+    chorus_apply_report *reports[2];
+    for (int r = 0; r < 2; r++) {
+        chorus_votes *part = NULL;
+        ck_assert_ok(chorus_lf_apply_range(&part, &reports[r], set, path, NULL, &ranges[r], NULL));
+        /* "n" is null, so no record has it; a range may hold no record at all. */
+        ck_assert_ptr_nonnull(reports[r]->fields_seen);
+        ck_assert_int_le(reports[r]->n_fields_seen, 1);
+        for (int32_t f = 0; f < reports[r]->n_fields_seen; f++) {
+            ck_assert_str_eq(reports[r]->fields_seen[f], "body");
+            joined[n_joined++] = reports[r]->fields_seen[f];
+        }
+        chorus_votes_free(part);
+    }
+    ck_assert_int_ge(n_joined, 1);
+    ck_assert_error(chorus_lf_apply_check_fields(set, joined, n_joined), CHORUS_EFORMAT,
+                    "the data has no field 'text' (fields: body)");
+    joined[n_joined++] = "text";
+    ck_assert_ok(chorus_lf_apply_check_fields(set, joined, n_joined));
+    for (int r = 0; r < 2; r++)
+        chorus_apply_report_free(reports[r]);
+    /* A CSV range keeps none: every range has the header's fields. */
+    const char *csv = test_path("fields.csv");
+    test_write_file(csv, "text\ngood\nbad\n", (size_t)-1);
+    snprintf(path, sizeof path, "%s", csv);
+    ck_assert_ok(chorus_data_split(ranges, 2, path, NULL));
+    chorus_votes *part = NULL;
+    ck_assert_ok(chorus_lf_apply_range(&part, &reports[0], set, path, NULL, &ranges[1], NULL));
+    ck_assert_ptr_null(reports[0]->fields_seen);
+    ck_assert_int_eq(reports[0]->n_fields_seen, 0);
+    chorus_apply_report_free(reports[0]);
+    chorus_votes_free(part);
+    chorus_lf_set_free(set);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("apply_range");
@@ -282,6 +330,7 @@ int main(void)
     tcase_add_test(tc, test_skipped_rows_name_items);
     tcase_add_test(tc, test_duplicate_id_across_ranges);
     tcase_add_test(tc, test_stream_jsonl_missing_field);
+    tcase_add_test(tc, test_ranges_jsonl_fields_checked_joined);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }
