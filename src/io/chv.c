@@ -399,10 +399,7 @@ static int map_sections(chv_mapping **out, chv_sections *sec, int fd, const char
     }
     const unsigned char *base = map->addr;
     if (verify) {
-        uint64_t sum = 0;
-        int rc = chv_hash_image(&sum, base, h->file_size);
-        if (!rc && sum != h->checksum) rc = chv_checksum_mismatch(path, h->checksum, sum);
-        if (!rc) rc = chv_block_sums_verify_image(path, h, base);
+        int rc = chv_verify_image(path, h, base);
         if (rc) {
             release_mapping(map);
             return rc;

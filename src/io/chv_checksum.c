@@ -17,21 +17,6 @@ int chv_checksum_mismatch(const char *path, uint64_t stored, uint64_t actual)
                             path, OFF_CHECKSUM, stored, actual);
 }
 
-/* Hashes a file held whole in memory, reading the checksum field as zero. */
-int chv_hash_image(uint64_t *out, const unsigned char *image, uint64_t size)
-{
-    static const unsigned char zeros[8];
-    XXH3_state_t *state = XXH3_createState();
-    if (!state) return chorus_error_nomem();
-    XXH3_64bits_reset(state);
-    XXH3_64bits_update(state, image, OFF_CHECKSUM);
-    XXH3_64bits_update(state, zeros, sizeof zeros);
-    XXH3_64bits_update(state, image + OFF_CHECKSUM + 8, (size_t)(size - OFF_CHECKSUM - 8));
-    *out = XXH3_64bits_digest(state);
-    XXH3_freeState(state);
-    return CHORUS_OK;
-}
-
 int chv_check_block_sums_layout(const char *path, const chv_header *h, uint64_t end)
 {
     if (!chv_has_block_sums(h)) return CHORUS_OK;
@@ -179,19 +164,33 @@ int chv_block_sums_verify(int fd, const char *path, const chv_header *h, const u
     return rc;
 }
 
-int chv_block_sums_verify_image(const char *path, const chv_header *h, const unsigned char *image)
+int chv_verify_image(const char *path, const chv_header *h, const unsigned char *image)
 {
-    if (!chv_has_block_sums(h)) return CHORUS_OK;
-    chv_block_hasher b;
-    int rc = chv_block_hasher_init(&b, h);
-    if (rc) return rc;
+    chv_block_hasher blocks = {0};
+    XXH3_state_t *whole = XXH3_createState();
+    int rc = whole ? CHORUS_OK : chorus_error_nomem();
+    if (!rc && chv_has_block_sums(h)) rc = chv_block_hasher_init(&blocks, h);
+    if (rc) goto done;
+    XXH3_64bits_reset(whole);
     unsigned char header[CHV_HEADER_SIZE];
     memcpy(header, image, sizeof header);
     memset(header + OFF_CHECKSUM, 0, 8);
-    chv_block_hasher_update(&b, header, sizeof header);
-    chv_block_hasher_update(&b, image + CHV_HEADER_SIZE,
-                            (size_t)(h->block_sums_offset - CHV_HEADER_SIZE));
-    rc = chv_block_sums_compare(path, h, &b, image + h->block_sums_offset);
-    chv_block_hasher_free(&b);
+    XXH3_64bits_update(whole, header, sizeof header);
+    if (blocks.sums) chv_block_hasher_update(&blocks, header, sizeof header);
+    /* One pass over memory for both hashes: each piece is hashed twice while in cache. */
+    enum { PIECE = 1 << 16 };
+    for (uint64_t pos = CHV_HEADER_SIZE; pos < h->file_size; pos += PIECE) {
+        const size_t n = h->file_size - pos < PIECE ? (size_t)(h->file_size - pos) : PIECE;
+        XXH3_64bits_update(whole, image + pos, n);
+        if (blocks.sums) chv_block_hasher_update(&blocks, image + pos, n);
+    }
+    const uint64_t sum = XXH3_64bits_digest(whole);
+    if (sum != h->checksum)
+        rc = chv_checksum_mismatch(path, h->checksum, sum);
+    else if (blocks.sums)
+        rc = chv_block_sums_compare(path, h, &blocks, image + h->block_sums_offset);
+done:
+    if (whole) XXH3_freeState(whole);
+    chv_block_hasher_free(&blocks);
     return rc;
 }

@@ -13,9 +13,6 @@
 
 #include "io/chv_format.h"
 
-/* The XXH3-64 of a file held whole in memory, its checksum field read as zero. */
-int chv_hash_image(uint64_t *out, const unsigned char *image, uint64_t size);
-
 /* CHORUS_EFORMAT: the header's checksum is not the file's. */
 int chv_checksum_mismatch(const char *path, uint64_t stored, uint64_t actual);
 
@@ -59,8 +56,11 @@ void chv_block_hasher_free(chv_block_hasher *b);
 int chv_block_sums_compare(const char *path, const chv_header *h, const chv_block_hasher *b,
                            const unsigned char *table);
 
-/* Verifies every block of a file held whole in memory (a no-op without the table). */
-int chv_block_sums_verify_image(const char *path, const chv_header *h, const unsigned char *image);
+/*
+ * Verifies a file held whole in memory (mapped): the checksum, then every block of the
+ * block checksum table if it has one. CHORUS_EFORMAT naming what does not match.
+ */
+int chv_verify_image(const char *path, const chv_header *h, const unsigned char *image);
 
 /* The table, read from the file into *out (freed by the caller). */
 int chv_block_sums_read(uint64_t **out, int fd, const char *path, const chv_header *h);
