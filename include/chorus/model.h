@@ -260,6 +260,9 @@ typedef struct chorus_candidate {
     int keep_unanimous;             /* predict keeps unanimous votes (the default's rule) */
     int is_default;                 /* the default model (auto) with the given settings */
     double dev_score;               /* the metric on the dev set, in [0, 1] */
+    /* Fitted on the dev labels (clamped) rather than on the training votes; its dev_score
+     * is cross-validated on the dev set. */
+    int fit_on_dev;
 } chorus_candidate;
 
 /* The candidates a dev-set selection tried (*n of them; NULL and 0 without a dev set),

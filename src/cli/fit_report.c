@@ -95,6 +95,9 @@ void cli_report_selection(const chorus_model *model)
         fprintf(stderr, "  %s %-13s", i == chosen ? "*" : " ", chorus_model_type_name(c[i].type));
         if (c[i].is_default)
             fprintf(stderr, " %-38s", "(the default: auto)");
+        else if (c[i].fit_on_dev)
+            fprintf(stderr, " fitted on the dev labels, prior %-7s",
+                    c[i].class_prior == CHORUS_PRIOR_LEARNED ? "learned" : "uniform");
         else if (c[i].smoothing >= 0)
             fprintf(stderr, " smoothing %-4g prior %-7s%-15s", c[i].smoothing,
                     c[i].class_prior == CHORUS_PRIOR_LEARNED ? "learned" : "uniform",
@@ -103,8 +106,14 @@ void cli_report_selection(const chorus_model *model)
             fprintf(stderr, " %38s", "");
         fprintf(stderr, " %.4f\n", c[i].dev_score);
     }
-    fprintf(stderr, "chose %s: the best dev score (ties go to the simpler candidate)\n",
-            chorus_model_type_name(c[chosen].type));
+    fprintf(stderr, "chose %s%s: the best dev score (ties go to the simpler candidate)\n",
+            chorus_model_type_name(c[chosen].type),
+            c[chosen].fit_on_dev ? " fitted on the dev labels" : "");
+    if (c[chosen].fit_on_dev)
+        fprintf(stderr,
+                "(its score is %d-fold cross-validated on the dev items; the model is "
+                "fitted on every dev label and weighs each LF by its dev accuracy)\n",
+                5);
 }
 
 void cli_print_check(FILE *out, const chorus_model *model)

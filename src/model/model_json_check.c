@@ -173,6 +173,7 @@ json_t *chorus_selection_to_json(const chorus_model *model)
         bad |= json_object_set_new(x, "class_prior", json_string(priors[cand->class_prior]));
         bad |= json_object_set_new(x, "keep_unanimous_votes", json_boolean(cand->keep_unanimous));
         bad |= json_object_set_new(x, "default", json_boolean(cand->is_default));
+        bad |= json_object_set_new(x, "fit_on_dev", json_boolean(cand->fit_on_dev));
         bad |= json_object_set_new(x, "dev_score", json_real(cand->dev_score));
         bad |= json_array_append_new(list, x);
     }
@@ -231,6 +232,8 @@ static int read_candidate(json_t *x, int32_t index, const char *path, chorus_can
         return selection_error(path, field, "a \"dev_score\" in [0, 1]");
     out->keep_unanimous = json_is_true(json_object_get(x, "keep_unanimous_votes"));
     out->is_default = json_is_true(json_object_get(x, "default"));
+    /* Absent in files written before dev-fitted candidates: none was. */
+    out->fit_on_dev = json_is_true(json_object_get(x, "fit_on_dev"));
     return CHORUS_OK;
 }
 

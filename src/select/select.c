@@ -2,6 +2,17 @@
  * Model selection on a labelled dev set. The candidates are few and cheap (each fit is a
  * few passes over the votes), so every one is fitted in full and scored with the same
  * protocol as chorus eval: hash tie-break, every dev item with a label scored.
+ *
+ * Besides the models fitted on the training votes without gold, the dev labels themselves
+ * can fit a model: one accuracy per LF (onecoin), learned from the dev items with their
+ * labels clamped, which weighs each LF's vote by how often it is right on the dev set.
+ * Only that form is fitted on the dev labels: it asks of them one number per LF, and it
+ * reads nothing into an LF's abstains, whose rate is what changes most between the dev
+ * items and the items labelled later (coverage follows the data; precision much less). A
+ * model scored on the labels it was fitted on would look better than it is, so it is
+ * scored by cross-validation: the labelled dev items are dealt into DEV_FOLDS folds, each
+ * fold is predicted by the model fitted on the others' labels, and those predictions are
+ * scored together. The one chosen is then fitted on every dev label.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -36,22 +47,74 @@ static const chorus_model_type em_models[] = {CHORUS_MODEL_DS, CHORUS_MODEL_DS_N
                                               CHORUS_MODEL_CLASS_ACC, CHORUS_MODEL_ONECOIN};
 static const double smoothings[] = {CHORUS_DEFAULT_SMOOTHING, 0.1, 10};
 
-static int score_on_dev(const chorus_model *model, const chorus_votes *dev_votes,
-                        const int32_t *dev_gold, int64_t n_dev_gold,
-                        const chorus_select_options *opts, double *score)
+/* Folds of the cross-validated score, and the fewest labelled dev items it is tried with. */
+#define DEV_FOLDS 5
+#define DEV_FIT_MIN_LABELS 20
+
+static int metric_of(const chorus_probs *probs, const int32_t *dev_gold, int64_t n_dev_gold,
+                     const chorus_select_options *opts, double *score)
 {
-    chorus_probs *probs = NULL;
     chorus_metrics *metrics = NULL;
     chorus_eval_options eval = CHORUS_EVAL_OPTIONS_INIT;
     eval.positive_class = opts->metric == CHORUS_SELECT_F1 ? opts->positive_class : -1;
-    int rc = chorus_model_predict(&probs, model, dev_votes);
-    if (!rc) rc = chorus_eval(&metrics, probs, dev_gold, n_dev_gold, &eval);
+    int rc = chorus_eval(&metrics, probs, dev_gold, n_dev_gold, &eval);
     if (!rc)
         *score = opts->metric == CHORUS_SELECT_ACCURACY   ? metrics->accuracy
                  : opts->metric == CHORUS_SELECT_MACRO_F1 ? metrics->macro_f1
                                                           : metrics->positive_f1;
     chorus_metrics_free(metrics);
+    return rc;
+}
+
+static int score_on_dev(const chorus_model *model, const chorus_votes *dev_votes,
+                        const int32_t *dev_gold, int64_t n_dev_gold,
+                        const chorus_select_options *opts, double *score)
+{
+    chorus_probs *probs = NULL;
+    int rc = chorus_model_predict(&probs, model, dev_votes);
+    if (!rc) rc = metric_of(probs, dev_gold, n_dev_gold, opts, score);
     chorus_probs_free(probs);
+    return rc;
+}
+
+/*
+ * The cross-validated dev score of `fit` (its gold is set here) fitted on the dev labels:
+ * labelled item number l (in dev order) is in fold l % DEV_FOLDS, and each fold's rows of
+ * the scored probabilities come from the model fitted without that fold's labels.
+ */
+static int cross_validated_score(const chorus_votes *dev_votes, const int32_t *dev_gold, int64_t n,
+                                 chorus_fit_options fit, const chorus_select_options *opts,
+                                 double *score)
+{
+    const int32_t k = chorus_votes_n_classes(dev_votes);
+    int32_t *fold = malloc((size_t)(n ? n : 1) * sizeof *fold);
+    int32_t *gold = malloc((size_t)(n ? n : 1) * sizeof *gold);
+    chorus_probs *pooled = NULL;
+    int rc = fold && gold ? chorus_probs_new(&pooled, n, k) : chorus_error_nomem();
+    int64_t labelled = 0;
+    for (int64_t i = 0; !rc && i < n; i++)
+        fold[i] = dev_gold[i] >= 0 ? (int32_t)(labelled++ % DEV_FOLDS) : -1;
+    fit.gold = gold;
+    fit.n_gold = n;
+    for (int32_t f = 0; !rc && f < DEV_FOLDS; f++) {
+        for (int64_t i = 0; i < n; i++)
+            gold[i] = fold[i] == f ? -1 : dev_gold[i];
+        chorus_model *model = NULL;
+        chorus_probs *probs = NULL;
+        rc = chorus_model_fit(&model, dev_votes, &fit);
+        if (!rc) rc = chorus_model_predict(&probs, model, dev_votes);
+        for (int64_t i = 0; !rc && i < n; i++)
+            if (fold[i] == f)
+                memcpy(chorus_probs_data(pooled) + (size_t)i * (size_t)k,
+                       chorus_probs_const_data(probs) + (size_t)i * (size_t)k,
+                       (size_t)k * sizeof(double));
+        chorus_probs_free(probs);
+        chorus_model_free(model);
+    }
+    if (!rc) rc = metric_of(pooled, dev_gold, n, opts, score);
+    chorus_probs_free(pooled);
+    free(fold);
+    free(gold);
     return rc;
 }
 
@@ -99,7 +162,10 @@ int chorus_model_select(chorus_model **out, const chorus_votes *votes,
     int32_t n_informative = 0;
     for (int32_t e = 0; e < n_em; e++)
         n_informative += chorus_em_abstain_informative(em_models[e]);
-    const int32_t n_candidates = 2 + (n_em + n_informative) * n_smooth * (vary_prior ? 2 : 1);
+    const int n_priors = vary_prior ? 2 : 1;
+    const bool dev_fit = labelled >= DEV_FIT_MIN_LABELS;
+    const int32_t n_candidates =
+        2 + (n_em + n_informative) * n_smooth * n_priors + (dev_fit ? n_priors : 0);
     chorus_candidate *candidates = calloc((size_t)n_candidates, sizeof *candidates);
     double *uniform = malloc((size_t)k * sizeof *uniform);
     chorus_model *best = NULL;
@@ -154,6 +220,36 @@ int chorus_model_select(chorus_model **out, const chorus_votes *votes,
                 }
             }
         }
+    }
+    /* Then the dev labels' own weighted vote, after every model they do not fit. */
+    for (int p = 0; dev_fit && p < n_priors; p++) {
+        chorus_fit_options fit = *base;
+        fit.type = CHORUS_MODEL_ONECOIN;
+        fit.learn_structure = 0;
+        fit.lf_group = NULL;
+        if (p == 1) {
+            fit.class_prior = CHORUS_PRIOR_FIXED;
+            fit.class_balance = uniform;
+        }
+        double score = 0;
+        if ((rc = cross_validated_score(dev_votes, dev_gold, n_dev_gold, fit, opts, &score)))
+            goto done;
+        chorus_candidate *cand = &candidates[at];
+        cand->type = CHORUS_MODEL_ONECOIN;
+        cand->smoothing = fit.smoothing < 0 ? CHORUS_DEFAULT_SMOOTHING : fit.smoothing;
+        cand->class_prior = fit.class_prior;
+        cand->fit_on_dev = 1;
+        cand->dev_score = score;
+        if (score > candidates[chosen].dev_score) {
+            chorus_model *model = NULL;
+            fit.gold = dev_gold;
+            fit.n_gold = n_dev_gold;
+            if ((rc = chorus_model_fit(&model, dev_votes, &fit))) goto done;
+            chorus_model_free(best);
+            best = model;
+            chosen = at;
+        }
+        at++;
     }
     best->candidates = candidates;
     best->n_candidates = at;

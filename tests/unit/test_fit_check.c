@@ -397,10 +397,13 @@ static chorus_model *model_for_json(const chorus_votes *v)
     m->keep_unanimous = true;
     m->candidates = calloc(3, sizeof *m->candidates);
     ck_assert_ptr_nonnull(m->candidates);
-    m->candidates[0] = (chorus_candidate){CHORUS_MODEL_MV, -1, CHORUS_PRIOR_LEARNED, 0, 0, 0.625};
-    m->candidates[1] = (chorus_candidate){CHORUS_MODEL_DS, 1, CHORUS_PRIOR_LEARNED, 1, 1, 0.8125};
+    m->candidates[0] =
+        (chorus_candidate){CHORUS_MODEL_MV, -1, CHORUS_PRIOR_LEARNED, 0, 0, 0.625, 0};
+    m->candidates[1] =
+        (chorus_candidate){CHORUS_MODEL_DS, 1, CHORUS_PRIOR_LEARNED, 1, 1, 0.8125, 0};
+    /* Fitted on the dev labels. */
     m->candidates[2] =
-        (chorus_candidate){CHORUS_MODEL_ONECOIN, 0.1, CHORUS_PRIOR_FIXED, 0, 0, 0.1 / 3};
+        (chorus_candidate){CHORUS_MODEL_ONECOIN, 0.1, CHORUS_PRIOR_FIXED, 0, 0, 0.1 / 3, 1};
     m->n_candidates = 3;
     m->chosen_candidate = 1;
     strcpy(m->selection_metric, "macro-f1");
@@ -448,6 +451,7 @@ START_TEST(test_model_json_round_trip_of_check_and_selection)
         ck_assert_double_eq(cand[i].smoothing, m->candidates[i].smoothing);
         ck_assert_int_eq(cand[i].class_prior, m->candidates[i].class_prior);
         ck_assert_int_eq(cand[i].keep_unanimous, m->candidates[i].keep_unanimous);
+        ck_assert_int_eq(cand[i].fit_on_dev, m->candidates[i].fit_on_dev);
         ck_assert_int_eq(cand[i].is_default, m->candidates[i].is_default);
         ck_assert_double_eq(cand[i].dev_score, m->candidates[i].dev_score);
     }

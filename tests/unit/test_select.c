@@ -82,6 +82,68 @@ static double dev_score(const chorus_model *model, const split *s, chorus_select
     return score;
 }
 
+/*
+ * The cross-validated score of the weighted vote fitted on the dev labels, as documented
+ * in select.h: labelled dev item number l is in fold l % 5, each fold predicted by the
+ * onecoin model fitted on the dev votes with the other folds' labels clamped.
+ */
+static double cv_score(const split *s, chorus_class_prior prior, chorus_select_metric metric,
+                       int32_t positive)
+{
+    const double uniform[2] = {0.5, 0.5};
+    int32_t *fold = malloc((size_t)s->n_dev * sizeof *fold);
+    int32_t *gold = malloc((size_t)s->n_dev * sizeof *gold);
+    ck_assert_ptr_nonnull(fold);
+    ck_assert_ptr_nonnull(gold);
+    int64_t l = 0;
+    for (int64_t i = 0; i < s->n_dev; i++)
+        fold[i] = s->dev_gold[i] >= 0 ? (int32_t)(l++ % 5) : -1;
+    chorus_probs *pooled;
+    ck_assert_ok(chorus_probs_new(&pooled, s->n_dev, 2));
+    for (int32_t f = 0; f < 5; f++) {
+        for (int64_t i = 0; i < s->n_dev; i++)
+            gold[i] = fold[i] == f ? -1 : s->dev_gold[i];
+        chorus_fit_options o = CHORUS_FIT_OPTIONS_INIT;
+        o.type = CHORUS_MODEL_ONECOIN;
+        o.gold = gold;
+        o.n_gold = s->n_dev;
+        if (prior == CHORUS_PRIOR_FIXED) {
+            o.class_prior = CHORUS_PRIOR_FIXED;
+            o.class_balance = uniform;
+        }
+        chorus_model *m;
+        chorus_probs *p;
+        ck_assert_ok(chorus_model_fit(&m, s->dev, &o));
+        ck_assert_ok(chorus_model_predict(&p, m, s->dev));
+        for (int64_t i = 0; i < s->n_dev; i++)
+            if (fold[i] == f)
+                for (int y = 0; y < 2; y++)
+                    chorus_probs_data(pooled)[2 * i + y] = chorus_probs_const_data(p)[2 * i + y];
+        chorus_probs_free(p);
+        chorus_model_free(m);
+    }
+    chorus_metrics *mt;
+    chorus_eval_options e = CHORUS_EVAL_OPTIONS_INIT;
+    e.positive_class = positive;
+    ck_assert_ok(chorus_eval(&mt, pooled, s->dev_gold, s->n_dev, &e));
+    double score = metric == CHORUS_SELECT_ACCURACY   ? mt->accuracy
+                   : metric == CHORUS_SELECT_MACRO_F1 ? mt->macro_f1
+                                                      : mt->positive_f1;
+    chorus_metrics_free(mt);
+    chorus_probs_free(pooled);
+    free(fold);
+    free(gold);
+    return score;
+}
+
+/* The score the selection gave the chosen candidate, recomputed apart from it. */
+static double chosen_score(const chorus_model *m, const chorus_candidate *c, const split *s,
+                           chorus_select_metric metric, int32_t positive)
+{
+    return c->fit_on_dev ? cv_score(s, c->class_prior, metric, positive)
+                         : dev_score(m, s, metric, positive);
+}
+
 /* The chosen candidate has the largest score, and every earlier one scores strictly less. */
 static void assert_best_and_first(const chorus_candidate *c, int32_t n, int32_t chosen)
 {
@@ -99,7 +161,7 @@ static void assert_best_and_first(const chorus_candidate *c, int32_t n, int32_t 
     }
 }
 
-START_TEST(test_38_candidates_and_the_best_is_chosen)
+START_TEST(test_40_candidates_and_the_best_is_chosen)
 {
     split s = make_split();
     chorus_model *m;
@@ -109,8 +171,18 @@ START_TEST(test_38_candidates_and_the_best_is_chosen)
     ck_assert_ptr_nonnull(c);
     /* Majority vote, the default, then 4 EM models x 3 smoothings x {learned, fixed
      * uniform} priors, and the two with abstains as evidence (ds, class-acc) each without
-     * and with keeping unanimous votes: 2 + (2 * 2 + 2) * 3 * 2 = 38. */
-    ck_assert_int_eq(n, 38);
+     * and with keeping unanimous votes: 2 + (2 * 2 + 2) * 3 * 2 = 38; then the weighted vote
+     * fitted on the dev labels with a learned and a uniform prior: 40. */
+    ck_assert_int_eq(n, 40);
+    for (int32_t i = 0; i < 38; i++)
+        ck_assert_int_eq(c[i].fit_on_dev, 0);
+    for (int32_t i = 38; i < 40; i++) {
+        ck_assert_int_eq(c[i].fit_on_dev, 1);
+        ck_assert_int_eq(c[i].type, CHORUS_MODEL_ONECOIN);
+        ck_assert_int_eq(c[i].class_prior, i == 38 ? CHORUS_PRIOR_LEARNED : CHORUS_PRIOR_FIXED);
+        ck_assert_double_eq(c[i].dev_score,
+                            cv_score(&s, c[i].class_prior, CHORUS_SELECT_ACCURACY, -1));
+    }
     ck_assert_int_eq(c[0].type, CHORUS_MODEL_MV);
     ck_assert_double_eq(c[0].smoothing, -1);
     ck_assert_int_eq(c[0].is_default, 0);
@@ -135,10 +207,16 @@ START_TEST(test_38_candidates_and_the_best_is_chosen)
     ck_assert_str_eq(chorus_model_selection_metric(m), "accuracy");
     ck_assert_int_eq(chorus_model_selection_dev_items(m), s.n_labelled);
     /* The returned model scores what the selection said, recomputed from its predictions. */
-    ck_assert_double_eq(dev_score(m, &s, CHORUS_SELECT_ACCURACY, -1), c[chosen].dev_score);
-    /* And a fit with the chosen settings is that model: the same dev score. Majority vote's
-     * score is reproduced the same way. */
+    ck_assert_double_eq(chosen_score(m, &c[chosen], &s, CHORUS_SELECT_ACCURACY, -1),
+                        c[chosen].dev_score);
+    /* And a fit with the chosen settings is that model: the same dev score (for a model
+     * fitted on the dev labels: on every one of them). Majority vote's score is reproduced
+     * the same way. */
     chorus_fit_options f = CHORUS_FIT_OPTIONS_INIT;
+    if (c[chosen].fit_on_dev) {
+        f.gold = s.dev_gold;
+        f.n_gold = s.n_dev;
+    }
     if (!c[chosen].is_default) {
         f.type = c[chosen].type;
         f.smoothing = c[chosen].smoothing;
@@ -149,9 +227,10 @@ START_TEST(test_38_candidates_and_the_best_is_chosen)
         f.class_balance = uniform;
     }
     chorus_model *refit;
-    ck_assert_ok(chorus_model_fit(&refit, s.train, &f));
+    ck_assert_ok(chorus_model_fit(&refit, c[chosen].fit_on_dev ? s.dev : s.train, &f));
     if (!c[chosen].is_default) refit->keep_unanimous = c[chosen].keep_unanimous;
-    ck_assert_double_eq(dev_score(refit, &s, CHORUS_SELECT_ACCURACY, -1), c[chosen].dev_score);
+    ck_assert_double_eq(dev_score(refit, &s, CHORUS_SELECT_ACCURACY, -1),
+                        dev_score(m, &s, CHORUS_SELECT_ACCURACY, -1));
     chorus_model_free(refit);
     chorus_fit_options mv = CHORUS_FIT_OPTIONS_INIT;
     mv.type = CHORUS_MODEL_MV;
@@ -175,20 +254,21 @@ START_TEST(test_f1_and_macro_f1)
         ck_assert_ok(chorus_model_select(&m, s.train, NULL, s.dev, s.dev_gold, s.n_dev, &so));
         int32_t n, chosen;
         const chorus_candidate *c = chorus_model_candidates(m, &n, &chosen);
-        ck_assert_int_eq(n, 38);
+        ck_assert_int_eq(n, 40);
         assert_best_and_first(c, n, chosen);
         ck_assert_str_eq(chorus_model_selection_metric(m), t ? "macro-f1" : "f1");
-        ck_assert_double_eq(dev_score(m, &s, metrics[t], 1), c[chosen].dev_score);
+        ck_assert_double_eq(chosen_score(m, &c[chosen], &s, metrics[t], 1), c[chosen].dev_score);
         chorus_model_free(m);
     }
     free_split(&s);
 }
 END_TEST
 
-START_TEST(test_fixed_base_prior_gives_20_candidates)
+START_TEST(test_fixed_base_prior_gives_21_candidates)
 {
     /* With the prior given, it is kept for every candidate: no learned/uniform variants, so
-     * 2 + (4 models + 2 keeping unanimous votes) x 3 smoothings = 20. */
+     * 2 + (4 models + 2 keeping unanimous votes) x 3 smoothings = 20, and the weighted vote
+     * fitted on the dev labels: 21. */
     split s = make_split();
     const double balance[2] = {0.3, 0.7};
     chorus_fit_options base = CHORUS_FIT_OPTIONS_INIT;
@@ -198,8 +278,9 @@ START_TEST(test_fixed_base_prior_gives_20_candidates)
     ck_assert_ok(chorus_model_select(&m, s.train, &base, s.dev, s.dev_gold, s.n_dev, NULL));
     int32_t n, chosen;
     const chorus_candidate *c = chorus_model_candidates(m, &n, &chosen);
-    ck_assert_int_eq(n, 20);
-    /* mv, the default, ds x 3 x 2, ds-noabstain x 3, class-acc x 3 x 2, onecoin x 3. */
+    ck_assert_int_eq(n, 21);
+    /* mv, the default, ds x 3 x 2, ds-noabstain x 3, class-acc x 3 x 2, onecoin x 3, and
+     * onecoin on the dev labels. */
     const chorus_model_type want[] = {CHORUS_MODEL_MV,           chorus_model_auto_choice(s.train),
                                       CHORUS_MODEL_DS,           CHORUS_MODEL_DS,
                                       CHORUS_MODEL_DS,           CHORUS_MODEL_DS,
@@ -209,13 +290,16 @@ START_TEST(test_fixed_base_prior_gives_20_candidates)
                                       CHORUS_MODEL_CLASS_ACC,    CHORUS_MODEL_CLASS_ACC,
                                       CHORUS_MODEL_CLASS_ACC,    CHORUS_MODEL_CLASS_ACC,
                                       CHORUS_MODEL_CLASS_ACC,    CHORUS_MODEL_ONECOIN,
-                                      CHORUS_MODEL_ONECOIN,      CHORUS_MODEL_ONECOIN};
+                                      CHORUS_MODEL_ONECOIN,      CHORUS_MODEL_ONECOIN,
+                                      CHORUS_MODEL_ONECOIN};
     for (int32_t i = 0; i < n; i++) {
         ck_assert_int_eq(c[i].class_prior, CHORUS_PRIOR_FIXED);
         ck_assert_int_eq(c[i].type, want[i]);
+        ck_assert_int_eq(c[i].fit_on_dev, i == 20);
     }
     assert_best_and_first(c, n, chosen);
-    ck_assert_double_eq(dev_score(m, &s, CHORUS_SELECT_ACCURACY, -1), c[chosen].dev_score);
+    if (!c[chosen].fit_on_dev)
+        ck_assert_double_eq(dev_score(m, &s, CHORUS_SELECT_ACCURACY, -1), c[chosen].dev_score);
     if (c[chosen].type != CHORUS_MODEL_MV) {
         ck_assert_double_eq(chorus_model_prior(m)[0], 0.3);
         ck_assert_double_eq(chorus_model_prior(m)[1], 0.7);
@@ -239,11 +323,30 @@ START_TEST(test_ties_go_to_the_earlier_candidate)
     ck_assert_ok(chorus_model_select(&m, s.train, NULL, s.dev, s.dev_gold, s.n_dev, &so));
     int32_t n, chosen;
     const chorus_candidate *c = chorus_model_candidates(m, &n, &chosen);
-    ck_assert_int_eq(n, 38);
+    ck_assert_int_eq(n, 40);
     for (int32_t i = 0; i < n; i++)
         ck_assert_double_eq(c[i].dev_score, 0);
     ck_assert_int_eq(chosen, 0);
     ck_assert_int_eq(chorus_model_get_type(m), CHORUS_MODEL_MV);
+    chorus_model_free(m);
+    free_split(&s);
+}
+END_TEST
+
+/* Under 20 labelled dev items the dev labels fit nothing: 38 candidates, none on them. */
+START_TEST(test_few_dev_labels_fit_nothing_on_them)
+{
+    split s = make_split();
+    int64_t kept = 0;
+    for (int64_t i = 0; i < s.n_dev; i++)
+        if (s.dev_gold[i] >= 0 && ++kept > 19) s.dev_gold[i] = -1;
+    chorus_model *m;
+    ck_assert_ok(chorus_model_select(&m, s.train, NULL, s.dev, s.dev_gold, s.n_dev, NULL));
+    int32_t n, chosen;
+    const chorus_candidate *c = chorus_model_candidates(m, &n, &chosen);
+    ck_assert_int_eq(n, 38);
+    for (int32_t i = 0; i < n; i++)
+        ck_assert_int_eq(c[i].fit_on_dev, 0);
     chorus_model_free(m);
     free_split(&s);
 }
@@ -334,9 +437,10 @@ int main(void)
     TCase *t = tcase_create("select");
     tcase_set_timeout(t, 240);
     tcase_add_test(t, test_metric_names);
-    tcase_add_test(t, test_38_candidates_and_the_best_is_chosen);
+    tcase_add_test(t, test_40_candidates_and_the_best_is_chosen);
+    tcase_add_test(t, test_few_dev_labels_fit_nothing_on_them);
     tcase_add_test(t, test_f1_and_macro_f1);
-    tcase_add_test(t, test_fixed_base_prior_gives_20_candidates);
+    tcase_add_test(t, test_fixed_base_prior_gives_21_candidates);
     tcase_add_test(t, test_ties_go_to_the_earlier_candidate);
     tcase_add_test(t, test_errors);
     suite_add_tcase(s, t);
