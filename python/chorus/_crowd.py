@@ -56,7 +56,7 @@ class Answers:
         for name, column in (("task", tasks), ("worker", workers)):
             bad = next((i for i, v in enumerate(column) if _is_missing(v)), None)
             if bad is not None:
-                raise ValueError(f"answer {bad} (row {bad} of the table) has no {name}")
+                raise ValueError(f"answer {bad} (a row of the table, from 0) has no {name}")
         task_codes, self.tasks = _first_appearance(tasks)
         worker_codes, self.workers = _first_appearance(workers)
         if np.issubdtype(label_values.dtype, np.integer):
