@@ -38,8 +38,8 @@ class AppliedLFs(NamedTuple):
 
 
 def _json_value(value: Any) -> Any:
-    """A cell as JSON: missing (None, NaN, pandas' NA and NaT) as null, NumPy scalars as
-    Python ones, anything JSON has no type for as its str()."""
+    """A cell as JSON: missing (None, NaN, pandas' NA and NaT) as null, NumPy scalars and
+    arrays as Python ones, infinities and anything JSON has no type for as their str()."""
     if value is None:
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -47,9 +47,14 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):
-        return None if math.isnan(float(value)) else float(value)
+        number = float(value)
+        if math.isnan(number):
+            return None
+        return number if math.isfinite(number) else str(number)  # JSON has no infinity
     if isinstance(value, (str, list, dict)):
         return value
+    if isinstance(value, np.ndarray):
+        return value.tolist()
     try:
         import pandas as pd
     except ImportError:

@@ -2,6 +2,8 @@
 the appliers' label matrix."""
 
 import io
+import os
+import subprocess
 import sys
 import unittest
 from contextlib import redirect_stderr
@@ -103,6 +105,13 @@ class LabelingFunctionTest(unittest.TestCase):
             L = LFApplier([lf_link]).apply(POINTS, progress_bar=True)
         np.testing.assert_array_equal(L[:, 0], EXPECTED[:, 0])
         self.assertEqual(err.getvalue(), "")
+
+    def test_import_needs_neither_pandas_nor_tqdm(self) -> None:
+        probe = ("import sys, chorus; "
+                 "print(sorted(m for m in ('pandas', 'tqdm') if m in sys.modules))")
+        out = subprocess.run([sys.executable, "-c", probe], env=os.environ, check=True,
+                             capture_output=True, text=True).stdout
+        self.assertEqual(out.strip(), "[]")
 
     @unittest.skipUnless(has_module("tqdm"), "tqdm is not installed")
     def test_progress_bar_with_tqdm(self) -> None:

@@ -111,6 +111,10 @@ class ApplySpecTest(unittest.TestCase):
         self.assertEqual(names, ["says_good", "says_bad", "by_score"])
         # A None text and a NaN score are missing fields: those LFs abstain there.
         np.testing.assert_array_equal(L, [[1, -1, 1], [-1, -1, 0], [-1, 0, -1], [-1, -1, -1]])
+        # NumPy numbers are numbers (5 matches "5"); an infinity is the text "inf".
+        L, _ = apply_spec(self.small_spec(), [{"text": "good", "score": np.int64(5)},
+                                              {"text": "bad", "score": math.inf}])
+        np.testing.assert_array_equal(L, [[1, -1, 1], [-1, 0, -1]])
 
     def test_a_field_the_frame_lacks_is_named(self) -> None:
         with self.assertRaises(ChorusInputError) as caught:
