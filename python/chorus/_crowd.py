@@ -8,7 +8,8 @@ are class indices instead, Snorkel's and the triples reader's convention.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+import sys
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -39,7 +40,37 @@ def _first_appearance(values: Any) -> Tuple[np.ndarray, List[Any]]:
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+    """None, NaN, and pandas' NA and NaT when pandas is in use."""
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    pd = sys.modules.get("pandas")
+    return pd is not None and np.ndim(value) == 0 and pd.isna(value) is True
+
+
+def _class_indices(values: np.ndarray) -> Optional[Tuple[np.ndarray, np.ndarray]]:
+    """(answered, classes) when the labels are class indices: an integer column, or one
+    whose values are all integers or missing (an integer column with gaps, which pandas
+    stores as floats or as objects with NA); -1 and missing values are no answer. None
+    when the labels are names."""
+    if values.dtype.kind in "iu":
+        ints = values.astype(np.int64)
+        return ints != -1, ints
+    if values.dtype.kind == "f":
+        answered = ~np.isnan(values)
+        if not np.array_equal(values[answered], np.round(values[answered])):
+            return None
+        ints = np.where(answered, values, -1).astype(np.int64)
+        return ints != -1, ints
+    if values.dtype.kind != "O":
+        return None
+    missing = np.array([_is_missing(v) for v in values], dtype=bool)
+    present = values[~missing]
+    if not present.size or not all(isinstance(v, (int, np.integer)) and
+                                   not isinstance(v, (bool, np.bool_)) for v in present):
+        return None
+    ints = np.full(values.shape[0], -1, dtype=np.int64)
+    ints[~missing] = present.astype(np.int64)
+    return ints != -1, ints
 
 
 class Answers:
@@ -59,9 +90,9 @@ class Answers:
                 raise ValueError(f"answer {bad} (a row of the table, from 0) has no {name}")
         task_codes, self.tasks = _first_appearance(tasks)
         worker_codes, self.workers = _first_appearance(workers)
-        if np.issubdtype(label_values.dtype, np.integer):
-            keep = label_values != -1
-            classes = label_values[keep].astype(np.int64)
+        indices = _class_indices(label_values)
+        if indices is not None:
+            keep, classes = indices[0], indices[1][indices[0]]
             if classes.size and classes.min() < 0:
                 raise ValueError(f"integer labels are class indices from 0 (-1 for none); "
                                  f"got {classes.min()}")

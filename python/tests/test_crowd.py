@@ -54,6 +54,13 @@ class CrowdTest(unittest.TestCase):
         probs = LabelModel(model="mv").fit_predict_proba(df)
         self.assertEqual(list(probs.columns), [0, 1, 2])
         self.assertEqual(LabelModel(model="mv").fit_predict(df).to_dict(), {7: 2, 9: 0})
+        # An integer column with a gap is stored as floats (NaN) or as NA objects: still
+        # class indices, the gap no answer.
+        for labels in ([2.0, 2.0, 0.0, np.nan], pd.array([2, 2, 0, pd.NA], dtype="Int64")):
+            gappy = pd.DataFrame({"task": [7, 7, 9, 9], "worker": ["x", "y", "x", "y"],
+                                  "label": labels})
+            self.assertIn(gappy["label"].dtype, (np.float64, pd.Int64Dtype()))
+            self.assertEqual(LabelModel(model="mv").fit_predict(gappy).to_dict(), {7: 2, 9: 0})
 
     def test_bad_tables(self) -> None:
         import pandas as pd
