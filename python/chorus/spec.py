@@ -40,6 +40,9 @@ class AppliedLFs(NamedTuple):
 def _json_value(value: Any) -> Any:
     """A cell as JSON: missing (None, NaN, pandas' NA and NaT) as null, NumPy scalars and
     arrays as Python ones, infinities and anything JSON has no type for as their str()."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # the usual cells, without ABC checks
+        return value
     if value is None:
         return None
     if isinstance(value, (bool, np.bool_)):
