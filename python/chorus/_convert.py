@@ -16,7 +16,7 @@ import numpy as np
 
 from . import _capi
 from ._capi import ABSTAIN, Ownership, check, lib
-from ._crowd import CSRVotes
+from ._crowd import CSRVotes, is_missing
 
 _INT32 = np.iinfo(np.int32)
 
@@ -133,7 +133,7 @@ def labels(values: Optional[Any], n_items: int, what: str) -> Optional[np.ndarra
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and value != value)
+    return value == "" if isinstance(value, str) else is_missing(value)
 
 
 def gold_labels(values: Any, class_names: Optional[Sequence[Any]], what: str) -> np.ndarray:

@@ -39,7 +39,7 @@ def _first_appearance(values: Any) -> Tuple[np.ndarray, List[Any]]:
     return codes, list(index)
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     """None, NaN, and pandas' NA and NaT when pandas is in use."""
     if value is None or (isinstance(value, float) and value != value):
         return True
@@ -63,7 +63,7 @@ def _class_indices(values: np.ndarray) -> Optional[Tuple[np.ndarray, np.ndarray]
         return ints != -1, ints
     if values.dtype.kind != "O":
         return None
-    missing = np.array([_is_missing(v) for v in values], dtype=bool)
+    missing = np.array([is_missing(v) for v in values], dtype=bool)
     present = values[~missing]
     if not present.size or not all(isinstance(v, (int, np.integer)) and
                                    not isinstance(v, (bool, np.bool_)) for v in present):
@@ -85,7 +85,7 @@ class Answers:
         workers = list(data["worker"])
         label_values = np.asarray(data["label"])
         for name, column in (("task", tasks), ("worker", workers)):
-            bad = next((i for i, v in enumerate(column) if _is_missing(v)), None)
+            bad = next((i for i, v in enumerate(column) if is_missing(v)), None)
             if bad is not None:
                 raise ValueError(f"answer {bad} (a row of the table, from 0) has no {name}")
         task_codes, self.tasks = _first_appearance(tasks)
@@ -99,7 +99,7 @@ class Answers:
             self.n_classes = max(int(cardinality), int(classes.max()) + 1 if classes.size else 0)
             self.classes: List[Any] = list(range(self.n_classes))
         else:
-            keep = np.array([not _is_missing(v) for v in label_values], dtype=bool)
+            keep = np.array([not is_missing(v) for v in label_values], dtype=bool)
             classes, self.classes = _first_appearance(label_values[keep].tolist())
             if len(self.classes) < 2:
                 raise ValueError(f"the answers name {len(self.classes)} label(s); a label "
@@ -135,4 +135,4 @@ class Answers:
                             columns=pd.Index(self.classes, name="label"))
 
 
-__all__ = ["Answers", "COLUMNS", "CSRVotes"]
+__all__ = ["Answers", "COLUMNS", "CSRVotes", "is_missing"]

@@ -204,6 +204,19 @@ class StringGoldTest(unittest.TestCase):
             np.asarray(LFAnalysis(L, names).lf_summary(partial, class_names=spec.class_names)
                        ["Correct"]),
             np.asarray(LFAnalysis(L, names).lf_summary(partial_idx)["Correct"]))
+        if has_module("pandas"):  # a pandas column with NA, and an Int64 one
+            import pandas as pd
+
+            column = pd.Series(partial, dtype="string")
+            self.assertTrue(column.isna().any())
+            np.testing.assert_array_equal(
+                np.asarray(LFAnalysis(L, names, class_names=spec.class_names)
+                           .lf_summary(column)["Correct"]),
+                np.asarray(LFAnalysis(L, names).lf_summary(partial_idx)["Correct"]))
+            ints = pd.Series(np.where(partial_idx == -1, None, partial_idx), dtype="Int64")
+            np.testing.assert_array_equal(
+                np.asarray(LFAnalysis(L, names).lf_summary(ints)["Correct"]),
+                np.asarray(LFAnalysis(L, names).lf_summary(partial_idx)["Correct"]))
         with self.assertRaisesRegex(ValueError, "class_names"):
             LFAnalysis(L, names).lf_summary(gold_names)
         with self.assertRaisesRegex(ValueError, r"Y\[1\] is 'EGGS'"):
