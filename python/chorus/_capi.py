@@ -109,6 +109,71 @@ class Review(ctypes.Structure):
     """``chorus_review`` (opaque)."""
 
 
+class LFSet(ctypes.Structure):
+    """``chorus_lf_set`` (opaque): a labeling-function set loaded from YAML."""
+
+
+class DataFormat(IntEnum):
+    """``chorus_data_format`` (data.h)."""
+
+    AUTO = 0
+    CSV = 1
+    JSONL = 2
+    TSV = 3
+
+
+DATA_OPTIONS_VERSION = 1
+APPLY_OPTIONS_VERSION = 1
+READ_OPTIONS_VERSION = 2
+
+
+class DataOptions(ctypes.Structure):
+    """``chorus_data_options`` (data.h)."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("format", c_int),
+        ("skip_bad_rows", c_int),
+    ]
+
+
+PROGRESS_FN = ctypes.CFUNCTYPE(None, c_int64, c_int64, c_void_p)
+
+
+class ApplyOptions(ctypes.Structure):
+    """``chorus_apply_options`` (lf.h)."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("n_threads", c_int),
+        ("progress", PROGRESS_FN),
+        ("progress_ctx", c_void_p),
+    ]
+
+
+class ReadOptions(ctypes.Structure):
+    """``chorus_read_options`` (io.h); :func:`read_options` gives CHORUS_READ_OPTIONS_INIT."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("format", c_int),
+        ("n_classes", c_int32),
+        ("n_items", c_int64),
+        ("n_lfs", c_int32),
+        ("verify_checksum", c_int),
+        ("use_mmap", c_int),
+        ("duplicates", c_int),
+        ("class_names", POINTER(c_char_p)),
+        ("header", c_int),
+        ("abstain_value", c_int32),
+    ]
+
+
+def read_options() -> ReadOptions:
+    """A ReadOptions holding CHORUS_READ_OPTIONS_INIT (format auto, duplicates all)."""
+    return ReadOptions(READ_OPTIONS_VERSION, 0, 0, 0, 0, 1, 1, 0, None, 0, ABSTAIN)
+
+
 class ReviewHoldout(ctypes.Structure):
     """``chorus_review_holdout_result`` (review.h): held-out scores of review answers."""
 
@@ -289,6 +354,7 @@ LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)
 
 _VotesP, _ModelP, _ProbsP = POINTER(Votes), POINTER(Model), POINTER(Probs)
 _ReviewP = POINTER(Review)
+_LFSetP = POINTER(LFSet)
 _I32P, _I64P, _F64P = POINTER(c_int32), POINTER(c_int64), POINTER(c_double)
 
 # name: (restype, argtypes) for every function the package calls.
@@ -350,6 +416,29 @@ _PROTOTYPES = {
     "chorus_review_holdout": (c_int, [POINTER(ReviewHoldout), _VotesP, _I32P,
                                       POINTER(FitOptions), c_int32]),
     "chorus_model_set_review_answers": (c_int, [_ModelP, c_int64]),
+    "chorus_model_confusion": (_F64P, [_ModelP, c_int32]),
+    "chorus_model_abstain_informative": (c_int, [_ModelP]),
+    "chorus_model_lf_group": (c_int32, [_ModelP, c_int32]),
+    "chorus_probs_new": (c_int, [POINTER(_ProbsP), c_int64, c_int32]),
+    "chorus_probs_set_covered": (c_int, [_ProbsP, POINTER(c_uint8)]),
+    "chorus_lf_set_load": (c_int, [POINTER(_LFSetP), c_char_p]),
+    "chorus_lf_set_free": (None, [_LFSetP]),
+    "chorus_lf_set_task": (c_char_p, [_LFSetP]),
+    "chorus_lf_set_n_lfs": (c_int32, [_LFSetP]),
+    "chorus_lf_set_lf_name": (c_char_p, [_LFSetP, c_int32]),
+    "chorus_lf_set_lf_kind": (c_char_p, [_LFSetP, c_int32]),
+    "chorus_lf_set_n_classes": (c_int32, [_LFSetP]),
+    "chorus_lf_set_class_name": (c_char_p, [_LFSetP, c_int32]),
+    "chorus_lf_apply_file": (c_int, [POINTER(_VotesP), c_void_p, _LFSetP, c_char_p,
+                                     POINTER(DataOptions), POINTER(ApplyOptions)]),
+    "chorus_votes_read": (c_int, [POINTER(_VotesP), c_char_p, POINTER(ReadOptions)]),
+    "chorus_votes_write": (c_int, [_VotesP, c_char_p, c_int]),
+    "chorus_votes_n_classes": (c_int32, [_VotesP]),
+    "chorus_votes_lf_name": (c_char_p, [_VotesP, c_int32]),
+    "chorus_votes_class_name": (c_char_p, [_VotesP, c_int32]),
+    "chorus_votes_item_name": (c_char_p, [_VotesP, c_int64]),
+    "chorus_votes_has_item_names": (c_int, [_VotesP]),
+    "chorus_votes_set_lf_name": (c_int, [_VotesP, c_int32, c_char_p]),
 }
 
 

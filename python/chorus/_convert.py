@@ -16,6 +16,7 @@ import numpy as np
 
 from . import _capi
 from ._capi import ABSTAIN, Ownership, check, lib
+from ._crowd import CSRVotes, is_missing
 
 _INT32 = np.iinfo(np.int32)
 
@@ -66,7 +67,7 @@ class VoteMatrix:
     def __init__(self, L: Any, n_classes: int) -> None:
         self.handle = ctypes.POINTER(_capi.Votes)()
         self._keep: tuple = ()  # arrays the library borrows
-        if is_sparse(L):
+        if is_sparse(L) or isinstance(L, CSRVotes):
             self._from_csr(L, n_classes)
         else:
             dense = as_int32(L, "L", 2)
@@ -131,6 +132,40 @@ def labels(values: Optional[Any], n_items: int, what: str) -> Optional[np.ndarra
     return arr
 
 
+def _is_missing(value: Any) -> bool:
+    return value == "" if isinstance(value, str) else is_missing(value)
+
+
+def gold_labels(values: Any, class_names: Optional[Sequence[Any]], what: str) -> np.ndarray:
+    """Gold labels as class indices (int32, -1 unknown): integers as they are (-1
+    unknown); names (strings, e.g. a spec's data.gold column) looked up in ``class_names``,
+    a missing value (None, NaN, "") unknown. A float array (a pandas integer column with
+    NaN) has NaN unknown."""
+    arr = np.ravel(np.asarray(values, dtype=object if not hasattr(values, "dtype") else None))
+    if arr.dtype.kind in "iub" or arr.size == 0:
+        return as_int32(arr, what, 1)
+    if arr.dtype.kind == "f":
+        return as_int32(np.where(np.isnan(arr), -1, arr), what, 1)
+    if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) or _is_missing(v)
+           for v in arr):  # integers with a missing value among them
+        return as_int32(np.array([-1 if _is_missing(v) else v for v in arr]), what, 1)
+    if class_names is None:
+        first = next(v for v in arr if not _is_missing(v))
+        raise ValueError(f"{what} holds class names ({first!r}); pass class_names= (the "
+                         "names of classes 0, 1, ..., e.g. an LFSet's class_names) to map them")
+    index = {str(name): k for k, name in enumerate(class_names)}
+    out = np.empty(arr.shape[0], dtype=np.int32)
+    for i, v in enumerate(arr):
+        if _is_missing(v):
+            out[i] = -1
+        elif str(v) in index:
+            out[i] = index[str(v)]
+        else:
+            raise ValueError(f"{what}[{i}] is {v!r}, which is none of the classes "
+                             f"{list(index)}")
+    return out
+
+
 def take_probs(probs: "ctypes._Pointer") -> np.ndarray:
     """Copies a chorus_probs into a new float64 (n_items, n_classes) array."""
     n = int(lib.chorus_probs_n_items(probs))
@@ -147,5 +182,5 @@ def as_doubles(values: Sequence[float], k: int, what: str) -> np.ndarray:
     return arr
 
 
-__all__ = ["ABSTAIN", "VoteMatrix", "as_int32", "as_doubles", "is_sparse", "labels",
+__all__ = ["ABSTAIN", "VoteMatrix", "as_int32", "as_doubles", "gold_labels", "is_sparse", "labels",
            "n_classes_of", "take_probs"]

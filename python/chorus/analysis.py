@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import numpy as np
 
 from ._capi import LFSummary, check, lib
-from ._convert import VoteMatrix, labels, n_classes_of
+from ._convert import VoteMatrix, gold_labels, labels, n_classes_of
 from .label_model import LabelModel
 
 
@@ -28,21 +28,29 @@ class LFAnalysis:
         L: the label matrix.
         lfs: the LFs (objects with a ``.name``, as Snorkel's) or their names, one per
             column; they index the summary. ``lfs_names`` is an alias.
+        class_names: the names of classes 0, 1, ... (e.g. ``load_spec(path).class_names``),
+            so that gold labels can be given as names.
     """
 
     def __init__(self, L: Any, lfs: Optional[Sequence[Any]] = None, *,
-                 lfs_names: Optional[Sequence[str]] = None) -> None:
+                 lfs_names: Optional[Sequence[str]] = None,
+                 class_names: Optional[Sequence[str]] = None) -> None:
         self._L = L
+        self.class_names = None if class_names is None else list(class_names)
         shape = L.shape if hasattr(L, "shape") else np.shape(L)
         if len(shape) != 2:
             raise ValueError(f"L must be a 2-D array, got shape {shape}")
         self.n_items, self.n_lfs = int(shape[0]), int(shape[1])
         self.names = _names(lfs if lfs is not None else lfs_names, self.n_lfs)
 
-    def _compute(self, Y: Optional[Any] = None,
-                 model: Optional[LabelModel] = None) -> Dict[str, Any]:
+    def _compute(self, Y: Optional[Any] = None, model: Optional[LabelModel] = None,
+                 class_names: Optional[Sequence[str]] = None) -> Dict[str, Any]:
         """chorus_lf_summary_compute, copied into NumPy arrays."""
-        k = n_classes_of(self._L, Y, at_least=model.cardinality if model is not None else 2)
+        if Y is not None:
+            Y = gold_labels(Y, class_names or self.class_names, "Y")
+        at_least = max(model.cardinality if model is not None else 2,
+                       len(class_names or self.class_names or ()))
+        k = n_classes_of(self._L, Y, at_least=at_least)
         with VoteMatrix(self._L, k) as votes:
             gold = labels(Y, votes.n_items, "Y")
             out = ctypes.POINTER(LFSummary)()
@@ -71,9 +79,12 @@ class LFAnalysis:
         finally:
             lib.chorus_lf_summary_free(out)
 
-    def lf_summary(self, Y: Optional[Any] = None, est_weights: Optional[Any] = None) -> Any:
-        """Per LF: Polarity, Coverage, Overlaps, Conflicts; with gold labels Y (-1 unknown)
-        also Correct, Incorrect and Emp. Acc.; with a fitted LabelModel as est_weights its
+    def lf_summary(self, Y: Optional[Any] = None, est_weights: Optional[Any] = None, *,
+                   class_names: Optional[Sequence[str]] = None) -> Any:
+        """Per LF: Polarity, Coverage, Overlaps, Conflicts; with gold labels Y also
+        Correct, Incorrect and Emp. Acc. (Y: class indices with -1 unknown, or class names
+        with ``class_names`` here or in the constructor, a missing value None, NaN or ""
+        unknown); with a fitted LabelModel as est_weights its
         Learned Acc. and Agreement (:meth:`LabelModel.lf_agreement`: how often the LF votes
         the other LFs' majority on the votes the model was fitted on, NaN where it cannot
         be told; far from Learned Acc. means the model trusts the LF more or less than the
@@ -83,7 +94,7 @@ class LFAnalysis:
         dict of columns (with the names under "name").
         """
         model = est_weights if isinstance(est_weights, LabelModel) else None
-        s = self._compute(Y, model)
+        s = self._compute(Y, model, class_names)
         columns: Dict[str, Any] = {
             "j": np.arange(self.n_lfs),
             "Polarity": [np.flatnonzero(row).tolist() for row in s["polarity"]],
@@ -129,8 +140,9 @@ class LFAnalysis:
     def lf_conflicts(self) -> np.ndarray:
         return self._compute()["conflicts"]
 
-    def lf_empirical_accuracies(self, Y: Any) -> np.ndarray:
-        return self._compute(Y)["empirical_accuracy"]
+    def lf_empirical_accuracies(self, Y: Any, *,
+                                class_names: Optional[Sequence[str]] = None) -> np.ndarray:
+        return self._compute(Y, None, class_names)["empirical_accuracy"]
 
 
 __all__ = ["LFAnalysis"]

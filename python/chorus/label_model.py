@@ -6,22 +6,14 @@ import ctypes
 import os
 import tempfile
 import weakref
-from contextlib import contextmanager
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 
-from . import _capi, _review
-from ._capi import (ClassPrior, EvalOptions, Metrics, ModelType, SelectMetric, TieBreak, check,
-                    lib, logger)
-from ._convert import VoteMatrix, as_doubles, as_int32, labels, take_probs
-
-_TIE_BREAKS = {"abstain": TieBreak.ABSTAIN, "random": TieBreak.HASH, "hash": TieBreak.HASH}
-
-#: Metrics :meth:`LabelModel.score` computes (all from chorus_eval).
-METRICS = ("accuracy", "coverage", "vote_coverage", "f1", "precision", "recall", "f1_micro",
-           "f1_macro", "brier", "ece", "log_loss")
-_BINARY_METRICS = ("f1", "precision", "recall")
+from . import _capi, _crowd, _review
+from ._capi import ClassPrior, ModelType, SelectMetric, check, lib, logger
+from ._convert import VoteMatrix, as_doubles, as_int32, labels
+from ._labeler import METRICS, Labeler
 
 # Snorkel's optimizer settings: accepted so Snorkel code runs unchanged, meaningless for EM.
 _SNORKEL_TRAIN_OPTIONS = frozenset({
@@ -35,108 +27,7 @@ _PRIOR_NAMES = {ClassPrior.LEARNED: "learned", ClassPrior.FIXED: "fixed",
                 ClassPrior.FROM_GOLD: "gold"}  # as model.json's "selection" names them
 
 
-def _tie_break(policy: Union[str, TieBreak]) -> TieBreak:
-    if isinstance(policy, TieBreak):
-        return policy
-    try:
-        return _TIE_BREAKS[policy]
-    except KeyError:
-        raise ValueError(
-            f"tie_break_policy {policy!r} is not supported; use 'abstain' (tied items get -1) "
-            "or 'random' (= 'hash': a deterministic pick among the tied classes, as WRENCH "
-            "does)") from None
-
-
-class _Labeler:
-    """What LabelModel and MajorityLabelVoter share: predicting and scoring from votes."""
-
-    cardinality: int
-
-    def _predict_probs(self, votes: VoteMatrix) -> "ctypes._Pointer":
-        """A new chorus_probs for the votes (the caller frees it)."""
-        raise NotImplementedError
-
-    def _n_classes(self) -> int:
-        return self.cardinality
-
-    @contextmanager
-    def _predicted(self, L: Any) -> Iterator["ctypes._Pointer"]:
-        with VoteMatrix(L, self._n_classes()) as votes:
-            probs = self._predict_probs(votes)
-        try:
-            yield probs
-        finally:
-            lib.chorus_probs_free(probs)
-
-    def predict_proba(self, L: Any) -> np.ndarray:
-        """Class probabilities, an (n, cardinality) float64 array whose rows sum to 1.
-
-        L is Snorkel's label matrix: n items x m LFs, -1 for abstain (any integer dtype),
-        or a scipy.sparse matrix whose stored entries are the votes.
-        """
-        with self._predicted(L) as probs:
-            return take_probs(probs)
-
-    def predict(self, L: Any, return_probs: bool = False,
-                tie_break_policy: Union[str, TieBreak] = "abstain",
-                ) -> Union[np.ndarray, Tuple[np.ndarray, np.ndarray]]:
-        """Hard labels, the most probable class of each item.
-
-        Classes within 1e-5 of the top probability are tied. ``tie_break_policy="abstain"``
-        gives tied items -1; ``"random"`` (or ``"hash"``) picks among the tied classes by a
-        hash of the row index, deterministically, as WRENCH does.
-        """
-        policy = _tie_break(tie_break_policy)
-        with self._predicted(L) as probs:
-            n = int(lib.chorus_probs_n_items(probs))
-            preds = np.empty(n, dtype=np.int32)
-            check(lib.chorus_probs_to_labels(
-                preds.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)), probs, policy))
-            preds = preds.astype(np.int64)
-            return (preds, take_probs(probs)) if return_probs else preds
-
-    def score(self, L: Any, Y: Any, metrics: Optional[Sequence[str]] = None,
-              tie_break_policy: Union[str, TieBreak] = "abstain") -> Dict[str, float]:
-        """Scores the predictions on L against gold labels Y (-1 = unknown, not scored).
-
-        ``metrics`` (default ``["accuracy"]``) are names from :data:`METRICS`. accuracy is
-        over the items that got a label; coverage is the share of gold items that got one
-        (Snorkel's meaning: below 1 only with the "abstain" tie-break; ``chorus eval``'s
-        label_coverage); vote_coverage is the share of gold items at least one LF voted on;
-        f1, precision and recall are of class 1 (binary tasks only, as in Snorkel); f1_micro
-        equals accuracy; f1_macro averages the F1 of every class; brier, ece (10 bins) and
-        log_loss score the probabilities.
-        """
-        names = ["accuracy"] if metrics is None else list(metrics)
-        for name in names:
-            if name not in METRICS:
-                raise ValueError(f"unknown metric {name!r}; chorus computes {', '.join(METRICS)}")
-            if name in _BINARY_METRICS and self._n_classes() != 2:
-                raise ValueError(f"metric {name!r} is the score of class 1 and needs "
-                                 "cardinality 2; use 'f1_macro' or 'accuracy'")
-        options = EvalOptions(_capi.EVAL_OPTIONS_VERSION, _tie_break(tie_break_policy),
-                              1 if self._n_classes() == 2 else -1, 10)
-        with self._predicted(L) as probs:
-            gold = labels(Y, int(lib.chorus_probs_n_items(probs)), "Y")
-            result = ctypes.POINTER(Metrics)()
-            check(lib.chorus_eval(ctypes.byref(result), probs,
-                                  gold.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
-                                  gold.shape[0], ctypes.byref(options)))
-        try:
-            m = result.contents
-            values = {
-                "accuracy": m.accuracy, "coverage": m.label_coverage,
-                "vote_coverage": m.vote_coverage, "f1_micro": m.accuracy,
-                "f1_macro": m.macro_f1, "brier": m.brier, "ece": m.ece, "log_loss": m.log_loss,
-            }
-            if self._n_classes() == 2:
-                values.update(f1=m.f1[1], precision=m.precision[1], recall=m.recall[1])
-            return {name: float(values[name]) for name in names}
-        finally:
-            lib.chorus_metrics_free(result)
-
-
-class LabelModel(_Labeler):
+class LabelModel(Labeler):
     """A label model fitted by EM, a drop-in for ``snorkel.labeling.model.LabelModel``.
 
     Args:
@@ -508,6 +399,58 @@ class LabelModel(_Labeler):
         return np.array([lib.chorus_model_lf_agreement(model, j)
                          for j in range(lib.chorus_model_n_lfs(model))])
 
+    def get_conditional_probs(self) -> np.ndarray:
+        """Snorkel's table of what each LF says given the true class: an (m, k + 1, k)
+        array, [j, 0, y] = P(LF j abstains | Y = y) and [j, 1 + c, y] = P(LF j votes c |
+        Y = y). For models in which abstains carry no signal ("ds-noabstain", "onecoin")
+        the abstain row is 0 and each class column sums to 1 over the votes cast; LFs
+        modelled jointly in a dependency group have NaN (their group's table describes
+        them together). ValueError for majority vote, which learns no table."""
+        model = self._fitted()
+        if lib.chorus_model_get_type(model) == ModelType.MV:
+            raise ValueError("majority vote learns no conditional probabilities; fit an EM "
+                             "model (model='ds', ...)")
+        k, m = self.cardinality, int(lib.chorus_model_n_lfs(model))
+        table = np.full((m, k + 1, k), np.nan)
+        for j in range(m):
+            confusion = lib.chorus_model_confusion(model, j)
+            if not confusion or lib.chorus_model_lf_group(model, j) >= 0:
+                continue
+            given_y = np.ctypeslib.as_array(confusion, shape=(k, k + 1))  # [y][vote, abstain]
+            table[j, 0, :] = given_y[:, k]
+            table[j, 1:, :] = given_y[:, :k].T
+        return table
+
+    # crowd-kit's interface: a table of answers in, labels per task out
+
+    def fit_predict_proba(self, data: Any, **fit_options: Any) -> Any:
+        """Fits the model to crowd answers and returns each task's class probabilities, as
+        crowd-kit's ``DawidSkene().fit_predict_proba(df)``.
+
+        ``data`` is a pandas DataFrame with columns task, worker and label (any hashable
+        ids; labels are class names, or class indices in an integer column; a missing label
+        is no answer). Tasks, workers and labels are numbered in order of first appearance,
+        as ``chorus fit`` numbers a triples CSV's names, so the probabilities equal the
+        command line's on the same rows. A worker answering a task twice is a ValueError.
+        ``fit_options`` are :meth:`fit`'s. Returns a DataFrame indexed by task (in order of
+        first appearance) with a column per label; also kept as :attr:`probas_`.
+        """
+        answers = _crowd.Answers(data, self.cardinality)
+        self.cardinality = answers.n_classes
+        self.fit(answers.votes, **fit_options)
+        probs = self.predict_proba(answers.votes)
+        self.probas_ = answers.frame(probs)
+        self.labels_ = answers.series(self.predict(answers.votes, tie_break_policy="random"))
+        return self.probas_
+
+    def fit_predict(self, data: Any, **fit_options: Any) -> Any:
+        """Fits the model to crowd answers (see :meth:`fit_predict_proba`) and returns each
+        task's label, as crowd-kit's ``fit_predict``: a pandas Series named agg_label indexed
+        by task, ties broken by the deterministic hash (``tie_break_policy="random"``); also
+        kept as :attr:`labels_`."""
+        self.fit_predict_proba(data, **fit_options)
+        return self.labels_
+
     # Persistence
 
     def save(self, destination: PathLike) -> None:
@@ -560,7 +503,7 @@ class LabelModel(_Labeler):
         return f"LabelModel(cardinality={self.cardinality}, model={self.model!r}{fitted})"
 
 
-class MajorityLabelVoter(_Labeler):
+class MajorityLabelVoter(Labeler):
     """Majority vote, the baseline (``snorkel.labeling.model.MajorityLabelVoter``).
 
     An item's probabilities are the shares of its votes; items without votes get a uniform

@@ -25,6 +25,9 @@ STRUCTS = {
     "chorus_fit_check": _capi.FitCheck,
     "chorus_candidate": _capi.Candidate,
     "chorus_select_options": _capi.SelectOptions,
+    "chorus_data_options": _capi.DataOptions,
+    "chorus_apply_options": _capi.ApplyOptions,
+    "chorus_read_options": _capi.ReadOptions,
 }
 # Macros and enum values mirrored as Python numbers.
 CONSTANTS = {
@@ -42,6 +45,10 @@ CONSTANTS = {
     "CHORUS_PRIOR_LEARNED": _capi.ClassPrior.LEARNED,
     "CHORUS_PRIOR_FIXED": _capi.ClassPrior.FIXED,
     "CHORUS_PRIOR_FROM_GOLD": _capi.ClassPrior.FROM_GOLD,
+    "CHORUS_DATA_OPTIONS_VERSION": _capi.DATA_OPTIONS_VERSION,
+    "CHORUS_APPLY_OPTIONS_VERSION": _capi.APPLY_OPTIONS_VERSION,
+    "CHORUS_READ_OPTIONS_VERSION": _capi.READ_OPTIONS_VERSION,
+    "CHORUS_DATA_JSONL": _capi.DataFormat.JSONL,
 }
 CC = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
 

@@ -151,8 +151,8 @@ class LabelModelTest(unittest.TestCase):
         tp = np.sum((preds == 1) & (self.Y_test == 1))
         self.assertAlmostEqual(scores["precision"], tp / np.sum(preds == 1), places=12)
         self.assertAlmostEqual(scores["recall"], tp / np.sum(self.Y_test == 1), places=12)
-        with self.assertRaisesRegex(ValueError, "unknown metric 'roc_auc'"):
-            self.model.score(self.L_test, self.Y_test, metrics=["roc_auc"])
+        with self.assertRaisesRegex(ValueError, "unknown metric 'auroc'"):
+            self.model.score(self.L_test, self.Y_test, metrics=["auroc"])
 
     def test_unfitted(self) -> None:
         with self.assertRaisesRegex(RuntimeError, "not fitted"):
