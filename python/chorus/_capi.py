@@ -291,6 +291,7 @@ class Candidate(ctypes.Structure):
         ("keep_unanimous", c_int),
         ("is_default", c_int),
         ("dev_score", c_double),
+        ("fit_on_dev", c_int),
     ]
 
 

@@ -279,6 +279,7 @@ class LabelModel(Labeler):
             "keep_unanimous_votes": bool(cand.keep_unanimous),
             "default": bool(cand.is_default),
             "dev_score": float(cand.dev_score),
+            "fit_on_dev": bool(cand.fit_on_dev),
         } for cand in candidates[:n.value]]
         self.selection_chosen = int(chosen.value)
         self.selection_metric = lib.chorus_model_selection_metric(model).decode()
@@ -290,6 +291,9 @@ class LabelModel(Labeler):
         best = self.selection[self.selection_chosen]
         settings = ("" if best["smoothing"] is None else
                     f" (smoothing {best['smoothing']:g}, {best['class_prior']} prior)")
+        if best["fit_on_dev"]:
+            settings = (f" fitted on the dev labels ({best['class_prior']} prior; its score "
+                        "is 5-fold cross-validated)")
         logger.info("dev-set selection: chose %s%s, %s %.4f on %d labelled dev items, the best "
                     "of %d candidates (ties go to the simpler one)", best["model"], settings,
                     self.selection_metric, best["dev_score"], self.selection_dev_items,

@@ -55,11 +55,13 @@ class SelectionTest(unittest.TestCase):
         self.assertEqual(model.selection_metric, "accuracy")
         self.assertEqual(model.selection_dev_items, int((self.Y_dev >= 0).sum()))
         # Majority vote, the default, then 4 EM models x 3 smoothings x (learned, uniform
-        # prior), the 2 with abstains as evidence with and without keeping unanimous votes.
-        self.assertEqual(len(model.selection), 2 + 6 * 3 * 2)
+        # prior), the 2 with abstains as evidence with and without keeping unanimous votes,
+        # then the weighted vote fitted on the dev labels with each prior.
+        self.assertEqual(len(model.selection), 2 + 6 * 3 * 2 + 2)
         self.assertEqual(list(model.selection[0]), ["model", "smoothing", "class_prior",
                                                     "keep_unanimous_votes", "default",
-                                                    "dev_score"])
+                                                    "dev_score", "fit_on_dev"])
+        self.assertEqual([c["fit_on_dev"] for c in model.selection], [False] * 38 + [True] * 2)
         self.assertTrue(model.selection[1]["default"])
         self.assertEqual(model.selection[0]["model"], "mv")
         self.assertIsNone(model.selection[0]["smoothing"])
@@ -69,11 +71,12 @@ class SelectionTest(unittest.TestCase):
         scores = [c["dev_score"] for c in model.selection]
         self.assertEqual(best["dev_score"], max(scores))
         self.assertEqual(model.selection_chosen, scores.index(max(scores)))  # the first best
-        # Y_dev with L_dev is the dev set's labels, not a class prior: the chosen ds with the
-        # default smoothing and a learned prior is the default fit, bit for bit.
-        self.assertEqual((best["model"], best["smoothing"], best["class_prior"]),
-                         ("ds", 1.0, "learned"))
-        plain = LabelModel().fit(self.L_train)
+        # On youtube the weighted vote fitted on the dev labels with a uniform prior wins:
+        # it is onecoin fitted on L_dev with Y_dev clamped, bit for bit.
+        self.assertEqual((best["model"], best["class_prior"], best["fit_on_dev"]),
+                         ("onecoin", "fixed", True))
+        plain = LabelModel(model="onecoin").fit(self.L_dev, class_balance=[0.5, 0.5],
+                                                gold=self.Y_dev)
         self.assertIsNone(plain.selection)
         self.assertIsNone(plain.selection_chosen)
         np.testing.assert_array_equal(model.class_prior, plain.class_prior)
@@ -84,9 +87,9 @@ class SelectionTest(unittest.TestCase):
         model = LabelModel().fit(self.L_train, self.Y_dev, class_balance=[0.45, 0.55],
                                  L_dev=self.L_dev, dev_metric="macro-f1")
         self.assertEqual(model.selection_metric, "macro-f1")
-        self.assertEqual(len(model.selection), 2 + 6 * 3)  # the prior is not varied
+        self.assertEqual(len(model.selection), 2 + 6 * 3 + 1)  # the prior is not varied
         self.assertEqual({c["class_prior"] for c in model.selection[1:]}, {"fixed"})
-        self.assertEqual(model.model_type, "ds")
+        self.assertEqual(model.model_type, model.selection[model.selection_chosen]["model"])
         np.testing.assert_array_equal(model.class_prior, [0.45, 0.55])
 
     def test_pickle_keeps_the_selection(self) -> None:
@@ -103,13 +106,16 @@ class SelectionTest(unittest.TestCase):
             model = LabelModel(model="onecoin", smoothing=3).fit(self.L_train, self.Y_dev,
                                                                  L_dev=self.L_dev)
         self.assertIn("model='onecoin' and smoothing=3 are not used with L_dev", logs.output[0])
-        self.assertEqual(model.model_type, "ds")
+        best = model.selection[model.selection_chosen]
+        self.assertEqual(model.model_type, best["model"])
+        self.assertEqual(best["smoothing"], 1.0)  # the selection's, not the constructor's 3
 
     def test_verbose_logs_the_choice(self) -> None:
         with self.assertLogs("chorus", level="INFO") as logs:
             LabelModel(verbose=True).fit(self.L_train, self.Y_dev, L_dev=self.L_dev)
-        self.assertTrue(any("dev-set selection: chose ds (smoothing 1, learned prior), "
-                            "accuracy 0.8417 on 120 labelled dev items, the best of 38" in line
+        self.assertTrue(any("dev-set selection: chose onecoin fitted on the dev labels (fixed prior; its score "
+                            "is 5-fold cross-validated), "
+                            "accuracy 0.8833 on 120 labelled dev items, the best of 40" in line
                             for line in logs.output), logs.output)
 
     def test_bad_arguments_raise_the_library_message(self) -> None:

@@ -225,6 +225,7 @@ int chorus_model_select(chorus_model **out, const chorus_votes *votes,
     for (int p = 0; dev_fit && p < n_priors; p++) {
         chorus_fit_options fit = *base;
         fit.type = CHORUS_MODEL_ONECOIN;
+        fit.smoothing = CHORUS_DEFAULT_SMOOTHING;
         fit.learn_structure = 0;
         fit.lf_group = NULL;
         if (p == 1) {
@@ -236,7 +237,7 @@ int chorus_model_select(chorus_model **out, const chorus_votes *votes,
             goto done;
         chorus_candidate *cand = &candidates[at];
         cand->type = CHORUS_MODEL_ONECOIN;
-        cand->smoothing = fit.smoothing < 0 ? CHORUS_DEFAULT_SMOOTHING : fit.smoothing;
+        cand->smoothing = fit.smoothing;
         cand->class_prior = fit.class_prior;
         cand->fit_on_dev = 1;
         cand->dev_score = score;
