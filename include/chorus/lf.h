@@ -183,12 +183,18 @@ typedef struct chorus_llm_plan_lf {
     int32_t n_shown;
     char **prompts; /* n_shown rendered message lists: "[system]\n...\n[user]\n...\n" */
     int64_t *lines; /* the data lines of the shown records */
+    /* 1 for a paraphrase (paraphrases: N) the endpoint has not written yet: nothing shown,
+     * n_calls counts every record. */
+    int paraphrase_pending;
 } chorus_llm_plan_lf;
 
 typedef struct chorus_llm_plan {
     int32_t n_lfs; /* llm LFs of the set (0 when it has none) */
     chorus_llm_plan_lf *lfs;
     int64_t n_calls; /* requests an apply would send, in all */
+    /* Of those before them: requests for paraphrases (paraphrases: N) not in the lock file
+     * nor the cache, one per LF. */
+    int64_t n_paraphrase_calls;
 } chorus_llm_plan;
 
 /*
