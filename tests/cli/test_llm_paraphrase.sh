@@ -95,6 +95,13 @@ stop_server
 checks=$((checks + 1))
 [ "$(stat_of completions)" = 13 ] || fail "$(stat_of completions) answers in all, 13 expected (1 + 9 + 3)"
 
+# The prompt sensitivity of the group, from the spec's groups: the server answers by the
+# comment alone, so the three wordings always agree.
+run analyze "$TMP/votes_edited.csv" --groups "$TMP/spec.yaml"
+expect_status 0 "analyze the paraphrase group"
+expect_out "answers flip on 0.0000 (0 of 3 items two or more variants vote on)" "no flips"
+expect_out "para#1 ~ para#3: 3 items both vote on, agreement 1.0000, kappa 1.0000" "full agreement"
+
 # Reruns with the server stopped: the lock files and the cache answer everything.
 cp "$TMP/first.lock.yaml" "$TMP/spec.lock.yaml"
 run apply "$TMP/spec.yaml" "$TMP/data.csv" -o "$TMP/votes2.csv"
