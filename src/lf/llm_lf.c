@@ -47,6 +47,10 @@ void lf_llm_release(lf_llm *llm)
     free(llm->paraphrases);
     free(llm->lock_path);
     free(llm->lf_name);
+    free(llm->examples_path);
+    for (int32_t e = 0; llm->example_items && e < llm->n_examples; e++)
+        free(llm->example_items[e]);
+    free(llm->example_items);
     free(llm);
 }
 

@@ -103,3 +103,11 @@ void lf_llm_template_clear(llm_template *t)
     t->segs = NULL;
     t->n = 0;
 }
+
+bool lf_llm_prompts_name(const lf_llm *llm, int32_t f)
+{
+    for (int32_t i = 0; i < llm->n_prompts; i++)
+        for (int32_t s = 0; s < llm->prompts[i].n; s++)
+            if (!llm->prompts[i].segs[s].text && llm->prompts[i].segs[s].field == f) return true;
+    return false;
+}

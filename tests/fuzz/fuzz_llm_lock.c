@@ -1,6 +1,7 @@
 /*
  * The lock file of a spec's llm LFs (spam.yaml -> spam.lock.yaml), read when the spec is
- * loaded: a fixed spec with one LF of 2 paraphrases, the input as its lock file. No request
+ * loaded: a fixed spec with one LF of 2 paraphrases and examples from gold, the input as
+ * its lock file. No request
  * is ever made (loading sends nothing).
  */
 #include <stdio.h>
@@ -14,7 +15,8 @@ static const char spec[] = "classes: [HAM, SPAM]\n"
                            "    endpoint: http://127.0.0.1:9/v1\n"
                            "    model: m\n"
                            "    prompt: \"Comment: {CONTENT} by {AUTHOR}\"\n"
-                           "    paraphrases: 2\n";
+                           "    paraphrases: 2\n"
+                           "    examples: {from: gold, file: gold.txt, per_class: 1}\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
