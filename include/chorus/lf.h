@@ -28,7 +28,9 @@ typedef int (*chorus_plugin_fn)(const chorus_record *record, void *ctx);
  * kinds or keys, unknown classes, duplicate LF names, regexes that do not compile (with
  * PCRE2's message and offset), missing list files and plugins. Errors are CHORUS_EFORMAT
  * (or CHORUS_EIO for files it refers to) with "<path>:<line>: labeling function '<name>':
- * ...". Relative paths inside the spec are relative to the spec's folder.
+ * ...". Relative paths inside the spec are relative to the spec's folder. The lock file
+ * beside the spec (spam.yaml -> spam.lock.yaml: paraphrases and chosen examples of llm LFs,
+ * docs/llm.md) is read too when it exists; its faults name it and its line.
  */
 int chorus_lf_set_load(chorus_lf_set **out, const char *path);
 
@@ -117,7 +119,9 @@ typedef struct chorus_apply_report {
  * spec line and the data file's fields. Binding records the dataset's field positions in the
  * set, so one set must not be applied to two datasets at the same time from two threads
  * (applying it to them one after the other is fine). report may be NULL; otherwise free it with
- * chorus_apply_report_free.
+ * chorus_apply_report_free. An llm LF with `paraphrases:` or `examples: {from: ...}` not yet
+ * in the lock file gets them at its first apply (one request for the paraphrases, the
+ * examples chosen from ds), and the lock file is written then.
  *
  * Items are named after the spec's data.id field (chorus_votes_item_name), checked before
  * any LF runs: a record without an id, with an empty one or one given to an earlier record
@@ -198,17 +202,24 @@ typedef struct chorus_llm_plan_lf {
     int32_t n_shown;
     char **prompts; /* n_shown rendered message lists: "[system]\n...\n[user]\n...\n" */
     int64_t *lines; /* the data lines of the shown records */
+    /* 1 for a paraphrase (paraphrases: N) the endpoint has not written yet: nothing shown,
+     * n_calls counts every record. */
+    int paraphrase_pending;
 } chorus_llm_plan_lf;
 
 typedef struct chorus_llm_plan {
     int32_t n_lfs; /* llm LFs of the set (0 when it has none) */
     chorus_llm_plan_lf *lfs;
     int64_t n_calls; /* requests an apply would send, in all */
+    /* Of those before them: requests for paraphrases (paraphrases: N) not in the lock file
+     * nor the cache, one per LF. */
+    int64_t n_paraphrase_calls;
 } chorus_llm_plan;
 
 /*
  * Renders the prompts of every llm LF for the first n_show records and counts the requests
- * an apply would send, reading the cache (if its file exists) but sending nothing. Errors
+ * an apply would send, reading the cache (if its file exists) but sending nothing and
+ * writing no lock file: paraphrases neither pinned nor cached are paraphrase_pending. Errors
  * as chorus_lf_apply for fields the data lacks. Free with chorus_llm_plan_free.
  */
 int chorus_lf_set_llm_plan(chorus_llm_plan **out, const chorus_lf_set *set,

@@ -139,6 +139,17 @@ typedef struct chorus_lf_summary chorus_lf_summary;
 typedef enum { CLI_TABLE, CLI_CSV, CLI_JSON } cli_output_format;
 int cli_print_lf_summary(FILE *out, const chorus_lf_summary *s, const chorus_votes *votes,
                          cli_output_format format);
+/* The same, with the JSON's "prompt_variants" key from ps when it is not NULL. */
+typedef struct chorus_prompt_sensitivity chorus_prompt_sensitivity;
+int cli_print_lf_summary_with(FILE *out, const chorus_lf_summary *s, const chorus_votes *votes,
+                              cli_output_format format, const chorus_prompt_sensitivity *ps);
+/* The prompt sensitivity of variant groups: a table section or a CSV of variant pairs (JSON
+ * goes in the summary's, through cli_prompt_sensitivity_json). */
+int cli_print_prompt_sensitivity(FILE *out, const chorus_prompt_sensitivity *ps,
+                                 const chorus_votes *votes, cli_output_format format);
+struct json_t;
+struct json_t *cli_prompt_sensitivity_json(const chorus_prompt_sensitivity *ps,
+                                           const chorus_votes *votes);
 
 /* Dependency groups (per LF a group id or -1; chorus_free it) from a groups file or a
  * spec's `group:` keys; *out stays NULL when a spec declares none. 0 or an exit code. */

@@ -8,6 +8,7 @@
 enum {
     OPT_GOLD,
     OPT_MODEL,
+    OPT_GROUPS,
     OPT_CSV,
     OPT_JSON,
     OPT_FORMAT,
@@ -20,6 +21,9 @@ enum {
 static const cli_option options[] = {
     [OPT_GOLD] = {"gold", 0, "GOLD", "gold labels: adds correct, incorrect, empirical accuracy"},
     [OPT_MODEL] = {"model", 0, "MODEL.json", "a fitted model: adds its learned accuracy"},
+    [OPT_GROUPS] = {"groups", 0, "GROUPS",
+                    "groups file or LF spec: adds the prompt sensitivity of each group (with "
+                    "--csv: a row per pair of variants instead)"},
     [OPT_CSV] = {"csv", 0, NULL, "print CSV"},
     [OPT_JSON] = {"json", 0, NULL, "print JSON"},
     [OPT_FORMAT] = {"format", 0, "FMT", "votes format: csv, triples, npy, chv (default: by name)"},
@@ -30,10 +34,13 @@ static const cli_option options[] = {
 
 static const cli_command command = {
     "analyze",
-    "VOTES [--gold GOLD] [--model MODEL.json] [--csv|--json]",
+    "VOTES [--gold GOLD] [--model MODEL.json] [--groups GROUPS] [--csv|--json]",
     "Per labeling function: polarity (classes it votes), coverage, overlaps and conflicts\n"
     "(shares of items where another LF also votes / votes differently), and with gold its\n"
-    "correct and incorrect votes and empirical accuracy, with a model its learned accuracy.",
+    "correct and incorrect votes and empirical accuracy, with a model its learned accuracy.\n"
+    "With --groups, per group of prompt variants (an llm LF's variants or paraphrases): each\n"
+    "variant's coverage and accuracy, agreement and Cohen's kappa of every pair, and the\n"
+    "share of items whose answer flips from one variant to another.",
     NULL,
     options,
     1,
@@ -49,7 +56,8 @@ int cmd_analyze(int argc, char **argv)
     chorus_votes *votes = NULL;
     chorus_model *model = NULL;
     chorus_lf_summary *summary = NULL;
-    int32_t *gold = NULL;
+    chorus_prompt_sensitivity *sensitivity = NULL;
+    int32_t *gold = NULL, *groups = NULL;
     int64_t n_gold = 0;
     const cli_votes_input input = {args.values[OPT_FORMAT],  NULL,
                                    args.values[OPT_HEADER],  args.values[OPT_NO_HEADER],
@@ -76,20 +84,33 @@ int cmd_analyze(int argc, char **argv)
         chorus_votes_free(votes);
         votes = aligned;
     }
+    if (!status && args.values[OPT_GROUPS] &&
+        (rc = cli_read_groups("analyze", args.values[OPT_GROUPS], votes, &groups)))
+        goto done;
     if (!status) status = chorus_lf_summary_compute(&summary, votes, gold, n_gold, model);
+    if (!status && groups)
+        status = chorus_prompt_sensitivity_compute(&sensitivity, votes, groups, gold, n_gold);
     if (status) {
         rc = cli_fail("analyze", status);
     } else {
         cli_output_format format = args.values[OPT_CSV]    ? CLI_CSV
                                    : args.values[OPT_JSON] ? CLI_JSON
                                                            : CLI_TABLE;
-        if (cli_print_lf_summary(stdout, summary, votes, format) != 0) {
+        /* One CSV holds one table: with groups, the one of the variant pairs. */
+        if (sensitivity && format == CLI_CSV) {
+            cli_print_prompt_sensitivity(stdout, sensitivity, votes, format);
+        } else if (cli_print_lf_summary_with(stdout, summary, votes, format, sensitivity) != 0) {
             fprintf(stderr, "chorus analyze: out of memory\n");
             rc = CLI_EXIT_FAILURE;
-        } else if (model && format == CLI_TABLE) {
-            cli_print_check(stdout, model);
+        } else {
+            if (model && format == CLI_TABLE) cli_print_check(stdout, model);
+            if (sensitivity && format == CLI_TABLE)
+                cli_print_prompt_sensitivity(stdout, sensitivity, votes, format);
         }
     }
+done:
+    chorus_prompt_sensitivity_free(sensitivity);
+    chorus_free(groups);
     chorus_lf_summary_free(summary);
     chorus_model_free(model);
     chorus_free(gold);

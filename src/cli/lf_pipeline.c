@@ -182,9 +182,14 @@ int lf_pipeline_dry_run(lf_pipeline *p, int32_t n_show)
         const chorus_llm_plan_lf *lf = &plan->lfs[i];
         printf("== %s: %" PRId64 " records, %" PRId64 " cached, %" PRId64 " calls\n",
                chorus_lf_set_lf_name(p->set, lf->lf), lf->n_records, lf->n_cached, lf->n_calls);
+        if (lf->paraphrase_pending)
+            printf("-- a paraphrase not written yet: the endpoint writes it first\n");
         for (int32_t s = 0; s < lf->n_shown; s++)
             printf("-- data line %" PRId64 "\n%s", lf->lines[s], lf->prompts[s]);
     }
+    if (plan->n_paraphrase_calls)
+        printf("dry run: %" PRId64 " calls for paraphrases (paraphrases: N), then\n",
+               plan->n_paraphrase_calls);
     printf("dry run: %" PRId64 " calls would be made (records not in the cache); nothing was "
            "sent\n",
            plan->n_calls);

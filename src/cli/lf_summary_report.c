@@ -113,7 +113,8 @@ static json_t *number_or_null(double x)
     return isnan(x) ? json_null() : json_real(x);
 }
 
-static int print_json(FILE *out, const chorus_lf_summary *s, const chorus_votes *v)
+static int print_json(FILE *out, const chorus_lf_summary *s, const chorus_votes *v,
+                      const chorus_prompt_sensitivity *ps)
 {
     json_t *lfs = json_array();
     for (int32_t j = 0; lfs && j < s->n_lfs; j++) {
@@ -139,6 +140,11 @@ static int print_json(FILE *out, const chorus_lf_summary *s, const chorus_votes 
                                    "labeling_functions", lfs, "all", "coverage", s->set_coverage,
                                    "overlap", s->set_overlap, "conflict", s->set_conflict)
                        : NULL;
+    if (root && ps &&
+        json_object_set_new(root, "prompt_variants", cli_prompt_sensitivity_json(ps, v))) {
+        json_decref(root);
+        root = NULL;
+    }
     char *text =
         root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
              : NULL;
@@ -152,12 +158,18 @@ static int print_json(FILE *out, const chorus_lf_summary *s, const chorus_votes 
 int cli_print_lf_summary(FILE *out, const chorus_lf_summary *s, const chorus_votes *votes,
                          cli_output_format format)
 {
+    return cli_print_lf_summary_with(out, s, votes, format, NULL);
+}
+
+int cli_print_lf_summary_with(FILE *out, const chorus_lf_summary *s, const chorus_votes *votes,
+                              cli_output_format format, const chorus_prompt_sensitivity *ps)
+{
     switch (format) {
     case CLI_CSV:
         print_csv(out, s, votes);
         return 0;
     case CLI_JSON:
-        return print_json(out, s, votes);
+        return print_json(out, s, votes, ps);
     default:
         print_table(out, s, votes);
         return 0;

@@ -196,6 +196,13 @@ typedef enum llm_constrain {
     LLM_CONSTRAIN_NONE         /* free text read by the verbalizer */
 } llm_constrain;
 
+/* Where an llm LF's few-shot examples come from, when chosen by chorus. */
+typedef enum llm_examples_from {
+    LLM_EXAMPLES_LISTED, /* written in the spec (examples: [...], examples_file), or none */
+    LLM_EXAMPLES_GOLD,   /* items with a gold label */
+    LLM_EXAMPLES_REVIEW  /* items a person answered in a review file */
+} llm_examples_from;
+
 /* One llm LF as written; the variants of one LF share it (refs counts them). */
 typedef struct lf_llm {
     int refs;
@@ -227,7 +234,85 @@ typedef struct lf_llm {
     char *cache_path;
     llm_constrain constrain;
     char *label_key; /* the key of a JSON answer that holds the label */
+    /* paraphrases: N (llm_paraphrase.c): prompts[1..N] are rewordings of prompts[0] that the
+     * endpoint writes once; the lock file beside the spec pins them (llm_lock.c). */
+    char *prompt_source;      /* prompts[0] as written, {FIELD}s and all */
+    int32_t n_paraphrases;    /* 0 without the key */
+    char **paraphrases;       /* n_paraphrases texts as written, or NULL while pending */
+    char *lock_path;          /* the lock file of the spec */
+    char *lf_name;            /* the LF as named in the spec, the key of its lock entry */
+    int64_t paraphrases_line; /* of the key, for messages */
+    /* examples: {from: gold|review, ...} (llm_examples.c): chosen from the labelled items
+     * of the data at the first apply, then pinned in the lock file with their text. */
+    llm_examples_from examples_from;
+    char *examples_path; /* the gold or review file; NULL: gold from the spec's data.gold */
+    int32_t examples_per_class;
+    uint64_t examples_seed;
+    int64_t examples_line;
+    bool examples_pinned; /* examples holds the chosen ones (from the lock or chosen now) */
+    char **example_items; /* n_examples: the chosen items' ids, for the lock file */
 } lf_llm;
+
+/*
+ * Cuts template text s into literal text and {field} references ({{ and }} are literal
+ * braces), adding the fields it names to llm->fields unless known_fields_only, when a field
+ * the LF does not already name is an error. CHORUS_EFORMAT with `what` (e.g. "prompt") and
+ * the fault in the message, no place (the caller adds it); CHORUS_ENOMEM.
+ */
+int lf_llm_template_parse(lf_llm *llm, const char *s, const char *what, bool known_fields_only,
+                          llm_template *t);
+void lf_llm_template_clear(llm_template *t);
+/* Whether some prompt of the LF (not the system message) names field f. */
+bool lf_llm_prompts_name(const lf_llm *llm, int32_t f);
+
+/*
+ * Reads the entry of llm->lf_name from llm->lock_path when that file exists: its
+ * paraphrases become prompts[1..N], its examples (examples from gold or review) the LF's.
+ * CHORUS_EFORMAT naming the lock file and line for an entry that is not as written by
+ * lf_llm_lock_write, holds another number of paraphrases, one that drops or adds a
+ * placeholder, or an example without a class or a field of the prompt; CHORUS_EIO;
+ * CHORUS_ENOMEM.
+ */
+int lf_llm_lock_read(lf_llm *llm, const chorus_lf_set *set);
+
+/* Writes the lock file of every llm LF of the set with something pinned, atomically. */
+int lf_llm_lock_write(const chorus_lf_set *set, const char *path);
+
+/*
+ * Checks the rewordings texts[0..n) of llm's prompt: distinct, none the prompt itself, each
+ * keeping exactly the prompt's placeholders; on success they become prompts[1..n] and
+ * llm->paraphrases (the texts are copied). CHORUS_EFORMAT with the fault (no place) and
+ * *bad the index of the text at fault (-1 when none is); CHORUS_ENOMEM.
+ */
+int lf_llm_paraphrases_set(lf_llm *llm, const char *const *texts, int32_t n, int32_t *bad);
+
+/*
+ * Before the llm LFs of a set are applied: each llm LF with paraphrases still pending asks
+ * its endpoint for them (the cache first), checks them and writes the lock file. In a dry
+ * run nothing is sent or written: paraphrases found in the cache are used, the others stay
+ * pending and *n_calls counts the requests a run would send. Errors: CHORUS_EREMOTE when
+ * the endpoint fails or answers no usable paraphrases, naming the spec line; CHORUS_EWRITE.
+ */
+/* In a dry run: true, with the plan of LF j filled in, when it is a paraphrase not written
+ * yet (nothing to show, every one of the n records a call). */
+struct lf_def;
+bool lf_llm_plan_pending(chorus_llm_plan *plan, chorus_llm_plan_lf *show, const struct lf_def *lf,
+                         int32_t j, int64_t n);
+
+int lf_llm_paraphrases_ensure(const chorus_lf_set *set, const chorus_dataset *ds, bool dry,
+                              int64_t *n_calls);
+
+/*
+ * Before the llm LFs of a set are applied to ds: each LF with examples from gold or review
+ * not pinned yet picks per_class labelled items per class (seeded), makes them its
+ * examples and pins them in the lock file (not in a dry run). CHORUS_EFORMAT naming the
+ * spec line or the label file; CHORUS_EIO; CHORUS_EWRITE; CHORUS_ENOMEM.
+ */
+int lf_llm_examples_ensure(const chorus_lf_set *set, const chorus_dataset *ds, bool dry);
+
+/* After the llm votes of ds are in: an LF abstains on the records it shows as an example
+ * (the same text in every field of its prompt), so no vote echoes the label it was shown. */
+int lf_llm_examples_mask(const chorus_lf_set *set, const chorus_dataset *ds, int32_t **votes);
 
 void lf_llm_release(lf_llm *llm);
 

@@ -13,22 +13,15 @@
 #include "core/error_internal.h"
 #include "lf/lf_internal.h"
 
-static void template_clear(llm_template *t)
-{
-    for (int32_t i = 0; i < t->n; i++)
-        free(t->segs[i].text);
-    free(t->segs);
-}
-
 void lf_llm_release(lf_llm *llm)
 {
     if (!llm || --llm->refs > 0) return;
     free(llm->url);
     free(llm->model);
     free(llm->api_key_env);
-    template_clear(&llm->system);
+    lf_llm_template_clear(&llm->system);
     for (int32_t i = 0; i < llm->n_prompts; i++)
-        template_clear(&llm->prompts[i]);
+        lf_llm_template_clear(&llm->prompts[i]);
     free(llm->prompts);
     for (int32_t e = 0; e < llm->n_examples; e++) {
         for (int32_t f = 0; f < llm->n_fields; f++)
@@ -48,6 +41,16 @@ void lf_llm_release(lf_llm *llm)
     free(llm->n_words);
     free(llm->cache_path);
     free(llm->label_key);
+    free(llm->prompt_source);
+    for (int32_t i = 0; llm->paraphrases && i < llm->n_paraphrases; i++)
+        free(llm->paraphrases[i]);
+    free(llm->paraphrases);
+    free(llm->lock_path);
+    free(llm->lf_name);
+    free(llm->examples_path);
+    for (int32_t e = 0; llm->example_items && e < llm->n_examples; e++)
+        free(llm->example_items[e]);
+    free(llm->example_items);
     free(llm);
 }
 

@@ -371,6 +371,10 @@ static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constra
         const lf_def *lf = &set->lfs[j];
         if (lf->kind != LF_LLM || lf->u.llm.spec != spec) continue;
         chorus_llm_plan_lf *show = ps->dry ? &ps->plan->lfs[ps->plan->n_lfs++] : NULL;
+        if (show && lf_llm_plan_pending(ps->plan, show, lf, j, n)) {
+            v++;
+            continue;
+        }
         if (show) {
             show->lf = j;
             show->n_records = n;
@@ -508,7 +512,10 @@ static int run_spec(pass *ps, const lf_llm *spec, int32_t first_lf)
 static int run_all(pass *ps)
 {
     const chorus_lf_set *set = ps->set;
-    int rc = CHORUS_OK;
+    int rc = lf_llm_examples_ensure(set, ps->ds, ps->dry);
+    if (!rc)
+        rc = lf_llm_paraphrases_ensure(set, ps->ds, ps->dry,
+                                       ps->plan ? &ps->plan->n_paraphrase_calls : NULL);
     for (int32_t j = 0; j < set->n_lfs && !rc; j++) {
         if (set->lfs[j].kind != LF_LLM) continue;
         int32_t i = 0;
@@ -534,6 +541,7 @@ int lf_llm_prepare(int32_t ***votes, chorus_apply_report *report, const chorus_l
     if (!*votes) return chorus_error_nomem();
     pass ps = {set, ds, false, 0, *votes, report, NULL, {0}, NULL, NULL, 0, 0};
     int rc = run_all(&ps);
+    if (!rc) rc = lf_llm_examples_mask(set, ds, *votes);
     if (rc) {
         for (int32_t j = 0; j < set->n_lfs; j++)
             free((*votes)[j]);

@@ -15,35 +15,10 @@
 #include "lf/spec_internal.h"
 
 #define LLM_DEFAULT_CACHE ".chorus-llm-cache.jsonl"
+/* Rewordings of one prompt the endpoint may be asked for (each is an LF of its own). */
+#define LLM_MAX_PARAPHRASES 100
 
-static int add_field(lf_llm *llm, const char *name, size_t len, int32_t *index)
-{
-    for (int32_t f = 0; f < llm->n_fields; f++)
-        if (strlen(llm->fields[f]) == len && memcmp(llm->fields[f], name, len) == 0) {
-            *index = f;
-            return CHORUS_OK;
-        }
-    char **grown = realloc(llm->fields, ((size_t)llm->n_fields + 1) * sizeof *grown);
-    if (!grown) return chorus_error_nomem();
-    llm->fields = grown;
-    if (!(grown[llm->n_fields] = strndup(name, len))) return chorus_error_nomem();
-    *index = llm->n_fields++;
-    return CHORUS_OK;
-}
-
-static int add_segment(llm_template *t, char *text, int32_t field)
-{
-    llm_segment *grown = realloc(t->segs, ((size_t)t->n + 1) * sizeof *grown);
-    if (!grown) {
-        free(text);
-        return chorus_error_nomem();
-    }
-    t->segs = grown;
-    t->segs[t->n++] = (llm_segment){text, field};
-    return CHORUS_OK;
-}
-
-/* Cuts a template into text and {field} references; {{ and }} are literal braces. */
+/* A template of the spec; a fault in it is reported with the node's line. */
 static int parse_template(spec_ctx *ctx, lf_llm *llm, const yaml_node_t *node, const char *key,
                           llm_template *t)
 {
@@ -51,50 +26,12 @@ static int parse_template(spec_ctx *ctx, lf_llm *llm, const yaml_node_t *node, c
     int rc = spec_string(ctx, node, key, &s);
     if (rc) return rc;
     t->line = spec_line(node);
-    size_t cap = strlen(s) + 1, used = 0;
-    char *text = malloc(cap);
-    if (!text) {
-        rc = chorus_error_nomem();
-        goto done;
+    rc = lf_llm_template_parse(llm, s, key, false, t);
+    if (rc == CHORUS_EFORMAT) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", chorus_error_last());
+        rc = spec_error(ctx, rc, node, "%s", why);
     }
-    for (const char *p = s; *p && !rc;) {
-        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
-            text[used++] = *p;
-            p += 2;
-        } else if (*p == '}') {
-            rc = spec_error(ctx, CHORUS_EFORMAT, node,
-                            "%s has a lone '}'; expected {field} placeholders, and }} for a "
-                            "literal brace",
-                            key);
-        } else if (*p == '{') {
-            const char *end = strchr(p + 1, '}');
-            size_t len = end ? (size_t)(end - p - 1) : 0;
-            if (!end || len == 0 || memchr(p + 1, '{', len))
-                rc = spec_error(ctx, CHORUS_EFORMAT, node,
-                                "%s has a '{' that opens no {field} placeholder; expected "
-                                "{FIELD}, and {{ for a literal brace",
-                                key);
-            int32_t field = -1;
-            if (!rc && used) {
-                text[used] = '\0';
-                char *copy = strdup(text);
-                rc = copy ? add_segment(t, copy, -1) : chorus_error_nomem();
-                used = 0;
-            }
-            if (!rc) rc = add_field(llm, p + 1, len, &field);
-            if (!rc) rc = add_segment(t, NULL, field);
-            if (end) p = end + 1;
-        } else {
-            text[used++] = *p++;
-        }
-    }
-    if (!rc && used) {
-        text[used] = '\0';
-        char *copy = strdup(text);
-        rc = copy ? add_segment(t, copy, -1) : chorus_error_nomem();
-    }
-done:
-    free(text);
     free(s);
     return rc;
 }
@@ -199,6 +136,49 @@ static int parse_prompts(spec_ctx *ctx, lf_llm *llm, const yaml_node_t *map)
                             &llm->prompts[i]);
     }
     return rc;
+}
+
+/*
+ * paraphrases: N asks the endpoint for N rewordings of the prompt, run with it as one group
+ * (name#1 the prompt, name#2.. the rewordings); the lock file beside the spec pins them.
+ */
+static int parse_paraphrases(spec_ctx *ctx, lf_llm *llm, const yaml_node_t *map)
+{
+    const yaml_node_t *node = spec_get(ctx, map, "paraphrases", NULL);
+    if (!node) return CHORUS_OK;
+    double n = 0;
+    int rc = spec_number(ctx, map, "paraphrases", 1, LLM_MAX_PARAPHRASES, true, &n);
+    if (rc) return rc;
+    if (llm->variants)
+        return spec_error(ctx, CHORUS_EFORMAT, node,
+                          "both variants and paraphrases; expected paraphrases with a prompt "
+                          "(the endpoint writes the variants)");
+    llm_template *grown = realloc(llm->prompts, ((size_t)n + 1) * sizeof *grown);
+    if (!grown) return chorus_error_nomem();
+    llm->prompts = grown;
+    memset(&grown[1], 0, (size_t)n * sizeof *grown);
+    for (int32_t i = 1; i <= (int32_t)n; i++)
+        grown[i].line = spec_line(node);
+    llm->n_prompts = (int32_t)n + 1;
+    llm->n_paraphrases = (int32_t)n;
+    llm->variants = true;
+    llm->paraphrases_line = spec_line(node);
+    if ((rc = spec_string(ctx, spec_get(ctx, map, "prompt", NULL), "prompt", &llm->prompt_source)))
+        return rc;
+    return CHORUS_OK;
+}
+
+/* What the endpoint wrote and the examples chorus chose are pinned in the spec's lock file,
+ * spam.yaml -> spam.lock.yaml beside it, under the LF's name. */
+static int read_lock(spec_ctx *ctx, lf_def *lf, lf_llm *llm)
+{
+    if (!(llm->lf_name = strdup(lf->name))) return chorus_error_nomem();
+    const char *path = ctx->set->path, *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash + 1 : path, '.');
+    size_t stem = dot && dot != (slash ? slash + 1 : path) ? (size_t)(dot - path) : strlen(path);
+    if (!(llm->lock_path = malloc(stem + sizeof ".lock.yaml"))) return chorus_error_nomem();
+    snprintf(llm->lock_path, stem + sizeof ".lock.yaml", "%.*s.lock.yaml", (int)stem, path);
+    return lf_llm_lock_read(llm, ctx->set);
 }
 
 /* A list of answer words (a single value is a list of one), lowercased. */
@@ -324,6 +304,50 @@ static const char *data_value(void *p, const char *key)
     return f < 0 ? NULL : chorus_dataset_value(src->ds, src->record, f, NULL);
 }
 
+/*
+ * examples: {from: gold|review, file: PATH, per_class: k, seed: s}: chosen from the
+ * labelled items of the data when the LF is first applied (llm_examples.c).
+ */
+static int parse_examples_from(spec_ctx *ctx, lf_llm *llm, const yaml_node_t *map)
+{
+    static const char *const keys[] = {"from", "file", "per_class", "seed", NULL};
+    int rc = spec_check_mapping(ctx, map, "examples");
+    if (!rc) rc = spec_check_keys(ctx, map, "examples", keys);
+    if (rc) return rc;
+    llm->examples_line = spec_line(map);
+    const yaml_node_t *from = spec_get(ctx, map, "from", NULL);
+    char *s = NULL;
+    if (!from)
+        return spec_error(ctx, CHORUS_EFORMAT, map,
+                          "examples has no from; expected from: gold or from: review");
+    if ((rc = spec_string(ctx, from, "from", &s))) return rc;
+    llm->examples_from = strcmp(s, "gold") == 0     ? LLM_EXAMPLES_GOLD
+                         : strcmp(s, "review") == 0 ? LLM_EXAMPLES_REVIEW
+                                                    : LLM_EXAMPLES_LISTED;
+    if (llm->examples_from == LLM_EXAMPLES_LISTED)
+        rc = spec_error(ctx, CHORUS_EFORMAT, from,
+                        "examples from '%.60s' is not a source; expected gold (a gold file, or "
+                        "the spec's data.gold field) or review (a review file)",
+                        s);
+    free(s);
+    if (rc) return rc;
+    const yaml_node_t *file = spec_get(ctx, map, "file", NULL);
+    if (file && (rc = spec_file(ctx, file, "file", &llm->examples_path))) return rc;
+    if (!file && llm->examples_from == LLM_EXAMPLES_REVIEW)
+        return spec_error(ctx, CHORUS_EFORMAT, map,
+                          "examples from review has no file; expected file: <the review file>");
+    if (!file && !ctx->set->gold_field)
+        return spec_error(ctx, CHORUS_EFORMAT, map,
+                          "examples from gold has no file and the spec names no data.gold "
+                          "field; expected file: <a gold file> or data: {gold: FIELD}");
+    double x[2] = {1, 0};
+    if ((rc = spec_number(ctx, map, "per_class", 1, 100, true, &x[0]))) return rc;
+    if ((rc = spec_number(ctx, map, "seed", 0, 9007199254740992.0, true, &x[1]))) return rc;
+    llm->examples_per_class = (int32_t)x[0];
+    llm->examples_seed = (uint64_t)x[1];
+    return CHORUS_OK;
+}
+
 static int parse_examples(spec_ctx *ctx, lf_llm *llm, const yaml_node_t *map)
 {
     const yaml_node_t *inline_node = spec_get(ctx, map, "examples", NULL);
@@ -332,10 +356,13 @@ static int parse_examples(spec_ctx *ctx, lf_llm *llm, const yaml_node_t *map)
         return spec_error(ctx, CHORUS_EFORMAT, file,
                           "both examples and examples_file; expected one of them");
     int rc = CHORUS_OK;
+    if (inline_node && inline_node->type == YAML_MAPPING_NODE)
+        return parse_examples_from(ctx, llm, inline_node);
     if (inline_node) {
         if (inline_node->type != YAML_SEQUENCE_NODE)
             return spec_error(ctx, CHORUS_EFORMAT, inline_node,
-                              "examples is %s; expected a list of {FIELD: text, label: CLASS}",
+                              "examples is %s; expected a list of {FIELD: text, label: CLASS}, or "
+                              "{from: gold|review, ...}",
                               spec_shape_name(inline_node));
         int64_t n = inline_node->data.sequence.items.top - inline_node->data.sequence.items.start;
         if (!(llm->examples = calloc((size_t)n + 1, sizeof *llm->examples)))
@@ -426,8 +453,11 @@ int spec_parse_llm(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map)
     if (!rc) rc = spec_string(ctx, node, "model", &llm->model);
     if (!rc) rc = parse_api_key_env(ctx, llm, map);
     if (!rc) rc = parse_prompts(ctx, llm, map);
+    if (!rc) rc = parse_paraphrases(ctx, llm, map);
     if (!rc) rc = parse_verbalizer(ctx, llm, map);
     if (!rc) rc = parse_examples(ctx, llm, map);
+    if (!rc && (llm->n_paraphrases || llm->examples_from != LLM_EXAMPLES_LISTED))
+        rc = read_lock(ctx, lf, llm);
     if (!rc) rc = parse_constrain(ctx, llm, map);
     double x[6] = {llm->temperature,
                    llm->max_tokens,

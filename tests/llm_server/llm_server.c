@@ -15,6 +15,10 @@
  * servers do; --ignore-response-format answers it in free text, as servers that drop
  * unknown parameters do.
  *
+ * A request for paraphrases ("Write N rewordings of the prompt between <prompt> and
+ * </prompt>...") is answered with a JSON array of N strings, "Version I: PROMPT"; when the
+ * prompt holds FAULTDROP the last one loses its {placeholders} ("the text" instead).
+ *
  * --status answers every request with that HTTP status (e.g. 401 for a wrong key, 404 for
  * an unknown model); --usage puts those two JSON numbers, verbatim, in every answer's
  * "usage" (e.g. 9223372036854775807,-5, to test what the client does with hostile counts).
@@ -236,6 +240,41 @@ static char *completion_body(const char *answer, long prompt_tokens, int empty_c
     return text;
 }
 
+/* The rewordings asked for by a paraphrase request, as a JSON array text, or NULL. */
+static char *paraphrase_answer(const char *prompt)
+{
+    int n = 0;
+    const char *open = strstr(prompt, "<prompt>\n"), *close = strstr(prompt, "\n</prompt>");
+    if (sscanf(prompt, "Write %d rewordings of the prompt", &n) != 1 || n < 1 || n > 1000 ||
+        !open || !close || close < open + 9)
+        return NULL;
+    open += 9;
+    json_t *array = json_array();
+    for (int i = 1; array && i <= n; i++) {
+        size_t len = 4 * (size_t)(close - open) + 64; /* "{X}" -> "the text" at most */
+        char *text = malloc(len);
+        if (!text) break;
+        int at = snprintf(text, len, "Version %d: ", i);
+        for (const char *p = open; p < close; p++) {
+            if (i == n && *p == '{' && strstr(prompt, "FAULTDROP") && p[1] != '{') {
+                const char *end = strchr(p, '}');
+                if (end && end < close) {
+                    at += snprintf(text + at, len - (size_t)at, "the text");
+                    p = end;
+                    continue;
+                }
+            }
+            text[at++] = *p;
+        }
+        text[at] = '\0';
+        json_array_append_new(array, json_string(text));
+        free(text);
+    }
+    char *out = array ? json_dumps(array, JSON_COMPACT) : NULL;
+    json_decref(array);
+    return out;
+}
+
 /* Answers one request; returns 0 to keep the connection, -1 to close it. */
 static int handle_request(int fd, const char *method, const char *target, const char *body,
                           size_t body_len)
@@ -284,6 +323,13 @@ static int handle_request(int fd, const char *method, const char *target, const 
         msg = "{\"id\":\"x\",\"choi";
         send_response(fd, 200, "OK", NULL, msg, strlen(msg) + 100);
         rc = -1; /* close with the body short of its Content-Length */
+    } else if (strncmp(prompt, "Write ", 6) == 0 && strstr(prompt, "rewordings of the prompt")) {
+        char *array = paraphrase_answer(prompt);
+        char *text = array ? completion_body(array, count_words(prompt), 0, 0) : NULL;
+        rc = text ? send_response(fd, 200, "OK", NULL, text, strlen(text)) : -1;
+        if (rc == 0) atomic_fetch_add(&n_completions, 1);
+        free(array);
+        free(text);
     } else {
         if (first && strstr(prompt, "FAULTSLOW")) sleep_ms(3000);
         int empty = first && strstr(prompt, "FAULTEMPTY") != NULL;
