@@ -48,6 +48,14 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args);
  * "did you mean" after an unknown option or command. */
 const char *cli_closest(const char *typed, const char *const *names);
 
+/* Makes --help write the command's manual page (roff) instead of the text, with name_line
+ * (the command list's one-line summary) in its NAME section; NULL: the text again. */
+void cli_help_as_man(const char *name_line);
+/* The manual page of a command, from its option table: what --help says, as roff. */
+void cli_print_man(FILE *out, const cli_command *cmd, const char *name_line);
+/* chorus(1): the commands (n names and one-line summaries) and what they share. */
+void cli_print_man_index(FILE *out, const char *const *names, const char *const *summaries, int n);
+
 /* Prints "chorus <cmd>: <library message>" and maps the library status to an exit code. */
 int cli_fail(const char *cmd, int status);
 
