@@ -91,6 +91,16 @@ checks=$((checks + 1))
 grep -q "predicting" "$TMP/err" && fail "predict --progress never wrote progress"
 expect_same "$TMP/always.csv" "$TMP/never.csv" "predict --progress always / never"
 
+# synth: two passes of 65536-item blocks over 140000 items, each pass half the work.
+CHORUS_PROGRESS_INTERVAL=0 run synth -n 140000 -m 6 --seed 5 -o "$TMP/drawn.chv" --progress always
+expect_status 0 "synth --progress always"
+checks=$((checks + 1))
+[ "$(count_lines '^chorus synth: drawing [0-9]+/140000 items \([0-9.]+%\), [0-9]+ items/s, ETA [0-9]+s$' "$TMP/err")" = 5 ] &&
+  grep -qE '^chorus synth: drawing 70000/140000 items \(50.0%\), [0-9]+ items/s, ETA' "$TMP/err" &&
+  grep -qE '^chorus synth: drawing 140000/140000 items \(100.0%\), [0-9]+ items/s, done in [0-9.]+s$' "$TMP/err" ||
+  fail "synth progress lines: $(cat "$TMP/err")"
+expect_same "$TMP/big.chv" "$TMP/drawn.chv" "synth --progress always / -q"
+
 # apply: the streamed records, the last line at 1586 of 1586.
 CHORUS_PROGRESS_INTERVAL=0 run apply "$SPEC" "$TRAIN" -o "$TMP/always.chv" --progress always
 expect_status 0 "apply --progress always"
