@@ -35,6 +35,13 @@ typedef enum chorus_status {
     CHORUS_EREMOTE = -7    /* a remote service (an LLM endpoint) is unreachable or refuses */
 } chorus_status;
 
+/*
+ * Progress of a long pass over items (an apply, a predict to a file): `done` of `total`
+ * items, called now and then and once with done == total; from one thread at a time, the
+ * one that called the library unless a function says otherwise. ctx is passed through.
+ */
+typedef void (*chorus_progress_fn)(int64_t done, int64_t total, void *ctx);
+
 /* Frees a buffer the library allocated and handed over (NULL is fine). */
 void chorus_free(void *ptr);
 

@@ -60,12 +60,11 @@ const char *chorus_lf_set_lf_field(const chorus_lf_set *set, int32_t lf);
  */
 int chorus_lf_set_gold(int32_t **out, const chorus_lf_set *set, const chorus_dataset *ds);
 
-/* Progress of a long apply: items done of the total; called from one thread at a time. */
-typedef void (*chorus_progress_fn)(int64_t done, int64_t total, void *ctx);
-
 typedef struct chorus_apply_options {
     unsigned version;
     int n_threads; /* 0 = the OpenMP default; the votes do not depend on it */
+    /* NULL, or called as records are applied (common.h), from one of the OpenMP threads at
+     * a time; with streamed data the total is estimated from the bytes read. */
     chorus_progress_fn progress;
     void *progress_ctx;
 } chorus_apply_options;

@@ -33,6 +33,23 @@ typedef enum chorus_class_prior {
     CHORUS_PRIOR_FROM_GOLD = 2 /* the class shares among the gold labels (needs gold) */
 } chorus_class_prior;
 
+/* Where a fit is, said after every EM iteration (chorus_fit_options.progress). */
+typedef struct chorus_fit_progress {
+    int start;            /* 0: the start from majority vote; 1..restarts: perturbed starts */
+    int n_starts;         /* restarts + 1 */
+    int iteration;        /* 1..max_iter, within this start */
+    int max_iter;         /* the most iterations a start runs */
+    double log_posterior; /* the EM objective (log-likelihood + log-prior) after it */
+    /* Its relative change since the previous iteration (HUGE_VAL after the first); the
+     * start stops once it is at most tol. */
+    double change;
+    int converged; /* 1 on a start's last iteration when the change reached tol */
+} chorus_fit_progress;
+
+/* A fit's progress callback: called from the thread that called the fit, between two EM
+ * passes, so a slow callback slows the fit; it must not call into the same fit. */
+typedef void (*chorus_fit_progress_fn)(const chorus_fit_progress *progress, void *ctx);
+
 typedef struct chorus_fit_options {
     unsigned version;
     chorus_model_type type;
@@ -59,13 +76,19 @@ typedef struct chorus_fit_options {
     /* Find dependent LFs from the votes, then fit again with them grouped (added to any
      * declared groups). */
     int learn_structure;
+    /* Version 3. Called after every EM iteration of the fits that make the model (each
+     * start, a refit with learned groups, each candidate of chorus_model_select), not of
+     * the checks that refit parts of it afterwards; NULL for none. progress_ctx is passed
+     * through. The model does not depend on it. */
+    chorus_fit_progress_fn progress;
+    void *progress_ctx;
 } chorus_fit_options;
 
-#define CHORUS_FIT_OPTIONS_VERSION 2
+#define CHORUS_FIT_OPTIONS_VERSION 3
 #define CHORUS_FIT_OPTIONS_INIT                                                                    \
     {                                                                                              \
         CHORUS_FIT_OPTIONS_VERSION, CHORUS_MODEL_AUTO, 0, 0, -1.0, -1.0, 500, 1e-7, 0,             \
-            CHORUS_PRIOR_LEARNED, NULL, NULL, 0, NULL, 0                                           \
+            CHORUS_PRIOR_LEARNED, NULL, NULL, 0, NULL, 0, NULL, NULL                               \
     }
 
 /*

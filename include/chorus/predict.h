@@ -21,12 +21,17 @@ typedef struct chorus_predict_write_options {
     /* NULL, or one entry per item of the votes: a class that replaces the item's
      * probabilities by certainty (a review answer), or -1 to keep the model's. */
     const int32_t *answers;
+    /* Version 2. chorus_model_predict_write(): NULL, or called after each chunk of items
+     * is written (common.h); the file does not depend on it. */
+    chorus_progress_fn progress;
+    void *progress_ctx;
 } chorus_predict_write_options;
 
-#define CHORUS_PREDICT_WRITE_OPTIONS_VERSION 1
+/* Version 1 (without progress) is still accepted. */
+#define CHORUS_PREDICT_WRITE_OPTIONS_VERSION 2
 #define CHORUS_PREDICT_WRITE_OPTIONS_INIT                                                          \
     {                                                                                              \
-        CHORUS_PREDICT_WRITE_OPTIONS_VERSION, 0, NULL                                              \
+        CHORUS_PREDICT_WRITE_OPTIONS_VERSION, 0, NULL, NULL, NULL                                  \
     }
 
 /*

@@ -74,14 +74,22 @@ typedef struct chorus_synth_options {
      * followers with correlation 1) whose accuracy is below chance; round(share * those LFs) of
      * them, picked from the seed. Needs accuracy_min > 1/K. */
     double adversarial_share;
+
+    /* Version 3. */
+
+    /* chorus_synth(): NULL, or called as items are drawn (common.h), from the calling
+     * thread; the draws do not depend on it. */
+    chorus_progress_fn progress;
+    void *progress_ctx;
 } chorus_synth_options;
 
-/* Version 1 (without the fields after copy_group_size) is still accepted. */
-#define CHORUS_SYNTH_OPTIONS_VERSION 2
+/* Versions 1 (without the fields after copy_group_size) and 2 (without progress) are still
+ * accepted. */
+#define CHORUS_SYNTH_OPTIONS_VERSION 3
 #define CHORUS_SYNTH_OPTIONS_INIT                                                                  \
     {                                                                                              \
         CHORUS_SYNTH_OPTIONS_VERSION, 10000, 50, 2, 0.6, 0.9, 0.1, 0.3, 0.0, 1, 0, 0, 0.0, 0, 0.0, \
-            NULL, 0, 0, 0.0, 0.0                                                                   \
+            NULL, 0, 0, 0.0, 0.0, NULL, NULL                                                       \
     }
 
 /* CHORUS_OK, or CHORUS_EINVAL with a message naming the bad option and its allowed range. */

@@ -78,7 +78,7 @@ class LogLevel(IntEnum):
 
 
 ABSTAIN = -1
-FIT_OPTIONS_VERSION = 2
+FIT_OPTIONS_VERSION = 3
 EVAL_OPTIONS_VERSION = 1
 SELECT_OPTIONS_VERSION = 1
 
@@ -210,13 +210,16 @@ class FitOptions(ctypes.Structure):
         ("n_gold", c_int64),
         ("lf_group", POINTER(c_int32)),
         ("learn_structure", c_int),
+        # Version 3: a chorus_fit_progress_fn called after every EM iteration, and its ctx.
+        ("progress", c_void_p),
+        ("progress_ctx", c_void_p),
     ]
 
 
 def fit_options() -> FitOptions:
     """A FitOptions holding CHORUS_FIT_OPTIONS_INIT."""
     return FitOptions(FIT_OPTIONS_VERSION, ModelType.AUTO, 0, 0, -1.0, -1.0, 500, 1e-7, 0,
-                      ClassPrior.LEARNED, None, None, 0, None, 0)
+                      ClassPrior.LEARNED, None, None, 0, None, 0, None, None)
 
 
 class EvalOptions(ctypes.Structure):

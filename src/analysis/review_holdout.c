@@ -25,6 +25,7 @@ static int score_fold(const chorus_votes *votes, const int32_t *answers, const i
         if (answers[i] >= 0 && fold_of[i] != fold) clamped[i] = answers[i];
     }
     chorus_fit_options opts = *base;
+    opts.progress = NULL; /* the folds' fits are a report on the fit, not part of it */
     opts.gold = clamped;
     opts.n_gold = n;
     chorus_model *model = NULL;

@@ -14,8 +14,20 @@ static int count_options(const cli_option *options)
     return n;
 }
 
+/* Set by `chorus help --man CMD`: --help writes the manual page instead. */
+static const char *man_name_line;
+
+void cli_help_as_man(const char *name_line)
+{
+    man_name_line = name_line;
+}
+
 static void print_help(const cli_command *cmd)
 {
+    if (man_name_line) {
+        cli_print_man(stdout, cmd, man_name_line);
+        return;
+    }
     printf("usage: chorus %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);
     int n = count_options(cmd->options);
     printf("\noptions:\n");

@@ -48,6 +48,14 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args);
  * "did you mean" after an unknown option or command. */
 const char *cli_closest(const char *typed, const char *const *names);
 
+/* Makes --help write the command's manual page (roff) instead of the text, with name_line
+ * (the command list's one-line summary) in its NAME section; NULL: the text again. */
+void cli_help_as_man(const char *name_line);
+/* The manual page of a command, from its option table: what --help says, as roff. */
+void cli_print_man(FILE *out, const cli_command *cmd, const char *name_line);
+/* chorus(1): the commands (n names and one-line summaries) and what they share. */
+void cli_print_man_index(FILE *out, const char *const *names, const char *const *summaries, int n);
+
 /* Prints "chorus <cmd>: <library message>" and maps the library status to an exit code. */
 int cli_fail(const char *cmd, int status);
 
@@ -120,18 +128,55 @@ typedef struct chorus_eval_options chorus_eval_options;
 void cli_print_metrics(const chorus_metrics *m, const chorus_probs *probs,
                        const chorus_eval_options *opts);
 
-/* A progress line on a terminal (nothing when stderr is not one). */
+/*
+ * --progress WHEN: auto (the default) draws a bar on a terminal and, when stderr is a file
+ * or a pipe, writes a plain line every CHORUS_PROGRESS_INTERVAL seconds (5) once a stage
+ * has run that long, and one when it ends; always also writes that last line for a stage
+ * that ended sooner; never writes none. Outputs do not depend on it.
+ */
+typedef enum { CLI_PROGRESS_AUTO, CLI_PROGRESS_ALWAYS, CLI_PROGRESS_NEVER } cli_progress_mode;
+
+/* The --progress entry of an option table. */
+#define CLI_PROGRESS_OPTION                                                                        \
+    {                                                                                              \
+        "progress", 0, "WHEN",                                                                     \
+            "progress of long stages on stderr: auto (default: a bar on a terminal, else a line "  \
+            "every 5 s), always, never"                                                            \
+    }
+
+/* --progress's value (NULL: auto); quiet (-q) makes it never. Also checks
+ * CHORUS_PROGRESS_INTERVAL. 0, or prints a usage error and returns its exit code. */
+int cli_progress_mode_parse(const char *cmd, const char *text, int quiet, cli_progress_mode *out);
+
+typedef enum {
+    CLI_PROGRESS_STYLE_NONE,
+    CLI_PROGRESS_STYLE_BAR,  /* redrawn in place on a terminal */
+    CLI_PROGRESS_STYLE_LINES /* plain lines, for a log */
+} cli_progress_style;
+
+/* What a stage last reported: items done, or an EM iteration. */
+typedef enum { CLI_PROGRESS_NOTHING, CLI_PROGRESS_ITEMS, CLI_PROGRESS_FIT } cli_progress_kind;
+
+/* The progress of one stage of a command. */
 typedef struct cli_progress {
-    const char *what;
-    double start;
-    double last;
-    int enabled;
+    const char *cmd;  /* "chorus CMD:" starts a plain line */
+    const char *what; /* e.g. "applying", "predicting" */
+    cli_progress_mode mode;
+    cli_progress_style style;
+    cli_progress_kind kind;
+    double interval; /* seconds between two plain lines */
+    double start, last;
     int shown;
+    int64_t done, total;
+    chorus_fit_progress fit; /* the last EM iteration */
+    int64_t iterations;      /* EM iterations so far, over every start and fit */
 } cli_progress;
-void cli_progress_init(cli_progress *p, const char *what);
+void cli_progress_init(cli_progress *p, const char *cmd, const char *what, cli_progress_mode mode);
 /* A chorus_progress_fn; ctx is the cli_progress. */
 void cli_progress_update(int64_t done, int64_t total, void *ctx);
-/* Clears the line. */
+/* A chorus_fit_progress_fn; ctx is the cli_progress. */
+void cli_progress_fit(const chorus_fit_progress *progress, void *ctx);
+/* Ends the stage: erases a bar, or writes the last line (see cli_progress_mode). */
 void cli_progress_done(cli_progress *p);
 
 /* The LF summary as an aligned table, CSV or JSON. */

@@ -8,7 +8,15 @@
 #include "cli/cli_mpi.h"
 #include "cli/lf_pipeline.h"
 
-enum { OPT_OUTPUT, OPT_THREADS, OPT_SKIP_BAD_ROWS, OPT_DATA_FORMAT, OPT_QUIET, OPT_DRY_RUN };
+enum {
+    OPT_OUTPUT,
+    OPT_THREADS,
+    OPT_SKIP_BAD_ROWS,
+    OPT_DATA_FORMAT,
+    OPT_QUIET,
+    OPT_PROGRESS,
+    OPT_DRY_RUN
+};
 
 static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "VOTES", "where to write the votes (.chv, .csv, .npy)"},
@@ -17,6 +25,7 @@ static const cli_option options[] = {
                            "skip malformed data rows (all counted, the first 10 named)"},
     [OPT_DATA_FORMAT] = {"data-format", 0, "FMT", "csv, tsv or jsonl (default: by the file name)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
+    [OPT_PROGRESS] = CLI_PROGRESS_OPTION,
     /* Taken out of argv before parsing (its N is optional); listed here for --help. */
     [OPT_DRY_RUN] = {"dry-run", 0, "[N]",
                      "llm LFs: print the prompts of N records (3) and the calls; send nothing"},
@@ -27,8 +36,9 @@ static const cli_command command = {
     "apply",
     "SPEC.yaml DATA -o VOTES [options]",
     "Applies the labeling functions of SPEC.yaml to every record of DATA (CSV, TSV or JSONL).",
-    "The spec is checked before any data is read. On a terminal a progress line shows\n"
-    "items/s and the time left; at the end each LF's coverage and time are printed.\n"
+    "The spec is checked before any data is read. On a terminal a progress bar shows\n"
+    "items/s and the time left (in a log, a line every few seconds: --progress); at the\n"
+    "end each LF's coverage and time are printed.\n"
     "See docs/labeling-functions.md for the spec format, docs/llm.md for llm LFs.\n"
     "Under mpirun -np N each process applies the LFs to its part of DATA (cut on record\n"
     "boundaries) and rank 0 writes the votes, the same bytes as one process; --dry-run and\n"
@@ -61,6 +71,10 @@ int cmd_apply(int argc, char **argv)
     int rc = cli_parse(&command, argc, argv, &args);
     if (rc >= 0) return rc;
     if (!args.values[OPT_OUTPUT] && dry < 0) return cli_usage_error("apply", "missing -o VOTES");
+    cli_progress_mode progress;
+    if ((rc = cli_progress_mode_parse("apply", args.values[OPT_PROGRESS],
+                                      args.values[OPT_QUIET] != NULL, &progress)))
+        return rc;
     const int sharded = cli_mpi_size() > 1;
     if (sharded && dry == 0)
         return cli_usage_error("apply",
@@ -76,7 +90,8 @@ int cmd_apply(int argc, char **argv)
     if (sharded && (rc = check_sharded_spec(&p, args.positional[0]))) goto done;
     if (dry == 0) {
         rc = lf_pipeline_dry_run(&p, n_show);
-    } else if (!(rc = lf_pipeline_apply(&p, !args.values[OPT_QUIET])) && cli_mpi_rank() == 0) {
+    } else if (!(rc = lf_pipeline_apply(&p, !args.values[OPT_QUIET], progress)) &&
+               cli_mpi_rank() == 0) {
         /* On N processes only rank 0 holds the votes; it writes them (atomically). */
         int status = chorus_votes_write(p.votes, args.values[OPT_OUTPUT], CHORUS_FORMAT_AUTO);
         if (status)

@@ -32,6 +32,7 @@ enum {
     OPT_DEV_METRIC,
     OPT_POSITIVE,
     OPT_QUIET,
+    OPT_PROGRESS,
     OPT_HEADER,
     OPT_NO_HEADER,
     OPT_ABSTAIN
@@ -69,6 +70,7 @@ static const cli_option options[] = {
     [OPT_DEV_METRIC] = {"dev-metric", 0, "M", "accuracy (default), macro-f1 or f1 (of --positive)"},
     [OPT_POSITIVE] = {"positive", 0, "CLASS", "the positive class for --dev-metric f1 (default 1)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
+    [OPT_PROGRESS] = CLI_PROGRESS_OPTION,
     CLI_VOTES_INPUT_OPTIONS(OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN),
     {0},
 };
@@ -80,6 +82,7 @@ static const cli_command command = {
     "VOTES is a dense CSV (header of LF names, -1 = abstain), a triples CSV\n"
     "(item,lf,label), a NumPy .npy int matrix or a .chv file. The models and the\n"
     "evidence behind the default are described in README.md (\"Label model\").\n"
+    "A fit that runs long says its EM iterations and log-posterior as it goes (--progress).\n"
     "Under mpirun -np N each process reads its part of a .chv file and the model is\n"
     "the one-process model byte for byte (README.md, \"Running on a cluster (MPI)\").\n",
     options,
@@ -302,13 +305,14 @@ static int check_sharded(const cli_args *args)
 }
 
 /* mpirun -np N chorus fit: every rank fits on its items, rank 0 writes the model. */
-static int fit_sharded(const cli_args *args, const chorus_fit_options *opts)
+static int fit_sharded(const cli_args *args, const chorus_fit_options *opts, cli_progress *progress)
 {
     chorus_model *model = NULL;
     int64_t n_items = 0;
     int32_t n_lfs = 0, n_classes = 0;
     int rc =
         cli_fit_sharded("fit", args->positional[0], opts, &model, &n_items, &n_lfs, &n_classes);
+    cli_progress_done(progress);
     if (!rc && cli_mpi_rank() == 0) {
         int status = chorus_model_save(model, args->values[OPT_OUTPUT]);
         if (status)
@@ -328,6 +332,16 @@ int cmd_fit(int argc, char **argv)
     if (!args.values[OPT_OUTPUT]) return cli_usage_error("fit", "missing -o MODEL.json");
     chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
     if ((rc = parse_numbers(&args, &opts))) return rc;
+    cli_progress_mode progress_mode;
+    if ((rc = cli_progress_mode_parse("fit", args.values[OPT_PROGRESS],
+                                      args.values[OPT_QUIET] != NULL, &progress_mode)))
+        return rc;
+    /* Under MPI every rank runs the same iterations: rank 0 says them. */
+    cli_progress progress;
+    cli_progress_init(&progress, "fit", "fitting",
+                      cli_mpi_rank() == 0 ? progress_mode : CLI_PROGRESS_NEVER);
+    opts.progress = cli_progress_fit;
+    opts.progress_ctx = &progress;
     if (cli_mpi_size() > 1) {
         /* Checked on every rank alike, so all refuse together (rank 0 says why). */
         double *balance = NULL;
@@ -338,7 +352,7 @@ int cmd_fit(int argc, char **argv)
             if (!(rc = cli_mpi_fail_once("fit", status)))
                 rc = parse_balance(args.values[OPT_CLASS_BALANCE], k, &opts, &balance);
         }
-        if (!rc) rc = fit_sharded(&args, &opts);
+        if (!rc) rc = fit_sharded(&args, &opts, &progress);
         free(balance);
         return rc;
     }
@@ -389,13 +403,16 @@ int cmd_fit(int argc, char **argv)
         if (args.values[OPT_MODEL])
             fprintf(stderr, "fit: note: --model is ignored with --dev-votes, which tries them "
                             "all\n");
-        if ((rc = fit_selecting(&args, votes, &opts, &model))) goto done;
+        rc = fit_selecting(&args, votes, &opts, &model);
+        cli_progress_done(&progress);
+        if (rc) goto done;
     } else {
         if (args.values[OPT_DEV_GOLD] || args.values[OPT_DEV_METRIC] || args.values[OPT_POSITIVE]) {
             rc = cli_usage_error("fit", "--dev-gold, --dev-metric and --positive need --dev-votes");
             goto done;
         }
         status = chorus_model_fit(&model, votes, &opts);
+        cli_progress_done(&progress);
     }
     if (status) {
         rc = cli_fail("fit", status);

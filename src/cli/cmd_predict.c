@@ -14,6 +14,7 @@ enum {
     OPT_DROP_UNCOVERED,
     OPT_REVIEW,
     OPT_QUIET,
+    OPT_PROGRESS,
     OPT_HEADER,
     OPT_NO_HEADER,
     OPT_ABSTAIN
@@ -29,6 +30,7 @@ static const cli_option options[] = {
     [OPT_REVIEW] = {"review", 0, "REVIEW",
                     "a filled-in review file (repeatable): answered items get their answer"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
+    [OPT_PROGRESS] = CLI_PROGRESS_OPTION,
     CLI_VOTES_INPUT_OPTIONS(OPT_HEADER, OPT_NO_HEADER, OPT_ABSTAIN),
     {0},
 };
@@ -48,7 +50,7 @@ static const cli_command command = {
     "         items go to PROBS.items.csv (item,covered; probs.npy -> probs.items.csv)\n"
     "Under mpirun -np N (a .chv file) each process predicts its part and rank 0 writes\n"
     "the one-process output byte for byte, a piece of rows at a time (README.md,\n"
-    "\"Running on a cluster (MPI)\").\n",
+    "\"Running on a cluster (MPI)\"); it shows no progress there.\n",
     options,
     2,
     2};
@@ -73,7 +75,8 @@ static int review_answers(int argc, char **argv, const chorus_model *model,
 
 /* Predicts and writes a chunk of items at a time, and says what was written. */
 static int predict_to_file(int argc, char **argv, const cli_args *args, chorus_probs_format format,
-                           const chorus_model *model, const chorus_votes *votes)
+                           const chorus_model *model, const chorus_votes *votes,
+                           cli_progress_mode progress_mode)
 {
     chorus_predict_write_options opts = CHORUS_PREDICT_WRITE_OPTIONS_INIT;
     int32_t *answers = NULL;
@@ -81,7 +84,12 @@ static int predict_to_file(int argc, char **argv, const cli_args *args, chorus_p
     if (rc) return rc;
     opts.drop_uncovered = args->values[OPT_DROP_UNCOVERED] != NULL;
     opts.answers = answers;
+    cli_progress progress;
+    cli_progress_init(&progress, "predict", "predicting", progress_mode);
+    opts.progress = cli_progress_update;
+    opts.progress_ctx = &progress;
     int status = chorus_model_predict_write(model, votes, args->values[OPT_OUTPUT], format, &opts);
+    cli_progress_done(&progress);
     chorus_free(answers);
     if (status) return cli_fail("predict", status);
     const int64_t n_items = chorus_votes_n_items(votes), *row_ptr = chorus_votes_row_ptr(votes);
@@ -134,6 +142,10 @@ int cmd_predict(int argc, char **argv)
     int rc = cli_parse(&command, argc, argv, &args);
     if (rc >= 0) return rc;
     if (!args.values[OPT_OUTPUT]) return cli_usage_error("predict", "missing -o PROBS");
+    cli_progress_mode progress_mode;
+    if ((rc = cli_progress_mode_parse("predict", args.values[OPT_PROGRESS],
+                                      args.values[OPT_QUIET] != NULL, &progress_mode)))
+        return rc;
     chorus_probs_format format = CHORUS_PROBS_AUTO;
     if (args.values[OPT_FORMAT] && chorus_probs_format_parse(&format, args.values[OPT_FORMAT]))
         return cli_usage_error("predict", "%s", chorus_error_last());
@@ -157,7 +169,7 @@ int cmd_predict(int argc, char **argv)
         chorus_model_free(model);
         return rc;
     }
-    rc = predict_to_file(argc, argv, &args, format, model, votes);
+    rc = predict_to_file(argc, argv, &args, format, model, votes, progress_mode);
     chorus_votes_free(votes);
     chorus_model_free(model);
     return rc;

@@ -22,6 +22,7 @@ enum {
     OPT_DEV_METRIC,
     OPT_REVIEW,
     OPT_QUIET,
+    OPT_PROGRESS,
     OPT_DRY_RUN
 };
 
@@ -41,6 +42,7 @@ static const cli_option options[] = {
     [OPT_REVIEW] = {"review", 0, "REVIEW",
                     "a filled-in review file (repeatable): its answers are clamped in the fit"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print only the evaluation"},
+    [OPT_PROGRESS] = CLI_PROGRESS_OPTION,
     /* Taken out of argv before parsing (its N is optional); listed here for --help. */
     [OPT_DRY_RUN] = {"dry-run", 0, "[N]",
                      "llm LFs: print the prompts of N records (3) and the calls; send nothing"},
@@ -84,7 +86,7 @@ static int fit_selecting(const cli_args *args, const lf_pipeline *train,
                               args->values[OPT_SKIP_BAD_ROWS] != NULL);
     if (rc) return rc;
     int32_t *gold = NULL;
-    if (!(rc = lf_pipeline_apply(&dev, 0))) {
+    if (!(rc = lf_pipeline_apply(&dev, 0, CLI_PROGRESS_NEVER))) {
         int status = chorus_lf_set_gold(&gold, dev.set, dev.data);
         if (!status)
             status = chorus_model_select(model, train->votes, fit, dev.votes, gold,
@@ -142,6 +144,9 @@ int cmd_run(int argc, char **argv)
     if (args.values[OPT_DEV_METRIC] && !args.values[OPT_DEV])
         return cli_usage_error("run", "--dev-metric needs --dev");
     const int verbose = !args.values[OPT_QUIET];
+    cli_progress_mode progress_mode;
+    if ((rc = cli_progress_mode_parse("run", args.values[OPT_PROGRESS], !verbose, &progress_mode)))
+        return rc;
     chorus_fit_options fit = CHORUS_FIT_OPTIONS_INIT;
     if (args.values[OPT_MODEL] && chorus_model_type_parse(&fit.type, args.values[OPT_MODEL]))
         return cli_usage_error("run", "%s", chorus_error_last());
@@ -170,7 +175,7 @@ int cmd_run(int argc, char **argv)
         rc = CLI_EXIT_FAILURE;
         goto done;
     }
-    if ((rc = lf_pipeline_apply(&p, verbose))) goto done;
+    if ((rc = lf_pipeline_apply(&p, verbose, progress_mode))) goto done;
     fit.n_threads = p.n_threads;
     fit.learn_structure = args.values[OPT_LEARN_STRUCTURE] != NULL;
     /* LFs declared in one `group:` of the spec are modelled jointly. */
@@ -200,10 +205,17 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     if (!status) status = chorus_votes_write(p.votes, votes_path, CHORUS_FORMAT_CHV);
+    cli_progress fitting;
+    cli_progress_init(&fitting, "run", "fitting", progress_mode);
+    fit.progress = cli_progress_fit;
+    fit.progress_ctx = &fitting;
     if (!status && args.values[OPT_DEV]) {
-        if ((rc = fit_selecting(&args, &p, &fit, &model))) goto done;
+        rc = fit_selecting(&args, &p, &fit, &model);
+        cli_progress_done(&fitting);
+        if (rc) goto done;
     } else if (!status) {
         status = chorus_model_fit(&model, p.votes, &fit);
+        cli_progress_done(&fitting);
     }
     if (!status && review) {
         if ((rc = cli_report_review("run", p.votes, answers, n_answers, NULL, &fit,

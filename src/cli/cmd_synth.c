@@ -25,7 +25,8 @@ enum {
     OPT_CORRELATED,
     OPT_ADVERSARIAL,
     OPT_SEED,
-    OPT_QUIET
+    OPT_QUIET,
+    OPT_PROGRESS
 };
 
 static const cli_option options[] = {
@@ -49,6 +50,7 @@ static const cli_option options[] = {
     [OPT_ADVERSARIAL] = {"adversarial", 0, "F", "share of LFs with accuracy below chance"},
     [OPT_SEED] = {"seed", 0, "N", "random seed (default 1)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
+    [OPT_PROGRESS] = CLI_PROGRESS_OPTION,
     {0},
 };
 
@@ -259,6 +261,10 @@ int cmd_synth(int argc, char **argv)
     if (rc >= 0) return rc;
     const char **v = args.values;
     if (!v[OPT_OUTPUT]) return cli_usage_error("synth", "missing -o VOTES");
+    cli_progress_mode progress_mode;
+    if ((rc = cli_progress_mode_parse("synth", v[OPT_PROGRESS], v[OPT_QUIET] != NULL,
+                                      &progress_mode)))
+        return rc;
     chorus_synth_options o = CHORUS_SYNTH_OPTIONS_INIT;
     double *balance = NULL;
     if ((rc = parse_options(v, &o, &balance))) {
@@ -268,7 +274,12 @@ int cmd_synth(int argc, char **argv)
     chorus_votes *votes = NULL;
     int32_t *gold = NULL;
     chorus_synth_lf *truth = NULL;
+    cli_progress progress;
+    cli_progress_init(&progress, "synth", "drawing", progress_mode);
+    o.progress = cli_progress_update;
+    o.progress_ctx = &progress;
     int status = chorus_synth(&votes, &gold, &o);
+    cli_progress_done(&progress);
     if (!status) status = chorus_synth_lf_truth(&truth, &o);
     if (!status) status = chorus_votes_write(votes, v[OPT_OUTPUT], CHORUS_FORMAT_AUTO);
     if (!status && v[OPT_GOLD]) status = chorus_gold_write(gold, o.n_items, v[OPT_GOLD]);

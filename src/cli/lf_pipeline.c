@@ -114,12 +114,12 @@ static void print_llm(const lf_pipeline *p, int verbose)
                 r->llm_failures_listed[i].line, r->llm_failures_listed[i].error);
 }
 
-int lf_pipeline_apply(lf_pipeline *p, int verbose)
+int lf_pipeline_apply(lf_pipeline *p, int verbose, cli_progress_mode mode)
 {
     cli_progress progress;
-    cli_progress_init(&progress, "applying");
     /* On N processes no one of them knows how far the whole apply is. */
-    if (!verbose || cli_mpi_size() > 1) progress.enabled = 0;
+    cli_progress_init(&progress, p->cmd, "applying",
+                      !verbose || cli_mpi_size() > 1 ? CLI_PROGRESS_NEVER : mode);
     chorus_apply_options opts = CHORUS_APPLY_OPTIONS_INIT;
     opts.n_threads = p->n_threads;
     opts.progress = cli_progress_update;

@@ -3,6 +3,7 @@
 #define CHORUS_CLI_LF_PIPELINE_H
 
 #include "chorus/chorus.h"
+#include "cli/cli.h"
 
 typedef struct lf_pipeline {
     const char *cmd;
@@ -28,7 +29,7 @@ int lf_pipeline_init_streaming(lf_pipeline *p, const char *cmd, const char *spec
 /* Applies the LFs (to the dataset read, or streaming the data file); with `verbose`, prints each
  * LF's coverage and time to stderr. The LLM summary and the LLM requests that failed are printed
  * whenever the set has llm LFs. */
-int lf_pipeline_apply(lf_pipeline *p, int verbose);
+int lf_pipeline_apply(lf_pipeline *p, int verbose, cli_progress_mode progress);
 
 /*
  * Takes "--dry-run", "--dry-run N" or "--dry-run=N" out of argv (the option parser has no

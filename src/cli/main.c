@@ -75,9 +75,40 @@ static int unknown_command(const char *prefix, const char *name)
     return CLI_EXIT_USAGE;
 }
 
+/* chorus help --man [COMMAND]: chorus(1), or the page of a command (chorus-COMMAND(1)) from
+ * the option table that --help prints; the build writes the installed pages with it. */
+static int help_man(int argc, char **argv)
+{
+    if (argc == 3) {
+        const char *names[N_SUBCOMMANDS], *summaries[N_SUBCOMMANDS];
+        for (size_t i = 0; i < N_SUBCOMMANDS; i++) {
+            names[i] = subcommands[i].name;
+            summaries[i] = subcommands[i].summary;
+        }
+        cli_print_man_index(stdout, names, summaries, N_SUBCOMMANDS);
+        return cli_flush_stdout("help", "the manual page");
+    }
+    if (argc > 4) {
+        fprintf(stderr,
+                "chorus help: expected one command after --man, got %d\n"
+                "usage: chorus help --man [COMMAND]\n",
+                argc - 3);
+        return CLI_EXIT_USAGE;
+    }
+    const subcommand *cmd = find_subcommand(argv[3]);
+    if (!cmd) return unknown_command("chorus help", argv[3]);
+    char help_flag[] = "--help";
+    char *help_argv[] = {argv[3], help_flag, NULL};
+    cli_help_as_man(cmd->summary);
+    int rc = cmd->run(2, help_argv);
+    cli_help_as_man(NULL);
+    return rc ? rc : cli_flush_stdout("help", "the manual page");
+}
+
 /* chorus help [COMMAND]: the command list, or exactly what 'chorus COMMAND --help' prints. */
 static int help(int argc, char **argv)
 {
+    if (argc >= 3 && strcmp(argv[2], "--man") == 0) return help_man(argc, argv);
     if (argc == 2) {
         print_usage(stdout);
         return CLI_EXIT_OK;

@@ -6,7 +6,9 @@
  * the rows themselves (the command line under MPI) use too.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "chorus/predict.h"
 #include "core/error_internal.h"
@@ -43,11 +45,21 @@ int chorus_predictor_new(chorus_predictor **out, const chorus_model *model,
     if (first_item < 0)
         return chorus_error_set(CHORUS_EINVAL, "the first item's id is %" PRId64 "; expected >= 0",
                                 first_item);
+    if (opts && (opts->version < 1 || opts->version > CHORUS_PREDICT_WRITE_OPTIONS_VERSION))
+        return chorus_error_set(CHORUS_EINVAL,
+                                "predict write options version %d is not supported (1..%d are)",
+                                opts->version, CHORUS_PREDICT_WRITE_OPTIONS_VERSION);
     chorus_predictor *p = calloc(1, sizeof *p);
     if (!p) return chorus_error_nomem();
     p->model = model;
     p->votes = votes;
-    p->opts = opts ? *opts : defaults;
+    p->opts = defaults;
+    /* A version 1 caller's struct ends before the progress fields. */
+    if (opts)
+        memcpy(&p->opts, opts,
+               opts->version >= 2 ? sizeof *opts
+                                  : offsetof(chorus_predict_write_options, progress));
+    p->opts.version = CHORUS_PREDICT_WRITE_OPTIONS_VERSION;
     p->first_item = first_item;
     p->n_threads = chorus_model_threads(model);
     int rc = chorus_model_align_votes(&p->aligned, model, votes);
@@ -151,6 +163,10 @@ int chorus_model_predict_write(const chorus_model *model, const chorus_votes *vo
                                    n - begin < PREDICT_CHUNK ? n : begin + PREDICT_CHUNK);
         if (!rc) rc = chorus_probs_writer_add(writer, rows);
         chorus_probs_free(rows);
+        if (!rc && predictor->opts.progress) {
+            const int64_t done = n - begin < PREDICT_CHUNK ? n : begin + PREDICT_CHUNK;
+            predictor->opts.progress(done, n, predictor->opts.progress_ctx);
+        }
     }
     if (!rc) {
         rc = chorus_probs_writer_commit(writer);

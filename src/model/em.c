@@ -290,7 +290,19 @@ static int run_start(const em_run *r, const chorus_fit_options *opts, const doub
         out->objective = objective;
         mstep(r, family, stats, shape, smoothing, out);
         update_prior(opts, prior_smoothing, stats, r->k, out->prior);
-        if (fabs(objective - previous) <= opts->tol * fabs(objective)) {
+        const bool converged = fabs(objective - previous) <= opts->tol * fabs(objective);
+        if (opts->progress) {
+            const chorus_fit_progress progress = {
+                start,
+                opts->restarts + 1,
+                iter + 1,
+                opts->max_iter,
+                objective,
+                iter == 0 ? HUGE_VAL : fabs(objective - previous) / fmax(fabs(objective), DBL_MIN),
+                converged};
+            opts->progress(&progress, opts->progress_ctx);
+        }
+        if (converged) {
             out->converged = true;
             break;
         }

@@ -236,6 +236,9 @@ static int score_left_out(const chorus_model *model, const sample_matrix *all,
     o.type = model->type;
     o.n_threads = 1;
     o.restarts = 0;
+    /* A check after the fit: its refits are no part of the fit's progress. */
+    o.progress = NULL;
+    o.progress_ctx = NULL;
     refit->settings = o;
     const int was_muted = chorus_log_mute(1);
     rc = chorus_em_fit(refit, sample, &o, NULL);

@@ -295,6 +295,8 @@ int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
     model->requested_type = requested;
     model->settings.gold = NULL;
     model->settings.class_balance = NULL;
+    model->settings.progress = NULL;
+    model->settings.progress_ctx = NULL;
     model->fit_n_items = sizes[0];
     model->fit_nnz = sizes[1];
     for (int64_t i = 0; opts->gold && i < opts->n_gold; i++)

@@ -22,7 +22,7 @@ struct chorus_model {
      * NULL for majority vote. */
     double *theta;
     bool abstain_informative;
-    chorus_fit_options settings; /* pointers (gold, class_balance) cleared */
+    chorus_fit_options settings; /* pointers (gold, class_balance, progress) cleared */
     double smoothing;            /* the values in force after defaults were applied */
     double prior_smoothing;
     int64_t fit_n_items;

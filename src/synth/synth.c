@@ -8,6 +8,9 @@
 #include "synth/synth_internal.h"
 #include "votes/votes_internal.h"
 
+/* Items drawn between two progress calls. */
+#define PROGRESS_BLOCK 65536
+
 static int32_t draw_class(chorus_rng *r, const synth_plan *p)
 {
     const chorus_synth_options *o = &p->opts;
@@ -94,9 +97,15 @@ int chorus_synth(chorus_votes **out_votes, int32_t **out_gold, const chorus_synt
         goto done;
     }
     row_ptr[0] = 0;
+    /* Two passes (count the votes, then draw them), each block by block so that progress
+     * can be said between blocks; an item's draws depend on the item alone. */
+    for (int64_t begin = 0; begin < n; begin += PROGRESS_BLOCK) {
+        const int64_t end = n - begin < PROGRESS_BLOCK ? n : begin + PROGRESS_BLOCK;
 #pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; i++)
-        row_ptr[i + 1] = draw_item(p, i, &gold[i], NULL, NULL);
+        for (int64_t i = begin; i < end; i++)
+            row_ptr[i + 1] = draw_item(p, i, &gold[i], NULL, NULL);
+        if (p->opts.progress) p->opts.progress(end / 2, n, p->opts.progress_ctx);
+    }
     for (int64_t i = 0; i < n; i++)
         row_ptr[i + 1] += row_ptr[i];
     int64_t nnz = row_ptr[n];
@@ -106,9 +115,14 @@ int chorus_synth(chorus_votes **out_votes, int32_t **out_gold, const chorus_synt
         rc = chorus_error_nomem();
         goto done;
     }
+    for (int64_t begin = 0; begin < n; begin += PROGRESS_BLOCK) {
+        const int64_t end = n - begin < PROGRESS_BLOCK ? n : begin + PROGRESS_BLOCK;
 #pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; i++)
-        draw_item(p, i, &gold[i], lf_index + row_ptr[i], label + row_ptr[i]);
+        for (int64_t i = begin; i < end; i++)
+            draw_item(p, i, &gold[i], lf_index + row_ptr[i], label + row_ptr[i]);
+        /* Each pass is half the work: n items drawn once both are done. */
+        if (p->opts.progress) p->opts.progress(n / 2 + (end + 1) / 2, n, p->opts.progress_ctx);
+    }
     rc = chorus_votes_adopt(out_votes, n, p->opts.n_lfs, p->opts.n_classes, row_ptr, lf_index,
                             label);
     if (rc) goto done;

@@ -7,8 +7,10 @@
 #include "core/error_internal.h"
 #include "synth/synth_internal.h"
 
-/* A version 1 struct ends where the version 2 fields begin. */
+/* A version 1 struct ends where the version 2 fields begin, a version 2 one where the
+ * version 3 fields do. */
 #define SYNTH_OPTIONS_V1_SIZE offsetof(chorus_synth_options, one_class_share)
+#define SYNTH_OPTIONS_V2_SIZE offsetof(chorus_synth_options, progress)
 
 static int check_range(const char *what, double lo, double hi)
 {
@@ -72,10 +74,10 @@ static int check_balance(const chorus_synth_options *o)
 int synth_options_resolve(chorus_synth_options *out, const chorus_synth_options *in)
 {
     const chorus_synth_options defaults = CHORUS_SYNTH_OPTIONS_INIT;
-    if (in->version == 1) {
-        /* The caller's struct is only as long as version 1's: read no further. */
+    if (in->version == 1 || in->version == 2) {
+        /* The caller's struct is only as long as its version's: read no further. */
         *out = defaults;
-        memcpy(out, in, SYNTH_OPTIONS_V1_SIZE);
+        memcpy(out, in, in->version == 1 ? SYNTH_OPTIONS_V1_SIZE : SYNTH_OPTIONS_V2_SIZE);
         out->version = CHORUS_SYNTH_OPTIONS_VERSION;
     } else if (in->version == CHORUS_SYNTH_OPTIONS_VERSION) {
         *out = *in;
@@ -89,7 +91,7 @@ int synth_options_resolve(chorus_synth_options *out, const chorus_synth_options 
 
 int chorus_synth_options_check(const chorus_synth_options *o)
 {
-    /* Resolving a version 1 struct checks the current version it becomes. */
+    /* Resolving an older struct checks the current version it becomes. */
     if (o->version != CHORUS_SYNTH_OPTIONS_VERSION) {
         chorus_synth_options resolved;
         return synth_options_resolve(&resolved, o);

@@ -426,6 +426,79 @@ START_TEST(test_auto_choice)
 }
 END_TEST
 
+/* What a progress callback saw: every call, in order. */
+typedef struct progress_record {
+    chorus_fit_progress calls[1024];
+    int n;
+} progress_record;
+
+static void record_progress(const chorus_fit_progress *progress, void *ctx)
+{
+    progress_record *r = ctx;
+    ck_assert_int_lt(r->n, 1024);
+    r->calls[r->n++] = *progress;
+}
+
+START_TEST(test_progress_reports_every_iteration_and_changes_nothing)
+{
+    int32_t *gold;
+    chorus_votes *v = synthetic(20000, 3, 0, &gold);
+    chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+    opts.type = CHORUS_MODEL_DS;
+    opts.restarts = 1;
+    opts.seed = 5;
+    chorus_model *quiet, *m;
+    ck_assert_ok(chorus_model_fit(&quiet, v, &opts));
+    static progress_record r;
+    r.n = 0;
+    opts.progress = record_progress;
+    opts.progress_ctx = &r;
+    ck_assert_ok(chorus_model_fit(&m, v, &opts));
+    /* Two starts, each counting its iterations from 1; the first change is infinite, the
+     * others relative to the objective, and a start ends when the change reaches tol. */
+    double first_of_start[2] = {0, 0};
+    int n_of_start[2] = {0, 0};
+    for (int i = 0; i < r.n; i++) {
+        const chorus_fit_progress *c = &r.calls[i];
+        ck_assert_int_eq(c->n_starts, 2);
+        ck_assert_int_eq(c->max_iter, 500);
+        ck_assert(c->start == 0 || c->start == 1);
+        ck_assert_int_eq(c->iteration, ++n_of_start[c->start]);
+        if (c->iteration == 1) {
+            ck_assert(i == 0 || r.calls[i - 1].start == c->start - 1);
+            ck_assert(isinf(c->change));
+            first_of_start[c->start] = c->log_posterior;
+        } else {
+            const double previous = r.calls[i - 1].log_posterior;
+            ck_assert_double_eq_tol(
+                c->change, fabs(c->log_posterior - previous) / fabs(c->log_posterior), 1e-12);
+        }
+        const int last = i + 1 == r.n || r.calls[i + 1].start != c->start;
+        ck_assert_int_eq(c->converged, last);
+        ck_assert_int_eq(c->converged, c->change <= opts.tol);
+    }
+    ck_assert_int_gt(n_of_start[0], 1);
+    ck_assert_int_gt(n_of_start[1], 1);
+    /* The winning start's calls are its trace. */
+    int32_t n_trace;
+    const double *trace = chorus_model_trace(m, &n_trace);
+    const int best = m->best_start;
+    ck_assert_int_eq(n_trace, n_of_start[best]);
+    ck_assert(trace[0] == first_of_start[best]);
+    for (int32_t t = 0; t < n_trace; t++)
+        ck_assert(trace[t] == r.calls[(best ? n_of_start[0] : 0) + t].log_posterior);
+    /* The model does not depend on being watched. */
+    ck_assert_int_eq(memcmp(chorus_model_confusion(m, 0), chorus_model_confusion(quiet, 0),
+                            (size_t)20 * 3 * 4 * sizeof(double)),
+                     0);
+    ck_assert(m->settings.progress == NULL);
+    chorus_model_free(quiet);
+    chorus_model_free(m);
+    chorus_free(gold);
+    chorus_votes_free(v);
+}
+END_TEST
+
 START_TEST(test_options_are_checked)
 {
     chorus_votes *v = tiny();
@@ -475,6 +548,7 @@ int main(void)
     tcase_add_test(fit, test_fixed_and_gold_class_prior);
     tcase_add_test(fit, test_em_model_json_round_trip_predicts_identically);
     tcase_add_test(fit, test_options_are_checked);
+    tcase_add_test(fit, test_progress_reports_every_iteration_and_changes_nothing);
     tcase_add_test(fit, test_bit_identical_for_any_storage_width);
     suite_add_tcase(s, fit);
     return test_run_suite(s);

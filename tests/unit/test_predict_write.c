@@ -128,6 +128,60 @@ START_TEST(test_stream_bad_answer_leaves_no_file)
 }
 END_TEST
 
+/* The `done` values a progress callback saw, and their totals. */
+typedef struct progress_calls {
+    int64_t done[8], total[8];
+    int n;
+} progress_calls;
+
+static void record_progress(int64_t done, int64_t total, void *ctx)
+{
+    progress_calls *c = ctx;
+    ck_assert_int_lt(c->n, 8);
+    c->done[c->n] = done;
+    c->total[c->n++] = total;
+}
+
+/* Progress after each chunk written, the file unchanged; version 1 options (no progress
+ * fields) are still taken and their progress field is not read; others are refused. */
+START_TEST(test_stream_progress_after_each_chunk)
+{
+    chorus_votes *v = synth_votes();
+    chorus_fit_options fo = CHORUS_FIT_OPTIONS_INIT;
+    fo.type = CHORUS_MODEL_DS;
+    chorus_model *m;
+    ck_assert_ok(chorus_model_fit(&m, v, &fo));
+    char quiet[256], watched[256];
+    snprintf(quiet, sizeof quiet, "%s", test_path("quiet.csv"));
+    snprintf(watched, sizeof watched, "%s", test_path("watched.csv"));
+    ck_assert_ok(chorus_model_predict_write(m, v, quiet, CHORUS_PROBS_AUTO, NULL));
+    progress_calls calls = {{0}, {0}, 0};
+    chorus_predict_write_options po = CHORUS_PREDICT_WRITE_OPTIONS_INIT;
+    po.progress = record_progress;
+    po.progress_ctx = &calls;
+    ck_assert_ok(chorus_model_predict_write(m, v, watched, CHORUS_PROBS_AUTO, &po));
+    assert_same_file(quiet, watched);
+    const int64_t expected[] = {65536, 131072, 196608, N_ITEMS};
+    ck_assert_int_eq(calls.n, 4);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(calls.done[i], expected[i]);
+        ck_assert_int_eq(calls.total[i], N_ITEMS);
+    }
+    calls.n = 0;
+    po.version = 1;
+    ck_assert_ok(chorus_model_predict_write(m, v, watched, CHORUS_PROBS_AUTO, &po));
+    ck_assert_int_eq(calls.n, 0);
+    assert_same_file(quiet, watched);
+    po.version = CHORUS_PREDICT_WRITE_OPTIONS_VERSION + 1;
+    const char *refused = test_path("refused.csv");
+    ck_assert_error(chorus_model_predict_write(m, v, refused, CHORUS_PROBS_AUTO, &po),
+                    CHORUS_EINVAL, "version 3 is not supported");
+    ck_assert(!test_file_exists(refused));
+    chorus_model_free(m);
+    chorus_votes_free(v);
+}
+END_TEST
+
 /* Items [begin, end) of v as a matrix of their own (item i is v's item begin + i). */
 static chorus_votes *part_of(const chorus_votes *v, int64_t begin, int64_t end)
 {
@@ -216,6 +270,7 @@ int main(void)
     tcase_add_test(tc, test_stream_matches_memory_mv);
     tcase_add_test(tc, test_stream_bad_answer_leaves_no_file);
     tcase_add_test(tc, test_predictor_parts_match_stream);
+    tcase_add_test(tc, test_stream_progress_after_each_chunk);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }

@@ -141,9 +141,51 @@ START_TEST(test_version_1_struct_accepted)
     chorus_free(truth);
     v1->n_classes = 1;
     ck_assert_error(chorus_synth_options_check(o), CHORUS_EINVAL, "number of classes");
-    v1->version = 3;
-    ck_assert_error(chorus_synth_options_check(o), CHORUS_EINVAL, "version 3");
+    v1->version = CHORUS_SYNTH_OPTIONS_VERSION + 1;
+    ck_assert_error(chorus_synth_options_check(o), CHORUS_EINVAL, "version 4");
     free(v1);
+}
+END_TEST
+
+/* What a progress callback saw. */
+typedef struct progress_calls {
+    int64_t done[16];
+    int n;
+} progress_calls;
+
+static void record_progress(int64_t done, int64_t total, void *ctx)
+{
+    progress_calls *c = ctx;
+    ck_assert_int_eq(total, 200003);
+    ck_assert_int_lt(c->n, 16);
+    c->done[c->n++] = done;
+}
+
+START_TEST(test_progress_changes_no_draw)
+{
+    chorus_synth_options o = every_regime();
+    o.n_items = 200003; /* four blocks of at most 65536 items, two passes */
+    const uint64_t quiet = synth_hash(&o);
+    progress_calls calls = {{0}, 0};
+    o.progress = record_progress;
+    o.progress_ctx = &calls;
+    ck_assert_uint_eq(synth_hash(&o), quiet);
+    ck_assert_int_eq(calls.n, 8);
+    for (int i = 1; i < calls.n; i++)
+        ck_assert_int_le(calls.done[i - 1], calls.done[i]);
+    ck_assert_int_eq(calls.done[3], 200003 / 2); /* the first pass is half the work */
+    ck_assert_int_eq(calls.done[7], 200003);
+    /* A version 2 struct (on the heap at its own size) has no progress fields to read. */
+    const size_t v2_size = offsetof(chorus_synth_options, progress);
+    chorus_synth_options as_v2 = o;
+    as_v2.version = 2;
+    unsigned char *v2 = malloc(v2_size);
+    ck_assert_ptr_nonnull(v2);
+    memcpy(v2, &as_v2, v2_size);
+    calls.n = 0;
+    ck_assert_uint_eq(synth_hash((const chorus_synth_options *)(void *)v2), quiet);
+    ck_assert_int_eq(calls.n, 0);
+    free(v2);
 }
 END_TEST
 
@@ -288,6 +330,7 @@ int main(void)
     tcase_add_test(tc, test_seed_decides_the_draw);
     tcase_add_test(tc, test_version_1_draws_unchanged);
     tcase_add_test(tc, test_version_1_struct_accepted);
+    tcase_add_test(tc, test_progress_changes_no_draw);
     tcase_add_test(tc, test_copies_vote_with_their_source);
     tcase_add_test(tc, test_options_checked);
     tcase_add_test(tc, test_truth_file);
