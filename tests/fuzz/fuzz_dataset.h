@@ -62,13 +62,12 @@ static inline void fuzz_ranges_match(const char *path, const chorus_data_options
                                    chorus_dataset_source_line(whole, record),
                                "a record's line differs");
                     for (int32_t f = 0; f < chorus_dataset_n_fields(batch); f++) {
-                        int32_t g = chorus_dataset_find_field(
-                            whole, chorus_dataset_field_name(batch, f));
+                        int32_t g =
+                            chorus_dataset_find_field(whole, chorus_dataset_field_name(batch, f));
                         FUZZ_CHECK(g >= 0, "a field the whole file does not have");
                         const char *a = chorus_dataset_value(batch, i, f, NULL);
                         const char *b = chorus_dataset_value(whole, record, g, NULL);
-                        FUZZ_CHECK((!a && !b) || (a && b && strcmp(a, b) == 0),
-                                   "a value differs");
+                        FUZZ_CHECK((!a && !b) || (a && b && strcmp(a, b) == 0), "a value differs");
                     }
                 }
                 chorus_dataset_free(batch);
