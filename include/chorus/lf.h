@@ -104,6 +104,10 @@ typedef struct chorus_apply_report {
     int64_t llm_completion_tokens;
     int32_t llm_n_failures_listed; /* the first CHORUS_LLM_FAILURES_LISTED failures */
     chorus_llm_failure llm_failures_listed[CHORUS_LLM_FAILURES_LISTED];
+    /* LF x record answers abstained on for a confidence below the LF's min_confidence, and
+     * kept without one (min_confidence set, but no log-probabilities came with them). */
+    int64_t llm_low_confidence;
+    int64_t llm_no_confidence;
 } chorus_apply_report;
 
 /*

@@ -102,6 +102,9 @@ static void print_llm(const lf_pipeline *p, int verbose)
                 " completion tokens\n",
                 r->llm_calls, r->llm_cache_hits, r->llm_retries, r->llm_failures, r->llm_unparsed,
                 r->llm_prompt_tokens, r->llm_completion_tokens);
+    if (verbose && r->llm_low_confidence)
+        fprintf(stderr, "llm: %" PRId64 " answers below min_confidence (the LF abstained there)\n",
+                r->llm_low_confidence);
     if (!r->llm_failures) return;
     /* Failures are shown even with --quiet: those LFs abstained there. */
     fprintf(stderr,
