@@ -187,17 +187,25 @@ typedef struct chorus_llm_plan_lf {
     int32_t n_shown;
     char **prompts; /* n_shown rendered message lists: "[system]\n...\n[user]\n...\n" */
     int64_t *lines; /* the data lines of the shown records */
+    /* An estimate for the n_calls requests (docs/llm.md "Dry run"): */
+    int64_t prompt_tokens;     /* each request body's bytes / 4, rounded up */
+    int64_t completion_tokens; /* the longest answer the LF reads, bytes / 4, rounded up */
+    double cost;               /* by the spec's llm.prices for the LF's model; NAN without */
 } chorus_llm_plan_lf;
 
 typedef struct chorus_llm_plan {
     int32_t n_lfs; /* llm LFs of the set (0 when it has none) */
     chorus_llm_plan_lf *lfs;
-    int64_t n_calls; /* requests an apply would send, in all */
+    int64_t n_calls;                          /* requests an apply would send, in all */
+    int64_t prompt_tokens, completion_tokens; /* the LFs' estimates, summed */
+    double cost;                              /* summed over the LFs whose model has a price */
+    int32_t n_unpriced;                       /* LFs with calls whose model has no price */
 } chorus_llm_plan;
 
 /*
  * Renders the prompts of every llm LF for the first n_show records and counts the requests
- * an apply would send, reading the cache (if its file exists) but sending nothing. Errors
+ * an apply would send, reading the cache (if its file exists) but sending nothing; estimates
+ * their tokens and, with the spec's llm.prices, their cost. Errors
  * as chorus_lf_apply for fields the data lacks. Free with chorus_llm_plan_free.
  */
 int chorus_lf_set_llm_plan(chorus_llm_plan **out, const chorus_lf_set *set,

@@ -15,6 +15,7 @@
 #include "lf/lf_internal.h"
 #include "lf/llm_batch.h"
 #include "lf/llm_confidence.h"
+#include "lf/llm_cost.h"
 #include "llm/llm_cache.h"
 #include "llm/llm_claims.h"
 #include "llm/llm_client.h"
@@ -379,6 +380,7 @@ static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constra
         if (show) {
             show->n_calls = (int64_t)(b.n - before);
             ps->plan->n_calls += show->n_calls;
+            lf_llm_plan_cost(ps->plan, show, set, spec, constrained, &b, before);
         }
         v++;
     }

@@ -42,8 +42,8 @@ static int parse_price(spec_ctx *ctx, const yaml_node_t *key, const yaml_node_t 
                        llm_price *price)
 {
     int rc = spec_string(ctx, key, "a model name", &price->model);
-    if (!rc) rc = spec_check_mapping(ctx, value, "a price");
-    if (!rc) rc = spec_check_keys(ctx, value, "a price", price_keys);
+    if (!rc) rc = spec_check_mapping(ctx, value, "a price in llm.prices");
+    if (!rc) rc = spec_check_keys(ctx, value, "llm.prices", price_keys);
     if (!rc && !spec_get(ctx, value, "prompt_per_1k", NULL) &&
         !spec_get(ctx, value, "completion_per_1k", NULL))
         rc = spec_error(ctx, CHORUS_EFORMAT, value,
