@@ -151,7 +151,8 @@ int32_t lf_llm_vote(const lf_llm *llm, bool constrained, const char *answer, dou
         rep->llm_unparsed++;
         return k;
     }
-    if (!(llm->min_confidence > 0)) return k;
+    /* With samples the confidence is their agreement, known once all are in. */
+    if (!(llm->min_confidence > 0) || llm->samples > 1) return k;
     if (isnan(confidence)) {
         rep->llm_no_confidence++;
         return k;

@@ -34,6 +34,21 @@ double lf_llm_confidence(const lf_llm *llm, bool constrained, const chorus_llm_r
 int32_t lf_llm_vote(const lf_llm *llm, bool constrained, const char *answer, double confidence,
                     bool *well_formed, chorus_apply_report *rep);
 
+/*
+ * With samples: *out gets body (a request) with "seed": sample added at its end, so that
+ * each sample is its own request and cache entry. CHORUS_OK or CHORUS_ENOMEM.
+ */
+int lf_llm_sample_body(char **out, const char *body, int32_t sample);
+
+/*
+ * The vote of n sampled answers (votes[i]: each one's class, or CHORUS_ABSTAIN for one that
+ * failed or named no class): the most frequent class (a tie goes to the class answered
+ * first), with the share of the n samples that gave it as its confidence; an abstention when
+ * none voted, or when min_confidence is set and the share is below it (llm_low_confidence).
+ */
+int32_t lf_llm_samples_vote(const lf_llm *llm, const int32_t *votes, int32_t n,
+                            chorus_apply_report *rep);
+
 /* The one warning for an LF whose min_confidence could not be applied to n answers. */
 void lf_llm_warn_no_confidence(const chorus_lf_set *set, int32_t lf, int64_t n);
 

@@ -305,7 +305,8 @@ static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constra
     const lf_def *first = &set->lfs[first_lf];
     const int64_t n = chorus_dataset_n_records(ps->ds);
     int32_t *field = NULL;
-    int64_t *req = NULL; /* per (variant, record): request index, -1 when answered */
+    int64_t *req = NULL;     /* per (variant, record, sample): request index, -1 when answered */
+    int32_t *sampled = NULL; /* with samples: per (variant, record, sample) the answer's vote */
     chorus_llm_result *results = NULL;
     unsigned char *from_cache = NULL; /* per request: answered by another process meanwhile */
     chorus_llm_cache *cache = NULL;
@@ -315,10 +316,11 @@ static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constra
     int32_t n_lfs = 0;
     for (int32_t j = first_lf; j < set->n_lfs; j++)
         n_lfs += set->lfs[j].kind == LF_LLM && set->lfs[j].u.llm.spec == spec;
-    const size_t cells = (size_t)n_lfs * (size_t)n;
+    const size_t S = (size_t)spec->samples, cells = (size_t)n_lfs * (size_t)n * S;
     if ((rc = cache_for(&cache, &ps->caches, spec->cache_path, ps->dry))) goto done;
     if ((rc = lf_llm_batch_init(&b, cells))) goto done;
-    if (!(req = malloc((cells + 1) * sizeof *req))) {
+    if (!(req = malloc((cells + 1) * sizeof *req)) ||
+        (S > 1 && !(sampled = malloc((cells + 1) * sizeof *sampled)))) {
         rc = chorus_error_nomem();
         goto done;
     }
@@ -349,33 +351,43 @@ static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constra
                                         lf->u.llm.variant, ps->ds, field, r);
                 show->n_shown++;
             }
-            chorus_llm_cache_key(key, spec->url, spec->model, body);
-            const char *answer = cache ? chorus_llm_cache_get(cache, key) : NULL;
-            int64_t *slot = &req[(size_t)v * (size_t)n + (size_t)r];
-            if (answer) {
-                free(body);
-                *slot = -1;
-                if (show) {
-                    show->n_cached++;
-                    continue;
+            for (size_t smp = 0; smp < S && !rc; smp++) {
+                char *asked = body; /* taken over with one sample, a copy with a seed with more */
+                if (S == 1)
+                    body = NULL;
+                else if ((rc = lf_llm_sample_body(&asked, body, (int32_t)smp)))
+                    break;
+                chorus_llm_cache_key(key, spec->url, spec->model, asked);
+                const char *answer = cache ? chorus_llm_cache_get(cache, key) : NULL;
+                const size_t c = ((size_t)v * (size_t)n + (size_t)r) * S + smp;
+                int64_t *slot = &req[c];
+                if (answer) {
+                    free(asked);
+                    *slot = -1;
+                    if (show) {
+                        show->n_cached++;
+                        continue;
+                    }
+                    bool well_formed;
+                    ps->rep->llm_cache_hits++;
+                    *(sampled ? &sampled[c] : &ps->votes[j][r]) =
+                        lf_llm_vote(spec, constrained, answer,
+                                    chorus_llm_cache_confidence(cache, key), &well_formed, ps->rep);
+                    /* Paid for in an earlier run, it tells as much as a fresh one. */
+                    if (probing && !well_formed) {
+                        *refused = true;
+                        free(body);
+                        goto done;
+                    }
+                    if (probing) {
+                        if ((rc = url_add(&ps->took, &ps->n_took, spec->url))) break;
+                        probing = false;
+                    }
+                } else {
+                    *slot = lf_llm_batch_add(&b, key, asked);
                 }
-                bool well_formed;
-                ps->rep->llm_cache_hits++;
-                ps->votes[j][r] =
-                    lf_llm_vote(spec, constrained, answer, chorus_llm_cache_confidence(cache, key),
-                                &well_formed, ps->rep);
-                /* Paid for in an earlier run, it tells as much as a fresh one. */
-                if (probing && !well_formed) {
-                    *refused = true;
-                    goto done;
-                }
-                if (probing) {
-                    if ((rc = url_add(&ps->took, &ps->n_took, spec->url))) break;
-                    probing = false;
-                }
-            } else {
-                *slot = lf_llm_batch_add(&b, key, body);
             }
+            free(body);
         }
         if (show) {
             show->n_calls = (int64_t)(b.n - before);
@@ -384,7 +396,8 @@ static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constra
         }
         v++;
     }
-    if (rc || ps->dry || b.n == 0) goto done;
+    if (rc || ps->dry) goto done;
+    if (b.n == 0) goto vote;
     if (!(results = calloc(b.n, sizeof *results)) || !(from_cache = calloc(b.n, 1))) {
         rc = chorus_error_nomem();
         goto done;
@@ -401,25 +414,35 @@ static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constra
     if (rc || *refused) goto done;
     for (int32_t j = first_lf, v = 0; j < set->n_lfs; j++) {
         if (set->lfs[j].kind != LF_LLM || set->lfs[j].u.llm.spec != spec) continue;
-        for (int64_t r = 0; r < n; r++) {
-            int64_t i = req[(size_t)v * (size_t)n + (size_t)r];
+        for (size_t c = (size_t)v * (size_t)n * S; c < ((size_t)v + 1) * (size_t)n * S; c++) {
+            const int64_t i = req[c], r = (int64_t)(c / S) - v * n;
             if (i < 0) continue;
             const chorus_llm_result *res = &results[i];
             bool well_formed;
-            ps->votes[j][r] = res->ok ? lf_llm_vote(spec, constrained, res->content,
-                                                    chorus_llm_cache_confidence(cache, b.keys[i]),
-                                                    &well_formed, ps->rep)
-                                      : CHORUS_ABSTAIN;
+            *(sampled ? &sampled[c] : &ps->votes[j][r]) =
+                res->ok ? lf_llm_vote(spec, constrained, res->content,
+                                      chorus_llm_cache_confidence(cache, b.keys[i]), &well_formed,
+                                      ps->rep)
+                        : CHORUS_ABSTAIN;
             ps->rep->llm_cache_hits += from_cache[i]; /* another process paid for it */
             if (!res->ok)
                 list_failure(ps->rep, j, chorus_dataset_source_line(ps->ds, r), res->error);
         }
         v++;
     }
+vote:
+    for (int32_t j = first_lf, v = 0; sampled && j < set->n_lfs; j++) {
+        if (set->lfs[j].kind != LF_LLM || set->lfs[j].u.llm.spec != spec) continue;
+        for (int64_t r = 0; r < n; r++)
+            ps->votes[j][r] = lf_llm_samples_vote(
+                spec, &sampled[((size_t)v * (size_t)n + (size_t)r) * S], (int32_t)S, ps->rep);
+        v++;
+    }
 done:
     for (size_t i = 0; results && i < b.n; i++)
         chorus_llm_result_clear(&results[i]);
     free(results);
+    free(sampled);
     free(from_cache);
     lf_llm_batch_free(&b);
     free(req);

@@ -317,6 +317,38 @@ START_TEST(test_spec_errors)
 }
 END_TEST
 
+START_TEST(test_samples_vote)
+{
+    int rc;
+    chorus_lf_set *set = load_text(
+        "samples.yaml", HEAD "    samples: 4\n    temperature: 1\n    min_confidence: 0.5\n", &rc);
+    ck_assert_ok(rc);
+    const lf_llm *llm = set->lfs[0].u.llm.spec;
+    chorus_apply_report rep = {0};
+    const int32_t A = CHORUS_ABSTAIN;
+    /* 2 of 4: the share is 0.5, not below min_confidence. */
+    ck_assert_int_eq(lf_llm_samples_vote(llm, (const int32_t[]){0, 1, 1, A}, 4, &rep), 1);
+    /* A tie goes to the class answered first. */
+    ck_assert_int_eq(lf_llm_samples_vote(llm, (const int32_t[]){1, 0, 0, 1}, 4, &rep), 1);
+    ck_assert_int_eq(lf_llm_samples_vote(llm, (const int32_t[]){0, 1, 1, 0}, 4, &rep), 0);
+    ck_assert_int_eq(rep.llm_low_confidence, 0);
+    /* 1 of 4 (failed and unparsed samples count in the share): below 0.5. */
+    ck_assert_int_eq(lf_llm_samples_vote(llm, (const int32_t[]){A, 1, A, A}, 4, &rep), A);
+    ck_assert_int_eq(rep.llm_low_confidence, 1);
+    ck_assert_int_eq(lf_llm_samples_vote(llm, (const int32_t[]){A, A, A, A}, 4, &rep), A);
+    ck_assert_int_eq(rep.llm_low_confidence, 1);
+    /* Per answer, min_confidence does not apply: the samples' agreement does. */
+    bool wf;
+    ck_assert_int_eq(lf_llm_vote(llm, false, "spam", 0.01, &wf, &rep), 1);
+
+    char *body = NULL;
+    ck_assert_ok(lf_llm_sample_body(&body, "{\"model\":\"m\",\"max_tokens\":8}", 3));
+    ck_assert_str_eq(body, "{\"model\":\"m\",\"max_tokens\":8,\"seed\":3}");
+    free(body);
+    chorus_lf_set_free(set);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("llm_confidence");
@@ -328,6 +360,7 @@ int main(void)
     tcase_add_test(tc, test_min_confidence_vote);
     tcase_add_test(tc, test_cache_keeps_confidence);
     tcase_add_test(tc, test_spec_errors);
+    tcase_add_test(tc, test_samples_vote);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }
