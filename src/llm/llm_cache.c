@@ -560,4 +560,6 @@ void chorus_llm_cache_stats_get(const chorus_llm_cache *cache, chorus_llm_cache_
     stats->damaged = cache->damaged;
     stats->bytes = cache->bytes;
     stats->tokens = cache->tokens;
+    for (size_t i = 0; i < cache->n_entries; i++)
+        stats->scored += isfinite(cache->entries[i].confidence);
 }

@@ -137,6 +137,12 @@ checks=$((checks + 1))
 expect_confidences "$TMP/c-nolp.jsonl" "none none none " "no confidence is stored"
 stop_server
 
+# stats counts the answers that have a confidence.
+run llm-cache stats "$TMP/c-none.jsonl"
+expect_out "scored  3" "three answers with a confidence"
+run llm-cache stats "$TMP/c-nolp.jsonl"
+expect_out "scored  0" "no answer with a confidence"
+
 # The cache export shows the confidence with the answer.
 run llm-cache export "$TMP/c-none.jsonl" -o "$TMP/export.jsonl"
 expect_status 0 "llm-cache export"
