@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +118,12 @@ double lf_llm_confidence(const lf_llm *llm, bool constrained, const chorus_llm_r
     int32_t vote = lf_llm_read_answer(llm, constrained, res->content, &well_formed);
     if (vote == CHORUS_ABSTAIN) return NAN;
     size_t from = 0, to = 0, len = 0;
-    if (!value_span(res->content, llm->label_key, &from, &to)) {
+    /* Read as lf_llm_read_answer reads it: a JSON object's label, else the words. */
+    json_error_t err;
+    json_t *root = json_loads(res->content, JSON_REJECT_DUPLICATES, &err);
+    const bool labelled = json_is_string(json_object_get(root, llm->label_key));
+    json_decref(root);
+    if (!labelled || !value_span(res->content, llm->label_key, &from, &to)) {
         /* A free answer: the word that decided the vote. */
         if (lf_llm_verbalize_at(llm, res->content, &from, &len) != vote) return NAN;
         to = from + len;
