@@ -12,6 +12,7 @@
 
 #include "core/error_internal.h"
 #include "lf/lf_internal.h"
+#include "llm/llm_client.h"
 
 static void template_clear(llm_template *t)
 {
@@ -229,8 +230,9 @@ int lf_llm_render_body(char **out, const lf_llm *llm, bool constrained, int32_t 
         json_object_set_new(body, "max_tokens",
                             json_integer(constrained ? llm->json_max_tokens : llm->max_tokens)) ||
         (constrained && json_object_set_new(body, "response_format", response_format(llm))) ||
-        (llm->logprobs && (json_object_set_new(body, "logprobs", json_true()) ||
-                           json_object_set_new(body, "top_logprobs", json_integer(5)))) ||
+        (llm->logprobs &&
+         (json_object_set_new(body, "logprobs", json_true()) ||
+          json_object_set_new(body, "top_logprobs", json_integer(CHORUS_LLM_TOP_LOGPROBS)))) ||
         !(*out = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER)))
         rc = chorus_error_nomem();
     json_decref(messages);

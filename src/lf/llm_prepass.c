@@ -1,9 +1,10 @@
 /*
  * The pass that runs before the parallel apply when a set has llm LFs: for every llm LF and
- * record, render the request body, look its answer up in the cache, send the misses (each
- * distinct prompt once, in one batch per LF of the spec and its variants), store every answer
- * in the cache as it arrives, and turn the answers into one vote per record that the apply
- * loop reads. A dry run (chorus_lf_set_llm_plan) does the same up to the sending.
+ * record (and sample, with samples: n), render the request body, look its answer up in the
+ * cache, send the misses (each distinct prompt once, in one batch per LF of the spec and its
+ * variants), store every answer in the cache as it arrives, and turn the answers into one
+ * vote per record that the apply loop reads. A dry run (chorus_lf_set_llm_plan) does the
+ * same up to the sending.
  */
 #include <inttypes.h>
 #include <stdio.h>
