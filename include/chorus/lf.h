@@ -109,6 +109,10 @@ typedef struct chorus_apply_report {
      * order of first appearance, for chorus_lf_apply_check_fields (NULL and 0 otherwise). */
     char **fields_seen;
     int32_t n_fields_seen;
+    /* LF x record answers abstained on for a confidence below the LF's min_confidence, and
+     * kept without one (min_confidence set, but no log-probabilities came with them). */
+    int64_t llm_low_confidence;
+    int64_t llm_no_confidence;
 } chorus_apply_report;
 
 /*
@@ -204,6 +208,10 @@ typedef struct chorus_llm_plan_lf {
     /* 1 for a paraphrase (paraphrases: N) the endpoint has not written yet: nothing shown,
      * n_calls counts every record. */
     int paraphrase_pending;
+    /* An estimate for the n_calls requests (docs/llm.md "Dry run"): */
+    int64_t prompt_tokens;     /* each request body's bytes / 4, rounded up */
+    int64_t completion_tokens; /* the longest answer the LF reads, bytes / 4, rounded up */
+    double cost;               /* by the spec's llm.prices for the LF's model; NAN without */
 } chorus_llm_plan_lf;
 
 typedef struct chorus_llm_plan {
@@ -213,12 +221,16 @@ typedef struct chorus_llm_plan {
     /* Of those before them: requests for paraphrases (paraphrases: N) not in the lock file
      * nor the cache, one per LF. */
     int64_t n_paraphrase_calls;
+    int64_t prompt_tokens, completion_tokens; /* the LFs' estimates, summed */
+    double cost;                              /* summed over the LFs whose model has a price */
+    int32_t n_unpriced;                       /* LFs with calls whose model has no price */
 } chorus_llm_plan;
 
 /*
  * Renders the prompts of every llm LF for the first n_show records and counts the requests
  * an apply would send, reading the cache (if its file exists) but sending nothing and
- * writing no lock file: paraphrases neither pinned nor cached are paraphrase_pending. Errors
+ * writing no lock file: paraphrases neither pinned nor cached are paraphrase_pending. It
+ * estimates their tokens and, with the spec's llm.prices, their cost. Errors
  * as chorus_lf_apply for fields the data lacks. Free with chorus_llm_plan_free.
  */
 int chorus_lf_set_llm_plan(chorus_llm_plan **out, const chorus_lf_set *set,

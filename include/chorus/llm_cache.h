@@ -1,7 +1,8 @@
 /*
  * The answer cache of llm labeling functions, for looking into it and maintaining it
  * (what `chorus llm-cache` does). The file is append-only JSONL, one
- * {"key": "<sha-256 hex>", "answer": "...", "tokens": N, "time": T} per line; later lines
+ * {"key": "<sha-256 hex>", "answer": "...", "tokens": N, "time": T} per line (and "p": the
+ * probability of the answer's class, when known); later lines
  * win for the same key, and a line that does not parse (e.g. cut off by a crash) is
  * ignored and counted. See docs/llm.md.
  */
@@ -27,6 +28,7 @@ typedef struct chorus_llm_cache_stats {
     int64_t damaged; /* lines that did not parse */
     int64_t bytes;
     int64_t tokens; /* sum over distinct keys */
+    int64_t scored; /* distinct keys whose answer has a confidence ("p") */
 } chorus_llm_cache_stats;
 
 void chorus_llm_cache_stats_get(const chorus_llm_cache *cache, chorus_llm_cache_stats *stats);

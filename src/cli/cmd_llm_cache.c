@@ -21,7 +21,8 @@ static const cli_command command = {
     "stats|export|prune CACHE [-o OUT] [--older-than DAYS]",
     "Works on the answer cache of llm labeling functions (default .chorus-llm-cache.jsonl\n"
     "in the spec's folder).",
-    "stats   entries (distinct prompts), lines, damaged lines, bytes and tokens\n"
+    "stats   entries (distinct prompts), lines, damaged lines, bytes, tokens, and the\n"
+    "        entries whose answer has a confidence (scored)\n"
     "export  the distinct entries, one JSON object per line, to -o OUT\n"
     "prune   rewrites the file with one line per prompt, dropping damaged lines and, with\n"
     "        --older-than, old answers (they will be asked again)\n"
@@ -64,8 +65,8 @@ int cmd_llm_cache(int argc, char **argv)
         chorus_llm_cache_stats s;
         chorus_llm_cache_stats_get(cache, &s);
         printf("entries %" PRId64 "\nlines   %" PRId64 "\ndamaged %" PRId64 "\nbytes   %" PRId64
-               "\ntokens  %" PRId64 "\n",
-               s.entries, s.lines, s.damaged, s.bytes, s.tokens);
+               "\ntokens  %" PRId64 "\nscored  %" PRId64 "\n",
+               s.entries, s.lines, s.damaged, s.bytes, s.tokens, s.scored);
     } else if (export) {
         status = chorus_llm_cache_export(cache, args.values[OPT_OUTPUT]);
     } else {

@@ -1,5 +1,6 @@
 /* What apply and run share: load the spec, read the data, apply with a progress line. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,9 @@ static void print_llm(const lf_pipeline *p, int verbose)
                 " completion tokens\n",
                 r->llm_calls, r->llm_cache_hits, r->llm_retries, r->llm_failures, r->llm_unparsed,
                 r->llm_prompt_tokens, r->llm_completion_tokens);
+    if (verbose && r->llm_low_confidence)
+        fprintf(stderr, "llm: %" PRId64 " answers below min_confidence (the LF abstained there)\n",
+                r->llm_low_confidence);
     if (!r->llm_failures) return;
     /* Failures are shown even with --quiet: those LFs abstained there. */
     fprintf(stderr,
@@ -172,6 +176,48 @@ int lf_pipeline_take_dry_run(const char *cmd, int *argc, char **argv, int32_t *n
     return found;
 }
 
+/* A cost, or "-" when the model has no price. */
+static void print_money(double cost)
+{
+    if (isnan(cost))
+        printf(" %12s", "-");
+    else
+        printf(" %12.6f", cost);
+}
+
+/* The estimate of every llm LF, one line each, and the total (docs/llm.md "Dry run"). */
+static void print_cost(const lf_pipeline *p, const chorus_llm_plan *plan)
+{
+    int width = 5;
+    for (int32_t i = 0; i < plan->n_lfs; i++) {
+        int n = (int)strlen(chorus_lf_set_lf_name(p->set, plan->lfs[i].lf));
+        if (n > width) width = n < 60 ? n : 60;
+    }
+    printf("dry run: estimate (tokens in: request bytes / 4; out: the longest answer / 4; cost: "
+           "llm.prices)\n");
+    printf("%-*s %10s %10s %12s %12s %12s\n", width, "LF", "calls", "cached", "tokens in",
+           "tokens out", "cost");
+    int64_t cached = 0;
+    int priced = 0;
+    for (int32_t i = 0; i < plan->n_lfs; i++) {
+        const chorus_llm_plan_lf *lf = &plan->lfs[i];
+        printf("%-*.60s %10" PRId64 " %10" PRId64 " %12" PRId64 " %12" PRId64, width,
+               chorus_lf_set_lf_name(p->set, lf->lf), lf->n_calls, lf->n_cached, lf->prompt_tokens,
+               lf->completion_tokens);
+        print_money(lf->cost);
+        printf("\n");
+        cached += lf->n_cached;
+        priced += !isnan(lf->cost);
+    }
+    printf("%-*s %10" PRId64 " %10" PRId64 " %12" PRId64 " %12" PRId64, width, "total",
+           plan->n_calls, cached, plan->prompt_tokens, plan->completion_tokens);
+    print_money(priced > 0 ? plan->cost : NAN);
+    if (plan->n_unpriced > 0)
+        printf("  (%" PRId32 " LF%s without a price in llm.prices not counted)", plan->n_unpriced,
+               plan->n_unpriced == 1 ? "" : "s");
+    printf("\n");
+}
+
 int lf_pipeline_dry_run(lf_pipeline *p, int32_t n_show)
 {
     chorus_llm_plan *plan = NULL;
@@ -187,6 +233,7 @@ int lf_pipeline_dry_run(lf_pipeline *p, int32_t n_show)
         for (int32_t s = 0; s < lf->n_shown; s++)
             printf("-- data line %" PRId64 "\n%s", lf->lines[s], lf->prompts[s]);
     }
+    if (plan->n_lfs > 0) print_cost(p, plan);
     if (plan->n_paraphrase_calls)
         printf("dry run: %" PRId64 " calls for paraphrases (paraphrases: N), then\n",
                plan->n_paraphrase_calls);

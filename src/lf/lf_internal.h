@@ -251,6 +251,9 @@ typedef struct lf_llm {
     int64_t examples_line;
     bool examples_pinned; /* examples holds the chosen ones (from the lock or chosen now) */
     char **example_items; /* n_examples: the chosen items' ids, for the lock file */
+    bool logprobs;         /* asks for log-probabilities (logprobs: true, top_logprobs: 5) */
+    double min_confidence; /* abstains on answers less likely than this; 0 = never */
+    int32_t samples;       /* answers asked per prompt (1: one); the vote is the most frequent */
 } lf_llm;
 
 /*
@@ -335,6 +338,8 @@ int lf_llm_render_text(char **out, const lf_llm *llm, bool constrained, int32_t 
 /* The class whose verbalizer word occurs first in the answer (whole word, any case), or
  * CHORUS_ABSTAIN when none does. */
 int32_t lf_llm_verbalize(const lf_llm *llm, const char *answer);
+/* The same, with the byte offset and length in answer of the word that decided it. */
+int32_t lf_llm_verbalize_at(const lf_llm *llm, const char *answer, size_t *at, size_t *len);
 
 /*
  * The class of an answer: a JSON object's label_key string through the verbalizer; a free
@@ -350,6 +355,12 @@ int lf_llm_prepare(int32_t ***votes, chorus_apply_report *report, const chorus_l
                    const chorus_dataset *ds);
 
 /* ---- the set ---------------------------------------------------------------------- */
+
+/* What the spec's llm.prices says one model costs, per 1000 tokens (spec_llm_prices.c). */
+typedef struct llm_price {
+    char *model;
+    double prompt_per_1k, completion_per_1k;
+} llm_price;
 
 typedef struct lf_def {
     char *name;
@@ -387,7 +398,12 @@ struct chorus_lf_set {
     char *gold_field;
     lf_def *lfs;
     int32_t n_lfs;
+    llm_price *llm_prices; /* the spec's llm.prices */
+    int32_t n_llm_prices;
 };
+
+/* The price of model in the spec's llm.prices, or NULL. */
+const llm_price *lf_set_llm_price(const chorus_lf_set *set, const char *model);
 
 /* The class index named by `name` (a class name, or its index as a number), or -1. */
 int32_t lf_set_class_index(const chorus_lf_set *set, const char *name);

@@ -142,6 +142,9 @@ void chorus_lf_set_free(chorus_lf_set *set)
     free(set->id_field);
     free(set->text_field);
     free(set->gold_field);
+    for (int32_t i = 0; set->llm_prices && i < set->n_llm_prices; i++)
+        free(set->llm_prices[i].model);
+    free(set->llm_prices);
     free(set);
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/error_internal.h"
 #include "lf/lf_internal.h"
+#include "llm/llm_client.h"
 
 void lf_llm_release(lf_llm *llm)
 {
@@ -232,6 +233,9 @@ int lf_llm_render_body(char **out, const lf_llm *llm, bool constrained, int32_t 
         json_object_set_new(body, "max_tokens",
                             json_integer(constrained ? llm->json_max_tokens : llm->max_tokens)) ||
         (constrained && json_object_set_new(body, "response_format", response_format(llm))) ||
+        (llm->logprobs &&
+         (json_object_set_new(body, "logprobs", json_true()) ||
+          json_object_set_new(body, "top_logprobs", json_integer(CHORUS_LLM_TOP_LOGPROBS)))) ||
         !(*out = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER)))
         rc = chorus_error_nomem();
     json_decref(messages);
@@ -268,6 +272,13 @@ static bool word_char(unsigned char c)
 
 int32_t lf_llm_verbalize(const lf_llm *llm, const char *answer)
 {
+    size_t at, len;
+    return lf_llm_verbalize_at(llm, answer, &at, &len);
+}
+
+int32_t lf_llm_verbalize_at(const lf_llm *llm, const char *answer, size_t *at_out, size_t *len_out)
+{
+    *at_out = *len_out = 0;
     if (!answer) return CHORUS_ABSTAIN;
     char *low = strdup(answer);
     if (!low) return CHORUS_ABSTAIN;
@@ -294,6 +305,10 @@ int32_t lf_llm_verbalize(const lf_llm *llm, const char *answer)
             }
         }
     free(low);
+    if (best != CHORUS_ABSTAIN) {
+        *at_out = best_at;
+        *len_out = best_len;
+    }
     return best;
 }
 

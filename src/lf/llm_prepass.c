@@ -1,9 +1,10 @@
 /*
  * The pass that runs before the parallel apply when a set has llm LFs: for every llm LF and
- * record, render the request body, look its answer up in the cache, send the misses (each
- * distinct prompt once, in one batch per LF of the spec and its variants), store every answer
- * in the cache as it arrives, and turn the answers into one vote per record that the apply
- * loop reads. A dry run (chorus_lf_set_llm_plan) does the same up to the sending.
+ * record (and sample, with samples: n), render the request body, look its answer up in the
+ * cache, send the misses (each distinct prompt once, in one batch per LF of the spec and its
+ * variants), store every answer in the cache as it arrives, and turn the answers into one
+ * vote per record that the apply loop reads. A dry run (chorus_lf_set_llm_plan) does the
+ * same up to the sending.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,18 +14,12 @@
 
 #include "core/error_internal.h"
 #include "lf/lf_internal.h"
+#include "lf/llm_batch.h"
+#include "lf/llm_confidence.h"
+#include "lf/llm_cost.h"
 #include "llm/llm_cache.h"
 #include "llm/llm_claims.h"
 #include "llm/llm_client.h"
-
-/* The distinct prompts of one batch that the cache did not answer. */
-typedef struct batch {
-    char **bodies;
-    char (*keys)[65];
-    size_t n;
-    int64_t *slots; /* open addressing on the key: request index + 1, 0 = empty */
-    size_t n_slots;
-} batch;
 
 /* Caches opened during one pass, one per file, shared by the LFs that name it. */
 typedef struct cache_list {
@@ -32,49 +27,6 @@ typedef struct cache_list {
     chorus_llm_cache **caches;
     int32_t n;
 } cache_list;
-
-static void batch_free(batch *b)
-{
-    for (size_t i = 0; i < b->n; i++)
-        free(b->bodies[i]);
-    free(b->bodies);
-    free(b->keys);
-    free(b->slots);
-    memset(b, 0, sizeof *b);
-}
-
-static int batch_init(batch *b, size_t max)
-{
-    memset(b, 0, sizeof *b);
-    b->n_slots = 16;
-    while (b->n_slots < 2 * max)
-        b->n_slots *= 2;
-    b->bodies = malloc((max + 1) * sizeof *b->bodies);
-    b->keys = malloc((max + 1) * sizeof *b->keys);
-    b->slots = calloc(b->n_slots, sizeof *b->slots);
-    return b->bodies && b->keys && b->slots ? CHORUS_OK : chorus_error_nomem();
-}
-
-/* The request index of key, adding it (and taking body) if new; body is freed otherwise. */
-static int64_t batch_add(batch *b, const char *key, char *body)
-{
-    char head[17];
-    memcpy(head, key, 16);
-    head[16] = '\0';
-    size_t h = (size_t)strtoull(head, NULL, 16);
-    for (size_t s = h & (b->n_slots - 1);; s = (s + 1) & (b->n_slots - 1)) {
-        if (!b->slots[s]) {
-            b->bodies[b->n] = body;
-            memcpy(b->keys[b->n], key, 65);
-            b->slots[s] = (int64_t)++b->n;
-            return (int64_t)b->n - 1;
-        }
-        if (strcmp(b->keys[b->slots[s] - 1], key) == 0) {
-            free(body);
-            return b->slots[s] - 1;
-        }
-    }
-}
 
 static void cache_list_free(cache_list *list)
 {
@@ -116,6 +68,8 @@ typedef struct put_ctx {
     const batch *b;
     const size_t *index; /* request of this send -> request of the batch */
     int rc;
+    const lf_llm *spec; /* how to read the answer, for its confidence */
+    bool constrained;
 } put_ctx;
 
 /* Each answer goes to the cache as soon as it arrives, so a killed run keeps it. */
@@ -124,8 +78,10 @@ static void on_done(size_t sub, const chorus_llm_result *result, void *p)
     put_ctx *ctx = p;
     if (!result->ok || !result->content || ctx->rc) return;
     const char *kept = NULL;
-    ctx->rc = chorus_llm_cache_put_first(ctx->cache, ctx->b->keys[ctx->index[sub]], result->content,
-                                         result->prompt_tokens + result->completion_tokens, &kept);
+    ctx->rc =
+        chorus_llm_cache_put_scored(ctx->cache, ctx->b->keys[ctx->index[sub]], result->content,
+                                    result->prompt_tokens + result->completion_tokens,
+                                    lf_llm_confidence(ctx->spec, ctx->constrained, result), &kept);
 }
 
 /* Where one pass puts what it finds. */
@@ -236,7 +192,7 @@ static int settle(pass *ps, chorus_llm_cache *cache, const batch *b, chorus_llm_
  * processes share the cache, and every process votes from that one answer.
  */
 static int pay(pass *ps, const lf_llm *spec, const lf_def *first, batch *b, chorus_llm_cache *cache,
-               chorus_llm_result *results, unsigned char *from_cache)
+               chorus_llm_result *results, unsigned char *from_cache, bool constrained)
 {
     const char *key = NULL;
     if (spec->api_key_env) {
@@ -294,7 +250,7 @@ static int pay(pass *ps, const lf_llm *spec, const lf_def *first, batch *b, chor
                 r.index[k] = i;
                 r.bodies[k++] = b->bodies[i];
             }
-        put_ctx ctx = {cache, b, r.index, CHORUS_OK};
+        put_ctx ctx = {cache, b, r.index, CHORUS_OK, spec, constrained};
         rc = chorus_llm_send(&opts, r.bodies, k, r.results, on_done, &ctx);
         if (rc == CHORUS_EREMOTE)
             chorus_error_wrap("%s:%" PRId64 ": labeling function '%s': ", ps->set->path,
@@ -323,13 +279,13 @@ static int pay(pass *ps, const lf_llm *spec, const lf_def *first, batch *b, chor
  */
 static int pay_range(pass *ps, const lf_llm *spec, const lf_def *first, batch *b, size_t from,
                      size_t to, chorus_llm_cache *cache, chorus_llm_result *results,
-                     unsigned char *from_cache, bool probing, bool *refused)
+                     unsigned char *from_cache, bool probing, bool *refused, bool constrained)
 {
     batch part = *b;
     part.bodies += from;
     part.keys += from;
     part.n = to - from;
-    int rc = pay(ps, spec, first, &part, cache, results + from, from_cache + from);
+    int rc = pay(ps, spec, first, &part, cache, results + from, from_cache + from, constrained);
     for (size_t i = from; probing && !rc && i < to; i++) {
         int says = refusal(spec, &results[i]);
         if (says == 1) *refused = true;
@@ -350,7 +306,8 @@ static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constra
     const lf_def *first = &set->lfs[first_lf];
     const int64_t n = chorus_dataset_n_records(ps->ds);
     int32_t *field = NULL;
-    int64_t *req = NULL; /* per (variant, record): request index, -1 when answered */
+    int64_t *req = NULL;     /* per (variant, record, sample): request index, -1 when answered */
+    int32_t *sampled = NULL; /* with samples: per (variant, record, sample) the answer's vote */
     chorus_llm_result *results = NULL;
     unsigned char *from_cache = NULL; /* per request: answered by another process meanwhile */
     chorus_llm_cache *cache = NULL;
@@ -360,10 +317,11 @@ static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constra
     int32_t n_lfs = 0;
     for (int32_t j = first_lf; j < set->n_lfs; j++)
         n_lfs += set->lfs[j].kind == LF_LLM && set->lfs[j].u.llm.spec == spec;
-    const size_t cells = (size_t)n_lfs * (size_t)n;
+    const size_t S = (size_t)spec->samples, cells = (size_t)n_lfs * (size_t)n * S;
     if ((rc = cache_for(&cache, &ps->caches, spec->cache_path, ps->dry))) goto done;
-    if ((rc = batch_init(&b, cells))) goto done;
-    if (!(req = malloc((cells + 1) * sizeof *req))) {
+    if ((rc = lf_llm_batch_init(&b, cells))) goto done;
+    if (!(req = malloc((cells + 1) * sizeof *req)) ||
+        (S > 1 && !(sampled = malloc((cells + 1) * sizeof *sampled)))) {
         rc = chorus_error_nomem();
         goto done;
     }
@@ -398,77 +356,100 @@ static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constra
                                         lf->u.llm.variant, ps->ds, field, r);
                 show->n_shown++;
             }
-            chorus_llm_cache_key(key, spec->url, spec->model, body);
-            const char *answer = cache ? chorus_llm_cache_get(cache, key) : NULL;
-            int64_t *slot = &req[(size_t)v * (size_t)n + (size_t)r];
-            if (answer) {
-                free(body);
-                *slot = -1;
-                if (show) {
-                    show->n_cached++;
-                    continue;
+            for (size_t smp = 0; smp < S && !rc; smp++) {
+                char *asked = body; /* taken over with one sample, a copy with a seed with more */
+                if (S == 1)
+                    body = NULL;
+                else if ((rc = lf_llm_sample_body(&asked, body, (int32_t)smp)))
+                    break;
+                chorus_llm_cache_key(key, spec->url, spec->model, asked);
+                const char *answer = cache ? chorus_llm_cache_get(cache, key) : NULL;
+                const size_t c = ((size_t)v * (size_t)n + (size_t)r) * S + smp;
+                int64_t *slot = &req[c];
+                if (answer) {
+                    free(asked);
+                    *slot = -1;
+                    if (show) {
+                        show->n_cached++;
+                        continue;
+                    }
+                    bool well_formed;
+                    ps->rep->llm_cache_hits++;
+                    *(sampled ? &sampled[c] : &ps->votes[j][r]) =
+                        lf_llm_vote(spec, constrained, answer,
+                                    chorus_llm_cache_confidence(cache, key), &well_formed, ps->rep);
+                    /* Paid for in an earlier run, it tells as much as a fresh one. */
+                    if (probing && !well_formed) {
+                        *refused = true;
+                        free(body);
+                        goto done;
+                    }
+                    if (probing) {
+                        if ((rc = url_add(&ps->took, &ps->n_took, spec->url))) break;
+                        probing = false;
+                    }
+                } else {
+                    *slot = lf_llm_batch_add(&b, key, asked);
                 }
-                bool well_formed;
-                ps->rep->llm_cache_hits++;
-                ps->votes[j][r] = lf_llm_read_answer(spec, constrained, answer, &well_formed);
-                ps->rep->llm_unparsed += ps->votes[j][r] == CHORUS_ABSTAIN;
-                /* Paid for in an earlier run, it tells as much as a fresh one. */
-                if (probing && !well_formed) {
-                    *refused = true;
-                    goto done;
-                }
-                if (probing) {
-                    if ((rc = url_add(&ps->took, &ps->n_took, spec->url))) break;
-                    probing = false;
-                }
-            } else {
-                *slot = batch_add(&b, key, body);
             }
+            free(body);
         }
         if (show) {
             show->n_calls = (int64_t)(b.n - before);
             ps->plan->n_calls += show->n_calls;
+            lf_llm_plan_cost(ps->plan, show, set, spec, constrained, &b, before);
         }
         v++;
     }
-    if (rc || ps->dry || b.n == 0) goto done;
+    if (rc || ps->dry) goto done;
+    if (b.n == 0) goto vote;
     if (!(results = calloc(b.n, sizeof *results)) || !(from_cache = calloc(b.n, 1))) {
         rc = chorus_error_nomem();
         goto done;
     }
     if (!cache && (rc = cache_for(&cache, &ps->caches, spec->cache_path, false))) goto done;
     size_t head = probing ? 1 : b.n;
-    rc = pay_range(ps, spec, first, &b, 0, head, cache, results, from_cache, probing, refused);
+    rc = pay_range(ps, spec, first, &b, 0, head, cache, results, from_cache, probing, refused,
+                   constrained);
     if (!rc && !*refused && head < b.n) {
         probing = probing && !url_listed(ps->took, ps->n_took, spec->url);
-        rc =
-            pay_range(ps, spec, first, &b, head, b.n, cache, results, from_cache, probing, refused);
+        rc = pay_range(ps, spec, first, &b, head, b.n, cache, results, from_cache, probing, refused,
+                       constrained);
     }
     if (rc || *refused) goto done;
     for (int32_t j = first_lf, v = 0; j < set->n_lfs; j++) {
         if (set->lfs[j].kind != LF_LLM || set->lfs[j].u.llm.spec != spec) continue;
-        for (int64_t r = 0; r < n; r++) {
-            int64_t i = req[(size_t)v * (size_t)n + (size_t)r];
+        for (size_t c = (size_t)v * (size_t)n * S; c < ((size_t)v + 1) * (size_t)n * S; c++) {
+            const int64_t i = req[c], r = (int64_t)(c / S) - v * n;
             if (i < 0) continue;
             const chorus_llm_result *res = &results[i];
             bool well_formed;
-            ps->votes[j][r] =
-                res->ok ? lf_llm_read_answer(spec, constrained, res->content, &well_formed)
+            *(sampled ? &sampled[c] : &ps->votes[j][r]) =
+                res->ok ? lf_llm_vote(spec, constrained, res->content,
+                                      chorus_llm_cache_confidence(cache, b.keys[i]), &well_formed,
+                                      ps->rep)
                         : CHORUS_ABSTAIN;
             ps->rep->llm_cache_hits += from_cache[i]; /* another process paid for it */
             if (!res->ok)
                 list_failure(ps->rep, j, chorus_dataset_source_line(ps->ds, r), res->error);
-            else
-                ps->rep->llm_unparsed += ps->votes[j][r] == CHORUS_ABSTAIN;
         }
+        v++;
+    }
+vote:
+    for (int32_t j = first_lf, v = 0; sampled && j < set->n_lfs; j++) {
+        if (set->lfs[j].kind != LF_LLM || set->lfs[j].u.llm.spec != spec) continue;
+        for (int64_t r = 0; r < n; r++)
+            ps->votes[j][r] = lf_llm_samples_vote(
+                spec, &sampled[((size_t)v * (size_t)n + (size_t)r) * S], (int32_t)S, ps->rep);
         v++;
     }
 done:
     for (size_t i = 0; results && i < b.n; i++)
         chorus_llm_result_clear(&results[i]);
     free(results);
+    free(sampled);
     free(from_cache);
-    batch_free(&b);
+    lf_llm_batch_free(&b);
     free(req);
     free(field);
     return rc;
@@ -522,7 +503,10 @@ static int run_all(pass *ps)
         while (i < j &&
                !(set->lfs[i].kind == LF_LLM && set->lfs[i].u.llm.spec == set->lfs[j].u.llm.spec))
             i++;
+        const int64_t unsure = ps->rep ? ps->rep->llm_no_confidence : 0;
         if (i == j) rc = run_spec(ps, set->lfs[j].u.llm.spec, j);
+        if (!rc && ps->rep && ps->rep->llm_no_confidence > unsure)
+            lf_llm_warn_no_confidence(set, j, ps->rep->llm_no_confidence - unsure);
     }
     cache_list_free(&ps->caches);
     for (int32_t i = 0; i < ps->n_took; i++)

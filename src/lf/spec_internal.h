@@ -121,6 +121,10 @@ int spec_parse_kind(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map);
 
 /* The keys of an llm LF (spec_llm.c). */
 int spec_parse_llm(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map);
+/* The spec's top-level llm section (spec_llm_prices.c). */
+int spec_parse_llm_section(spec_ctx *ctx, const yaml_node_t *root);
+/* Its logprobs, samples and min_confidence (spec_llm_confidence.c), after temperature. */
+int spec_parse_llm_confidence(spec_ctx *ctx, lf_llm *llm, const yaml_node_t *map);
 /* Replaces each llm LF that has variants by one LF per variant (name#1, ...), grouped. */
 int spec_llm_expand(spec_ctx *ctx);
 

@@ -35,6 +35,9 @@ static const char *const llm_keys[] = {"endpoint",
                                        "cache",
                                        "constrain",
                                        "label_key",
+                                       "logprobs",
+                                       "min_confidence",
+                                       "samples",
                                        NULL};
 
 const char *const *const spec_kind_keys[] = {keyword_keys, regex_keys,  heuristic_keys, lookup_keys,

@@ -478,6 +478,7 @@ int spec_parse_llm(spec_ctx *ctx, lf_def *lf, const yaml_node_t *map)
     llm->retries = (int32_t)x[3];
     llm->requests_per_minute = x[4];
     llm->max_connection_failures = (int32_t)x[5];
+    if (!rc) rc = spec_parse_llm_confidence(ctx, llm, map);
     /* A token is at least one byte, and the JSON around the word and key takes a few. */
     llm->json_max_tokens = spec_get(ctx, map, "max_tokens", NULL) ? llm->max_tokens : 16;
     for (int32_t k = 0; !rc && !spec_get(ctx, map, "max_tokens", NULL) && k < llm->n_classes; k++)

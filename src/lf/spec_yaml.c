@@ -21,7 +21,8 @@
 
 static const char *const kind_names[] = {"keyword", "regex",  "heuristic", "lookup",
                                          "column",  "plugin", "llm",       NULL};
-static const char *const top_keys[] = {"task", "classes", "data", "lfs", "description", NULL};
+static const char *const top_keys[] = {"task", "classes",     "data", "lfs",
+                                       "llm",  "description", NULL};
 static const char *const data_keys[] = {"id", "text", "gold", NULL};
 
 /* The folder of the spec and its file name without the extension (the default task). */
@@ -243,6 +244,7 @@ static int parse_root(spec_ctx *ctx, const yaml_node_t *root)
     if (!rc) rc = spec_check_keys(ctx, root, "the spec", top_keys);
     if (!rc) rc = parse_classes(ctx, root);
     if (!rc) rc = parse_data(ctx, root);
+    if (!rc) rc = spec_parse_llm_section(ctx, root);
     const yaml_node_t *value = spec_get(ctx, root, "task", NULL);
     if (!rc && value) {
         free(set->task);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +67,7 @@ static int rebuild_slots(chorus_llm_cache *cache, size_t n_slots)
 
 /* Inserts or replaces; takes ownership of nothing, copies key and answer. */
 static int table_set(chorus_llm_cache *cache, const char *key, const char *answer, int64_t tokens,
-                     double when)
+                     double when, double confidence)
 {
     /* Keep the load factor under 1/2 so probes stay short. */
     if (2 * (cache->n_entries + 1) > cache->n_slots) {
@@ -83,6 +84,7 @@ static int table_set(chorus_llm_cache *cache, const char *key, const char *answe
         cache->tokens += tokens - e->tokens;
         e->tokens = tokens;
         e->time = when;
+        e->confidence = confidence;
         return CHORUS_OK;
     }
     if (cache->n_entries == cache->cap_entries) {
@@ -100,7 +102,8 @@ static int table_set(chorus_llm_cache *cache, const char *key, const char *answe
         free(answer_copy);
         return chorus_error_nomem();
     }
-    cache->entries[cache->n_entries] = (cache_entry){key_copy, answer_copy, tokens, when};
+    cache->entries[cache->n_entries] =
+        (cache_entry){key_copy, answer_copy, tokens, when, confidence};
     *slot = ++cache->n_entries;
     cache->tokens += tokens;
     return CHORUS_OK;
@@ -117,6 +120,7 @@ static int parse_line(const char *line, size_t len, json_t **root_out)
     json_t *answer = json_object_get(root, "answer");
     json_t *tokens = json_object_get(root, "tokens");
     json_t *when = json_object_get(root, "time");
+    json_t *p = json_object_get(root, "p");
     if (!json_is_string(key) || !json_is_string(answer)) return 0;
     /* Keys are SHA-256 in lowercase hex; anything else was not written by chorus. */
     const char *k = json_string_value(key);
@@ -126,6 +130,9 @@ static int parse_line(const char *line, size_t len, json_t **root_out)
      * milliseconds would not fit the int64 that export and prune use). */
     if (when &&
         !(json_is_number(when) && json_number_value(when) >= 0 && json_number_value(when) <= 1e12))
+        return 0;
+    /* Written by versions that know confidences; older lines have none. */
+    if (p && !(json_is_number(p) && json_number_value(p) >= 0 && json_number_value(p) <= 1))
         return 0;
     return 1;
 }
@@ -139,10 +146,12 @@ static int take_line(chorus_llm_cache *cache, const char *line, size_t len, off_
     int rc = CHORUS_OK;
     if (parse_line(line, len, &root)) {
         json_t *tokens = json_object_get(root, "tokens");
+        json_t *p = json_object_get(root, "p");
         rc = table_set(cache, json_string_value(json_object_get(root, "key")),
                        json_string_value(json_object_get(root, "answer")),
                        tokens ? clamp_tokens(json_integer_value(tokens)) : 0,
-                       json_number_value(json_object_get(root, "time")));
+                       json_number_value(json_object_get(root, "time")),
+                       p ? json_number_value(p) : NAN);
     } else if (++cache->damaged > CHORUS_LLM_CACHE_MAX_DAMAGED) {
         /* A crash damages at most the line being written; this many is another file. */
         rc = chorus_error_set(CHORUS_EFORMAT,
@@ -423,6 +432,11 @@ char *llm_cache_render_line(const cache_entry *e, size_t *len)
     double when = (double)(int64_t)(e->time * 1000.0) / 1000.0;
     json_t *root = json_pack("{s:s, s:s, s:I, s:f}", "key", e->key, "answer", e->answer, "tokens",
                              (json_int_t)e->tokens, "time", when);
+    if (root && isfinite(e->confidence) &&
+        json_object_set_new(root, "p", json_real(e->confidence)) != 0) {
+        json_decref(root);
+        return NULL;
+    }
     char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
     json_decref(root);
     if (!text) return NULL;
@@ -439,7 +453,7 @@ char *llm_cache_render_line(const cache_entry *e, size_t *len)
 }
 
 static int put(chorus_llm_cache *cache, const char *key, const char *answer, int64_t tokens,
-               const char **kept)
+               double confidence, const char **kept)
 {
     if (!cache || !key || !answer)
         return chorus_error_set(CHORUS_EINVAL, "LLM cache: key or answer missing");
@@ -451,7 +465,9 @@ static int put(chorus_llm_cache *cache, const char *key, const char *answer, int
         if (!was_locked) chorus_llm_cache_unlock(cache);
         return CHORUS_OK;
     }
-    cache_entry e = {(char *)key, (char *)answer, clamp_tokens(tokens), llm_cache_wall_seconds()};
+    if (!(confidence >= 0 && confidence <= 1)) confidence = NAN;
+    cache_entry e = {(char *)key, (char *)answer, clamp_tokens(tokens), llm_cache_wall_seconds(),
+                     confidence};
     size_t len = 0;
     char *line = llm_cache_render_line(&e, &len);
     char *out = line;
@@ -485,7 +501,7 @@ static int put(chorus_llm_cache *cache, const char *key, const char *answer, int
     cache->lines++;
     cache->bytes += (int64_t)len;
     cache->read_to += (off_t)len; /* the lock is held: the line went where the file ended */
-    rc = table_set(cache, key, answer, e.tokens, e.time);
+    rc = table_set(cache, key, answer, e.tokens, e.time, e.confidence);
     if (kept) *kept = chorus_llm_cache_get(cache, key);
     /* write() survives a killed process; a lost machine costs at most a second of answers. */
     if (rc == CHORUS_OK && monotonic_seconds() - cache->synced_at >= 1.0) {
@@ -502,14 +518,28 @@ cleanup:
 int chorus_llm_cache_put(chorus_llm_cache *cache, const char *key, const char *answer,
                          int64_t tokens)
 {
-    return put(cache, key, answer, tokens, NULL);
+    return put(cache, key, answer, tokens, NAN, NULL);
 }
 
 int chorus_llm_cache_put_first(chorus_llm_cache *cache, const char *key, const char *answer,
                                int64_t tokens, const char **kept)
 {
     const char *ignored;
-    return put(cache, key, answer, tokens, kept ? kept : &ignored);
+    return put(cache, key, answer, tokens, NAN, kept ? kept : &ignored);
+}
+
+int chorus_llm_cache_put_scored(chorus_llm_cache *cache, const char *key, const char *answer,
+                                int64_t tokens, double confidence, const char **kept)
+{
+    const char *ignored;
+    return put(cache, key, answer, tokens, confidence, kept ? kept : &ignored);
+}
+
+double chorus_llm_cache_confidence(const chorus_llm_cache *cache, const char *key)
+{
+    if (!cache || !key) return NAN;
+    size_t s = *find_slot(cache, key);
+    return s ? cache->entries[s - 1].confidence : NAN;
 }
 
 int chorus_llm_cache_sync(chorus_llm_cache *cache)
@@ -530,4 +560,6 @@ void chorus_llm_cache_stats_get(const chorus_llm_cache *cache, chorus_llm_cache_
     stats->damaged = cache->damaged;
     stats->bytes = cache->bytes;
     stats->tokens = cache->tokens;
+    for (size_t i = 0; i < cache->n_entries; i++)
+        stats->scored += isfinite(cache->entries[i].confidence);
 }

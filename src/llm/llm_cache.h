@@ -46,6 +46,16 @@ int chorus_llm_cache_put_first(chorus_llm_cache *cache, const char *key, const c
                                int64_t tokens, const char **kept);
 
 /*
+ * put_first with the confidence of the answer (the probability of its class, 0..1, stored
+ * as "p" on its line), or NAN for none.
+ */
+int chorus_llm_cache_put_scored(chorus_llm_cache *cache, const char *key, const char *answer,
+                                int64_t tokens, double confidence, const char **kept);
+
+/* The confidence stored with the answer for key; NAN when there is none (or no answer). */
+double chorus_llm_cache_confidence(const chorus_llm_cache *cache, const char *key);
+
+/*
  * Processes sharing a cache file take turns through PATH.lock (flock, exclusive). Locking
  * also reads in the lines others appended since the last look. Puts lock by themselves;
  * lock around a get and a claim (llm_claims.h) that must agree.

@@ -15,7 +15,8 @@ typedef struct cache_entry {
     char *key;
     char *answer;
     int64_t tokens;
-    double time; /* seconds since the epoch when written */
+    double time;       /* seconds since the epoch when written */
+    double confidence; /* probability of the answer's class (0..1), NAN when not known */
 } cache_entry;
 
 struct chorus_llm_cache {

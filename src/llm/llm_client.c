@@ -87,6 +87,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 void chorus_llm_result_clear(chorus_llm_result *result)
 {
     if (!result) return;
+    chorus_llm_tokens_clear(result);
     free(result->content);
     memset(result, 0, sizeof *result);
     result->logprob = NAN;
@@ -178,14 +179,10 @@ static outcome parse_answer(const request *req, chorus_llm_result *result)
     json_t *usage = json_object_get(root, "usage");
     result->prompt_tokens = token_count(json_object_get(usage, "prompt_tokens"));
     result->completion_tokens = token_count(json_object_get(usage, "completion_tokens"));
-    result->logprob = NAN;
-    json_t *tokens = json_object_get(json_object_get(first, "logprobs"), "content");
-    if (json_is_array(tokens) && json_array_size(tokens) > 0) {
-        double sum = 0;
-        size_t i;
-        json_t *t;
-        json_array_foreach(tokens, i, t) sum += json_number_value(json_object_get(t, "logprob"));
-        result->logprob = sum;
+    if (chorus_llm_logprobs_read(result, root, first) != CHORUS_OK) {
+        snprintf(result->error, sizeof result->error, "out of memory");
+        out = OUTCOME_FATAL;
+        goto cleanup;
     }
     result->error[0] = '\0';
     out = OUTCOME_OK;

@@ -52,12 +52,28 @@ typedef struct chorus_llm_client_options {
 /* count clamped into 0..CHORUS_LLM_MAX_TOKEN_COUNT (NaN is 0). */
 int64_t chorus_llm_token_count_clamp(double count);
 
+/* Alternatives an answer token carries at most (what is asked: top_logprobs: 5). */
+#define CHORUS_LLM_TOP_LOGPROBS 5
+/* An answer of more tokens comes without them (a label is a few tokens). */
+#define CHORUS_LLM_MAX_LOGPROB_TOKENS 4096
+
+/* One token of an answer with the log-probabilities the endpoint gave (llm_logprobs.c). */
+typedef struct chorus_llm_token {
+    char *text;     /* the token's text (malloc'ed) */
+    double logprob; /* natural log of its probability, <= 0 */
+    int32_t n_top;  /* the most likely tokens at its place, the chosen one usually among them */
+    char *top_text[CHORUS_LLM_TOP_LOGPROBS];
+    double top_logprob[CHORUS_LLM_TOP_LOGPROBS];
+} chorus_llm_token;
+
 typedef struct chorus_llm_result {
     int ok;                /* 1: content holds the answer */
     char *content;         /* choices[0].message.content (malloc'ed), or NULL */
     int64_t prompt_tokens; /* from "usage", 0 if absent; clamped (CHORUS_LLM_MAX_TOKEN_COUNT) */
     int64_t completion_tokens;
-    double logprob;   /* the answer's total log-probability if the endpoint gave one; NAN */
+    double logprob;           /* the answer's total log-probability if the endpoint gave one; NAN */
+    chorus_llm_token *tokens; /* the answer's tokens with log-probabilities, or NULL */
+    int32_t n_tokens;
     int attempts;     /* 1 + retries used */
     long http_status; /* of the last attempt; 0 when no HTTP answer came */
     /* A 400 whose body names response_format or json_schema: the endpoint does not take
@@ -81,5 +97,20 @@ int chorus_llm_send(const chorus_llm_client_options *opts, const char *const *bo
                     chorus_llm_result *results, chorus_llm_done_fn done, void *ctx);
 
 void chorus_llm_result_clear(chorus_llm_result *result);
+
+/*
+ * Reads the log-probabilities of an answer (choice: choices[0] of root) into result->tokens
+ * and result->logprob: OpenAI's choice.logprobs.content [{token, logprob, top_logprobs}], or
+ * llama.cpp's completion_probabilities [{content or token, probs [{tok_str, prob}] or
+ * logprob and top_logprobs}]. An answer without them, with more than
+ * CHORUS_LLM_MAX_LOGPROB_TOKENS tokens or with a token that has no usable log-probability
+ * gets none (NULL, NAN). CHORUS_OK or CHORUS_ENOMEM.
+ */
+struct json_t;
+int chorus_llm_logprobs_read(chorus_llm_result *result, const struct json_t *root,
+                             const struct json_t *choice);
+
+/* Frees result->tokens. */
+void chorus_llm_tokens_clear(chorus_llm_result *result);
 
 #endif

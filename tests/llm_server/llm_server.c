@@ -7,6 +7,8 @@
  *   chorus_llm_server --port-file FILE [--stats-file FILE] [--delay-ms N]
  *                     [--status CODE] [--usage PROMPT,COMPLETION]
  *                     [--no-response-format | --ignore-response-format]
+ *                     [--logprobs-dist WORD=LOGPROB,...] [--llama-probs] [--no-logprobs]
+ *                     [--sample-answers ANSWER,...]
  *
  * A request with response_format {"type": "json_schema", ...} is answered as a server with
  * structured outputs does: {"KEY": "WORD"}, KEY the schema's one required property and WORD
@@ -29,6 +31,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -43,6 +46,20 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+/*
+ * Log-probabilities. A request with "logprobs": true gets them; by default the answer comes
+ * as two tokens, its first byte (log-probability -0.25) and the rest (-0.5). With
+ * --logprobs-dist the answer word is one token (a JSON answer's text before and after it
+ * two more, of log-probability 0) whose log-probability is the one the list gives its word
+ * (any case; -0.1 if not listed) and whose top_logprobs are the list, the chosen word
+ * written as in the answer. --llama-probs sends them as llama.cpp's
+ * completion_probabilities [{content, probs: [{tok_str, prob}]}] instead of OpenAI's
+ * choices[0].logprobs.content. --no-logprobs never sends them, as servers without them do.
+ *
+ * --sample-answers: a request with an integer "seed" S is answered the S-th (from 0, modulo
+ * the list) of these answers instead of SPAM / HAM, so sampled votes are known in advance.
+ */
+
 #define MAX_HEADER_BYTES 65536
 #define MAX_BODY_BYTES (16 * 1024 * 1024)
 #define LIFETIME_SECONDS 600
@@ -52,6 +69,12 @@ static int delay_ms;
 static int forced_status;        /* 0: answer normally */
 static const char *forced_usage; /* "PROMPT,COMPLETION" JSON number texts, or NULL */
 static int refuse_format, ignore_format;
+#define MAX_DIST 8
+static char *dist_words[MAX_DIST];
+static double dist_logprobs[MAX_DIST];
+static int n_dist, llama_probs, no_logprobs;
+static char *sample_answers[64];
+static int n_sample_answers;
 
 static atomic_long n_requests;
 static atomic_long n_completions;
@@ -201,26 +224,66 @@ static char *schema_answer(json_t *request, const char *answer)
     return text;
 }
 
-/* With logprobs the answer comes as two tokens of log-probability -0.25 and -0.5. */
-static char *completion_body(const char *answer, long prompt_tokens, int empty_choices,
-                             int logprobs)
+/* One token in OpenAI's form, or llama.cpp's; top is a list of alternatives or NULL. */
+static json_t *token_entry(const char *text, size_t len, double logprob, json_t *top)
+{
+    if (llama_probs) {
+        json_t *probs = top ? top : json_pack("[{s:s#, s:f}]", "tok_str", text, len, "prob", 1.0);
+        return json_pack("{s:s#, s:o}", "content", text, len, "probs", probs);
+    }
+    json_t *entry = json_pack("{s:s#, s:f}", "token", text, len, "logprob", logprob);
+    if (entry && top) json_object_set_new(entry, "top_logprobs", top);
+    return entry;
+}
+
+/* The tokens of answer as --logprobs-dist describes them (see the top of the file). */
+static json_t *dist_tokens(const char *answer, const char *word)
+{
+    const char *at = strstr(answer, word);
+    size_t wl = at ? strlen(word) : strlen(answer);
+    if (!at) at = answer;
+    double chosen = -0.1;
+    json_t *top = json_array();
+    for (int i = 0; i < n_dist; i++) {
+        int same = strcasecmp(dist_words[i], word) == 0;
+        if (same) chosen = dist_logprobs[i];
+        const char *text = same ? word : dist_words[i];
+        json_array_append_new(
+            top, llama_probs
+                     ? json_pack("{s:s, s:f}", "tok_str", text, "prob", exp(dist_logprobs[i]))
+                     : json_pack("{s:s, s:f}", "token", text, "logprob", dist_logprobs[i]));
+    }
+    json_t *tokens = json_array();
+    if (at > answer)
+        json_array_append_new(tokens, token_entry(answer, (size_t)(at - answer), 0, NULL));
+    json_array_append_new(tokens, token_entry(at, wl, chosen, top));
+    if (at[wl]) json_array_append_new(tokens, token_entry(at + wl, strlen(at + wl), 0, NULL));
+    return tokens;
+}
+
+static char *completion_body(const char *answer, const char *word, long prompt_tokens,
+                             int empty_choices, int logprobs)
 {
     json_t *choices = json_array();
+    json_t *tokens = NULL;
+    if (logprobs && n_dist > 0)
+        tokens = dist_tokens(answer, word);
+    else if (logprobs)
+        tokens = json_pack("[o, o]", token_entry(answer, 1, -0.25, NULL),
+                           token_entry(answer + 1, strlen(answer + 1), -0.5, NULL));
     if (!empty_choices) {
         json_t *choice = json_pack("{s:i, s:{s:s, s:s}, s:s}", "index", 0, "message", "role",
                                    "assistant", "content", answer, "finish_reason", "stop");
-        if (choice && logprobs) {
-            json_object_set_new(choice, "logprobs",
-                                json_pack("{s:[{s:s#, s:f}, {s:s, s:f}]}", "content", "token",
-                                          answer, 1, "logprob", -0.25, "token", answer + 1,
-                                          "logprob", -0.5));
-        }
+        if (choice && tokens && !llama_probs)
+            json_object_set_new(choice, "logprobs", json_pack("{s:O}", "content", tokens));
         json_array_append_new(choices, choice);
     }
     json_t *root =
         json_pack("{s:s, s:s, s:o, s:{s:I, s:i, s:I}}", "id", "x", "object", "chat.completion",
                   "choices", choices, "usage", "prompt_tokens", (json_int_t)prompt_tokens,
                   "completion_tokens", 1, "total_tokens", (json_int_t)prompt_tokens + 1);
+    if (root && tokens && llama_probs) json_object_set(root, "completion_probabilities", tokens);
+    json_decref(tokens);
     char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
     json_decref(root);
     if (text && forced_usage) {
@@ -335,12 +398,19 @@ static int handle_request(int fd, const char *method, const char *target, const 
         int empty = first && strstr(prompt, "FAULTEMPTY") != NULL;
         int spam = contains_ci(prompt, "check out") || contains_ci(prompt, "subscribe") ||
                    contains_ci(prompt, "http") || contains_ci(prompt, "my channel");
-        int logprobs = json_is_true(json_object_get(request, "logprobs"));
-        char *json = ignore_format ? NULL : schema_answer(request, spam ? "SPAM" : "HAM");
-        char *text = completion_body(json   ? json
-                                     : spam ? "SPAM"
-                                            : "HAM",
+        int logprobs = !no_logprobs && json_is_true(json_object_get(request, "logprobs"));
+        const char *word = spam ? "SPAM" : "HAM";
+        json_t *seed = json_object_get(request, "seed");
+        if (n_sample_answers > 0 && json_is_integer(seed))
+            word = sample_answers[json_integer_value(seed) % n_sample_answers];
+        char *json = ignore_format ? NULL : schema_answer(request, word);
+        /* The word as the answer writes it: a schema's enum word, in its case. */
+        json_t *parsed = json ? json_loads(json, 0, NULL) : NULL;
+        const char *key = json_object_iter_key(json_object_iter(parsed));
+        const char *written = key ? json_string_value(json_object_get(parsed, key)) : NULL;
+        char *text = completion_body(json ? json : word, written ? written : word,
                                      count_words(prompt), empty, logprobs);
+        json_decref(parsed);
         free(json);
         if (!text) {
             rc = -1;
@@ -473,11 +543,30 @@ int main(int argc, char **argv)
             ignore_format = 1;
         else if (strcmp(argv[i], "--usage") == 0 && i + 1 < argc && strchr(argv[i + 1], ','))
             forced_usage = argv[++i];
-        else {
+        else if (strcmp(argv[i], "--llama-probs") == 0)
+            llama_probs = 1;
+        else if (strcmp(argv[i], "--no-logprobs") == 0)
+            no_logprobs = 1;
+        else if (strcmp(argv[i], "--logprobs-dist") == 0 && i + 1 < argc) {
+            for (char *item = strtok(argv[++i], ","); item && n_dist < MAX_DIST;
+                 item = strtok(NULL, ",")) {
+                char *eq = strchr(item, '=');
+                if (!eq) continue;
+                *eq = '\0';
+                dist_words[n_dist] = item;
+                dist_logprobs[n_dist++] = atof(eq + 1);
+            }
+        } else if (strcmp(argv[i], "--sample-answers") == 0 && i + 1 < argc) {
+            for (char *item = strtok(argv[++i], ","); item && n_sample_answers < 64;
+                 item = strtok(NULL, ","))
+                sample_answers[n_sample_answers++] = item;
+        } else {
             fprintf(stderr,
                     "usage: %s --port-file FILE [--stats-file FILE] [--delay-ms N] "
                     "[--status CODE] [--usage PROMPT,COMPLETION] "
-                    "[--no-response-format | --ignore-response-format]\n",
+                    "[--no-response-format | --ignore-response-format] "
+                    "[--logprobs-dist WORD=LOGPROB,...] [--llama-probs] [--no-logprobs] "
+                    "[--sample-answers ANSWER,...]\n",
                     argv[0]);
             return 2;
         }
