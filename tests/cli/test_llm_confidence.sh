@@ -65,7 +65,10 @@ EOF2
 p_spam=$(awk 'BEGIN { printf "%.6f", 1 / (1 + exp(-1.6)) }')
 p_ham=$(awk 'BEGIN { printf "%.6f", 1 - 1 / (1 + exp(-1.6)) }')
 # confidences CACHE: the p of every line, in the cache's order, to 6 decimals.
-confidences() { jq -r '.p // "none"' "$1" | awk '$1 == "none" { print; next } { printf "%.6f\n", $1 }' | sort | tr '\n' ' '; }
+confidences() { /usr/bin/python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    p = json.loads(line).get("p")
+    print("none" if p is None else p)' "$1" | awk '$1 == "none" { print; next } { printf "%.6f\n", $1 }' | sort | tr '\n' ' '; }
 expect_confidences() {
   checks=$((checks + 1))
   [ "$(confidences "$1")" = "$2" ] || fail "$3: confidences $(confidences "$1"), expected $2"

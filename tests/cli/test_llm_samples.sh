@@ -63,8 +63,12 @@ expect_status 0 "samples: 3"
 expect_votes "$TMP/v1.csv" "ask 1 1 1 1 " "the majority of spam, spam, ham"
 expect_err "llm: 12 calls, 0 cache hits" "one request per record and sample"
 checks=$((checks + 1))
-[ "$(jq -r .answer "$TMP/c.jsonl" | sort | uniq -c | tr -s ' ' | tr '\n' ';')" = " 4 {\"label\":\"ham\"}; 8 {\"label\":\"spam\"};" ] ||
-  fail "each sample is cached: $(jq -r .answer "$TMP/c.jsonl" | sort | uniq -c)"
+# The answer of each cache line, one per line.
+answers() { /usr/bin/python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    print(json.loads(line)["answer"])' "$1"; }
+[ "$(answers "$TMP/c.jsonl" | sort | uniq -c | tr -s ' ' | tr '\n' ';')" = " 4 {\"label\":\"ham\"}; 8 {\"label\":\"spam\"};" ] ||
+  fail "each sample is cached: $(answers "$TMP/c.jsonl" | sort | uniq -c)"
 
 # Five samples: seeds 3 and 4 answer spam, spam; only those are asked. 4 of 5 say spam.
 write_spec "samples: 5" "temperature: 0.7" "min_confidence: 0.8"

@@ -388,7 +388,7 @@ static int handle_request(int fd, const char *method, const char *target, const 
         rc = -1; /* close with the body short of its Content-Length */
     } else if (strncmp(prompt, "Write ", 6) == 0 && strstr(prompt, "rewordings of the prompt")) {
         char *array = paraphrase_answer(prompt);
-        char *text = array ? completion_body(array, count_words(prompt), 0, 0) : NULL;
+        char *text = array ? completion_body(array, array, count_words(prompt), 0, 0) : NULL;
         rc = text ? send_response(fd, 200, "OK", NULL, text, strlen(text)) : -1;
         if (rc == 0) atomic_fetch_add(&n_completions, 1);
         free(array);
