@@ -35,7 +35,7 @@ static const char CSS[] =
     "nav a{margin-right:12px;color:#0072B2;text-decoration:none}\n"
     "p.note{color:#555;font-style:italic}p.sub{color:#444;margin:0 0 10px}\n"
     "table{border-collapse:collapse;font-variant-numeric:tabular-nums}\n"
-    ".wide{overflow-x:auto}\n"
+    ".wide{overflow-x:auto}.tall{max-height:640px;overflow-y:auto}\n"
     "th,td{padding:3px 7px;border-bottom:1px solid #e4e4e4;text-align:right;"
     "white-space:nowrap}\n"
     "th{background:#f0f4f8;position:sticky;top:0}th.name,td.name{text-align:left}\n"

@@ -32,12 +32,14 @@ typedef struct label_boxes {
 } label_boxes;
 
 /* The baseline of a label of width w starting at x near y: the first of y, y + 12,
- * y - 12, y + 24, ... whose box overlaps no placed one. */
+ * y - 12, y + 24, ... below the top whose box overlaps no placed one. */
 static double place_label(label_boxes *boxes, double x, double y, double w)
 {
     double at = y;
     for (int step = 0; step < 12; step++) {
         at = y + (step % 2 ? 1 : -1) * 12.0 * ((step + 1) / 2);
+        /* Above the plot a label would be cut off by the top of the picture. */
+        if (at < 14) continue;
         int clear = 1;
         for (int b = 0; b < boxes->n && clear; b++)
             clear = x + w < boxes->x[b] || boxes->x[b] + boxes->w[b] < x ||

@@ -4,6 +4,9 @@
 
 #include "report/report_internal.h"
 
+/* Past this many LFs the table gets a scroll box of its own. */
+#define TALL_TABLE_LFS 25
+
 int report_overview(report_context *ctx)
 {
     FILE *out = ctx->out;
@@ -60,7 +63,9 @@ int report_lf_table(report_context *ctx)
     if (s->has_gold) fputs("; its accuracy on the items with gold (empirical)", out);
     if (s->has_model) fputs("; the accuracy the model learned without gold", out);
     fputs(". Click a header to sort.</p>\n", out);
-    fputs("<div class=\"wide\"><table class=\"sortable\" id=\"lf-table\">\n<thead><tr><th "
+    /* A long table scrolls in its own box, under its sticky header. */
+    html_printf(out, "<div class=\"wide%s\">", s->n_lfs > TALL_TABLE_LFS ? " tall" : "");
+    fputs("<table class=\"sortable\" id=\"lf-table\">\n<thead><tr><th "
           "class=\"name\">LF</th>"
           "<th class=\"name\">polarity</th><th>votes</th><th>coverage</th><th>overlaps</th>"
           "<th>conflicts</th>",
