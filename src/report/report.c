@@ -68,6 +68,7 @@ static const char SCRIPT[] =
     "return d*x.cells[i].textContent.localeCompare(y.cells[i].textContent);});\n"
     "r.forEach(function(x){b.appendChild(x);});});});});\n";
 
+/* Labels per item (-1 none) for the votes: `what` names one of them, e.g. "gold label". */
 static int check_labels(const int32_t *labels, int64_t n_labels, const chorus_votes *votes,
                         int32_t n_classes, const char *what)
 {
@@ -75,7 +76,7 @@ static int check_labels(const int32_t *labels, int64_t n_labels, const chorus_vo
     const int64_t n = chorus_votes_n_items(votes);
     if (n_labels != n)
         return chorus_error_set(CHORUS_EINVAL,
-                                "%" PRId64 " %s for %" PRId64 " items; they must match one to one",
+                                "%" PRId64 " %ss for %" PRId64 " items; they must match one to one",
                                 n_labels, what, n);
     for (int64_t i = 0; i < n; i++)
         if (labels[i] < -1 || labels[i] >= n_classes)
@@ -162,10 +163,10 @@ int chorus_report_write(const char *path, const chorus_votes *votes, const choru
     ctx.model = model;
     ctx.opts = opts;
     const int32_t k = chorus_model_n_classes(model);
-    rc = check_labels(opts->gold, opts->n_gold, ctx.votes, k, "gold labels");
+    rc = check_labels(opts->gold, opts->n_gold, ctx.votes, k, "gold label");
     if (!rc)
         rc = check_labels(opts->review_answers, opts->n_review_answers, ctx.votes, k,
-                          "review answers");
+                          "review answer");
     if (rc) goto done;
     ctx.gold = opts->gold;
     ctx.answers = opts->review_answers;

@@ -23,9 +23,9 @@ int report_class_balance(report_context *ctx)
     double *share = calloc((size_t)k * SERIES, sizeof *share);
     if (!share) return chorus_error_nomem();
     const chorus_vote_view w = chorus_votes_view(v);
-    const int64_t nnz = chorus_votes_nnz(v);
-    for (int64_t p = 0; p < nnz; p++)
-        share[chorus_view_label(&w, p) * SERIES + 0] += 1.0 / (double)nnz;
+    const int64_t first = w.row_ptr[0], end = w.row_ptr[n];
+    for (int64_t p = first; p < end; p++)
+        share[chorus_view_label(&w, p) * SERIES + 0]++;
     const double *prior = chorus_model_prior(ctx->model);
     int64_t n_gold = 0;
     for (int64_t i = 0; ctx->gold && i < n; i++)
@@ -33,8 +33,14 @@ int report_class_balance(report_context *ctx)
     for (int32_t c = 0; c < k; c++)
         share[c * SERIES + 1] = prior[c];
     for (int64_t i = 0; i < n; i++) {
-        if (ctx->labels[i] >= 0) share[ctx->labels[i] * SERIES + 2] += 1.0 / (double)n;
-        if (n_gold && ctx->gold[i] >= 0) share[ctx->gold[i] * SERIES + 3] += 1.0 / (double)n_gold;
+        if (ctx->labels[i] >= 0) share[ctx->labels[i] * SERIES + 2]++;
+        if (n_gold && ctx->gold[i] >= 0) share[ctx->gold[i] * SERIES + 3]++;
+    }
+    /* Counts so far (exact in a double up to 2^53), shares from here on. */
+    for (int32_t c = 0; c < k; c++) {
+        if (end > first) share[c * SERIES + 0] /= (double)(end - first);
+        if (n) share[c * SERIES + 2] /= (double)n;
+        if (n_gold) share[c * SERIES + 3] /= (double)n_gold;
     }
     const int series = n_gold ? SERIES : SERIES - 1;
     fputs("<p class=\"sub\">Per class: its share of all votes, the class prior the model "

@@ -27,13 +27,17 @@ static void heatmap_free(heatmap *h)
     free(h->conflict);
 }
 
-/* Order of the LFs by votes, most first; ties by index so the choice is stable. */
-static const int64_t *sort_votes;
+/* An LF and its votes, sorted most votes first; ties by index so the choice is stable. */
+typedef struct lf_votes {
+    int64_t votes;
+    int32_t lf;
+} lf_votes;
+
 static int by_votes(const void *a, const void *b)
 {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    if (sort_votes[x] != sort_votes[y]) return sort_votes[x] > sort_votes[y] ? -1 : 1;
-    return (x > y) - (x < y);
+    const lf_votes *x = a, *y = b;
+    if (x->votes != y->votes) return x->votes > y->votes ? -1 : 1;
+    return (x->lf > y->lf) - (x->lf < y->lf);
 }
 
 static int by_index(const void *a, const void *b)
@@ -47,7 +51,7 @@ static int heatmap_count(heatmap *h, const report_context *ctx)
     const chorus_votes *v = ctx->votes;
     const int32_t m = chorus_votes_n_lfs(v);
     const int32_t n = m < ctx->opts->max_heatmap_lfs ? m : ctx->opts->max_heatmap_lfs;
-    int32_t *order = malloc((size_t)(m ? m : 1) * sizeof *order);
+    lf_votes *order = malloc((size_t)(m ? m : 1) * sizeof *order);
     int32_t *slot = malloc((size_t)(m ? m : 1) * sizeof *slot);
     int32_t *row_slot = malloc((size_t)(n ? n : 1) * sizeof *row_slot);
     int32_t *row_label = malloc((size_t)(n ? n : 1) * sizeof *row_label);
@@ -60,12 +64,13 @@ static int heatmap_count(heatmap *h, const report_context *ctx)
         rc = chorus_error_nomem();
         goto done;
     }
-    for (int32_t j = 0; j < m; j++)
-        order[j] = j;
-    /* qsort has no context argument; the report is written by one thread. */
-    sort_votes = ctx->summary->n_votes;
+    for (int32_t j = 0; j < m; j++) {
+        order[j].votes = ctx->summary->n_votes[j];
+        order[j].lf = j;
+    }
     qsort(order, (size_t)m, sizeof *order, by_votes);
-    memcpy(h->lf, order, (size_t)n * sizeof *order);
+    for (int32_t p = 0; p < n; p++)
+        h->lf[p] = order[p].lf;
     qsort(h->lf, (size_t)n, sizeof *h->lf, by_index);
     for (int32_t j = 0; j < m; j++)
         slot[j] = -1;
