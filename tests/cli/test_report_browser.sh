@@ -44,4 +44,21 @@ for element in "<rect" "<circle" "<polyline" "<linearGradient"; do
   checks=$((checks + 1))
   grep -q -- "$element" "$TMP/dom.html" || fail "the rendered DOM has no $element"
 done
+
+# The table sorts in the browser: one click on "votes" orders the rows by it, fewest first.
+# The expected order comes from counting each LF's non-abstain cells in votes.csv.
+sed 's|</body>|<script>document.querySelectorAll("#lf-table th")[2].click();</script></body>|' \
+  "$TMP/report.html" >"$TMP/click.html"
+chromium_run --dump-dom "file://$TMP/click.html" >"$TMP/click_dom.html"
+checks=$((checks + 1))
+$PY - "$TMP/click_dom.html" "$yt/votes.csv" <<'PYEOF' || fail "clicking 'votes' does not sort the LF table"
+import csv, re, sys
+dom = open(sys.argv[1]).read()
+body = re.search(r'id="lf-table">.*?<tbody>(.*?)</tbody>', dom, re.S).group(1)
+shown = re.findall(r'<tr><td class="name">([^<]*)</td>', body)
+rows = list(csv.reader(open(sys.argv[2])))
+votes = {name: sum(r[j] != "-1" for r in rows[1:]) for j, name in enumerate(rows[0])}
+want = sorted(votes, key=lambda name: votes[name])
+assert shown == want, (shown, want)
+PYEOF
 finish
