@@ -22,10 +22,9 @@ int report_dependencies(report_context *ctx)
     }
     if (s->n_groups) {
         html_printf(out,
-                    "<p class=\"sub\">%" PRId32
-                    " groups of LFs are modelled jointly given the class, so their shared "
-                    "votes are not counted as independent evidence.</p>\n<ul>\n",
-                    s->n_groups);
+                    "<p class=\"sub\">%" PRId32 " %s modelled jointly given the class, so "
+                    "shared votes are not counted as independent evidence.</p>\n<ul>\n",
+                    s->n_groups, s->n_groups == 1 ? "group of LFs is" : "groups of LFs are");
         for (int32_t g = 0; g < s->n_groups; g++) {
             html_printf(out, "<li>group %" PRId32 ": ", g + 1);
             int listed = 0;

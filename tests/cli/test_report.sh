@@ -69,6 +69,25 @@ names = set(re.findall(r"<title>([^<]*) \u00d7 ", maps))
 assert names == {"textblob_subjectivity", "regex_check_out", "short_comment", "keyword_my"}, names
 PYEOF
 
+# Learned dependencies: the page's groups are the model's (as analyze lists them).
+run fit "$yt/votes.csv" --learn-structure -o "$TMP/structure.json" -q
+run report "$yt/votes.csv" --model "$TMP/structure.json" -o "$TMP/structure.html"
+expect_status 0 "report of a model with learned groups"
+run analyze "$yt/votes.csv" --model "$TMP/structure.json" --json
+checks=$((checks + 1))
+$PY - "$TMP/out" "$TMP/structure.html" <<'PYEOF' || fail "the dependency groups differ from analyze's"
+import json, re, sys
+lfs = json.load(open(sys.argv[1]))["labeling_functions"]
+page = open(sys.argv[2]).read()
+section = re.search(r'<section id="dependencies">(.*?)</section>', page, re.S).group(1)
+groups = sorted({lf["group"] for lf in lfs if lf["group"] is not None})
+assert groups, "analyze lists no group"
+for g in groups:
+    members = ", ".join(lf["lf"] for lf in lfs if lf["group"] == g)
+    assert "<li>group %d: %s</li>" % (g, members) in section, (g, members)
+assert "Pairs structure learning found dependent" in section
+PYEOF
+
 # --- a hand-checked heatmap: 3 LFs, 5 items ---------------------------------------------
 # a,b both vote on items 0, 1, 4 and differ on item 1; a,c on 3, 4, differing on 3; b,c on
 # 2, 4, never differing.
