@@ -34,7 +34,7 @@ static const char CSS[] =
     "margin:16px 0}\n"
     "nav a{margin-right:12px;color:#0072B2;text-decoration:none}\n"
     "p.note{color:#555;font-style:italic}p.sub{color:#444;margin:0 0 10px}\n"
-    "table{border-collapse:collapse;font-variant-numeric:tabular-nums}\n"
+    "table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:14px}\n"
     ".wide{overflow-x:auto}.tall{max-height:640px;overflow-y:auto}\n"
     "th,td{padding:3px 7px;border-bottom:1px solid #e4e4e4;text-align:right;"
     "white-space:nowrap}\n"

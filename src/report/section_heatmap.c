@@ -117,9 +117,18 @@ static void write_map(FILE *out, const heatmap *h, const report_context *ctx, co
         if (counts[c] > max) max = counts[c];
     const double cell = n > 0 ? (480.0 / n > 28 ? 28 : 480.0 / n < 6 ? 6 : 480.0 / n) : 28;
     const double font = cell < 12 ? cell : 12;
-    /* Room for NAME_CHARS characters of about 0.6 em each, left of the rows and above the
-     * columns (rotated, they also reach right of the last column). */
-    const double margin = 0.62 * font * NAME_CHARS + 10;
+    /* Room for the longest name shown (at most NAME_CHARS characters and the ellipsis) at
+     * about 0.6 em a character, left of the rows and above the columns (rotated, the
+     * names also reach right of the last column). */
+    int longest = 4;
+    for (int32_t p = 0; p < n; p++) {
+        int chars = 0;
+        for (const char *c = chorus_votes_lf_name(ctx->votes, h->lf[p]); *c; c++)
+            chars += ((unsigned char)*c & 0xC0) != 0x80;
+        if (chars > longest) longest = chars;
+    }
+    if (longest > NAME_CHARS + 1) longest = NAME_CHARS + 1;
+    const double margin = 0.62 * font * longest + 10;
     const int size = (int)(margin + n * cell + 10);
     const int width = (int)(size + 0.5 * margin);
     char label[64];
