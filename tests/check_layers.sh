@@ -3,10 +3,10 @@
 # folder and of lower floors only, never of a floor above or beside it, and the command
 # line (src/cli/) uses the public headers (include/chorus/) and its own only.
 #
-#   cli > lf, analysis > data, llm > io, select > model, eval, synth > probs, votes > core
+#   cli > report > lf, analysis > data, llm > io, select > model, eval, synth > probs, votes > core
 set -u
 src=${1:?usage: check_layers.sh SRC_DIR}
-declare -A floor=([cli]=7 [lf]=6 [analysis]=6 [data]=5 [llm]=5 [io]=4 [model]=3 [eval]=3
+declare -A floor=([cli]=8 [report]=7 [lf]=6 [analysis]=6 [data]=5 [llm]=5 [io]=4 [model]=3 [eval]=3
   [synth]=3 [select]=4 [probs]=2 [votes]=2 [core]=1)
 bad=0
 for file in "$src"/*/*.[ch]; do

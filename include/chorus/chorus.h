@@ -19,6 +19,7 @@
 #include "platform.h"
 #include "lf.h"
 #include "analyze.h"
+#include "report.h"
 #include "inspect.h"
 #include "qa.h"
 #include "llm_cache.h"

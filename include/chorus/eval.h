@@ -94,6 +94,14 @@ typedef struct chorus_metrics {
     /* n_classes x (n_classes + 1), row = gold class, column = hard label, the last column
      * counting items left without a label. */
     int64_t *confusion;
+    /* The bins behind the ECE (n_bins entries each): bin b holds the scored items whose
+     * top-class probability is in [b/n_bins, (b+1)/n_bins), 1 in the last bin. Their mean
+     * top-class probability and the share whose hash label is the gold label; both 0 for
+     * an empty bin. ece = sum_b bin_count[b] / n_gold * |bin_accuracy[b] - bin_confidence[b]|. */
+    int32_t n_bins;
+    int64_t *bin_count;
+    double *bin_confidence;
+    double *bin_accuracy;
 } chorus_metrics;
 
 /*

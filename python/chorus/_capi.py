@@ -259,6 +259,10 @@ class Metrics(ctypes.Structure):
         ("f1", POINTER(c_double)),
         ("support", POINTER(c_int64)),
         ("confusion", POINTER(c_int64)),
+        ("n_bins", c_int32),
+        ("bin_count", POINTER(c_int64)),
+        ("bin_confidence", POINTER(c_double)),
+        ("bin_accuracy", POINTER(c_double)),
     ]
 
 

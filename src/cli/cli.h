@@ -242,6 +242,7 @@ int cmd_import(int argc, char **argv);
 int cmd_select(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_qa(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /*
  * --positive TEXT: the class of that name or index among n_classes (class_name(owner, k)

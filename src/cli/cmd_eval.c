@@ -79,10 +79,19 @@ static json_t *metrics_json(const chorus_metrics *m, const chorus_probs *probs,
         failed |= json_array_append_new(rows, row);
     }
     if (!failed) failed |= json_array_append_new(columns, json_string("abstain"));
+    /* The reliability diagram behind the ECE: every bin, empty ones with count 0. */
+    json_t *bins = json_array();
+    failed |= !bins;
+    for (int32_t b = 0; b < m->n_bins && !failed; b++)
+        failed |= json_array_append_new(
+            bins, json_pack("{s:f, s:f, s:I, s:f, s:f}", "lower", (double)b / m->n_bins, "upper",
+                            (double)(b + 1) / m->n_bins, "count", (json_int_t)m->bin_count[b],
+                            "confidence", m->bin_confidence[b], "accuracy", m->bin_accuracy[b]));
     if (failed) {
         json_decref(classes);
         json_decref(columns);
         json_decref(rows);
+        json_decref(bins);
         return NULL;
     }
     json_t *positive = m->positive_class >= 0
@@ -94,7 +103,7 @@ static json_t *metrics_json(const chorus_metrics *m, const chorus_probs *probs,
     /* "o" steals each reference, also when json_pack fails. */
     return json_pack(
         "{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:f, s:f, s:f, "
-        "s:o, s:o, s:f, s:f, s:i, s:f, s:o, s:{s:s, s:o, s:o}}",
+        "s:o, s:o, s:f, s:f, s:i, s:o, s:f, s:o, s:{s:s, s:o, s:o}}",
         "probs", probs_path, "gold", gold_path, "tie_break",
         opts->tie_break == CHORUS_TIE_BREAK_ABSTAIN ? "abstain" : "hash", "items",
         (json_int_t)m->n_items, "gold_known", (json_int_t)m->n_gold, "gold_without_prediction",
@@ -102,8 +111,8 @@ static json_t *metrics_json(const chorus_metrics *m, const chorus_probs *probs,
         "correct", (json_int_t)m->n_correct, "tied", (json_int_t)m->n_tied, "vote_coverage",
         vote_coverage, "label_coverage", m->label_coverage, "accuracy", m->accuracy, "macro_f1",
         m->macro_f1, "positive_class", positive, "positive_f1", positive_f1, "brier", m->brier,
-        "ece", m->ece, "ece_bins", (int)opts->n_bins, "log_loss", m->log_loss, "classes", classes,
-        "confusion", "rows", "gold", "columns", columns, "counts", rows);
+        "ece", m->ece, "ece_bins", (int)opts->n_bins, "calibration", bins, "log_loss", m->log_loss,
+        "classes", classes, "confusion", "rows", "gold", "columns", columns, "counts", rows);
 }
 
 static int print_json(const chorus_metrics *m, const chorus_probs *probs,

@@ -23,6 +23,7 @@ enum {
     OPT_REVIEW,
     OPT_QUIET,
     OPT_PROGRESS,
+    OPT_REPORT,
     OPT_DRY_RUN
 };
 
@@ -43,6 +44,7 @@ static const cli_option options[] = {
                     "a filled-in review file (repeatable): its answers are clamped in the fit"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print only the evaluation"},
     [OPT_PROGRESS] = CLI_PROGRESS_OPTION,
+    [OPT_REPORT] = {"report", 0, "FILE", "also write the HTML report there (see report --help)"},
     /* Taken out of argv before parsing (its N is optional); listed here for --help. */
     [OPT_DRY_RUN] = {"dry-run", 0, "[N]",
                      "llm LFs: print the prompts of N records (3) and the calls; send nothing"},
@@ -270,6 +272,17 @@ int cmd_run(int argc, char **argv)
         if (n_left_out) printf(" (%" PRId64 " reviewed items left out)", n_left_out);
         printf(":\n");
         cli_print_metrics(metrics, probs, &eopts);
+    }
+    if (args.values[OPT_REPORT]) {
+        /* With the gold that was scored: reviewed items are left out here too. */
+        chorus_report_options report = CHORUS_REPORT_OPTIONS_INIT;
+        report.gold = gold;
+        report.n_gold = gold ? n : 0;
+        report.review_answers = answers;
+        report.n_review_answers = answers ? n : 0;
+        report.seed = fit.seed;
+        status = chorus_report_write(args.values[OPT_REPORT], p.votes, model, &report);
+        if (status) rc = cli_fail("run", status);
     }
 done:
     chorus_review_free(review);

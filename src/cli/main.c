@@ -17,6 +17,7 @@ static const subcommand subcommands[] = {
     {"fit", cmd_fit, "fit a label model to a vote matrix, write model.json"},
     {"predict", cmd_predict, "apply a fitted model: probabilistic labels for a vote matrix"},
     {"analyze", cmd_analyze, "per-LF polarity, coverage, overlaps, conflicts, accuracies"},
+    {"report", cmd_report, "one self-contained HTML page: LFs, accuracy, calibration, check"},
     {"select", cmd_select, "choose the items a person should label next: a review file"},
     {"inspect", cmd_inspect, "show the items where an LF votes, is wrong or conflicts"},
     {"eval", cmd_eval, "score probabilistic labels against gold labels"},

@@ -24,6 +24,9 @@ void chorus_metrics_free(chorus_metrics *metrics)
     free(metrics->f1);
     free(metrics->support);
     free(metrics->confusion);
+    free(metrics->bin_count);
+    free(metrics->bin_confidence);
+    free(metrics->bin_accuracy);
     free(metrics);
 }
 
@@ -92,7 +95,7 @@ static int check_range(const chorus_probs *probs, const int32_t *gold)
     return CHORUS_OK;
 }
 
-static int alloc_metrics(chorus_metrics **out, int32_t k)
+static int alloc_metrics(chorus_metrics **out, int32_t k, int32_t n_bins)
 {
     chorus_metrics *m = calloc(1, sizeof *m);
     if (!m) return chorus_error_nomem();
@@ -102,7 +105,12 @@ static int alloc_metrics(chorus_metrics **out, int32_t k)
     m->f1 = calloc((size_t)k, sizeof *m->f1);
     m->support = calloc((size_t)k, sizeof *m->support);
     m->confusion = calloc((size_t)k * ((size_t)k + 1), sizeof *m->confusion);
-    if (!m->precision || !m->recall || !m->f1 || !m->support || !m->confusion) {
+    m->n_bins = n_bins;
+    m->bin_count = calloc((size_t)n_bins, sizeof *m->bin_count);
+    m->bin_confidence = calloc((size_t)n_bins, sizeof *m->bin_confidence);
+    m->bin_accuracy = calloc((size_t)n_bins, sizeof *m->bin_accuracy);
+    if (!m->precision || !m->recall || !m->f1 || !m->support || !m->confusion || !m->bin_count ||
+        !m->bin_confidence || !m->bin_accuracy) {
         chorus_metrics_free(m);
         return chorus_error_nomem();
     }
@@ -138,8 +146,7 @@ int chorus_eval(chorus_metrics **out, const chorus_probs *probs, const int32_t *
     chorus_metrics *m = NULL;
     int32_t *hash_labels = NULL;
     uint8_t *tied = NULL;
-    int64_t *bin_count = NULL, *bin_correct = NULL;
-    double *bin_confidence = NULL;
+    int64_t *bin_correct = NULL;
     int rc;
 
     *out = NULL;
@@ -152,14 +159,14 @@ int chorus_eval(chorus_metrics **out, const chorus_probs *probs, const int32_t *
     const int32_t k = chorus_probs_n_classes(probs);
     const int32_t n_bins = opts->n_bins;
     const double *data = chorus_probs_const_data(probs);
-    rc = alloc_metrics(&m, k);
+    rc = alloc_metrics(&m, k, n_bins);
     if (rc) goto done;
     hash_labels = malloc((size_t)n * sizeof *hash_labels + 1);
     tied = malloc((size_t)n + 1);
-    bin_count = calloc((size_t)n_bins, sizeof *bin_count);
     bin_correct = calloc((size_t)n_bins, sizeof *bin_correct);
-    bin_confidence = calloc((size_t)n_bins, sizeof *bin_confidence);
-    if (!hash_labels || !tied || !bin_count || !bin_correct || !bin_confidence) {
+    int64_t *const bin_count = m->bin_count;
+    double *const bin_confidence = m->bin_confidence;
+    if (!hash_labels || !tied || !bin_correct) {
         rc = chorus_error_nomem();
         goto done;
     }
@@ -219,7 +226,10 @@ int chorus_eval(chorus_metrics **out, const chorus_probs *probs, const int32_t *
     for (int32_t b = 0; b < n_bins; b++) {
         if (!bin_count[b]) continue;
         double count = (double)bin_count[b];
-        ece += count / n_scored * fabs((double)bin_correct[b] / count - bin_confidence[b] / count);
+        /* The sums become means: what a reliability diagram plots. */
+        bin_confidence[b] /= count;
+        m->bin_accuracy[b] = (double)bin_correct[b] / count;
+        ece += count / n_scored * fabs(m->bin_accuracy[b] - bin_confidence[b]);
     }
     m->ece = ece;
     class_scores(m);
@@ -230,8 +240,6 @@ done:
     chorus_metrics_free(m);
     free(hash_labels);
     free(tied);
-    free(bin_count);
     free(bin_correct);
-    free(bin_confidence);
     return rc;
 }

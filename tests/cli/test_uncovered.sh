@@ -99,7 +99,7 @@ tr -d '\r' <"$gold" >"$TMP/gold_lf"
 expected_acc=$(awk -F, 'NR == FNR { g[FNR - 1] = $1; next }
   FNR > 1 && $2 == 1 { n++; if ((($4 > $3) ? 1 : 0) == g[$1]) right++ }
   END { printf "%.6f", right / n }' "$TMP/gold_lf" "$TMP/all.csv")
-got_acc=$(grep -o '"accuracy": [0-9.e-]*' "$TMP/out" | awk '{printf "%.6f", $2}')
+got_acc=$(grep -o '"accuracy": [0-9.e-]*' "$TMP/out" | head -1 | awk '{printf "%.6f", $2}')
 check_eq() { checks=$((checks + 1)); [ "$2" = "$3" ] || fail "$1: got $2, expected $3"; }
 check_eq "accuracy of the kept rows" "$got_acc" "$expected_acc"
 run eval "$TMP/kept.csv" "$gold"

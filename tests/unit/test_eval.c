@@ -233,6 +233,14 @@ START_TEST(test_metrics_hash)
     opts.positive_class = -1;
     ck_assert_ok(chorus_eval(&m, p, CASE_GOLD, 6, &opts));
     ck_assert_double_eq_tol(m->ece, 0.28, EPS);
+    /* The bins behind it, as worked out above. */
+    ck_assert_int_eq(m->n_bins, 2);
+    ck_assert_int_eq(m->bin_count[0], 1);
+    ck_assert_double_eq_tol(m->bin_confidence[0], 0.4, EPS);
+    ck_assert_double_eq_tol(m->bin_accuracy[0], 0.0, EPS);
+    ck_assert_int_eq(m->bin_count[1], 4);
+    ck_assert_double_eq_tol(m->bin_confidence[1], 0.75, EPS);
+    ck_assert_double_eq_tol(m->bin_accuracy[1], 0.5, EPS);
     ck_assert_int_eq(m->positive_class, -1);
     ck_assert_double_eq_tol(m->positive_f1, 0.0, EPS);
     chorus_metrics_free(m);

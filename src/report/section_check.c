@@ -1,0 +1,121 @@
+/* The dependency groups of the model, and what the gold-free check of the fit found, in
+ * words. */
+#include <inttypes.h>
+#include <math.h>
+
+#include "report/report_internal.h"
+
+static double percent(int64_t part, int64_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : 0;
+}
+
+int report_dependencies(report_context *ctx)
+{
+    FILE *out = ctx->out;
+    const chorus_model *model = ctx->model;
+    const chorus_lf_summary *s = ctx->summary;
+    if (!s->n_groups && !s->n_dependencies) {
+        html_note(out, "Every LF is modelled on its own: no groups were declared (--groups, "
+                       "a spec's group: keys) or learned (--learn-structure).");
+        return 0;
+    }
+    if (s->n_groups) {
+        html_printf(out,
+                    "<p class=\"sub\">%" PRId32 " %s modelled jointly given the class, so "
+                    "shared votes are not counted as independent evidence.</p>\n<ul>\n",
+                    s->n_groups, s->n_groups == 1 ? "group of LFs is" : "groups of LFs are");
+        for (int32_t g = 0; g < s->n_groups; g++) {
+            html_printf(out, "<li>group %" PRId32 ": ", g + 1);
+            int listed = 0;
+            for (int32_t j = 0; j < s->n_lfs; j++) {
+                if (chorus_model_lf_group(model, j) != g) continue;
+                if (listed++) fputs(", ", out);
+                html_text(out, chorus_votes_lf_name(ctx->votes, j));
+            }
+            fputs("</li>\n", out);
+        }
+        fputs("</ul>\n", out);
+    }
+    if (s->n_dependencies) {
+        fputs("<p>Pairs structure learning found dependent: they vote the same class more "
+              "often than independence given the class would explain.</p>\n"
+              "<table>\n<thead><tr><th class=\"name\">LF</th><th class=\"name\">LF</th>"
+              "<th>same vote</th><th>expected</th><th>strength</th></tr></thead>\n<tbody>\n",
+              out);
+        for (int32_t d = 0; d < s->n_dependencies; d++) {
+            const chorus_dependency *dep = &s->dependencies[d];
+            fputs("<tr><td class=\"name\">", out);
+            html_text(out, chorus_votes_lf_name(ctx->votes, dep->lf_a));
+            fputs("</td><td class=\"name\">", out);
+            html_text(out, chorus_votes_lf_name(ctx->votes, dep->lf_b));
+            html_printf(out, "</td><td>%" PRId64 "</td><td>%.1f</td><td>%.2f</td></tr>\n",
+                        dep->observed, dep->expected, dep->strength);
+        }
+        fputs("</tbody>\n</table>\n", out);
+    }
+    return 0;
+}
+
+int report_fit_check(report_context *ctx)
+{
+    FILE *out = ctx->out;
+    const chorus_model *model = ctx->model;
+    const chorus_fit_check *c = chorus_model_check(model);
+    if (!c) {
+        html_note(out, "This model.json carries no check of its fit (majority vote, or a "
+                       "model saved without one).");
+        return 0;
+    }
+    const double overruled = percent(c->n_unanimous_overruled, c->n_unanimous);
+    fputs("<p class=\"sub\">After every fit chorus compares the model's labels with the votes "
+          "it was fitted on, without gold (the safety net).</p>\n<p><b>Verdict:</b> ",
+          out);
+    if (c->fell_back)
+        fputs("<span class=\"flag\">the model's labels are likely worse than majority vote, so "
+              "items with votes get majority vote</span> (items without any keep the model's "
+              "estimate).",
+              out);
+    else if (c->worse_than_majority)
+        fputs("<span class=\"flag\">the model's labels are likely worse than majority "
+              "vote.</span>",
+              out);
+    else
+        fputs("no sign of the model being worse than majority vote.", out);
+    fputs("</p>\n<ul class=\"findings\">\n", out);
+    html_printf(out,
+                "<li>Of the %" PRId64 " items on which every vote names the same class, the "
+                "model labels another class on %" PRId64 " (%.1f%%; more than %.0f%% would "
+                "make it likely worse than majority vote).%s</li>\n",
+                c->n_unanimous, c->n_unanimous_overruled, overruled,
+                100 * CHORUS_CHECK_UNANIMOUS_MAX,
+                chorus_model_keeps_unanimous(model)
+                    ? " Predict keeps those items' unanimous votes, so the labels overrule none."
+                    : "");
+    html_printf(out,
+                "<li>Of the %" PRId64 " items with one most-voted class, it overrules %" PRId64
+                " (%.1f%%).</li>\n",
+                c->n_clear_majority, c->n_majority_overruled,
+                percent(c->n_majority_overruled, c->n_clear_majority));
+    html_printf(out,
+                "<li>The learned class prior is %.3f (total variation) from the class shares of "
+                "the majority-vote labels%s.</li>\n",
+                c->prior_distance,
+                c->prior_distance > CHORUS_CHECK_PRIOR_WARN
+                    ? ", which is far: if you know the balance, pass --class-balance"
+                    : "");
+    html_printf(out,
+                "<li>%" PRId32 " LFs have a learned accuracy more than %.1f from their agreement "
+                "with the other LFs%s.</li>\n",
+                c->n_lfs_disagreeing, CHORUS_CHECK_LF_GAP,
+                c->n_lfs_disagreeing ? " (the diamonds of the accuracy plot)" : "");
+    if (c->heldout_ran)
+        html_printf(out,
+                    "<li>With each of %" PRId32 " LFs left out in turn and the model fitted "
+                    "again on the others, its labels name the left-out LF's vote on %.1f%% of "
+                    "%" PRId64 " votes, majority vote's labels on %.1f%%.</li>\n",
+                    c->heldout_lfs, 100 * c->heldout_model_agreement, c->heldout_votes,
+                    100 * c->heldout_majority_agreement);
+    fputs("</ul>\n", out);
+    return 0;
+}
