@@ -2,7 +2,8 @@
  * A report of a fitted label model as one self-contained HTML file: the labeling-function
  * summary, how the LFs overlap and conflict, learned against empirical accuracy, the class
  * balance, calibration and the confusion matrix (with gold), dependency groups, the fit's
- * check in words and, with review answers, a learning curve. CSS and SVG are inline; the
+ * check in words, with review answers a learning curve, and for groups of prompt
+ * variants how much their answers depend on the wording. CSS and SVG are inline; the
  * page needs no network and reads fully without JavaScript (a few lines of it only sort
  * the LF table by a clicked header).
  */
@@ -35,13 +36,18 @@ typedef struct chorus_report_options {
     int32_t n_bins;
     /* Seed of the learning curve's shuffle of the answers and of its folds. */
     uint64_t seed;
+    /* Since version 2: groups of prompt variants, one group id per LF of the model (in its
+     * LF order; -1 none), e.g. a spec's variants: and paraphrases: (`chorus report --groups`);
+     * the prompt-sensitivity section compares the LFs of each group. NULL: the model's
+     * dependency groups. */
+    const int32_t *lf_group;
 } chorus_report_options;
 
 #define CHORUS_REPORT_MAX_HEATMAP_LFS 200
-#define CHORUS_REPORT_OPTIONS_VERSION 1
+#define CHORUS_REPORT_OPTIONS_VERSION 2
 #define CHORUS_REPORT_OPTIONS_INIT                                                                 \
     {                                                                                              \
-        CHORUS_REPORT_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, 40, 10, 0                           \
+        CHORUS_REPORT_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, 40, 10, 0, NULL                     \
     }
 
 /*

@@ -13,6 +13,7 @@ enum {
     OPT_OUTPUT,
     OPT_GOLD,
     OPT_REVIEW,
+    OPT_GROUPS,
     OPT_TITLE,
     OPT_HEATMAP_LFS,
     OPT_BINS,
@@ -31,6 +32,9 @@ static const cli_option options[] = {
                   "gold labels: adds empirical accuracy, calibration, confusion"},
     [OPT_REVIEW] = {"review", 0, "REVIEW",
                     "a filled-in review file (repeatable): adds the review learning curve"},
+    [OPT_GROUPS] = {"groups", 0, "SPEC.yaml|GROUPS",
+                    "groups of prompt variants (a spec's variants: and paraphrases:, or a "
+                    "groups file): adds their prompt sensitivity (default: the model's groups)"},
     [OPT_TITLE] = {"title", 0, "TEXT", "the page's title (default: chorus report)"},
     [OPT_HEATMAP_LFS] = {"heatmap-lfs", 0, "N",
                          "the heatmaps show the N LFs with the most votes (default 40, max 200)"},
@@ -44,11 +48,13 @@ static const cli_option options[] = {
 
 static const cli_command command = {
     CMD,
-    "VOTES --model MODEL.json [--gold GOLD] [--review REVIEW]... -o REPORT.html",
+    "VOTES --model MODEL.json [--gold GOLD] [--review REVIEW]... [--groups SPEC|GROUPS] -o "
+    "REPORT.html",
     "Write one self-contained HTML page (inline CSS and SVG, no network) about a model and\n"
     "its votes: the LF summary table, overlap and conflict heatmaps, learned against\n"
     "empirical accuracy, class balance, dependency groups and the fit's check; with gold\n"
-    "also calibration and the confusion matrix, with review answers a learning curve.",
+    "also calibration and the confusion matrix, with review answers a learning curve, and\n"
+    "for groups of prompt variants how much the answers move with the wording.",
     "GOLD is read as analyze reads it (a file of one label per line, or DATA:FIELD).\n"
     "Bad input is exit 2 and no page is written.\n",
     options,
@@ -87,7 +93,7 @@ int cmd_report(int argc, char **argv)
     chorus_votes *votes = NULL, *aligned = NULL;
     chorus_model *model = NULL;
     chorus_review *review = NULL;
-    int32_t *gold = NULL, *merged = NULL, *answers = NULL;
+    int32_t *gold = NULL, *merged = NULL, *answers = NULL, *groups = NULL;
     int64_t n_gold = 0, n_answers = 0;
     const cli_votes_input input = {args.values[OPT_FORMAT],  NULL,
                                    args.values[OPT_HEADER],  args.values[OPT_NO_HEADER],
@@ -120,10 +126,15 @@ int cmd_report(int argc, char **argv)
         opts.review_answers = answers;
         opts.n_review_answers = chorus_votes_n_items(votes);
     }
+    if (args.values[OPT_GROUPS]) {
+        if ((rc = cli_read_groups(CMD, args.values[OPT_GROUPS], votes, &groups))) goto done;
+        opts.lf_group = groups;
+    }
     status = chorus_report_write(args.values[OPT_OUTPUT], votes, model, &opts);
     rc = status ? cli_fail(CMD, status) : CLI_EXIT_OK;
 
 done:
+    free(groups);
     chorus_free(merged);
     chorus_free(answers);
     chorus_free(gold);

@@ -22,6 +22,7 @@ static const report_section SECTIONS[] = {
     {"dependencies", "Dependency groups", report_dependencies},
     {"fit-check", "Check of the fit", report_fit_check},
     {"review", "Review learning curve", report_review_curve},
+    {"prompt-sensitivity", "Prompt sensitivity", report_prompt_sensitivity},
 };
 
 static const char CSS[] =
@@ -89,9 +90,11 @@ static int check_labels(const int32_t *labels, int64_t n_labels, const chorus_vo
 
 static int check_options(const chorus_report_options *o)
 {
-    if (o->version != CHORUS_REPORT_OPTIONS_VERSION)
-        return chorus_error_set(CHORUS_EINVAL, "report options version %u, this library knows %u",
-                                o->version, (unsigned)CHORUS_REPORT_OPTIONS_VERSION);
+    /* Version 1 options end before lf_group. */
+    if (o->version < 1 || o->version > CHORUS_REPORT_OPTIONS_VERSION)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "report options version %u, this library knows 1..%u", o->version,
+                                (unsigned)CHORUS_REPORT_OPTIONS_VERSION);
     if (o->max_heatmap_lfs < 1 || o->max_heatmap_lfs > CHORUS_REPORT_MAX_HEATMAP_LFS)
         return chorus_error_set(CHORUS_EINVAL, "heatmap LFs must be 1..%d, got %" PRId32,
                                 CHORUS_REPORT_MAX_HEATMAP_LFS, o->max_heatmap_lfs);

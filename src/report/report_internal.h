@@ -42,6 +42,7 @@ int report_confusion(report_context *ctx);
 int report_dependencies(report_context *ctx);
 int report_fit_check(report_context *ctx);
 int report_review_curve(report_context *ctx);
+int report_prompt_sensitivity(report_context *ctx);
 
 /* Writes text with &, <, >, " and ' escaped: safe in element content and quoted
  * attributes alike. */

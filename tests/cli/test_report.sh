@@ -6,7 +6,7 @@ PY=/usr/bin/python3
 CHECK=$CHORUS_SOURCE_DIR/tests/cli/report_check.py
 LFS=$CHORUS_SOURCE_DIR/labeling_functions
 yt=$DATA/wrench_youtube/train
-ALL=overview,lf-summary,overlaps,accuracy,class-balance,calibration,confusion,dependencies,fit-check,review
+ALL=overview,lf-summary,overlaps,accuracy,class-balance,calibration,confusion,dependencies,fit-check,review,prompt-sensitivity
 
 # expect_page PAGE DESCRIPTION [report_check.py options]: the page is valid and holds them
 expect_page() {
@@ -129,6 +129,34 @@ expect_in "$TMP/names.html" "&lt;b&gt;SPAM&amp;&quot;x&lt;/b&gt;" "the class nam
 checks=$((checks + 1))
 grep -qF '<script>alert' "$TMP/names.html" && fail "a name reached the page unescaped"
 grep -qF '<b>SPAM' "$TMP/names.html" && fail "a class name reached the page unescaped"
+
+# --- prompt sensitivity: three wordings of one prompt (v1, v2, v3) and an LF of its own;
+# the numbers are worked out by hand in tests/unit/test_prompt_sensitivity.c ------------
+printf 'v1,v2,v3,kw\n1,1,1,1\n0,0,1,-1\n1,0,-1,-1\n0,0,0,-1\n-1,1,1,0\n0,-1,-1,-1\n' >"$TMP/variants.csv"
+printf '1\n0\n0\n0\n1\n1\n' >"$TMP/variants_gold.csv"
+printf 'v1,v2,v3\n' >"$TMP/variants.groups"
+run fit "$TMP/variants.csv" --model mv -o "$TMP/variants.json" -q
+run report "$TMP/variants.csv" --model "$TMP/variants.json" -o "$TMP/variants_plain.html"
+expect_status 0 "report without groups"
+expect_in "$TMP/variants_plain.html" "No group of prompt variants" "no groups said"
+run report "$TMP/variants.csv" --model "$TMP/variants.json" --gold "$TMP/variants_gold.csv" \
+  --groups "$TMP/variants.groups" -o "$TMP/variants.html"
+expect_status 0 "report with groups of prompt variants"
+expect_page "$TMP/variants.html" "prompt sensitivity" --sections "$ALL"
+sed -n '/id="prompt-sensitivity"/,/<\/section>/p' "$TMP/variants.html" | sed 's/<[^>]*>/ /g' |
+  tr -s ' ' >"$TMP/variants.txt"
+expect_in "$TMP/variants.txt" "flips on 2 of the 5 items that two or more variants vote on (40.0%)" \
+  "the flip share"
+# Per variant: coverage, accuracy, then kappa with v1, v2, v3.
+expect_in "$TMP/variants.txt" " v1 0.833 0.600 1.000 0.500 0.400 " "v1's row"
+expect_in "$TMP/variants.txt" " v3 0.667 0.750 0.400 0.500 1.000 " "v3's row"
+expect_in "$TMP/variants.txt" "v1 ~ v3: 3 items both vote on, agreement 0.667, κ 0.400" "v1 ~ v3"
+checks=$((checks + 1))
+grep -q " kw " "$TMP/variants.txt" && fail "an LF of no group is in the prompt sensitivity"
+run report "$TMP/variants.csv" --model "$TMP/variants.json" --groups "$TMP/nope.groups" \
+  -o "$TMP/variants_bad.html"
+expect_status 2 "a groups file that does not exist"
+expect_no_file "$TMP/variants_bad.html" "no page without its groups file"
 
 # --- run --report -----------------------------------------------------------------------
 run run "$LFS/youtube_spam.yaml" "$DATA/youtube/train.csv" -o "$TMP/outdir" -q \

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 HERE=$CHORUS_SOURCE_DIR/tests/cli
 yt=$DATA/wrench_youtube/train
-ALL=overview,lf-summary,overlaps,accuracy,class-balance,calibration,confusion,dependencies,fit-check,review
+ALL=overview,lf-summary,overlaps,accuracy,class-balance,calibration,confusion,dependencies,fit-check,review,prompt-sensitivity
 
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
