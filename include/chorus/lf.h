@@ -196,6 +196,28 @@ int chorus_lf_apply_merge(chorus_votes **out, const chorus_lf_set *set, chorus_v
 int chorus_lf_apply_check_fields(const chorus_lf_set *set, const char *const *fields,
                                  int32_t n_fields);
 
+/* What the answer cache holds for one record's requests of one llm LF. */
+typedef struct chorus_llm_cached {
+    int32_t lf;        /* the LF (column of the set) */
+    int32_t n_samples; /* requests per record: samples: n, else 1 */
+    int32_t n_cached;  /* of them, answered in the cache */
+    char *answer;      /* the first cached answer as the endpoint gave it; NULL when none */
+    double confidence; /* its probability from log-probabilities; NaN when none was kept */
+} chorus_llm_cached;
+
+/*
+ * The cached answers of every llm LF of the set for records[0..n_records) of ds: *out gets
+ * n_records x *n_llm entries (row r, then the llm LFs in set order), as the requests of an
+ * apply would find them (constrained answers first, then free text), with the examples and
+ * paraphrases the lock file or the cache pins. Nothing is sent or written; *n_llm is 0 for
+ * a set without llm LFs. Errors: those of the fields the prompts read (CHORUS_EFORMAT),
+ * CHORUS_EINVAL for a record out of range, the cache's (CHORUS_EIO, CHORUS_EFORMAT),
+ * CHORUS_ENOMEM. Free with chorus_llm_cached_free(*out, n_records * *n_llm).
+ */
+int chorus_lf_llm_cached(chorus_llm_cached **out, int32_t *n_llm, const chorus_lf_set *set,
+                         const chorus_dataset *ds, const int64_t *records, int64_t n_records);
+void chorus_llm_cached_free(chorus_llm_cached *answers, int64_t n);
+
 /* What an apply of the llm LFs would do, without any request (a dry run). */
 typedef struct chorus_llm_plan_lf {
     int32_t lf; /* index of the LF in the set */

@@ -329,8 +329,23 @@ int cmd_inspect(int argc, char **argv)
         rc = cli_fail(CMD, status);
         goto done;
     }
-    const inspect_view view = {in.votes, in.data, data_path, id_field,     in.fields,
-                               n_fields, in.gold, in.labels, in.confidence};
+    chorus_llm_cached *cached = NULL;
+    const chorus_llm_cached **llm = NULL;
+    int32_t n_llm = 0;
+    if (in.spec) {
+        /* The llm LFs' cached answers of the items shown, read from their cache files. */
+        status = chorus_lf_llm_cached(&cached, &n_llm, in.spec, in.data, in.items, n_picked);
+        if (!status && n_llm && !(llm = calloc((size_t)n, sizeof *llm))) status = CHORUS_ENOMEM;
+        if (status) {
+            chorus_llm_cached_free(cached, n_picked * n_llm);
+            rc = cli_fail(CMD, status);
+            goto done;
+        }
+        for (int64_t i = 0; llm && i < n_picked; i++)
+            llm[in.items[i]] = cached + i * n_llm;
+    }
+    const inspect_view view = {in.votes, in.data,   data_path,     id_field, in.fields, n_fields,
+                               in.gold,  in.labels, in.confidence, llm,      n_llm,     in.spec};
     if (!args.values[OPT_JSONL]) describe(&args, matching, n, n_picked);
     for (int64_t i = 0; i < n_picked && !rc; i++) {
         const int printed = args.values[OPT_JSONL]
@@ -340,6 +355,8 @@ int cmd_inspect(int argc, char **argv)
         if (printed) rc = printed == -1 ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
     }
     if (!rc) rc = cli_flush_stdout(CMD, "the items");
+    free(llm);
+    chorus_llm_cached_free(cached, n_picked * n_llm);
 done:
     inputs_free(&in);
     return rc;

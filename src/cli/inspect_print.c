@@ -1,6 +1,7 @@
 /* chorus inspect's output: an item on a terminal or as a line of JSON. */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -64,7 +65,23 @@ int inspect_print_item(FILE *out, const inspect_view *v, int64_t item)
     for (int64_t p = row_ptr[item]; p < row_ptr[item + 1]; p++)
         fprintf(out, " %s=%s", chorus_votes_lf_name(v->votes, lf[p]),
                 chorus_votes_class_name(v->votes, label[p]));
-    fputs("\n\n", out);
+    fputc('\n', out);
+    const chorus_llm_cached *llm = v->llm ? v->llm[item] : NULL;
+    for (int32_t j = 0; llm && j < v->n_llm; j++) {
+        const chorus_llm_cached *c = &llm[j];
+        fprintf(out, "  llm %s: ", chorus_lf_set_lf_name(v->spec, c->lf));
+        if (!c->answer) {
+            fputs("(not in the cache)\n", out);
+            continue;
+        }
+        print_line_text(out, c->answer, strlen(c->answer), INSPECT_TEXT_CHARS);
+        if (c->confidence == c->confidence) fprintf(out, "  p=%.4f", c->confidence);
+        if (c->n_samples > 1)
+            fprintf(out, "  (%" PRId32 " of %" PRId32 " samples cached)", c->n_cached,
+                    c->n_samples);
+        fputc('\n', out);
+    }
+    fputc('\n', out);
     return 0;
 }
 
@@ -113,6 +130,19 @@ int inspect_print_item_json(FILE *out, const inspect_view *v, int64_t item)
             root, "label", json_string(chorus_votes_class_name(v->votes, v->model_labels[item])));
         if (!rc) rc = json_object_set_new(root, "confidence", json_real(v->confidence[item]));
     }
+    const chorus_llm_cached *llm = v->llm ? v->llm[item] : NULL;
+    json_t *answers = llm ? json_object() : NULL;
+    if (llm && !answers) rc = -1;
+    for (int32_t j = 0; !rc && llm && j < v->n_llm; j++) {
+        const chorus_llm_cached *c = &llm[j];
+        json_t *a = json_pack(
+            "{s:o, s:o, s:i, s:i}", "answer", c->answer ? json_string(c->answer) : json_null(), "p",
+            c->confidence == c->confidence ? json_real(c->confidence) : json_null(), "samples",
+            (int)c->n_samples, "cached", (int)c->n_cached);
+        rc = a ? json_object_set_new(answers, chorus_lf_set_lf_name(v->spec, c->lf), a) : -1;
+    }
+    if (!rc && answers) rc = json_object_set(root, "llm", answers);
+    json_decref(answers);
     char *text =
         rc ? NULL : json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     if (!rc && !text) rc = -1;

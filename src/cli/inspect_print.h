@@ -21,10 +21,15 @@ typedef struct inspect_view {
     const int32_t *gold;         /* or NULL */
     const int32_t *model_labels; /* or NULL */
     const double *confidence;    /* the model's probability of its label, or NULL */
+    /* With a spec that has llm LFs: per item NULL, or its n_llm cached answers. */
+    const chorus_llm_cached *const *llm;
+    int32_t n_llm;
+    const chorus_lf_set *spec;
 } inspect_view;
 
 /* An item on a terminal: its id, gold and model label, text fields cut to
- * INSPECT_TEXT_CHARS with line breaks as spaces, and the LFs' votes. Returns 0. */
+ * INSPECT_TEXT_CHARS with line breaks as spaces, the LFs' votes, and the llm LFs' cached
+ * answers with their confidence. Returns 0. */
 int inspect_print_item(FILE *out, const inspect_view *v, int64_t item);
 
 /* An item as a line of JSON with its fields in full. Returns 0, -1 when memory runs out,

@@ -107,6 +107,27 @@ expect_votes "$TMP/v-strict.csv" 'ask
 -1
 -1' "every answer is below 0.9"
 
+# inspect shows each item's cached answer and its probability (4 decimals), with the
+# server gone: items 1 and 3 were answered SPAM, item 2 HAM (the server's tokens).
+run inspect "$TMP/v-strict.csv" --data "$TMP/data.csv" --spec "$TMP/spec.yaml"
+expect_status 0 "inspect with the llm LF's cached answers"
+p4_spam=$(awk -v p="$p_spam" 'BEGIN { printf "%.4f", p }')
+p4_ham=$(awk -v p="$p_ham" 'BEGIN { printf "%.4f", p }')
+checks=$((checks + 1))
+[ "$(grep -c "^  llm ask: SPAM  p=$p4_spam\$" "$TMP/out")" = 2 ] ||
+  fail "the two spam answers and their probability: $(cat "$TMP/out")"
+expect_out "  llm ask: HAM  p=$p4_ham" "the ham answer and its probability"
+run inspect "$TMP/v-strict.csv" --data "$TMP/data.csv" --spec "$TMP/spec.yaml" --jsonl
+expect_status 0 "inspect --jsonl with the llm LF's cached answers"
+expect_out '"llm":{"ask":{"answer":"HAM","p":0.16798' "the answer and its probability in JSON"
+expect_out '"samples":1,"cached":1}' "one sample, cached"
+# A cache without the items' answers: said per item.
+write_spec "$TMP/c-empty.jsonl" "logprobs: true" "constrain: none"
+: >"$TMP/c-empty.jsonl"
+run inspect "$TMP/v-strict.csv" --data "$TMP/data.csv" --spec "$TMP/spec.yaml" -n 1
+expect_status 0 "inspect with an empty cache"
+expect_out "  llm ask: (not in the cache)" "an answer not cached"
+
 # llama.cpp's completion_probabilities give the same numbers.
 start_server --logprobs-dist "SPAM=-0.2,HAM=-1.8,maybe=-3" --llama-probs
 write_spec "$TMP/c-llama.jsonl" "logprobs: true" "constrain: none" "min_confidence: 0.5"
