@@ -34,6 +34,10 @@ typedef int (*chorus_plugin_fn)(const chorus_record *record, void *ctx);
  */
 int chorus_lf_set_load(chorus_lf_set **out, const char *path);
 
+/* The same, with the llm LFs' lock file at lock_path (NULL: beside the spec), read when it
+ * exists and written there by an apply. */
+int chorus_lf_set_load_with_lock(chorus_lf_set **out, const char *path, const char *lock_path);
+
 void chorus_lf_set_free(chorus_lf_set *set);
 
 const char *chorus_lf_set_task(const chorus_lf_set *set);

@@ -15,6 +15,7 @@ enum {
     OPT_DATA_FORMAT,
     OPT_QUIET,
     OPT_PROGRESS,
+    OPT_LOCK,
     OPT_DRY_RUN
 };
 
@@ -26,6 +27,8 @@ static const cli_option options[] = {
     [OPT_DATA_FORMAT] = {"data-format", 0, "FMT", "csv, tsv or jsonl (default: by the file name)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
     [OPT_PROGRESS] = CLI_PROGRESS_OPTION,
+    [OPT_LOCK] = {"lock", 0, "FILE",
+                  "llm LFs' pinned paraphrases and examples (default: SPEC.lock.yaml beside it)"},
     /* Taken out of argv before parsing (its N is optional); listed here for --help. */
     [OPT_DRY_RUN] = {"dry-run", 0, "[N]",
                      "llm LFs: print the prompts of N records (3) and the calls; send nothing"},
@@ -85,7 +88,8 @@ int cmd_apply(int argc, char **argv)
     /* A dry run shows records, so it reads the data; an apply streams it. */
     if ((rc = (dry == 0 ? lf_pipeline_init : lf_pipeline_init_streaming)(
              &p, "apply", args.positional[0], args.positional[1], args.values[OPT_THREADS],
-             args.values[OPT_DATA_FORMAT], args.values[OPT_SKIP_BAD_ROWS] != NULL)))
+             args.values[OPT_DATA_FORMAT], args.values[OPT_SKIP_BAD_ROWS] != NULL,
+             args.values[OPT_LOCK])))
         return rc;
     if (sharded && (rc = check_sharded_spec(&p, args.positional[0]))) goto done;
     if (dry == 0) {

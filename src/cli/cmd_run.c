@@ -24,6 +24,7 @@ enum {
     OPT_QUIET,
     OPT_PROGRESS,
     OPT_REPORT,
+    OPT_LOCK,
     OPT_DRY_RUN
 };
 
@@ -45,6 +46,8 @@ static const cli_option options[] = {
     [OPT_QUIET] = {"quiet", 'q', NULL, "print only the evaluation"},
     [OPT_PROGRESS] = CLI_PROGRESS_OPTION,
     [OPT_REPORT] = {"report", 0, "FILE", "also write the HTML report there (see report --help)"},
+    [OPT_LOCK] = {"lock", 0, "FILE",
+                  "llm LFs' pinned paraphrases and examples (default: SPEC.lock.yaml beside it)"},
     /* Taken out of argv before parsing (its N is optional); listed here for --help. */
     [OPT_DRY_RUN] = {"dry-run", 0, "[N]",
                      "llm LFs: print the prompts of N records (3) and the calls; send nothing"},
@@ -85,7 +88,7 @@ static int fit_selecting(const cli_args *args, const lf_pipeline *train,
     lf_pipeline dev;
     int rc = lf_pipeline_init(&dev, "run", args->positional[0], args->values[OPT_DEV],
                               args->values[OPT_THREADS], args->values[OPT_DATA_FORMAT],
-                              args->values[OPT_SKIP_BAD_ROWS] != NULL);
+                              args->values[OPT_SKIP_BAD_ROWS] != NULL, args->values[OPT_LOCK]);
     if (rc) return rc;
     int32_t *gold = NULL;
     if (!(rc = lf_pipeline_apply(&dev, 0, CLI_PROGRESS_NEVER))) {
@@ -136,7 +139,7 @@ int cmd_run(int argc, char **argv)
         lf_pipeline p;
         if ((rc = lf_pipeline_init(&p, "run", args.positional[0], args.positional[1],
                                    args.values[OPT_THREADS], args.values[OPT_DATA_FORMAT],
-                                   args.values[OPT_SKIP_BAD_ROWS] != NULL)))
+                                   args.values[OPT_SKIP_BAD_ROWS] != NULL, args.values[OPT_LOCK])))
             return rc;
         rc = lf_pipeline_dry_run(&p, n_show);
         lf_pipeline_free(&p);
@@ -160,7 +163,7 @@ int cmd_run(int argc, char **argv)
     lf_pipeline p;
     if ((rc = lf_pipeline_init(&p, "run", args.positional[0], args.positional[1],
                                args.values[OPT_THREADS], args.values[OPT_DATA_FORMAT],
-                               args.values[OPT_SKIP_BAD_ROWS] != NULL)))
+                               args.values[OPT_SKIP_BAD_ROWS] != NULL, args.values[OPT_LOCK])))
         return rc;
     chorus_model *model = NULL;
     chorus_probs *probs = NULL;

@@ -11,7 +11,7 @@
 
 int lf_pipeline_init_streaming(lf_pipeline *p, const char *cmd, const char *spec_path,
                                const char *data_path, const char *threads, const char *data_format,
-                               int skip_bad_rows)
+                               int skip_bad_rows, const char *lock_path)
 {
     memset(p, 0, sizeof *p);
     p->cmd = cmd;
@@ -38,16 +38,17 @@ int lf_pipeline_init_streaming(lf_pipeline *p, const char *cmd, const char *spec
     p->data_opts = opts;
     /* The spec first: a broken LF is reported before any data is read. Every process of an
      * MPI run loads it; the lowest that fails says why (in one process: that one). */
-    int rc = cli_mpi_fail_once(cmd, chorus_lf_set_load(&p->set, spec_path));
+    int rc = cli_mpi_fail_once(cmd, chorus_lf_set_load_with_lock(&p->set, spec_path, lock_path));
     if (rc) lf_pipeline_free(p);
     return rc;
 }
 
 int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, const char *data_path,
-                     const char *threads, const char *data_format, int skip_bad_rows)
+                     const char *threads, const char *data_format, int skip_bad_rows,
+                     const char *lock_path)
 {
     int rc = lf_pipeline_init_streaming(p, cmd, spec_path, data_path, threads, data_format,
-                                        skip_bad_rows);
+                                        skip_bad_rows, lock_path);
     if (rc) return rc;
     int status = chorus_dataset_read(&p->data, data_path, &p->data_opts);
     if (status) {

@@ -16,15 +16,17 @@ typedef struct lf_pipeline {
     chorus_data_options data_opts;
 } lf_pipeline;
 
-/* Loads and checks the spec, then reads the data. Returns 0 or the exit code (printed). */
+/* Loads and checks the spec (its llm LFs' lock file at lock_path, NULL: beside it), then
+ * reads the data. Returns 0 or the exit code (printed). */
 int lf_pipeline_init(lf_pipeline *p, const char *cmd, const char *spec_path, const char *data_path,
-                     const char *threads, const char *data_format, int skip_bad_rows);
+                     const char *threads, const char *data_format, int skip_bad_rows,
+                     const char *lock_path);
 
 /* Loads and checks the spec, and notes the data to apply it to as it is read (no dataset in
  * memory: lf_pipeline_apply streams the file). Returns 0 or the exit code (printed). */
 int lf_pipeline_init_streaming(lf_pipeline *p, const char *cmd, const char *spec_path,
                                const char *data_path, const char *threads, const char *data_format,
-                               int skip_bad_rows);
+                               int skip_bad_rows, const char *lock_path);
 
 /* Applies the LFs (to the dataset read, or streaming the data file); with `verbose`, prints each
  * LF's coverage and time to stderr. The LLM summary and the LLM requests that failed are printed

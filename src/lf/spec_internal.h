@@ -50,6 +50,7 @@ typedef struct spec_ctx {
     int64_t n_condition_nodes;
     int64_t *n_expanded_bytes; /* read so far, against SPEC_MAX_EXPANDED_BYTES */
     spec_names *names;         /* of the LFs read so far */
+    const char *lock_path;     /* the lock file of the llm LFs; NULL: beside the spec */
 } spec_ctx;
 
 /*

@@ -169,10 +169,14 @@ static int parse_paraphrases(spec_ctx *ctx, lf_llm *llm, const yaml_node_t *map)
 }
 
 /* What the endpoint wrote and the examples chorus chose are pinned in the spec's lock file,
- * spam.yaml -> spam.lock.yaml beside it, under the LF's name. */
+ * spam.yaml -> spam.lock.yaml beside it (or the one the caller names), under the LF's name. */
 static int read_lock(spec_ctx *ctx, lf_def *lf, lf_llm *llm)
 {
     if (!(llm->lf_name = strdup(lf->name))) return chorus_error_nomem();
+    if (ctx->lock_path) {
+        if (!(llm->lock_path = strdup(ctx->lock_path))) return chorus_error_nomem();
+        return lf_llm_lock_read(llm, ctx->set);
+    }
     const char *path = ctx->set->path, *slash = strrchr(path, '/');
     const char *dot = strrchr(slash ? slash + 1 : path, '.');
     size_t stem = dot && dot != (slash ? slash + 1 : path) ? (size_t)(dot - path) : strlen(path);

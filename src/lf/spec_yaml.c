@@ -422,6 +422,11 @@ static int check_events(const char *path, const char *text, size_t len)
 
 int chorus_lf_set_load(chorus_lf_set **out, const char *path)
 {
+    return chorus_lf_set_load_with_lock(out, path, NULL);
+}
+
+int chorus_lf_set_load_with_lock(chorus_lf_set **out, const char *path, const char *lock_path)
+{
     if (!out || !path) return chorus_error_set(CHORUS_EINVAL, "lf set: out and path are required");
     *out = NULL;
     yaml_parser_t parser;
@@ -448,7 +453,7 @@ int chorus_lf_set_load(chorus_lf_set **out, const char *path)
         goto done;
     }
     have_doc = true;
-    spec_ctx ctx = {path, &doc, set, NULL, 0, 0, &n_expanded_bytes, &names};
+    spec_ctx ctx = {path, &doc, set, NULL, 0, 0, &n_expanded_bytes, &names, lock_path};
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!root) {
         rc = chorus_error_set(CHORUS_EFORMAT,

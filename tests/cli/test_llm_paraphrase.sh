@@ -95,6 +95,23 @@ stop_server
 checks=$((checks + 1))
 [ "$(stat_of completions)" = 13 ] || fail "$(stat_of completions) answers in all, 13 expected (1 + 9 + 3)"
 
+# --lock FILE pins them elsewhere: the first lock, copied, is used as written (its prompts
+# are cached: no call), and a lock file that does not exist yet is written there from the
+# cached paraphrases, with the server gone and the spec's own lock left as it is.
+mkdir -p "$TMP/locks"
+cp "$TMP/first.lock.yaml" "$TMP/locks/first.yaml"
+run apply "$TMP/spec.yaml" "$TMP/data.csv" --dry-run 1 --lock "$TMP/locks/first.yaml"
+expect_status 0 "dry run with --lock"
+expect_out "Version 2: Comment: check out my channel" "the paraphrase of the --lock file"
+expect_out "0 calls would be made" "its prompts are cached"
+run apply "$TMP/spec.yaml" "$TMP/data.csv" -o "$TMP/votes_lock.csv" --lock "$TMP/locks/new.yaml"
+expect_status 0 "apply with a new --lock file, the server gone"
+expect_err "llm: 0 calls" "no call with the paraphrases cached"
+checks=$((checks + 1))
+cmp -s "$TMP/locks/new.yaml" "$TMP/first.lock.yaml" ||
+  fail "the --lock file holds the cached paraphrases: $(cat "$TMP/locks/new.yaml" 2>&1)"
+cmp -s "$TMP/spec.lock.yaml" "$TMP/edited.lock.yaml" || fail "the spec's own lock was rewritten"
+
 # The prompt sensitivity of the group, from the spec's groups: the server answers by the
 # comment alone, so the three wordings always agree.
 run analyze "$TMP/votes_edited.csv" --groups "$TMP/spec.yaml"
