@@ -216,6 +216,23 @@ class FitOptions(ctypes.Structure):
     ]
 
 
+class FitProgress(ctypes.Structure):
+    """``chorus_fit_progress`` (model.h): where a fit is, after every EM iteration."""
+
+    _fields_ = [
+        ("start", c_int),
+        ("n_starts", c_int),
+        ("iteration", c_int),
+        ("max_iter", c_int),
+        ("log_posterior", c_double),
+        ("change", c_double),
+        ("converged", c_int),
+    ]
+
+
+FIT_PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.POINTER(FitProgress), c_void_p)
+
+
 def fit_options() -> FitOptions:
     """A FitOptions holding CHORUS_FIT_OPTIONS_INIT."""
     return FitOptions(FIT_OPTIONS_VERSION, ModelType.AUTO, 0, 0, -1.0, -1.0, 500, 1e-7, 0,

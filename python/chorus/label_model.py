@@ -27,6 +27,33 @@ _PRIOR_NAMES = {ClassPrior.LEARNED: "learned", ClassPrior.FIXED: "fixed",
                 ClassPrior.FROM_GOLD: "gold"}  # as model.json's "selection" names them
 
 
+class _FitBar:
+    """A tqdm bar fed by the fit's progress callback: one step per EM iteration of each
+    start; a start that converges early fills its share of the bar. Nothing without tqdm."""
+
+    def __init__(self, opts: Any) -> None:
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            self.bar = None
+            return
+        self.max_iter = max(int(opts.max_iter), 1)
+        self.bar = tqdm(total=self.max_iter * (int(opts.restarts) + 1), desc="fit", unit="it")
+        self.callback = _capi.FIT_PROGRESS_FN(self._step)  # kept alive with the bar
+        opts.progress = ctypes.cast(self.callback, ctypes.c_void_p)
+
+    def _step(self, progress: Any, _ctx: Any) -> None:
+        p = progress.contents
+        done = p.start * self.max_iter + (self.max_iter if p.converged else p.iteration)
+        self.bar.update(max(done - self.bar.n, 0))
+        self.bar.set_postfix(log_posterior=f"{p.log_posterior:.6g}", refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.update(self.bar.total - self.bar.n)
+            self.bar.close()
+
+
 class LabelModel(Labeler):
     """A label model fitted by EM, a drop-in for ``snorkel.labeling.model.LabelModel``.
 
@@ -90,7 +117,8 @@ class LabelModel(Labeler):
             class_balance: a fixed class prior (cardinality probabilities summing to 1).
                 Without it (and without Y_dev) chorus learns the prior; Snorkel assumes a
                 uniform one.
-            progress_bar: accepted for Snorkel compatibility; chorus shows none.
+            progress_bar: a tqdm bar over the EM iterations when tqdm is installed (silent
+                otherwise, and for a dev-set selection, whose fits are many and short).
             L_dev: the votes of a labelled dev set (the LFs of L_train). With Y_dev,
                 every candidate (majority vote, and each EM model with three smoothing
                 strengths and a learned or uniform class prior) is fitted on L_train
@@ -212,8 +240,13 @@ class LabelModel(Labeler):
                     logger.warning("the fitted classes disagreed with the votes about what "
                                    "each class is; relabelled them to agree")
             else:
-                check(lib.chorus_model_fit(ctypes.byref(model), votes.handle,
-                                           ctypes.byref(opts)))
+                bar = _FitBar(opts) if progress_bar else None
+                try:
+                    check(lib.chorus_model_fit(ctypes.byref(model), votes.handle,
+                                               ctypes.byref(opts)))
+                finally:
+                    if bar is not None:
+                        bar.close()
             n_items = votes.n_items
             review_holdout = None
             if answers is not None:

@@ -12,8 +12,9 @@ from unittest import mock
 
 import numpy as np
 
-from chorus import (ABSTAIN, LFApplier, PandasLFApplier, labeling_function, preprocessor)
-from support import has_module, needs_pandas
+from chorus import (ABSTAIN, LabelModel, LFApplier, PandasLFApplier, labeling_function,
+                    preprocessor)
+from support import has_module, needs_pandas, youtube
 
 HAM, SPAM = 0, 1
 
@@ -135,3 +136,32 @@ class PandasLFApplierTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FitProgressTest(unittest.TestCase):
+    """LabelModel.fit's tqdm bar, fed by the library's progress callback after every EM
+    iteration: one step per iteration, the bar full when the fit ends, the result the same."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.L, _ = youtube("train")
+
+    @unittest.skipUnless(has_module("tqdm"), "tqdm is not installed")
+    def test_fit_shows_a_bar_and_gives_the_same_model(self) -> None:
+        err = io.StringIO()
+        with redirect_stderr(err):
+            shown = LabelModel(cardinality=2).fit(self.L, progress_bar=True, max_iter=200)
+        self.assertIn("fit:", err.getvalue())
+        self.assertIn("200/200", err.getvalue())  # filled once the fit converged
+        self.assertIn("log_posterior=", err.getvalue())
+        err = io.StringIO()
+        with redirect_stderr(err):
+            quiet = LabelModel(cardinality=2).fit(self.L, progress_bar=False, max_iter=200)
+        self.assertEqual(err.getvalue(), "")
+        np.testing.assert_array_equal(shown.predict_proba(self.L), quiet.predict_proba(self.L))
+
+    def test_fit_is_silent_without_tqdm(self) -> None:
+        err = io.StringIO()
+        with mock.patch.dict(sys.modules, {"tqdm": None}), redirect_stderr(err):
+            LabelModel(cardinality=2).fit(self.L, progress_bar=True)
+        self.assertEqual(err.getvalue(), "")
