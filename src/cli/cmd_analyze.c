@@ -7,6 +7,7 @@
 
 enum {
     OPT_GOLD,
+    OPT_REVIEW,
     OPT_MODEL,
     OPT_GROUPS,
     OPT_CSV,
@@ -20,6 +21,8 @@ enum {
 
 static const cli_option options[] = {
     [OPT_GOLD] = {"gold", 0, "GOLD", "gold labels: adds correct, incorrect, empirical accuracy"},
+    [OPT_REVIEW] = {"review", 0, "REVIEW",
+                    "a filled-in review file (repeatable): its answers count as gold labels"},
     [OPT_MODEL] = {"model", 0, "MODEL.json", "a fitted model: adds its learned accuracy"},
     [OPT_GROUPS] = {"groups", 0, "GROUPS",
                     "groups file or LF spec: adds the prompt sensitivity of each group (with "
@@ -34,14 +37,16 @@ static const cli_option options[] = {
 
 static const cli_command command = {
     "analyze",
-    "VOTES [--gold GOLD] [--model MODEL.json] [--groups GROUPS] [--csv|--json]",
+    "VOTES [--gold GOLD] [--review REVIEW]... [--model MODEL.json] [--groups GROUPS] "
+    "[--csv|--json]",
     "Per labeling function: polarity (classes it votes), coverage, overlaps and conflicts\n"
     "(shares of items where another LF also votes / votes differently), and with gold its\n"
     "correct and incorrect votes and empirical accuracy, with a model its learned accuracy.\n"
     "With --groups, per group of prompt variants (an llm LF's variants or paraphrases): each\n"
     "variant's coverage and accuracy, agreement and Cohen's kappa of every pair, and the\n"
     "share of items whose answer flips from one variant to another.",
-    NULL,
+    "The answers of --review files (chorus select, then a person) count as gold labels\n"
+    "where --gold has none; an answer that contradicts a gold label is an error.\n",
     options,
     1,
     1};
@@ -57,7 +62,8 @@ int cmd_analyze(int argc, char **argv)
     chorus_model *model = NULL;
     chorus_lf_summary *summary = NULL;
     chorus_prompt_sensitivity *sensitivity = NULL;
-    int32_t *gold = NULL, *groups = NULL;
+    int32_t *gold = NULL, *groups = NULL, *merged = NULL, *answers = NULL;
+    chorus_review *review = NULL;
     int64_t n_gold = 0;
     const cli_votes_input input = {args.values[OPT_FORMAT],  NULL,
                                    args.values[OPT_HEADER],  args.values[OPT_NO_HEADER],
@@ -84,6 +90,25 @@ int cmd_analyze(int argc, char **argv)
         chorus_votes_free(votes);
         votes = aligned;
     }
+    if (!status && (rc = cli_read_reviews("analyze", argc, argv, "review", &review))) goto done;
+    if (!status && review) {
+        /* The answers are labels of the votes' items, so gold must be one per item too. */
+        if (gold && n_gold != chorus_votes_n_items(votes)) {
+            rc = cli_usage_error("analyze",
+                                 "%s has %lld labels but the votes have %lld items; with "
+                                 "--review, gold needs one label per item",
+                                 args.values[OPT_GOLD], (long long)n_gold,
+                                 (long long)chorus_votes_n_items(votes));
+            goto done;
+        }
+        int64_t n_answers = 0;
+        if ((rc = cli_review_gold("analyze", review, votes, gold, &merged, &answers, &n_answers)))
+            goto done;
+        chorus_free(gold);
+        gold = merged;
+        merged = NULL;
+        n_gold = chorus_votes_n_items(votes);
+    }
     if (!status && args.values[OPT_GROUPS] &&
         (rc = cli_read_groups("analyze", args.values[OPT_GROUPS], votes, &groups)))
         goto done;
@@ -109,6 +134,9 @@ int cmd_analyze(int argc, char **argv)
         }
     }
 done:
+    chorus_free(merged);
+    chorus_free(answers);
+    chorus_review_free(review);
     chorus_prompt_sensitivity_free(sensitivity);
     chorus_free(groups);
     chorus_lf_summary_free(summary);

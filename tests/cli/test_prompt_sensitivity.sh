@@ -34,6 +34,29 @@ expect_out '"prompt_variants": [' "the JSON key"
 expect_out '"flip_rate": 0.4' "the flip share in JSON"
 expect_out '"accuracy": 0.75' "an accuracy in JSON"
 
+# Review answers count as gold labels: the same answers as gold.csv give the same table,
+# and half of them with the other half as gold too; an answer against gold is an error.
+printf 'item,answer\n0,1\n1,0\n2,0\n3,0\n4,1\n5,1\n' >"$TMP/review.csv"
+run analyze "$TMP/votes.csv" --gold "$TMP/gold.csv" --groups "$TMP/groups.txt"
+grep -E '^(v[123] |  v)' "$TMP/out" >"$TMP/by_gold.txt"
+run analyze "$TMP/votes.csv" --review "$TMP/review.csv" --groups "$TMP/groups.txt"
+expect_status 0 "analyze --review --groups"
+checks=$((checks + 1))
+[ "$(grep -E '^(v[123] |  v)' "$TMP/out")" = "$(cat "$TMP/by_gold.txt")" ] ||
+  fail "review answers as gold: $(cat "$TMP/out")"
+printf 'item,answer\n0,1\n1,0\n2,0\n' >"$TMP/half_review.csv"
+printf -- '-1\n-1\n-1\n0\n1\n1\n' >"$TMP/half_gold.csv"
+run analyze "$TMP/votes.csv" --gold "$TMP/half_gold.csv" --review "$TMP/half_review.csv" \
+  --groups "$TMP/groups.txt"
+expect_status 0 "analyze --gold --review, each half of the labels"
+checks=$((checks + 1))
+[ "$(grep -E '^(v[123] |  v)' "$TMP/out")" = "$(cat "$TMP/by_gold.txt")" ] ||
+  fail "gold and review answers merged: $(cat "$TMP/out")"
+printf 'item,answer\n0,0\n' >"$TMP/against.csv"
+run analyze "$TMP/votes.csv" --gold "$TMP/gold.csv" --review "$TMP/against.csv"
+expect_status 2 "a review answer against a gold label"
+expect_err "against.csv:2: item '0' is answered '0' but its gold label is '1'" "the contradiction named"
+
 # Without --groups the output is as before.
 run analyze "$TMP/votes.csv" --json
 checks=$((checks + 1))
