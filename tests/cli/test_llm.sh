@@ -3,28 +3,8 @@
 # 127.0.0.1 only): votes, the cache (a rerun asks nothing; a killed run keeps its answers),
 # the API key never leaving the request, the concurrency limit, failed requests, dry runs.
 source "$(dirname "$0")/lib.sh"
-: "${CHORUS_LLM_SERVER:?CHORUS_LLM_SERVER must point at the test server}"
+source "$(dirname "$0")/llm_server.sh"
 export CHORUS_TEST_KEY=sk-secret-123
-server_pid=
-
-# start_server [ARGS...]: a fresh server; sets $port. Its stats go to $TMP/stats.json.
-start_server() {
-  rm -f "$TMP/port" "$TMP/stats.json"
-  "$CHORUS_LLM_SERVER" --port-file "$TMP/port" --stats-file "$TMP/stats.json" "$@" &
-  server_pid=$!
-  for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-  port=$(cat "$TMP/port")
-}
-
-# stop_server: SIGTERM, then the stats are in $TMP/stats.json.
-stop_server() {
-  kill -TERM "$server_pid" 2>/dev/null
-  wait "$server_pid" 2>/dev/null
-  server_pid=
-}
-trap '[ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
-
-stat_of() { sed -n "s/.*\"$1\": *\([a-z0-9]*\).*/\1/p" "$TMP/stats.json"; }
 
 # write_spec CONCURRENCY CACHE: a spec with a zero-shot LF and a 2-variant ensemble.
 write_spec() {

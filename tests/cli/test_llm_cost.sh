@@ -4,14 +4,8 @@
 # key (a cold cache, then one half filled by a real run), the token estimate (request bytes
 # / 4, the longest answer / 4), the cost from llm.prices, LFs without a price, and bad prices.
 source "$(dirname "$0")/lib.sh"
-: "${CHORUS_LLM_SERVER:?CHORUS_LLM_SERVER must point at the test server}"
-server_pid=
-trap '[ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
-rm -f "$TMP/port"
-"$CHORUS_LLM_SERVER" --port-file "$TMP/port" --stats-file "$TMP/stats.json" &
-server_pid=$!
-for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-port=$(cat "$TMP/port")
+source "$(dirname "$0")/llm_server.sh"
+start_server
 
 # write_spec PRICES: one free-text llm LF on test-model, and one on a model without a price.
 write_spec() {

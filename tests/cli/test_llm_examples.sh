@@ -4,23 +4,7 @@
 # file with their text, never voted on by the LF that shows them; bad values are errors
 # naming the spec file and line.
 source "$(dirname "$0")/lib.sh"
-: "${CHORUS_LLM_SERVER:?CHORUS_LLM_SERVER must point at the test server}"
-server_pid=
-
-start_server() {
-  rm -f "$TMP/port" "$TMP/stats.json"
-  "$CHORUS_LLM_SERVER" --port-file "$TMP/port" --stats-file "$TMP/stats.json" "$@" &
-  server_pid=$!
-  for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-  port=$(cat "$TMP/port")
-}
-stop_server() {
-  kill -TERM "$server_pid" 2>/dev/null
-  wait "$server_pid" 2>/dev/null
-  server_pid=
-}
-trap '[ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
-stat_of() { sed -n "s/.*\"$1\": *\([a-z0-9]*\).*/\1/p" "$TMP/stats.json"; }
+source "$(dirname "$0")/llm_server.sh"
 
 # write_spec EXAMPLES_VALUE: one llm LF whose examples are EXAMPLES_VALUE.
 write_spec() {

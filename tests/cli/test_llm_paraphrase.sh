@@ -3,23 +3,7 @@
 # endpoint and pinned in the lock file; a rerun with the server stopped pays nothing; an edited
 # lock file is used as edited; bad rewordings and bad values are errors naming the file.
 source "$(dirname "$0")/lib.sh"
-: "${CHORUS_LLM_SERVER:?CHORUS_LLM_SERVER must point at the test server}"
-server_pid=
-
-start_server() {
-  rm -f "$TMP/port" "$TMP/stats.json"
-  "$CHORUS_LLM_SERVER" --port-file "$TMP/port" --stats-file "$TMP/stats.json" "$@" &
-  server_pid=$!
-  for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-  port=$(cat "$TMP/port")
-}
-stop_server() {
-  kill -TERM "$server_pid" 2>/dev/null
-  wait "$server_pid" 2>/dev/null
-  server_pid=
-}
-trap '[ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
-stat_of() { sed -n "s/.*\"$1\": *\([a-z0-9]*\).*/\1/p" "$TMP/stats.json"; }
+source "$(dirname "$0")/llm_server.sh"
 
 # write_spec PROMPT [EXTRA_KEY_LINE]: one llm LF with 2 paraphrases.
 write_spec() {

@@ -6,27 +6,8 @@
 # server gone pays nothing, more samples pay only the new ones); the dry run counts
 # samples; bad values.
 source "$(dirname "$0")/lib.sh"
-: "${CHORUS_LLM_SERVER:?CHORUS_LLM_SERVER must point at the test server}"
-server_pid=
+source "$(dirname "$0")/llm_server.sh"
 
-start_server() {
-  rm -f "$TMP/port" "$TMP/stats.json"
-  "$CHORUS_LLM_SERVER" --port-file "$TMP/port" --stats-file "$TMP/stats.json" "$@" &
-  server_pid=$!
-  for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-  port=$(cat "$TMP/port")
-}
-stop_server() {
-  kill -TERM "$server_pid" 2>/dev/null
-  wait "$server_pid" 2>/dev/null
-  server_pid=
-}
-trap '[ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
-stat_of() { sed -n "s/.*\"$1\": *\([a-z0-9]*\).*/\1/p" "$TMP/stats.json"; }
-expect_stat() {
-  checks=$((checks + 1))
-  [ "$(stat_of "$1")" = "$2" ] || fail "$3: server $1 $(stat_of "$1"), expected $2"
-}
 expect_votes() {
   checks=$((checks + 1))
   [ "$(tr '\n' ' ' <"$1")" = "$2" ] || fail "$3: votes $(tr '\n' ' ' <"$1"), expected $2"
