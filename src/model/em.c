@@ -194,8 +194,9 @@ static int run_pass(const em_run *r, const em_params *p, pass_mode mode, uint64_
         }
         free(q);
     }
-    if (failed) return chorus_error_nomem();
-    int rc = fit_shard_gather_chunks(r->shard, r->partials, r->n_chunks, r->stat_size);
+    /* A process that failed still takes part in the gather, so no other waits for it. */
+    int rc = fit_shard_gather_chunks(r->shard, r->partials, r->n_chunks, r->stat_size,
+                                     failed ? chorus_error_nomem() : CHORUS_OK);
     if (rc) return rc;
     size_t votes_size = (size_t)r->layout->offset[r->layout->n_sources];
     memset(out->votes, 0, votes_size * sizeof *out->votes);
@@ -388,12 +389,15 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
             return rc;
         }
     }
-    if ((rc = chorus_em_make_sources(&sources, groups, votes, m, k))) {
+    if ((rc = chorus_em_make_sources(&sources, groups, votes, m, k)) && !shard) {
         chorus_em_free_sources(&sources);
         if (groups) em_groups_free(groups);
         free(groups);
         return rc;
     }
+    /* On a shard a failure so far goes on to the first exchange below, which every process
+     * must reach (fit_shard_agree); groups are refused on a shard, so there are none. */
+    const int setup = rc;
     const int64_t first = shard ? shard->first_item : 0;
     r.votes = votes;
     r.shard = shard;
@@ -412,7 +416,8 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     r.groups = groups;
     r.gold = opts->gold;
     r.n_threads = opts->n_threads > 0 ? opts->n_threads : omp_get_max_threads();
-    const size_t source_stats = (size_t)sources.layout.offset[sources.layout.n_sources];
+    /* Sources that could not be made have no layout: nothing is allocated from it. */
+    const size_t source_stats = setup ? 0 : (size_t)sources.layout.offset[sources.layout.n_sources];
     r.stat_size = chorus_em_stat_size((int64_t)source_stats, k);
     plan_chunks(&r);
 
@@ -433,19 +438,18 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     r.partials = malloc((size_t)r.n_chunks * r.stat_size * sizeof *r.partials);
     stats.votes = malloc((source_stats ? source_stats : 1) * sizeof *stats.votes);
     stats.class_total = malloc((size_t)k * sizeof *stats.class_total);
-    if (!counts || !shape || !r.partials || !stats.votes || !stats.class_total) {
+    rc = setup;
+    if (!rc && (!counts || !shape || !r.partials || !stats.votes || !stats.class_total))
         rc = chorus_error_nomem();
-        goto done;
-    }
-    if ((rc = chorus_em_params_alloc(&params, &sources.layout, m, k))) goto done;
-    if ((rc = chorus_model_alloc_theta(model))) goto done;
-    if ((rc = alloc_start(&best, theta_size, group_size, k, opts->max_iter))) goto done;
-    if ((rc = alloc_start(&current, theta_size, group_size, k, opts->max_iter))) goto done;
+    if (!rc) rc = chorus_em_params_alloc(&params, &sources.layout, m, k);
+    if (!rc) rc = chorus_model_alloc_theta(model);
+    if (!rc) rc = alloc_start(&best, theta_size, group_size, k, opts->max_iter);
+    if (!rc) rc = alloc_start(&current, theta_size, group_size, k, opts->max_iter);
 
     const int64_t nnz = chorus_votes_nnz(votes); /* this shard's votes */
-    for (int64_t v = 0; v < nnz; v++)
+    for (int64_t v = 0; !rc && v < nnz; v++)
         counts[(size_t)chorus_view_lf(&r.vote, v) * k + chorus_view_label(&r.vote, v)]++;
-    if ((rc = fit_shard_sum_i64(shard, counts, (size_t)m * k))) goto done;
+    if ((rc = fit_shard_sum_i64(shard, counts, (size_t)m * k, rc))) goto done;
     chorus_em_output_shape(counts, r.n, m, k, shape);
 
     best.objective = -DBL_MAX;

@@ -41,18 +41,21 @@ static int32_t clear_majority(const chorus_vote_view *w, int64_t b, int64_t e, i
     return top;
 }
 
-/* The counts of every process added up, packed into one exchange. */
-static int sum_counts(const fit_shard *shard, int64_t *totals, int64_t *agree, int32_t m,
+/* The counts of every process added up, packed into one exchange, after agreeing on this
+ * process's status `local` (a process that failed still takes part: fit_shard_agree). */
+static int sum_counts(const fit_shard *shard, int local, int64_t *totals, int64_t *agree, int32_t m,
                       int64_t *shares, int32_t k)
 {
-    if (!shard) return CHORUS_OK;
+    if (!shard) return local;
     const size_t n_agree = (size_t)m * 2, n = 5 + n_agree + (size_t)k;
-    int64_t *all = malloc(n * sizeof *all);
-    if (!all) return chorus_error_nomem();
-    memcpy(all, totals, 5 * sizeof *all);
-    memcpy(all + 5, agree, n_agree * sizeof *all);
-    memcpy(all + 5 + n_agree, shares, (size_t)k * sizeof *all);
-    int rc = fit_shard_sum_i64(shard, all, n);
+    int64_t *all = local ? NULL : malloc(n * sizeof *all);
+    if (!local && !all) local = chorus_error_nomem();
+    if (all) {
+        memcpy(all, totals, 5 * sizeof *all);
+        memcpy(all + 5, agree, n_agree * sizeof *all);
+        memcpy(all + 5 + n_agree, shares, (size_t)k * sizeof *all);
+    }
+    int rc = fit_shard_sum_i64(shard, all, n, local);
     if (!rc) {
         memcpy(totals, all, 5 * sizeof *all);
         memcpy(agree, all + 5, n_agree * sizeof *all);
@@ -80,75 +83,72 @@ int chorus_model_run_check_shard(chorus_model *model, const chorus_votes *votes,
     double *lf_agreement = malloc((size_t)(m > 0 ? m : 1) * sizeof *lf_agreement);
     int64_t totals[5] = {0}; /* covered, unanimous, overruled, clear, majority overruled */
     int rc = CHORUS_OK, failed = 0;
-    if (!agree || !shares || !lf_agreement) {
-        rc = chorus_error_nomem();
-        goto done;
-    }
-    if ((rc = chorus_em_predictor_new(&predictor, model, votes))) goto done;
+    if (!agree || !shares || !lf_agreement) rc = chorus_error_nomem();
+    if (!rc) rc = chorus_em_predictor_new(&predictor, model, votes);
     const int n_threads = chorus_model_threads(model);
+    if (!rc) {
 #pragma omp parallel num_threads(n_threads)
-    {
-        int32_t *counts = malloc((size_t)k * sizeof *counts);
-        int64_t *my_agree = calloc((size_t)m * 2, sizeof *my_agree);
-        int64_t *my_shares = calloc((size_t)k, sizeof *my_shares);
-        double *probs = malloc((size_t)CHECK_CHUNK * k * sizeof *probs);
-        int64_t my[5] = {0};
-        const int64_t thread = omp_get_thread_num(), n_team = omp_get_num_threads();
-        const int64_t first = n * thread / n_team, last = n * (thread + 1) / n_team;
-        if (!counts || !my_agree || !my_shares || !probs) {
+        {
+            int32_t *counts = malloc((size_t)k * sizeof *counts);
+            int64_t *my_agree = calloc((size_t)m * 2, sizeof *my_agree);
+            int64_t *my_shares = calloc((size_t)k, sizeof *my_shares);
+            double *probs = malloc((size_t)CHECK_CHUNK * k * sizeof *probs);
+            int64_t my[5] = {0};
+            const int64_t thread = omp_get_thread_num(), n_team = omp_get_num_threads();
+            const int64_t first = n * thread / n_team, last = n * (thread + 1) / n_team;
+            if (!counts || !my_agree || !my_shares || !probs) {
 #pragma omp atomic write
-            failed = 1;
-        }
-        for (int64_t i = first; i < last && counts && my_agree && my_shares && probs; i++) {
-            const int64_t chunk_start = first + (i - first) / CHECK_CHUNK * CHECK_CHUNK;
-            if (i == chunk_start)
-                chorus_em_predictor_run(predictor, i,
-                                        last - i < CHECK_CHUNK ? last : i + CHECK_CHUNK, 1, probs);
-            const int64_t b = row_ptr[i], e = row_ptr[i + 1];
-            if (b == e) continue;
-            my[0]++;
-            const double *p = probs + (size_t)(i - chunk_start) * k;
-            double top = p[0];
-            for (int32_t c = 1; c < k; c++)
-                if (p[c] > top) top = p[c];
-            int32_t majority = clear_majority(&w, b, e, -1, k, counts);
-            if (majority >= 0) {
-                const bool overruled = p[majority] < top - TIE;
-                my[3]++;
-                my[4] += overruled;
-                my_shares[majority]++;
-                if (counts[majority] == e - b) {
-                    my[1]++;
-                    my[2] += overruled;
+                failed = 1;
+            }
+            for (int64_t i = first; i < last && counts && my_agree && my_shares && probs; i++) {
+                const int64_t chunk_start = first + (i - first) / CHECK_CHUNK * CHECK_CHUNK;
+                if (i == chunk_start)
+                    chorus_em_predictor_run(
+                        predictor, i, last - i < CHECK_CHUNK ? last : i + CHECK_CHUNK, 1, probs);
+                const int64_t b = row_ptr[i], e = row_ptr[i + 1];
+                if (b == e) continue;
+                my[0]++;
+                const double *p = probs + (size_t)(i - chunk_start) * k;
+                double top = p[0];
+                for (int32_t c = 1; c < k; c++)
+                    if (p[c] > top) top = p[c];
+                int32_t majority = clear_majority(&w, b, e, -1, k, counts);
+                if (majority >= 0) {
+                    const bool overruled = p[majority] < top - TIE;
+                    my[3]++;
+                    my[4] += overruled;
+                    my_shares[majority]++;
+                    if (counts[majority] == e - b) {
+                        my[1]++;
+                        my[2] += overruled;
+                    }
+                }
+                for (int64_t v = b; v < e && e - b > 1; v++) {
+                    int32_t others = clear_majority(&w, b, e, v, k, counts);
+                    if (others < 0) continue;
+                    const int32_t j = chorus_view_lf(&w, v);
+                    my_agree[(size_t)j * 2 + 1]++;
+                    my_agree[(size_t)j * 2] += others == chorus_view_label(&w, v);
                 }
             }
-            for (int64_t v = b; v < e && e - b > 1; v++) {
-                int32_t others = clear_majority(&w, b, e, v, k, counts);
-                if (others < 0) continue;
-                const int32_t j = chorus_view_lf(&w, v);
-                my_agree[(size_t)j * 2 + 1]++;
-                my_agree[(size_t)j * 2] += others == chorus_view_label(&w, v);
-            }
-        }
 #pragma omp critical
-        {
-            for (int t = 0; t < 5; t++)
-                totals[t] += my[t];
-            for (int32_t x = 0; my_agree && x < 2 * m; x++)
-                agree[x] += my_agree[x];
-            for (int32_t c = 0; my_shares && c < k; c++)
-                shares[c] += my_shares[c];
+            {
+                for (int t = 0; t < 5; t++)
+                    totals[t] += my[t];
+                for (int32_t x = 0; my_agree && x < 2 * m; x++)
+                    agree[x] += my_agree[x];
+                for (int32_t c = 0; my_shares && c < k; c++)
+                    shares[c] += my_shares[c];
+            }
+            free(counts);
+            free(my_agree);
+            free(my_shares);
+            free(probs);
         }
-        free(counts);
-        free(my_agree);
-        free(my_shares);
-        free(probs);
     }
-    if (failed) {
-        rc = chorus_error_nomem();
-        goto done;
-    }
-    if ((rc = sum_counts(shard, totals, agree, m, shares, k))) goto done;
+    if (!rc && failed) rc = chorus_error_nomem();
+    /* Also after a failure of this process: the others wait for its counts. */
+    if ((rc = sum_counts(shard, rc, totals, agree, m, shares, k))) goto done;
     chorus_fit_check *check = &model->check;
     memset(check, 0, sizeof *check);
     check->n_covered = totals[0];

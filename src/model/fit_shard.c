@@ -17,18 +17,54 @@ void fit_shard_chunks(int64_t n_chunks, int rank, int size, int64_t *begin, int6
     *end = n_chunks * (rank + 1) / size;
 }
 
-int fit_shard_sum_i64(const fit_shard *shard, int64_t *values, size_t n)
+/* Up to this many processes agree without allocating (so even out of memory they can). */
+enum { AGREE_ON_STACK = 256 };
+
+int fit_shard_agree(const fit_shard *shard, int local)
 {
-    if (!shard || n == 0) return CHORUS_OK;
+    if (!shard) return local;
+    const chorus_comm *comm = shard->comm;
+    const int size = comm->size;
+    int32_t status_stack[AGREE_ON_STACK] = {0};
+    size_t counts_stack[AGREE_ON_STACK] = {0};
+    int32_t *status = size <= AGREE_ON_STACK ? status_stack : malloc((size_t)size * 4);
+    size_t *counts = size <= AGREE_ON_STACK ? counts_stack : malloc((size_t)size * sizeof *counts);
+    if (!status || !counts) {
+        /* Beyond AGREE_ON_STACK processes with no memory for two small arrays: this one
+         * cannot take part, and says so. */
+        if (status != status_stack) free(status);
+        if (counts != counts_stack) free(counts);
+        return local ? local : chorus_error_nomem();
+    }
+    for (int r = 0; r < size; r++)
+        counts[r] = sizeof *status;
+    status[comm->rank] = local;
+    int rc = comm->allgather(comm->ctx, status, counts);
+    int first = -1;
+    for (int r = 0; !rc && r < size && first < 0; r++)
+        if (status[r]) first = r;
+    if (!rc && first >= 0)
+        rc = local ? local
+                   : chorus_error_set(status[first],
+                                      "process %d of the %d of this job failed (its own message "
+                                      "says why); this process stopped with it",
+                                      first, size);
+    if (status != status_stack) free(status);
+    if (counts != counts_stack) free(counts);
+    return rc;
+}
+
+int fit_shard_sum_i64(const fit_shard *shard, int64_t *values, size_t n, int local)
+{
+    if (!shard) return local;
+    if (n == 0) return fit_shard_agree(shard, local);
     const chorus_comm *comm = shard->comm;
     const size_t size = (size_t)comm->size;
-    int64_t *all = malloc(size * n * sizeof *all);
-    size_t *counts = calloc(size, sizeof *counts);
-    int rc = CHORUS_OK;
-    if (!all || !counts) {
-        rc = chorus_error_nomem();
-        goto done;
-    }
+    int64_t *all = local ? NULL : malloc(size * n * sizeof *all);
+    size_t *counts = local ? NULL : calloc(size, sizeof *counts);
+    if (!local && (!all || !counts)) local = chorus_error_nomem();
+    int rc = fit_shard_agree(shard, local);
+    if (rc) goto done;
     for (size_t r = 0; r < size; r++)
         counts[r] = n * sizeof *all;
     memcpy(all + (size_t)comm->rank * n, values, n * sizeof *all);
@@ -44,18 +80,23 @@ done:
 }
 
 int fit_shard_gather_chunks(const fit_shard *shard, double *partials, int64_t n_chunks,
-                            size_t block)
+                            size_t block, int local)
 {
-    if (!shard) return CHORUS_OK;
+    if (!shard) return local;
     const chorus_comm *comm = shard->comm;
-    size_t *counts = calloc((size_t)comm->size, sizeof *counts);
-    if (!counts) return chorus_error_nomem();
+    size_t *counts = local ? NULL : calloc((size_t)comm->size, sizeof *counts);
+    if (!local && !counts) local = chorus_error_nomem();
+    int rc = fit_shard_agree(shard, local);
+    if (rc) {
+        free(counts);
+        return rc;
+    }
     for (int r = 0; r < comm->size; r++) {
         int64_t begin, end;
         fit_shard_chunks(n_chunks, r, comm->size, &begin, &end);
         counts[r] = (size_t)(end - begin) * block * sizeof *partials;
     }
-    int rc = comm->allgather(comm->ctx, partials, counts);
+    rc = comm->allgather(comm->ctx, partials, counts);
     free(counts);
     return rc;
 }
@@ -90,19 +131,19 @@ int chorus_model_fit_sharded(chorus_model **out, const chorus_votes *shard, int6
         return chorus_error_set(CHORUS_EINVAL, "a sharded fit needs a communicator with "
                                                "0 <= rank < size");
     int64_t begin, end;
+    const fit_shard s = {comm, first_item, n_items};
     int rc = chorus_fit_shard_range(&begin, &end, n_items, chorus_votes_n_lfs(shard),
                                     chorus_votes_n_classes(shard), comm->rank, comm->size);
-    if (rc) return rc;
-    if (first_item != begin || chorus_votes_n_items(shard) != end - begin)
-        return chorus_error_set(
+    if (!rc && (first_item != begin || chorus_votes_n_items(shard) != end - begin))
+        rc = chorus_error_set(
             CHORUS_EINVAL,
             "process %d holds items %" PRId64 "..%" PRId64 " but its shard is items %" PRId64
             "..%" PRId64 " (chorus_fit_shard_range)",
             comm->rank, first_item, first_item + chorus_votes_n_items(shard), begin, end);
-    if (opts->gold || opts->lf_group || opts->learn_structure)
-        return chorus_error_set(CHORUS_EINVAL, "a fit split across processes takes no gold "
-                                               "labels, dependency groups or structure "
-                                               "learning");
-    const fit_shard s = {comm, first_item, n_items};
+    if (!rc && (opts->gold || opts->lf_group || opts->learn_structure))
+        rc = chorus_error_set(CHORUS_EINVAL, "a fit split across processes takes no gold "
+                                             "labels, dependency groups or structure learning");
+    /* What one process finds wrong here, every process must hear before any exchange. */
+    if ((rc = fit_shard_agree(&s, rc))) return rc;
     return chorus_model_fit_votes(out, shard, opts, &s);
 }

@@ -62,14 +62,25 @@ static void free_sample_matrix(sample_matrix *s)
     free(s->label);
 }
 
-/* All-gathers blocks of `width`-byte entries, counts[r] entries from process r, into buf. */
-static int gather_blocks(const chorus_comm *comm, void *buf, const int64_t *counts, size_t width)
+/*
+ * All-gathers blocks of `width`-byte entries, counts[r] entries from process r, into buf,
+ * after agreeing on this process's status `local` (fit_shard_agree): a process that failed
+ * still takes part, and then every process returns an error.
+ */
+static int gather_blocks(const fit_shard *shard, int local, void *buf, const int64_t *counts,
+                         size_t width)
 {
-    size_t *bytes = malloc((size_t)comm->size * sizeof *bytes);
-    if (!bytes) return chorus_error_nomem();
+    const chorus_comm *comm = shard->comm;
+    size_t *bytes = local ? NULL : malloc((size_t)comm->size * sizeof *bytes);
+    if (!local && !bytes) local = chorus_error_nomem();
+    int rc = fit_shard_agree(shard, local);
+    if (rc) {
+        free(bytes);
+        return rc;
+    }
     for (int r = 0; r < comm->size; r++)
         bytes[r] = (size_t)counts[r] * width;
-    int rc = comm->allgather(comm->ctx, buf, bytes);
+    rc = comm->allgather(comm->ctx, buf, bytes);
     free(bytes);
     return rc;
 }
@@ -89,11 +100,7 @@ static int build_sample_matrix(const chorus_votes *votes, const fit_shard *shard
     int64_t *item_counts = malloc((size_t)size * sizeof *item_counts);
     int64_t *vote_counts = malloc((size_t)size * sizeof *vote_counts);
     int64_t *lengths = NULL;
-    int rc = CHORUS_OK;
-    if (!per_rank || !item_counts || !vote_counts) {
-        rc = chorus_error_nomem();
-        goto done;
-    }
+    int rc = !per_rank || !item_counts || !vote_counts ? chorus_error_nomem() : CHORUS_OK;
     /* This process's sampled items: global index first + i, a multiple of stride. */
     const int64_t start = (stride - first % stride) % stride;
     int64_t my_items = 0, my_votes = 0;
@@ -101,13 +108,15 @@ static int build_sample_matrix(const chorus_votes *votes, const fit_shard *shard
         my_items++;
         my_votes += w.row_ptr[i + 1] - w.row_ptr[i];
     }
-    per_rank[2 * rank] = my_items;
-    per_rank[2 * rank + 1] = my_votes;
-    if (shard) {
+    if (!rc) {
+        per_rank[2 * rank] = my_items;
+        per_rank[2 * rank + 1] = my_votes;
         for (int r = 0; r < size; r++)
             item_counts[r] = 2; /* a pair per process */
-        if ((rc = gather_blocks(shard->comm, per_rank, item_counts, sizeof *per_rank))) goto done;
     }
+    /* A process that failed so far still takes part in the exchange (fit_shard_agree). */
+    if (shard) rc = gather_blocks(shard, rc, per_rank, item_counts, sizeof *per_rank);
+    if (rc) goto done;
     int64_t items_before = 0, votes_before = 0;
     s->n = 0;
     int64_t nnz = 0;
@@ -125,22 +134,20 @@ static int build_sample_matrix(const chorus_votes *votes, const fit_shard *shard
     s->row_ptr = malloc((size_t)(s->n + 1) * sizeof *s->row_ptr);
     s->lf = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *s->lf);
     s->label = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *s->label);
-    if (!lengths || !s->row_ptr || !s->lf || !s->label) {
-        rc = chorus_error_nomem();
-        goto done;
-    }
+    if (!lengths || !s->row_ptr || !s->lf || !s->label) rc = chorus_error_nomem();
     int64_t r_item = items_before, r_vote = votes_before;
-    for (int64_t i = start; i < n; i += stride) {
+    for (int64_t i = start; !rc && i < n; i += stride) {
         lengths[r_item++] = w.row_ptr[i + 1] - w.row_ptr[i];
         for (int64_t v = w.row_ptr[i]; v < w.row_ptr[i + 1]; v++) {
             s->lf[r_vote] = chorus_view_lf(&w, v);
             s->label[r_vote++] = chorus_view_label(&w, v);
         }
     }
-    if (shard && ((rc = gather_blocks(shard->comm, lengths, item_counts, sizeof *lengths)) ||
-                  (rc = gather_blocks(shard->comm, s->lf, vote_counts, sizeof *s->lf)) ||
-                  (rc = gather_blocks(shard->comm, s->label, vote_counts, sizeof *s->label))))
+    if (shard && ((rc = gather_blocks(shard, rc, lengths, item_counts, sizeof *lengths)) ||
+                  (rc = gather_blocks(shard, 0, s->lf, vote_counts, sizeof *s->lf)) ||
+                  (rc = gather_blocks(shard, 0, s->label, vote_counts, sizeof *s->label))))
         goto done;
+    if (rc) goto done;
     s->row_ptr[0] = 0;
     for (int64_t i = 0; i < s->n; i++)
         s->row_ptr[i + 1] = s->row_ptr[i] + lengths[i];

@@ -210,11 +210,11 @@ static chorus_model_type auto_choice(const chorus_votes *votes, const fit_shard 
     const int64_t local_nnz = chorus_votes_nnz(votes);
     const chorus_vote_view w = chorus_votes_view(votes);
     int64_t *counts = calloc((size_t)m * k, sizeof *counts);
-    /* Out of memory here only loses the choice; the fit itself will report it. */
-    if (!counts) return CHORUS_MODEL_DS;
-    for (int64_t v = 0; v < local_nnz; v++)
+    for (int64_t v = 0; counts && v < local_nnz; v++)
         counts[(size_t)chorus_view_lf(&w, v) * k + chorus_view_label(&w, v)]++;
-    if (fit_shard_sum_i64(shard, counts, (size_t)m * k)) {
+    /* Out of memory here only loses the choice (on every process alike, as they agree in
+     * the exchange); the fit itself will report it. */
+    if (fit_shard_sum_i64(shard, counts, (size_t)m * k, counts ? CHORUS_OK : CHORUS_ENOMEM)) {
         free(counts);
         return CHORUS_MODEL_DS;
     }
@@ -277,10 +277,10 @@ int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
     chorus_fit_options defaults = CHORUS_FIT_OPTIONS_INIT;
     if (!opts) opts = &defaults;
     int rc = chorus_fit_options_check(opts);
-    if (rc) return rc;
-    if ((rc = check_against_votes(opts, votes))) return rc;
+    if (!rc) rc = check_against_votes(opts, votes);
     int64_t sizes[2] = {chorus_votes_n_items(votes), chorus_votes_nnz(votes)};
-    if ((rc = fit_shard_sum_i64(shard, sizes, 2))) return rc;
+    /* The first exchange: what one process finds wrong, every process hears. */
+    if ((rc = fit_shard_sum_i64(shard, sizes, 2, rc))) return rc;
     /* EM has nothing to learn from; majority vote needs no items (it predicts from votes). */
     if (sizes[0] == 0 && opts->type != CHORUS_MODEL_MV)
         return chorus_error_set(CHORUS_EINVAL, "the vote matrix has no items: nothing to fit");

@@ -164,6 +164,8 @@ typedef struct thread_rank {
     chorus_fit_options opts;
     chorus_model *model;
     int status;
+    int64_t skew; /* added to the first item it says it holds: 0, or a wrong shard */
+    char message[512];
 } thread_rank;
 
 static int thread_allgather(void *ctx, void *buf, const size_t *counts)
@@ -191,9 +193,9 @@ static void *run_rank(void *arg)
         chorus_fit_shard_range(&begin, &end, self->n_items, 6, 2, self->comm.rank, self->comm.size);
     if (!self->status) self->status = chorus_votes_read_chv_range(&part, self->path, begin, end);
     if (!self->status)
-        self->status = chorus_model_fit_sharded(&self->model, part, begin, self->n_items,
-                                                &self->comm, &self->opts);
-    if (self->status) fprintf(stderr, "rank %d: %s\n", self->comm.rank, chorus_error_last());
+        self->status = chorus_model_fit_sharded(&self->model, part, begin + self->skew,
+                                                self->n_items, &self->comm, &self->opts);
+    if (self->status) snprintf(self->message, sizeof self->message, "%s", chorus_error_last());
     chorus_votes_free(part);
     return NULL;
 }
@@ -264,7 +266,7 @@ START_TEST(test_sharded_fit_is_the_one_process_fit)
         pthread_barrier_init(&job.barrier, NULL, (unsigned)size);
         for (int r = 0; r < size; r++) {
             ranks[r] = (thread_rank){
-                &job, {r, size, thread_allgather, &ranks[r]}, path, 40000, opts, NULL, 0};
+                &job, {r, size, thread_allgather, &ranks[r]}, path, 40000, opts, NULL, 0, 0, ""};
             ranks[r].comm.ctx = &ranks[r];
             pthread_create(&threads[r], NULL, run_rank, &ranks[r]);
         }
@@ -288,10 +290,60 @@ START_TEST(test_sharded_fit_is_the_one_process_fit)
 }
 END_TEST
 
+/*
+ * A process that fails on its own still takes part in the exchanges, so the others do not
+ * wait for it forever: rank 1 of 3 says it holds a shard that is not its range, and every
+ * rank returns an error (rank 1 its own, the others naming it) instead of hanging (the
+ * test case's timeout would catch a hang).
+ */
+START_TEST(test_a_process_failing_alone_stops_every_process)
+{
+    chorus_votes *votes = synth_votes(40000, 6, 2, 26);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", test_path("alone.chv"));
+    ck_assert_int_eq(chorus_votes_write_chv(votes, path), CHORUS_OK);
+    chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+    opts.n_threads = 1;
+    thread_job job = {.size = 3};
+    thread_rank ranks[3];
+    pthread_t threads[3];
+    pthread_barrier_init(&job.barrier, NULL, 3);
+    for (int r = 0; r < 3; r++) {
+        ranks[r] = (thread_rank){
+            &job, {r, 3, thread_allgather, &ranks[r]}, path, 40000, opts, NULL, 0, r == 1 ? 1 : 0,
+            ""};
+        ranks[r].comm.ctx = &ranks[r];
+        pthread_create(&threads[r], NULL, run_rank, &ranks[r]);
+    }
+    for (int r = 0; r < 3; r++)
+        pthread_join(threads[r], NULL);
+    pthread_barrier_destroy(&job.barrier);
+    ck_assert_int_eq(ranks[1].status, CHORUS_EINVAL);
+    ck_assert_msg(strstr(ranks[1].message, "but its shard is items") != NULL, "%s",
+                  ranks[1].message);
+    for (int r = 0; r < 3; r += 2) {
+        ck_assert_int_eq(ranks[r].status, CHORUS_EINVAL); /* the failing process's status */
+        ck_assert_msg(strstr(ranks[r].message, "process 1 of the 3 of this job failed") != NULL,
+                      "rank %d: %s", r, ranks[r].message);
+        ck_assert_ptr_null(ranks[r].model);
+    }
+    chorus_votes_free(votes);
+}
+END_TEST
+
+/* The all-gather of a job of one process: its own block is all there is. */
+static int solo_allgather(void *ctx, void *buf, const size_t *counts)
+{
+    (void)ctx;
+    (void)buf;
+    (void)counts;
+    return CHORUS_OK;
+}
+
 START_TEST(test_sharded_fit_refuses_what_needs_every_item)
 {
     chorus_votes *votes = synth_votes(100, 4, 2, 23);
-    chorus_comm single = {0, 1, thread_allgather, NULL};
+    chorus_comm single = {0, 1, solo_allgather, NULL};
     chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
     chorus_model *model = NULL;
     opts.learn_structure = 1;
@@ -320,6 +372,7 @@ int main(void)
     tcase_add_test(tc, test_range_reader_finds_names_of_earlier_ranges);
     tcase_add_test(tc, test_sharded_fit_is_the_one_process_fit);
     tcase_add_test(tc, test_sharded_fit_refuses_what_needs_every_item);
+    tcase_add_test(tc, test_a_process_failing_alone_stops_every_process);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }
