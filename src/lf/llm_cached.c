@@ -7,11 +7,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "chorus/lf.h"
 #include "core/error_internal.h"
 #include "lf/lf_internal.h"
+#include "lf/llm_cache_list.h"
 #include "lf/llm_confidence.h"
 #include "llm/llm_cache.h"
 
@@ -39,7 +39,8 @@ static int look_up(chorus_llm_cached *c, const lf_llm *spec, bool constrained, i
 }
 
 static int lf_answers(chorus_llm_cached *row, int32_t stride, const chorus_lf_set *set, int32_t j,
-                      const chorus_dataset *ds, const int64_t *records, int64_t n_records)
+                      const chorus_dataset *ds, const int64_t *records, int64_t n_records,
+                      lf_llm_cache_list *caches)
 {
     const lf_def *lf = &set->lfs[j];
     const lf_llm *spec = lf->u.llm.spec;
@@ -51,11 +52,12 @@ static int lf_answers(chorus_llm_cached *row, int32_t stride, const chorus_lf_se
     }
     /* A paraphrase not written yet has no prompt, so nothing of it can be cached. */
     if (lf->u.llm.variant > 0 && spec->n_paraphrases && !spec->paraphrases) return CHORUS_OK;
-    if (access(spec->cache_path, F_OK) != 0) return CHORUS_OK;
-    int32_t *field = NULL;
+    /* Opened once for all the LFs that share it; none (nothing cached) without its file. */
     chorus_llm_cache *cache = NULL;
-    int rc = lf_llm_bind(&field, set, lf->name, spec, ds);
-    if (!rc) rc = chorus_llm_cache_open(&cache, spec->cache_path);
+    int rc = lf_llm_cache_for(&cache, caches, spec->cache_path, true);
+    if (rc || !cache) return rc;
+    int32_t *field = NULL;
+    rc = lf_llm_bind(&field, set, lf->name, spec, ds);
     for (int64_t r = 0; !rc && r < n_records; r++) {
         chorus_llm_cached *c = &row[r * stride];
         if (records[r] < 0 || records[r] >= chorus_dataset_n_records(ds)) {
@@ -68,7 +70,6 @@ static int lf_answers(chorus_llm_cached *row, int32_t stride, const chorus_lf_se
         if (!rc && !c->n_cached && spec->constrain != LLM_CONSTRAIN_JSON_SCHEMA)
             rc = look_up(c, spec, false, lf->u.llm.variant, ds, field, records[r], cache);
     }
-    chorus_llm_cache_close(cache);
     free(field);
     return rc;
 }
@@ -91,9 +92,11 @@ int chorus_lf_llm_cached(chorus_llm_cached **out, int32_t *n_llm, const chorus_l
     if (rc) return rc;
     chorus_llm_cached *all = calloc((size_t)(n_records ? n_records : 1) * (size_t)m, sizeof *all);
     if (!all) return chorus_error_nomem();
+    lf_llm_cache_list caches = {0};
     for (int32_t j = 0, at = 0; j < set->n_lfs && !rc; j++)
         if (set->lfs[j].kind == LF_LLM)
-            rc = lf_answers(all + at++, m, set, j, ds, records, n_records);
+            rc = lf_answers(all + at++, m, set, j, ds, records, n_records, &caches);
+    lf_llm_cache_list_free(&caches);
     if (rc) {
         chorus_llm_cached_free(all, n_records * m);
         return rc;

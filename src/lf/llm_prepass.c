@@ -15,53 +15,12 @@
 #include "core/error_internal.h"
 #include "lf/lf_internal.h"
 #include "lf/llm_batch.h"
+#include "lf/llm_cache_list.h"
 #include "lf/llm_confidence.h"
 #include "lf/llm_cost.h"
 #include "llm/llm_cache.h"
 #include "llm/llm_claims.h"
 #include "llm/llm_client.h"
-
-/* Caches opened during one pass, one per file, shared by the LFs that name it. */
-typedef struct cache_list {
-    char **paths;
-    chorus_llm_cache **caches;
-    int32_t n;
-} cache_list;
-
-static void cache_list_free(cache_list *list)
-{
-    for (int32_t i = 0; i < list->n; i++) {
-        chorus_llm_cache_close(list->caches[i]);
-        free(list->paths[i]);
-    }
-    free(list->caches);
-    free(list->paths);
-}
-
-/* The cache for path, opened once; NULL without error in a dry run when it does not exist. */
-static int cache_for(chorus_llm_cache **out, cache_list *list, const char *path, bool dry)
-{
-    *out = NULL;
-    for (int32_t i = 0; i < list->n; i++)
-        if (strcmp(list->paths[i], path) == 0) {
-            *out = list->caches[i];
-            return CHORUS_OK;
-        }
-    /* A dry run writes nothing, not even an empty cache file. */
-    if (dry && access(path, F_OK) != 0) return CHORUS_OK;
-    char **paths = realloc(list->paths, ((size_t)list->n + 1) * sizeof *paths);
-    if (paths) list->paths = paths;
-    chorus_llm_cache **caches = realloc(list->caches, ((size_t)list->n + 1) * sizeof *caches);
-    if (caches) list->caches = caches;
-    if (!paths || !caches || !(list->paths[list->n] = strdup(path))) return chorus_error_nomem();
-    int rc = chorus_llm_cache_open(&list->caches[list->n], path);
-    if (rc) {
-        free(list->paths[list->n]);
-        return rc;
-    }
-    *out = list->caches[list->n++];
-    return CHORUS_OK;
-}
 
 typedef struct put_ctx {
     chorus_llm_cache *cache;
@@ -93,7 +52,7 @@ typedef struct pass {
     int32_t **votes;          /* per LF, apply only */
     chorus_apply_report *rep; /* apply only */
     chorus_llm_plan *plan;    /* dry run only */
-    cache_list caches;
+    lf_llm_cache_list caches;
     /* Endpoints (URLs) known this run to take a JSON schema, and known to refuse one. */
     char **took, **refused;
     int32_t n_took, n_refused;
@@ -318,7 +277,7 @@ static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constra
     for (int32_t j = first_lf; j < set->n_lfs; j++)
         n_lfs += set->lfs[j].kind == LF_LLM && set->lfs[j].u.llm.spec == spec;
     const size_t S = (size_t)spec->samples, cells = (size_t)n_lfs * (size_t)n * S;
-    if ((rc = cache_for(&cache, &ps->caches, spec->cache_path, ps->dry))) goto done;
+    if ((rc = lf_llm_cache_for(&cache, &ps->caches, spec->cache_path, ps->dry))) goto done;
     if ((rc = lf_llm_batch_init(&b, cells))) goto done;
     if (!(req = malloc((cells + 1) * sizeof *req)) ||
         (S > 1 && !(sampled = malloc((cells + 1) * sizeof *sampled)))) {
@@ -407,7 +366,7 @@ static int run_mode(pass *ps, const lf_llm *spec, int32_t first_lf, bool constra
         rc = chorus_error_nomem();
         goto done;
     }
-    if (!cache && (rc = cache_for(&cache, &ps->caches, spec->cache_path, false))) goto done;
+    if (!cache && (rc = lf_llm_cache_for(&cache, &ps->caches, spec->cache_path, false))) goto done;
     size_t head = probing ? 1 : b.n;
     rc = pay_range(ps, spec, first, &b, 0, head, cache, results, from_cache, probing, refused,
                    constrained);
@@ -508,7 +467,7 @@ static int run_all(pass *ps)
         if (!rc && ps->rep && ps->rep->llm_no_confidence > unsure)
             lf_llm_warn_no_confidence(set, j, ps->rep->llm_no_confidence - unsure);
     }
-    cache_list_free(&ps->caches);
+    lf_llm_cache_list_free(&ps->caches);
     for (int32_t i = 0; i < ps->n_took; i++)
         free(ps->took[i]);
     for (int32_t i = 0; i < ps->n_refused; i++)
