@@ -192,7 +192,8 @@ int chorus_lf_apply_merge(chorus_votes **out, const chorus_lf_set *set, chorus_v
 
 /*
  * The check chorus_lf_apply_file makes at the end of a JSONL file, for a file applied in
- * ranges: every field an LF reads must be one some record of the file had. `fields` are
+ * ranges: every field an LF reads, and the spec's data.id, must be one some record of the
+ * file had. `fields` are
  * the ranges' fields_seen, joined in range order (repeats are fine). CHORUS_EFORMAT with
  * the message one process gives (naming the LF, its spec line and the file's fields).
  * Call it before chorus_lf_apply_merge, as one process fails before its coverage warning.

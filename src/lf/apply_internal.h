@@ -32,6 +32,14 @@ typedef struct apply_plan {
  * plan->ds to it. CHORUS_EFORMAT for a field ds lacks (naming the LF and ds's fields).
  */
 int lf_plan_make(apply_plan *plan, const chorus_lf_set *set, const chorus_dataset *ds);
+
+/*
+ * What a JSONL file allows to check only once every record was read, given a dataset of
+ * the fields its records had (apply_stream.c, and joined over ranges in apply_merge.c):
+ * the data.id field and every field an LF reads are among them. CHORUS_EFORMAT naming the
+ * LF and its spec line otherwise.
+ */
+int lf_check_file_fields(const chorus_lf_set *set, const chorus_dataset *fields);
 void lf_plan_free(apply_plan *plan);
 
 /* Progress over several calls of lf_apply_records: done so far, of about total. */

@@ -115,9 +115,7 @@ int chorus_lf_apply_check_fields(const chorus_lf_set *set, const char *const *fi
         const int added = chorus_dataset_add_field(file, fields[f], strlen(fields[f]), &index);
         rc = added < 0 ? added : CHORUS_OK;
     }
-    apply_plan check;
-    if (!rc) rc = lf_plan_make(&check, set, file);
-    if (!rc) lf_plan_free(&check);
+    if (!rc) rc = lf_check_file_fields(set, file);
     chorus_dataset_free(file);
     return rc;
 }

@@ -229,13 +229,17 @@ static int check_whole_file(stream_apply *a, const char *path)
             data_stream_is_jsonl(a->stream) ? "one JSON object per line"
                                             : "one or more rows after the header",
             data_stream_n_skipped(a->stream) ? " (every one was bad and skipped)" : "");
-    if (data_stream_is_jsonl(a->stream)) {
-        /* Every batch had the fields the LFs read; the file must have had them too. */
-        apply_plan check;
-        rc = lf_check_item_ids(a->set, fields);
-        if (!rc) rc = lf_plan_make(&check, a->set, fields);
-        if (!rc) lf_plan_free(&check);
-    }
+    /* Every batch had the fields the LFs read; the file must have had them too. */
+    if (data_stream_is_jsonl(a->stream)) rc = lf_check_file_fields(a->set, fields);
+    return rc;
+}
+
+int lf_check_file_fields(const chorus_lf_set *set, const chorus_dataset *fields)
+{
+    apply_plan check;
+    int rc = lf_check_item_ids(set, fields);
+    if (!rc) rc = lf_plan_make(&check, set, fields);
+    if (!rc) lf_plan_free(&check);
     return rc;
 }
 
