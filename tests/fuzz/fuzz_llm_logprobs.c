@@ -27,12 +27,7 @@ static const char spec_text[] = "classes: [HAM, SPAM, OTHER]\n"
 
 static const lf_llm *spec(void)
 {
-    static chorus_lf_set *set;
-    if (set) return set->lfs[0].u.llm.spec;
-    const char *path =
-        fuzz_write_file("logprobs.yaml", (const uint8_t *)spec_text, sizeof spec_text - 1);
-    FUZZ_CHECK(chorus_lf_set_load(&set, path) == CHORUS_OK, "load the fixed spec");
-    return set->lfs[0].u.llm.spec;
+    return fuzz_fixed_spec("logprobs.yaml", spec_text)->lfs[0].u.llm.spec;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -95,6 +95,15 @@ const char *fuzz_write_file(const char *name, const uint8_t *data, size_t size)
     return path;
 }
 
+chorus_lf_set *fuzz_fixed_spec(const char *name, const char *text)
+{
+    static chorus_lf_set *set;
+    if (set) return set;
+    const char *path = fuzz_write_file(name, (const uint8_t *)text, strlen(text));
+    FUZZ_CHECK(chorus_lf_set_load(&set, path) == CHORUS_OK, "load the fixed spec");
+    return set;
+}
+
 void fuzz_remove(const char *name)
 {
     unlink(fuzz_path(name));

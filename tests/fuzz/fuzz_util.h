@@ -23,6 +23,13 @@ const char *fuzz_path(const char *name);
 /* Writes data[0..size) to fuzz_path(name) and returns that path; aborts if it cannot. */
 const char *fuzz_write_file(const char *name, const uint8_t *data, size_t size);
 
+/*
+ * The LF spec `text`, written to fuzz_path(name) and loaded the first time it is asked for,
+ * then the same set for the rest of the run (one fixed spec per target); aborts when it
+ * does not load.
+ */
+chorus_lf_set *fuzz_fixed_spec(const char *name, const char *text);
+
 /* Removes fuzz_path(name) if it exists. */
 void fuzz_remove(const char *name);
 
