@@ -29,3 +29,25 @@ expect_stat() {
   checks=$((checks + 1))
   [ "$(stat_of "$1")" = "$2" ] || fail "$3: server $1 $(stat_of "$1"), expected $2"
 }
+
+# write_ask_spec CACHE [KEY: VALUE lines...]: $TMP/spec.yaml with one llm LF, ask, on the
+# server ($port), answering SPAM or HAM about {CONTENT}, and those keys added.
+write_ask_spec() {
+  local cache=$1 extra=
+  shift
+  for line in "$@"; do extra+="    $line"$'\n'; done
+  cat >"$TMP/spec.yaml" <<EOF2
+classes: [HAM, SPAM]
+data: {id: ID, text: CONTENT}
+lfs:
+  - name: ask
+    kind: llm
+    endpoint: http://127.0.0.1:$port/v1
+    model: test-model
+    prompt: "Comment: {CONTENT}"
+    verbalizer: {SPAM: [spam], HAM: [ham]}
+    retries: 0
+    cache: $cache
+$extra
+EOF2
+}

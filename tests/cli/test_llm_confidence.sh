@@ -12,26 +12,7 @@ expect_votes() {
   [ "$(cat "$1")" = "$2" ] || fail "$3: votes $(tr '\n' ' ' <"$1")"
 }
 
-# write_spec CACHE [KEY: VALUE lines...]: one llm LF.
-write_spec() {
-  local cache=$1 extra=
-  shift
-  for line in "$@"; do extra+="    $line"$'\n'; done
-  cat >"$TMP/spec.yaml" <<EOF2
-classes: [HAM, SPAM]
-data: {id: ID, text: CONTENT}
-lfs:
-  - name: ask
-    kind: llm
-    endpoint: http://127.0.0.1:$port/v1
-    model: test-model
-    prompt: "Comment: {CONTENT}"
-    verbalizer: {SPAM: [spam], HAM: [ham]}
-    retries: 0
-    cache: $cache
-$extra
-EOF2
-}
+write_spec() { write_ask_spec "$@"; }
 
 cat >"$TMP/data.csv" <<'EOF2'
 ID,CONTENT

@@ -14,24 +14,7 @@ expect_votes() {
 }
 
 # write_spec [KEY: VALUE lines...]: one llm LF on the cache c.jsonl.
-write_spec() {
-  local extra=
-  for line in "$@"; do extra+="    $line"$'\n'; done
-  cat >"$TMP/spec.yaml" <<EOF2
-classes: [HAM, SPAM]
-data: {id: ID, text: CONTENT}
-lfs:
-  - name: ask
-    kind: llm
-    endpoint: http://127.0.0.1:$port/v1
-    model: test-model
-    prompt: "Comment: {CONTENT}"
-    verbalizer: {SPAM: [spam], HAM: [ham]}
-    retries: 0
-    cache: $TMP/c.jsonl
-$extra
-EOF2
-}
+write_spec() { write_ask_spec "$TMP/c.jsonl" "$@"; }
 
 printf 'ID,CONTENT\n1,check out my channel\n2,I love this song\n3,please subscribe\n4,great video\n' >"$TMP/data.csv"
 
