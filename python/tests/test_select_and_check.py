@@ -151,13 +151,24 @@ class FitCheckTest(unittest.TestCase):
         self.assertTrue(check["fell_back"])
         self.assertEqual((check["n_unanimous"], check["n_unanimous_overruled"]), (320, 80))
         # The model stays (its estimate serves the items without votes); every item with
-        # votes gets its vote shares.
+        # votes gets its vote shares, LF j's vote weighing 1 + s_j / (votes + 1) with s_j
+        # = log(1 / f_j) / log(n) for the share f_j of items the model says it fires on.
         self.assertEqual(model.model_type, "ds")
         np.testing.assert_array_equal(model.class_prior, [0.9, 0.1])  # the prior given
         covered = (L >= 0).any(axis=1)
-        shares = np.stack([(L == c).sum(axis=1) for c in range(2)], axis=1).astype(float)
+        fires = 1 - model.get_conditional_probs()[:, 0, :] @ model.class_prior
+        specificity = np.clip(np.log(1 / fires) / np.log(len(L)), 0, 1)
+        n_votes = (L >= 0).sum(axis=1, keepdims=True)
+        weight = np.where(L >= 0, 1 + specificity[None, :] / (n_votes + 1), 0)
+        shares = np.stack([np.where(L == c, weight, 0).sum(axis=1) for c in range(2)], axis=1)
         shares[covered] /= shares[covered].sum(axis=1, keepdims=True)
-        np.testing.assert_array_equal(model.predict_proba(L)[covered], shares[covered])
+        np.testing.assert_allclose(model.predict_proba(L)[covered], shares[covered], rtol=0,
+                                   atol=1e-12)
+        # Where one class has more votes it keeps the larger share.
+        counts = np.stack([(L == c).sum(axis=1) for c in range(2)], axis=1)
+        strict = counts[:, 0] != counts[:, 1]
+        np.testing.assert_array_equal(model.predict_proba(L)[strict].argmax(axis=1),
+                                      counts[strict].argmax(axis=1))
         self.assertEqual(logs.records[-1].levelname, "WARNING")
         self.assertIn("the fitted ds model overruled the unanimous vote on 25.0% of the 320 "
                       "items where every vote agrees (limit 20%), so its labels are likely "

@@ -249,8 +249,8 @@ typedef struct lf_llm {
     int32_t examples_per_class;
     uint64_t examples_seed;
     int64_t examples_line;
-    bool examples_pinned; /* examples holds the chosen ones (from the lock or chosen now) */
-    char **example_items; /* n_examples: the chosen items' ids, for the lock file */
+    bool examples_pinned;  /* examples holds the chosen ones (from the lock or chosen now) */
+    char **example_items;  /* n_examples: the chosen items' ids, for the lock file */
     bool logprobs;         /* asks for log-probabilities (logprobs: true, top_logprobs: 5) */
     double min_confidence; /* abstains on answers less likely than this; 0 = never */
     int32_t samples;       /* answers asked per prompt (1: one); the vote is the most frequent */

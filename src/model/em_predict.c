@@ -11,6 +11,7 @@
 #include "core/error_internal.h"
 #include "model/em_groups_model.h"
 #include "model/em_internal.h"
+#include "model/fallback_vote.h"
 #include "model/model_internal.h"
 
 /* The group tuple counts of a layout. */
@@ -52,6 +53,7 @@ struct em_predictor {
     const chorus_votes *votes;
     em_sources sources;
     em_params params;
+    double *specificity; /* per LF, after the check's fallback (fallback_vote.h); else NULL */
 };
 
 /*
@@ -87,6 +89,7 @@ int chorus_em_predictor_new(em_predictor **out, const chorus_model *model,
         chorus_em_make_sources(&p->sources, model->groups, votes, model->n_lfs, model->n_classes);
     if (!rc)
         rc = chorus_em_params_alloc(&p->params, &p->sources.layout, model->n_lfs, model->n_classes);
+    if (!rc && model->check.fell_back) rc = chorus_fallback_specificity(model, &p->specificity);
     if (rc) {
         chorus_em_predictor_free(p);
         return rc;
@@ -115,10 +118,12 @@ void chorus_em_predictor_run(const em_predictor *p, int64_t begin, int64_t end, 
 #pragma omp parallel for schedule(static) num_threads(n_threads)
     for (int64_t i = begin; i < end; i++) {
         double z, *q = probs + (i - begin) * k;
-        /* After the check's fallback (fit_check.c) an item with votes gets its vote shares;
-         * the model speaks only for the items without any. */
-        if (model->check.fell_back && vote_ptr[i + 1] > vote_ptr[i]) {
-            chorus_vote_shares(w.label, w.label_width, vote_ptr[i], vote_ptr[i + 1], k, q);
+        /* After the check's fallback (fit_check.c) an item with votes gets its vote shares,
+         * ties leaning to the more specific LFs; the model speaks only for the items
+         * without any vote. */
+        if (p->specificity && vote_ptr[i + 1] > vote_ptr[i]) {
+            chorus_fallback_shares(p->specificity, w.lf_index, w.lf_width, w.label, w.label_width,
+                                   vote_ptr[i], vote_ptr[i + 1], k, q);
             continue;
         }
         chorus_em_item_posterior_k(&p->params, src, src_width, out, out_width, row_ptr[i],
@@ -132,6 +137,7 @@ void chorus_em_predictor_free(em_predictor *p)
     if (!p) return;
     chorus_em_params_free(&p->params);
     chorus_em_free_sources(&p->sources);
+    free(p->specificity);
     free(p);
 }
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/error_internal.h"
+#include "model/fallback_vote.h"
 #include "model/fit_shard.h"
 #include "model/model_internal.h"
 #include "votes/votes_internal.h"
@@ -232,7 +233,7 @@ static int score_left_out(const chorus_model *model, const sample_matrix *all,
     sample_votes s = {0};
     chorus_votes *sample = NULL;
     chorus_model *refit = NULL;
-    double *probs = NULL, *shares = NULL;
+    double *probs = NULL, *shares = NULL, *specificity = NULL;
     int rc = build_sample(all, left_out, &s);
     if (!rc)
         rc = chorus_votes_from_csr(&sample, s.votes.n, model->n_lfs - 1, k, s.votes.row_ptr,
@@ -252,6 +253,7 @@ static int score_left_out(const chorus_model *model, const sample_matrix *all,
     chorus_log_mute(was_muted);
     if (rc) goto done;
     refit->keep_unanimous = model->abstain_informative;
+    refit->fit_n_items = s.votes.n;
     probs = malloc((size_t)(s.votes.n > 0 ? s.votes.n : 1) * k * sizeof *probs);
     shares = malloc((size_t)k * sizeof *shares);
     if (!probs || !shares) {
@@ -259,6 +261,7 @@ static int score_left_out(const chorus_model *model, const sample_matrix *all,
         goto done;
     }
     if ((rc = chorus_em_predict(refit, sample, probs))) goto done;
+    if ((rc = chorus_fallback_specificity(refit, &specificity))) goto done;
     const int64_t *row_ptr = s.votes.row_ptr;
     for (int64_t r = 0; r < s.votes.n; r++) {
         const int32_t vote = s.left_out_vote[r];
@@ -266,7 +269,8 @@ static int score_left_out(const chorus_model *model, const sample_matrix *all,
         const double model_agrees = tie_split_agreement(probs + (size_t)r * k, k, vote);
         agreement[0] += model_agrees;
         if (row_ptr[r + 1] > row_ptr[r]) {
-            chorus_vote_shares(s.votes.label, 4, row_ptr[r], row_ptr[r + 1], k, shares);
+            chorus_fallback_shares(specificity, s.votes.lf, 4, s.votes.label, 4, row_ptr[r],
+                                   row_ptr[r + 1], k, shares);
             agreement[1] += tie_split_agreement(shares, k, vote);
         } else {
             agreement[1] += model_agrees;
@@ -280,6 +284,7 @@ done:
     free_sample(&s);
     free(probs);
     free(shares);
+    free(specificity);
     return rc;
 }
 

@@ -93,10 +93,26 @@ static void recompute(const chorus_votes *votes, double *model_share, double *ma
             double q[8];
             memcpy(q, chorus_probs_const_data(probs) + (size_t)i * k, (size_t)k * sizeof *q);
             const int64_t b = sub_ptr[i], e = sub_ptr[i + 1];
+            /* Majority vote as the fallback hands it back: LF l's vote weighs
+             * 1 + specificity / (votes + 1), its specificity log(1 / f) / log(n) (clipped
+             * to [0, 1]) for the share f of items the refitted model says it fires on. */
+            double total = 0;
             for (int32_t c = 0; c < k; c++)
                 shares[c] = 0;
-            for (int64_t v = b; v < e; v++)
-                shares[sub_label[v]] += 1.0 / (double)(e - b);
+            for (int64_t v = b; v < e; v++) {
+                const double *t = chorus_model_confusion(model, sub_lf[v]);
+                const double *prior = chorus_model_prior(model);
+                double fires = 0;
+                for (int32_t y = 0; y < k; y++)
+                    fires += prior[y] * (1 - t[(size_t)y * (k + 1) + k]);
+                double specificity = log(1 / fires) / log((double)n);
+                specificity = specificity < 0 ? 0 : specificity > 1 ? 1 : specificity;
+                const double weight = 1 + specificity / (double)(e - b + 1);
+                shares[sub_label[v]] += weight;
+                total += weight;
+            }
+            for (int32_t c = 0; c < k; c++)
+                shares[c] /= total > 0 ? total : 1;
             /* The default's rule: an item whose votes all name one class keeps that vote
              * where the model would pick another. */
             bool unanimous = e > b;
