@@ -238,8 +238,10 @@ typedef struct chorus_fit_check {
      * CHORUS_CHECK_MIN_ITEMS of them). */
     int worse_than_majority;
     /* 1: the default model (auto) hands back majority vote for that reason: predict gives
-     * every item with votes its vote shares; items without a vote keep the model's
-     * estimate. */
+     * every item with votes its vote shares, each vote weighed 1 + s / (votes + 1) by its
+     * LF's specificity s in [0, 1] (from the LF's firing rate in the model), so that ties
+     * lean to the LFs that fire least often and no class with fewer votes ever wins; items
+     * without a vote keep the model's estimate. */
     int fell_back;
     /* The held-out-LF check (default model, abstains as evidence; see README "Label
      * model"): each of heldout_lfs LFs left out in turn, the model refitted on the others,

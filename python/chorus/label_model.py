@@ -159,8 +159,8 @@ class LabelModel(Labeler):
         overrules the unanimous vote on more than a fifth of the items where every vote
         agrees, or the held-out-LF check finds majority vote naming the left-out LFs' votes
         more often than the refitted model by more than a point, the items with votes get
-        majority vote instead and the items without any keep the model's estimate
-        (fell_back); a WARNING says so on the ``chorus`` logger. After a dev-set selection, :attr:`selection` lists the
+        majority vote instead (ties leaning to the LFs that fire least often) and the items
+        without any keep the model's estimate (fell_back); a WARNING says so on the ``chorus`` logger. After a dev-set selection, :attr:`selection` lists the
         candidates as dicts {model, smoothing (None for majority vote), class_prior
         ("learned" or "fixed"), dev_score}, :attr:`selection_chosen` is the index of the
         one kept, :attr:`selection_metric` the metric and :attr:`selection_dev_items` the
