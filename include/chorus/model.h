@@ -255,6 +255,16 @@ typedef struct chorus_fit_check {
     /* 1: the fallback agrees with the left-out LFs more than CHORUS_CHECK_HELDOUT_MARGIN
      * above the model (and there are at least CHORUS_CHECK_MIN_ITEMS held-out votes). */
     int heldout_prefers_majority;
+    /* The same two shares on the held-out votes of the items whose other LFs' votes tie
+     * (two or more classes share the most votes): the refitted model's labels against the
+     * fallback's tie rule (the votes of the LFs that fire least often decide). */
+    int64_t heldout_tie_votes;
+    double heldout_tie_model_agreement;
+    double heldout_tie_specific_agreement;
+    /* 1: on those ties the rule agrees with the left-out LFs more than
+     * CHORUS_CHECK_HELDOUT_MARGIN above the model (with at least CHORUS_CHECK_MIN_ITEMS
+     * such votes), so a default model that is kept hands its tied items to the rule. */
+    int ties_to_specific;
 } chorus_fit_check;
 
 #define CHORUS_CHECK_UNANIMOUS_MAX 0.2

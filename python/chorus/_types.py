@@ -288,6 +288,10 @@ class FitCheck(ctypes.Structure):
         ("heldout_model_agreement", c_double),
         ("heldout_majority_agreement", c_double),
         ("heldout_prefers_majority", c_int),
+        ("heldout_tie_votes", c_int64),
+        ("heldout_tie_model_agreement", c_double),
+        ("heldout_tie_specific_agreement", c_double),
+        ("ties_to_specific", c_int),
     ]
 
 

@@ -155,7 +155,8 @@ class LabelModel(Labeler):
         n_unanimous_overruled, n_clear_majority, n_majority_overruled, prior_distance,
         n_lfs_disagreeing, worse_than_majority, fell_back and heldout (None, or the
         held-out-LF check as a dict {lfs_left_out, votes, model_agreement,
-        majority_vote_agreement, prefers_majority_vote}). When the default model ("auto")
+        majority_vote_agreement, prefers_majority_vote, tie_votes, tie_model_agreement,
+        tie_specific_lfs_agreement, ties_to_specific_lfs}). When the default model ("auto")
         overrules the unanimous vote on more than a fifth of the items where every vote
         agrees, or the held-out-LF check finds majority vote naming the left-out LFs' votes
         more often than the refitted model by more than a point, the items with votes get
@@ -297,6 +298,10 @@ class LabelModel(Labeler):
                 "model_agreement": float(c.contents.heldout_model_agreement),
                 "majority_vote_agreement": float(c.contents.heldout_majority_agreement),
                 "prefers_majority_vote": bool(c.contents.heldout_prefers_majority),
+                "tie_votes": int(c.contents.heldout_tie_votes),
+                "tie_model_agreement": float(c.contents.heldout_tie_model_agreement),
+                "tie_specific_lfs_agreement": float(c.contents.heldout_tie_specific_agreement),
+                "ties_to_specific_lfs": bool(c.contents.ties_to_specific),
             },
         }
         n, chosen = ctypes.c_int32(0), ctypes.c_int32(0)

@@ -40,6 +40,13 @@ void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
         return;
     }
     if (!verbose) return;
+    if (c->ties_to_specific)
+        fprintf(stderr,
+                "%s: note: on the %" PRId64 " left-out LFs' votes of items whose other votes "
+                "tie, the votes of the LFs that fire least often name %.1f%% and the model "
+                "%.1f%%: tied items get majority vote with that tie rule\n",
+                cmd, c->heldout_tie_votes, 100 * c->heldout_tie_specific_agreement,
+                100 * c->heldout_tie_model_agreement);
     if (c->worse_than_majority)
         fprintf(stderr,
                 "%s: warning: the model overrules the unanimous vote on %.1f%% of the %" PRId64
@@ -139,6 +146,15 @@ void cli_print_check(FILE *out, const chorus_model *model)
                 " votes of %" PRId32 " LFs, each left out and the model refitted)\n",
                 100 * c->heldout_model_agreement, 100 * c->heldout_majority_agreement,
                 c->heldout_votes, c->heldout_lfs);
+    if (c->heldout_ran)
+        fprintf(out,
+                "  ... on items whose votes tie  model %.1f%%, the least-firing LFs' votes %.1f%% "
+                "(%" PRId64 " votes)%s\n",
+                100 * c->heldout_tie_model_agreement, 100 * c->heldout_tie_specific_agreement,
+                c->heldout_tie_votes,
+                c->ties_to_specific && !c->fell_back
+                    ? ": tied items get majority vote with that rule"
+                    : "");
     fprintf(out, "  verdict                    %s\n",
             c->fell_back ? "likely worse than majority vote: majority vote for items with votes"
             : c->worse_than_majority ? "likely worse than majority vote"

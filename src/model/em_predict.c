@@ -53,7 +53,10 @@ struct em_predictor {
     const chorus_votes *votes;
     em_sources sources;
     em_params params;
-    double *specificity; /* per LF, after the check's fallback (fallback_vote.h); else NULL */
+    /* Per LF, when the check's fallback or its tie rule is in force (fallback_vote.h);
+     * else NULL. */
+    double *specificity;
+    bool ties_to_specific; /* a kept default hands its tied items to the tie rule */
 };
 
 /*
@@ -89,7 +92,10 @@ int chorus_em_predictor_new(em_predictor **out, const chorus_model *model,
         chorus_em_make_sources(&p->sources, model->groups, votes, model->n_lfs, model->n_classes);
     if (!rc)
         rc = chorus_em_params_alloc(&p->params, &p->sources.layout, model->n_lfs, model->n_classes);
-    if (!rc && model->check.fell_back) rc = chorus_fallback_specificity(model, &p->specificity);
+    p->ties_to_specific =
+        !model->check.fell_back && model->keep_unanimous && model->check.ties_to_specific;
+    if (!rc && (model->check.fell_back || p->ties_to_specific))
+        rc = chorus_fallback_specificity(model, &p->specificity);
     if (rc) {
         chorus_em_predictor_free(p);
         return rc;
@@ -121,7 +127,7 @@ void chorus_em_predictor_run(const em_predictor *p, int64_t begin, int64_t end, 
         /* After the check's fallback (fit_check.c) an item with votes gets its vote shares,
          * ties leaning to the more specific LFs; the model speaks only for the items
          * without any vote. */
-        if (p->specificity && vote_ptr[i + 1] > vote_ptr[i]) {
+        if (model->check.fell_back && vote_ptr[i + 1] > vote_ptr[i]) {
             chorus_fallback_shares(p->specificity, w.lf_index, w.lf_width, w.label, w.label_width,
                                    vote_ptr[i], vote_ptr[i + 1], k, q);
             continue;
@@ -129,6 +135,12 @@ void chorus_em_predictor_run(const em_predictor *p, int64_t begin, int64_t end, 
         chorus_em_item_posterior_k(&p->params, src, src_width, out, out_width, row_ptr[i],
                                    row_ptr[i + 1], -1, q, &z, k);
         if (model->keep_unanimous) keep_unanimous_vote(&w, vote_ptr[i], vote_ptr[i + 1], k, q);
+        /* The check found the tie rule closer to the left-out LFs than the model on items
+         * whose votes tie (heldout_check.c): those items get the fallback's shares. */
+        if (p->ties_to_specific &&
+            chorus_votes_tied(w.label, w.label_width, vote_ptr[i], vote_ptr[i + 1]))
+            chorus_fallback_shares(p->specificity, w.lf_index, w.lf_width, w.label, w.label_width,
+                                   vote_ptr[i], vote_ptr[i + 1], k, q);
     }
 }
 

@@ -6,6 +6,7 @@
 #ifndef CHORUS_FALLBACK_VOTE_H
 #define CHORUS_FALLBACK_VOTE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "chorus/model.h"
@@ -28,5 +29,11 @@ int chorus_fallback_specificity(const chorus_model *model, double **out);
 void chorus_fallback_shares(const double *specificity, const void *lf, int lf_width,
                             const void *label, int label_width, int64_t begin, int64_t end,
                             int32_t k, double *q);
+
+/*
+ * Whether two or more classes share the most votes among label[begin..end) (`width` bytes
+ * each): where majority vote can only toss a coin, and where the rule above decides.
+ */
+bool chorus_votes_tied(const void *label, int width, int64_t begin, int64_t end);
 
 #endif

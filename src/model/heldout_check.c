@@ -7,6 +7,12 @@
  * vote shares of the other LFs; an item the left-out LF alone voted on gets the refitted
  * model's estimate in both, as the fallback keeps it).
  *
+ * The same count over the items whose other votes tie decides who settles the ties of a
+ * default that is kept: the model, or the fallback's rule that leans to the LFs that fire
+ * least often (fallback_vote.h). In a tie the votes cast cancel and the model's pick rests
+ * on the silences and the prior, which it over-counts on real LF sets; where the model is
+ * right (synthetic draws) it wins those votes by a wide margin and keeps its ties.
+ *
  * The refit matters: scoring the full fit with one LF's term removed is no test at all,
  * because the other LFs' parameters were learned with that LF present (on trec the model
  * "agrees" with 68% of the held-out votes that way, and with 47% when refitted, against
@@ -220,14 +226,21 @@ static void free_sample(sample_votes *s)
     free(s->left_out_vote);
 }
 
+/* Per left-out LF: the agreements the check adds up, and their numbers of votes. */
+typedef struct left_out_score {
+    double model, fallback;         /* every held-out vote */
+    double tie_model, tie_specific; /* the votes on items whose other votes tie */
+    int64_t votes, tie_votes;
+} left_out_score;
+
 /*
  * Leaves LF `left_out` out, refits the model's family on the other LFs of the sampled
  * items and adds up, over the items the left-out LF voted on, the tie-split agreement of
- * the refitted default's labels ([0]) and of the fallback's ([1]) with its vote.
+ * the refitted default's labels and of the fallback's with its vote; and the same over the
+ * items whose other votes tie, where the fallback's labels are its tie rule's.
  */
 static int score_left_out(const chorus_model *model, const sample_matrix *all,
-                          const chorus_fit_options *opts, int32_t left_out, double *agreement,
-                          int64_t *n_votes)
+                          const chorus_fit_options *opts, int32_t left_out, left_out_score *out)
 {
     const int32_t k = model->n_classes;
     sample_votes s = {0};
@@ -267,15 +280,21 @@ static int score_left_out(const chorus_model *model, const sample_matrix *all,
         const int32_t vote = s.left_out_vote[r];
         if (vote < 0) continue;
         const double model_agrees = tie_split_agreement(probs + (size_t)r * k, k, vote);
-        agreement[0] += model_agrees;
+        out->model += model_agrees;
         if (row_ptr[r + 1] > row_ptr[r]) {
             chorus_fallback_shares(specificity, s.votes.lf, 4, s.votes.label, 4, row_ptr[r],
                                    row_ptr[r + 1], k, shares);
-            agreement[1] += tie_split_agreement(shares, k, vote);
+            const double fallback_agrees = tie_split_agreement(shares, k, vote);
+            out->fallback += fallback_agrees;
+            if (chorus_votes_tied(s.votes.label, 4, row_ptr[r], row_ptr[r + 1])) {
+                out->tie_model += model_agrees;
+                out->tie_specific += fallback_agrees;
+                out->tie_votes++;
+            }
         } else {
-            agreement[1] += model_agrees;
+            out->fallback += model_agrees;
         }
-        (*n_votes)++;
+        out->votes++;
     }
 
 done:
@@ -296,8 +315,7 @@ int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *vote
     sample_matrix all = {0};
     int64_t *lf_votes = calloc((size_t)(m > 0 ? m : 1), sizeof *lf_votes);
     int32_t *chosen = malloc((size_t)(m > 0 ? m : 1) * sizeof *chosen);
-    double *agreement = NULL; /* per chosen LF: [0] the default, [1] the fallback */
-    int64_t *held_votes = NULL;
+    left_out_score *scores = NULL; /* per chosen LF */
     int rc = CHORUS_OK;
     if (!lf_votes || !chosen) {
         rc = chorus_error_nomem();
@@ -307,9 +325,8 @@ int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *vote
     for (int64_t v = 0; v < all.row_ptr[all.n]; v++)
         lf_votes[all.lf[v]]++;
     const int32_t n_chosen = m > 1 ? choose_lfs(lf_votes, m, chosen) : 0;
-    agreement = calloc((size_t)(n_chosen > 0 ? n_chosen : 1) * 2, sizeof *agreement);
-    held_votes = calloc((size_t)(n_chosen > 0 ? n_chosen : 1), sizeof *held_votes);
-    if (!agreement || !held_votes) {
+    scores = calloc((size_t)(n_chosen > 0 ? n_chosen : 1), sizeof *scores);
+    if (!scores) {
         rc = chorus_error_nomem();
         goto done;
     }
@@ -318,7 +335,7 @@ int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *vote
     int failed = CHORUS_OK;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
     for (int32_t c = 0; c < n_chosen; c++) {
-        int my_rc = score_left_out(model, &all, opts, chosen[c], agreement + 2 * c, held_votes + c);
+        int my_rc = score_left_out(model, &all, opts, chosen[c], scores + c);
         if (my_rc) {
 #pragma omp critical(chorus_heldout_check)
             if (!failed) failed = my_rc;
@@ -328,11 +345,15 @@ int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *vote
     chorus_fit_check *check = &model->check;
     check->heldout_lfs = n_chosen;
     check->heldout_votes = 0;
-    double model_sum = 0, fallback_sum = 0;
+    check->heldout_tie_votes = 0;
+    double model_sum = 0, fallback_sum = 0, tie_model_sum = 0, tie_specific_sum = 0;
     for (int32_t c = 0; c < n_chosen; c++) {
-        model_sum += agreement[2 * c];
-        fallback_sum += agreement[2 * c + 1];
-        check->heldout_votes += held_votes[c];
+        model_sum += scores[c].model;
+        fallback_sum += scores[c].fallback;
+        tie_model_sum += scores[c].tie_model;
+        tie_specific_sum += scores[c].tie_specific;
+        check->heldout_votes += scores[c].votes;
+        check->heldout_tie_votes += scores[c].tie_votes;
     }
     check->heldout_ran = 1;
     check->heldout_model_agreement =
@@ -343,12 +364,18 @@ int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *vote
         check->heldout_votes >= CHORUS_CHECK_MIN_ITEMS &&
         check->heldout_majority_agreement - check->heldout_model_agreement >
             CHORUS_CHECK_HELDOUT_MARGIN;
+    const double tie_votes = (double)check->heldout_tie_votes;
+    check->heldout_tie_model_agreement = tie_votes > 0 ? tie_model_sum / tie_votes : 0;
+    check->heldout_tie_specific_agreement = tie_votes > 0 ? tie_specific_sum / tie_votes : 0;
+    check->ties_to_specific =
+        check->heldout_tie_votes >= CHORUS_CHECK_MIN_ITEMS &&
+        check->heldout_tie_specific_agreement - check->heldout_tie_model_agreement >
+            CHORUS_CHECK_HELDOUT_MARGIN;
 
 done:
     free_sample_matrix(&all);
     free(lf_votes);
     free(chosen);
-    free(agreement);
-    free(held_votes);
+    free(scores);
     return rc;
 }

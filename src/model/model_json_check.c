@@ -43,6 +43,13 @@ json_t *chorus_check_to_json(const chorus_model *model)
                                        json_real(c->heldout_majority_agreement));
             bad |= json_object_set_new(h, "prefers_majority_vote",
                                        json_boolean(c->heldout_prefers_majority));
+            bad |= json_object_set_new(h, "tie_votes", json_integer(c->heldout_tie_votes));
+            bad |= json_object_set_new(h, "tie_model_agreement",
+                                       json_real(c->heldout_tie_model_agreement));
+            bad |= json_object_set_new(h, "tie_specific_lfs_agreement",
+                                       json_real(c->heldout_tie_specific_agreement));
+            bad |=
+                json_object_set_new(h, "ties_to_specific_lfs", json_boolean(c->ties_to_specific));
         }
     }
     bad |= json_object_set_new(o, "lf_agreement", agreement);
@@ -102,6 +109,24 @@ static int heldout_from_json(json_t *h, int32_t n_lfs, const char *path, chorus_
     c->heldout_model_agreement = value[0];
     c->heldout_majority_agreement = value[1];
     c->heldout_prefers_majority = json_is_true(json_object_get(h, "prefers_majority_vote"));
+    /* The tie part; a model.json written before it has none, and keeps the model's ties. */
+    json_t *tie_votes = json_object_get(h, "tie_votes");
+    if (!tie_votes) return CHORUS_OK;
+    if (!json_is_integer(tie_votes) || json_integer_value(tie_votes) < 0 ||
+        json_integer_value(tie_votes) > c->heldout_votes)
+        return heldout_error(path, "tie_votes", "a count of votes, at most \"votes\"");
+    const char *tie_shares[2] = {"tie_model_agreement", "tie_specific_lfs_agreement"};
+    double tie_value[2];
+    for (int s = 0; s < 2; s++) {
+        json_t *x = json_object_get(h, tie_shares[s]);
+        tie_value[s] = json_is_number(x) ? json_number_value(x) : -1;
+        if (!(tie_value[s] >= 0 && tie_value[s] <= 1))
+            return heldout_error(path, tie_shares[s], "a share in [0, 1]");
+    }
+    c->heldout_tie_votes = json_integer_value(tie_votes);
+    c->heldout_tie_model_agreement = tie_value[0];
+    c->heldout_tie_specific_agreement = tie_value[1];
+    c->ties_to_specific = json_is_true(json_object_get(h, "ties_to_specific_lfs"));
     return CHORUS_OK;
 }
 

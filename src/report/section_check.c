@@ -116,6 +116,16 @@ int report_fit_check(report_context *ctx)
                     "%" PRId64 " votes, majority vote's labels on %.1f%%.</li>\n",
                     c->heldout_lfs, 100 * c->heldout_model_agreement, c->heldout_votes,
                     100 * c->heldout_majority_agreement);
+    if (c->heldout_ran)
+        html_printf(out,
+                    "<li>On the %" PRId64 " of those votes whose item's other votes tie, the "
+                    "model's labels name %.1f%% and the votes of the LFs that fire least often "
+                    "%.1f%%%s.</li>\n",
+                    c->heldout_tie_votes, 100 * c->heldout_tie_model_agreement,
+                    100 * c->heldout_tie_specific_agreement,
+                    c->ties_to_specific && !c->fell_back
+                        ? ": tied items get majority vote with that tie rule"
+                        : "");
     fputs("</ul>\n", out);
     return 0;
 }

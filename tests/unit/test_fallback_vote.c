@@ -150,6 +150,70 @@ START_TEST(test_predict_after_fallback_uses_them)
 }
 END_TEST
 
+START_TEST(test_tied_means_two_classes_share_the_most_votes)
+{
+    const uint8_t votes[] = {1, 0, 2, 1, 0, 2, 2};
+    ck_assert(!chorus_votes_tied(votes, 1, 0, 1)); /* one vote */
+    ck_assert(chorus_votes_tied(votes, 1, 0, 2));  /* 1 0 */
+    ck_assert(chorus_votes_tied(votes, 1, 0, 3));  /* 1 0 2: three classes, one vote each */
+    ck_assert(!chorus_votes_tied(votes, 1, 0, 4)); /* 1 0 2 1: class 1 has two */
+    ck_assert(chorus_votes_tied(votes, 1, 0, 5));  /* 1 0 2 1 0: 1 and 0 have two */
+    ck_assert(!chorus_votes_tied(votes, 1, 0, 7)); /* 2 has three */
+    ck_assert(!chorus_votes_tied(votes, 1, 3, 4)); /* a range inside: 1 */
+    ck_assert(!chorus_votes_tied(votes, 1, 5, 7)); /* 2 2: one class */
+    ck_assert(!chorus_votes_tied(votes, 1, 0, 0)); /* no vote */
+    const int32_t wide[] = {300, 7, 300, 7};
+    ck_assert(chorus_votes_tied(wide, 4, 0, 4));
+    ck_assert(!chorus_votes_tied(wide, 4, 0, 3));
+}
+END_TEST
+
+START_TEST(test_kept_model_hands_its_ties_to_the_rule)
+{
+    /* The hand model kept (keep_unanimous, no fallback) with the check's tie verdict set:
+     * the tied item (LF0 votes 0, LF1 votes 1) gets the rule's shares, and the item with
+     * two votes for 0 against one keeps the model's posterior. Without the verdict the tied
+     * item keeps the model's posterior too. */
+    const int32_t dense[] = {0, 1, A, A, 0, 1, 0, A};
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_from_dense(&v, 2, 4, 2, dense));
+    chorus_model *m = hand_model();
+    /* Wrong votes possible and LF3 silent half the time (as LF0), so that every posterior
+     * is finite: each LF votes the other class with 0.1 of its firing mass. */
+    for (int32_t y = 0; y < 2; y++)
+        m->theta[3 * 6 + (size_t)y * 3 + 2] = 0.5;
+    for (int32_t j = 0; j < 4; j++)
+        for (int32_t y = 0; y < 2; y++) {
+            double *row = m->theta + (size_t)j * 6 + (size_t)y * 3;
+            const double fires = 1 - row[2];
+            row[y] = 0.9 * fires;
+            row[1 - y] = 0.1 * fires;
+        }
+    m->keep_unanimous = true;
+    chorus_probs *plain, *ruled;
+    ck_assert_ok(chorus_model_predict(&plain, m, v));
+    m->check.ties_to_specific = 1;
+    ck_assert_ok(chorus_model_predict(&ruled, m, v));
+    const double *a = chorus_probs_const_data(plain), *b = chorus_probs_const_data(ruled);
+    const double s0 = log(2) / log(100), t0 = 1 + s0 / 3, t1 = 1 + 1.0 / 3;
+    ck_assert_double_eq_tol(b[1], t1 / (t0 + t1), 1e-12);
+    ck_assert_msg(fabs(a[1] - b[1]) > 1e-6, "%.17g %.17g", a[1],
+                  b[1]);             /* the model alone said otherwise */
+    ck_assert_double_eq(b[2], a[2]); /* not a tie: the model's */
+    ck_assert_double_eq(b[3], a[3]);
+    /* After a fallback the verdict changes nothing: every item gets the rule's shares. */
+    chorus_model_fall_back_to_majority(m);
+    chorus_probs *back;
+    ck_assert_ok(chorus_model_predict(&back, m, v));
+    ck_assert_double_eq_tol(chorus_probs_const_data(back)[1], t1 / (t0 + t1), 1e-12);
+    chorus_probs_free(plain);
+    chorus_probs_free(ruled);
+    chorus_probs_free(back);
+    chorus_model_free(m);
+    chorus_votes_free(v);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fallback_vote");
@@ -158,6 +222,8 @@ int main(void)
     tcase_add_test(t, test_ties_lean_to_the_specific_lf);
     tcase_add_test(t, test_more_votes_always_win);
     tcase_add_test(t, test_predict_after_fallback_uses_them);
+    tcase_add_test(t, test_tied_means_two_classes_share_the_most_votes);
+    tcase_add_test(t, test_kept_model_hands_its_ties_to_the_rule);
     suite_add_tcase(s, t);
     return test_run_suite(s);
 }

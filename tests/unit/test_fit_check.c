@@ -394,6 +394,10 @@ static chorus_model *model_for_json(const chorus_votes *v)
     m->check.heldout_model_agreement = 0.375;
     m->check.heldout_majority_agreement = 0.5625;
     m->check.heldout_prefers_majority = 1;
+    m->check.heldout_tie_votes = 5;
+    m->check.heldout_tie_model_agreement = 0.25;
+    m->check.heldout_tie_specific_agreement = 0.75;
+    m->check.ties_to_specific = 1;
     m->keep_unanimous = true;
     m->candidates = calloc(3, sizeof *m->candidates);
     ck_assert_ptr_nonnull(m->candidates);
@@ -437,6 +441,10 @@ START_TEST(test_model_json_round_trip_of_check_and_selection)
     ck_assert_double_eq(b->heldout_model_agreement, 0.375);
     ck_assert_double_eq(b->heldout_majority_agreement, 0.5625);
     ck_assert_int_eq(b->heldout_prefers_majority, 1);
+    ck_assert_int_eq(b->heldout_tie_votes, 5);
+    ck_assert_double_eq(b->heldout_tie_model_agreement, 0.25);
+    ck_assert_double_eq(b->heldout_tie_specific_agreement, 0.75);
+    ck_assert_int_eq(b->ties_to_specific, 1);
     ck_assert_int_eq(chorus_model_get_type(back), CHORUS_MODEL_DS);
     for (int32_t j = 0; j < 3; j++)
         ck_assert_double_eq(chorus_model_lf_agreement(back, j), chorus_model_lf_agreement(m, j));
@@ -559,6 +567,28 @@ START_TEST(test_bad_check_and_selection_in_model_json)
     json_object_set_new(h, "majority_vote_agreement", json_real(1.5));
     expect_load_error(root, "\"check.heldout_lfs.majority_vote_agreement\"");
     json_object_set_new(h, "majority_vote_agreement", json_real(0.6));
+    /* Its tie part: more tie votes than votes, a share outside [0, 1]; absent (a model.json
+     * from before it) it loads, with the model's ties. */
+    json_object_set_new(h, "tie_votes", json_integer(11));
+    json_object_set_new(h, "tie_model_agreement", json_real(0.5));
+    json_object_set_new(h, "tie_specific_lfs_agreement", json_real(0.5));
+    expect_load_error(root, "\"check.heldout_lfs.tie_votes\"");
+    json_object_set_new(h, "tie_votes", json_integer(3));
+    json_object_set_new(h, "tie_specific_lfs_agreement", json_real(-0.1));
+    expect_load_error(root, "\"check.heldout_lfs.tie_specific_lfs_agreement\"");
+    json_object_del(h, "tie_specific_lfs_agreement");
+    expect_load_error(root, "\"check.heldout_lfs.tie_specific_lfs_agreement\"");
+    json_object_del(h, "tie_votes");
+    json_object_del(h, "tie_model_agreement");
+    {
+        const char *old = test_path("before_ties.json");
+        ck_assert_int_eq(json_dump_file(root, old, 0), 0);
+        chorus_model *loaded;
+        ck_assert_ok(chorus_model_load(&loaded, old));
+        ck_assert_int_eq(chorus_model_check(loaded)->heldout_tie_votes, 0);
+        ck_assert_int_eq(chorus_model_check(loaded)->ties_to_specific, 0);
+        chorus_model_free(loaded);
+    }
     json_object_del(check, "heldout_lfs");
     /* A check that is not an object. */
     json_incref(check);

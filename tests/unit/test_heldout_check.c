@@ -43,9 +43,11 @@ static chorus_votes *one_class_votes(int64_t n, int32_t m, uint64_t seed, double
     return v;
 }
 
-/* The check's two agreements recomputed from their definition, LF by LF. */
+/* The check's agreements recomputed from their definition, LF by LF: over every
+ * held-out vote, and (tie[0] the model, tie[1] the fallback) over the held-out votes of
+ * items whose other votes tie, *n_tie_votes of them. */
 static void recompute(const chorus_votes *votes, double *model_share, double *majority_share,
-                      int64_t *n_votes, int32_t *n_lfs)
+                      int64_t *n_votes, int32_t *n_lfs, double *tie, int64_t *n_tie_votes)
 {
     const int64_t n = chorus_votes_n_items(votes);
     const int32_t m = chorus_votes_n_lfs(votes), k = chorus_votes_n_classes(votes);
@@ -56,8 +58,9 @@ static void recompute(const chorus_votes *votes, double *model_share, double *ma
     int32_t *sub_lf = malloc((size_t)nnz * sizeof *sub_lf);
     int32_t *sub_label = malloc((size_t)nnz * sizeof *sub_label);
     int32_t *left_vote = malloc((size_t)n * sizeof *left_vote);
-    double model_sum = 0, majority_sum = 0, shares[8];
+    double model_sum = 0, majority_sum = 0, shares[8], tie_sum[2] = {0, 0};
     *n_votes = 0;
+    *n_tie_votes = 0;
     *n_lfs = 0;
     for (int32_t j = 0; j < m; j++) {
         int64_t w = 0, votes_j = 0;
@@ -123,6 +126,19 @@ static void recompute(const chorus_votes *votes, double *model_share, double *ma
             model_sum += model_agrees;
             majority_sum += e > b ? tie_split(shares, k, left_vote[i]) : model_agrees;
             (*n_votes)++;
+            /* A tie: two or more classes share the largest number of the other votes. */
+            int32_t per_class[8] = {0}, top = 0, at_top = 0;
+            for (int64_t v = b; v < e; v++)
+                per_class[sub_label[v]]++;
+            for (int32_t c = 0; c < k; c++)
+                top = per_class[c] > top ? per_class[c] : top;
+            for (int32_t c = 0; c < k; c++)
+                at_top += top > 0 && per_class[c] == top;
+            if (at_top > 1) {
+                tie_sum[0] += model_agrees;
+                tie_sum[1] += tie_split(shares, k, left_vote[i]);
+                (*n_tie_votes)++;
+            }
         }
         chorus_probs_free(probs);
         chorus_model_free(model);
@@ -130,6 +146,8 @@ static void recompute(const chorus_votes *votes, double *model_share, double *ma
     }
     *model_share = model_sum / (double)*n_votes;
     *majority_share = majority_sum / (double)*n_votes;
+    for (int s = 0; s < 2; s++)
+        tie[s] = *n_tie_votes ? tie_sum[s] / (double)*n_tie_votes : 0;
     free(sub_ptr);
     free(sub_lf);
     free(sub_label);
@@ -145,10 +163,10 @@ START_TEST(test_agreements_are_their_definition)
     const chorus_fit_check *c = chorus_model_check(model);
     ck_assert_ptr_nonnull(c);
     ck_assert_int_eq(c->heldout_ran, 1);
-    double model_share, majority_share;
-    int64_t n_votes;
+    double model_share, majority_share, tie[2];
+    int64_t n_votes, n_tie_votes;
     int32_t n_lfs;
-    recompute(votes, &model_share, &majority_share, &n_votes, &n_lfs);
+    recompute(votes, &model_share, &majority_share, &n_votes, &n_lfs, tie, &n_tie_votes);
     ck_assert_int_eq(c->heldout_lfs, n_lfs);
     ck_assert_int_eq(c->heldout_votes, n_votes);
     ck_assert_int_eq(n_votes, chorus_votes_nnz(votes)); /* every vote is held out once */
@@ -158,6 +176,14 @@ START_TEST(test_agreements_are_their_definition)
     const int prefers = majority_share - model_share > CHORUS_CHECK_HELDOUT_MARGIN;
     ck_assert_int_eq(c->heldout_prefers_majority, prefers);
     ck_assert_int_eq(c->fell_back, prefers || c->worse_than_majority);
+    /* The tie part: its votes, both shares and the rule's verdict. */
+    ck_assert_int_gt(n_tie_votes, 0);
+    ck_assert_int_eq(c->heldout_tie_votes, n_tie_votes);
+    ck_assert_double_eq_tol(c->heldout_tie_model_agreement, tie[0], 1e-12);
+    ck_assert_double_eq_tol(c->heldout_tie_specific_agreement, tie[1], 1e-12);
+    const int ties =
+        n_tie_votes >= CHORUS_CHECK_MIN_ITEMS && tie[1] - tie[0] > CHORUS_CHECK_HELDOUT_MARGIN;
+    ck_assert_int_eq(c->ties_to_specific, ties);
     chorus_model_free(model);
     chorus_votes_free(votes);
 }
