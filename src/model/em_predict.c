@@ -132,15 +132,18 @@ void chorus_em_predictor_run(const em_predictor *p, int64_t begin, int64_t end, 
                                    vote_ptr[i], vote_ptr[i + 1], k, q);
             continue;
         }
+        /* The check found the tie rule closer to the left-out LFs than the model on items
+         * whose votes tie (heldout_check.c): those items get the fallback's shares. q holds
+         * the vote counts meanwhile. */
+        if (p->ties_to_specific &&
+            chorus_votes_tied(w.label, w.label_width, vote_ptr[i], vote_ptr[i + 1], k, q)) {
+            chorus_fallback_shares(p->specificity, w.lf_index, w.lf_width, w.label, w.label_width,
+                                   vote_ptr[i], vote_ptr[i + 1], k, q);
+            continue;
+        }
         chorus_em_item_posterior_k(&p->params, src, src_width, out, out_width, row_ptr[i],
                                    row_ptr[i + 1], -1, q, &z, k);
         if (model->keep_unanimous) keep_unanimous_vote(&w, vote_ptr[i], vote_ptr[i + 1], k, q);
-        /* The check found the tie rule closer to the left-out LFs than the model on items
-         * whose votes tie (heldout_check.c): those items get the fallback's shares. */
-        if (p->ties_to_specific &&
-            chorus_votes_tied(w.label, w.label_width, vote_ptr[i], vote_ptr[i + 1]))
-            chorus_fallback_shares(p->specificity, w.lf_index, w.lf_width, w.label, w.label_width,
-                                   vote_ptr[i], vote_ptr[i + 1], k, q);
     }
 }
 

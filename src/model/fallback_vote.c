@@ -54,28 +54,22 @@ void chorus_fallback_shares(const double *specificity, const void *lf, int lf_wi
         q[c] /= total;
 }
 
-bool chorus_votes_tied(const void *label, int width, int64_t begin, int64_t end)
+bool chorus_votes_tied(const void *label, int width, int64_t begin, int64_t end, int32_t k,
+                       double *counts)
 {
-    /* Quadratic in the item's votes, which are few, and needs no per-class counts. */
-    int64_t top = 0;
-    int32_t top_class = -1;
-    bool tied = false;
-    for (int64_t v = begin; v < end; v++) {
-        const int32_t c = chorus_narrow_at(label, width, v);
-        bool seen = false;
-        for (int64_t u = begin; u < v && !seen; u++)
-            seen = chorus_narrow_at(label, width, u) == c;
-        if (seen) continue;
-        int64_t count = 0;
-        for (int64_t u = v; u < end; u++)
-            count += chorus_narrow_at(label, width, u) == c;
-        if (count > top) {
-            top = count;
-            top_class = c;
-            tied = false;
-        } else if (count == top && c != top_class) {
-            tied = true;
+    for (int32_t c = 0; c < k; c++)
+        counts[c] = 0;
+    for (int64_t v = begin; v < end; v++)
+        counts[chorus_narrow_at(label, width, v)] += 1;
+    double top = 0;
+    int32_t at_top = 0;
+    for (int32_t c = 0; c < k; c++) {
+        if (counts[c] > top) {
+            top = counts[c];
+            at_top = 1;
+        } else if (counts[c] == top && top > 0) {
+            at_top++;
         }
     }
-    return tied;
+    return at_top > 1;
 }

@@ -31,9 +31,11 @@ void chorus_fallback_shares(const double *specificity, const void *lf, int lf_wi
                             int32_t k, double *q);
 
 /*
- * Whether two or more classes share the most votes among label[begin..end) (`width` bytes
- * each): where majority vote can only toss a coin, and where the rule above decides.
+ * Whether two or more of the k classes share the most votes among label[begin..end)
+ * (`width` bytes each): where majority vote can only toss a coin, and where the rule above
+ * decides. `counts` (k entries, the caller's) is left holding the votes per class.
  */
-bool chorus_votes_tied(const void *label, int width, int64_t begin, int64_t end);
+bool chorus_votes_tied(const void *label, int width, int64_t begin, int64_t end, int32_t k,
+                       double *counts);
 
 #endif

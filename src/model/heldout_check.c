@@ -246,7 +246,7 @@ static int score_left_out(const chorus_model *model, const sample_matrix *all,
     sample_votes s = {0};
     chorus_votes *sample = NULL;
     chorus_model *refit = NULL;
-    double *probs = NULL, *shares = NULL, *specificity = NULL;
+    double *probs = NULL, *shares = NULL, *counts = NULL, *specificity = NULL;
     int rc = build_sample(all, left_out, &s);
     if (!rc)
         rc = chorus_votes_from_csr(&sample, s.votes.n, model->n_lfs - 1, k, s.votes.row_ptr,
@@ -269,7 +269,8 @@ static int score_left_out(const chorus_model *model, const sample_matrix *all,
     refit->fit_n_items = s.votes.n;
     probs = malloc((size_t)(s.votes.n > 0 ? s.votes.n : 1) * k * sizeof *probs);
     shares = malloc((size_t)k * sizeof *shares);
-    if (!probs || !shares) {
+    counts = malloc((size_t)k * sizeof *counts);
+    if (!probs || !shares || !counts) {
         rc = chorus_error_nomem();
         goto done;
     }
@@ -286,7 +287,7 @@ static int score_left_out(const chorus_model *model, const sample_matrix *all,
                                    row_ptr[r + 1], k, shares);
             const double fallback_agrees = tie_split_agreement(shares, k, vote);
             out->fallback += fallback_agrees;
-            if (chorus_votes_tied(s.votes.label, 4, row_ptr[r], row_ptr[r + 1])) {
+            if (chorus_votes_tied(s.votes.label, 4, row_ptr[r], row_ptr[r + 1], k, counts)) {
                 out->tie_model += model_agrees;
                 out->tie_specific += fallback_agrees;
                 out->tie_votes++;
@@ -303,6 +304,7 @@ done:
     free_sample(&s);
     free(probs);
     free(shares);
+    free(counts);
     free(specificity);
     return rc;
 }

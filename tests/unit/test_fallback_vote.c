@@ -153,18 +153,24 @@ END_TEST
 START_TEST(test_tied_means_two_classes_share_the_most_votes)
 {
     const uint8_t votes[] = {1, 0, 2, 1, 0, 2, 2};
-    ck_assert(!chorus_votes_tied(votes, 1, 0, 1)); /* one vote */
-    ck_assert(chorus_votes_tied(votes, 1, 0, 2));  /* 1 0 */
-    ck_assert(chorus_votes_tied(votes, 1, 0, 3));  /* 1 0 2: three classes, one vote each */
-    ck_assert(!chorus_votes_tied(votes, 1, 0, 4)); /* 1 0 2 1: class 1 has two */
-    ck_assert(chorus_votes_tied(votes, 1, 0, 5));  /* 1 0 2 1 0: 1 and 0 have two */
-    ck_assert(!chorus_votes_tied(votes, 1, 0, 7)); /* 2 has three */
-    ck_assert(!chorus_votes_tied(votes, 1, 3, 4)); /* a range inside: 1 */
-    ck_assert(!chorus_votes_tied(votes, 1, 5, 7)); /* 2 2: one class */
-    ck_assert(!chorus_votes_tied(votes, 1, 0, 0)); /* no vote */
+    enum { K_MAX = 301 }; /* classes up to 300 below */
+    double counts[K_MAX];
+    ck_assert(!chorus_votes_tied(votes, 1, 0, 1, K_MAX, counts)); /* one vote */
+    ck_assert(chorus_votes_tied(votes, 1, 0, 2, K_MAX, counts));  /* 1 0 */
+    ck_assert(
+        chorus_votes_tied(votes, 1, 0, 3, K_MAX, counts)); /* 1 0 2: three classes, one vote each */
+    ck_assert(!chorus_votes_tied(votes, 1, 0, 4, K_MAX, counts)); /* 1 0 2 1: class 1 has two */
+    ck_assert(chorus_votes_tied(votes, 1, 0, 5, K_MAX, counts));  /* 1 0 2 1 0: 1 and 0 have two */
+    ck_assert(!chorus_votes_tied(votes, 1, 0, 7, K_MAX, counts)); /* 2 has three */
+    ck_assert(!chorus_votes_tied(votes, 1, 3, 4, K_MAX, counts)); /* a range inside: 1 */
+    ck_assert(!chorus_votes_tied(votes, 1, 5, 7, K_MAX, counts)); /* 2 2: one class */
+    ck_assert(!chorus_votes_tied(votes, 1, 0, 0, K_MAX, counts)); /* no vote */
     const int32_t wide[] = {300, 7, 300, 7};
-    ck_assert(chorus_votes_tied(wide, 4, 0, 4));
-    ck_assert(!chorus_votes_tied(wide, 4, 0, 3));
+    ck_assert(chorus_votes_tied(wide, 4, 0, 4, K_MAX, counts));
+    ck_assert(!chorus_votes_tied(wide, 4, 0, 3, K_MAX, counts));
+    ck_assert_double_eq(counts[300], 2); /* the counts are left for the caller */
+    ck_assert_double_eq(counts[7], 1);
+    ck_assert_double_eq(counts[0], 0);
 }
 END_TEST
 
