@@ -82,6 +82,15 @@ static int heldout_error(const char *path, const char *field, const char *expect
                             field, expected);
 }
 
+/* The held-out check's share `field` of h, in [0, 1]. */
+static int read_share(json_t *h, const char *field, const char *path, double *out)
+{
+    json_t *x = json_object_get(h, field);
+    *out = json_is_number(x) ? json_number_value(x) : -1;
+    if (!(*out >= 0 && *out <= 1)) return heldout_error(path, field, "a share in [0, 1]");
+    return CHORUS_OK;
+}
+
 /* The held-out-LF check (heldout_check.c), when the fit ran it. */
 static int heldout_from_json(json_t *h, int32_t n_lfs, const char *path, chorus_fit_check *c)
 {
@@ -95,14 +104,10 @@ static int heldout_from_json(json_t *h, int32_t n_lfs, const char *path, chorus_
         return heldout_error(path, "lfs_left_out", "a number of labeling functions");
     if (!json_is_integer(votes) || json_integer_value(votes) < 0)
         return heldout_error(path, "votes", "a count of votes (an integer >= 0)");
-    const char *shares[2] = {"model_agreement", "majority_vote_agreement"};
     double value[2];
-    for (int s = 0; s < 2; s++) {
-        json_t *x = json_object_get(h, shares[s]);
-        value[s] = json_is_number(x) ? json_number_value(x) : -1;
-        if (!(value[s] >= 0 && value[s] <= 1))
-            return heldout_error(path, shares[s], "a share in [0, 1]");
-    }
+    int rc = read_share(h, "model_agreement", path, &value[0]);
+    if (!rc) rc = read_share(h, "majority_vote_agreement", path, &value[1]);
+    if (rc) return rc;
     c->heldout_ran = 1;
     c->heldout_lfs = (int32_t)json_integer_value(lfs);
     c->heldout_votes = json_integer_value(votes);
@@ -115,14 +120,10 @@ static int heldout_from_json(json_t *h, int32_t n_lfs, const char *path, chorus_
     if (!json_is_integer(tie_votes) || json_integer_value(tie_votes) < 0 ||
         json_integer_value(tie_votes) > c->heldout_votes)
         return heldout_error(path, "tie_votes", "a count of votes, at most \"votes\"");
-    const char *tie_shares[2] = {"tie_model_agreement", "tie_specific_lfs_agreement"};
     double tie_value[2];
-    for (int s = 0; s < 2; s++) {
-        json_t *x = json_object_get(h, tie_shares[s]);
-        tie_value[s] = json_is_number(x) ? json_number_value(x) : -1;
-        if (!(tie_value[s] >= 0 && tie_value[s] <= 1))
-            return heldout_error(path, tie_shares[s], "a share in [0, 1]");
-    }
+    rc = read_share(h, "tie_model_agreement", path, &tie_value[0]);
+    if (!rc) rc = read_share(h, "tie_specific_lfs_agreement", path, &tie_value[1]);
+    if (rc) return rc;
     c->heldout_tie_votes = json_integer_value(tie_votes);
     c->heldout_tie_model_agreement = tie_value[0];
     c->heldout_tie_specific_agreement = tie_value[1];
