@@ -31,7 +31,8 @@ trap 'rm -rf "$work"' EXIT
 # One regime per line: chorus synth options (besides -n, -o, --gold, --lf-truth), then
 # "+groups" to declare the planted copies / correlated groups to the default fit
 # (`chorus fit --groups`). Unless given: -m 30, --coverage 0.1:0.3, --accuracy 0.6:0.9,
-# balanced classes, independent LFs.
+# balanced classes, independent LFs, accuracy drawn independently of coverage
+# (--narrow-precise ties them: the rarest LF the most precise).
 regimes=(
   "--lf-kind multi-class -k 2 --seed 11"
   "--lf-kind multi-class -k 4 --seed 12"
@@ -70,6 +71,10 @@ regimes=(
   "--lf-kind mixed:0.5 -k 2 --copies 5:4 --seed 55"
   "--lf-kind mixed:0.5 -k 2 --copies 5:4 --seed 55 +groups"
   "--lf-kind mixed:0.5 -k 2 --adversarial 0.2 --seed 56"
+  "--lf-kind one-class -k 2 --narrow-precise --seed 41"
+  "--lf-kind one-class -k 2 --narrow-precise --correlated 5:4:0.7 --seed 42"
+  "--lf-kind one-class -k 6 --narrow-precise --correlated 5:4:0.7 --coverage 0.01:0.1 --seed 43"
+  "--lf-kind one-class -k 6 --narrow-precise --copies 5:3 --coverage 0.01:0.1 --seed 44"
 )
 
 # option NAME DEFAULT ARGS... -> the value given to NAME in ARGS, else DEFAULT
@@ -145,6 +150,10 @@ for regime in "${regimes[@]}"; do
   tail -n +$((n + 1)) "$work/all_gold.csv" >"$work/test_gold.csv"
   clamped=$(awk -F, 'NR == 1 { for (j = 1; j <= NF; j++) if ($j == "clamped") c = j; next } $c == 1 { k++ } END { print k + 0 }' "$work/truth.csv")
 
+  kind=$(option --lf-kind multi-class "${synth_args[@]}")
+  for a in "${synth_args[@]}"; do
+    if [ "$a" = --narrow-precise ]; then kind="$kind, narrow precise"; fi
+  done
   default_args=()
   dependence=independent
   if [ "$copies" != - ]; then dependence="copies $copies"; fi
@@ -180,7 +189,7 @@ for regime in "${regimes[@]}"; do
   read -r oracle_acc _ _ <<<"$scores"
 
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-    "$(option --lf-kind multi-class "${synth_args[@]}")" "$(option -k 2 "${synth_args[@]}")" \
+    "$kind" "$(option -k 2 "${synth_args[@]}")" \
     "$(option --imbalance 1 "${synth_args[@]}")" "$coverage (m = $m)" "$dependence" \
     "$(option --adversarial 0 "${synth_args[@]}")" "$clamped" "$test_coverage" \
     "$mv_acc" "$mv_f1" "$def_acc" "$def_f1" "$chose" "$fell" "$oracle_acc" "$kept_acc"

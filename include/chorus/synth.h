@@ -81,15 +81,24 @@ typedef struct chorus_synth_options {
      * thread; the draws do not depend on it. */
     chorus_progress_fn progress;
     void *progress_ctx;
+
+    /* Version 4. */
+
+    /* Narrow rules are the precise ones: instead of drawing an LF's accuracy independently
+     * of its coverage, the LF with the lowest coverage of the range gets the top of the
+     * accuracy range, falling linearly to its bottom at the highest coverage (the draws
+     * are the same; only the accuracy is set from the coverage). Applied before the
+     * adversarial LFs are turned below chance. */
+    int narrow_precise;
 } chorus_synth_options;
 
-/* Versions 1 (without the fields after copy_group_size) and 2 (without progress) are still
- * accepted. */
-#define CHORUS_SYNTH_OPTIONS_VERSION 3
+/* Versions 1 (without the fields after copy_group_size), 2 (without progress) and 3
+ * (without narrow_precise) are still accepted. */
+#define CHORUS_SYNTH_OPTIONS_VERSION 4
 #define CHORUS_SYNTH_OPTIONS_INIT                                                                  \
     {                                                                                              \
         CHORUS_SYNTH_OPTIONS_VERSION, 10000, 50, 2, 0.6, 0.9, 0.1, 0.3, 0.0, 1, 0, 0, 0.0, 0, 0.0, \
-            NULL, 0, 0, 0.0, 0.0, NULL, NULL                                                       \
+            NULL, 0, 0, 0.0, 0.0, NULL, NULL, 0                                                    \
     }
 
 /* CHORUS_OK, or CHORUS_EINVAL with a message naming the bad option and its allowed range. */

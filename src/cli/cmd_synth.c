@@ -24,6 +24,7 @@ enum {
     OPT_COPIES,
     OPT_CORRELATED,
     OPT_ADVERSARIAL,
+    OPT_NARROW_PRECISE,
     OPT_SEED,
     OPT_QUIET,
     OPT_PROGRESS
@@ -48,6 +49,8 @@ static const cli_option options[] = {
     [OPT_CORRELATED] = {"correlated", 0, "G:C:RHO",
                         "G groups of C LFs that copy their first LF at rate RHO"},
     [OPT_ADVERSARIAL] = {"adversarial", 0, "F", "share of LFs with accuracy below chance"},
+    [OPT_NARROW_PRECISE] = {"narrow-precise", 0, NULL,
+                            "accuracy falls as coverage rises (the rarest LF the most precise)"},
     [OPT_SEED] = {"seed", 0, "N", "random seed (default 1)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
     [OPT_PROGRESS] = CLI_PROGRESS_OPTION,
@@ -80,6 +83,9 @@ static const cli_command command = {
     "  adversarial     --adversarial F: an accuracy a becomes chance*(1-a)/(1-1/K), below\n"
     "                  chance (1/K, or the polarity's share for one-class LFs); for K = 2\n"
     "                  multi-class LFs 1-a. Needs accuracies above 1/K.\n"
+    "  narrow precise  --narrow-precise: an LF's accuracy is set from its coverage, the top\n"
+    "                  of the accuracy range at the lowest coverage falling linearly to the\n"
+    "                  bottom at the highest (as with keyword rules: narrow ones are precise).\n"
     "--lf-truth writes, per LF, what a label model could learn: kind, polarity, coverage,\n"
     "accuracy, chance, adversarial, leader, rho, clamped, and per class the firing rate\n"
     "and the accuracy (space-separated). The output is the same for the same options and\n"
@@ -203,6 +209,7 @@ static int parse_options(const char **v, chorus_synth_options *o, double **balan
         return rc;
     if (v[OPT_LF_KIND] && (rc = parse_lf_kind(v[OPT_LF_KIND], &o->one_class_share))) return rc;
     o->class_accuracy = v[OPT_CLASS_ACCURACY] != NULL;
+    o->narrow_precise = v[OPT_NARROW_PRECISE] != NULL;
     if (v[OPT_COPIES] &&
         (rc = parse_groups("copies", v[OPT_COPIES], &o->copy_groups, &o->copy_group_size, NULL)))
         return rc;

@@ -8,9 +8,10 @@
 #include "synth/synth_internal.h"
 
 /* A version 1 struct ends where the version 2 fields begin, a version 2 one where the
- * version 3 fields do. */
+ * version 3 fields do, and so on. */
 #define SYNTH_OPTIONS_V1_SIZE offsetof(chorus_synth_options, one_class_share)
 #define SYNTH_OPTIONS_V2_SIZE offsetof(chorus_synth_options, progress)
+#define SYNTH_OPTIONS_V3_SIZE offsetof(chorus_synth_options, narrow_precise)
 
 static int check_range(const char *what, double lo, double hi)
 {
@@ -74,10 +75,11 @@ static int check_balance(const chorus_synth_options *o)
 int synth_options_resolve(chorus_synth_options *out, const chorus_synth_options *in)
 {
     const chorus_synth_options defaults = CHORUS_SYNTH_OPTIONS_INIT;
-    if (in->version == 1 || in->version == 2) {
+    if (in->version >= 1 && in->version <= 3) {
         /* The caller's struct is only as long as its version's: read no further. */
+        const size_t size[] = {SYNTH_OPTIONS_V1_SIZE, SYNTH_OPTIONS_V2_SIZE, SYNTH_OPTIONS_V3_SIZE};
         *out = defaults;
-        memcpy(out, in, in->version == 1 ? SYNTH_OPTIONS_V1_SIZE : SYNTH_OPTIONS_V2_SIZE);
+        memcpy(out, in, size[in->version - 1]);
         out->version = CHORUS_SYNTH_OPTIONS_VERSION;
     } else if (in->version == CHORUS_SYNTH_OPTIONS_VERSION) {
         *out = *in;
@@ -125,5 +127,8 @@ int chorus_synth_options_check(const chorus_synth_options *o)
                                 "adversarial LFs mirror the accuracy range below chance, which "
                                 "needs accuracies above 1/K = %g; got a minimum of %g",
                                 1.0 / o->n_classes, o->accuracy_min);
+    if (o->narrow_precise != 0 && o->narrow_precise != 1)
+        return chorus_error_set(CHORUS_EINVAL, "narrow_precise must be 0 or 1, got %d",
+                                o->narrow_precise);
     return check_balance(o);
 }

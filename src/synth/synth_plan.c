@@ -157,6 +157,12 @@ static int init_lfs(synth_plan *p)
         p->lfs[j].coverage =
             o->coverage_min + (o->coverage_max - o->coverage_min) * chorus_rng_uniform(&r);
     }
+    if (o->narrow_precise && o->coverage_max > o->coverage_min)
+        for (int32_t j = 0; j < m; j++) {
+            const double t =
+                (p->lfs[j].coverage - o->coverage_min) / (o->coverage_max - o->coverage_min);
+            p->lfs[j].accuracy = o->accuracy_max - (o->accuracy_max - o->accuracy_min) * t;
+        }
     init_structure(p);
     init_kinds(p, idx);
     init_adversarial(p, idx);

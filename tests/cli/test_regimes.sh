@@ -77,6 +77,8 @@ regime "one-class, K = 2" - --lf-kind one-class -k 2 --seed 31
 regime "one-class, K = 4" - --lf-kind one-class -k 4 --seed 32
 regime "one-class, K = 2, imbalance 5" - --lf-kind one-class -k 2 --imbalance 5 --seed 34
 regime "one-class, K = 2, sparse (m = 100)" - --lf-kind one-class -k 2 -m 100 --coverage 0.005:0.05 --seed 37
+# The same with the narrow rules the precise ones: the model keeps its own ties.
+regime "one-class, K = 2, narrow precise" - --lf-kind one-class -k 2 --narrow-precise --seed 41
 
 # Five groups of four exact copies (LFs 0-19), declared to the fit.
 regime "multi-class, copies 5:4, groups declared" 5:4 --lf-kind multi-class -k 2 --copies 5:4 --seed 19
@@ -86,5 +88,6 @@ regime "one-class, copies 5:4, groups declared" 5:4 --lf-kind one-class -k 2 --c
 # held-out-LF check must see it (README "Label model", the second part of the safety net).
 regime "one-class, correlated 5:4:0.7, undeclared" - --lf-kind one-class -k 2 --correlated 5:4:0.7 --seed 39
 regime "mixed:0.5, copies 5:4, undeclared" - --lf-kind mixed:0.5 -k 2 --copies 5:4 --seed 55
+regime "one-class, narrow precise, correlated 5:4:0.7, undeclared" - --lf-kind one-class -k 2 --narrow-precise --correlated 5:4:0.7 --seed 42
 
 finish

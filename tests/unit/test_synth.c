@@ -142,7 +142,7 @@ START_TEST(test_version_1_struct_accepted)
     v1->n_classes = 1;
     ck_assert_error(chorus_synth_options_check(o), CHORUS_EINVAL, "number of classes");
     v1->version = CHORUS_SYNTH_OPTIONS_VERSION + 1;
-    ck_assert_error(chorus_synth_options_check(o), CHORUS_EINVAL, "version 4");
+    ck_assert_error(chorus_synth_options_check(o), CHORUS_EINVAL, "version 5");
     free(v1);
 }
 END_TEST
@@ -186,6 +186,47 @@ START_TEST(test_progress_changes_no_draw)
     ck_assert_uint_eq(synth_hash((const chorus_synth_options *)(void *)v2), quiet);
     ck_assert_int_eq(calls.n, 0);
     free(v2);
+}
+END_TEST
+
+/*
+ * Narrow rules precise: each LF's accuracy is the top of the range at the lowest coverage,
+ * falling linearly to the bottom at the highest, from the same coverage draws; without
+ * the flag (and in a version 3 struct, which has no such field) the draws are unchanged.
+ */
+START_TEST(test_narrow_precise_ties_accuracy_to_coverage)
+{
+    chorus_synth_options o = CHORUS_SYNTH_OPTIONS_INIT;
+    o.n_items = 3000;
+    o.n_lfs = 12;
+    o.accuracy_min = 0.6;
+    o.accuracy_max = 0.9;
+    o.coverage_min = 0.1;
+    o.coverage_max = 0.3;
+    const uint64_t plain = synth_hash(&o);
+    chorus_synth_lf *before, *after;
+    ck_assert_ok(chorus_synth_lf_truth(&before, &o));
+    o.narrow_precise = 1;
+    ck_assert_ok(chorus_synth_lf_truth(&after, &o));
+    for (int32_t j = 0; j < o.n_lfs; j++) {
+        ck_assert_double_eq(after[j].coverage, before[j].coverage);
+        const double t = (after[j].coverage - 0.1) / (0.3 - 0.1);
+        ck_assert_double_eq_tol(after[j].accuracy, 0.9 - 0.3 * t, 1e-12);
+    }
+    ck_assert_uint_ne(synth_hash(&o), plain);
+    chorus_free(before);
+    chorus_free(after);
+    /* A version 3 struct ends before the field: it reads the same as the flag off. */
+    const size_t v3_size = offsetof(chorus_synth_options, narrow_precise);
+    chorus_synth_options as_v3 = o;
+    as_v3.version = 3;
+    unsigned char *v3 = malloc(v3_size);
+    ck_assert_ptr_nonnull(v3);
+    memcpy(v3, &as_v3, v3_size);
+    ck_assert_uint_eq(synth_hash((const chorus_synth_options *)(void *)v3), plain);
+    free(v3);
+    o.narrow_precise = 2;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "narrow_precise");
 }
 END_TEST
 
@@ -331,6 +372,7 @@ int main(void)
     tcase_add_test(tc, test_version_1_draws_unchanged);
     tcase_add_test(tc, test_version_1_struct_accepted);
     tcase_add_test(tc, test_progress_changes_no_draw);
+    tcase_add_test(tc, test_narrow_precise_ties_accuracy_to_coverage);
     tcase_add_test(tc, test_copies_vote_with_their_source);
     tcase_add_test(tc, test_options_checked);
     tcase_add_test(tc, test_truth_file);
