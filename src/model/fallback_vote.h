@@ -1,7 +1,9 @@
 /*
- * The labels the default hands back when its check falls back to majority vote: the vote
- * shares, with each vote weighed a little by how specific its LF is, so that where classes
- * tie the votes of the rules that fire least often decide, and nothing else changes.
+ * The labels the default hands back when its check falls back to majority vote (and, when
+ * the held-out-LF check finds them better there, for the tied items of a default it
+ * keeps): the vote shares, with each vote weighed a little by how specific its LF is, so
+ * that where classes tie the votes of the rules that fire least often decide, and nothing
+ * else changes.
  */
 #ifndef CHORUS_FALLBACK_VOTE_H
 #define CHORUS_FALLBACK_VOTE_H
