@@ -12,9 +12,13 @@
  * difference: the setup, the majority-vote start and the check after the fit cancel. Every time is
  * the best of `reps` runs.
  *
+ * A second baseline, `minimal_ms`, is the same E-step and statistics written as a plain
+ * loop (time_minimal_pass); `vs_minimal` is the iteration as a multiple of it.
+ *
  * usage: bench_em_bandwidth [n_items [n_lfs [reps]]]   (default 2000000 50 3)
  */
 #include <inttypes.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +90,86 @@ static stamp time_read(const chorus_votes *v, int threads, int reps, size_t *out
     return best;
 }
 
+/*
+ * The same E-step written as plainly as it can be, as a second baseline: per item the
+ * sum of one K-vector per vote from a table, one exp per class, then one K-vector added
+ * per vote into per-thread statistics; no chunks, no likelihood product, no gold, no
+ * groups. What an iteration of this formulation costs at best, to tell how much of the
+ * distance to the read is chorus' and how much the formulation's.
+ */
+#define MINIMAL_MAX_CLASSES 16
+
+/* One thread's share of the minimal pass; inline with the storage widths as constants, as
+ * chorus' own pass is compiled for them. */
+static inline __attribute__((always_inline)) void
+minimal_items(const chorus_vote_view *w, const double *table, double *stats, int64_t n, int32_t k,
+              const int lf_width, const int label_width)
+{
+    double q[MINIMAL_MAX_CLASSES];
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+        for (int32_t y = 0; y < k; y++)
+            q[y] = 0;
+        for (int64_t e = w->row_ptr[i]; e < w->row_ptr[i + 1]; e++) {
+            const double *d = table + ((size_t)chorus_narrow_at(w->lf_index, lf_width, e) * k +
+                                       (size_t)chorus_narrow_at(w->label, label_width, e)) *
+                                          k;
+            for (int32_t y = 0; y < k; y++)
+                q[y] += d[y];
+        }
+        double top = q[0], z = 0;
+        for (int32_t y = 1; y < k; y++)
+            top = q[y] > top ? q[y] : top;
+        for (int32_t y = 0; y < k; y++)
+            z += q[y] = exp(q[y] - top);
+        for (int32_t y = 0; y < k; y++)
+            q[y] /= z;
+        for (int64_t e = w->row_ptr[i]; e < w->row_ptr[i + 1]; e++) {
+            double *s = stats + ((size_t)chorus_narrow_at(w->lf_index, lf_width, e) * k +
+                                 (size_t)chorus_narrow_at(w->label, label_width, e)) *
+                                    k;
+            for (int32_t y = 0; y < k; y++)
+                s[y] += q[y];
+        }
+    }
+}
+
+static stamp time_minimal_pass(const chorus_votes *v, int threads, int reps)
+{
+    const chorus_vote_view w = chorus_votes_view(v);
+    const int64_t n = chorus_votes_n_items(v);
+    const int32_t m = chorus_votes_n_lfs(v), k = chorus_votes_n_classes(v);
+    const size_t cells = (size_t)m * (size_t)k * (size_t)k;
+    double *table = malloc(cells * sizeof *table);
+    double *stats = calloc(cells * (size_t)threads, sizeof *stats);
+    stamp best = {1e30, 1e30};
+    if (!table || !stats || k > MINIMAL_MAX_CLASSES) {
+        free(table);
+        free(stats);
+        return best;
+    }
+    for (size_t x = 0; x < cells; x++)
+        table[x] = -0.01 * (double)(x % 97);
+    volatile double sink = 0;
+    for (int r = 0; r < reps; r++) {
+        const stamp t0 = now();
+#pragma omp parallel num_threads(threads)
+        {
+            double *mine = stats + cells * (size_t)omp_get_thread_num();
+            if (w.lf_width == 1 && w.label_width == 1)
+                minimal_items(&w, table, mine, n, k, 1, 1);
+            else
+                minimal_items(&w, table, mine, n, k, w.lf_width, w.label_width);
+        }
+        keep_best(&best, t0);
+        sink += stats[0];
+    }
+    (void)sink;
+    free(table);
+    free(stats);
+    return best;
+}
+
 /* Best time of a fit of `iterations` iterations (fewer if it reaches a fixed point, which
  * *out_iterations then says). */
 static int fit_seconds(stamp *out, int32_t *out_iterations, const chorus_votes *v,
@@ -117,8 +201,8 @@ int main(int argc, char **argv)
     static const chorus_model_type types[] = {CHORUS_MODEL_DS, CHORUS_MODEL_DS_NOABSTAIN};
     printf("matrix: %" PRId64 " items x %" PRId32 " LFs, coverage 0.1-0.3, best of %d\n", n, m,
            reps);
-    printf("%-3s %-13s %7s %10s %7s %8s %8s %9s %12s\n", "K", "model", "threads", "votes", "MB",
-           "read_ms", "iter_ms", "multiple", "cpu_multiple");
+    printf("%-3s %-13s %7s %10s %7s %8s %8s %9s %12s %10s %11s\n", "K", "model", "threads", "votes",
+           "MB", "read_ms", "iter_ms", "multiple", "cpu_multiple", "minimal_ms", "vs_minimal");
     for (size_t c = 0; c < sizeof class_counts / sizeof *class_counts; c++) {
         chorus_synth_options so = CHORUS_SYNTH_OPTIONS_INIT;
         so.n_items = n;
@@ -137,6 +221,7 @@ int main(int argc, char **argv)
         for (int threads = 1; threads <= 2; threads++) {
             size_t bytes = 0;
             const stamp read = time_read(votes, threads, reps, &bytes);
+            const stamp minimal = time_minimal_pass(votes, threads, reps);
             for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
                 stamp few, many;
                 int32_t n_few = 0, n_many = 0;
@@ -153,10 +238,12 @@ int main(int argc, char **argv)
                 }
                 const double iteration = (many.wall - few.wall) / (double)(n_many - n_few);
                 const double cpu = (many.cpu - few.cpu) / (double)(n_many - n_few);
-                printf("%-3" PRId32 " %-13s %7d %10" PRId64 " %7.1f %8.2f %8.1f %8.1fx %11.1fx\n",
+                printf("%-3" PRId32 " %-13s %7d %10" PRId64 " %7.1f %8.2f %8.1f %8.1fx %11.1fx "
+                       "%10.1f %10.2fx\n",
                        class_counts[c], chorus_model_type_name(types[t]), threads,
                        chorus_votes_nnz(votes), (double)bytes / 1e6, read.wall * 1e3,
-                       iteration * 1e3, iteration / read.wall, cpu / read.cpu);
+                       iteration * 1e3, iteration / read.wall, cpu / read.cpu, minimal.wall * 1e3,
+                       iteration / minimal.wall);
                 fflush(stdout);
             }
         }
