@@ -126,12 +126,10 @@ static int check_sections(const char *path, const chv_header *h)
                                     "%s: %s section size %" PRIu64 " (header byte offset %d) "
                                     "does not match the counts; expected %" PRIu64,
                                     path, chv_section_name[s], size, field + 8, expected_size[s]);
-        if (off > h->file_size || size > h->file_size - off)
-            return chorus_error_set(CHORUS_EFORMAT,
-                                    "%s: %s section at byte offset %" PRIu64 " of %" PRIu64
-                                    " bytes runs past the end of the file; expected it to end "
-                                    "by byte offset %" PRIu64,
-                                    path, chv_section_name[s], off, size, h->file_size);
+        char what[40];
+        snprintf(what, sizeof what, "%s section", chv_section_name[s]);
+        int rc = chv_check_within_file(h, path, what, off, size);
+        if (rc) return rc;
         end = off + size;
     }
     return CHORUS_OK;

@@ -40,13 +40,7 @@ int chv_check_block_sums_layout(const char *path, const chv_header *h, uint64_t 
                                 "%d); expected %" PRIu64 " (8 bytes for each block of the %" PRIu64
                                 " bytes before it)",
                                 path, size, OFF_BLOCK_SUMS + 8, expected, off);
-    if (off > h->file_size || size > h->file_size - off)
-        return chorus_error_set(CHORUS_EFORMAT,
-                                "%s: block checksum table at byte offset %" PRIu64 " of %" PRIu64
-                                " bytes runs past the end of the file; expected it to end by "
-                                "byte offset %" PRIu64,
-                                path, off, size, h->file_size);
-    return CHORUS_OK;
+    return chv_check_within_file(h, path, "block checksum table", off, size);
 }
 
 int chv_block_hasher_init(chv_block_hasher *b, const chv_header *h)

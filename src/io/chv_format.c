@@ -3,6 +3,10 @@
 
 #include "io/chv_format.h"
 
+#include <inttypes.h>
+
+#include "core/error_internal.h"
+
 /* PNG-style: a high byte catches 7-bit channels, CR LF and ^Z catch text-mode mangling. */
 const unsigned char chv_magic[8] = {0x89, 'C', 'H', 'V', '\r', '\n', 0x1a, '\n'};
 const char *const chv_section_name[N_SECTIONS] = {"names", "row_ptr", "lf_index", "label"};
@@ -96,4 +100,16 @@ void chv_encode_header(unsigned char *b, const chv_header *h)
         chv_put_u64(b + OFF_BLOCK_SUMS + 8, h->block_sums_size);
         b[OFF_BLOCK_LOG2] = h->block_log2;
     }
+}
+
+int chv_check_within_file(const chv_header *h, const char *path, const char *what, uint64_t off,
+                          uint64_t size)
+{
+    if (off > h->file_size || size > h->file_size - off)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: %s at byte offset %" PRIu64 " of %" PRIu64
+                                " bytes runs past the end of the file; expected it to end by "
+                                "byte offset %" PRIu64,
+                                path, what, off, size, h->file_size);
+    return CHORUS_OK;
 }

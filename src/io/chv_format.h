@@ -97,6 +97,13 @@ void chv_put_u64(unsigned char *p, uint64_t x);
 /* x rounded up to the sections' alignment. */
 uint64_t chv_align_up(uint64_t x);
 
+/*
+ * CHORUS_OK if `size` bytes at byte offset `off` lie inside the file the header describes,
+ * else CHORUS_EFORMAT naming the file and the section (`what`, e.g. "labels section").
+ */
+int chv_check_within_file(const chv_header *h, const char *path, const char *what, uint64_t off,
+                          uint64_t size);
+
 /* The header's fields from its CHV_HEADER_SIZE bytes, and back (magic included). */
 void chv_decode_header(chv_header *h, const unsigned char *b);
 void chv_encode_header(unsigned char *b, const chv_header *h);

@@ -38,13 +38,7 @@ int chv_check_item_names_section(const char *path, const chv_header *h)
                                 "%s: item names section size %" PRIu64 " (header byte offset %d) "
                                 "is too small for %" PRIu64 " items; expected at least %" PRIu64,
                                 path, size, OFF_ITEM_NAMES + 8, h->n_items, 4 * h->n_items);
-    if (off > h->file_size || size > h->file_size - off)
-        return chorus_error_set(CHORUS_EFORMAT,
-                                "%s: item names section at byte offset %" PRIu64 " of %" PRIu64
-                                " bytes runs past the end of the file; expected it to end by "
-                                "byte offset %" PRIu64,
-                                path, off, size, h->file_size);
-    return CHORUS_OK;
+    return chv_check_within_file(h, path, "item names section", off, size);
 }
 
 static int compare_names(const void *a, const void *b)
