@@ -29,18 +29,8 @@ void chorus_lf_summary_free(chorus_lf_summary *s)
 static int check_inputs(const chorus_votes *votes, const int32_t *gold, int64_t n_gold,
                         const chorus_model *model)
 {
-    const int64_t n = chorus_votes_n_items(votes);
-    const int32_t k = chorus_votes_n_classes(votes);
-    if (gold && n_gold != n)
-        return chorus_error_set(
-            CHORUS_EINVAL,
-            "%" PRId64 " gold labels for %" PRId64 " items; they must match one to one", n_gold, n);
-    for (int64_t i = 0; gold && i < n; i++)
-        if (gold[i] < -1 || gold[i] >= k)
-            return chorus_error_set(CHORUS_EINVAL,
-                                    "gold label of item %" PRId64 " is %" PRId32
-                                    "; expected -1 or a class in 0..%" PRId32,
-                                    i, gold[i], k - 1);
+    int rc = chorus_votes_check_gold(votes, gold, n_gold);
+    if (rc) return rc;
     if (model && chorus_model_n_lfs(model) != chorus_votes_n_lfs(votes))
         return chorus_error_set(CHORUS_EINVAL,
                                 "the model has %" PRId32 " labeling functions but the votes "

@@ -42,12 +42,8 @@ static int check_inputs(const chorus_votes *votes, const int32_t *group, const i
 {
     if (!votes || !group)
         return chorus_error_set(CHORUS_EINVAL, "prompt sensitivity: votes and groups are required");
-    const int64_t n = chorus_votes_n_items(votes);
-    const int32_t k = chorus_votes_n_classes(votes);
-    if (gold && n_gold != n)
-        return chorus_error_set(
-            CHORUS_EINVAL,
-            "%" PRId64 " gold labels for %" PRId64 " items; they must match one to one", n_gold, n);
+    int rc = chorus_votes_check_gold(votes, gold, n_gold);
+    if (rc) return rc;
     const int32_t m = chorus_votes_n_lfs(votes);
     for (int32_t j = 0; j < m; j++)
         if (group[j] < -1 || group[j] >= m)
@@ -55,12 +51,6 @@ static int check_inputs(const chorus_votes *votes, const int32_t *group, const i
                                     "the group of LF %" PRId32 " is %" PRId32
                                     "; expected -1 (none) or a group id in 0..%" PRId32,
                                     j, group[j], m - 1);
-    for (int64_t i = 0; gold && i < n; i++)
-        if (gold[i] < -1 || gold[i] >= k)
-            return chorus_error_set(CHORUS_EINVAL,
-                                    "gold label of item %" PRId64 " is %" PRId32
-                                    "; expected -1 or a class in 0..%" PRId32,
-                                    i, gold[i], k - 1);
     return CHORUS_OK;
 }
 

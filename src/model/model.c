@@ -88,20 +88,7 @@ static int check_against_votes(const chorus_fit_options *opts, const chorus_vote
         if (fabs(sum - 1) > 1e-6)
             return chorus_error_set(CHORUS_EINVAL, "class balance sums to %.9g; expected 1", sum);
     }
-    if (opts->gold) {
-        if (opts->n_gold != chorus_votes_n_items(votes))
-            return chorus_error_set(CHORUS_EINVAL,
-                                    "%" PRId64 " gold labels for %" PRId64
-                                    " items; they must match one to one",
-                                    opts->n_gold, chorus_votes_n_items(votes));
-        for (int64_t i = 0; i < opts->n_gold; i++)
-            if (opts->gold[i] < -1 || opts->gold[i] >= k)
-                return chorus_error_set(CHORUS_EINVAL,
-                                        "gold label of item %" PRId64 " is %" PRId32
-                                        "; expected -1 or a class in 0..%" PRId32,
-                                        i, opts->gold[i], k - 1);
-    }
-    return CHORUS_OK;
+    return chorus_votes_check_gold(votes, opts->gold, opts->n_gold);
 }
 
 static char **copy_names(int32_t n, const char *(*get)(const void *, int32_t), const void *src)

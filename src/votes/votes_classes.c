@@ -1,4 +1,5 @@
-/* Checks of the classes a vote matrix actually uses: never-voted and phantom classes. */
+/* Checks of the classes a vote matrix actually uses (never-voted and phantom classes), and of
+ * gold labels against them. */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -93,4 +94,21 @@ int chorus_votes_check_inferred_classes(const chorus_votes *votes, const char *p
                             ") if that many are meant, or check how the file codes abstains "
                             "(--abstain)",
                             path, k - 1, k, seen, k);
+}
+
+int chorus_votes_check_gold(const chorus_votes *v, const int32_t *gold, int64_t n_gold)
+{
+    if (!gold) return CHORUS_OK;
+    if (n_gold != v->n_items)
+        return chorus_error_set(CHORUS_EINVAL,
+                                "%" PRId64 " gold labels for %" PRId64
+                                " items; they must match one to one",
+                                n_gold, v->n_items);
+    for (int64_t i = 0; i < n_gold; i++)
+        if (gold[i] < -1 || gold[i] >= v->n_classes)
+            return chorus_error_set(CHORUS_EINVAL,
+                                    "gold label of item %" PRId64 " is %" PRId32
+                                    "; expected -1 or a class in 0..%" PRId32,
+                                    i, gold[i], v->n_classes - 1);
+    return CHORUS_OK;
 }

@@ -114,6 +114,12 @@ int chorus_votes_adopt(chorus_votes **out, int64_t n_items, int32_t n_lfs, int32
 int chorus_votes_check_csr(int64_t n_items, int32_t n_lfs, int32_t n_classes,
                            const int64_t *row_ptr, const int32_t *lf_index, const int32_t *label);
 
+/*
+ * Gold labels for the items of `v` (NULL: none): one per item, each -1 (unknown) or a class.
+ * CHORUS_EINVAL naming the count or the first bad item.
+ */
+int chorus_votes_check_gold(const chorus_votes *v, const int32_t *gold, int64_t n_gold);
+
 /* The same checks for arrays of any stored widths. */
 int chorus_votes_check_view(int64_t n_items, int32_t n_lfs, int32_t n_classes,
                             const chorus_vote_view *arrays);
