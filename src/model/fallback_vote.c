@@ -13,7 +13,6 @@
 #include <stdlib.h>
 
 #include "core/error_internal.h"
-#include "model/em_groups.h"
 #include "model/model_internal.h"
 
 int chorus_fallback_specificity(const chorus_model *model, double **out)
@@ -23,9 +22,9 @@ int chorus_fallback_specificity(const chorus_model *model, double **out)
     *out = NULL;
     if (!s) return chorus_error_nomem();
     const double log_n = model->fit_n_items > 1 ? log((double)model->fit_n_items) : 0;
-    for (int32_t j = 0; model->theta && model->abstain_informative && log_n > 0 && j < m; j++) {
-        if (model->groups && model->groups->lf_group[j] >= 0) continue;
-        const double *t = model->theta + (size_t)j * k * (k + 1);
+    for (int32_t j = 0; model->abstain_informative && log_n > 0 && j < m; j++) {
+        const double *t = chorus_model_confusion(model, j);
+        if (!t || chorus_model_lf_group(model, j) >= 0) continue;
         double fires = 0;
         for (int32_t y = 0; y < k; y++)
             fires += model->prior[y] * (1 - t[(size_t)y * (k + 1) + k]);
