@@ -32,7 +32,9 @@ trap 'rm -rf "$work"' EXIT
 # "+groups" to declare the planted copies / correlated groups to the default fit
 # (`chorus fit --groups`). Unless given: -m 30, --coverage 0.1:0.3, --accuracy 0.6:0.9,
 # balanced classes, independent LFs, accuracy drawn independently of coverage
-# (--narrow-precise ties them: the rarest LF the most precise).
+# (--narrow-precise ties them: the rarest LF the most precise). Rows 42-47 are shaped like
+# the larger WRENCH-style sets: 9 classes and 164 sparse one-class LFs, 10 classes and 26,
+# 5-7 classes and a dozen gazetteer-like rules, with LFs down to accuracy 0.3.
 regimes=(
   "--lf-kind multi-class -k 2 --seed 11"
   "--lf-kind multi-class -k 4 --seed 12"
@@ -75,6 +77,12 @@ regimes=(
   "--lf-kind one-class -k 2 --narrow-precise --correlated 5:4:0.7 --seed 42"
   "--lf-kind one-class -k 6 --narrow-precise --correlated 5:4:0.7 --coverage 0.01:0.1 --seed 43"
   "--lf-kind one-class -k 6 --narrow-precise --copies 5:3 --coverage 0.01:0.1 --seed 44"
+  "--lf-kind one-class -k 9 -m 164 --coverage 0.002:0.03 --accuracy 0.5:0.95 --seed 61"
+  "--lf-kind one-class -k 9 -m 164 --coverage 0.002:0.03 --accuracy 0.4:0.9 --imbalance 10 --seed 63"
+  "--lf-kind one-class -k 9 -m 164 --coverage 0.002:0.03 --accuracy 0.5:0.95 --correlated 20:4:0.7 --seed 64"
+  "--lf-kind one-class -k 10 -m 26 --coverage 0.01:0.1 --accuracy 0.3:0.8 --imbalance 10 --seed 66"
+  "--lf-kind one-class -k 7 -m 14 --coverage 0.02:0.15 --accuracy 0.4:0.9 --imbalance 5 --seed 68"
+  "--lf-kind one-class -k 5 -m 12 --coverage 0.02:0.15 --accuracy 0.4:0.9 --correlated 2:3:0.8 --seed 70"
 )
 
 # option NAME DEFAULT ARGS... -> the value given to NAME in ARGS, else DEFAULT
@@ -154,6 +162,8 @@ for regime in "${regimes[@]}"; do
   for a in "${synth_args[@]}"; do
     if [ "$a" = --narrow-precise ]; then kind="$kind, narrow precise"; fi
   done
+  accuracy=$(option --accuracy - "${synth_args[@]}")
+  if [ "$accuracy" != - ]; then kind="$kind, accuracy $accuracy"; fi
   default_args=()
   dependence=independent
   if [ "$copies" != - ]; then dependence="copies $copies"; fi
