@@ -13,7 +13,11 @@
  * the best of `reps` runs.
  *
  * A second baseline, `minimal_ms`, is the same E-step and statistics written as a plain
- * loop (time_minimal_pass); `vs_minimal` is the iteration as a multiple of it.
+ * loop (time_minimal_pass); `vs_minimal` is the iteration as a multiple of it. A third, for
+ * K = 2 only, `floor_ms` (time_floor_pass), is the least any pass that visits every vote can
+ * do: one table entry added per vote, one logistic per item, one double added per vote into
+ * the statistics. `floor_multiple` is it as a multiple of the read: how close to the read a
+ * pass over every vote can come on this machine at all.
  *
  * usage: bench_em_bandwidth [n_items [n_lfs [reps]]]   (default 2000000 50 3)
  */
@@ -170,6 +174,65 @@ static stamp time_minimal_pass(const chorus_votes *v, int threads, int reps)
     return best;
 }
 
+/*
+ * The floor for K = 2: with two classes an item's posterior is the logistic of one sum of
+ * log-odds, and P(class 0) is 1 minus P(class 1), so a pass needs only one double per vote
+ * each way. Fewer operations than that no EM formulation over every vote has.
+ */
+static inline __attribute__((always_inline)) void floor_items(const chorus_vote_view *w,
+                                                              const double *table, double *stats,
+                                                              int64_t n, const int lf_width,
+                                                              const int label_width)
+{
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+        const int64_t b = w->row_ptr[i], e = w->row_ptr[i + 1];
+        double log_odds = 0;
+        for (int64_t v = b; v < e; v++)
+            log_odds += table[chorus_narrow_at(w->lf_index, lf_width, v) * 2 +
+                              chorus_narrow_at(w->label, label_width, v)];
+        const double q = 1 / (1 + exp(-log_odds));
+        for (int64_t v = b; v < e; v++)
+            stats[chorus_narrow_at(w->lf_index, lf_width, v) * 2 +
+                  chorus_narrow_at(w->label, label_width, v)] += q;
+    }
+}
+
+static stamp time_floor_pass(const chorus_votes *v, int threads, int reps)
+{
+    const chorus_vote_view w = chorus_votes_view(v);
+    const int64_t n = chorus_votes_n_items(v);
+    const size_t cells = (size_t)chorus_votes_n_lfs(v) * 2;
+    double *table = malloc(cells * sizeof *table);
+    double *stats = calloc(cells * (size_t)threads, sizeof *stats);
+    stamp best = {1e30, 1e30};
+    if (!table || !stats || chorus_votes_n_classes(v) != 2) {
+        free(table);
+        free(stats);
+        return best;
+    }
+    for (size_t x = 0; x < cells; x++)
+        table[x] = 0.01 * (double)(x % 7) - 0.03;
+    volatile double sink = 0;
+    for (int r = 0; r < reps; r++) {
+        const stamp t0 = now();
+#pragma omp parallel num_threads(threads)
+        {
+            double *mine = stats + cells * (size_t)omp_get_thread_num();
+            if (w.lf_width == 1 && w.label_width == 1)
+                floor_items(&w, table, mine, n, 1, 1);
+            else
+                floor_items(&w, table, mine, n, w.lf_width, w.label_width);
+        }
+        keep_best(&best, t0);
+        sink += stats[0];
+    }
+    (void)sink;
+    free(table);
+    free(stats);
+    return best;
+}
+
 /* Best time of a fit of `iterations` iterations (fewer if it reaches a fixed point, which
  * *out_iterations then says). */
 static int fit_seconds(stamp *out, int32_t *out_iterations, const chorus_votes *v,
@@ -201,8 +264,9 @@ int main(int argc, char **argv)
     static const chorus_model_type types[] = {CHORUS_MODEL_DS, CHORUS_MODEL_DS_NOABSTAIN};
     printf("matrix: %" PRId64 " items x %" PRId32 " LFs, coverage 0.1-0.3, best of %d\n", n, m,
            reps);
-    printf("%-3s %-13s %7s %10s %7s %8s %8s %9s %12s %10s %11s\n", "K", "model", "threads", "votes",
-           "MB", "read_ms", "iter_ms", "multiple", "cpu_multiple", "minimal_ms", "vs_minimal");
+    printf("%-3s %-13s %7s %10s %7s %8s %8s %9s %12s %10s %11s %9s %15s\n", "K", "model", "threads",
+           "votes", "MB", "read_ms", "iter_ms", "multiple", "cpu_multiple", "minimal_ms",
+           "vs_minimal", "floor_ms", "floor_multiple");
     for (size_t c = 0; c < sizeof class_counts / sizeof *class_counts; c++) {
         chorus_synth_options so = CHORUS_SYNTH_OPTIONS_INIT;
         so.n_items = n;
@@ -222,6 +286,8 @@ int main(int argc, char **argv)
             size_t bytes = 0;
             const stamp read = time_read(votes, threads, reps, &bytes);
             const stamp minimal = time_minimal_pass(votes, threads, reps);
+            const stamp floor =
+                class_counts[c] == 2 ? time_floor_pass(votes, threads, reps) : (stamp){0, 0};
             for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
                 stamp few, many;
                 int32_t n_few = 0, n_many = 0;
@@ -239,11 +305,15 @@ int main(int argc, char **argv)
                 const double iteration = (many.wall - few.wall) / (double)(n_many - n_few);
                 const double cpu = (many.cpu - few.cpu) / (double)(n_many - n_few);
                 printf("%-3" PRId32 " %-13s %7d %10" PRId64 " %7.1f %8.2f %8.1f %8.1fx %11.1fx "
-                       "%10.1f %10.2fx\n",
+                       "%10.1f %10.2fx",
                        class_counts[c], chorus_model_type_name(types[t]), threads,
                        chorus_votes_nnz(votes), (double)bytes / 1e6, read.wall * 1e3,
                        iteration * 1e3, iteration / read.wall, cpu / read.cpu, minimal.wall * 1e3,
                        iteration / minimal.wall);
+                if (floor.wall > 0)
+                    printf(" %9.1f %14.1fx\n", floor.wall * 1e3, floor.wall / read.wall);
+                else
+                    printf(" %9s %15s\n", "-", "-");
                 fflush(stdout);
             }
         }
