@@ -138,46 +138,23 @@ minimal_items(const chorus_vote_view *w, const double *table, double *stats, int
     }
 }
 
-static stamp time_minimal_pass(const chorus_votes *v, int threads, int reps)
+/* One thread's share of a pass: the kernel with the matrix's storage widths. */
+typedef void (*pass_kernel)(const chorus_vote_view *w, const double *table, double *stats,
+                            int64_t n, int32_t k);
+
+static void minimal_kernel(const chorus_vote_view *w, const double *table, double *stats, int64_t n,
+                           int32_t k)
 {
-    const chorus_vote_view w = chorus_votes_view(v);
-    const int64_t n = chorus_votes_n_items(v);
-    const int32_t m = chorus_votes_n_lfs(v), k = chorus_votes_n_classes(v);
-    const size_t cells = (size_t)m * (size_t)k * (size_t)k;
-    double *table = malloc(cells * sizeof *table);
-    double *stats = calloc(cells * (size_t)threads, sizeof *stats);
-    stamp best = {1e30, 1e30};
-    if (!table || !stats || k > MINIMAL_MAX_CLASSES) {
-        free(table);
-        free(stats);
-        return best;
-    }
-    for (size_t x = 0; x < cells; x++)
-        table[x] = -0.01 * (double)(x % 97);
-    volatile double sink = 0;
-    for (int r = 0; r < reps; r++) {
-        const stamp t0 = now();
-#pragma omp parallel num_threads(threads)
-        {
-            double *mine = stats + cells * (size_t)omp_get_thread_num();
-            if (w.lf_width == 1 && w.label_width == 1)
-                minimal_items(&w, table, mine, n, k, 1, 1);
-            else
-                minimal_items(&w, table, mine, n, k, w.lf_width, w.label_width);
-        }
-        keep_best(&best, t0);
-        sink += stats[0];
-    }
-    (void)sink;
-    free(table);
-    free(stats);
-    return best;
+    if (w->lf_width == 1 && w->label_width == 1)
+        minimal_items(w, table, stats, n, k, 1, 1);
+    else
+        minimal_items(w, table, stats, n, k, w->lf_width, w->label_width);
 }
 
 /*
  * The floor for K = 2: with two classes an item's posterior is the logistic of one sum of
  * log-odds, and P(class 0) is 1 minus P(class 1), so a pass needs only one double per vote
- * each way. Fewer operations than that no EM formulation over every vote has.
+ * each way: the least work a pass that visits every vote has to do.
  */
 static inline __attribute__((always_inline)) void floor_items(const chorus_vote_view *w,
                                                               const double *table, double *stats,
@@ -198,32 +175,39 @@ static inline __attribute__((always_inline)) void floor_items(const chorus_vote_
     }
 }
 
-static stamp time_floor_pass(const chorus_votes *v, int threads, int reps)
+static void floor_kernel(const chorus_vote_view *w, const double *table, double *stats, int64_t n,
+                         int32_t k)
+{
+    (void)k;
+    if (w->lf_width == 1 && w->label_width == 1)
+        floor_items(w, table, stats, n, 1, 1);
+    else
+        floor_items(w, table, stats, n, w->lf_width, w->label_width);
+}
+
+/* Best time of a pass of `kernel` over the matrix, with a table and per-thread statistics
+ * of `cells` doubles. */
+static stamp time_pass(const chorus_votes *v, int threads, int reps, size_t cells,
+                       pass_kernel kernel)
 {
     const chorus_vote_view w = chorus_votes_view(v);
     const int64_t n = chorus_votes_n_items(v);
-    const size_t cells = (size_t)chorus_votes_n_lfs(v) * 2;
+    const int32_t k = chorus_votes_n_classes(v);
     double *table = malloc(cells * sizeof *table);
     double *stats = calloc(cells * (size_t)threads, sizeof *stats);
     stamp best = {1e30, 1e30};
-    if (!table || !stats || chorus_votes_n_classes(v) != 2) {
+    if (!table || !stats) {
         free(table);
         free(stats);
         return best;
     }
     for (size_t x = 0; x < cells; x++)
-        table[x] = 0.01 * (double)(x % 7) - 0.03;
+        table[x] = -0.01 * (double)(x % 97);
     volatile double sink = 0;
     for (int r = 0; r < reps; r++) {
         const stamp t0 = now();
 #pragma omp parallel num_threads(threads)
-        {
-            double *mine = stats + cells * (size_t)omp_get_thread_num();
-            if (w.lf_width == 1 && w.label_width == 1)
-                floor_items(&w, table, mine, n, 1, 1);
-            else
-                floor_items(&w, table, mine, n, w.lf_width, w.label_width);
-        }
+        kernel(&w, table, stats + cells * (size_t)omp_get_thread_num(), n, k);
         keep_best(&best, t0);
         sink += stats[0];
     }
@@ -231,6 +215,19 @@ static stamp time_floor_pass(const chorus_votes *v, int threads, int reps)
     free(table);
     free(stats);
     return best;
+}
+
+static stamp time_minimal_pass(const chorus_votes *v, int threads, int reps)
+{
+    const size_t m = (size_t)chorus_votes_n_lfs(v), k = (size_t)chorus_votes_n_classes(v);
+    if (k > MINIMAL_MAX_CLASSES) return (stamp){1e30, 1e30};
+    return time_pass(v, threads, reps, m * k * k, minimal_kernel);
+}
+
+static stamp time_floor_pass(const chorus_votes *v, int threads, int reps)
+{
+    if (chorus_votes_n_classes(v) != 2) return (stamp){1e30, 1e30};
+    return time_pass(v, threads, reps, (size_t)chorus_votes_n_lfs(v) * 2, floor_kernel);
 }
 
 /* Best time of a fit of `iterations` iterations (fewer if it reaches a fixed point, which
