@@ -170,13 +170,15 @@ int chorus_model_select(chorus_model **out, const chorus_votes *votes,
     double *uniform = malloc((size_t)k * sizeof *uniform);
     chorus_model *best = NULL;
     int32_t chosen = 0, at = 0;
-    int rc = CHORUS_OK;
+    int rc = CHORUS_OK, was_muted = -1;
     if (!candidates || !uniform) {
         rc = chorus_error_nomem();
         goto done;
     }
     for (int32_t c = 0; c < k; c++)
         uniform[c] = 1.0 / k;
+    /* The candidates speak through their scores; what the chosen one found is in it. */
+    was_muted = chorus_log_mute(1);
     for (int32_t e = -2; e < n_em; e++) {
         const bool grid = e >= 0;
         const int n_keep = grid && chorus_em_abstain_informative(em_models[e]) ? 2 : 1;
@@ -263,6 +265,7 @@ int chorus_model_select(chorus_model **out, const chorus_votes *votes,
     best = NULL;
 
 done:
+    if (was_muted >= 0) chorus_log_mute(was_muted);
     chorus_model_free(best);
     free(candidates);
     free(uniform);

@@ -197,4 +197,16 @@ run fit "$DATA/wrench_spouse_test/test/votes.csv" -o "$TMP/spouse.json" -q
 checks=$((checks + 1))
 grep -q "note:" "$TMP/err" && fail "-q still prints the notes"
 
+# The candidates are fitted silently: on trec several of them need their classes relabelled,
+# and only the chosen model's relabelling may be reported, once, as a note.
+tr=$DATA/wrench_trec
+run fit "$tr/train/votes.csv" --dev-votes "$tr/valid/votes.csv" --dev-gold "$tr/valid/gold.csv" \
+  -o "$TMP/trec_sel.json"
+expect_status 0 "fit trec with a dev set"
+checks=$((checks + 1))
+[ "$(grep -c "relabelled" "$TMP/err")" -le 1 ] ||
+  fail "the candidates' relabelling is reported $(grep -c relabelled "$TMP/err") times"
+json_check "$TMP/trec_sel.json" 'sum(1 for c in d["selection"]["candidates"]) == 40' \
+  "trec: every candidate is in the selection"
+
 finish
