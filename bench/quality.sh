@@ -10,8 +10,8 @@
 #   model `chorus fit --help` lists except mv (that is the MV column).
 #
 # Protocol (WRENCH, label model alone): fit on the train votes without gold, score every
-# test item (items without votes included), hash tie-break, metric x 100. spouse is fit
-# and scored on its test split (the only one shipped); tennis is fit on train and scored
+# test item (items without votes included), hash tie-break, metric x 100. spouse and
+# chemprot are fit and scored on their test splits (the only ones shipped); tennis is fit on train and scored
 # on valid; the crowdsourcing sets are fit and scored on all items.
 set -euo pipefail
 shopt -s inherit_errexit 2>/dev/null || true
@@ -46,6 +46,7 @@ datasets=(
   "sms_f1|sms F1|wrench|wrench_sms/train/votes.csv|wrench_sms/test/votes.csv|wrench_sms/test/gold.csv|positive_f1|1"
   "trec_acc|trec acc|wrench|wrench_trec/train/votes.csv|wrench_trec/test/votes.csv|wrench_trec/test/gold.csv|accuracy|1"
   "spouse_f1|spouse F1 (fit on test)|wrench|wrench_spouse_test/test/votes.csv|wrench_spouse_test/test/votes.csv|wrench_spouse_test/test/gold.csv|positive_f1|1"
+  "chemprot_acc|chemprot acc (fit on test)|wrench|wrench_chemprot_test/test/votes.csv|wrench_chemprot_test/test/votes.csv|wrench_chemprot_test/test/gold.csv|accuracy|1"
   "tennis_f1|tennis F1 (valid)|wrench|wrench_tennis_flyingsquid/train/votes.csv|wrench_tennis_flyingsquid/valid/votes.csv|wrench_tennis_flyingsquid/valid/gold.csv|positive_f1|1"
   "d_product_acc|D_Product acc|crowd|ctinfer_d_product/triples.csv|ctinfer_d_product/triples.csv|ctinfer_d_product/gold.csv|accuracy|1"
   "d_product_f1|D_Product F1|crowd|ctinfer_d_product/triples.csv|ctinfer_d_product/triples.csv|ctinfer_d_product/gold.csv|positive_f1|1"

@@ -20,7 +20,7 @@ if bash "$script" "$CHORUS" >"$TMP/table.md" 2>"$TMP/err"; then
   sed -n '/^With a labelled dev set/,$p' "$TMP/table.md" >"$TMP/dev.md"
   rows=$(grep -c '^| ' "$TMP/main.md")
   checks=$((checks + 1))
-  [ "$rows" -eq 12 ] || fail "quality.sh: $rows table lines, expected header + 11 datasets"
+  [ "$rows" -eq 13 ] || fail "quality.sh: $rows table lines, expected header + 12 datasets"
   rows=$(grep -c '^| ' "$TMP/dev.md")
   checks=$((checks + 1))
   [ "$rows" -eq 6 ] || fail "quality.sh: $rows dev-set table lines, expected header + 5 rows"
@@ -33,8 +33,8 @@ if bash "$script" "$CHORUS" >"$TMP/table.md" 2>"$TMP/err"; then
     checks=$((checks + 1))
     grep -qF -- "$1" "$TMP/table.md" || fail "quality.sh: no line '$1'"
   }
-  expect_summary "- mean over the 5 WRENCH LF sets: chorus default"
-  expect_summary "- mean over the 11 rows of all sets"
+  expect_summary "- mean over the 6 WRENCH LF sets: chorus default"
+  expect_summary "- mean over the 12 rows of all sets"
   expect_summary "- chorus default below MV − 0.5 on"
 else
   fail "quality.sh failed: $(head -c 500 "$TMP/err")"
