@@ -17,7 +17,9 @@
  * K = 2 only, `floor_ms` (time_floor_pass), is the least any pass that visits every vote can
  * do: one table entry added per vote, one logistic per item, one double added per vote into
  * the statistics. `floor_multiple` is it as a multiple of the read: how close to the read a
- * pass over every vote can come on this machine at all.
+ * pass over every vote can come on this machine at all. `gather_ms` / `gather_multiple` is
+ * the first half of the floor alone (time_gather_pass): the table entries added per item,
+ * nothing else.
  *
  * usage: bench_em_bandwidth [n_items [n_lfs [reps]]]   (default 2000000 50 3)
  */
@@ -185,6 +187,39 @@ static void floor_kernel(const chorus_vote_view *w, const double *table, double 
         floor_items(w, table, stats, n, w->lf_width, w->label_width);
 }
 
+/*
+ * Half of the floor, for K = 2: the E-step's gather alone (one table entry added per vote,
+ * the item's sum kept in one double), no logistic and no statistics. No pass that reads a
+ * table entry per vote can be faster; its multiple of the read says how far the read is
+ * out of reach of any such pass on this machine.
+ */
+static inline __attribute__((always_inline)) void gather_items(const chorus_vote_view *w,
+                                                               const double *table, double *stats,
+                                                               int64_t n, const int lf_width,
+                                                               const int label_width)
+{
+    double sum = 0;
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+        double log_odds = 0;
+        for (int64_t v = w->row_ptr[i]; v < w->row_ptr[i + 1]; v++)
+            log_odds += table[chorus_narrow_at(w->lf_index, lf_width, v) * 2 +
+                              chorus_narrow_at(w->label, label_width, v)];
+        sum += log_odds;
+    }
+    stats[0] += sum;
+}
+
+static void gather_kernel(const chorus_vote_view *w, const double *table, double *stats, int64_t n,
+                          int32_t k)
+{
+    (void)k;
+    if (w->lf_width == 1 && w->label_width == 1)
+        gather_items(w, table, stats, n, 1, 1);
+    else
+        gather_items(w, table, stats, n, w->lf_width, w->label_width);
+}
+
 /* Best time of a pass of `kernel` over the matrix, with a table and per-thread statistics
  * of `cells` doubles. */
 static stamp time_pass(const chorus_votes *v, int threads, int reps, size_t cells,
@@ -230,6 +265,12 @@ static stamp time_floor_pass(const chorus_votes *v, int threads, int reps)
     return time_pass(v, threads, reps, (size_t)chorus_votes_n_lfs(v) * 2, floor_kernel);
 }
 
+static stamp time_gather_pass(const chorus_votes *v, int threads, int reps)
+{
+    if (chorus_votes_n_classes(v) != 2) return (stamp){1e30, 1e30};
+    return time_pass(v, threads, reps, (size_t)chorus_votes_n_lfs(v) * 2, gather_kernel);
+}
+
 /* Best time of a fit of `iterations` iterations (fewer if it reaches a fixed point, which
  * *out_iterations then says). */
 static int fit_seconds(stamp *out, int32_t *out_iterations, const chorus_votes *v,
@@ -261,9 +302,9 @@ int main(int argc, char **argv)
     static const chorus_model_type types[] = {CHORUS_MODEL_DS, CHORUS_MODEL_DS_NOABSTAIN};
     printf("matrix: %" PRId64 " items x %" PRId32 " LFs, coverage 0.1-0.3, best of %d\n", n, m,
            reps);
-    printf("%-3s %-13s %7s %10s %7s %8s %8s %9s %12s %10s %11s %9s %15s\n", "K", "model", "threads",
-           "votes", "MB", "read_ms", "iter_ms", "multiple", "cpu_multiple", "minimal_ms",
-           "vs_minimal", "floor_ms", "floor_multiple");
+    printf("%-3s %-13s %7s %10s %7s %8s %8s %9s %12s %10s %11s %9s %15s %10s %16s\n", "K", "model",
+           "threads", "votes", "MB", "read_ms", "iter_ms", "multiple", "cpu_multiple", "minimal_ms",
+           "vs_minimal", "floor_ms", "floor_multiple", "gather_ms", "gather_multiple");
     for (size_t c = 0; c < sizeof class_counts / sizeof *class_counts; c++) {
         chorus_synth_options so = CHORUS_SYNTH_OPTIONS_INIT;
         so.n_items = n;
@@ -285,6 +326,8 @@ int main(int argc, char **argv)
             const stamp minimal = time_minimal_pass(votes, threads, reps);
             const stamp floor =
                 class_counts[c] == 2 ? time_floor_pass(votes, threads, reps) : (stamp){0, 0};
+            const stamp gather =
+                class_counts[c] == 2 ? time_gather_pass(votes, threads, reps) : (stamp){0, 0};
             for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
                 stamp few, many;
                 int32_t n_few = 0, n_many = 0;
@@ -308,9 +351,10 @@ int main(int argc, char **argv)
                        iteration * 1e3, iteration / read.wall, cpu / read.cpu, minimal.wall * 1e3,
                        iteration / minimal.wall);
                 if (floor.wall > 0)
-                    printf(" %9.1f %14.1fx\n", floor.wall * 1e3, floor.wall / read.wall);
+                    printf(" %9.1f %14.1fx %10.1f %15.1fx\n", floor.wall * 1e3,
+                           floor.wall / read.wall, gather.wall * 1e3, gather.wall / read.wall);
                 else
-                    printf(" %9s %15s\n", "-", "-");
+                    printf(" %9s %15s %10s %16s\n", "-", "-", "-", "-");
                 fflush(stdout);
             }
         }
