@@ -29,12 +29,16 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/chorus-regimes-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # One regime per line: chorus synth options (besides -n, -o, --gold, --lf-truth), then
-# "+groups" to declare the planted copies / correlated groups to the default fit
+# "+groups" to declare the planted copies / correlated groups to the default fit, and
+# "+n N" to draw N items per split for that row instead of n
 # (`chorus fit --groups`). Unless given: -m 30, --coverage 0.1:0.3, --accuracy 0.6:0.9,
 # balanced classes, independent LFs, accuracy drawn independently of coverage
 # (--narrow-precise ties them: the rarest LF the most precise). Rows 42-47 are shaped like
 # the larger WRENCH-style sets: 9 classes and 164 sparse one-class LFs, 10 classes and 26,
-# 5-7 classes and a dozen gazetteer-like rules, with LFs down to accuracy 0.3.
+# 5-7 classes and a dozen gazetteer-like rules, with LFs down to accuracy 0.3. Rows 48-51
+# are crowd sets of sparse workers: thousands of workers with 1 to 6 answers each ("+n N":
+# this row's items per split, N = 2000 or 4000 as in a crowd set), about 5 answers per item
+# (row 51: 1, a third of the items unanswered).
 regimes=(
   "--lf-kind multi-class -k 2 --seed 11"
   "--lf-kind multi-class -k 4 --seed 12"
@@ -83,6 +87,10 @@ regimes=(
   "--lf-kind one-class -k 10 -m 26 --coverage 0.01:0.1 --accuracy 0.3:0.8 --imbalance 10 --seed 66"
   "--lf-kind one-class -k 7 -m 14 --coverage 0.02:0.15 --accuracy 0.4:0.9 --imbalance 5 --seed 68"
   "--lf-kind one-class -k 5 -m 12 --coverage 0.02:0.15 --accuracy 0.4:0.9 --correlated 2:3:0.8 --seed 70"
+  "--lf-kind multi-class -k 2 -m 2500 --coverage 0.001:0.003 --seed 81 +n 2000"
+  "--lf-kind multi-class -k 4 -m 2500 --coverage 0.001:0.003 --seed 82 +n 2000"
+  "--lf-kind multi-class -k 2 --imbalance 20 -m 5000 --coverage 0.0005:0.0015 --seed 84 +n 2000"
+  "--lf-kind multi-class -k 2 --imbalance 20 -m 1000 --coverage 0.0005:0.0015 --seed 86 +n 4000"
 )
 
 # option NAME DEFAULT ARGS... -> the value given to NAME in ARGS, else DEFAULT
@@ -138,24 +146,32 @@ for regime in "${regimes[@]}"; do
   read -r -a args <<<"$regime"
   declare_groups=0
   synth_args=()
-  for a in "${args[@]}"; do
-    if [ "$a" = "+groups" ]; then declare_groups=1; else synth_args+=("$a"); fi
+  n_row=$n
+  for ((a = 0; a < ${#args[@]}; a++)); do
+    if [ "${args[a]}" = "+groups" ]; then
+      declare_groups=1
+    elif [ "${args[a]}" = "+n" ]; then
+      a=$((a + 1))
+      n_row=${args[a]}
+    else
+      synth_args+=("${args[a]}")
+    fi
   done
   m=$(option -m 30 "${synth_args[@]}")
   coverage=$(option --coverage 0.1:0.3 "${synth_args[@]}")
   copies=$(option --copies - "${synth_args[@]}")
   correlated=$(option --correlated - "${synth_args[@]}")
   rm -f "$work"/*.csv "$work"/*.json "$work"/groups.txt
-  if ! "$chorus" synth -q -n $((2 * n)) -m "$m" --coverage "$coverage" "${synth_args[@]}" \
+  if ! "$chorus" synth -q -n $((2 * n_row)) -m "$m" --coverage "$coverage" "${synth_args[@]}" \
     -o "$work/all.csv" --gold "$work/all_gold.csv" --lf-truth "$work/truth.csv"; then
     echo "regimes.sh: chorus synth failed on: $regime" >&2
     exit 1
   fi
   header=$(head -1 "$work/all.csv")
-  { echo "$header"; sed -n "2,$((n + 1))p" "$work/all.csv"; } >"$work/train.csv"
-  { echo "$header"; tail -n +$((n + 2)) "$work/all.csv"; } >"$work/test.csv"
-  head -n "$n" "$work/all_gold.csv" >"$work/train_gold.csv"
-  tail -n +$((n + 1)) "$work/all_gold.csv" >"$work/test_gold.csv"
+  { echo "$header"; sed -n "2,$((n_row + 1))p" "$work/all.csv"; } >"$work/train.csv"
+  { echo "$header"; tail -n +$((n_row + 2)) "$work/all.csv"; } >"$work/test.csv"
+  head -n "$n_row" "$work/all_gold.csv" >"$work/train_gold.csv"
+  tail -n +$((n_row + 1)) "$work/all_gold.csv" >"$work/test_gold.csv"
   clamped=$(awk -F, 'NR == 1 { for (j = 1; j <= NF; j++) if ($j == "clamped") c = j; next } $c == 1 { k++ } END { print k + 0 }' "$work/truth.csv")
 
   kind=$(option --lf-kind multi-class "${synth_args[@]}")
@@ -198,15 +214,15 @@ for regime in "${regimes[@]}"; do
   scores=$(score "$work/oracle.json")
   read -r oracle_acc _ _ <<<"$scores"
 
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$kind" "$(option -k 2 "${synth_args[@]}")" \
     "$(option --imbalance 1 "${synth_args[@]}")" "$coverage (m = $m)" "$dependence" \
     "$(option --adversarial 0 "${synth_args[@]}")" "$clamped" "$test_coverage" \
-    "$mv_acc" "$mv_f1" "$def_acc" "$def_f1" "$chose" "$fell" "$oracle_acc" "$kept_acc"
+    "$mv_acc" "$mv_f1" "$def_acc" "$def_f1" "$chose" "$fell" "$oracle_acc" "$kept_acc" "$n_row"
 done >"$work/measured.tsv"
 
 version=$("$chorus" --version)
-awk -F'\t' -v n="$n" -v version="$version" '
+awk -F'\t' -v version="$version" '
 function cents(x) { return x < 0 ? -int(-x * 100 + 0.5) : int(x * 100 + 0.5) }
 function unsigned(c) { return sprintf("%d.%02d", c / 100, c % 100) }
 function signed(c) { return (c < 0 ? "-" : "+") unsigned(c < 0 ? -c : c) }
@@ -217,7 +233,7 @@ BEGIN {
 {
   d = cents($11) - cents($9); sum += d; rows++
   printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %d / %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-    NR, $1, $2, $3, $4, $5, $6, $7, $8, n, n, $9, $11, signed(d), $12, $10, $13, ($14 == "true" ? "yes" : "no"), $16, $15
+    NR, $1, $2, $3, $4, $5, $6, $7, $8, $17, $17, $9, $11, signed(d), $12, $10, $13, ($14 == "true" ? "yes" : "no"), $16, $15
   if (d < -100) { nbelow++; below = below (nbelow > 1 ? "; " : "") "#" NR " (" $1 ", K = " $2 ", " $5 ": " $11 " vs " $9 ", " signed(d) ")" }
   if ($14 == "true") nfell++
 }

@@ -23,7 +23,8 @@ typedef enum chorus_model_type {
     CHORUS_MODEL_CLASS_ACC = 3,    /* per LF: an accuracy per true class, a false-vote rate per
                                       output class; abstain observed */
     CHORUS_MODEL_ONECOIN = 4,      /* per LF: one accuracy, errors uniform; abstains ignored */
-    CHORUS_MODEL_AUTO = 5          /* ds or ds-noabstain, chosen from the votes (the default) */
+    CHORUS_MODEL_AUTO = 5,         /* ds or ds-noabstain, chosen from the votes (the default) */
+    CHORUS_MODEL_POOLED = 6        /* one confusion matrix shared by every LF; abstains ignored */
 } chorus_model_type;
 
 /* How the class prior pi is obtained. */
@@ -265,12 +266,25 @@ typedef struct chorus_fit_check {
      * CHORUS_CHECK_HELDOUT_MARGIN above the model (with at least CHORUS_CHECK_MIN_ITEMS
      * such votes), so a default model that is kept hands its tied items to the rule. */
     int ties_to_specific;
+    /* The votes on which the LFs' agreement with the others is measured (those of items
+     * with a clear majority among the other votes), and how many of them belong to the
+     * n_lfs_disagreeing LFs. */
+    int64_t agreement_votes;
+    int64_t disagreeing_lf_votes;
+    /* 1: the default fitted ds-noabstain first, and more than
+     * CHORUS_CHECK_DISAGREEING_VOTES_MAX of that fit's agreement votes were its disagreeing
+     * LFs' (refit_disagreeing_share, the share): too few answers per LF for a confusion
+     * table of its own, as with sparse crowd workers. So the default was fitted again as
+     * pooled (one table shared by every LF); the rest of this check is the pooled fit's. */
+    int refitted_pooled;
+    double refit_disagreeing_share;
 } chorus_fit_check;
 
 #define CHORUS_CHECK_UNANIMOUS_MAX 0.2
 #define CHORUS_CHECK_UNANIMOUS_WARN 0.05
 #define CHORUS_CHECK_PRIOR_WARN 0.25
 #define CHORUS_CHECK_LF_GAP 0.3
+#define CHORUS_CHECK_DISAGREEING_VOTES_MAX 0.1
 #define CHORUS_CHECK_MIN_ITEMS 20
 #define CHORUS_CHECK_HELDOUT_MARGIN 0.01
 

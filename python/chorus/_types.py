@@ -23,6 +23,7 @@ class ModelType(IntEnum):
     CLASS_ACC = 3
     ONECOIN = 4
     AUTO = 5
+    POOLED = 6
 
 
 class ClassPrior(IntEnum):
@@ -73,6 +74,7 @@ CHECK_UNANIMOUS_MAX = 0.2
 CHECK_UNANIMOUS_WARN = 0.05
 CHECK_PRIOR_WARN = 0.25
 CHECK_LF_GAP = 0.3
+CHECK_DISAGREEING_VOTES_MAX = 0.1
 CHECK_MIN_ITEMS = 20
 
 
@@ -292,6 +294,10 @@ class FitCheck(ctypes.Structure):
         ("heldout_tie_model_agreement", c_double),
         ("heldout_tie_specific_agreement", c_double),
         ("ties_to_specific", c_int),
+        ("agreement_votes", c_int64),
+        ("disagreeing_lf_votes", c_int64),
+        ("refitted_pooled", c_int),
+        ("refit_disagreeing_share", c_double),
     ]
 
 

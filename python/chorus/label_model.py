@@ -59,7 +59,7 @@ class LabelModel(Labeler):
 
     Args:
         cardinality: number of classes (votes are 0..cardinality-1, -1 abstains).
-        model: "auto" (default), "ds", "ds-noabstain", "class-acc", "onecoin" or "mv";
+        model: "auto" (default), "ds", "ds-noabstain", "class-acc", "onecoin", "pooled" or "mv";
             see README.md "Label model".
         smoothing: strength of the prior on each LF (pseudo-counts); None for the
             library's default (1).
@@ -153,7 +153,10 @@ class LabelModel(Labeler):
         After the fit, :attr:`fit_check` holds the library's gold-free check of the model
         against the training votes (None for majority vote): n_covered, n_unanimous,
         n_unanimous_overruled, n_clear_majority, n_majority_overruled, prior_distance,
-        n_lfs_disagreeing, worse_than_majority, fell_back and heldout (None, or the
+        n_lfs_disagreeing, agreement_votes, disagreeing_lf_votes (the votes the LFs'
+        agreement is measured on, and those of the disagreeing LFs), refitted_pooled (None,
+        or {disagreeing_share} when the default refitted a crowd model of sparse workers
+        as "pooled"), worse_than_majority, fell_back and heldout (None, or the
         held-out-LF check as a dict {lfs_left_out, votes, model_agreement,
         majority_vote_agreement, prefers_majority_vote, tie_votes, tie_model_agreement,
         tie_specific_lfs_agreement, ties_to_specific_lfs}). When the default model ("auto")
@@ -290,6 +293,11 @@ class LabelModel(Labeler):
             "n_majority_overruled": int(c.contents.n_majority_overruled),
             "prior_distance": float(c.contents.prior_distance),
             "n_lfs_disagreeing": int(c.contents.n_lfs_disagreeing),
+            "agreement_votes": int(c.contents.agreement_votes),
+            "disagreeing_lf_votes": int(c.contents.disagreeing_lf_votes),
+            "refitted_pooled": None if not c.contents.refitted_pooled else {
+                "disagreeing_share": float(c.contents.refit_disagreeing_share),
+            },
             "worse_than_majority": bool(c.contents.worse_than_majority),
             "fell_back": bool(c.contents.fell_back),
             "heldout": None if not c.contents.heldout_ran else {
@@ -344,6 +352,15 @@ class LabelModel(Labeler):
             return
         overruled = 100.0 * c["n_unanimous_overruled"] / max(c["n_unanimous"], 1)
         h = c["heldout"]
+        if c["refitted_pooled"] is not None:
+            logger.info(
+                "fit: fitted with a confusion table per labeling function, %.1f%% of the votes "
+                "where the others have a clear majority came from LFs whose learned accuracy "
+                "is more than %.1f from their agreement with the others (limit %.0f%%): too few "
+                "votes each for a table of their own (sparse crowd workers), so the model was "
+                "fitted again as pooled, one table shared by every LF",
+                100 * c["refitted_pooled"]["disagreeing_share"], _capi.CHECK_LF_GAP,
+                100 * _capi.CHECK_DISAGREEING_VOTES_MAX)
         if c["fell_back"] and not c["worse_than_majority"] and h is not None:
             logger.warning(
                 "fit: with each of %d labeling functions left out in turn and the %s model "
@@ -444,7 +461,7 @@ class LabelModel(Labeler):
     def get_conditional_probs(self) -> np.ndarray:
         """Snorkel's table of what each LF says given the true class: an (m, k + 1, k)
         array, [j, 0, y] = P(LF j abstains | Y = y) and [j, 1 + c, y] = P(LF j votes c |
-        Y = y). For models in which abstains carry no signal ("ds-noabstain", "onecoin")
+        Y = y). For models in which abstains carry no signal ("ds-noabstain", "onecoin", "pooled")
         the abstain row is 0 and each class column sums to 1 over the votes cast; LFs
         modelled jointly in a dependency group have NaN (their group's table describes
         them together). ValueError for majority vote, which learns no table."""

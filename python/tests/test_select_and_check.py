@@ -22,6 +22,7 @@ CHECK_KEYS = {
     "prior_distance": "prior_distance_to_vote_shares", "n_lfs_disagreeing": "lfs_disagreeing",
     "worse_than_majority": "worse_than_majority_vote",
     "fell_back": "fell_back_to_majority_vote",
+    "agreement_votes": "agreement_votes", "disagreeing_lf_votes": "disagreeing_lf_votes",
 }
 
 
@@ -233,9 +234,11 @@ class CliParityTest(unittest.TestCase):
         return np.load(self.tmp / "p.npy")
 
     def assert_check_equal(self, ours: dict, cli: dict) -> None:
-        self.assertEqual(set(ours), set(CHECK_KEYS) | {"heldout"})
-        # model.json writes the held-out-LF check only when the fit ran it
+        self.assertEqual(set(ours), set(CHECK_KEYS) | {"heldout", "refitted_pooled"})
+        # model.json writes the held-out-LF check and the pooled refit only when the fit
+        # ran them
         self.assertEqual(ours["heldout"], cli.get("heldout_lfs"))
+        self.assertEqual(ours["refitted_pooled"], cli.get("refitted_pooled"))
         for field, key in CHECK_KEYS.items():
             self.assertEqual(ours[field], cli[key], field)
             self.assertIs(type(ours[field]), type(cli[key]), field)

@@ -41,7 +41,7 @@ enum {
 static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "MODEL.json", "where to write the fitted model (required)"},
     [OPT_MODEL] = {"model", 0, "NAME",
-                   "auto (default), ds, ds-noabstain, class-acc, onecoin or mv"},
+                   "auto (default), ds, ds-noabstain, class-acc, onecoin, pooled or mv"},
     [OPT_CLASSES] = {"classes", 0, "K|NAMES", "number of classes, or their names: HAM,SPAM"},
     [OPT_FORMAT] = {"format", 0, "FMT", "votes format: csv, triples, npy, chv (default: by name)"},
     [OPT_DUPLICATES] = CLI_DUPLICATES_OPTION,

@@ -16,6 +16,15 @@ void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
     const chorus_fit_check *c = chorus_model_check(model);
     if (!c) return;
     const double overruled = share(c->n_unanimous_overruled, c->n_unanimous);
+    if (verbose && c->refitted_pooled)
+        fprintf(stderr,
+                "%s: note: fitted with a confusion table per labeling function, %.1f%% of the "
+                "votes where the others have a clear majority came from LFs whose learned "
+                "accuracy is more than %.1f from their agreement with the others (limit %.0f%%): "
+                "too few votes each for a table of their own (sparse crowd workers), so the "
+                "model was fitted again as pooled, one table shared by every LF\n",
+                cmd, 100 * c->refit_disagreeing_share, CHORUS_CHECK_LF_GAP,
+                100 * CHORUS_CHECK_DISAGREEING_VOTES_MAX);
     /* Shown even when quiet: the labels are not what the user asked the model for. */
     if (c->fell_back && !c->worse_than_majority) {
         fprintf(stderr,
@@ -138,8 +147,15 @@ void cli_print_check(FILE *out, const chorus_model *model)
             share(c->n_majority_overruled, c->n_clear_majority));
     fprintf(out, "  prior vs vote shares       %.3f (total variation)\n", c->prior_distance);
     fprintf(out,
-            "  LFs off their agreement    %" PRId32 " (learned accuracy more than %.1f from it)\n",
-            c->n_lfs_disagreeing, CHORUS_CHECK_LF_GAP);
+            "  LFs off their agreement    %" PRId32 " (learned accuracy more than %.1f from it), "
+            "%.1f%% of the %" PRId64 " votes it is measured on\n",
+            c->n_lfs_disagreeing, CHORUS_CHECK_LF_GAP,
+            share(c->disagreeing_lf_votes, c->agreement_votes), c->agreement_votes);
+    if (c->refitted_pooled)
+        fprintf(out,
+                "  refitted as pooled         the first fit's disagreeing LFs had %.1f%% of "
+                "those votes (limit %.0f%%)\n",
+                100 * c->refit_disagreeing_share, 100 * CHORUS_CHECK_DISAGREEING_VOTES_MAX);
     if (c->heldout_ran)
         fprintf(out,
                 "  left-out LFs' votes named  model %.1f%%, majority vote %.1f%% (%" PRId64

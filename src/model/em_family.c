@@ -10,10 +10,8 @@
 #include "model/em_family.h"
 
 static const em_family *const families[] = {
-    &chorus_em_family_ds,
-    &chorus_em_family_ds_noabstain,
-    &chorus_em_family_class_acc,
-    &chorus_em_family_onecoin,
+    &chorus_em_family_ds,      &chorus_em_family_ds_noabstain, &chorus_em_family_class_acc,
+    &chorus_em_family_onecoin, &chorus_em_family_pooled,
 };
 
 const em_family *chorus_em_family(chorus_model_type type)

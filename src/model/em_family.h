@@ -34,6 +34,7 @@ extern const em_family chorus_em_family_ds;
 extern const em_family chorus_em_family_ds_noabstain;
 extern const em_family chorus_em_family_class_acc;
 extern const em_family chorus_em_family_onecoin;
+extern const em_family chorus_em_family_pooled;
 
 /* Keeps every modelled probability strictly inside (0, 1). */
 #define CHORUS_EM_PROB_FLOOR 1e-12

@@ -166,9 +166,12 @@ int chorus_model_run_check_shard(chorus_model *model, const chorus_votes *votes,
         const int64_t overlaps = agree[(size_t)j * 2 + 1];
         lf_agreement[j] = overlaps ? (double)agree[(size_t)j * 2] / (double)overlaps : NAN;
         double accuracy = chorus_model_lf_accuracy(model, j);
-        if (!isnan(lf_agreement[j]) && !isnan(accuracy) &&
-            fabs(accuracy - lf_agreement[j]) > CHORUS_CHECK_LF_GAP)
+        if (isnan(lf_agreement[j]) || isnan(accuracy)) continue;
+        check->agreement_votes += overlaps;
+        if (fabs(accuracy - lf_agreement[j]) > CHORUS_CHECK_LF_GAP) {
             check->n_lfs_disagreeing++;
+            check->disagreeing_lf_votes += overlaps;
+        }
     }
     check->worse_than_majority = check->n_unanimous >= CHORUS_CHECK_MIN_ITEMS &&
                                  (double)check->n_unanimous_overruled >

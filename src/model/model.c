@@ -15,8 +15,8 @@
 #include "probs/probs_internal.h"
 #include "votes/votes_internal.h"
 
-static const char *const model_names[] = {"mv",        "ds",      "ds-noabstain",
-                                          "class-acc", "onecoin", "auto"};
+static const char *const model_names[] = {"mv",      "ds",   "ds-noabstain", "class-acc",
+                                          "onecoin", "auto", "pooled"};
 
 int chorus_model_type_parse(chorus_model_type *out, const char *name)
 {
@@ -27,7 +27,7 @@ int chorus_model_type_parse(chorus_model_type *out, const char *name)
         }
     return chorus_error_set(CHORUS_EINVAL,
                             "unknown model '%s'; known models: auto, mv, ds, ds-noabstain, "
-                            "class-acc, onecoin",
+                            "class-acc, onecoin, pooled",
                             name);
 }
 
@@ -206,21 +206,40 @@ static chorus_model_type auto_choice(const chorus_votes *votes, const fit_shard 
         return CHORUS_MODEL_DS;
     }
     int64_t nnz = 0, one_class_votes = 0;
+    int64_t *class_votes = calloc((size_t)k, sizeof *class_votes);
+    if (!class_votes) {
+        free(counts);
+        return CHORUS_MODEL_DS;
+    }
+    for (int32_t j = 0; j < m; j++)
+        for (int32_t o = 0; o < k; o++)
+            class_votes[o] += counts[(size_t)j * k + o];
+    for (int32_t o = 0; o < k; o++)
+        nnz += class_votes[o];
     for (int32_t j = 0; j < m; j++) {
-        int32_t outputs = 0;
+        int32_t outputs = 0, only = 0;
         int64_t cast = 0;
         for (int32_t o = 0; o < k; o++) {
-            outputs += counts[(size_t)j * k + o] > 0;
+            if (counts[(size_t)j * k + o] > 0) {
+                outputs++;
+                only = o;
+            }
             cast += counts[(size_t)j * k + o];
         }
-        nnz += cast;
-        if (outputs == 1) one_class_votes += cast;
+        /* share^cast: how likely a voter whose answers follow the class shares gives only
+         * class `only` in `cast` answers. */
+        const double share = (double)class_votes[only] / (double)nnz;
+        if (outputs == 1 && share < 1 &&
+            (double)cast * log(share) < log(CHORUS_AUTO_ONE_CLASS_CHANCE))
+            one_class_votes += cast;
     }
+    free(class_votes);
     free(counts);
     /* A one-class LF says something only by firing or not, so once such LFs cast a real
-     * share of the votes the model must read abstains; crowd sets, where a worker who gave
-     * one class is a worker with few answers, stay far below (at most 5% on the shipped
-     * sets). */
+     * share of the votes the model must read abstains. In crowd sets a worker who gave one
+     * class is a worker with few answers, which the class shares explain by chance (with a
+     * 20:1 imbalance, five answers of the common class come up 77% of the time), so such
+     * workers do not count. */
     return (double)one_class_votes >= CHORUS_AUTO_ONE_CLASS_SHARE * (double)nnz
                ? CHORUS_MODEL_DS
                : CHORUS_MODEL_DS_NOABSTAIN;
@@ -331,6 +350,31 @@ int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
         if (!model->checked && (rc = chorus_model_run_check_shard(model, votes, shard))) {
             chorus_model_free(model);
             return rc;
+        }
+        /* Sparse crowd workers: a worker with a few answers cannot have a confusion table
+         * of its own, and the tables EM fits them then disagree with how often they agree
+         * with the others. Where a real share of the votes comes from such LFs, one table
+         * shared by all of them is the model the votes can support. */
+        const chorus_fit_check *first = &model->check;
+        if (requested == CHORUS_MODEL_AUTO && model->type == CHORUS_MODEL_DS_NOABSTAIN &&
+            !model->groups && first->agreement_votes > 0 &&
+            (double)first->disagreeing_lf_votes >
+                CHORUS_CHECK_DISAGREEING_VOTES_MAX * (double)first->agreement_votes) {
+            const double share =
+                (double)first->disagreeing_lf_votes / (double)first->agreement_votes;
+            chorus_fit_options pooled = *opts;
+            pooled.type = CHORUS_MODEL_POOLED;
+            chorus_model *refit = NULL;
+            rc = chorus_model_fit_votes(&refit, votes, &pooled, shard);
+            if (rc) {
+                chorus_model_free(model);
+                return rc;
+            }
+            refit->requested_type = requested;
+            refit->check.refitted_pooled = 1;
+            refit->check.refit_disagreeing_share = share;
+            chorus_model_free(model);
+            model = refit;
         }
         /* The held-out check refits the model once per LF; it needs the model's own
          * independent LFs (no groups) and no clamped labels, whose items it would have to

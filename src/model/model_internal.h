@@ -152,6 +152,12 @@ void chorus_model_fall_back_to_majority(chorus_model *model);
 /* auto fits ds once one-class LFs cast this share of the votes, else ds-noabstain. */
 #define CHORUS_AUTO_ONE_CLASS_SHARE 0.2
 
+/* An LF whose votes are all one class counts as one-class for auto only when a voter whose
+ * answers follow the overall class shares would give that many answers of one class with
+ * a probability below this: a crowd worker with a few answers of the common class is not
+ * a rule. */
+#define CHORUS_AUTO_ONE_CLASS_CHANCE 0.01
+
 /* Default smoothing strengths, chosen on the benchmark suite (see README). */
 #define CHORUS_DEFAULT_SMOOTHING 1.0
 #define CHORUS_DEFAULT_PRIOR_SMOOTHING 1.0

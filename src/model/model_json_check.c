@@ -30,6 +30,15 @@ json_t *chorus_check_to_json(const chorus_model *model)
     bad |= json_object_set_new(o, "majority_overruled", json_integer(c->n_majority_overruled));
     bad |= json_object_set_new(o, "prior_distance_to_vote_shares", json_real(c->prior_distance));
     bad |= json_object_set_new(o, "lfs_disagreeing", json_integer(c->n_lfs_disagreeing));
+    bad |= json_object_set_new(o, "agreement_votes", json_integer(c->agreement_votes));
+    bad |= json_object_set_new(o, "disagreeing_lf_votes", json_integer(c->disagreeing_lf_votes));
+    if (c->refitted_pooled) {
+        json_t *r = json_object();
+        bad |= !r || json_object_set_new(o, "refitted_pooled", r);
+        if (!bad)
+            bad |=
+                json_object_set_new(r, "disagreeing_share", json_real(c->refit_disagreeing_share));
+    }
     bad |= json_object_set_new(o, "worse_than_majority_vote", json_boolean(c->worse_than_majority));
     bad |= json_object_set_new(o, "fell_back_to_majority_vote", json_boolean(c->fell_back));
     if (c->heldout_ran) {
@@ -146,6 +155,30 @@ int chorus_check_from_json(chorus_model *model, json_t *check, const char *path)
     if (rc) return rc;
     if (lfs > model->n_lfs) return check_error(path, "lfs_disagreeing");
     c.n_lfs_disagreeing = (int32_t)lfs;
+    /* Written since the pooled refit; older files have neither count. */
+    if (json_object_get(check, "agreement_votes") ||
+        json_object_get(check, "disagreeing_lf_votes")) {
+        rc = read_count(check, "agreement_votes", path, &c.agreement_votes);
+        if (!rc) rc = read_count(check, "disagreeing_lf_votes", path, &c.disagreeing_lf_votes);
+        if (rc) return rc;
+        if (c.disagreeing_lf_votes > c.agreement_votes)
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: field \"check.disagreeing_lf_votes\": expected at most "
+                                    "\"agreement_votes\"",
+                                    path);
+    }
+    json_t *refit = json_object_get(check, "refitted_pooled");
+    if (refit) {
+        json_t *share = json_object_get(refit, "disagreeing_share");
+        if (!json_is_object(refit) || !json_is_number(share) || !(json_number_value(share) >= 0) ||
+            !(json_number_value(share) <= 1))
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: field \"check.refitted_pooled\": expected an object "
+                                    "with \"disagreeing_share\", a number in [0, 1]",
+                                    path);
+        c.refitted_pooled = 1;
+        c.refit_disagreeing_share = json_number_value(share);
+    }
     json_t *distance = json_object_get(check, "prior_distance_to_vote_shares");
     c.prior_distance = json_is_number(distance) ? json_number_value(distance) : -1;
     if (!(c.prior_distance >= 0 && c.prior_distance <= 1))

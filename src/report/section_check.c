@@ -109,6 +109,13 @@ int report_fit_check(report_context *ctx)
                 "with the other LFs%s.</li>\n",
                 c->n_lfs_disagreeing, CHORUS_CHECK_LF_GAP,
                 c->n_lfs_disagreeing ? " (the diamonds of the accuracy plot)" : "");
+    if (c->refitted_pooled)
+        html_printf(out,
+                    "<li>Fitted first with a confusion table per LF, %.1f%% of the votes where "
+                    "the others have a clear majority came from LFs off their agreement (limit "
+                    "%.0f%%): too few votes each for a table of their own, so the model was "
+                    "fitted again as pooled, one table shared by every LF.</li>\n",
+                    100 * c->refit_disagreeing_share, 100 * CHORUS_CHECK_DISAGREEING_VOTES_MAX);
     if (c->heldout_ran)
         html_printf(out,
                     "<li>With each of %" PRId32 " LFs left out in turn and the model fitted "

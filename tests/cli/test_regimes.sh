@@ -5,8 +5,8 @@
 # train without gold, score the test items. Asserted only where the model promises it:
 # with independent LFs above chance that are all multi-class or all one-class (up to 164
 # sparse ones over 9 classes), and with copied LFs declared as groups, the default is not
-# more than 1 point of accuracy below majority vote. Fixed seeds, so the numbers are the
-# same on every run.
+# more than 1 point of accuracy below majority vote; likewise for crowd sets of thousands
+# of sparse workers. Fixed seeds, so the numbers are the same on every run.
 #
 # Not asserted, because the default is below majority vote there (bench/regimes.sh shows
 # them, README "Quality across regimes"): mixed LF sets whose multi-class LFs are a slight
@@ -98,5 +98,15 @@ regime "one-class, copies 5:4, groups declared" 5:4 --lf-kind one-class -k 2 --c
 regime "one-class, correlated 5:4:0.7, undeclared" - --lf-kind one-class -k 2 --correlated 5:4:0.7 --seed 39
 regime "mixed:0.5, copies 5:4, undeclared" - --lf-kind mixed:0.5 -k 2 --copies 5:4 --seed 55
 regime "one-class, narrow precise, correlated 5:4:0.7, undeclared" - --lf-kind one-class -k 2 --narrow-precise --correlated 5:4:0.7 --seed 42
+
+# Crowd sets of sparse workers (2000 items, thousands of workers with 1 to 6 answers each,
+# about 5 per item): a confusion table per worker is fitted to a handful of answers, and
+# the default must see it and refit one table shared by all (README "Label model").
+n=2000
+regime "crowd, 2500 sparse workers, K = 2" - --lf-kind multi-class -k 2 -m 2500 --coverage 0.001:0.003 --seed 81
+checks=$((checks + 1))
+grep -q '"model": "pooled"' "$TMP/default.json" || fail "sparse workers: the default did not refit pooled"
+regime "crowd, 2500 sparse workers, K = 4" - --lf-kind multi-class -k 4 -m 2500 --coverage 0.001:0.003 --seed 82
+regime "crowd, 5000 sparse workers, K = 2, imbalance 20" - --lf-kind multi-class -k 2 --imbalance 20 -m 5000 --coverage 0.0005:0.0015 --seed 84
 
 finish

@@ -95,6 +95,17 @@ START_TEST(test_mstep_noabstain_and_class_acc_by_hand)
     ck_assert_double_eq_tol(theta[0], 0.75, 1e-12);
     ck_assert_double_eq_tol(theta[1], 0.25, 1e-12);
     ck_assert_double_eq_tol(theta[4], 0.75, 1e-12);
+    /* pooled, smoothing 2: one table from both LFs' counts, y=0: (2, 0), y=1: (0, 2), with
+     * the prior at the pooled cast shape [1/2, 1/2], one pseudo-count each: (2+1, 0+1)/4;
+     * the second LF gets the same table. */
+    chorus_em_family(CHORUS_MODEL_POOLED)->mstep(2, 2, &stats, shape, 2.0, theta);
+    const double pooled[6] = {0.75, 0.25, 0, 0.25, 0.75, 0};
+    for (int x = 0; x < 12; x++)
+        ck_assert_double_eq_tol(theta[x], pooled[x % 6], 1e-12);
+    /* Its prior is counted once, for the one table: 2 * 1/2 * (log .75 + log .25) per row. */
+    ck_assert_double_eq_tol(
+        chorus_em_family(CHORUS_MODEL_POOLED)->log_prior(2, 2, theta, shape, 2.0),
+        2 * (log(0.75) + log(0.25)), 1e-12);
 }
 END_TEST
 
@@ -413,16 +424,48 @@ END_TEST
 
 START_TEST(test_auto_choice)
 {
-    /* Unipolar LFs (each votes one class) -> ds; workers voting several classes -> ds-noabstain. */
-    int32_t unipolar[] = {1, -1, 0, -1, 1, 0, 1, -1, -1};
-    int32_t multipolar[] = {1, 0, 0, 0, 1, 1, 1, 0, -1};
+    /* Unipolar LFs (each votes one class, 12 times) -> ds; workers voting several classes ->
+     * ds-noabstain. Class shares 2:1, so twelve answers of one class by chance have
+     * probability (2/3)^12 = 0.008, below the 1% that makes them rules. */
+    enum { N = 36 };
+    int32_t unipolar[N * 3], multipolar[N * 3];
+    for (int i = 0; i < N; i++) {
+        for (int j = 0; j < 3; j++)
+            unipolar[i * 3 + j] = -1;
+        unipolar[i * 3 + i / 12] = i / 12 == 1 ? 0 : 1;
+        for (int j = 0; j < 3; j++)
+            multipolar[i * 3 + j] = (i + j) % 3 == 0 ? 0 : 1;
+    }
     chorus_votes *a, *b;
-    ck_assert_ok(chorus_votes_from_dense(&a, 3, 3, 2, unipolar));
-    ck_assert_ok(chorus_votes_from_dense(&b, 3, 3, 2, multipolar));
+    ck_assert_ok(chorus_votes_from_dense(&a, N, 3, 2, unipolar));
+    ck_assert_ok(chorus_votes_from_dense(&b, N, 3, 2, multipolar));
     ck_assert_int_eq(chorus_model_auto_choice(a), CHORUS_MODEL_DS);
     ck_assert_int_eq(chorus_model_auto_choice(b), CHORUS_MODEL_DS_NOABSTAIN);
     chorus_votes_free(a);
     chorus_votes_free(b);
+}
+END_TEST
+
+START_TEST(test_auto_choice_sparse_workers)
+{
+    /* A crowd set of workers with three answers each (worker w answers items w, w+1, w+2),
+     * 27 items of class 0 and 3 of class 1, every answer right. 25 workers gave only class 0,
+     * which 90% of the answers are: by chance with probability 0.9^3 = 0.73, so they are
+     * not rules; worker 27 gave only class 1 (0.1^3 = 0.001: counted), 3 of the 90 votes.
+     * Counting every one-class worker would make it 78 of 90 and fit ds. */
+    enum { N = 30 };
+    int32_t dense[N * N];
+    for (int i = 0; i < N * N; i++)
+        dense[i] = -1;
+    for (int w = 0; w < N; w++)
+        for (int a = 0; a < 3; a++) {
+            const int item = (w + a) % N;
+            dense[item * N + w] = item >= 27;
+        }
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_from_dense(&v, N, N, 2, dense));
+    ck_assert_int_eq(chorus_model_auto_choice(v), CHORUS_MODEL_DS_NOABSTAIN);
+    chorus_votes_free(v);
 }
 END_TEST
 
@@ -438,6 +481,51 @@ static void record_progress(const chorus_fit_progress *progress, void *ctx)
     ck_assert_int_lt(r->n, 1024);
     r->calls[r->n++] = *progress;
 }
+
+START_TEST(test_auto_refits_sparse_workers_pooled)
+{
+    /* A crowd set of 2500 workers with 2 to 6 answers each, about 5 per item: a confusion
+     * table per worker is fitted to a handful of answers (ds-noabstain alone is far below
+     * majority vote), so the default refits one table shared by every worker. */
+    chorus_synth_options o = CHORUS_SYNTH_OPTIONS_INIT;
+    o.n_items = 2000;
+    o.n_lfs = 2500;
+    o.coverage_min = 0.001;
+    o.coverage_max = 0.003;
+    o.seed = 81;
+    int32_t *gold;
+    chorus_votes *v;
+    ck_assert_ok(chorus_synth(&v, &gold, &o));
+    double acc[3];
+    const chorus_model_type types[] = {CHORUS_MODEL_MV, CHORUS_MODEL_DS_NOABSTAIN,
+                                       CHORUS_MODEL_AUTO};
+    for (int t = 0; t < 3; t++) {
+        chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
+        opts.type = types[t];
+        chorus_model *m;
+        chorus_probs *p;
+        ck_assert_ok(chorus_model_fit(&m, v, &opts));
+        ck_assert_ok(chorus_model_predict(&p, m, v));
+        acc[t] = test_accuracy(p, gold);
+        if (types[t] == CHORUS_MODEL_AUTO) {
+            ck_assert_int_eq(chorus_model_get_type(m), CHORUS_MODEL_POOLED);
+            const chorus_fit_check *c = chorus_model_check(m);
+            ck_assert_int_eq(c->refitted_pooled, 1);
+            ck_assert(c->refit_disagreeing_share > CHORUS_CHECK_DISAGREEING_VOTES_MAX);
+            int32_t n_trace;
+            const double *trace = chorus_model_trace(m, &n_trace);
+            for (int32_t i = 1; i < n_trace; i++)
+                ck_assert(trace[i] >= trace[i - 1] - 1e-9 * fabs(trace[i - 1]));
+        }
+        chorus_probs_free(p);
+        chorus_model_free(m);
+    }
+    ck_assert_msg(acc[1] < acc[0] - 0.05, "ds-noabstain %.4f, majority vote %.4f", acc[1], acc[0]);
+    ck_assert_msg(acc[2] >= acc[0] - 0.01, "default %.4f, majority vote %.4f", acc[2], acc[0]);
+    chorus_free(gold);
+    chorus_votes_free(v);
+}
+END_TEST
 
 START_TEST(test_progress_reports_every_iteration_and_changes_nothing)
 {
@@ -536,6 +624,8 @@ int main(void)
     tcase_add_test(math, test_mstep_noabstain_and_class_acc_by_hand);
     tcase_add_test(math, test_guard_relabels_swapped_classes);
     tcase_add_test(math, test_auto_choice);
+    tcase_add_test(math, test_auto_choice_sparse_workers);
+    tcase_add_test(math, test_auto_refits_sparse_workers_pooled);
     suite_add_tcase(s, math);
     TCase *fit = tcase_create("fit");
     tcase_set_timeout(fit, 120);

@@ -137,6 +137,11 @@ START_TEST(test_check_counts_by_hand)
     ck_assert_double_eq_tol(chorus_model_lf_accuracy(m, 0), 0.8, 1e-12);
     ck_assert_double_eq_tol(chorus_model_lf_accuracy(m, 2), 0.9, 1e-12);
     ck_assert_int_eq(c->n_lfs_disagreeing, 1);
+    /* The votes the agreement is measured on: 3 each of LF0, LF1, LF2 (LF3 has none);
+     * the disagreeing LF2's are 3 of them. */
+    ck_assert_int_eq(c->agreement_votes, 9);
+    ck_assert_int_eq(c->disagreeing_lf_votes, 3);
+    ck_assert_int_eq(c->refitted_pooled, 0);
     /* 6 unanimous items are fewer than CHORUS_CHECK_MIN_ITEMS: never "worse". */
     ck_assert_int_eq(c->worse_than_majority, 0);
     ck_assert_int_eq(c->fell_back, 0);
@@ -398,6 +403,8 @@ static chorus_model *model_for_json(const chorus_votes *v)
     m->check.heldout_tie_model_agreement = 0.25;
     m->check.heldout_tie_specific_agreement = 0.75;
     m->check.ties_to_specific = 1;
+    m->check.refitted_pooled = 1; /* as the pooled refit leaves it (value made up) */
+    m->check.refit_disagreeing_share = 0.25;
     m->keep_unanimous = true;
     m->candidates = calloc(3, sizeof *m->candidates);
     ck_assert_ptr_nonnull(m->candidates);
@@ -445,6 +452,10 @@ START_TEST(test_model_json_round_trip_of_check_and_selection)
     ck_assert_double_eq(b->heldout_tie_model_agreement, 0.25);
     ck_assert_double_eq(b->heldout_tie_specific_agreement, 0.75);
     ck_assert_int_eq(b->ties_to_specific, 1);
+    ck_assert_int_eq(b->agreement_votes, 9);
+    ck_assert_int_eq(b->disagreeing_lf_votes, 3);
+    ck_assert_int_eq(b->refitted_pooled, 1);
+    ck_assert_double_eq(b->refit_disagreeing_share, 0.25);
     ck_assert_int_eq(chorus_model_get_type(back), CHORUS_MODEL_DS);
     for (int32_t j = 0; j < 3; j++)
         ck_assert_double_eq(chorus_model_lf_agreement(back, j), chorus_model_lf_agreement(m, j));
@@ -528,6 +539,36 @@ START_TEST(test_bad_check_and_selection_in_model_json)
     json_object_set_new(check, "lfs_disagreeing", json_integer(5)); /* more than the 4 LFs */
     expect_load_error(root, "\"check.lfs_disagreeing\"");
     json_object_set_new(check, "lfs_disagreeing", json_integer(1));
+    /* The agreement votes: more disagreeing votes than votes, a negative count; the pooled
+     * refit: not an object, a share outside [0, 1]. */
+    json_object_set_new(check, "disagreeing_lf_votes", json_integer(10));
+    expect_load_error(root, "\"check.disagreeing_lf_votes\"");
+    json_object_set_new(check, "disagreeing_lf_votes", json_integer(3));
+    json_object_set_new(check, "agreement_votes", json_integer(-9));
+    expect_load_error(root, "\"check.agreement_votes\"");
+    json_object_set_new(check, "agreement_votes", json_integer(9));
+    json_t *refit = json_incref(json_object_get(check, "refitted_pooled"));
+    ck_assert_ptr_nonnull(refit);
+    json_object_set_new(check, "refitted_pooled", json_true());
+    expect_load_error(root, "\"check.refitted_pooled\"");
+    json_object_set_new(check, "refitted_pooled", json_pack("{s:f}", "disagreeing_share", 1.5));
+    expect_load_error(root, "\"check.refitted_pooled\"");
+    json_object_set_new(check, "refitted_pooled", refit);
+    /* A model.json from before them loads, with no counts and no refit. */
+    {
+        json_t *old_root = json_deep_copy(root), *old_check = json_object_get(old_root, "check");
+        json_object_del(old_check, "agreement_votes");
+        json_object_del(old_check, "disagreeing_lf_votes");
+        json_object_del(old_check, "refitted_pooled");
+        const char *old = test_path("before_pooled.json");
+        ck_assert_int_eq(json_dump_file(old_root, old, 0), 0);
+        json_decref(old_root);
+        chorus_model *loaded;
+        ck_assert_ok(chorus_model_load(&loaded, old));
+        ck_assert_int_eq(chorus_model_check(loaded)->agreement_votes, 0);
+        ck_assert_int_eq(chorus_model_check(loaded)->refitted_pooled, 0);
+        chorus_model_free(loaded);
+    }
     json_object_set_new(check, "prior_distance_to_vote_shares", json_real(1.5));
     expect_load_error(root, "\"check.prior_distance_to_vote_shares\"");
     json_object_set_new(check, "prior_distance_to_vote_shares", json_real(0.525));
