@@ -71,9 +71,12 @@ run convert "$TMP/named.csv" "$TMP/named.chv" --from triples --classes ant,bee,c
 expect_status 0 "convert the named matrix to .chv"
 # Few items, one-class LFs (auto fits ds): 2 classes, one chunk.
 run synth -n 300 -m 6 -k 2 --lf-kind one-class --seed 13 -o "$TMP/tiny.chv" -q
+# A crowd set of 2500 sparse workers: auto fits ds-noabstain, its check finds the workers
+# off their agreement, and it refits pooled; every step sums its counts over the processes.
+run synth -n 2000 -m 2500 -k 2 --coverage 0.001:0.003 --seed 81 -o "$TMP/crowd.chv" -q
 
 # The references: one plain process, no launcher.
-for m in big named tiny; do
+for m in big named tiny crowd; do
   run fit "$TMP/$m.chv" -o "$TMP/$m.ref.json" --restarts 1 -q
   expect_status 0 "one-process fit of $m"
   run predict "$TMP/$m.ref.json" "$TMP/$m.chv" -o "$TMP/$m.ref.csv" -q
@@ -105,6 +108,13 @@ done
 for n in 2 4; do
   mpirun_chorus "$n" predict "$TMP/named.ref.json" "$TMP/named.chv" -o "$TMP/named.$n.csv" -q
   same "$TMP/named.ref.csv" "$TMP/named.$n.csv" "predict of named on $n processes"
+done
+checks=$((checks + 1))
+grep -q '"model": "pooled"' "$TMP/crowd.ref.json" || fail "crowd: the one-process default is not pooled"
+for n in 2 3; do
+  mpirun_chorus "$n" fit "$TMP/crowd.chv" -o "$TMP/crowd.$n.json" --restarts 1 -q
+  expect_status 0 "fit of crowd on $n processes"
+  same "$TMP/crowd.ref.json" "$TMP/crowd.$n.json" "fit of crowd on $n processes"
 done
 checks=$((checks + 1))
 head -2 "$TMP/named.4.csv" | tail -1 | grep -q '^doc-0,' || fail "the rows are not named by item"
