@@ -56,7 +56,8 @@ typedef struct em_run {
     int64_t n_chunks, chunk_items;
     /* The chunks computed here: all of them, or a shard's. */
     int64_t first_chunk, end_chunk;
-    size_t stat_size; /* doubles per chunk: the sources' statistics + k + 3 */
+    size_t stat_size;        /* doubles per chunk: the sources' statistics + k + 3 */
+    const int64_t *lf_votes; /* m: the votes each LF cast on the whole matrix */
     double *partials;
     int n_threads;
 } em_run;
@@ -250,7 +251,7 @@ typedef struct em_start {
 static void mstep(const em_run *r, const em_family *family, const em_stats *stats,
                   const double *shape, double smoothing, em_start *out)
 {
-    family->mstep(r->m, r->k, stats, shape, smoothing, out->theta);
+    family->mstep(r->m, r->k, stats, shape, r->lf_votes, smoothing, out->theta);
     if (r->groups)
         em_groups_mstep(r->groups, r->layout, family->abstain_informative, stats, smoothing,
                         out->group_theta);
@@ -282,9 +283,10 @@ static int run_start(const em_run *r, const chorus_fit_options *opts, const doub
     for (int iter = 0; iter < opts->max_iter; iter++) {
         set_params(r, informative, out, params);
         if ((rc = run_pass(r, params, PASS_POSTERIOR, 0, stats))) return rc;
-        double objective = stats->loglik +
-                           family->log_prior(r->m, r->k, out->theta, shape, smoothing) +
-                           prior_log_density(opts, prior_smoothing, out->prior, r->k);
+        double objective =
+            stats->loglik +
+            family->log_prior(r->m, r->k, out->theta, shape, r->lf_votes, smoothing) +
+            prior_log_density(opts, prior_smoothing, out->prior, r->k);
         if (r->groups)
             objective += em_groups_log_prior(r->groups, informative, out->group_theta, smoothing);
         out->trace[out->n_trace++] = objective;
@@ -435,11 +437,13 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
     em_start best = {0}, current = {0};
     int64_t *counts = calloc((size_t)m * k, sizeof *counts);
     double *shape = malloc((size_t)m * (k + 1) * sizeof *shape);
+    int64_t *lf_votes = calloc((size_t)(m > 0 ? m : 1), sizeof *lf_votes);
     r.partials = malloc((size_t)r.n_chunks * r.stat_size * sizeof *r.partials);
     stats.votes = malloc((source_stats ? source_stats : 1) * sizeof *stats.votes);
     stats.class_total = malloc((size_t)k * sizeof *stats.class_total);
     rc = setup;
-    if (!rc && (!counts || !shape || !r.partials || !stats.votes || !stats.class_total))
+    if (!rc &&
+        (!counts || !shape || !lf_votes || !r.partials || !stats.votes || !stats.class_total))
         rc = chorus_error_nomem();
     if (!rc) rc = chorus_em_params_alloc(&params, &sources.layout, m, k);
     if (!rc) rc = chorus_model_alloc_theta(model);
@@ -451,6 +455,10 @@ int chorus_em_fit(chorus_model *model, const chorus_votes *votes, const chorus_f
         counts[(size_t)chorus_view_lf(&r.vote, v) * k + chorus_view_label(&r.vote, v)]++;
     if ((rc = fit_shard_sum_i64(shard, counts, (size_t)m * k, rc))) goto done;
     chorus_em_output_shape(counts, r.n, m, k, shape);
+    for (int32_t j = 0; j < m; j++)
+        for (int32_t o = 0; o < k; o++)
+            lf_votes[j] += counts[(size_t)j * k + o];
+    r.lf_votes = lf_votes;
 
     best.objective = -DBL_MAX;
     for (int start = 0; start <= opts->restarts; start++) {
@@ -487,6 +495,7 @@ done:
     free(stats.class_total);
     free(r.partials);
     free(shape);
+    free(lf_votes);
     free(counts);
     chorus_em_free_sources(&sources);
     if (groups) em_groups_free(groups);

@@ -19,12 +19,13 @@ typedef struct em_family {
     /* Whether abstains are observations of the model (ds, class-acc) or ignored. */
     bool abstain_informative;
     /* theta (n_lfs x K x (K+1)) from the statistics, with a prior of strength `smoothing`
-     * centred on each LF's output shape. */
+     * centred on each LF's output shape; lf_votes[j] is the number of votes LF j cast on
+     * the items fitted (the same at every iteration). */
     void (*mstep)(int32_t n_lfs, int32_t n_classes, const em_stats *stats, const double *shape,
-                  double smoothing, double *theta);
+                  const int64_t *lf_votes, double smoothing, double *theta);
     /* The log density (up to a constant) of that prior at theta. */
     double (*log_prior)(int32_t n_lfs, int32_t n_classes, const double *theta, const double *shape,
-                        double smoothing);
+                        const int64_t *lf_votes, double smoothing);
 } em_family;
 
 /* The family fitted for `type`; NULL for majority vote and auto (not EM families). */

@@ -4,9 +4,10 @@
 
 #include "model/em_family.h"
 
-static void mstep(int32_t m, int32_t k, const em_stats *s, const double *shape, double lambda,
-                  double *theta)
+static void mstep(int32_t m, int32_t k, const em_stats *s, const double *shape,
+                  const int64_t *lf_votes, double lambda, double *theta)
 {
+    (void)lf_votes;
     for (int32_t j = 0; j < m; j++) {
         const double *sh = shape + (size_t)j * (k + 1);
         double cast_share = 1 - sh[k];
@@ -25,8 +26,9 @@ static void mstep(int32_t m, int32_t k, const em_stats *s, const double *shape, 
 }
 
 static double log_prior(int32_t m, int32_t k, const double *theta, const double *shape,
-                        double smoothing)
+                        const int64_t *lf_votes, double smoothing)
 {
+    (void)lf_votes;
     double lp = 0;
     for (int32_t j = 0; j < m; j++) {
         const double *sh = shape + (size_t)j * (k + 1);

@@ -4,9 +4,10 @@
 
 #include "model/em_family.h"
 
-static void mstep(int32_t m, int32_t k, const em_stats *s, const double *shape, double lambda,
-                  double *theta)
+static void mstep(int32_t m, int32_t k, const em_stats *s, const double *shape,
+                  const int64_t *lf_votes, double lambda, double *theta)
 {
+    (void)lf_votes;
     (void)shape;
     for (int32_t j = 0; j < m; j++) {
         double right = 0, cast = 0;
@@ -27,8 +28,9 @@ static void mstep(int32_t m, int32_t k, const em_stats *s, const double *shape, 
 }
 
 static double log_prior(int32_t m, int32_t k, const double *theta, const double *shape,
-                        double smoothing)
+                        const int64_t *lf_votes, double smoothing)
 {
+    (void)lf_votes;
     (void)shape;
     double lp = 0;
     for (int32_t j = 0; j < m; j++) {

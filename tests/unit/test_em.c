@@ -28,6 +28,7 @@ START_TEST(test_one_em_step_by_hand)
     em_stats stats = {votes, totals, 0};
     /* Each LF voted 0 once, 1 once and abstained once: its shape is [1/3, 1/3, 1/3]. */
     int64_t counts[4] = {1, 1, 1, 1};
+    const int64_t lf_votes[2] = {2, 2};
     double shape[6];
     chorus_em_output_shape(counts, 3, 2, 2, shape);
     for (int i = 0; i < 6; i++)
@@ -36,7 +37,7 @@ START_TEST(test_one_em_step_by_hand)
      *   y=0: votes 0,1,abstain = (1+1, 0+1, (2-1)+1) / 5 = [0.4, 0.2, 0.4]
      *   y=1:                     (0+1, 1+1, (1-1)+1) / 4 = [0.25, 0.5, 0.25] */
     double theta[2 * 2 * 3];
-    chorus_em_family(CHORUS_MODEL_DS)->mstep(2, 2, &stats, shape, 3.0, theta);
+    chorus_em_family(CHORUS_MODEL_DS)->mstep(2, 2, &stats, shape, lf_votes, 3.0, theta);
     const double expected[6] = {0.4, 0.2, 0.4, 0.25, 0.5, 0.25};
     for (int j = 0; j < 2; j++)
         for (int i = 0; i < 6; i++)
@@ -72,18 +73,19 @@ START_TEST(test_mstep_noabstain_and_class_acc_by_hand)
     double totals[2] = {2, 1};
     em_stats stats = {votes, totals, 0};
     int64_t counts[4] = {1, 1, 1, 1};
+    const int64_t lf_votes[2] = {2, 2};
     double shape[6], theta[12];
     chorus_em_output_shape(counts, 3, 2, 2, shape);
     /* ds-noabstain, smoothing 2: the prior over cast votes is [1/2, 1/2], one pseudo-count
      * each: y=0: (1+1, 0+1)/3; y=1: (0+1, 1+1)/3. */
-    chorus_em_family(CHORUS_MODEL_DS_NOABSTAIN)->mstep(2, 2, &stats, shape, 2.0, theta);
+    chorus_em_family(CHORUS_MODEL_DS_NOABSTAIN)->mstep(2, 2, &stats, shape, lf_votes, 2.0, theta);
     ck_assert_double_eq_tol(theta[0], 2.0 / 3, 1e-12);
     ck_assert_double_eq_tol(theta[1], 1.0 / 3, 1e-12);
     ck_assert_double_eq(theta[2], 0);
     ck_assert_double_eq_tol(theta[4], 2.0 / 3, 1e-12);
     /* class-acc, smoothing 3 (Beta means 1/3): a_0 = (1+1)/(2+3), a_1 = (1+1)/(1+3),
      * b_0 = P(vote 0 | y=1) = (0+1)/(1+3), b_1 = P(vote 1 | y=0) = (0+1)/(2+3). */
-    chorus_em_family(CHORUS_MODEL_CLASS_ACC)->mstep(2, 2, &stats, shape, 3.0, theta);
+    chorus_em_family(CHORUS_MODEL_CLASS_ACC)->mstep(2, 2, &stats, shape, lf_votes, 3.0, theta);
     ck_assert_double_eq_tol(theta[0], 0.4, 1e-12);
     ck_assert_double_eq_tol(theta[1], 0.2, 1e-12);
     ck_assert_double_eq_tol(theta[2], 0.4, 1e-12);
@@ -91,21 +93,36 @@ START_TEST(test_mstep_noabstain_and_class_acc_by_hand)
     ck_assert_double_eq_tol(theta[4], 0.5, 1e-12);
     ck_assert_double_eq_tol(theta[5], 0.25, 1e-12);
     /* onecoin, smoothing 2 (Beta mean 1/2): 2 right of 2 cast per LF: (2+1)/(2+2). */
-    chorus_em_family(CHORUS_MODEL_ONECOIN)->mstep(2, 2, &stats, shape, 2.0, theta);
+    chorus_em_family(CHORUS_MODEL_ONECOIN)->mstep(2, 2, &stats, shape, lf_votes, 2.0, theta);
     ck_assert_double_eq_tol(theta[0], 0.75, 1e-12);
     ck_assert_double_eq_tol(theta[1], 0.25, 1e-12);
     ck_assert_double_eq_tol(theta[4], 0.75, 1e-12);
-    /* pooled, smoothing 2: one table from both LFs' counts, y=0: (2, 0), y=1: (0, 2), with
-     * the prior at the pooled cast shape [1/2, 1/2], one pseudo-count each: (2+1, 0+1)/4;
-     * the second LF gets the same table. */
-    chorus_em_family(CHORUS_MODEL_POOLED)->mstep(2, 2, &stats, shape, 2.0, theta);
+    /* pooled, smoothing 2: both LFs have 2 votes, fewer than the 10 K (K - 1) = 20 that
+     * give an LF a table of its own, so they share one, from both LFs' counts, y=0: (2, 0),
+     * y=1: (0, 2), with the prior at the shared cast shape [1/2, 1/2], one pseudo-count
+     * each: (2+1, 0+1)/4; the second LF gets the same table. */
+    chorus_em_family(CHORUS_MODEL_POOLED)->mstep(2, 2, &stats, shape, lf_votes, 2.0, theta);
     const double pooled[6] = {0.75, 0.25, 0, 0.25, 0.75, 0};
     for (int x = 0; x < 12; x++)
         ck_assert_double_eq_tol(theta[x], pooled[x % 6], 1e-12);
     /* Its prior is counted once, for the one table: 2 * 1/2 * (log .75 + log .25) per row. */
     ck_assert_double_eq_tol(
-        chorus_em_family(CHORUS_MODEL_POOLED)->log_prior(2, 2, theta, shape, 2.0),
+        chorus_em_family(CHORUS_MODEL_POOLED)->log_prior(2, 2, theta, shape, lf_votes, 2.0),
         2 * (log(0.75) + log(0.25)), 1e-12);
+    /* With 20 votes LF 0 keeps a table of its own, fitted as ds-noabstain fits it; LF 1
+     * shares the table alone. Counts: LF 0 y=0 (3, 0), y=1 (0, 1); LF 1 y=0 (1, 1),
+     * y=1 (0, 1). LF 0: (3+1, 0+1)/5 and (0+1, 1+1)/3; LF 1: (1+1, 1+1)/4, (0+1, 1+1)/3. */
+    double uneven[8] = {3, 0, 0, 1, 1, 0, 1, 1};
+    em_stats uneven_stats = {uneven, totals, 0};
+    const int64_t one_rich[2] = {20, 2};
+    chorus_em_family(CHORUS_MODEL_POOLED)->mstep(2, 2, &uneven_stats, shape, one_rich, 2.0, theta);
+    const double mixed[12] = {0.8, 0.2, 0, 1.0 / 3, 2.0 / 3, 0, 0.5, 0.5, 0, 1.0 / 3, 2.0 / 3, 0};
+    for (int x = 0; x < 12; x++)
+        ck_assert_double_eq_tol(theta[x], mixed[x], 1e-12);
+    /* The own table's prior as ds-noabstain's, the shared one's once. */
+    ck_assert_double_eq_tol(
+        chorus_em_family(CHORUS_MODEL_POOLED)->log_prior(2, 2, theta, shape, one_rich, 2.0),
+        log(0.8) + log(0.2) + 2 * (log(1.0 / 3) + log(2.0 / 3)) + 2 * log(0.5), 1e-12);
 }
 END_TEST
 
