@@ -6,6 +6,9 @@
 
 #include "cli/cli.h"
 
+/* LFs whose agreement analyze lists by name. */
+#define AGREEMENT_SHOWN 50
+
 static double share(int64_t part, int64_t whole)
 {
     return whole ? 100.0 * (double)part / (double)whole : 0;
@@ -175,13 +178,18 @@ void cli_print_check(FILE *out, const chorus_model *model)
             c->fell_back ? "likely worse than majority vote: majority vote for items with votes"
             : c->worse_than_majority ? "likely worse than majority vote"
                                      : "no sign of being worse than majority vote");
+    /* A crowd set can have thousands of workers: the first ones, and where the rest are. */
+    const int32_t m = chorus_model_n_lfs(model);
+    const int32_t shown = m > AGREEMENT_SHOWN ? AGREEMENT_SHOWN : m;
     fprintf(out, "  LF agreement with the others:");
-    for (int32_t j = 0; j < chorus_model_n_lfs(model); j++) {
+    for (int32_t j = 0; j < shown; j++) {
         double a = chorus_model_lf_agreement(model, j);
         if (isnan(a))
             fprintf(out, " %s -", chorus_model_lf_name(model, j));
         else
             fprintf(out, " %s %.2f", chorus_model_lf_name(model, j), a);
     }
+    if (m > shown)
+        fprintf(out, " ... and %" PRId32 " more (model.json: check.lf_agreement)", m - shown);
     fprintf(out, "\n");
 }

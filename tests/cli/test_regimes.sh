@@ -106,6 +106,11 @@ n=2000
 regime "crowd, 2500 sparse workers, K = 2" - --lf-kind multi-class -k 2 -m 2500 --coverage 0.001:0.003 --seed 81
 checks=$((checks + 1))
 grep -q '"model": "pooled"' "$TMP/default.json" || fail "sparse workers: the default did not refit pooled"
+# analyze says so, and lists the agreement of the first 50 of the 2500 workers by name.
+run analyze "$TMP/train.csv" --model "$TMP/default.json"
+expect_status 0 "analyze the sparse workers' model"
+expect_out "refitted as pooled" "analyze names the pooled refit"
+expect_out "... and 2450 more (model.json: check.lf_agreement)" "analyze caps the agreement line"
 regime "crowd, 2500 sparse workers, K = 4" - --lf-kind multi-class -k 4 -m 2500 --coverage 0.001:0.003 --seed 82
 regime "crowd, 5000 sparse workers, K = 2, imbalance 20" - --lf-kind multi-class -k 2 --imbalance 20 -m 5000 --coverage 0.0005:0.0015 --seed 84
 
