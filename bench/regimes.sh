@@ -29,16 +29,18 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/chorus-regimes-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # One regime per line: chorus synth options (besides -n, -o, --gold, --lf-truth), then
-# "+groups" to declare the planted copies / correlated groups to the default fit, and
-# "+n N" to draw N items per split for that row instead of n
-# (`chorus fit --groups`). Unless given: -m 30, --coverage 0.1:0.3, --accuracy 0.6:0.9,
-# balanced classes, independent LFs, accuracy drawn independently of coverage
+# "+groups" to declare the planted copies / correlated groups to the default fit (`chorus
+# fit --groups`), "+n N" to draw N items per split for that row instead of n, and last
+# "+beside" with the LF options of a second draw (rows 52-56, below). Unless given: -m 30,
+# --coverage 0.1:0.3, --accuracy 0.6:0.9, balanced classes, independent LFs, accuracy drawn independently of coverage
 # (--narrow-precise ties them: the rarest LF the most precise). Rows 42-47 are shaped like
 # the larger WRENCH-style sets: 9 classes and 164 sparse one-class LFs, 10 classes and 26,
 # 5-7 classes and a dozen gazetteer-like rules, with LFs down to accuracy 0.3. Rows 48-51
 # are crowd sets of sparse workers: thousands of workers with 1 to 6 answers each ("+n N":
 # this row's items per split, N = 2000 or 4000 as in a crowd set), about 5 answers per item
-# (row 51: 1, a third of the items unanswered).
+# (row 51: 1, a third of the items unanswered). Rows 52-56 put a few prolific workers
+# beside such sparse ones ("+beside ARGS": a second draw of the same items, the same seed,
+# classes and balance, with these LF options, its columns beside the first's).
 regimes=(
   "--lf-kind multi-class -k 2 --seed 11"
   "--lf-kind multi-class -k 4 --seed 12"
@@ -91,6 +93,11 @@ regimes=(
   "--lf-kind multi-class -k 4 -m 2500 --coverage 0.001:0.003 --seed 82 +n 2000"
   "--lf-kind multi-class -k 2 --imbalance 20 -m 5000 --coverage 0.0005:0.0015 --seed 84 +n 2000"
   "--lf-kind multi-class -k 2 --imbalance 20 -m 1000 --coverage 0.0005:0.0015 --seed 86 +n 4000"
+  "--lf-kind multi-class -k 2 -m 10 --coverage 0.05:0.2 --accuracy 0.55:0.95 --seed 91 +n 2000 +beside -m 2500 --coverage 0.0005:0.0015 --accuracy 0.55:0.95"
+  "--lf-kind multi-class -k 2 --imbalance 20 -m 10 --coverage 0.05:0.2 --accuracy 0.55:0.95 --seed 92 +n 2000 +beside -m 2500 --coverage 0.0005:0.0015 --accuracy 0.55:0.95"
+  "--lf-kind multi-class -k 2 -m 5 --coverage 0.1:0.3 --accuracy 0.55:0.95 --seed 93 +n 2000 +beside -m 1000 --coverage 0.001:0.003 --accuracy 0.55:0.95"
+  "--lf-kind multi-class -k 2 -m 20 --coverage 0.1:0.3 --accuracy 0.55:0.95 --seed 94 +n 2000 +beside -m 1000 --coverage 0.0005:0.001 --accuracy 0.55:0.95"
+  "--lf-kind multi-class -k 4 -m 10 --coverage 0.05:0.2 --accuracy 0.55:0.95 --seed 95 +n 2000 +beside -m 2500 --coverage 0.0005:0.0015 --accuracy 0.55:0.95"
 )
 
 # option NAME DEFAULT ARGS... -> the value given to NAME in ARGS, else DEFAULT
@@ -146,6 +153,7 @@ for regime in "${regimes[@]}"; do
   read -r -a args <<<"$regime"
   declare_groups=0
   synth_args=()
+  beside_args=()
   n_row=$n
   for ((a = 0; a < ${#args[@]}; a++)); do
     if [ "${args[a]}" = "+groups" ]; then
@@ -153,6 +161,9 @@ for regime in "${regimes[@]}"; do
     elif [ "${args[a]}" = "+n" ]; then
       a=$((a + 1))
       n_row=${args[a]}
+    elif [ "${args[a]}" = "+beside" ]; then
+      beside_args=("${args[@]:a+1}")
+      break
     else
       synth_args+=("${args[a]}")
     fi
@@ -167,6 +178,20 @@ for regime in "${regimes[@]}"; do
     echo "regimes.sh: chorus synth failed on: $regime" >&2
     exit 1
   fi
+  if [ ${#beside_args[@]} -gt 0 ]; then
+    # A second draw of the same items (same seed, classes and balance, so the same truth)
+    # with other LFs, its columns (named sp0, sp1, ...) beside the first draw's.
+    if ! "$chorus" synth -q -n $((2 * n_row)) -k "$(option -k 2 "${synth_args[@]}")" \
+      --imbalance "$(option --imbalance 1 "${synth_args[@]}")" \
+      --seed "$(option --seed 1 "${synth_args[@]}")" "${beside_args[@]}" \
+      -o "$work/beside.csv" --gold "$work/beside_gold.csv" ||
+      ! cmp -s "$work/all_gold.csv" "$work/beside_gold.csv"; then
+      echo "regimes.sh: the second draw failed or has other true classes on: $regime" >&2
+      exit 1
+    fi
+    paste -d, "$work/all.csv" <(sed '1s/lf/sp/g' "$work/beside.csv") >"$work/both.csv"
+    mv "$work/both.csv" "$work/all.csv"
+  fi
   header=$(head -1 "$work/all.csv")
   { echo "$header"; sed -n "2,$((n_row + 1))p" "$work/all.csv"; } >"$work/train.csv"
   { echo "$header"; tail -n +$((n_row + 2)) "$work/all.csv"; } >"$work/test.csv"
@@ -180,6 +205,9 @@ for regime in "${regimes[@]}"; do
   done
   accuracy=$(option --accuracy - "${synth_args[@]}")
   if [ "$accuracy" != - ]; then kind="$kind, accuracy $accuracy"; fi
+  if [ ${#beside_args[@]} -gt 0 ]; then
+    kind="$kind, beside $(option -m 50 "${beside_args[@]}") at $(option --coverage 0.1:0.3 "${beside_args[@]}")"
+  fi
   default_args=()
   dependence=independent
   if [ "$copies" != - ]; then dependence="copies $copies"; fi
