@@ -24,7 +24,8 @@ typedef enum chorus_model_type {
                                       output class; abstain observed */
     CHORUS_MODEL_ONECOIN = 4,      /* per LF: one accuracy, errors uniform; abstains ignored */
     CHORUS_MODEL_AUTO = 5,         /* ds or ds-noabstain, chosen from the votes (the default) */
-    CHORUS_MODEL_POOLED = 6        /* one confusion matrix shared by every LF; abstains ignored */
+    CHORUS_MODEL_POOLED = 6        /* ds-noabstain, but LFs with too few votes for a table of
+                                      their own share one; abstains ignored */
 } chorus_model_type;
 
 /* How the class prior pi is obtained. */
@@ -275,7 +276,8 @@ typedef struct chorus_fit_check {
      * CHORUS_CHECK_DISAGREEING_VOTES_MAX of that fit's agreement votes were its disagreeing
      * LFs' (refit_disagreeing_share, the share): too few answers per LF for a confusion
      * table of its own, as with sparse crowd workers. So the default was fitted again as
-     * pooled (one table shared by every LF); the rest of this check is the pooled fit's. */
+     * pooled (the LFs with too few votes share one table); the rest of this check is the
+     * pooled fit's. */
     int refitted_pooled;
     double refit_disagreeing_share;
 } chorus_fit_check;

@@ -358,7 +358,7 @@ class LabelModel(Labeler):
                 "where the others have a clear majority came from LFs whose learned accuracy "
                 "is more than %.1f from their agreement with the others (limit %.0f%%): too few "
                 "votes each for a table of their own (sparse crowd workers), so the model was "
-                "fitted again as pooled, one table shared by every LF",
+                "fitted again as pooled, in which such LFs share one table",
                 100 * c["refitted_pooled"]["disagreeing_share"], _capi.CHECK_LF_GAP,
                 100 * _capi.CHECK_DISAGREEING_VOTES_MAX)
         if c["fell_back"] and not c["worse_than_majority"] and h is not None:

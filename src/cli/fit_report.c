@@ -25,7 +25,7 @@ void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
                 "votes where the others have a clear majority came from LFs whose learned "
                 "accuracy is more than %.1f from their agreement with the others (limit %.0f%%): "
                 "too few votes each for a table of their own (sparse crowd workers), so the "
-                "model was fitted again as pooled, one table shared by every LF\n",
+                "model was fitted again as pooled, in which such LFs share one table\n",
                 cmd, 100 * c->refit_disagreeing_share, CHORUS_CHECK_LF_GAP,
                 100 * CHORUS_CHECK_DISAGREEING_VOTES_MAX);
     /* Shown even when quiet: the labels are not what the user asked the model for. */

@@ -9,7 +9,7 @@
  * cannot do anyway. Which LFs share is fixed by their numbers of votes, so this is EM with
  * tied parameters and the log-posterior never falls.
  *
- * Priors: an own table as in ds-noabstain (centred on the LF's shape over its votes); the
+ * Priors: an own table ds-noabstain's (centred on the LF's shape over its votes); the
  * shared table once, with the same strength, centred on the shape of the votes its LFs
  * cast together: with no evidence a vote says nothing of the class.
  */
@@ -26,98 +26,74 @@ static bool own_table(const int64_t *lf_votes, int32_t j, int32_t k)
     return lf_votes[j] >= (int64_t)POOLED_VOTES_PER_PARAMETER * k * (k - 1);
 }
 
-/* The shape of the votes the sharing LFs cast together (without the abstain); false if
- * every LF has its own table. */
-static bool shared_shape(int32_t m, int32_t k, const double *shape, const int64_t *lf_votes,
-                         double *out)
+/* The first LF that shares the table (-1 if every LF has its own), and in `centre` the
+ * shape of the votes the sharing LFs cast together, without the abstain. */
+static int32_t sharing_lfs(int32_t m, int32_t k, const double *shape, const int64_t *lf_votes,
+                           double *centre)
 {
-    bool any = false;
+    int32_t first = -1;
     double z = 0;
     for (int32_t o = 0; o < k; o++)
-        out[o] = 0;
+        centre[o] = 0;
     for (int32_t j = 0; j < m; j++) {
         if (own_table(lf_votes, j, k)) continue;
-        any = true;
+        if (first < 0) first = j;
         for (int32_t o = 0; o < k; o++)
-            out[o] += shape[(size_t)j * (k + 1) + o];
+            centre[o] += shape[(size_t)j * (k + 1) + o];
     }
     for (int32_t o = 0; o < k; o++)
-        z += out[o];
+        z += centre[o];
     for (int32_t o = 0; o < k; o++)
-        out[o] = z > 0 ? out[o] / z : 1.0 / k;
-    return any;
-}
-
-static void normalise_row(double *row, int32_t k)
-{
-    double z = 0;
-    for (int32_t o = 0; o < k; o++)
-        z += row[o];
-    for (int32_t o = 0; o < k; o++)
-        row[o] = chorus_em_clamp_prob(row[o] / z);
-    row[k] = 0;
-}
-
-/* The first LF that shares the table, or -1. */
-static int32_t first_sharing(int32_t m, int32_t k, const int64_t *lf_votes)
-{
-    for (int32_t j = 0; j < m; j++)
-        if (!own_table(lf_votes, j, k)) return j;
-    return -1;
+        centre[o] = z > 0 ? centre[o] / z : 1.0 / k;
+    return first;
 }
 
 static void mstep(int32_t m, int32_t k, const em_stats *s, const double *shape,
                   const int64_t *lf_votes, double lambda, double *theta)
 {
+    /* Every table as ds-noabstain fits it; then the sharing LFs' are replaced by the shared
+     * one, estimated into the first sharing LF's rows and copied. */
+    chorus_em_family_ds_noabstain.mstep(m, k, s, shape, lf_votes, lambda, theta);
     double centre[CHORUS_MAX_CLASSES];
     const size_t table_size = (size_t)k * (k + 1);
-    /* The shared table is estimated into the first sharing LF's rows, then copied. */
-    const int32_t first =
-        shared_shape(m, k, shape, lf_votes, centre) ? first_sharing(m, k, lf_votes) : -1;
-    for (int32_t y = 0; first >= 0 && y < k; y++) {
-        double *row = theta + (size_t)first * table_size + (size_t)y * (k + 1);
+    const int32_t first = sharing_lfs(m, k, shape, lf_votes, centre);
+    if (first < 0) return;
+    double *shared = theta + (size_t)first * table_size;
+    for (int32_t y = 0; y < k; y++) {
+        double *row = shared + (size_t)y * (k + 1), z = 0;
         for (int32_t o = 0; o < k; o++) {
             row[o] = lambda * centre[o];
             for (int32_t j = 0; j < m; j++)
                 if (!own_table(lf_votes, j, k)) row[o] += chorus_em_vote_count(s, k, j, o, y);
+            z += row[o];
         }
-        normalise_row(row, k);
+        for (int32_t o = 0; o < k; o++)
+            row[o] = chorus_em_clamp_prob(row[o] / z);
+        row[k] = 0;
     }
-    for (int32_t j = 0; j < m; j++) {
-        double *table = theta + (size_t)j * table_size;
-        if (!own_table(lf_votes, j, k)) {
-            if (j != first)
-                for (size_t x = 0; x < table_size; x++)
-                    table[x] = theta[(size_t)first * table_size + x];
-            continue;
-        }
-        const double *sh = shape + (size_t)j * (k + 1);
-        for (int32_t y = 0; y < k; y++) {
-            double *row = table + (size_t)y * (k + 1);
-            for (int32_t o = 0; o < k; o++)
-                row[o] = chorus_em_vote_count(s, k, j, o, y) + lambda * sh[o] / (1 - sh[k]);
-            normalise_row(row, k);
-        }
-    }
+    for (int32_t j = first + 1; j < m; j++)
+        if (!own_table(lf_votes, j, k))
+            for (size_t x = 0; x < table_size; x++)
+                theta[(size_t)j * table_size + x] = shared[x];
 }
 
 static double log_prior(int32_t m, int32_t k, const double *theta, const double *shape,
                         const int64_t *lf_votes, double smoothing)
 {
     double centre[CHORUS_MAX_CLASSES], lp = 0;
-    const int32_t first_shared =
-        shared_shape(m, k, shape, lf_votes, centre) ? first_sharing(m, k, lf_votes) : -1;
-    for (int32_t j = 0; j < m; j++) {
-        const bool own = own_table(lf_votes, j, k);
-        /* The shared table is one parameter: its prior counts once. */
-        if (!own && j != first_shared) continue;
-        const double *sh = shape + (size_t)j * (k + 1);
-        for (int32_t y = 0; y < k; y++) {
-            const double *row = theta + ((size_t)j * k + y) * (k + 1);
-            for (int32_t o = 0; o < k; o++)
-                lp += smoothing * (own ? sh[o] / (1 - sh[k]) : centre[o]) * log(row[o]);
-        }
-    }
+    const size_t table_size = (size_t)k * (k + 1);
+    const int32_t first = sharing_lfs(m, k, shape, lf_votes, centre);
+    /* The shared table is one parameter: its prior counts once. */
+    for (int32_t y = 0; first >= 0 && y < k; y++)
+        for (int32_t o = 0; o < k; o++)
+            lp += smoothing * centre[o] *
+                  log(theta[(size_t)first * table_size + (size_t)y * (k + 1) + o]);
+    /* An own table's prior is ds-noabstain's. */
+    for (int32_t j = 0; j < m; j++)
+        if (own_table(lf_votes, j, k))
+            lp += chorus_em_family_ds_noabstain.log_prior(1, k, theta + (size_t)j * table_size,
+                                                          shape + (size_t)j * (k + 1), lf_votes + j,
+                                                          smoothing);
     return lp;
 }
 

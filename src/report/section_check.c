@@ -114,7 +114,7 @@ int report_fit_check(report_context *ctx)
                     "<li>Fitted first with a confusion table per LF, %.1f%% of the votes where "
                     "the others have a clear majority came from LFs off their agreement (limit "
                     "%.0f%%): too few votes each for a table of their own, so the model was "
-                    "fitted again as pooled, one table shared by every LF.</li>\n",
+                    "fitted again as pooled, in which such LFs share one table.</li>\n",
                     100 * c->refit_disagreeing_share, 100 * CHORUS_CHECK_DISAGREEING_VOTES_MAX);
     if (c->heldout_ran)
         html_printf(out,

@@ -101,7 +101,8 @@ regime "one-class, narrow precise, correlated 5:4:0.7, undeclared" - --lf-kind o
 
 # Crowd sets of sparse workers (2000 items, thousands of workers with 1 to 6 answers each,
 # about 5 per item): a confusion table per worker is fitted to a handful of answers, and
-# the default must see it and refit one table shared by all (README "Label model").
+# the default must see it and refit with one table shared by those workers (README "Label
+# model").
 n=2000
 regime "crowd, 2500 sparse workers, K = 2" - --lf-kind multi-class -k 2 -m 2500 --coverage 0.001:0.003 --seed 81
 checks=$((checks + 1))

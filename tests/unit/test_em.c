@@ -503,7 +503,7 @@ START_TEST(test_auto_refits_sparse_workers_pooled)
 {
     /* A crowd set of 2500 workers with 2 to 6 answers each, about 5 per item: a confusion
      * table per worker is fitted to a handful of answers (ds-noabstain alone is far below
-     * majority vote), so the default refits one table shared by every worker. */
+     * majority vote), so the default refits with one table shared by those workers. */
     chorus_synth_options o = CHORUS_SYNTH_OPTIONS_INIT;
     o.n_items = 2000;
     o.n_lfs = 2500;
