@@ -40,7 +40,9 @@ trap 'rm -rf "$work"' EXIT
 # this row's items per split, N = 2000 or 4000 as in a crowd set), about 5 answers per item
 # (row 51: 1, a third of the items unanswered). Rows 52-56 put a few prolific workers
 # beside such sparse ones ("+beside ARGS": a second draw of the same items, the same seed,
-# classes and balance, with these LF options, its columns beside the first's).
+# classes and balance, with these LF options, its columns beside the first's). Rows 57-60
+# have one one-class LF per class, where the votes cannot tell a class's size from its LF's
+# recall (README, "Uncovered items").
 regimes=(
   "--lf-kind multi-class -k 2 --seed 11"
   "--lf-kind multi-class -k 4 --seed 12"
@@ -98,6 +100,10 @@ regimes=(
   "--lf-kind multi-class -k 2 -m 5 --coverage 0.1:0.3 --accuracy 0.55:0.95 --seed 93 +n 2000 +beside -m 1000 --coverage 0.001:0.003 --accuracy 0.55:0.95"
   "--lf-kind multi-class -k 2 -m 20 --coverage 0.1:0.3 --accuracy 0.55:0.95 --seed 94 +n 2000 +beside -m 1000 --coverage 0.0005:0.001 --accuracy 0.55:0.95"
   "--lf-kind multi-class -k 4 -m 10 --coverage 0.05:0.2 --accuracy 0.55:0.95 --seed 95 +n 2000 +beside -m 2500 --coverage 0.0005:0.0015 --accuracy 0.55:0.95"
+  "--lf-kind one-class -k 5 -m 5 --coverage 0.03:0.25 --accuracy 0.3:0.8 --seed 101 +n 5000"
+  "--lf-kind one-class -k 7 -m 7 --coverage 0.03:0.25 --accuracy 0.3:0.8 --imbalance 5 --seed 116 +n 5000"
+  "--lf-kind one-class -k 2 -m 2 --coverage 0.01:0.05 --accuracy 0.55:0.9 --imbalance 5 --seed 302 +n 4000"
+  "--lf-kind one-class -k 3 -m 3 --coverage 0.01:0.05 --accuracy 0.3:0.8 --imbalance 5 --seed 318 +n 4000"
 )
 
 # option NAME DEFAULT ARGS... -> the value given to NAME in ARGS, else DEFAULT
