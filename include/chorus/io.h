@@ -17,11 +17,12 @@ extern "C" {
 #endif
 
 typedef enum chorus_votes_format {
-    CHORUS_FORMAT_AUTO = 0,    /* from the file name: .chv, .npy, else CSV (sniffed) */
+    CHORUS_FORMAT_AUTO = 0,    /* from the file name: .chv, .npy, .json, else CSV (sniffed) */
     CHORUS_FORMAT_CSV = 1,     /* dense: header of LF names, one row per item, -1 abstains */
     CHORUS_FORMAT_TRIPLES = 2, /* sparse: header "item,lf,label", one row per vote */
     CHORUS_FORMAT_NPY = 3,     /* NumPy .npy, 2-D C-order signed integers, -1 abstains */
-    CHORUS_FORMAT_CHV = 4      /* chorus' native binary format, see docs/chv-format.md */
+    CHORUS_FORMAT_CHV = 4,     /* chorus' native binary format, see docs/chv-format.md */
+    CHORUS_FORMAT_WRENCH = 5   /* WRENCH's dataset JSON (read only), chorus_votes_read_wrench */
 } chorus_votes_format;
 
 /*
@@ -88,10 +89,12 @@ typedef struct chorus_read_options {
  * vote file is also at most 16 MiB (CHORUS_TEXT_MAX_LINE_BYTES). */
 #define CHORUS_CSV_MAX_LFS 100000
 
-/* Format implied by a file name: .chv, .npy, otherwise CSV (dense or triples, sniffed). */
+/* Format implied by a file name: .chv, .npy, .json (WRENCH), otherwise CSV (dense or
+ * triples, sniffed). */
 chorus_votes_format chorus_format_from_path(const char *path);
 
-/* Parses "csv", "triples", "npy", "chv" or "auto". CHORUS_EINVAL for anything else. */
+/* Parses "csv", "triples", "npy", "chv", "wrench" or "auto". CHORUS_EINVAL for anything
+ * else. */
 int chorus_format_parse(chorus_votes_format *out, const char *name);
 const char *chorus_format_name(chorus_votes_format format);
 
@@ -118,6 +121,16 @@ int chorus_votes_read_triples(chorus_votes **out, const char *path,
                               const chorus_read_options *opts);
 int chorus_votes_read_npy(chorus_votes **out, const char *path, const chorus_read_options *opts);
 int chorus_votes_read_chv(chorus_votes **out, const char *path, const chorus_read_options *opts);
+/*
+ * WRENCH's dataset file (train.json, valid.json, test.json): a JSON object whose keys are
+ * the item ids (kept as the matrix's item names, in file order) and whose values hold
+ * "weak_labels", one vote per LF (-1 abstains; opts' abstain_value applies as for CSV).
+ * The LFs are named lf0, lf1, ...; the classes come from the label.json beside the file
+ * ({"0": "ham", "1": "spam"}) when there is one, else as opts or the votes say. The file is
+ * parsed whole (jansson), so it takes a few times its size in memory while it is read.
+ * chorus_votes_write has no WRENCH writer: CHORUS_EINVAL.
+ */
+int chorus_votes_read_wrench(chorus_votes **out, const char *path, const chorus_read_options *opts);
 
 /* The counts a .chv file's header gives, the header checked as chorus_votes_read_chv()
  * checks it; nothing else is read. */
@@ -149,6 +162,8 @@ int chorus_gold_read(int32_t **out, int64_t *out_n, const char *path, int32_t n_
  * chorus_gold_read that also takes class names: class_names (NULL for none) has n_classes
  * entries, and a line may be one of them (surrounding blanks ignored). A value that names
  * one class and is the index of another ("1" when the classes are named 1..4) is an error.
+ * A path ending in .json is a WRENCH dataset file (chorus_votes_read_wrench): the "label"
+ * of each of its items, in file order, -1 where it is null or missing.
  */
 int chorus_gold_read_named(int32_t **out, int64_t *out_n, const char *path, int32_t n_classes,
                            const char *const *class_names);

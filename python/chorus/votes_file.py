@@ -15,7 +15,7 @@ from ._convert import VoteMatrix, n_classes_of
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-_FORMATS = {"auto": 0, "csv": 1, "triples": 2, "npy": 3, "chv": 4}
+_FORMATS = {"auto": 0, "csv": 1, "triples": 2, "npy": 3, "chv": 4, "wrench": 5}
 
 
 class VotesFile(NamedTuple):
@@ -51,8 +51,10 @@ def read_votes(path: PathLike, format: str = "auto", n_classes: int = 0) -> Vote
 
     A .chv file (``chorus apply -o votes.chv``) keeps the LF names of the spec, its class
     names and item names; a dense CSV its header's LF names; a triples CSV the task,
-    worker and label names. ``n_classes`` 0 takes what the file says (or one more than its
-    largest label). A bad file raises ChorusInputError naming the file and place.
+    worker and label names; a WRENCH dataset file (train.json, valid.json, test.json) its
+    item ids and the class names of the label.json beside it. ``n_classes`` 0 takes what
+    the file says (or one more than its largest label). A bad file raises
+    ChorusInputError naming the file and place.
     """
     if format not in _FORMATS:
         raise ValueError(f"format {format!r}: use one of {', '.join(_FORMATS)}")

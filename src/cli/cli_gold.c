@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "chorus/chorus.h"
@@ -78,7 +79,17 @@ int cli_read_gold(const char *cmd, const char *spec, int32_t n_classes,
             fprintf(stderr, "chorus %s: out of memory\n", cmd);
             return CLI_EXIT_FAILURE;
         }
-        if (is_file(path))
+        const size_t len = strlen(path);
+        const int wrench = len > 5 && strcasecmp(path + len - 5, ".json") == 0;
+        if (wrench && is_file(path) && strcmp(colon + 1, "label") != 0)
+            rc = cli_usage_error(cmd,
+                                 "%s: a WRENCH .json file's gold labels are its items' "
+                                 "\"label\" (%s:label, or the file alone)",
+                                 spec, path);
+        else if (wrench && is_file(path)) {
+            int status = chorus_gold_read_named(out, out_n, path, n_classes, class_names);
+            if (status) rc = cli_fail(cmd, status);
+        } else if (is_file(path))
             rc = read_field(cmd, path, colon + 1, n_classes, class_names, out, out_n);
         else
             rc = cli_usage_error(cmd,

@@ -17,7 +17,8 @@ enum {
 };
 
 static const cli_option options[] = {
-    [OPT_FROM] = {"from", 0, "FMT", "input format: csv, triples, npy, chv (default: by name)"},
+    [OPT_FROM] = {"from", 0, "FMT",
+                  "input format: csv, triples, npy, chv, wrench (default: by name)"},
     [OPT_TO] = {"to", 0, "FMT", "output format: csv, triples, npy, chv (default: by name)"},
     [OPT_CLASSES] = {"classes", 0, "K|NAMES", "number of classes, or their names: HAM,SPAM"},
     [OPT_DUPLICATES] = CLI_DUPLICATES_OPTION,

@@ -23,7 +23,8 @@ enum {
 static const cli_option options[] = {
     [OPT_OUTPUT] = {"output", 'o', "PROBS", "where to write the probabilities (required)"},
     [OPT_FORMAT] = {"format", 0, "FMT", "csv, jsonl or npy (default: by the output's name)"},
-    [OPT_VOTES_FORMAT] = {"votes-format", 0, "FMT", "csv, triples, npy, chv (default: by name)"},
+    [OPT_VOTES_FORMAT] = {"votes-format", 0, "FMT",
+                          "csv, triples, npy, chv, wrench (default: by name)"},
     [OPT_DUPLICATES] = CLI_DUPLICATES_OPTION,
     [OPT_DROP_UNCOVERED] = {"drop-uncovered", 0, NULL,
                             "write only the items some labeling function voted on"},

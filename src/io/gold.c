@@ -11,7 +11,9 @@
 #include "chorus/parse.h"
 #include "core/atomic_file.h"
 #include "core/error_internal.h"
+#include "core/path.h"
 #include "io/text_reader.h"
+#include "io/wrench_json.h"
 
 /* Without a class count, labels up to the largest a vote matrix can have. */
 #define MAX_CLASS (CHORUS_MAX_CLASSES - 1)
@@ -90,6 +92,8 @@ int chorus_gold_read_named(int32_t **out, int64_t *out_n, const char *path, int3
     int64_t n = 0, cap = 0;
     char *line;
     size_t len;
+    if (chorus_path_has_suffix(path, ".json"))
+        return chorus_wrench_read_gold(out, out_n, path, n_classes);
     int rc = chorus_text_reader_open(&reader, path);
     if (rc) return rc;
     while ((rc = chorus_text_reader_next(&reader, &line, &len)) == 1) {

@@ -60,10 +60,11 @@ chorus_votes_format chorus_format_from_path(const char *path)
 {
     if (chorus_path_has_suffix(path, ".chv")) return CHORUS_FORMAT_CHV;
     if (chorus_path_has_suffix(path, ".npy")) return CHORUS_FORMAT_NPY;
+    if (chorus_path_has_suffix(path, ".json")) return CHORUS_FORMAT_WRENCH;
     return CHORUS_FORMAT_CSV;
 }
 
-static const char *const format_names[] = {"auto", "csv", "triples", "npy", "chv"};
+static const char *const format_names[] = {"auto", "csv", "triples", "npy", "chv", "wrench"};
 
 int chorus_format_parse(chorus_votes_format *out, const char *name)
 {
@@ -73,7 +74,8 @@ int chorus_format_parse(chorus_votes_format *out, const char *name)
             return CHORUS_OK;
         }
     return chorus_error_set(
-        CHORUS_EINVAL, "unknown vote format '%s'; expected csv, triples, npy, chv or auto", name);
+        CHORUS_EINVAL, "unknown vote format '%s'; expected csv, triples, npy, chv, wrench or auto",
+        name);
 }
 
 const char *chorus_format_name(chorus_votes_format format)
@@ -99,6 +101,8 @@ int chorus_votes_read(chorus_votes **out, const char *path, const chorus_read_op
         return chorus_votes_read_npy(out, path, opts);
     case CHORUS_FORMAT_CHV:
         return chorus_votes_read_chv(out, path, opts);
+    case CHORUS_FORMAT_WRENCH:
+        return chorus_votes_read_wrench(out, path, opts);
     default:
         return chorus_error_set(CHORUS_EINVAL, "unknown vote format %d", (int)format);
     }
@@ -116,6 +120,11 @@ int chorus_votes_write(const chorus_votes *votes, const char *path, chorus_votes
         return chorus_votes_write_npy(votes, path);
     case CHORUS_FORMAT_CHV:
         return chorus_votes_write_chv(votes, path);
+    case CHORUS_FORMAT_WRENCH:
+        return chorus_error_set(CHORUS_EINVAL,
+                                "%s: chorus reads WRENCH's .json files but does not write them; "
+                                "write csv, triples, npy or chv",
+                                path);
     default:
         return chorus_error_set(CHORUS_EINVAL, "unknown vote format %d", (int)format);
     }

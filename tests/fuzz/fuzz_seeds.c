@@ -135,6 +135,8 @@ int main(int argc, char **argv)
     copy_head("votes_csv", "tennis_valid.csv", "datasets/wrench_tennis_flyingsquid/valid/votes.csv",
               40);
     copy_head("votes_csv", "trec_test.csv", "datasets/wrench_trec/test/votes.csv", 30);
+    copy_head("votes_wrench", "youtube_valid.json",
+              "datasets/wrench_youtube/wrench_json/valid.json", 0);
     copy_head("votes_triples", "patients.csv", "datasets/ds1979_patients/triples.csv", 80);
     copy_head("votes_triples", "bluebird.csv", "datasets/smeem_bluebird/triples.csv", 60);
     copy_head("votes_triples", "product.csv", "datasets/ctinfer_d_product/triples.csv", 60);
