@@ -13,7 +13,7 @@ import numpy as np
 
 from chorus import (ABSTAIN, ChorusInputError, LFAnalysis, LFApplier, LabelModel, apply_spec,
                     hstack_votes, labeling_function, load_spec, read_votes, write_votes)
-from support import (REPO, has_module, needs_cli, needs_pandas, read_probs,
+from support import (REPO, YOUTUBE, has_module, needs_cli, needs_pandas, read_probs,
                      read_votes as read_votes_csv, run_cli)
 
 SPEC = REPO / "labeling_functions/youtube_spam.yaml"
@@ -177,6 +177,15 @@ class VotesFileTest(unittest.TestCase):
         cli = LabelModel().load(self.tmp / "m.json")
         np.testing.assert_allclose(cli.predict_proba(L), model.predict_proba(L), rtol=0,
                                    atol=1e-12)
+
+    def test_wrench_json_as_its_csv_copy(self) -> None:
+        # WRENCH's own test.json (label.json beside it) reads as the same split's votes.csv.
+        back = read_votes(YOUTUBE / "wrench_json" / "test.json")
+        _, L = read_votes_csv(YOUTUBE / "test" / "votes.csv")
+        np.testing.assert_array_equal(back.L, L)
+        self.assertEqual(back.class_names, ["HAM", "SPAM"])
+        self.assertEqual(back.item_names, [str(i) for i in range(250)])
+        self.assertEqual(back.lf_names[:2], ["lf0", "lf1"])
 
     def test_bad_file_names_the_file(self) -> None:
         path = self.tmp / "votes.csv"
