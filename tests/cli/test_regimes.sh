@@ -11,7 +11,10 @@
 # Not asserted, because the default is below majority vote there (bench/regimes.sh shows
 # them, README "Quality across regimes"): mixed LF sets whose multi-class LFs are a slight
 # majority (--lf-kind mixed:0.3 and mixed:0.4, where auto picks ds-noabstain and ignores
-# the one-class LFs' abstains) and the mixed:0.5 copies 5:4 set with the groups declared.
+# the one-class LFs' abstains), the mixed:0.5 copies 5:4 set with the groups declared, and
+# one-class sets with a single LF per class (bench/regimes.sh rows 57-60), where the votes
+# cannot tell a class's size from its LF's recall and the items without a vote all get
+# whichever class the model settles on.
 source "$(dirname "$0")/lib.sh"
 n=5000
 
