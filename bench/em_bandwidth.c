@@ -22,7 +22,9 @@
  * nothing else. `simd_gather_ms` / `simd_multiple` (K = 2, 1-byte storage, a CPU with
  * AVX-512; else "-") is less still: the table entries of 8 votes at a time fetched with one
  * AVX-512 gather and added into one vector, with no per-item sums at all, the fastest this
- * machine can look up one table entry per vote.
+ * machine can look up one table entry per vote. `logistic_ms` / `logistic_multiple` (K = 2)
+ * is the other part every exact pass has: one logistic (libm's exp) per item, of a value
+ * taken from the item's row_ptr entries, and nothing else.
  *
  * usage: bench_em_bandwidth [n_items [n_lfs [reps]]]   (default 2000000 50 3)
  */
@@ -228,6 +230,20 @@ static void gather_kernel(const chorus_vote_view *w, const double *table, double
         gather_items(w, table, stats, n, w->lf_width, w->label_width);
 }
 
+/* One logistic per item and nothing else: the posterior of a two-class item, computed
+ * exactly, costs at least this. */
+static void logistic_kernel(const chorus_vote_view *w, const double *table, double *stats,
+                            int64_t n, int32_t k)
+{
+    (void)table;
+    (void)k;
+    double sum = 0;
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < n; i++)
+        sum += 1 / (1 + exp(0.1 * (double)(w->row_ptr[i + 1] - w->row_ptr[i]) - 1));
+    stats[0] += sum;
+}
+
 #ifdef HAVE_SIMD_GATHER
 /*
  * Below the gather half of the floor, for K = 2 with 1-byte LF indices and labels: the
@@ -306,6 +322,12 @@ static stamp time_gather_pass(const chorus_votes *v, int threads, int reps)
     return time_pass(v, threads, reps, (size_t)chorus_votes_n_lfs(v) * 2, gather_kernel);
 }
 
+static stamp time_logistic_pass(const chorus_votes *v, int threads, int reps)
+{
+    if (chorus_votes_n_classes(v) != 2) return (stamp){0, 0};
+    return time_pass(v, threads, reps, (size_t)chorus_votes_n_lfs(v) * 2, logistic_kernel);
+}
+
 /* The AVX-512 gather pass, or {0, 0} where it does not apply (K != 2, wider storage, no
  * AVX-512 on this CPU, or not an x86-64 build). */
 static stamp time_simd_gather_pass(const chorus_votes *v, int threads, int reps)
@@ -354,10 +376,11 @@ int main(int argc, char **argv)
     static const chorus_model_type types[] = {CHORUS_MODEL_DS, CHORUS_MODEL_DS_NOABSTAIN};
     printf("matrix: %" PRId64 " items x %" PRId32 " LFs, coverage 0.1-0.3, best of %d\n", n, m,
            reps);
-    printf("%-3s %-13s %7s %10s %7s %8s %8s %9s %12s %10s %11s %9s %15s %10s %16s %15s %14s\n", "K",
-           "model", "threads", "votes", "MB", "read_ms", "iter_ms", "multiple", "cpu_multiple",
+    printf("%-3s %-13s %7s %10s %7s %8s %8s %9s %12s %10s %11s %9s %15s %10s %16s %15s %14s "
+           "%12s %18s\n",
+           "K", "model", "threads", "votes", "MB", "read_ms", "iter_ms", "multiple", "cpu_multiple",
            "minimal_ms", "vs_minimal", "floor_ms", "floor_multiple", "gather_ms", "gather_multiple",
-           "simd_gather_ms", "simd_multiple");
+           "simd_gather_ms", "simd_multiple", "logistic_ms", "logistic_multiple");
     for (size_t c = 0; c < sizeof class_counts / sizeof *class_counts; c++) {
         chorus_synth_options so = CHORUS_SYNTH_OPTIONS_INIT;
         so.n_items = n;
@@ -382,6 +405,7 @@ int main(int argc, char **argv)
             const stamp gather =
                 class_counts[c] == 2 ? time_gather_pass(votes, threads, reps) : (stamp){0, 0};
             const stamp simd = time_simd_gather_pass(votes, threads, reps);
+            const stamp logistic = time_logistic_pass(votes, threads, reps);
             for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
                 stamp few, many;
                 int32_t n_few = 0, n_many = 0;
@@ -410,9 +434,13 @@ int main(int argc, char **argv)
                 else
                     printf(" %9s %15s %10s %16s", "-", "-", "-", "-");
                 if (simd.wall > 0)
-                    printf(" %15.2f %13.1fx\n", simd.wall * 1e3, simd.wall / read.wall);
+                    printf(" %15.2f %13.1fx", simd.wall * 1e3, simd.wall / read.wall);
                 else
-                    printf(" %15s %14s\n", "-", "-");
+                    printf(" %15s %14s", "-", "-");
+                if (logistic.wall > 0)
+                    printf(" %12.2f %17.1fx\n", logistic.wall * 1e3, logistic.wall / read.wall);
+                else
+                    printf(" %12s %18s\n", "-", "-");
                 fflush(stdout);
             }
         }
