@@ -150,15 +150,23 @@ static int add_item_votes(chorus_csr_builder *b, json_t *weak, const char *path,
     return chorus_csr_builder_end_row(b);
 }
 
-/* Names the classes and items of a matrix just built from the file. */
-static int name_votes(chorus_votes *v, json_t *root, const chorus_wrench_classes *classes)
+/* Names the classes and items of a matrix just built from the file; a name the matrix
+ * cannot keep (a control character in an id, say) is CHORUS_EFORMAT naming the file. */
+static int name_votes(chorus_votes *v, json_t *root, const chorus_wrench_classes *classes,
+                      const char *path)
 {
     int rc = CHORUS_OK;
     for (int32_t k = 0; !rc && k < classes->n; k++)
-        rc = chorus_votes_set_class_name(v, k, classes->names[k]);
+        if ((rc = chorus_votes_set_class_name(v, k, classes->names[k])) == CHORUS_EINVAL) {
+            chorus_error_wrap("%s: label.json beside it: class %" PRId32 ": ", path, k);
+            return chorus_error_recode(CHORUS_EFORMAT);
+        }
     int64_t i = 0;
     for (void *it = json_object_iter(root); it && !rc; it = json_object_iter_next(root, it))
-        rc = chorus_votes_set_item_name(v, i++, json_object_iter_key(it));
+        if ((rc = chorus_votes_set_item_name(v, i++, json_object_iter_key(it))) == CHORUS_EINVAL) {
+            chorus_error_wrap("%s: item %" PRId64 " (counting from 0): ", path, i - 1);
+            return chorus_error_recode(CHORUS_EFORMAT);
+        }
     return rc;
 }
 
@@ -209,7 +217,7 @@ int chorus_votes_read_wrench(chorus_votes **out, const char *path, const chorus_
             break;
     }
     if (!rc) rc = chorus_csr_builder_finish(&b, &votes, (int32_t)m, n_classes);
-    if (!rc) rc = name_votes(votes, root, &classes);
+    if (!rc) rc = name_votes(votes, root, &classes, path);
     chorus_csr_builder_free(&b);
     json_decref(root);
     chorus_wrench_classes_free(&classes);

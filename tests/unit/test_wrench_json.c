@@ -141,6 +141,10 @@ START_TEST(test_bad_input)
         {"{\"0\": {\"weak_labels\": [0]}, \"0\": {\"weak_labels\": [1]}}",
          "bad.json:1:31: duplicate object key"},
         {"{\"0\": {\"weak_labels\": [0]}", "bad.json:1:26: '}' expected"},
+        {"{\"a\": {\"weak_labels\": [0]}, \"x\\ny\": {\"weak_labels\": [1]}}",
+         "bad.json: item 1 (counting from 0): item name \"x\ny\" contains a control character"},
+        {"{\"a\": {\"weak_labels\": [0]}, \"\": {\"weak_labels\": [1]}}",
+         "bad.json: item 1 (counting from 0): item name is empty"},
     };
     const char *path = test_path("bad.json");
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
