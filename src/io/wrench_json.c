@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "chorus/io.h"
 #include "core/error_internal.h"
@@ -67,12 +68,12 @@ int chorus_wrench_classes_read(chorus_wrench_classes *out, const char *path)
     memset(out, 0, sizeof *out);
     char *file = label_file_beside(path);
     if (!file) return chorus_error_nomem();
-    FILE *probe = fopen(file, "rb");
-    if (!probe) {
+    /* Only whether it exists: load() refuses a FIFO or device before it would open one. */
+    struct stat st;
+    if (stat(file, &st) != 0) {
         free(file);
         return CHORUS_OK;
     }
-    fclose(probe);
     static const char shape[] = "WRENCH's class names, {\"0\": \"<name>\", \"1\": ...}";
     json_t *root = NULL;
     int rc = load(&root, file, shape);

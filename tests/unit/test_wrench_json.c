@@ -117,6 +117,12 @@ START_TEST(test_label_json)
         ck_assert_error(chorus_votes_read(&v, votes, NULL), CHORUS_EFORMAT, "label.json");
         ck_assert_ptr_null(v);
     }
+    /* A FIFO named label.json is refused, not opened (which would wait for a writer). */
+    remove(labels);
+    ck_assert_int_eq(mkfifo(labels, 0600), 0);
+    ck_assert_error(chorus_votes_read(&v, votes, NULL), CHORUS_EIO, "label.json: is a FIFO");
+    ck_assert_ptr_null(v);
+    remove(labels);
 }
 END_TEST
 
