@@ -2,7 +2,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "chorus/chorus.h"
@@ -79,8 +78,7 @@ int cli_read_gold(const char *cmd, const char *spec, int32_t n_classes,
             fprintf(stderr, "chorus %s: out of memory\n", cmd);
             return CLI_EXIT_FAILURE;
         }
-        const size_t len = strlen(path);
-        const int wrench = len > 5 && strcasecmp(path + len - 5, ".json") == 0;
+        const int wrench = chorus_format_from_path(path) == CHORUS_FORMAT_WRENCH;
         if (wrench && is_file(path) && strcmp(colon + 1, "label") != 0)
             rc = cli_usage_error(cmd,
                                  "%s: a WRENCH .json file's gold labels are its items' "
