@@ -280,6 +280,13 @@ typedef struct chorus_fit_check {
      * pooled fit's. */
     int refitted_pooled;
     double refit_disagreeing_share;
+    /* Classes that at most one LF ever votes for (0 unless two or more, and only for the
+     * default model with a learned class prior). For such a class the votes cannot tell
+     * how common it is from how often its LF fires, so the model's split of an item
+     * without votes among them rests on its priors, not on the votes: predict gives each
+     * of them the same share of what the model puts on them together
+     * (chorus_model_one_lf_class says which). */
+    int32_t n_one_lf_classes;
 } chorus_fit_check;
 
 #define CHORUS_CHECK_UNANIMOUS_MAX 0.2
@@ -289,6 +296,9 @@ typedef struct chorus_fit_check {
 #define CHORUS_CHECK_DISAGREEING_VOTES_MAX 0.1
 #define CHORUS_CHECK_MIN_ITEMS 20
 #define CHORUS_CHECK_HELDOUT_MARGIN 0.01
+
+/* 1 if class `class_index` is one of the check's n_one_lf_classes, else 0. */
+int chorus_model_one_lf_class(const chorus_model *model, int32_t class_index);
 
 /* 1 if predict hands back an item's unanimous vote where the model would overrule it (the
  * default model when abstains are evidence; see README "Label model"). */

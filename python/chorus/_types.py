@@ -298,6 +298,7 @@ class FitCheck(ctypes.Structure):
         ("disagreeing_lf_votes", c_int64),
         ("refitted_pooled", c_int),
         ("refit_disagreeing_share", c_double),
+        ("n_one_lf_classes", c_int32),
     ]
 
 

@@ -156,7 +156,9 @@ class LabelModel(Labeler):
         n_lfs_disagreeing, agreement_votes, disagreeing_lf_votes (the votes the LFs'
         agreement is measured on, and those of the disagreeing LFs), refitted_pooled (None,
         or {disagreeing_share} when the default refitted a crowd model of sparse workers
-        as "pooled"), worse_than_majority, fell_back and heldout (None, or the
+        as "pooled"), one_lf_classes (the classes at most one LF votes for, when two or
+        more: items without votes get equal shares of them), worse_than_majority, fell_back
+        and heldout (None, or the
         held-out-LF check as a dict {lfs_left_out, votes, model_agreement,
         majority_vote_agreement, prefers_majority_vote, tie_votes, tie_model_agreement,
         tie_specific_lfs_agreement, ties_to_specific_lfs}). When the default model ("auto")
@@ -298,6 +300,8 @@ class LabelModel(Labeler):
             "refitted_pooled": None if not c.contents.refitted_pooled else {
                 "disagreeing_share": float(c.contents.refit_disagreeing_share),
             },
+            "one_lf_classes": [k for k in range(lib.chorus_model_n_classes(model))
+                               if lib.chorus_model_one_lf_class(model, k)],
             "worse_than_majority": bool(c.contents.worse_than_majority),
             "fell_back": bool(c.contents.fell_back),
             "heldout": None if not c.contents.heldout_ran else {

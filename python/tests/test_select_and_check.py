@@ -23,6 +23,7 @@ CHECK_KEYS = {
     "worse_than_majority": "worse_than_majority_vote",
     "fell_back": "fell_back_to_majority_vote",
     "agreement_votes": "agreement_votes", "disagreeing_lf_votes": "disagreeing_lf_votes",
+    "one_lf_classes": "one_lf_classes",
 }
 
 

@@ -14,11 +14,34 @@ static double share(int64_t part, int64_t whole)
     return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
+/* The check's one-LF classes by name, comma-separated, the first 10. */
+static void print_one_lf_classes(FILE *out, const chorus_model *model)
+{
+    int shown = 0;
+    for (int32_t k = 0; k < chorus_model_n_classes(model); k++) {
+        if (!chorus_model_one_lf_class(model, k)) continue;
+        if (shown == 10) {
+            fprintf(out, ", ...");
+            break;
+        }
+        fprintf(out, "%s%s", shown++ ? ", " : "", chorus_model_class_name(model, k));
+    }
+}
+
 void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
 {
     const chorus_fit_check *c = chorus_model_check(model);
     if (!c) return;
     const double overruled = share(c->n_unanimous_overruled, c->n_unanimous);
+    if (verbose && c->n_one_lf_classes) {
+        fprintf(stderr,
+                "%s: note: %" PRId32 " classes have at most one labeling function voting "
+                "for them (",
+                cmd, c->n_one_lf_classes);
+        print_one_lf_classes(stderr, model);
+        fprintf(stderr, "): the votes cannot tell how common such a class is from how often its LF "
+                        "fires, so items without votes get equal shares of them\n");
+    }
     if (verbose && c->refitted_pooled)
         fprintf(stderr,
                 "%s: note: fitted with a confusion table per labeling function, %.1f%% of the "
@@ -174,6 +197,12 @@ void cli_print_check(FILE *out, const chorus_model *model)
                 c->ties_to_specific && !c->fell_back
                     ? ": tied items get majority vote with that rule"
                     : "");
+    if (c->n_one_lf_classes) {
+        fprintf(out, "  one-LF classes             ");
+        print_one_lf_classes(out, model);
+        fprintf(out, " (at most one LF votes for each: items without votes get equal shares "
+                     "of them)\n");
+    }
     fprintf(out, "  verdict                    %s\n",
             c->fell_back ? "likely worse than majority vote: majority vote for items with votes"
             : c->worse_than_majority ? "likely worse than majority vote"

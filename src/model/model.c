@@ -7,11 +7,13 @@
 
 #include "chorus/model.h"
 #include "core/error_internal.h"
+#include "model/auto_choice.h"
 #include "model/coverage.h"
 #include "model/em_groups.h"
 #include "model/em_structure.h"
 #include "model/fit_shard.h"
 #include "model/model_internal.h"
+#include "model/one_lf_classes.h"
 #include "probs/probs_internal.h"
 #include "votes/votes_internal.h"
 
@@ -186,68 +188,9 @@ void chorus_model_free(chorus_model *model)
     free(model->group_theta);
     free(model->dependencies);
     free(model->lf_agreement);
+    free(model->one_lf_class);
     free(model->candidates);
     free(model);
-}
-
-/* What auto fits, from the votes counted per LF and class (on every process of a shard). */
-static chorus_model_type auto_choice(const chorus_votes *votes, const fit_shard *shard)
-{
-    const int32_t m = chorus_votes_n_lfs(votes), k = chorus_votes_n_classes(votes);
-    const int64_t local_nnz = chorus_votes_nnz(votes);
-    const chorus_vote_view w = chorus_votes_view(votes);
-    int64_t *counts = calloc((size_t)m * k, sizeof *counts);
-    for (int64_t v = 0; counts && v < local_nnz; v++)
-        counts[(size_t)chorus_view_lf(&w, v) * k + chorus_view_label(&w, v)]++;
-    /* Out of memory here only loses the choice (on every process alike, as they agree in
-     * the exchange); the fit itself will report it. */
-    if (fit_shard_sum_i64(shard, counts, (size_t)m * k, counts ? CHORUS_OK : CHORUS_ENOMEM)) {
-        free(counts);
-        return CHORUS_MODEL_DS;
-    }
-    int64_t nnz = 0, one_class_votes = 0;
-    int64_t *class_votes = calloc((size_t)k, sizeof *class_votes);
-    if (!class_votes) {
-        free(counts);
-        return CHORUS_MODEL_DS;
-    }
-    for (int32_t j = 0; j < m; j++)
-        for (int32_t o = 0; o < k; o++)
-            class_votes[o] += counts[(size_t)j * k + o];
-    for (int32_t o = 0; o < k; o++)
-        nnz += class_votes[o];
-    for (int32_t j = 0; j < m; j++) {
-        int32_t outputs = 0, only = 0;
-        int64_t cast = 0;
-        for (int32_t o = 0; o < k; o++) {
-            if (counts[(size_t)j * k + o] > 0) {
-                outputs++;
-                only = o;
-            }
-            cast += counts[(size_t)j * k + o];
-        }
-        /* share^cast: how likely a voter whose answers follow the class shares gives only
-         * class `only` in `cast` answers. */
-        const double share = (double)class_votes[only] / (double)nnz;
-        if (outputs == 1 && share < 1 &&
-            (double)cast * log(share) < log(CHORUS_AUTO_ONE_CLASS_CHANCE))
-            one_class_votes += cast;
-    }
-    free(class_votes);
-    free(counts);
-    /* A one-class LF says something only by firing or not, so once such LFs cast a real
-     * share of the votes the model must read abstains. In crowd sets a worker who gave one
-     * class is a worker with few answers, which the class shares explain by chance (with a
-     * 20:1 imbalance, five answers of the common class come up 77% of the time), so such
-     * workers do not count. */
-    return (double)one_class_votes >= CHORUS_AUTO_ONE_CLASS_SHARE * (double)nnz
-               ? CHORUS_MODEL_DS
-               : CHORUS_MODEL_DS_NOABSTAIN;
-}
-
-chorus_model_type chorus_model_auto_choice(const chorus_votes *votes)
-{
-    return auto_choice(votes, NULL);
 }
 
 void chorus_model_given_prior(const chorus_fit_options *opts, double prior_smoothing, int32_t k,
@@ -276,6 +219,10 @@ int chorus_model_fit(chorus_model **out, const chorus_votes *votes, const chorus
     return chorus_model_fit_votes(out, votes, opts, NULL);
 }
 
+static int fit_resolved(chorus_model **out, const chorus_votes *votes,
+                        const chorus_fit_options *opts, chorus_model_type requested,
+                        const int64_t sizes[2], const int64_t *counts, const fit_shard *shard);
+
 int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
                            const chorus_fit_options *opts, const fit_shard *shard)
 {
@@ -292,10 +239,30 @@ int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
         return chorus_error_set(CHORUS_EINVAL, "the vote matrix has no items: nothing to fit");
     const chorus_model_type requested = opts->type;
     chorus_fit_options resolved = *opts;
-    if (resolved.type == CHORUS_MODEL_AUTO) resolved.type = auto_choice(votes, shard);
+    int64_t *counts = NULL;
+    if (resolved.type == CHORUS_MODEL_AUTO) {
+        counts = chorus_lf_class_counts(votes, shard);
+        resolved.type =
+            chorus_auto_choice(counts, chorus_votes_n_lfs(votes), chorus_votes_n_classes(votes));
+    }
     opts = &resolved;
     chorus_model *model;
-    rc = chorus_model_alloc(&model, opts->type, votes);
+    rc = fit_resolved(&model, votes, opts, requested, sizes, counts, shard);
+    free(counts);
+    if (rc) return rc;
+    *out = model;
+    return CHORUS_OK;
+}
+
+/* chorus_model_fit_votes() once auto has been resolved: sizes are the whole matrix's items
+ * and votes, counts lf_class_counts() for auto (else NULL). */
+static int fit_resolved(chorus_model **out, const chorus_votes *votes,
+                        const chorus_fit_options *opts, chorus_model_type requested,
+                        const int64_t sizes[2], const int64_t *counts, const fit_shard *shard)
+{
+    *out = NULL;
+    chorus_model *model;
+    int rc = chorus_model_alloc(&model, opts->type, votes);
     if (rc) return rc;
     model->settings = *opts;
     model->requested_type = requested;
@@ -390,6 +357,13 @@ int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
             chorus_model_fall_back_to_majority(model);
         else if (requested == CHORUS_MODEL_AUTO && model->abstain_informative)
             model->keep_unanimous = true;
+        /* A given class prior (or gold labels) sizes the classes, and the question does not
+         * arise. */
+        if (requested == CHORUS_MODEL_AUTO && counts && opts->class_prior == CHORUS_PRIOR_LEARNED &&
+            !opts->gold && (rc = chorus_one_lf_classes_find(model, counts))) {
+            chorus_model_free(model);
+            return rc;
+        }
     }
     *out = model;
     return CHORUS_OK;

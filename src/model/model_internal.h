@@ -40,9 +40,11 @@ struct chorus_model {
     /* Where the model would overrule the unanimous vote of an item's LFs, predict hands back
      * that vote instead (the default for models in which abstains are evidence). */
     bool keep_unanimous;
-    bool checked;                 /* check is set */
-    chorus_fit_check check;       /* the gold-free check of the fit */
-    double *lf_agreement;         /* n_lfs, from the check; NULL without */
+    bool checked;           /* check is set */
+    chorus_fit_check check; /* the gold-free check of the fit */
+    double *lf_agreement;   /* n_lfs, from the check; NULL without */
+    /* n_classes: the check's one-LF classes (one_lf_classes.h); NULL when there are none */
+    bool *one_lf_class;
     chorus_candidate *candidates; /* dev-set selection (select.h); NULL without */
     int32_t n_candidates;
     int32_t chosen_candidate;

@@ -1,4 +1,5 @@
 /* The gold-free check of a fit (fit_check.c) written to and read from model.json. */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,7 @@
 
 #include "core/error_internal.h"
 #include "model/model_json_check.h"
+#include "model/one_lf_classes.h"
 
 json_t *chorus_check_to_json(const chorus_model *model)
 {
@@ -61,12 +63,48 @@ json_t *chorus_check_to_json(const chorus_model *model)
                 json_object_set_new(h, "ties_to_specific_lfs", json_boolean(c->ties_to_specific));
         }
     }
+    json_t *one_lf = json_array();
+    bad |= !one_lf || json_object_set_new(o, "one_lf_classes", one_lf);
+    for (int32_t k = 0; !bad && k < model->n_classes; k++)
+        if (chorus_model_one_lf_class(model, k))
+            bad |= json_array_append_new(one_lf, json_integer(k));
     bad |= json_object_set_new(o, "lf_agreement", agreement);
     if (bad) {
         json_decref(o);
         return NULL;
     }
     return o;
+}
+
+/* check.one_lf_classes: distinct class indices, none or at least two. Files written
+ * before it have none. */
+static int one_lf_classes_from_json(chorus_model *model, json_t *check, const char *path)
+{
+    json_t *list = json_object_get(check, "one_lf_classes");
+    if (!list) return CHORUS_OK;
+    const int32_t k = model->n_classes;
+    const size_t n = json_is_array(list) ? json_array_size(list) : 0;
+    bool *marked = calloc((size_t)k, sizeof *marked);
+    if (!marked) return chorus_error_nomem();
+    int ok = json_is_array(list) && n != 1 && n <= (size_t)k;
+    for (size_t i = 0; ok && i < n; i++) {
+        json_t *x = json_array_get(list, i);
+        const json_int_t c = json_is_integer(x) ? json_integer_value(x) : -1;
+        ok = c >= 0 && c < k && !marked[c];
+        if (ok) marked[c] = true;
+    }
+    if (!ok) {
+        free(marked);
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: field \"check.one_lf_classes\": expected an array of "
+                                "distinct class indices (0 to %" PRId32 "), none or at least two",
+                                path, k - 1);
+    }
+    free(model->one_lf_class);
+    model->one_lf_class = n ? marked : NULL;
+    model->check.n_one_lf_classes = (int32_t)n;
+    if (!n) free(marked);
+    return CHORUS_OK;
 }
 
 static int check_error(const char *path, const char *field)
@@ -214,7 +252,7 @@ int chorus_check_from_json(chorus_model *model, json_t *check, const char *path)
     model->lf_agreement = a;
     model->check = c;
     model->checked = true;
-    return CHORUS_OK;
+    return one_lf_classes_from_json(model, check, path);
 }
 
 json_t *chorus_selection_to_json(const chorus_model *model)

@@ -133,6 +133,23 @@ int report_fit_check(report_context *ctx)
                     c->ties_to_specific && !c->fell_back
                         ? ": tied items get majority vote with that tie rule"
                         : "");
+    if (c->n_one_lf_classes) {
+        html_printf(out, "<li>%" PRId32 " classes have at most one LF voting for them (",
+                    c->n_one_lf_classes);
+        int shown = 0;
+        for (int32_t k = 0; k < chorus_model_n_classes(model); k++) {
+            if (!chorus_model_one_lf_class(model, k)) continue;
+            if (shown) fputs(", ", out);
+            html_text(out, chorus_model_class_name(model, k));
+            if (++shown == 10 && shown < c->n_one_lf_classes) {
+                fputs(", ...", out);
+                break;
+            }
+        }
+        fputs("): the votes cannot tell how common such a class is from how often its LF "
+              "fires, so items without votes get equal shares of them.</li>\n",
+              out);
+    }
     fputs("</ul>\n", out);
     return 0;
 }

@@ -11,10 +11,11 @@
 # Not asserted, because the default is below majority vote there (bench/regimes.sh shows
 # them, README "Quality across regimes"): mixed LF sets whose multi-class LFs are a slight
 # majority (--lf-kind mixed:0.3 and mixed:0.4, where auto picks ds-noabstain and ignores
-# the one-class LFs' abstains), the mixed:0.5 copies 5:4 set with the groups declared, and
-# one-class sets with a single LF per class (bench/regimes.sh rows 57-60), where the votes
-# cannot tell a class's size from its LF's recall and the items without a vote all get
-# whichever class the model settles on.
+# the one-class LFs' abstains) and the mixed:0.5 copies 5:4 set with the groups declared.
+# One-class sets with a single LF per class (bench/regimes.sh rows 57-60) are asserted for
+# what the default promises there: the votes cannot tell a class's size from its LF's
+# recall, so every item without a vote gets the uniform distribution, and with it majority
+# vote's own tie-break label.
 source "$(dirname "$0")/lib.sh"
 n=5000
 
@@ -101,6 +102,41 @@ regime "one-class, copies 5:4, groups declared" 5:4 --lf-kind one-class -k 2 --c
 regime "one-class, correlated 5:4:0.7, undeclared" - --lf-kind one-class -k 2 --correlated 5:4:0.7 --seed 39
 regime "mixed:0.5, copies 5:4, undeclared" - --lf-kind mixed:0.5 -k 2 --copies 5:4 --seed 55
 regime "one-class, narrow precise, correlated 5:4:0.7, undeclared" - --lf-kind one-class -k 2 --narrow-precise --correlated 5:4:0.7 --seed 42
+
+# One one-class LF per class (K = 5, as bench/regimes.sh row 57): on the items without a
+# vote the default's probabilities are uniform and its labels are majority vote's, item
+# for item; the fit and analyze say why.
+n=5000
+rm -f "$TMP"/all.csv "$TMP"/*.json
+run synth -q -n $((2 * n)) -m 5 -k 5 --lf-kind one-class --coverage 0.03:0.25 --accuracy 0.3:0.8 --seed 101 -o "$TMP/all.csv" --gold "$TMP/all_gold.csv"
+expect_status 0 "synth one LF per class"
+{ head -1 "$TMP/all.csv"; sed -n "2,$((n + 1))p" "$TMP/all.csv"; } >"$TMP/train.csv"
+{ head -1 "$TMP/all.csv"; tail -n +$((n + 2)) "$TMP/all.csv"; } >"$TMP/test.csv"
+run fit "$TMP/train.csv" -o "$TMP/mv.json" -q --model mv
+expect_status 0 "fit mv, one LF per class"
+run fit "$TMP/train.csv" -o "$TMP/default.json"
+expect_status 0 "fit default, one LF per class"
+expect_err "5 classes have at most one labeling function voting for them (0, 1, 2, 3, 4)" "fit names the one-LF classes"
+run analyze "$TMP/train.csv" --model "$TMP/default.json"
+expect_status 0 "analyze, one LF per class"
+expect_out "one-LF classes             0, 1, 2, 3, 4" "analyze names the one-LF classes"
+for m in mv default; do
+  run predict "$TMP/$m.json" "$TMP/test.csv" -o "$TMP/$m.jsonl" -q
+  expect_status 0 "predict $m, one LF per class"
+done
+checks=$((checks + 1))
+uncovered=$(grep -c '"covered": false' "$TMP/default.jsonl")
+[ "$uncovered" -gt 1000 ] || fail "one LF per class: only $uncovered uncovered test items"
+checks=$((checks + 1))
+bad=$(grep '"covered": false' "$TMP/default.jsonl" | grep -vc '"probs": \[0.2, 0.2, 0.2, 0.2, 0.2\]')
+[ "$bad" -eq 0 ] || fail "one LF per class: $bad uncovered items without the uniform distribution"
+checks=$((checks + 1))
+paste -d'|' "$TMP/mv.jsonl" "$TMP/default.jsonl" | awk -F'|' '
+  /"covered": false/ { a = $1; b = $2; sub(/.*"label": /, "", a); sub(/,.*/, "", a)
+    sub(/.*"label": /, "", b); sub(/,.*/, "", b); n++; if (a != b) d++ }
+  END { if (n == 0 || d > 0) { print n + 0, d + 0; exit 1 } }' >"$TMP/diff.txt" ||
+  fail "one LF per class: uncovered labels differ from majority vote's: $(cat "$TMP/diff.txt") (items, differing)"
+echo "one LF per class: $uncovered uncovered test items, uniform, majority vote's labels"
 
 # Crowd sets of sparse workers (2000 items, thousands of workers with 1 to 6 answers each,
 # about 5 per item): a confusion table per worker is fitted to a handful of answers, and
