@@ -1,6 +1,7 @@
 /*
  * The model.json loader; a model it accepts must save and load again as the same model:
- * type, classes, labeling functions, prior, every confusion table and the groups.
+ * type, classes, labeling functions, prior, one-LF classes, every confusion table and the
+ * groups.
  */
 #include <string.h>
 
@@ -16,6 +17,8 @@ static void check_same_model(const chorus_model *a, const chorus_model *b)
         FUZZ_CHECK(!strcmp(chorus_model_class_name(a, c), chorus_model_class_name(b, c)),
                    "round trip: class name");
         FUZZ_CHECK(chorus_model_prior(a)[c] == chorus_model_prior(b)[c], "round trip: prior");
+        FUZZ_CHECK(chorus_model_one_lf_class(a, c) == chorus_model_one_lf_class(b, c),
+                   "round trip: one-LF class");
     }
     FUZZ_CHECK(chorus_model_n_groups(b) == chorus_model_n_groups(a), "round trip: groups");
     for (int32_t j = 0; j < m; j++) {
