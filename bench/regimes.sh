@@ -42,7 +42,9 @@ trap 'rm -rf "$work"' EXIT
 # beside such sparse ones ("+beside ARGS": a second draw of the same items, the same seed,
 # classes and balance, with these LF options, its columns beside the first's). Rows 57-60
 # have one one-class LF per class, where the votes cannot tell a class's size from its LF's
-# recall (README, "Uncovered items").
+# recall (README, "Uncovered items"). Rows 61-63 are the many-keyword sets of rows 42-47 at
+# the size of a labelled-by-rules corpus of two thousand items, where each LF casts ten or
+# twenty votes (README, "Label model": why auto fits class-acc there).
 regimes=(
   "--lf-kind multi-class -k 2 --seed 11"
   "--lf-kind multi-class -k 4 --seed 12"
@@ -104,6 +106,9 @@ regimes=(
   "--lf-kind one-class -k 7 -m 7 --coverage 0.03:0.25 --accuracy 0.3:0.8 --imbalance 5 --seed 116 +n 5000"
   "--lf-kind one-class -k 2 -m 2 --coverage 0.01:0.05 --accuracy 0.55:0.9 --imbalance 5 --seed 302 +n 4000"
   "--lf-kind one-class -k 3 -m 3 --coverage 0.01:0.05 --accuracy 0.3:0.8 --imbalance 5 --seed 318 +n 4000"
+  "--lf-kind one-class -k 9 -m 164 --coverage 0.002:0.012 --accuracy 0.5:0.95 --imbalance 3 --seed 501 +n 2000"
+  "--lf-kind one-class -k 7 -m 200 --coverage 0.002:0.02 --accuracy 0.4:0.9 --seed 73 +n 2000"
+  "--lf-kind one-class -k 5 -m 150 --coverage 0.002:0.02 --accuracy 0.4:0.9 --seed 71 +n 2000"
 )
 
 # option NAME DEFAULT ARGS... -> the value given to NAME in ARGS, else DEFAULT

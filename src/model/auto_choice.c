@@ -25,7 +25,7 @@ int64_t *chorus_lf_class_counts(const chorus_votes *votes, const fit_shard *shar
 chorus_model_type chorus_auto_choice(const int64_t *counts, int32_t m, int32_t k)
 {
     if (!counts) return CHORUS_MODEL_DS;
-    int64_t nnz = 0, one_class_votes = 0;
+    int64_t nnz = 0, one_class_votes = 0, sparse_votes = 0;
     int64_t *class_votes = calloc((size_t)k, sizeof *class_votes);
     if (!class_votes) return CHORUS_MODEL_DS;
     for (int32_t j = 0; j < m; j++)
@@ -49,6 +49,7 @@ chorus_model_type chorus_auto_choice(const int64_t *counts, int32_t m, int32_t k
         if (outputs == 1 && share < 1 &&
             (double)cast * log(share) < log(CHORUS_AUTO_ONE_CLASS_CHANCE))
             one_class_votes += cast;
+        if ((double)cast < CHORUS_AUTO_VOTES_PER_CLASS * k) sparse_votes += cast;
     }
     free(class_votes);
     /* A one-class LF says something only by firing or not, so once such LFs cast a real
@@ -56,9 +57,17 @@ chorus_model_type chorus_auto_choice(const int64_t *counts, int32_t m, int32_t k
      * class is a worker with few answers, which the class shares explain by chance (with a
      * 20:1 imbalance, five answers of the common class come up 77% of the time), so such
      * workers do not count. */
-    return (double)one_class_votes >= CHORUS_AUTO_ONE_CLASS_SHARE * (double)nnz
-               ? CHORUS_MODEL_DS
-               : CHORUS_MODEL_DS_NOABSTAIN;
+    if ((double)one_class_votes < CHORUS_AUTO_ONE_CLASS_SHARE * (double)nnz)
+        return CHORUS_MODEL_DS_NOABSTAIN;
+    /* ds gives each LF a firing rate per class, k of them; an LF with fewer than
+     * CHORUS_AUTO_VOTES_PER_CLASS votes per class has too few votes for that, and with most
+     * of the votes from such LFs (a few hundred keyword rules over two thousand items, about
+     * one vote an item, cast about ten each) class-acc's two rates per one-class LF, its rate on
+     * its class and one shared by the others, are what the votes support. With two classes the two
+     * models are the same for one-class LFs. */
+    if (k > 2 && (double)sparse_votes >= CHORUS_AUTO_SPARSE_SHARE * (double)nnz)
+        return CHORUS_MODEL_CLASS_ACC;
+    return CHORUS_MODEL_DS;
 }
 
 chorus_model_type chorus_model_auto_choice(const chorus_votes *votes)

@@ -154,6 +154,11 @@ void chorus_model_fall_back_to_majority(chorus_model *model);
 /* auto fits ds once one-class LFs cast this share of the votes, else ds-noabstain. */
 #define CHORUS_AUTO_ONE_CLASS_SHARE 0.2
 
+/* ... and class-acc instead of ds (more than two classes) once this share of the votes
+ * comes from LFs with fewer than CHORUS_AUTO_VOTES_PER_CLASS votes per class. */
+#define CHORUS_AUTO_SPARSE_SHARE 0.5
+#define CHORUS_AUTO_VOTES_PER_CLASS 10
+
 /* An LF whose votes are all one class counts as one-class for auto only when a voter whose
  * answers follow the overall class shares would give that many answers of one class with
  * a probability below this: a crowd worker with a few answers of the common class is not

@@ -89,6 +89,13 @@ regime "one-class, K = 2, narrow precise" - --lf-kind one-class -k 2 --narrow-pr
 # vote per item), balanced and 10:1.
 regime "one-class, K = 9, sparse (m = 164)" - --lf-kind one-class -k 9 -m 164 --coverage 0.002:0.03 --accuracy 0.5:0.95 --seed 61
 regime "one-class, K = 9, sparse (m = 164), imbalance 10" - --lf-kind one-class -k 9 -m 164 --coverage 0.002:0.03 --accuracy 0.4:0.9 --imbalance 10 --seed 63
+# The same at the size of a corpus labelled by keyword rules, 2000 items, where each LF
+# casts ten or twenty votes: too few for a firing rate per class, and auto fits class-acc.
+n=2000
+regime "one-class, K = 7, 2000 items (m = 200)" - --lf-kind one-class -k 7 -m 200 --coverage 0.002:0.02 --accuracy 0.4:0.9 --seed 73
+checks=$((checks + 1))
+grep -q '"model": "class-acc"' "$TMP/default.json" || fail "200 sparse rules: the default did not fit class-acc"
+n=5000
 # 20 undeclared groups of four correlated LFs among them: the model alone is 20 points
 # below majority vote there, and the unanimous-vote check must see it.
 regime "one-class, K = 9, sparse (m = 164), correlated 20:4:0.7, undeclared" - --lf-kind one-class -k 9 -m 164 --coverage 0.002:0.03 --accuracy 0.5:0.95 --correlated 20:4:0.7 --seed 64

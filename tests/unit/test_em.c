@@ -463,6 +463,44 @@ START_TEST(test_auto_choice)
 }
 END_TEST
 
+/* Six one-class LFs over k classes (LF j votes class j % k), each on `per_lf` items of its
+ * own: LF j fires on items j * per_lf .. (j + 1) * per_lf - 1. */
+static chorus_votes *keyword_votes(int32_t k, int per_lf)
+{
+    const int m = 6, n = m * per_lf;
+    int32_t *dense = malloc((size_t)n * m * sizeof *dense);
+    ck_assert_ptr_nonnull(dense);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < m; j++)
+            dense[i * m + j] = i / per_lf == j ? j % k : -1;
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_from_dense(&v, n, m, k, dense));
+    free(dense);
+    return v;
+}
+
+START_TEST(test_auto_choice_sparse_rules)
+{
+    /* Equal class shares, so any run of one class is a rule ((1/3)^10 < 1%). With 10 votes
+     * an LF, fewer than 10 per class for k = 3: class-acc; with 30, ds. With two classes
+     * class-acc and ds are the same model for one-class LFs, and auto says ds. */
+    chorus_votes *sparse = keyword_votes(3, 10), *dense = keyword_votes(3, 30);
+    chorus_votes *two = keyword_votes(2, 10);
+    ck_assert_int_eq(chorus_model_auto_choice(sparse), CHORUS_MODEL_CLASS_ACC);
+    ck_assert_int_eq(chorus_model_auto_choice(dense), CHORUS_MODEL_DS);
+    ck_assert_int_eq(chorus_model_auto_choice(two), CHORUS_MODEL_DS);
+    /* The fit follows the choice and says it was asked for auto. */
+    chorus_fit_options o = CHORUS_FIT_OPTIONS_INIT;
+    chorus_model *m;
+    ck_assert_ok(chorus_model_fit(&m, sparse, &o));
+    ck_assert_int_eq(chorus_model_get_type(m), CHORUS_MODEL_CLASS_ACC);
+    chorus_model_free(m);
+    chorus_votes_free(sparse);
+    chorus_votes_free(dense);
+    chorus_votes_free(two);
+}
+END_TEST
+
 START_TEST(test_auto_choice_sparse_workers)
 {
     /* A crowd set of workers with three answers each (worker w answers items w, w+1, w+2),
@@ -642,6 +680,7 @@ int main(void)
     tcase_add_test(math, test_guard_relabels_swapped_classes);
     tcase_add_test(math, test_auto_choice);
     tcase_add_test(math, test_auto_choice_sparse_workers);
+    tcase_add_test(math, test_auto_choice_sparse_rules);
     tcase_add_test(math, test_auto_refits_sparse_workers_pooled);
     suite_add_tcase(s, math);
     TCase *fit = tcase_create("fit");
