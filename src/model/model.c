@@ -255,7 +255,7 @@ int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
 }
 
 /* chorus_model_fit_votes() once auto has been resolved: sizes are the whole matrix's items
- * and votes, counts lf_class_counts() for auto (else NULL). */
+ * and votes, counts chorus_lf_class_counts() for auto (else NULL). */
 static int fit_resolved(chorus_model **out, const chorus_votes *votes,
                         const chorus_fit_options *opts, chorus_model_type requested,
                         const int64_t sizes[2], const int64_t *counts, const fit_shard *shard)
