@@ -498,17 +498,6 @@ START_TEST(test_model_json_round_trip_of_check_and_selection)
 }
 END_TEST
 
-/* Saves the JSON model to a file, loads it, and expects CHORUS_EFORMAT naming `field`. */
-static void expect_load_error(json_t *root, const char *field)
-{
-    const char *path = test_path("broken.json");
-    ck_assert_int_eq(json_dump_file(root, path, JSON_INDENT(2)), 0);
-    chorus_model *m = (chorus_model *)&m; /* not NULL, to see it reset */
-    ck_assert_error(chorus_model_load(&m, path), CHORUS_EFORMAT, field);
-    ck_assert_ptr_null(m);
-    ck_assert_ptr_nonnull(strstr(chorus_error_last(), path));
-}
-
 START_TEST(test_bad_check_and_selection_in_model_json)
 {
     chorus_votes *v = hand_votes();
@@ -528,31 +517,31 @@ START_TEST(test_bad_check_and_selection_in_model_json)
 
     /* Each edit is undone before the next, so each file has exactly one fault. */
     json_object_set_new(check, "covered_items", json_integer(-1));
-    expect_load_error(root, "\"check.covered_items\"");
+    test_expect_model_load_error(root, "\"check.covered_items\"");
     json_object_set_new(check, "covered_items", json_integer(9));
     json_object_set_new(check, "majority_overruled", json_string("2"));
-    expect_load_error(root, "\"check.majority_overruled\"");
+    test_expect_model_load_error(root, "\"check.majority_overruled\"");
     json_object_set_new(check, "majority_overruled", json_integer(2));
     json_object_del(check, "unanimous_items");
-    expect_load_error(root, "\"check.unanimous_items\"");
+    test_expect_model_load_error(root, "\"check.unanimous_items\"");
     json_object_set_new(check, "unanimous_items", json_integer(6));
     json_object_set_new(check, "lfs_disagreeing", json_integer(5)); /* more than the 4 LFs */
-    expect_load_error(root, "\"check.lfs_disagreeing\"");
+    test_expect_model_load_error(root, "\"check.lfs_disagreeing\"");
     json_object_set_new(check, "lfs_disagreeing", json_integer(1));
     /* The agreement votes: more disagreeing votes than votes, a negative count; the pooled
      * refit: not an object, a share outside [0, 1]. */
     json_object_set_new(check, "disagreeing_lf_votes", json_integer(10));
-    expect_load_error(root, "\"check.disagreeing_lf_votes\"");
+    test_expect_model_load_error(root, "\"check.disagreeing_lf_votes\"");
     json_object_set_new(check, "disagreeing_lf_votes", json_integer(3));
     json_object_set_new(check, "agreement_votes", json_integer(-9));
-    expect_load_error(root, "\"check.agreement_votes\"");
+    test_expect_model_load_error(root, "\"check.agreement_votes\"");
     json_object_set_new(check, "agreement_votes", json_integer(9));
     json_t *refit = json_incref(json_object_get(check, "refitted_pooled"));
     ck_assert_ptr_nonnull(refit);
     json_object_set_new(check, "refitted_pooled", json_true());
-    expect_load_error(root, "\"check.refitted_pooled\"");
+    test_expect_model_load_error(root, "\"check.refitted_pooled\"");
     json_object_set_new(check, "refitted_pooled", json_pack("{s:f}", "disagreeing_share", 1.5));
-    expect_load_error(root, "\"check.refitted_pooled\"");
+    test_expect_model_load_error(root, "\"check.refitted_pooled\"");
     json_object_set_new(check, "refitted_pooled", refit);
     /* A model.json from before them loads, with no counts and no refit. */
     {
@@ -570,55 +559,55 @@ START_TEST(test_bad_check_and_selection_in_model_json)
         chorus_model_free(loaded);
     }
     json_object_set_new(check, "prior_distance_to_vote_shares", json_real(1.5));
-    expect_load_error(root, "\"check.prior_distance_to_vote_shares\"");
+    test_expect_model_load_error(root, "\"check.prior_distance_to_vote_shares\"");
     json_object_set_new(check, "prior_distance_to_vote_shares", json_real(0.525));
     json_object_set_new(check, "checked_model", json_string("magic"));
-    expect_load_error(root, "\"check.checked_model\"");
+    test_expect_model_load_error(root, "\"check.checked_model\"");
     json_object_set_new(check, "checked_model", json_string("ds"));
     /* An agreement above 1, below 0, not a number; an array of the wrong length. */
     json_t *first = json_incref(json_array_get(agreement, 0));
     json_array_set_new(agreement, 0, json_real(1.25));
-    expect_load_error(root, "\"check.lf_agreement\"");
+    test_expect_model_load_error(root, "\"check.lf_agreement\"");
     json_array_set_new(agreement, 0, json_real(-0.5));
-    expect_load_error(root, "\"check.lf_agreement\"");
+    test_expect_model_load_error(root, "\"check.lf_agreement\"");
     json_array_set_new(agreement, 0, json_string("half"));
-    expect_load_error(root, "\"check.lf_agreement\"");
+    test_expect_model_load_error(root, "\"check.lf_agreement\"");
     json_array_set(agreement, 0, first);
     json_array_append_new(agreement, json_real(0.5));
-    expect_load_error(root, "\"check.lf_agreement\"");
+    test_expect_model_load_error(root, "\"check.lf_agreement\"");
     json_array_remove(agreement, 4);
     json_array_remove(agreement, 3);
-    expect_load_error(root, "\"check.lf_agreement\"");
+    test_expect_model_load_error(root, "\"check.lf_agreement\"");
     json_array_append_new(agreement, json_null());
     json_decref(first);
     /* The held-out-LF check: not an object, more LFs than the model has, a negative vote
      * count, a share outside [0, 1]. */
     json_object_set_new(check, "heldout_lfs", json_integer(1));
-    expect_load_error(root, "\"check.heldout_lfs\"");
+    test_expect_model_load_error(root, "\"check.heldout_lfs\"");
     json_t *h =
         json_pack("{s:i, s:i, s:f, s:f, s:b}", "lfs_left_out", 4, "votes", 10, "model_agreement",
                   0.5, "majority_vote_agreement", 0.6, "prefers_majority_vote", 1);
     json_object_set_new(check, "heldout_lfs", h);
     json_object_set_new(h, "lfs_left_out", json_integer(5));
-    expect_load_error(root, "\"check.heldout_lfs.lfs_left_out\"");
+    test_expect_model_load_error(root, "\"check.heldout_lfs.lfs_left_out\"");
     json_object_set_new(h, "lfs_left_out", json_integer(4));
     json_object_set_new(h, "votes", json_integer(-1));
-    expect_load_error(root, "\"check.heldout_lfs.votes\"");
+    test_expect_model_load_error(root, "\"check.heldout_lfs.votes\"");
     json_object_set_new(h, "votes", json_integer(10));
     json_object_set_new(h, "majority_vote_agreement", json_real(1.5));
-    expect_load_error(root, "\"check.heldout_lfs.majority_vote_agreement\"");
+    test_expect_model_load_error(root, "\"check.heldout_lfs.majority_vote_agreement\"");
     json_object_set_new(h, "majority_vote_agreement", json_real(0.6));
     /* Its tie part: more tie votes than votes, a share outside [0, 1]; absent (a model.json
      * from before it) it loads, with the model's ties. */
     json_object_set_new(h, "tie_votes", json_integer(11));
     json_object_set_new(h, "tie_model_agreement", json_real(0.5));
     json_object_set_new(h, "tie_specific_lfs_agreement", json_real(0.5));
-    expect_load_error(root, "\"check.heldout_lfs.tie_votes\"");
+    test_expect_model_load_error(root, "\"check.heldout_lfs.tie_votes\"");
     json_object_set_new(h, "tie_votes", json_integer(3));
     json_object_set_new(h, "tie_specific_lfs_agreement", json_real(-0.1));
-    expect_load_error(root, "\"check.heldout_lfs.tie_specific_lfs_agreement\"");
+    test_expect_model_load_error(root, "\"check.heldout_lfs.tie_specific_lfs_agreement\"");
     json_object_del(h, "tie_specific_lfs_agreement");
-    expect_load_error(root, "\"check.heldout_lfs.tie_specific_lfs_agreement\"");
+    test_expect_model_load_error(root, "\"check.heldout_lfs.tie_specific_lfs_agreement\"");
     json_object_del(h, "tie_votes");
     json_object_del(h, "tie_model_agreement");
     {
@@ -634,19 +623,19 @@ START_TEST(test_bad_check_and_selection_in_model_json)
     /* A check that is not an object. */
     json_incref(check);
     json_object_set_new(root, "check", json_integer(3));
-    expect_load_error(root, "\"check\"");
+    test_expect_model_load_error(root, "\"check\"");
     json_object_set_new(root, "check", check);
 
     /* The selection: chosen out of range, a score above 1, an unknown model. */
     json_object_set_new(sel, "chosen", json_integer(3));
-    expect_load_error(root, "\"selection.chosen\"");
+    test_expect_model_load_error(root, "\"selection.chosen\"");
     json_object_set_new(sel, "chosen", json_integer(1));
     json_t *cand = json_array_get(json_object_get(sel, "candidates"), 2);
     json_object_set_new(cand, "dev_score", json_real(1.5));
-    expect_load_error(root, "\"selection.candidates[2]\"");
+    test_expect_model_load_error(root, "\"selection.candidates[2]\"");
     json_object_set_new(cand, "dev_score", json_real(0.5));
     json_object_set_new(cand, "model", json_string("auto"));
-    expect_load_error(root, "\"selection.candidates[2]\"");
+    test_expect_model_load_error(root, "\"selection.candidates[2]\"");
     json_object_set_new(cand, "model", json_string("onecoin"));
 
     /* With every fault undone the file loads again. */

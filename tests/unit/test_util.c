@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,4 +141,14 @@ void test_chv_fix_block_sums(char *buf, size_t len)
             buf[off + 8 * i + (uint64_t)k] = (char)(h >> (8 * k));
     }
     free(copy);
+}
+
+void test_expect_model_load_error(void *root, const char *field)
+{
+    const char *path = test_path("broken.json");
+    ck_assert_int_eq(json_dump_file(root, path, JSON_INDENT(2)), 0);
+    chorus_model *m = (chorus_model *)&m; /* not NULL, to see it reset */
+    ck_assert_error(chorus_model_load(&m, path), CHORUS_EFORMAT, field);
+    ck_assert_ptr_null(m);
+    ck_assert_ptr_nonnull(strstr(chorus_error_last(), path));
 }

@@ -31,6 +31,10 @@ const char *test_data(const char *rel);
 /* Share of items whose hash tie-break hard label equals gold (all gold known). */
 double test_accuracy(const chorus_probs *probs, const int32_t *gold);
 
+/* Writes the model.json document `root` (a jansson json_t *) to a file, loads it, and
+ * expects CHORUS_EFORMAT with a message naming `field` and the file, and no model. */
+void test_expect_model_load_error(void *root, const char *field);
+
 /* Runs a suite and returns the process exit code (0 if every test passed). */
 int test_run_suite(Suite *suite);
 
