@@ -28,12 +28,11 @@ accuracy() {
   grep -o '"accuracy": [0-9.e+-]*' "$TMP/out" | head -1 | awk '{printf "%.2f", $2 * 100}'
 }
 
-# regime DESCRIPTION GROUPS SYNTH_ARGS...: GROUPS is G:C to declare the G groups of C
-# copies that --copies G:C plants (LFs 0..G*C-1, names from the votes header) to the
-# default's fit, or -.
-regime() {
-  local what=$1 groups=$2 header mv default
-  shift 2
+# draw DESCRIPTION SYNTH_ARGS...: 2n items from chorus synth (30 LFs unless the args say),
+# split into $TMP/train.csv, test.csv and test_gold.csv; sets header.
+draw() {
+  local what=$1
+  shift
   rm -f "$TMP"/all.csv "$TMP"/train.csv "$TMP"/test.csv "$TMP"/*.json
   run synth -q -n $((2 * n)) -m 30 "$@" -o "$TMP/all.csv" --gold "$TMP/all_gold.csv"
   expect_status 0 "synth $what"
@@ -45,6 +44,15 @@ regime() {
   if [ "$(wc -l <"$TMP/test.csv")" -ne $((n + 1)) ] || [ "$(wc -l <"$TMP/test_gold.csv")" -ne "$n" ]; then
     fail "$what: the test split is not $n items"
   fi
+}
+
+# regime DESCRIPTION GROUPS SYNTH_ARGS...: GROUPS is G:C to declare the G groups of C
+# copies that --copies G:C plants (LFs 0..G*C-1, names from the votes header) to the
+# default's fit, or -.
+regime() {
+  local what=$1 groups=$2 mv default
+  shift 2
+  draw "$what" "$@"
 
   if [ "$groups" != - ]; then
     awk -F, -v spec="$groups" 'NR == 1 { split(spec, f, ":")
@@ -114,11 +122,7 @@ regime "one-class, narrow precise, correlated 5:4:0.7, undeclared" - --lf-kind o
 # vote the default's probabilities are uniform and its labels are majority vote's, item
 # for item; the fit and analyze say why.
 n=5000
-rm -f "$TMP"/all.csv "$TMP"/*.json
-run synth -q -n $((2 * n)) -m 5 -k 5 --lf-kind one-class --coverage 0.03:0.25 --accuracy 0.3:0.8 --seed 101 -o "$TMP/all.csv" --gold "$TMP/all_gold.csv"
-expect_status 0 "synth one LF per class"
-{ head -1 "$TMP/all.csv"; sed -n "2,$((n + 1))p" "$TMP/all.csv"; } >"$TMP/train.csv"
-{ head -1 "$TMP/all.csv"; tail -n +$((n + 2)) "$TMP/all.csv"; } >"$TMP/test.csv"
+draw "one LF per class" -m 5 -k 5 --lf-kind one-class --coverage 0.03:0.25 --accuracy 0.3:0.8 --seed 101
 run fit "$TMP/train.csv" -o "$TMP/mv.json" -q --model mv
 expect_status 0 "fit mv, one LF per class"
 run fit "$TMP/train.csv" -o "$TMP/default.json"
