@@ -27,145 +27,10 @@
 
 #include "core/error_internal.h"
 #include "model/fallback_vote.h"
+#include "model/heldout_sample.h"
 #include "model/fit_shard.h"
 #include "model/model_internal.h"
 #include "votes/votes_internal.h"
-
-#define TIE 1e-5
-
-/* The share of the tied top classes of q[0..k) that is class `vote` (0 if it is not one). */
-static double tie_split_agreement(const double *q, int32_t k, int32_t vote)
-{
-    double top = q[0];
-    for (int32_t c = 1; c < k; c++)
-        if (q[c] > top) top = q[c];
-    int32_t tied = 0;
-    for (int32_t c = 0; c < k; c++)
-        tied += q[c] >= top - TIE;
-    return q[vote] >= top - TIE ? 1.0 / tied : 0.0;
-}
-
-/* The items the check fits on: every `stride`-th item of the whole matrix, so the refits
- * cost at most CHORUS_HELDOUT_MAX_ITEMS items whatever its size. */
-static int64_t sample_stride(int64_t n)
-{
-    return n > CHORUS_HELDOUT_MAX_ITEMS
-               ? (n + CHORUS_HELDOUT_MAX_ITEMS - 1) / CHORUS_HELDOUT_MAX_ITEMS
-               : 1;
-}
-
-/* An int32 CSR matrix of the sampled items, the same on every process. */
-typedef struct sample_matrix {
-    int64_t n;
-    int64_t *row_ptr;
-    int32_t *lf;
-    int32_t *label;
-} sample_matrix;
-
-static void free_sample_matrix(sample_matrix *s)
-{
-    free(s->row_ptr);
-    free(s->lf);
-    free(s->label);
-}
-
-/*
- * All-gathers blocks of `width`-byte entries, counts[r] entries from process r, into buf,
- * after agreeing on this process's status `local` (fit_shard_agree): a process that failed
- * still takes part, and then every process returns an error.
- */
-static int gather_blocks(const fit_shard *shard, int local, void *buf, const int64_t *counts,
-                         size_t width)
-{
-    const chorus_comm *comm = shard->comm;
-    size_t *bytes = local ? NULL : malloc((size_t)comm->size * sizeof *bytes);
-    if (!local && !bytes) local = chorus_error_nomem();
-    int rc = fit_shard_agree(shard, local);
-    if (rc) {
-        free(bytes);
-        return rc;
-    }
-    for (int r = 0; r < comm->size; r++)
-        bytes[r] = (size_t)counts[r] * width;
-    rc = comm->allgather(comm->ctx, buf, bytes);
-    free(bytes);
-    return rc;
-}
-
-/*
- * Every stride-th item of the whole matrix. With a shard, each process takes its own
- * items' rows and the rows are gathered in process order, which is item order: every
- * process then holds the same sample as one process holding every item would.
- */
-static int build_sample_matrix(const chorus_votes *votes, const fit_shard *shard, int64_t stride,
-                               sample_matrix *s)
-{
-    const chorus_vote_view w = chorus_votes_view(votes);
-    const int64_t n = chorus_votes_n_items(votes), first = shard ? shard->first_item : 0;
-    const int size = shard ? shard->comm->size : 1, rank = shard ? shard->comm->rank : 0;
-    int64_t *per_rank = calloc((size_t)size * 2, sizeof *per_rank); /* [r]: items, votes */
-    int64_t *item_counts = malloc((size_t)size * sizeof *item_counts);
-    int64_t *vote_counts = malloc((size_t)size * sizeof *vote_counts);
-    int64_t *lengths = NULL;
-    int rc = !per_rank || !item_counts || !vote_counts ? chorus_error_nomem() : CHORUS_OK;
-    /* This process's sampled items: global index first + i, a multiple of stride. */
-    const int64_t start = (stride - first % stride) % stride;
-    int64_t my_items = 0, my_votes = 0;
-    for (int64_t i = start; i < n; i += stride) {
-        my_items++;
-        my_votes += w.row_ptr[i + 1] - w.row_ptr[i];
-    }
-    if (!rc) {
-        per_rank[2 * rank] = my_items;
-        per_rank[2 * rank + 1] = my_votes;
-        for (int r = 0; r < size; r++)
-            item_counts[r] = 2; /* a pair per process */
-    }
-    /* A process that failed so far still takes part in the exchange (fit_shard_agree). */
-    if (shard) rc = gather_blocks(shard, rc, per_rank, item_counts, sizeof *per_rank);
-    if (rc) goto done;
-    int64_t items_before = 0, votes_before = 0;
-    s->n = 0;
-    int64_t nnz = 0;
-    for (int r = 0; r < size; r++) {
-        item_counts[r] = per_rank[2 * r];
-        vote_counts[r] = per_rank[2 * r + 1];
-        if (r < rank) {
-            items_before += item_counts[r];
-            votes_before += vote_counts[r];
-        }
-        s->n += item_counts[r];
-        nnz += vote_counts[r];
-    }
-    lengths = malloc((size_t)(s->n > 0 ? s->n : 1) * sizeof *lengths);
-    s->row_ptr = malloc((size_t)(s->n + 1) * sizeof *s->row_ptr);
-    s->lf = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *s->lf);
-    s->label = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *s->label);
-    if (!lengths || !s->row_ptr || !s->lf || !s->label) rc = chorus_error_nomem();
-    int64_t r_item = items_before, r_vote = votes_before;
-    for (int64_t i = start; !rc && i < n; i += stride) {
-        lengths[r_item++] = w.row_ptr[i + 1] - w.row_ptr[i];
-        for (int64_t v = w.row_ptr[i]; v < w.row_ptr[i + 1]; v++) {
-            s->lf[r_vote] = chorus_view_lf(&w, v);
-            s->label[r_vote++] = chorus_view_label(&w, v);
-        }
-    }
-    if (shard && ((rc = gather_blocks(shard, rc, lengths, item_counts, sizeof *lengths)) ||
-                  (rc = gather_blocks(shard, 0, s->lf, vote_counts, sizeof *s->lf)) ||
-                  (rc = gather_blocks(shard, 0, s->label, vote_counts, sizeof *s->label))))
-        goto done;
-    if (rc) goto done;
-    s->row_ptr[0] = 0;
-    for (int64_t i = 0; i < s->n; i++)
-        s->row_ptr[i + 1] = s->row_ptr[i] + lengths[i];
-
-done:
-    free(per_rank);
-    free(item_counts);
-    free(vote_counts);
-    free(lengths);
-    return rc;
-}
 
 /*
  * The LFs to leave out: all with a vote in the sample, or the CHORUS_HELDOUT_MAX_LFS with
@@ -188,14 +53,14 @@ static int32_t choose_lfs(const int64_t *lf_votes, int32_t m, int32_t *chosen)
 
 /* The sampled items' votes, with LF `left_out` removed and the later LFs renumbered. */
 typedef struct sample_votes {
-    sample_matrix votes;    /* the other LFs' votes */
-    int32_t *left_out_vote; /* votes.n: the left-out LF's vote on the item, or -1 */
+    chorus_sample_matrix votes; /* the other LFs' votes */
+    int32_t *left_out_vote;     /* votes.n: the left-out LF's vote on the item, or -1 */
 } sample_votes;
 
-static int build_sample(const sample_matrix *all, int32_t left_out, sample_votes *s)
+static int build_sample(const chorus_sample_matrix *all, int32_t left_out, sample_votes *s)
 {
     const int64_t nnz = all->row_ptr[all->n];
-    sample_matrix *v = &s->votes;
+    chorus_sample_matrix *v = &s->votes;
     v->n = all->n;
     v->row_ptr = malloc((size_t)(v->n + 1) * sizeof *v->row_ptr);
     v->lf = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *v->lf);
@@ -222,7 +87,7 @@ static int build_sample(const sample_matrix *all, int32_t left_out, sample_votes
 
 static void free_sample(sample_votes *s)
 {
-    free_sample_matrix(&s->votes);
+    chorus_sample_matrix_free(&s->votes);
     free(s->left_out_vote);
 }
 
@@ -239,7 +104,7 @@ typedef struct left_out_score {
  * the refitted default's labels and of the fallback's with its vote; and the same over the
  * items whose other votes tie, where the fallback's labels are its tie rule's.
  */
-static int score_left_out(const chorus_model *model, const sample_matrix *all,
+static int score_left_out(const chorus_model *model, const chorus_sample_matrix *all,
                           const chorus_fit_options *opts, int32_t left_out, left_out_score *out)
 {
     const int32_t k = model->n_classes;
@@ -280,12 +145,12 @@ static int score_left_out(const chorus_model *model, const sample_matrix *all,
     for (int64_t r = 0; r < s.votes.n; r++) {
         const int32_t vote = s.left_out_vote[r];
         if (vote < 0) continue;
-        const double model_agrees = tie_split_agreement(probs + (size_t)r * k, k, vote);
+        const double model_agrees = chorus_tie_split_agreement(probs + (size_t)r * k, k, vote);
         out->model += model_agrees;
         if (row_ptr[r + 1] > row_ptr[r]) {
             chorus_fallback_shares(specificity, s.votes.lf, 4, s.votes.label, 4, row_ptr[r],
                                    row_ptr[r + 1], k, shares);
-            const double fallback_agrees = tie_split_agreement(shares, k, vote);
+            const double fallback_agrees = chorus_tie_split_agreement(shares, k, vote);
             out->fallback += fallback_agrees;
             if (chorus_votes_tied(s.votes.label, 4, row_ptr[r], row_ptr[r + 1], k, counts)) {
                 out->tie_model += model_agrees;
@@ -313,8 +178,9 @@ int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *vote
                                    const chorus_fit_options *opts, const fit_shard *shard)
 {
     const int32_t m = model->n_lfs;
-    const int64_t stride = sample_stride(shard ? shard->n_items : chorus_votes_n_items(votes));
-    sample_matrix all = {0};
+    const int64_t stride =
+        chorus_sample_stride(shard ? shard->n_items : chorus_votes_n_items(votes));
+    chorus_sample_matrix all = {0};
     int64_t *lf_votes = calloc((size_t)(m > 0 ? m : 1), sizeof *lf_votes);
     int32_t *chosen = malloc((size_t)(m > 0 ? m : 1) * sizeof *chosen);
     left_out_score *scores = NULL; /* per chosen LF */
@@ -323,7 +189,7 @@ int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *vote
         rc = chorus_error_nomem();
         goto done;
     }
-    if ((rc = build_sample_matrix(votes, shard, stride, &all))) goto done;
+    if ((rc = chorus_sample_matrix_build(votes, shard, stride, &all))) goto done;
     for (int64_t v = 0; v < all.row_ptr[all.n]; v++)
         lf_votes[all.lf[v]]++;
     const int32_t n_chosen = m > 1 ? choose_lfs(lf_votes, m, chosen) : 0;
@@ -375,7 +241,7 @@ int chorus_model_run_heldout_check(chorus_model *model, const chorus_votes *vote
             CHORUS_CHECK_HELDOUT_MARGIN;
 
 done:
-    free_sample_matrix(&all);
+    chorus_sample_matrix_free(&all);
     free(lf_votes);
     free(chosen);
     free(scores);
