@@ -44,7 +44,9 @@ trap 'rm -rf "$work"' EXIT
 # have one one-class LF per class, where the votes cannot tell a class's size from its LF's
 # recall (README, "Uncovered items"). Rows 61-63 are the many-keyword sets of rows 42-47 at
 # the size of a labelled-by-rules corpus of two thousand items, where each LF casts ten or
-# twenty votes (README, "Label model": why auto fits class-acc there).
+# twenty votes (README, "Label model": why auto fits class-acc there). Rows 64-66 are crowd
+# sets of workers with a few hundred answers over five or eight classes, too few for a
+# confusion table each (README, "Label model": the held-out-vote choice).
 regimes=(
   "--lf-kind multi-class -k 2 --seed 11"
   "--lf-kind multi-class -k 4 --seed 12"
@@ -109,6 +111,9 @@ regimes=(
   "--lf-kind one-class -k 9 -m 164 --coverage 0.002:0.012 --accuracy 0.5:0.95 --imbalance 3 --seed 501 +n 2000"
   "--lf-kind one-class -k 7 -m 200 --coverage 0.002:0.02 --accuracy 0.4:0.9 --seed 73 +n 2000"
   "--lf-kind one-class -k 5 -m 150 --coverage 0.002:0.02 --accuracy 0.4:0.9 --seed 71 +n 2000"
+  "--lf-kind multi-class -k 5 -m 200 --coverage 0.01:0.04 --accuracy 0.3:0.95 --class-accuracy --seed 121 +n 4000"
+  "--lf-kind multi-class -k 5 -m 200 --coverage 0.01:0.04 --accuracy 0.55:0.9 --class-accuracy --imbalance 5 --seed 122 +n 4000"
+  "--lf-kind multi-class -k 8 -m 400 --coverage 0.005:0.02 --accuracy 0.4:0.99 --seed 123 +n 4000"
 )
 
 # option NAME DEFAULT ARGS... -> the value given to NAME in ARGS, else DEFAULT
@@ -213,6 +218,7 @@ for regime in "${regimes[@]}"; do
   kind=$(option --lf-kind multi-class "${synth_args[@]}")
   for a in "${synth_args[@]}"; do
     if [ "$a" = --narrow-precise ]; then kind="$kind, narrow precise"; fi
+    if [ "$a" = --class-accuracy ]; then kind="$kind, accuracy per class"; fi
   done
   accuracy=$(option --accuracy - "${synth_args[@]}")
   if [ "$accuracy" != - ]; then kind="$kind, accuracy $accuracy"; fi

@@ -223,6 +223,9 @@ const double *chorus_model_trace(const chorus_model *model, int32_t *n);
  * an item is overruled when the class the votes name is not among the model's top classes
  * (within 1e-5).
  */
+/* The models the held-out-vote choice compares: ds-noabstain, pooled and onecoin. */
+#define CHORUS_HELDOUT_VOTES_MODELS 3
+
 typedef struct chorus_fit_check {
     int64_t n_covered;             /* items with at least one vote */
     int64_t n_unanimous;           /* covered items on which every vote names the same class */
@@ -287,6 +290,20 @@ typedef struct chorus_fit_check {
      * of them the same share of what the model puts on them together
      * (chorus_model_one_lf_class says which). */
     int32_t n_one_lf_classes;
+    /* The held-out-vote choice (default model, LFs that vote several classes, no groups or
+     * gold; see README "Label model"): the votes of the sampled items dealt into folds,
+     * ds-noabstain, pooled and onecoin each fitted without a fold and scored by how often
+     * their label of an item is its hidden vote (ties split), over heldout_votes_scored
+     * votes whose items keep another vote. heldout_votes_agreement is in
+     * that order; heldout_votes_first is the model the default fitted first. When another
+     * one agrees more by more than CHORUS_CHECK_HELDOUT_MARGIN and CHORUS_HELDOUT_VOTES_Z
+     * standard errors of the paired difference, the default is that model, fitted on every
+     * vote, and heldout_votes_switched is 1 (the rest of this check is that fit's). */
+    int heldout_votes_ran;
+    int64_t heldout_votes_scored;
+    double heldout_votes_agreement[CHORUS_HELDOUT_VOTES_MODELS];
+    chorus_model_type heldout_votes_first;
+    int heldout_votes_switched;
 } chorus_fit_check;
 
 #define CHORUS_CHECK_UNANIMOUS_MAX 0.2
@@ -296,6 +313,11 @@ typedef struct chorus_fit_check {
 #define CHORUS_CHECK_DISAGREEING_VOTES_MAX 0.1
 #define CHORUS_CHECK_MIN_ITEMS 20
 #define CHORUS_CHECK_HELDOUT_MARGIN 0.01
+#define CHORUS_HELDOUT_VOTES_Z 2.0
+
+/* The model whose agreement is check.heldout_votes_agreement[index] (index in 0 ..
+ * CHORUS_HELDOUT_VOTES_MODELS - 1; else CHORUS_MODEL_AUTO). */
+chorus_model_type chorus_heldout_votes_model(int32_t index);
 
 /* 1 if class `class_index` is one of the check's n_one_lf_classes, else 0. */
 int chorus_model_one_lf_class(const chorus_model *model, int32_t class_index);

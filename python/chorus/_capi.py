@@ -51,6 +51,7 @@ _PROTOTYPES = {
     "chorus_votes_labels": (_I32P, [_VotesP]),
     "chorus_model_type_parse": (c_int, [POINTER(c_int), c_char_p]),
     "chorus_model_type_name": (c_char_p, [c_int]),
+    "chorus_heldout_votes_model": (c_int, [c_int32]),
     "chorus_model_fit": (c_int, [POINTER(_ModelP), _VotesP, POINTER(FitOptions)]),
     "chorus_model_predict": (c_int, [POINTER(_ProbsP), _ModelP, _VotesP]),
     "chorus_model_save": (c_int, [_ModelP, c_char_p]),

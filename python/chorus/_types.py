@@ -76,6 +76,8 @@ CHECK_PRIOR_WARN = 0.25
 CHECK_LF_GAP = 0.3
 CHECK_DISAGREEING_VOTES_MAX = 0.1
 CHECK_MIN_ITEMS = 20
+# the models the held-out-vote choice compares, in the order of heldout_votes_agreement
+HELDOUT_VOTES_MODELS = 3
 
 
 # Opaque handles, typed so that ctypes refuses to pass one kind where another is expected.
@@ -299,6 +301,11 @@ class FitCheck(ctypes.Structure):
         ("refitted_pooled", c_int),
         ("refit_disagreeing_share", c_double),
         ("n_one_lf_classes", c_int32),
+        ("heldout_votes_ran", c_int),
+        ("heldout_votes_scored", c_int64),
+        ("heldout_votes_agreement", c_double * HELDOUT_VOTES_MODELS),
+        ("heldout_votes_first", c_int),
+        ("heldout_votes_switched", c_int),
     ]
 
 

@@ -161,7 +161,10 @@ class LabelModel(Labeler):
         and heldout (None, or the
         held-out-LF check as a dict {lfs_left_out, votes, model_agreement,
         majority_vote_agreement, prefers_majority_vote, tie_votes, tie_model_agreement,
-        tie_specific_lfs_agreement, ties_to_specific_lfs}). When the default model ("auto")
+        tie_specific_lfs_agreement, ties_to_specific_lfs}), heldout_votes (None, or the
+        held-out-vote choice among the models for LFs that vote several classes, as a dict
+        {votes, agreement ({model name: share of the hidden votes its labels name}),
+        first_model, switched}). When the default model ("auto")
         overrules the unanimous vote on more than a fifth of the items where every vote
         agrees, or the held-out-LF check finds majority vote naming the left-out LFs' votes
         more often than the refitted model by more than a point, the items with votes get
@@ -315,6 +318,15 @@ class LabelModel(Labeler):
                 "tie_specific_lfs_agreement": float(c.contents.heldout_tie_specific_agreement),
                 "ties_to_specific_lfs": bool(c.contents.ties_to_specific),
             },
+            "heldout_votes": None if not c.contents.heldout_votes_ran else {
+                "votes": int(c.contents.heldout_votes_scored),
+                "agreement": {
+                    _capi.model_type_name(lib.chorus_heldout_votes_model(i)):
+                        float(c.contents.heldout_votes_agreement[i])
+                    for i in range(_capi.HELDOUT_VOTES_MODELS)},
+                "first_model": _capi.model_type_name(c.contents.heldout_votes_first),
+                "switched": bool(c.contents.heldout_votes_switched),
+            },
         }
         n, chosen = ctypes.c_int32(0), ctypes.c_int32(0)
         candidates = lib.chorus_model_candidates(model, ctypes.byref(n), ctypes.byref(chosen))
@@ -365,6 +377,14 @@ class LabelModel(Labeler):
                 "fitted again as pooled, in which such LFs share one table",
                 100 * c["refitted_pooled"]["disagreeing_share"], _capi.CHECK_LF_GAP,
                 100 * _capi.CHECK_DISAGREEING_VOTES_MAX)
+        v = c["heldout_votes"]
+        if v is not None and v["switched"]:
+            logger.info(
+                "fit: fitted first as %s; with the votes dealt into folds and each fold's votes "
+                "hidden from the fit, the labels name the hidden votes: %s (of %d), so the "
+                "model is %s, fitted on every vote", v["first_model"],
+                ", ".join("%s %.1f%%" % (name, 100 * share)
+                          for name, share in v["agreement"].items()), v["votes"], checked)
         if c["fell_back"] and not c["worse_than_majority"] and h is not None:
             logger.warning(
                 "fit: with each of %d labeling functions left out in turn and the %s model "

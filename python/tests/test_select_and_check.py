@@ -235,11 +235,13 @@ class CliParityTest(unittest.TestCase):
         return np.load(self.tmp / "p.npy")
 
     def assert_check_equal(self, ours: dict, cli: dict) -> None:
-        self.assertEqual(set(ours), set(CHECK_KEYS) | {"heldout", "refitted_pooled"})
-        # model.json writes the held-out-LF check and the pooled refit only when the fit
-        # ran them
+        self.assertEqual(set(ours),
+                         set(CHECK_KEYS) | {"heldout", "refitted_pooled", "heldout_votes"})
+        # model.json writes the held-out checks and the pooled refit only when the fit ran
+        # them
         self.assertEqual(ours["heldout"], cli.get("heldout_lfs"))
         self.assertEqual(ours["refitted_pooled"], cli.get("refitted_pooled"))
+        self.assertEqual(ours["heldout_votes"], cli.get("heldout_votes"))
         for field, key in CHECK_KEYS.items():
             self.assertEqual(ours[field], cli[key], field)
             self.assertIs(type(ours[field]), type(cli[key]), field)
@@ -297,6 +299,25 @@ class CliParityTest(unittest.TestCase):
             model = LabelModel().fit(L, class_balance=[0.9, 0.1])
         self.assert_check_equal(model.fit_check, cli["check"])
         self.assertTrue(model.fit_check["fell_back"])
+        np.testing.assert_array_equal(model.predict_proba(L), self.cli_predict(votes))
+
+    def test_heldout_vote_choice_equals_the_cli(self) -> None:
+        # Crowd workers with a few hundred answers each over five classes: the default
+        # moves off a confusion table per worker (model.json and Python say so alike).
+        votes = self.tmp / "crowd.csv"
+        run_cli("synth", "-n", 4000, "-m", 200, "-k", 5, "--coverage", "0.01:0.04",
+                "--accuracy", "0.3:0.95", "--class-accuracy", "--seed", 121, "-o", votes, "-q")
+        L = np.loadtxt(votes, delimiter=",", skiprows=1, dtype=np.int64)
+        cli = self.cli_fit(votes)
+        choice = cli["check"]["heldout_votes"]
+        self.assertTrue(choice["switched"])
+        self.assertEqual(choice["first_model"], "ds-noabstain")
+        self.assertNotEqual(cli["model"], "ds-noabstain")
+        agreement = choice["agreement"]
+        self.assertGreater(agreement[cli["model"]], agreement["ds-noabstain"] + 0.01)
+        model = LabelModel(cardinality=5).fit(L)
+        self.assertEqual(model.model_type, cli["model"])
+        self.assert_check_equal(model.fit_check, cli["check"])
         np.testing.assert_array_equal(model.predict_proba(L), self.cli_predict(votes))
 
 

@@ -28,6 +28,15 @@ static void print_one_lf_classes(FILE *out, const chorus_model *model)
     }
 }
 
+/* The held-out-vote agreement of each model compared: "ds-noabstain 62.6%, ...". */
+static void print_heldout_votes(FILE *out, const chorus_fit_check *c)
+{
+    for (int32_t i = 0; i < CHORUS_HELDOUT_VOTES_MODELS; i++)
+        fprintf(out, "%s%s %.1f%%", i ? ", " : "",
+                chorus_model_type_name(chorus_heldout_votes_model(i)),
+                100 * c->heldout_votes_agreement[i]);
+}
+
 void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
 {
     const chorus_fit_check *c = chorus_model_check(model);
@@ -51,6 +60,15 @@ void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
                 "model was fitted again as pooled, in which such LFs share one table\n",
                 cmd, 100 * c->refit_disagreeing_share, CHORUS_CHECK_LF_GAP,
                 100 * CHORUS_CHECK_DISAGREEING_VOTES_MAX);
+    if (verbose && c->heldout_votes_switched) {
+        fprintf(stderr,
+                "%s: note: fitted first as %s; with the votes dealt into folds and each fold's "
+                "votes hidden from the fit, the labels name the hidden votes: ",
+                cmd, chorus_model_type_name(c->heldout_votes_first));
+        print_heldout_votes(stderr, c);
+        fprintf(stderr, " (of %" PRId64 "), so the model is %s, fitted on every vote\n",
+                c->heldout_votes_scored, chorus_model_type_name(chorus_model_get_type(model)));
+    }
     /* Shown even when quiet: the labels are not what the user asked the model for. */
     if (c->fell_back && !c->worse_than_majority) {
         fprintf(stderr,
@@ -182,6 +200,14 @@ void cli_print_check(FILE *out, const chorus_model *model)
                 "  refitted as pooled         the first fit's disagreeing LFs had %.1f%% of "
                 "those votes (limit %.0f%%)\n",
                 100 * c->refit_disagreeing_share, 100 * CHORUS_CHECK_DISAGREEING_VOTES_MAX);
+    if (c->heldout_votes_ran) {
+        fprintf(out, "  hidden votes named         ");
+        print_heldout_votes(out, c);
+        fprintf(out, " (%" PRId64 " votes, a fifth at a time hidden from the fit)%s%s\n",
+                c->heldout_votes_scored, c->heldout_votes_switched ? ": refitted as " : "",
+                c->heldout_votes_switched ? chorus_model_type_name(chorus_model_get_type(model))
+                                          : "");
+    }
     if (c->heldout_ran)
         fprintf(out,
                 "  left-out LFs' votes named  model %.1f%%, majority vote %.1f%% (%" PRId64

@@ -116,22 +116,9 @@ static int score_left_out(const chorus_model *model, const chorus_sample_matrix 
     if (!rc)
         rc = chorus_votes_from_csr(&sample, s.votes.n, model->n_lfs - 1, k, s.votes.row_ptr,
                                    s.votes.lf, s.votes.label, CHORUS_BORROW);
-    if (!rc) rc = chorus_model_alloc(&refit, model->type, sample);
-    if (rc) goto done;
-    chorus_fit_options o = *opts;
-    o.type = model->type;
-    o.n_threads = 1;
-    o.restarts = 0;
-    /* A check after the fit: its refits are no part of the fit's progress. */
-    o.progress = NULL;
-    o.progress_ctx = NULL;
-    refit->settings = o;
-    const int was_muted = chorus_log_mute(1);
-    rc = chorus_em_fit(refit, sample, &o, NULL);
-    chorus_log_mute(was_muted);
+    if (!rc) rc = chorus_sample_fit(&refit, sample, model->type, opts);
     if (rc) goto done;
     refit->keep_unanimous = model->abstain_informative;
-    refit->fit_n_items = s.votes.n;
     probs = malloc((size_t)(s.votes.n > 0 ? s.votes.n : 1) * k * sizeof *probs);
     shares = malloc((size_t)k * sizeof *shares);
     counts = malloc((size_t)k * sizeof *counts);

@@ -24,6 +24,32 @@ double chorus_tie_split_agreement(const double *q, int32_t k, int32_t vote)
 
 /* The items the check fits on: every `stride`-th item of the whole matrix, so the refits
  * cost at most CHORUS_HELDOUT_MAX_ITEMS items whatever its size. */
+int chorus_sample_fit(chorus_model **out, const chorus_votes *sample, chorus_model_type type,
+                      const chorus_fit_options *opts)
+{
+    chorus_model *fit = NULL;
+    *out = NULL;
+    int rc = chorus_model_alloc(&fit, type, sample);
+    if (rc) return rc;
+    chorus_fit_options o = *opts;
+    o.type = type;
+    o.n_threads = 1;
+    o.restarts = 0;
+    o.progress = NULL;
+    o.progress_ctx = NULL;
+    fit->settings = o;
+    fit->fit_n_items = chorus_votes_n_items(sample);
+    const int was_muted = chorus_log_mute(1);
+    rc = chorus_em_fit(fit, sample, &o, NULL);
+    chorus_log_mute(was_muted);
+    if (rc) {
+        chorus_model_free(fit);
+        return rc;
+    }
+    *out = fit;
+    return CHORUS_OK;
+}
+
 int64_t chorus_sample_stride(int64_t n)
 {
     return n > CHORUS_HELDOUT_MAX_ITEMS

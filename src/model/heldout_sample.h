@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "chorus/model.h"
 #include "chorus/votes.h"
 #include "model/fit_shard.h"
 
@@ -26,6 +27,14 @@ int64_t chorus_sample_stride(int64_t n);
 int chorus_sample_matrix_build(const chorus_votes *votes, const fit_shard *shard, int64_t stride,
                                chorus_sample_matrix *s);
 void chorus_sample_matrix_free(chorus_sample_matrix *s);
+
+/*
+ * Fits a model of `type` to `sample` with the user's options but on one thread, from one
+ * start and silently: a check after the fit runs many such fits in parallel, and they are
+ * no part of the fit's progress. *out is NULL on failure.
+ */
+int chorus_sample_fit(chorus_model **out, const chorus_votes *sample, chorus_model_type type,
+                      const chorus_fit_options *opts);
 
 /* The share of the tied top classes of q[0..k) that is class `vote` (0 if it is not one):
  * how far a labeling names a vote, a tie counting as a coin. */

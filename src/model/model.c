@@ -12,6 +12,7 @@
 #include "model/em_groups.h"
 #include "model/em_structure.h"
 #include "model/fit_shard.h"
+#include "model/heldout_votes.h"
 #include "model/model_internal.h"
 #include "model/one_lf_classes.h"
 #include "probs/probs_internal.h"
@@ -342,6 +343,37 @@ static int fit_resolved(chorus_model **out, const chorus_votes *votes,
             refit->check.refit_disagreeing_share = share;
             chorus_model_free(model);
             model = refit;
+        }
+        /* LFs that vote several classes: whether their answers support a table each, the
+         * pooled tables or one accuracy each is measured on answers the fit did not see. */
+        if (requested == CHORUS_MODEL_AUTO &&
+            (model->type == CHORUS_MODEL_DS_NOABSTAIN || model->type == CHORUS_MODEL_POOLED) &&
+            !model->groups && !opts->gold && !opts->lf_group) {
+            chorus_model_type better = model->type;
+            if ((rc = chorus_model_run_heldout_votes(model, votes, opts, shard, &better))) {
+                chorus_model_free(model);
+                return rc;
+            }
+            if (better != model->type) {
+                chorus_fit_options chosen = *opts;
+                chosen.type = better;
+                chorus_model *refit = NULL;
+                if ((rc = chorus_model_fit_votes(&refit, votes, &chosen, shard))) {
+                    chorus_model_free(model);
+                    return rc;
+                }
+                const chorus_fit_check *seen = &model->check;
+                chorus_fit_check *check = &refit->check;
+                check->heldout_votes_ran = 1;
+                check->heldout_votes_scored = seen->heldout_votes_scored;
+                memcpy(check->heldout_votes_agreement, seen->heldout_votes_agreement,
+                       sizeof check->heldout_votes_agreement);
+                check->heldout_votes_first = seen->heldout_votes_first;
+                check->heldout_votes_switched = 1;
+                refit->requested_type = requested;
+                chorus_model_free(model);
+                model = refit;
+            }
         }
         /* The held-out check refits the model once per LF; it needs the model's own
          * independent LFs (no groups) and no clamped labels, whose items it would have to

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/error_internal.h"
+#include "model/heldout_votes.h"
 #include "model/model_json_check.h"
 #include "model/one_lf_classes.h"
 
@@ -61,6 +62,22 @@ json_t *chorus_check_to_json(const chorus_model *model)
                                        json_real(c->heldout_tie_specific_agreement));
             bad |=
                 json_object_set_new(h, "ties_to_specific_lfs", json_boolean(c->ties_to_specific));
+        }
+    }
+    if (c->heldout_votes_ran) {
+        json_t *h = json_object(), *a = json_object();
+        bad |= !h || !a || json_object_set_new(o, "heldout_votes", h);
+        if (h && bad) json_decref(a);
+        if (!bad) {
+            bad |= json_object_set_new(h, "votes", json_integer(c->heldout_votes_scored));
+            bad |= json_object_set_new(h, "agreement", a);
+            for (int32_t i = 0; i < CHORUS_HELDOUT_VOTES_MODELS; i++)
+                bad |=
+                    json_object_set_new(a, chorus_model_type_name(chorus_heldout_votes_models[i]),
+                                        json_real(c->heldout_votes_agreement[i]));
+            bad |= json_object_set_new(h, "first_model",
+                                       json_string(chorus_model_type_name(c->heldout_votes_first)));
+            bad |= json_object_set_new(h, "switched", json_boolean(c->heldout_votes_switched));
         }
     }
     json_t *one_lf = json_array();
@@ -135,6 +152,36 @@ static int read_share(json_t *h, const char *field, const char *path, double *ou
     json_t *x = json_object_get(h, field);
     *out = json_is_number(x) ? json_number_value(x) : -1;
     if (!(*out >= 0 && *out <= 1)) return heldout_error(path, field, "a share in [0, 1]");
+    return CHORUS_OK;
+}
+
+/* The held-out-vote choice (heldout_votes.c), when the fit ran it. */
+static int heldout_votes_from_json(json_t *h, const char *path, chorus_fit_check *c)
+{
+    json_t *votes = json_object_get(h, "votes"), *a = json_object_get(h, "agreement");
+    json_t *first = json_object_get(h, "first_model");
+    chorus_model_type first_type = CHORUS_MODEL_AUTO;
+    int ok = json_is_object(h) && json_is_integer(votes) && json_integer_value(votes) >= 0 &&
+             json_is_object(a) && json_is_string(first) &&
+             !chorus_model_type_parse(&first_type, json_string_value(first));
+    for (int32_t i = 0; ok && i < CHORUS_HELDOUT_VOTES_MODELS; i++) {
+        json_t *x = json_object_get(a, chorus_model_type_name(chorus_heldout_votes_models[i]));
+        const double share = json_is_number(x) ? json_number_value(x) : -1;
+        ok = share >= 0 && share <= 1;
+        c->heldout_votes_agreement[i] = share;
+    }
+    ok = ok && (first_type == CHORUS_MODEL_DS_NOABSTAIN || first_type == CHORUS_MODEL_POOLED);
+    if (!ok)
+        return chorus_error_set(CHORUS_EFORMAT,
+                                "%s: field \"check.heldout_votes\": expected an object with "
+                                "\"votes\" (a count), \"agreement\" (a share in [0, 1] for each "
+                                "of ds-noabstain, pooled and onecoin) and \"first_model\" "
+                                "(ds-noabstain or pooled)",
+                                path);
+    c->heldout_votes_ran = 1;
+    c->heldout_votes_scored = json_integer_value(votes);
+    c->heldout_votes_first = first_type;
+    c->heldout_votes_switched = json_is_true(json_object_get(h, "switched"));
     return CHORUS_OK;
 }
 
@@ -228,6 +275,8 @@ int chorus_check_from_json(chorus_model *model, json_t *check, const char *path)
     c.fell_back = json_is_true(json_object_get(check, "fell_back_to_majority_vote"));
     json_t *heldout = json_object_get(check, "heldout_lfs");
     if (heldout && (rc = heldout_from_json(heldout, model->n_lfs, path, &c))) return rc;
+    json_t *heldout_votes = json_object_get(check, "heldout_votes");
+    if (heldout_votes && (rc = heldout_votes_from_json(heldout_votes, path, &c))) return rc;
     chorus_model_type checked = model->type;
     json_t *name = json_object_get(check, "checked_model");
     if (json_is_string(name) && chorus_model_type_parse(&checked, json_string_value(name)))

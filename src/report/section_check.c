@@ -116,6 +116,21 @@ int report_fit_check(report_context *ctx)
                     "%.0f%%): too few votes each for a table of their own, so the model was "
                     "fitted again as pooled, in which such LFs share one table.</li>\n",
                     100 * c->refit_disagreeing_share, 100 * CHORUS_CHECK_DISAGREEING_VOTES_MAX);
+    if (c->heldout_votes_ran) {
+        html_printf(out,
+                    "<li>With the votes dealt into folds and each fold hidden from the fit, "
+                    "the labels name the hidden votes (%" PRId64 " of them): ",
+                    c->heldout_votes_scored);
+        for (int32_t i = 0; i < CHORUS_HELDOUT_VOTES_MODELS; i++)
+            html_printf(out, "%s%s %.1f%%", i ? ", " : "",
+                        chorus_model_type_name(chorus_heldout_votes_model(i)),
+                        100 * c->heldout_votes_agreement[i]);
+        if (c->heldout_votes_switched)
+            html_printf(out, "; fitted first as %s, the model is %s, fitted on every vote",
+                        chorus_model_type_name(c->heldout_votes_first),
+                        chorus_model_type_name(chorus_model_get_type(model)));
+        html_printf(out, ".</li>\n");
+    }
     if (c->heldout_ran)
         html_printf(out,
                     "<li>With each of %" PRId32 " LFs left out in turn and the model fitted "

@@ -74,9 +74,13 @@ run synth -n 300 -m 6 -k 2 --lf-kind one-class --seed 13 -o "$TMP/tiny.chv" -q
 # A crowd set of 2500 sparse workers: auto fits ds-noabstain, its check finds the workers
 # off their agreement, and it refits pooled; every step sums its counts over the processes.
 run synth -n 2000 -m 2500 -k 2 --coverage 0.001:0.003 --seed 81 -o "$TMP/crowd.chv" -q
+# Workers with a few hundred answers over five classes: the held-out-vote choice moves the
+# default off a table per worker; its folds are fitted on the same sample on every process.
+run synth -n 4000 -m 200 -k 5 --coverage 0.01:0.04 --accuracy 0.3:0.95 --class-accuracy \
+  --seed 121 -o "$TMP/crowd5.chv" -q
 
 # The references: one plain process, no launcher.
-for m in big named tiny crowd; do
+for m in big named tiny crowd crowd5; do
   run fit "$TMP/$m.chv" -o "$TMP/$m.ref.json" --restarts 1 -q
   expect_status 0 "one-process fit of $m"
   run predict "$TMP/$m.ref.json" "$TMP/$m.chv" -o "$TMP/$m.ref.csv" -q
@@ -115,6 +119,13 @@ for n in 2 3; do
   mpirun_chorus "$n" fit "$TMP/crowd.chv" -o "$TMP/crowd.$n.json" --restarts 1 -q
   expect_status 0 "fit of crowd on $n processes"
   same "$TMP/crowd.ref.json" "$TMP/crowd.$n.json" "fit of crowd on $n processes"
+done
+checks=$((checks + 1))
+grep -q '"switched": true' "$TMP/crowd5.ref.json" || fail "crowd5: the one-process default did not switch"
+for n in 2 3; do
+  mpirun_chorus "$n" fit "$TMP/crowd5.chv" -o "$TMP/crowd5.$n.json" --restarts 1 --threads 1 -q
+  expect_status 0 "fit of crowd5 on $n processes"
+  same "$TMP/crowd5.ref.json" "$TMP/crowd5.$n.json" "fit of crowd5 on $n processes"
 done
 checks=$((checks + 1))
 head -2 "$TMP/named.4.csv" | tail -1 | grep -q '^doc-0,' || fail "the rows are not named by item"

@@ -165,4 +165,17 @@ expect_out "... and 2450 more (model.json: check.lf_agreement)" "analyze caps th
 regime "crowd, 2500 sparse workers, K = 4" - --lf-kind multi-class -k 4 -m 2500 --coverage 0.001:0.003 --seed 82
 regime "crowd, 5000 sparse workers, K = 2, imbalance 20" - --lf-kind multi-class -k 2 --imbalance 20 -m 5000 --coverage 0.0005:0.0015 --seed 84
 
+# Workers with a few hundred answers each over five or eight classes (bench/regimes.sh rows
+# 64-66): too few for a confusion table each, which the other checks do not see; the
+# default measures on hidden answers which model they support and says what it chose.
+n=4000
+regime "crowd, 200 workers, K = 5, accuracy per class" - --lf-kind multi-class -k 5 -m 200 --coverage 0.01:0.04 --accuracy 0.3:0.95 --class-accuracy --seed 121
+run fit "$TMP/train.csv" -o "$TMP/default.json"
+expect_status 0 "fit the five-class crowd"
+expect_err "fitted first as ds-noabstain; with the votes dealt into folds" "fit says it moved off ds-noabstain"
+expect_err "labels name the hidden votes: ds-noabstain " "fit gives each model's agreement"
+run analyze "$TMP/train.csv" --model "$TMP/default.json"
+expect_status 0 "analyze the five-class crowd's model"
+expect_out "hidden votes named         ds-noabstain " "analyze gives the held-out-vote agreement"
+regime "crowd, 400 workers, K = 8" - --lf-kind multi-class -k 8 -m 400 --coverage 0.005:0.02 --accuracy 0.4:0.99 --seed 123
 finish

@@ -1,7 +1,7 @@
 /*
  * The model.json loader; a model it accepts must save and load again as the same model:
- * type, classes, labeling functions, prior, one-LF classes, every confusion table and the
- * groups.
+ * type, classes, labeling functions, prior, one-LF classes, every confusion table, the
+ * groups and the held-out-vote choice.
  */
 #include <string.h>
 
@@ -21,6 +21,18 @@ static void check_same_model(const chorus_model *a, const chorus_model *b)
                    "round trip: one-LF class");
     }
     FUZZ_CHECK(chorus_model_n_groups(b) == chorus_model_n_groups(a), "round trip: groups");
+    const chorus_fit_check *ca = chorus_model_check(a), *cb = chorus_model_check(b);
+    FUZZ_CHECK(!ca == !cb, "round trip: a check on one side only");
+    if (ca) {
+        FUZZ_CHECK(ca->heldout_votes_ran == cb->heldout_votes_ran &&
+                       ca->heldout_votes_scored == cb->heldout_votes_scored &&
+                       ca->heldout_votes_first == cb->heldout_votes_first &&
+                       ca->heldout_votes_switched == cb->heldout_votes_switched,
+                   "round trip: the held-out-vote choice");
+        for (int32_t i = 0; ca->heldout_votes_ran && i < CHORUS_HELDOUT_VOTES_MODELS; i++)
+            FUZZ_CHECK(ca->heldout_votes_agreement[i] == cb->heldout_votes_agreement[i],
+                       "round trip: a held-out-vote agreement");
+    }
     for (int32_t j = 0; j < m; j++) {
         FUZZ_CHECK(!strcmp(chorus_model_lf_name(a, j), chorus_model_lf_name(b, j)),
                    "round trip: LF name");

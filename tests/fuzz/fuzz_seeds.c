@@ -82,8 +82,10 @@ static void derive(const char *stem, const char *votes_seed_target, const char *
     snprintf(name, sizeof name, "%s.npy", stem);
     check(chorus_votes_write_npy(votes, seed_path("votes_npy", name)), name);
 
+    /* auto: a model.json with the checks the default runs (held-out votes or LFs). */
     static const chorus_model_type types[] = {CHORUS_MODEL_MV, CHORUS_MODEL_DS,
-                                              CHORUS_MODEL_CLASS_ACC, CHORUS_MODEL_ONECOIN};
+                                              CHORUS_MODEL_CLASS_ACC, CHORUS_MODEL_ONECOIN,
+                                              CHORUS_MODEL_AUTO};
     for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
         chorus_fit_options opts = CHORUS_FIT_OPTIONS_INIT;
         opts.type = types[t];
