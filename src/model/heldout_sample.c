@@ -99,8 +99,8 @@ int chorus_sample_matrix_build(const chorus_votes *votes, const fit_shard *shard
     const int64_t n = chorus_votes_n_items(votes), first = shard ? shard->first_item : 0;
     const int size = shard ? shard->comm->size : 1, rank = shard ? shard->comm->rank : 0;
     int64_t *per_rank = calloc((size_t)size * 2, sizeof *per_rank); /* [r]: items, votes */
-    int64_t *item_counts = malloc((size_t)size * sizeof *item_counts);
-    int64_t *vote_counts = malloc((size_t)size * sizeof *vote_counts);
+    int64_t *item_counts = calloc((size_t)size, sizeof *item_counts);
+    int64_t *vote_counts = calloc((size_t)size, sizeof *vote_counts);
     int64_t *lengths = NULL;
     int rc = !per_rank || !item_counts || !vote_counts ? chorus_error_nomem() : CHORUS_OK;
     /* This process's sampled items: global index first + i, a multiple of stride. */
