@@ -3,15 +3,15 @@
 # (the protocol of bench/regimes.sh, smaller): chorus synth draws 2n items, the first n
 # are the train split and the last n the test split (same LFs, independent items); fit on
 # train without gold, score the test items. Asserted only where the model promises it:
-# with independent LFs above chance that are all multi-class or all one-class (up to 164
-# sparse ones over 9 classes), and with copied LFs declared as groups, the default is not
+# with independent LFs above chance that are multi-class, one-class (up to 164 sparse ones
+# over 9 classes) or a mix, and with copied LFs declared as groups, the default is not
 # more than 1 point of accuracy below majority vote; likewise for crowd sets of thousands
-# of sparse workers. Fixed seeds, so the numbers are the same on every run.
+# of sparse workers and of hundreds with a few hundred answers each over 5 and 8 classes.
+# Fixed seeds, so the numbers are the same on every run.
 #
-# Not asserted, because the default is below majority vote there (bench/regimes.sh shows
-# them, README "Quality across regimes"): mixed LF sets whose multi-class LFs are a slight
-# majority (--lf-kind mixed:0.3 and mixed:0.4, where auto picks ds-noabstain and ignores
-# the one-class LFs' abstains) and the mixed:0.5 copies 5:4 set with the groups declared.
+# Mixed sets of one-class and multi-class LFs are asserted too, from 30% one-class LFs up
+# (auto fits ds once a fifth of the votes come from one-class LFs), and with copies
+# declared.
 # One-class sets with a single LF per class (bench/regimes.sh rows 57-60) are asserted for
 # what the default promises there: the votes cannot tell a class's size from its LF's
 # recall, so every item without a vote gets the uniform distribution, and with it majority
@@ -111,6 +111,12 @@ regime "one-class, K = 9, sparse (m = 164), correlated 20:4:0.7, undeclared" - -
 # Five groups of four exact copies (LFs 0-19), declared to the fit.
 regime "multi-class, copies 5:4, groups declared" 5:4 --lf-kind multi-class -k 2 --copies 5:4 --seed 19
 regime "one-class, copies 5:4, groups declared" 5:4 --lf-kind one-class -k 2 --copies 5:4 --seed 38
+regime "mixed:0.5, copies 5:4, groups declared" 5:4 --lf-kind mixed:0.5 -k 2 --copies 5:4 --seed 55
+
+# Mixed sets: 30%, 40% and 50% of the LFs one-class.
+regime "mixed:0.3, K = 2" - --lf-kind mixed:0.3 -k 2 --seed 57
+regime "mixed:0.4, K = 2" - --lf-kind mixed:0.4 -k 2 --seed 57
+regime "mixed:0.5, K = 4, imbalance 5" - --lf-kind mixed:0.5 -k 4 --imbalance 5 --seed 52
 
 # Undeclared dependence, where the model alone is below majority vote and the default's
 # held-out-LF check must see it (README "Label model", the second part of the safety net).

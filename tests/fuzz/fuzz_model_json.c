@@ -21,16 +21,16 @@ static void check_same_model(const chorus_model *a, const chorus_model *b)
                    "round trip: one-LF class");
     }
     FUZZ_CHECK(chorus_model_n_groups(b) == chorus_model_n_groups(a), "round trip: groups");
-    const chorus_fit_check *ca = chorus_model_check(a), *cb = chorus_model_check(b);
-    FUZZ_CHECK(!ca == !cb, "round trip: a check on one side only");
-    if (ca) {
-        FUZZ_CHECK(ca->heldout_votes_ran == cb->heldout_votes_ran &&
-                       ca->heldout_votes_scored == cb->heldout_votes_scored &&
-                       ca->heldout_votes_first == cb->heldout_votes_first &&
-                       ca->heldout_votes_switched == cb->heldout_votes_switched,
+    const chorus_fit_check *check_a = chorus_model_check(a), *check_b = chorus_model_check(b);
+    FUZZ_CHECK(!check_a == !check_b, "round trip: a check on one side only");
+    if (check_a) {
+        FUZZ_CHECK(check_a->heldout_votes_ran == check_b->heldout_votes_ran &&
+                       check_a->heldout_votes_scored == check_b->heldout_votes_scored &&
+                       check_a->heldout_votes_first == check_b->heldout_votes_first &&
+                       check_a->heldout_votes_switched == check_b->heldout_votes_switched,
                    "round trip: the held-out-vote choice");
-        for (int32_t i = 0; ca->heldout_votes_ran && i < CHORUS_HELDOUT_VOTES_MODELS; i++)
-            FUZZ_CHECK(ca->heldout_votes_agreement[i] == cb->heldout_votes_agreement[i],
+        for (int32_t i = 0; check_a->heldout_votes_ran && i < CHORUS_HELDOUT_VOTES_MODELS; i++)
+            FUZZ_CHECK(check_a->heldout_votes_agreement[i] == check_b->heldout_votes_agreement[i],
                        "round trip: a held-out-vote agreement");
     }
     for (int32_t j = 0; j < m; j++) {
