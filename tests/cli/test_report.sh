@@ -103,6 +103,16 @@ expect_in "$TMP/tiny.html" "b × c: overlap on 2 of 5 items (0.4000)" "b,c overl
 expect_in "$TMP/tiny.html" "b × c: conflict on 0 of 5 items (0.0000)" "b,c never conflict"
 expect_in "$TMP/tiny.html" "carries no check of its fit" "majority vote has no fit check"
 
+# --- a crowd of 200 workers over five classes: the held-out-vote choice is a finding ------
+run synth -n 4000 -m 200 -k 5 --coverage 0.01:0.04 --accuracy 0.3:0.95 --class-accuracy \
+  --seed 121 -o "$TMP/crowd5.csv" -q
+run fit "$TMP/crowd5.csv" -o "$TMP/crowd5.json" -q
+run report "$TMP/crowd5.csv" --model "$TMP/crowd5.json" -o "$TMP/crowd5.html"
+expect_status 0 "report of the five-class crowd"
+expect_page "$TMP/crowd5.html" "five-class crowd report" --sections "$ALL"
+expect_in "$TMP/crowd5.html" "the labels name the hidden votes (" "the held-out-vote finding"
+expect_in "$TMP/crowd5.html" "fitted first as ds-noabstain, the model is onecoin" "the switch named"
+
 # --- names from user files are escaped ---------------------------------------------------
 # An LF (a crowd worker) and a class named with markup, quotes and an ampersand.
 worker='<script>alert("x")</script>&'"'"
