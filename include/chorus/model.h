@@ -217,15 +217,15 @@ int chorus_model_abstain_informative(const chorus_model *model);
 /* Log-posterior after each EM iteration of the winning start (*n entries; NULL for mv). */
 const double *chorus_model_trace(const chorus_model *model, int32_t *n);
 
+/* The models the held-out-vote choice compares: ds-noabstain, pooled and onecoin. */
+#define CHORUS_HELDOUT_VOTES_MODELS 3
+
 /*
  * A gold-free check of a fitted model against the votes it was fitted on, run after every
  * EM fit (README, "Safety net"). Its counts compare the model's labels with the votes:
  * an item is overruled when the class the votes name is not among the model's top classes
  * (within 1e-5).
  */
-/* The models the held-out-vote choice compares: ds-noabstain, pooled and onecoin. */
-#define CHORUS_HELDOUT_VOTES_MODELS 3
-
 typedef struct chorus_fit_check {
     int64_t n_covered;             /* items with at least one vote */
     int64_t n_unanimous;           /* covered items on which every vote names the same class */

@@ -27,8 +27,8 @@
 
 #include "core/error_internal.h"
 #include "model/fallback_vote.h"
-#include "model/heldout_sample.h"
 #include "model/fit_shard.h"
+#include "model/heldout_sample.h"
 #include "model/model_internal.h"
 #include "votes/votes_internal.h"
 

@@ -22,8 +22,7 @@ double chorus_tie_split_agreement(const double *q, int32_t k, int32_t vote)
     return q[vote] >= top - TIE ? 1.0 / tied : 0.0;
 }
 
-/* The items the check fits on: every `stride`-th item of the whole matrix, so the refits
- * cost at most CHORUS_HELDOUT_MAX_ITEMS items whatever its size. */
+/* (heldout_sample.h) */
 int chorus_sample_fit(chorus_model **out, const chorus_votes *sample, chorus_model_type type,
                       const chorus_fit_options *opts)
 {
@@ -50,6 +49,8 @@ int chorus_sample_fit(chorus_model **out, const chorus_votes *sample, chorus_mod
     return CHORUS_OK;
 }
 
+/* The items the checks fit on: every `stride`-th item of the whole matrix, so the refits
+ * cost at most CHORUS_HELDOUT_MAX_ITEMS items whatever its size. */
 int64_t chorus_sample_stride(int64_t n)
 {
     return n > CHORUS_HELDOUT_MAX_ITEMS

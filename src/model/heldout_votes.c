@@ -39,12 +39,12 @@
 
 #define VOTE_FOLDS 5
 
-const chorus_model_type chorus_heldout_votes_models[CHORUS_HELDOUT_VOTES_MODELS] = {
+static const chorus_model_type candidates[CHORUS_HELDOUT_VOTES_MODELS] = {
     CHORUS_MODEL_DS_NOABSTAIN, CHORUS_MODEL_POOLED, CHORUS_MODEL_ONECOIN};
 
 chorus_model_type chorus_heldout_votes_model(int32_t index)
 {
-    return index >= 0 && index < CHORUS_HELDOUT_VOTES_MODELS ? chorus_heldout_votes_models[index]
+    return index >= 0 && index < CHORUS_HELDOUT_VOTES_MODELS ? candidates[index]
                                                              : CHORUS_MODEL_AUTO;
 }
 
@@ -129,7 +129,7 @@ int chorus_model_run_heldout_votes(chorus_model *model, const chorus_votes *vote
 #pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
     for (int32_t job = 0; job < n_models * VOTE_FOLDS; job++) {
         const int32_t c = job / VOTE_FOLDS;
-        int my_rc = score_fold(&all, m, k, opts, chorus_heldout_votes_models[c], job % VOTE_FOLDS,
+        int my_rc = score_fold(&all, m, k, opts, candidates[c], job % VOTE_FOLDS,
                                agreement + (size_t)c * (size_t)nnz);
         if (my_rc) {
 #pragma omp critical(chorus_heldout_votes)
@@ -141,7 +141,7 @@ int chorus_model_run_heldout_votes(chorus_model *model, const chorus_votes *vote
     chorus_fit_check *check = &model->check;
     int32_t first = 0;
     for (int32_t c = 0; c < n_models; c++)
-        if (chorus_heldout_votes_models[c] == model->type) first = c;
+        if (candidates[c] == model->type) first = c;
     const double *base = agreement + (size_t)first * (size_t)nnz;
     int64_t scored = 0;
     for (int64_t v = 0; v < nnz; v++)
@@ -167,7 +167,7 @@ int chorus_model_run_heldout_votes(chorus_model *model, const chorus_votes *vote
         if (mean > CHORUS_CHECK_HELDOUT_MARGIN && mean > CHORUS_HELDOUT_VOTES_Z * standard_error &&
             mean > best_gain) {
             best_gain = mean;
-            *better = chorus_heldout_votes_models[c];
+            *better = candidates[c];
         }
     }
 

@@ -5,12 +5,9 @@
 #include "chorus/model.h"
 #include "model/fit_shard.h"
 
-/* The models the choice compares, in the order of check.heldout_votes_agreement. */
-extern const chorus_model_type chorus_heldout_votes_models[CHORUS_HELDOUT_VOTES_MODELS];
-
 /*
- * Scores each of chorus_heldout_votes_models, fitted on the sampled votes without one fold
- * at a time, by its labels' agreement with the hidden votes (heldout_votes.c), fills
+ * Scores each model chorus_heldout_votes_model() names, fitted on the sampled votes without
+ * one fold at a time, by its labels' agreement with the hidden votes (heldout_votes.c), fills
  * model->check.heldout_votes_*, and sets *better to the model the default should be
  * refitted as (model->type when none wins clearly). shard: NULL, or this process's part;
  * every process gets the same answer. CHORUS_ENOMEM.

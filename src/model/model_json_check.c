@@ -72,9 +72,8 @@ json_t *chorus_check_to_json(const chorus_model *model)
             bad |= json_object_set_new(h, "votes", json_integer(c->heldout_votes_scored));
             bad |= json_object_set_new(h, "agreement", a);
             for (int32_t i = 0; i < CHORUS_HELDOUT_VOTES_MODELS; i++)
-                bad |=
-                    json_object_set_new(a, chorus_model_type_name(chorus_heldout_votes_models[i]),
-                                        json_real(c->heldout_votes_agreement[i]));
+                bad |= json_object_set_new(a, chorus_model_type_name(chorus_heldout_votes_model(i)),
+                                           json_real(c->heldout_votes_agreement[i]));
             bad |= json_object_set_new(h, "first_model",
                                        json_string(chorus_model_type_name(c->heldout_votes_first)));
             bad |= json_object_set_new(h, "switched", json_boolean(c->heldout_votes_switched));
@@ -165,7 +164,7 @@ static int heldout_votes_from_json(json_t *h, const char *path, chorus_fit_check
              json_is_object(a) && json_is_string(first) &&
              !chorus_model_type_parse(&first_type, json_string_value(first));
     for (int32_t i = 0; ok && i < CHORUS_HELDOUT_VOTES_MODELS; i++) {
-        json_t *x = json_object_get(a, chorus_model_type_name(chorus_heldout_votes_models[i]));
+        json_t *x = json_object_get(a, chorus_model_type_name(chorus_heldout_votes_model(i)));
         const double share = json_is_number(x) ? json_number_value(x) : -1;
         ok = share >= 0 && share <= 1;
         c->heldout_votes_agreement[i] = share;
