@@ -11,13 +11,13 @@ voter (onecoin) cannot. The default is fitted and scored on all items, as a crow
 
 Usage: bench/confusable_voters.py [CHORUS]   (numpy; about 30 s)
 """
-import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
+
+from fit_and_score import fit_and_score
 
 CHORUS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "build", "chorus")
@@ -43,16 +43,7 @@ def draw(seed, n, k, m, coverage=0.95):
 
 
 def accuracy(work, k, args):
-    model, probs = os.path.join(work, "m.json"), os.path.join(work, "p.csv")
-    votes, gold = os.path.join(work, "votes.csv"), os.path.join(work, "gold.csv")
-    subprocess.run([CHORUS, "fit", votes, "-o", model, "-q", "--classes", str(k)] + args,
-                   check=True, stderr=subprocess.DEVNULL)
-    subprocess.run([CHORUS, "predict", model, votes, "-o", probs, "-q"], check=True)
-    out = subprocess.run([CHORUS, "eval", probs, gold, "--json"], check=True,
-                         capture_output=True, text=True).stdout
-    with open(model) as f:
-        chosen = json.load(f)["model"]
-    return 100 * json.loads(out)["accuracy"], chosen
+    return fit_and_score(CHORUS, work, ["--classes", str(k)] + args)
 
 
 def main():

@@ -11,13 +11,14 @@ is fitted by name (README "Label model": the held-out-vote choice).
 Usage: bench/crowd_grid.py [CHORUS] [SETS] [SEED]   (defaults: build/chorus, 80, 11; about
 2 minutes for 80 on 2 cores)
 """
-import json
 import os
 import subprocess
 import sys
 import tempfile
 
 import numpy as np
+
+from fit_and_score import fit_and_score
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHORUS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "build", "chorus")
@@ -27,17 +28,7 @@ MODELS = ["mv", "default", "ds-noabstain", "pooled", "onecoin"]
 
 
 def accuracy(work, model):
-    votes, gold = os.path.join(work, "votes.csv"), os.path.join(work, "gold.csv")
-    fitted, probs = os.path.join(work, "m.json"), os.path.join(work, "p.csv")
-    args = [] if model == "default" else ["--model", model]
-    subprocess.run([CHORUS, "fit", votes, "-o", fitted, "-q"] + args, check=True,
-                   stderr=subprocess.DEVNULL)
-    subprocess.run([CHORUS, "predict", fitted, votes, "-o", probs, "-q"], check=True)
-    out = subprocess.run([CHORUS, "eval", probs, gold, "--json"], check=True,
-                         capture_output=True, text=True).stdout
-    with open(fitted) as f:
-        chosen = json.load(f)["model"]
-    return 100 * json.loads(out)["accuracy"], chosen
+    return fit_and_score(CHORUS, work, [] if model == "default" else ["--model", model])
 
 
 def main():
