@@ -304,6 +304,16 @@ typedef struct chorus_fit_check {
     double heldout_votes_agreement[CHORUS_HELDOUT_VOTES_MODELS];
     chorus_model_type heldout_votes_first;
     int heldout_votes_switched;
+    /* Classes the uncovered-split check left unsettled (0, or at least two; only for the
+     * default model with abstains as evidence, a learned class prior, items without votes
+     * and no groups or gold; see README "Uncovered items"): the class the items without
+     * votes get, and each other class that wins them in a refit made like the fit but with
+     * the class prior moved towards it, at a log-posterior at most
+     * CHORUS_UNCOVERED_SPLIT_MARGIN below the best fit in which it does not. The votes do
+     * not say which of them those items belong to, so predict gives each of them, there,
+     * the same share of what the model puts on them together, as for the one-LF classes
+     * (chorus_model_uncovered_unsettled_class says which). */
+    int32_t n_uncovered_unsettled;
 } chorus_fit_check;
 
 #define CHORUS_CHECK_UNANIMOUS_MAX 0.2
@@ -314,6 +324,11 @@ typedef struct chorus_fit_check {
 #define CHORUS_CHECK_MIN_ITEMS 20
 #define CHORUS_CHECK_HELDOUT_MARGIN 0.01
 #define CHORUS_HELDOUT_VOTES_Z 2.0
+/* The log-posterior the votes may lose, against the fit, for another class to win the
+ * items without votes and still count as supported by them: half the 95% point of
+ * chi-square with one degree of freedom (a likelihood-ratio interval on one number, the
+ * class prior along the path that hands those items to the other class). */
+#define CHORUS_UNCOVERED_SPLIT_MARGIN 1.92
 
 /* The model whose agreement is check.heldout_votes_agreement[index] (index in 0 ..
  * CHORUS_HELDOUT_VOTES_MODELS - 1; else CHORUS_MODEL_AUTO). */
@@ -321,6 +336,9 @@ chorus_model_type chorus_heldout_votes_model(int32_t index);
 
 /* 1 if class `class_index` is one of the check's n_one_lf_classes, else 0. */
 int chorus_model_one_lf_class(const chorus_model *model, int32_t class_index);
+
+/* 1 if class `class_index` is one of the check's n_uncovered_unsettled, else 0. */
+int chorus_model_uncovered_unsettled_class(const chorus_model *model, int32_t class_index);
 
 /* 1 if predict hands back an item's unanimous vote where the model would overrule it (the
  * default model when abstains are evidence; see README "Label model"). */

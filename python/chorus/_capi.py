@@ -68,6 +68,7 @@ _PROTOTYPES = {
     "chorus_model_check": (POINTER(FitCheck), [_ModelP]),
     "chorus_model_lf_agreement": (c_double, [_ModelP, c_int32]),
     "chorus_model_one_lf_class": (c_int, [_ModelP, c_int32]),
+    "chorus_model_uncovered_unsettled_class": (c_int, [_ModelP, c_int32]),
     "chorus_model_candidates": (POINTER(Candidate), [_ModelP, _I32P, _I32P]),
     "chorus_model_selection_metric": (c_char_p, [_ModelP]),
     "chorus_model_selection_dev_items": (c_int64, [_ModelP]),

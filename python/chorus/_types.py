@@ -306,6 +306,7 @@ class FitCheck(ctypes.Structure):
         ("heldout_votes_agreement", c_double * HELDOUT_VOTES_MODELS),
         ("heldout_votes_first", c_int),
         ("heldout_votes_switched", c_int),
+        ("n_uncovered_unsettled", c_int32),
     ]
 
 

@@ -157,7 +157,9 @@ class LabelModel(Labeler):
         agreement is measured on, and those of the disagreeing LFs), refitted_pooled (None,
         or {disagreeing_share} when the default refitted a crowd model of sparse workers
         as "pooled"), one_lf_classes (the classes at most one LF votes for, when two or
-        more: items without votes get equal shares of them), worse_than_majority, fell_back
+        more: items without votes get equal shares of them), uncovered_unsettled_classes (the
+        classes the votes do not settle the items without votes among, when two or more:
+        those items get equal shares of them too), worse_than_majority, fell_back
         and heldout (None, or the
         held-out-LF check as a dict {lfs_left_out, votes, model_agreement,
         majority_vote_agreement, prefers_majority_vote, tie_votes, tie_model_agreement,
@@ -305,6 +307,9 @@ class LabelModel(Labeler):
             },
             "one_lf_classes": [k for k in range(lib.chorus_model_n_classes(model))
                                if lib.chorus_model_one_lf_class(model, k)],
+            "uncovered_unsettled_classes": [
+                k for k in range(lib.chorus_model_n_classes(model))
+                if lib.chorus_model_uncovered_unsettled_class(model, k)],
             "worse_than_majority": bool(c.contents.worse_than_majority),
             "fell_back": bool(c.contents.fell_back),
             "heldout": None if not c.contents.heldout_ran else {

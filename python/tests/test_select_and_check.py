@@ -24,6 +24,7 @@ CHECK_KEYS = {
     "fell_back": "fell_back_to_majority_vote",
     "agreement_votes": "agreement_votes", "disagreeing_lf_votes": "disagreeing_lf_votes",
     "one_lf_classes": "one_lf_classes",
+    "uncovered_unsettled_classes": "uncovered_unsettled_classes",
 }
 
 

@@ -14,12 +14,14 @@ static double share(int64_t part, int64_t whole)
     return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-/* The check's one-LF classes by name, comma-separated, the first 10. */
-static void print_one_lf_classes(FILE *out, const chorus_model *model)
+/* The classes `marked` names (the check's one-LF or unsettled classes), comma-separated,
+ * the first 10. */
+static void print_classes(FILE *out, const chorus_model *model,
+                          int (*marked)(const chorus_model *, int32_t))
 {
     int shown = 0;
     for (int32_t k = 0; k < chorus_model_n_classes(model); k++) {
-        if (!chorus_model_one_lf_class(model, k)) continue;
+        if (!marked(model, k)) continue;
         if (shown == 10) {
             fprintf(out, ", ...");
             break;
@@ -47,9 +49,19 @@ void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
                 "%s: note: %" PRId32 " classes have at most one labeling function voting "
                 "for them (",
                 cmd, c->n_one_lf_classes);
-        print_one_lf_classes(stderr, model);
+        print_classes(stderr, model, chorus_model_one_lf_class);
         fprintf(stderr, "): the votes cannot tell how common such a class is from how often its LF "
                         "fires, so items without votes get equal shares of them\n");
+    }
+    if (verbose && c->n_uncovered_unsettled) {
+        fprintf(stderr, "%s: note: the votes do not settle which of %" PRId32 " classes (", cmd,
+                c->n_uncovered_unsettled);
+        print_classes(stderr, model, chorus_model_uncovered_unsettled_class);
+        fprintf(stderr,
+                ") the items without votes belong to: a class prior moved from the one "
+                "the model gives them towards another hands them to that one with a "
+                "log-posterior at most %.2f lower, so they get equal shares of them\n",
+                CHORUS_UNCOVERED_SPLIT_MARGIN);
     }
     if (verbose && c->refitted_pooled)
         fprintf(stderr,
@@ -225,9 +237,15 @@ void cli_print_check(FILE *out, const chorus_model *model)
                     : "");
     if (c->n_one_lf_classes) {
         fprintf(out, "  one-LF classes             ");
-        print_one_lf_classes(out, model);
+        print_classes(out, model, chorus_model_one_lf_class);
         fprintf(out, " (at most one LF votes for each: items without votes get equal shares "
                      "of them)\n");
+    }
+    if (c->n_uncovered_unsettled) {
+        fprintf(out, "  unsettled uncovered split  ");
+        print_classes(out, model, chorus_model_uncovered_unsettled_class);
+        fprintf(out, " (the votes do not settle which of them the items without votes belong "
+                     "to: those items get equal shares of them)\n");
     }
     fprintf(out, "  verdict                    %s\n",
             c->fell_back ? "likely worse than majority vote: majority vote for items with votes"

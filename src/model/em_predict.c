@@ -13,7 +13,7 @@
 #include "model/em_internal.h"
 #include "model/fallback_vote.h"
 #include "model/model_internal.h"
-#include "model/one_lf_classes.h"
+#include "model/uncovered_split.h"
 
 /* The group tuple counts of a layout. */
 static int group_tuples(const em_groups *groups, int32_t **out)
@@ -144,7 +144,7 @@ void chorus_em_predictor_run(const em_predictor *p, int64_t begin, int64_t end, 
         }
         chorus_em_item_posterior_k(&p->params, src, src_width, out, out_width, row_ptr[i],
                                    row_ptr[i + 1], -1, q, &z, k);
-        if (vote_ptr[i + 1] == vote_ptr[i]) chorus_one_lf_classes_even(model, q);
+        if (vote_ptr[i + 1] == vote_ptr[i]) chorus_uncovered_even(model, q);
         if (model->keep_unanimous) keep_unanimous_vote(&w, vote_ptr[i], vote_ptr[i + 1], k, q);
     }
 }

@@ -15,6 +15,7 @@
 #include "model/heldout_votes.h"
 #include "model/model_internal.h"
 #include "model/one_lf_classes.h"
+#include "model/uncovered_split.h"
 #include "probs/probs_internal.h"
 #include "votes/votes_internal.h"
 
@@ -190,6 +191,7 @@ void chorus_model_free(chorus_model *model)
     free(model->dependencies);
     free(model->lf_agreement);
     free(model->one_lf_class);
+    free(model->uncovered_unsettled);
     free(model->candidates);
     free(model);
 }
@@ -392,7 +394,9 @@ static int fit_resolved(chorus_model **out, const chorus_votes *votes,
         /* A given class prior (or gold labels) sizes the classes, and the question does not
          * arise. */
         if (requested == CHORUS_MODEL_AUTO && counts && opts->class_prior == CHORUS_PRIOR_LEARNED &&
-            !opts->gold && (rc = chorus_one_lf_classes_find(model, counts))) {
+            !opts->gold &&
+            ((rc = chorus_one_lf_classes_find(model, counts)) ||
+             (rc = chorus_uncovered_split_check(model, votes, opts, shard)))) {
             chorus_model_free(model);
             return rc;
         }

@@ -45,6 +45,9 @@ struct chorus_model {
     double *lf_agreement;   /* n_lfs, from the check; NULL without */
     /* n_classes: the check's one-LF classes (one_lf_classes.h); NULL when there are none */
     bool *one_lf_class;
+    /* n_classes: the classes the uncovered-split check left unsettled (uncovered_split.h);
+     * NULL when there are none */
+    bool *uncovered_unsettled;
     chorus_candidate *candidates; /* dev-set selection (select.h); NULL without */
     int32_t n_candidates;
     int32_t chosen_candidate;

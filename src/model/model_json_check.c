@@ -9,6 +9,7 @@
 #include "model/heldout_votes.h"
 #include "model/model_json_check.h"
 #include "model/one_lf_classes.h"
+#include "model/uncovered_split.h"
 
 json_t *chorus_check_to_json(const chorus_model *model)
 {
@@ -84,6 +85,11 @@ json_t *chorus_check_to_json(const chorus_model *model)
     for (int32_t k = 0; !bad && k < model->n_classes; k++)
         if (chorus_model_one_lf_class(model, k))
             bad |= json_array_append_new(one_lf, json_integer(k));
+    json_t *unsettled = json_array();
+    bad |= !unsettled || json_object_set_new(o, "uncovered_unsettled_classes", unsettled);
+    for (int32_t k = 0; !bad && k < model->n_classes; k++)
+        if (chorus_model_uncovered_unsettled_class(model, k))
+            bad |= json_array_append_new(unsettled, json_integer(k));
     bad |= json_object_set_new(o, "lf_agreement", agreement);
     if (bad) {
         json_decref(o);
@@ -92,11 +98,13 @@ json_t *chorus_check_to_json(const chorus_model *model)
     return o;
 }
 
-/* check.one_lf_classes: distinct class indices, none or at least two. Files written
- * before it have none. */
-static int one_lf_classes_from_json(chorus_model *model, json_t *check, const char *path)
+/* check.<field> (one_lf_classes, uncovered_unsettled_classes): distinct class indices, none
+ * or at least two, into *mask (NULL for none) and *count. Files written before the field
+ * have none. */
+static int class_set_from_json(const chorus_model *model, json_t *check, const char *path,
+                               const char *field, bool **mask, int32_t *count)
 {
-    json_t *list = json_object_get(check, "one_lf_classes");
+    json_t *list = json_object_get(check, field);
     if (!list) return CHORUS_OK;
     const int32_t k = model->n_classes;
     const size_t n = json_is_array(list) ? json_array_size(list) : 0;
@@ -112,13 +120,13 @@ static int one_lf_classes_from_json(chorus_model *model, json_t *check, const ch
     if (!ok) {
         free(marked);
         return chorus_error_set(CHORUS_EFORMAT,
-                                "%s: field \"check.one_lf_classes\": expected an array of "
+                                "%s: field \"check.%s\": expected an array of "
                                 "distinct class indices (0 to %" PRId32 "), none or at least two",
-                                path, k - 1);
+                                path, field, k - 1);
     }
-    free(model->one_lf_class);
-    model->one_lf_class = n ? marked : NULL;
-    model->check.n_one_lf_classes = (int32_t)n;
+    free(*mask);
+    *mask = n ? marked : NULL;
+    *count = (int32_t)n;
     if (!n) free(marked);
     return CHORUS_OK;
 }
@@ -300,7 +308,11 @@ int chorus_check_from_json(chorus_model *model, json_t *check, const char *path)
     model->lf_agreement = a;
     model->check = c;
     model->checked = true;
-    return one_lf_classes_from_json(model, check, path);
+    if ((rc = class_set_from_json(model, check, path, "one_lf_classes", &model->one_lf_class,
+                                  &model->check.n_one_lf_classes)))
+        return rc;
+    return class_set_from_json(model, check, path, "uncovered_unsettled_classes",
+                               &model->uncovered_unsettled, &model->check.n_uncovered_unsettled);
 }
 
 json_t *chorus_selection_to_json(const chorus_model *model)

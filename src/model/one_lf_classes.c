@@ -39,22 +39,6 @@ int chorus_one_lf_classes_find(chorus_model *model, const int64_t *counts)
     return CHORUS_OK;
 }
 
-void chorus_one_lf_classes_even(const chorus_model *model, double *q)
-{
-    if (!model->one_lf_class) return;
-    double mass = 0;
-    int32_t n = 0;
-    for (int32_t c = 0; c < model->n_classes; c++)
-        if (model->one_lf_class[c]) {
-            mass += q[c];
-            n++;
-        }
-    if (n < 2) return;
-    const double share = mass / n;
-    for (int32_t c = 0; c < model->n_classes; c++)
-        if (model->one_lf_class[c]) q[c] = share;
-}
-
 int chorus_model_one_lf_class(const chorus_model *model, int32_t class_index)
 {
     return model->one_lf_class && class_index >= 0 && class_index < model->n_classes &&

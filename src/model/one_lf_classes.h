@@ -3,7 +3,8 @@
  * one LF for a class, "the class is common and its LF rarely fires" and "the class is rare
  * and its LF fires on most of it" give the same votes, so nothing in them says how the
  * items without a vote split among two such classes: the model's split there comes from
- * its starting point and its priors. Predict gives those classes equal shares there.
+ * its starting point and its priors. Predict gives those classes equal shares there
+ * (chorus_uncovered_even, uncovered_split.h).
  */
 #ifndef CHORUS_MODEL_ONE_LF_CLASSES_H
 #define CHORUS_MODEL_ONE_LF_CLASSES_H
@@ -18,9 +19,5 @@
  * none): model->one_lf_class and model->check.n_one_lf_classes. CHORUS_ENOMEM.
  */
 int chorus_one_lf_classes_find(chorus_model *model, const int64_t *counts);
-
-/* Gives the marked classes of an item without votes, q (n_classes, summing to 1), each
- * the mean of their probabilities; the other classes keep theirs. */
-void chorus_one_lf_classes_even(const chorus_model *model, double *q);
 
 #endif

@@ -57,6 +57,23 @@ int report_dependencies(report_context *ctx)
     return 0;
 }
 
+/* The n classes `marked` names (the check's one-LF or unsettled classes), comma-separated,
+ * the first 10. */
+static void html_classes(FILE *out, const chorus_model *model,
+                         int (*marked)(const chorus_model *, int32_t), int32_t n)
+{
+    int shown = 0;
+    for (int32_t k = 0; k < chorus_model_n_classes(model); k++) {
+        if (!marked(model, k)) continue;
+        if (shown) fputs(", ", out);
+        html_text(out, chorus_model_class_name(model, k));
+        if (++shown == 10 && shown < n) {
+            fputs(", ...", out);
+            break;
+        }
+    }
+}
+
 int report_fit_check(report_context *ctx)
 {
     FILE *out = ctx->out;
@@ -151,18 +168,18 @@ int report_fit_check(report_context *ctx)
     if (c->n_one_lf_classes) {
         html_printf(out, "<li>%" PRId32 " classes have at most one LF voting for them (",
                     c->n_one_lf_classes);
-        int shown = 0;
-        for (int32_t k = 0; k < chorus_model_n_classes(model); k++) {
-            if (!chorus_model_one_lf_class(model, k)) continue;
-            if (shown) fputs(", ", out);
-            html_text(out, chorus_model_class_name(model, k));
-            if (++shown == 10 && shown < c->n_one_lf_classes) {
-                fputs(", ...", out);
-                break;
-            }
-        }
+        html_classes(out, model, chorus_model_one_lf_class, c->n_one_lf_classes);
         fputs("): the votes cannot tell how common such a class is from how often its LF "
               "fires, so items without votes get equal shares of them.</li>\n",
+              out);
+    }
+    if (c->n_uncovered_unsettled) {
+        html_printf(out, "<li>The votes do not settle which of %" PRId32 " classes (",
+                    c->n_uncovered_unsettled);
+        html_classes(out, model, chorus_model_uncovered_unsettled_class, c->n_uncovered_unsettled);
+        fputs(") the items without votes belong to: a class prior moved towards another of "
+              "them hands those items to it at about the same likelihood, so they get equal "
+              "shares of them.</li>\n",
               out);
     }
     fputs("</ul>\n", out);

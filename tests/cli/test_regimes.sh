@@ -155,6 +155,34 @@ paste -d'|' "$TMP/mv.jsonl" "$TMP/default.jsonl" | awk -F'|' '
   fail "one LF per class: uncovered labels differ from majority vote's: $(cat "$TMP/diff.txt") (items, differing)"
 echo "one LF per class: $uncovered uncovered test items, uniform, majority vote's labels"
 
+# Two classes, three sparse rules, two of them for class 1 (bench/one_class_grid.py, K = 2
+# at 1.5 LFs per class): with the class prior moved to 1/2 the other class wins the items
+# without votes at no cost in likelihood, so the votes do not settle them, and the default
+# leaves them to the coin (it was 9 points below majority vote handing them all to one
+# class).
+n=4000
+regime "one-class, K = 2, 3 LFs, the uncovered split unsettled" - -m 3 -k 2 --lf-kind one-class --coverage 0.03:0.25 --accuracy 0.55:0.9 --seed 201
+run fit "$TMP/train.csv" -o "$TMP/default.json"
+expect_status 0 "fit default, uncovered split unsettled"
+expect_err "the votes do not settle which of 2 classes (0, 1) the items without votes belong to" "fit names the unsettled classes"
+run analyze "$TMP/train.csv" --model "$TMP/default.json"
+expect_status 0 "analyze, uncovered split unsettled"
+expect_out "unsettled uncovered split  0, 1" "analyze names the unsettled classes"
+run report "$TMP/train.csv" --model "$TMP/default.json" -o "$TMP/report.html"
+expect_status 0 "report, uncovered split unsettled"
+checks=$((checks + 1))
+grep -q "<li>The votes do not settle which of 2 classes (0, 1) the items without votes belong to" "$TMP/report.html" ||
+  fail "the report does not name the unsettled classes"
+run predict "$TMP/default.json" "$TMP/test.csv" -o "$TMP/default.jsonl" -q
+expect_status 0 "predict default, uncovered split unsettled"
+checks=$((checks + 1))
+uncovered=$(grep -c '"covered": false' "$TMP/default.jsonl")
+[ "$uncovered" -gt 1000 ] || fail "uncovered split: only $uncovered uncovered test items"
+checks=$((checks + 1))
+bad=$(grep '"covered": false' "$TMP/default.jsonl" | grep -vc '"probs": \[0.5, 0.5\]')
+[ "$bad" -eq 0 ] || fail "uncovered split: $bad uncovered items without equal shares"
+echo "uncovered split unsettled: $uncovered uncovered test items, equal shares"
+
 # Crowd sets of sparse workers (2000 items, thousands of workers with 1 to 6 answers each,
 # about 5 per item): a confusion table per worker is fitted to a handful of answers, and
 # the default must see it and refit with one table shared by those workers (README "Label
