@@ -11,8 +11,12 @@ gold, every test item scored (ties split evenly, as the hash tie-break does on a
 votes and on those without, each weighed by its share of the items, so they add up to the
 gain on the set (README, "Uncovered items").
 
-Usage: bench/one_class_grid.py [LFS_PER_CLASS] [CHORUS]   (defaults: 1.5, build/chorus;
-about 2 minutes on 2 cores)
+`wrench` instead of LFS_PER_CLASS draws 72 sets shaped like the larger WRENCH-style ones:
+K = 5, 7 or 10; 2K, 5K or 16K LFs (2, 5 or 16 per class); coverage 0.002-0.03 or 0.01-0.1;
+balanced or 10:1; precision 0.3-0.8 or 0.5-0.95; one seed.
+
+Usage: bench/one_class_grid.py [LFS_PER_CLASS|wrench] [CHORUS]   (defaults: 1.5,
+build/chorus; about 2 minutes on 2 cores, wrench about 3)
 """
 import itertools
 import json
@@ -24,7 +28,7 @@ import tempfile
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-LFS_PER_CLASS = float(sys.argv[1]) if len(sys.argv) > 1 else 1.5
+SHAPE = sys.argv[1] if len(sys.argv) > 1 else "1.5"
 CHORUS = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "..", "build", "chorus")
 N = 4000
 
@@ -60,19 +64,31 @@ def fit_predict(work, args):
     return read_probs(os.path.join(work, "p.csv")), model
 
 
+def sets():
+    """(K, LFs, imbalance, coverage, precision, seed) of every set of the grid."""
+    if SHAPE == "wrench":
+        for k, per_class, coverage, imbalance, precision in itertools.product(
+                [5, 7, 10], [2, 5, 16], ["0.002:0.03", "0.01:0.1"], [1, 10],
+                ["0.3:0.8", "0.5:0.95"]):
+            yield k, per_class * k, imbalance, coverage, precision, 8 * k + per_class * k
+        return
+    for k, imbalance, coverage, precision, seed in itertools.product(
+            [2, 3, 5, 7, 10], [1, 5], ["0.01:0.05", "0.03:0.25"], ["0.3:0.8", "0.55:0.9"],
+            [1, 2]):
+        yield k, int(round(k * float(SHAPE))), imbalance, coverage, precision, seed + 100 * k
+
+
 def main():
-    print(f"LFs per class: {LFS_PER_CLASS:g}")
+    print("sets shaped like the larger WRENCH-style ones" if SHAPE == "wrench"
+          else f"LFs per class: {float(SHAPE):g}")
     print("| K | LFs | imbalance | coverage | precision | seed | test items with a vote % "
           "| MV acc | default − MV | of it: covered | of it: uncovered | default chose |")
     print("|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---|")
     gains = []
-    grid = itertools.product([2, 3, 5, 7, 10], [1, 5], ["0.01:0.05", "0.03:0.25"],
-                             ["0.3:0.8", "0.55:0.9"], [1, 2])
     with tempfile.TemporaryDirectory() as work:
-        for k, imbalance, coverage, precision, seed in grid:
-            m = int(round(k * LFS_PER_CLASS))
+        for k, m, imbalance, coverage, precision, seed in sets():
             synth = ["-k", k, "-m", m, "--lf-kind", "one-class", "--coverage", coverage,
-                     "--accuracy", precision, "--seed", seed + 100 * k]
+                     "--accuracy", precision, "--seed", seed]
             if imbalance > 1:
                 synth += ["--imbalance", imbalance]
             run(CHORUS, "synth", "-q", "-n", 2 * N, *synth, "-o", os.path.join(work, "all.csv"),
