@@ -217,6 +217,10 @@ int chorus_model_abstain_informative(const chorus_model *model);
 /* Log-posterior after each EM iteration of the winning start (*n entries; NULL for mv). */
 const double *chorus_model_trace(const chorus_model *model, int32_t *n);
 
+/* 1 if the winning start's log-posterior stopped changing by more than the tolerance before
+ * the iteration limit (0 for a fit cut off by max_iter, and for mv). */
+int chorus_model_converged(const chorus_model *model);
+
 /* The models the held-out-vote choice compares: ds-noabstain, pooled and onecoin. */
 #define CHORUS_HELDOUT_VOTES_MODELS 3
 

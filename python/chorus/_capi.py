@@ -63,6 +63,7 @@ _PROTOTYPES = {
     "chorus_model_prior": (_F64P, [_ModelP]),
     "chorus_model_lf_accuracy": (c_double, [_ModelP, c_int32]),
     "chorus_model_trace": (_F64P, [_ModelP, _I32P]),
+    "chorus_model_converged": (c_int, [_ModelP]),
     "chorus_model_classes_permuted": (c_int, [_ModelP]),
     "chorus_model_auto_choice": (c_int, [_VotesP]),
     "chorus_model_check": (POINTER(FitCheck), [_ModelP]),

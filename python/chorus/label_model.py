@@ -79,6 +79,7 @@ class LabelModel(Labeler):
         self._finalizer: Optional[weakref.finalize] = None
         #: The gold-free check of the last fit (a dict, see :meth:`fit`), or None.
         self.fit_check: Optional[Dict[str, Any]] = None
+        self.converged: Optional[bool] = None
         #: The candidates of a dev-set selection (a list of dicts, see :meth:`fit`), or None.
         self.selection: Optional[List[Dict[str, Any]]] = None
         #: The index in :attr:`selection` of the chosen candidate, or None.
@@ -150,7 +151,9 @@ class LabelModel(Labeler):
             **snorkel_options: Snorkel's optimizer settings (lr, l2, optimizer, log_freq,
                 ...) are accepted and ignored; anything else is a TypeError.
 
-        After the fit, :attr:`fit_check` holds the library's gold-free check of the model
+        After the fit, :attr:`converged` says whether EM settled before ``max_iter`` (False
+        for a fit cut off there, whose labels can still change with more iterations; a
+        warning is logged; None for majority vote), and :attr:`fit_check` holds the library's gold-free check of the model
         against the training votes (None for majority vote): n_covered, n_unanimous,
         n_unanimous_overruled, n_clear_majority, n_majority_overruled, prior_distance,
         n_lfs_disagreeing, agreement_votes, disagreeing_lf_votes (the votes the LFs'
@@ -284,6 +287,11 @@ class LabelModel(Labeler):
                         self.model_type, n_items, lib.chorus_model_n_lfs(model),
                         self.cardinality, n_iter.value)
             self._log_selection()
+        if self.converged is False:
+            n_iter = ctypes.c_int32(0)
+            lib.chorus_model_trace(model, ctypes.byref(n_iter))
+            logger.warning("fit: EM stopped at the iteration limit (%d) before converging; "
+                           "max_iter raises the limit", n_iter.value)
         self._log_check(_capi.model_type_name(checked))
         return self
 
@@ -291,6 +299,10 @@ class LabelModel(Labeler):
         """Copies the fitted model's check and dev-set selection into the attributes."""
         model = self._fitted()
         self.review_answers = self.review_holdout = None  # fit() sets them after a review
+        n_iter = ctypes.c_int32(0)
+        lib.chorus_model_trace(model, ctypes.byref(n_iter))
+        self.converged = (None if n_iter.value == 0
+                          else bool(lib.chorus_model_converged(model)))
         c = lib.chorus_model_check(model)
         self.fit_check = None if not c else {
             "n_covered": int(c.contents.n_covered),

@@ -63,6 +63,15 @@ class LabelModelTest(unittest.TestCase):
         with self.assertRaisesRegex(TypeError, "unexpected keyword argument.*bogus"):
             label_model.fit(self.L_train, bogus=1)
 
+    def test_converged(self) -> None:
+        self.assertIs(self.model.converged, True)
+        with self.assertLogs("chorus", level="WARNING") as logs:
+            cut = LabelModel(cardinality=2, model="ds").fit(self.L_train, max_iter=2)
+        self.assertIs(cut.converged, False)
+        self.assertIn("EM stopped at the iteration limit (2) before converging",
+                      "\n".join(logs.output))
+        self.assertIsNone(LabelModel(model="mv").fit(self.L_train).converged)
+
     def test_predict_agrees_with_probabilities(self) -> None:
         probs = self.model.predict_proba(self.L_test)
         preds = self.model.predict(self.L_test)

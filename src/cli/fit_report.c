@@ -1,5 +1,6 @@
 /* What the gold-free check of a fit found and what a dev-set selection chose, said on
  * stderr after fit and run. */
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -41,6 +42,16 @@ static void print_heldout_votes(FILE *out, const chorus_fit_check *c)
 
 void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
 {
+    int32_t n = 0;
+    const double *trace = chorus_model_trace(model, &n);
+    /* A fit cut off by --max-iter: its labels can still change with more iterations (on a
+     * flat likelihood, by a class for every item without votes). */
+    if (verbose && n >= 2 && !chorus_model_converged(model))
+        fprintf(stderr,
+                "%s: note: EM stopped at the iteration limit (%" PRId32 ") before converging: "
+                "the log-posterior still changed by %.2g (relative) in the last iteration, "
+                "above --tol; --max-iter raises the limit\n",
+                cmd, n, fabs(trace[n - 1] - trace[n - 2]) / fmax(fabs(trace[n - 1]), DBL_MIN));
     const chorus_fit_check *c = chorus_model_check(model);
     if (!c) return;
     const double overruled = share(c->n_unanimous_overruled, c->n_unanimous);

@@ -419,6 +419,7 @@ int chorus_model_load(chorus_model **out, const char *path)
     model->fit_n_items = json_integer_value(json_object_get(fit, "n_items"));
     model->n_review_answers = json_integer_value(json_object_get(fit, "review_answers"));
     model->fit_nnz = json_integer_value(json_object_get(fit, "n_votes"));
+    model->converged = json_is_true(json_object_get(fit, "converged"));
 done:
     json_decref(root);
     if (rc) {

@@ -85,6 +85,21 @@ run fit "$TMP/copies.chv" -o "$TMP/x.json" --groups "$TMP/bad_groups.txt"
 expect_status 2 "an unknown LF in a group"
 expect_err "no labeling function 'nope'" "unknown group member named"
 
+# A fit cut off by --max-iter says so, and model.json keeps it; one that converges does not.
+run fit "$yt/train/votes.csv" -o "$TMP/cut.json" --model ds --max-iter 3
+expect_status 0 "fit cut off at 3 iterations"
+expect_err "fit: note: EM stopped at the iteration limit (3) before converging" "the cut-off fit says so"
+checks=$((checks + 1))
+tr -d ' \n' <"$TMP/cut.json" | grep -q '"iterations":3,"converged":false' ||
+  fail "model.json of the cut-off fit does not say it did not converge"
+run fit "$yt/train/votes.csv" -o "$TMP/done.json" --model ds
+expect_status 0 "fit run to convergence"
+checks=$((checks + 1))
+if grep -q "before converging" "$TMP/err"; then fail "a converged fit says it stopped at the limit"; fi
+checks=$((checks + 1))
+tr -d ' \n' <"$TMP/done.json" | grep -q '"converged":true' ||
+  fail "model.json of the converged fit does not say it converged"
+
 # Bad values.
 run fit "$yt/train/votes.csv" -o "$TMP/x.json" --class-balance 0.7
 expect_status 2 "--class-balance with one value"

@@ -69,6 +69,41 @@ START_TEST(test_model_json_round_trip)
 }
 END_TEST
 
+/* Whether EM converged: 0 for majority vote and for a fit cut off by max_iter, 1 for one
+ * whose log-posterior settled; model.json keeps it. */
+START_TEST(test_converged_round_trip)
+{
+    enum { N = 400 };
+    int32_t dense[N * 3];
+    for (int32_t i = 0; i < N; i++)
+        for (int32_t j = 0; j < 3; j++)
+            dense[i * 3 + j] = (i + j) % 3 == 0 ? -1 : (i * 7 + j) % 10 < 8 ? i % 2 : 1 - i % 2;
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_from_dense(&v, N, 3, 2, dense));
+    chorus_model *mv = fit_mv(v);
+    ck_assert_int_eq(chorus_model_converged(mv), 0);
+    chorus_model_free(mv);
+    const int max_iter[] = {2, 500};
+    for (int c = 0; c < 2; c++) {
+        chorus_fit_options o = CHORUS_FIT_OPTIONS_INIT;
+        o.type = CHORUS_MODEL_DS;
+        o.max_iter = max_iter[c];
+        chorus_model *m, *back;
+        ck_assert_ok(chorus_model_fit(&m, v, &o));
+        int32_t n;
+        chorus_model_trace(m, &n);
+        ck_assert_int_eq(chorus_model_converged(m), c == 1);
+        ck_assert(c == 1 ? n < 500 : n == 2);
+        ck_assert_ok(chorus_model_save(m, test_path("converged.json")));
+        ck_assert_ok(chorus_model_load(&back, test_path("converged.json")));
+        ck_assert_int_eq(chorus_model_converged(back), c == 1);
+        chorus_model_free(back);
+        chorus_model_free(m);
+    }
+    chorus_votes_free(v);
+}
+END_TEST
+
 START_TEST(test_predict_checks_lfs)
 {
     chorus_votes *v = tiny_votes();
@@ -282,6 +317,7 @@ int main(void)
     tcase_add_test(tc, test_predict_matches_names);
     tcase_add_test(tc, test_fit_options_checked);
     tcase_add_test(tc, test_mv_same_for_any_thread_count);
+    tcase_add_test(tc, test_converged_round_trip);
     suite_add_tcase(s, tc);
     return test_run_suite(s);
 }
