@@ -16,7 +16,7 @@ K = 5, 7 or 10; 2K, 5K or 16K LFs (2, 5 or 16 per class); coverage 0.002-0.03 or
 balanced or 10:1; precision 0.3-0.8 or 0.5-0.95; one seed.
 
 Usage: bench/one_class_grid.py [LFS_PER_CLASS|wrench] [CHORUS]   (defaults: 1.5,
-build/chorus; about 2 minutes on 2 cores, wrench about 3)
+build/chorus; about 2 minutes on 2 cores, either grid)
 """
 import itertools
 import json
