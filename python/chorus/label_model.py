@@ -153,8 +153,9 @@ class LabelModel(Labeler):
 
         After the fit, :attr:`converged` says whether EM settled before ``max_iter`` (False
         for a fit cut off there, whose labels can still change with more iterations; a
-        warning is logged; None for majority vote), and :attr:`fit_check` holds the library's gold-free check of the model
-        against the training votes (None for majority vote): n_covered, n_unanimous,
+        warning is logged; None for majority vote), and :attr:`fit_check` holds the
+        library's gold-free check of the model against the training votes (None for
+        majority vote): n_covered, n_unanimous,
         n_unanimous_overruled, n_clear_majority, n_majority_overruled, prior_distance,
         n_lfs_disagreeing, agreement_votes, disagreeing_lf_votes (the votes the LFs'
         agreement is measured on, and those of the disagreeing LFs), refitted_pooled (None,
@@ -280,16 +281,14 @@ class LabelModel(Labeler):
         self._read_results()
         self.review_answers = None if answers is None else int(np.count_nonzero(answers >= 0))
         self.review_holdout = review_holdout
+        n_iter = ctypes.c_int32(0)
+        lib.chorus_model_trace(model, ctypes.byref(n_iter))
         if self.verbose:
-            n_iter = ctypes.c_int32(0)
-            lib.chorus_model_trace(model, ctypes.byref(n_iter))
             logger.info("fit %s on %d items x %d LFs, %d classes, %d EM iterations",
                         self.model_type, n_items, lib.chorus_model_n_lfs(model),
                         self.cardinality, n_iter.value)
             self._log_selection()
         if self.converged is False:
-            n_iter = ctypes.c_int32(0)
-            lib.chorus_model_trace(model, ctypes.byref(n_iter))
             logger.warning("fit: EM stopped at the iteration limit (%d) before converging; "
                            "max_iter raises the limit", n_iter.value)
         self._log_check(_capi.model_type_name(checked))

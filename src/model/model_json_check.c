@@ -9,7 +9,18 @@
 #include "model/heldout_votes.h"
 #include "model/model_json_check.h"
 #include "model/one_lf_classes.h"
-#include "model/uncovered_split.h"
+
+/* check.<field>: the indices of the classes `marked` names (class_set_from_json reads it
+ * back). Nonzero on failure. */
+static int class_set_to_json(json_t *o, const char *field, const chorus_model *model,
+                             int (*marked)(const chorus_model *, int32_t))
+{
+    json_t *list = json_array();
+    int bad = !list || json_object_set_new(o, field, list);
+    for (int32_t k = 0; !bad && k < model->n_classes; k++)
+        if (marked(model, k)) bad |= json_array_append_new(list, json_integer(k));
+    return bad;
+}
 
 json_t *chorus_check_to_json(const chorus_model *model)
 {
@@ -80,16 +91,9 @@ json_t *chorus_check_to_json(const chorus_model *model)
             bad |= json_object_set_new(h, "switched", json_boolean(c->heldout_votes_switched));
         }
     }
-    json_t *one_lf = json_array();
-    bad |= !one_lf || json_object_set_new(o, "one_lf_classes", one_lf);
-    for (int32_t k = 0; !bad && k < model->n_classes; k++)
-        if (chorus_model_one_lf_class(model, k))
-            bad |= json_array_append_new(one_lf, json_integer(k));
-    json_t *unsettled = json_array();
-    bad |= !unsettled || json_object_set_new(o, "uncovered_unsettled_classes", unsettled);
-    for (int32_t k = 0; !bad && k < model->n_classes; k++)
-        if (chorus_model_uncovered_unsettled_class(model, k))
-            bad |= json_array_append_new(unsettled, json_integer(k));
+    bad |= class_set_to_json(o, "one_lf_classes", model, chorus_model_one_lf_class);
+    bad |= class_set_to_json(o, "uncovered_unsettled_classes", model,
+                             chorus_model_uncovered_unsettled_class);
     bad |= json_object_set_new(o, "lf_agreement", agreement);
     if (bad) {
         json_decref(o);

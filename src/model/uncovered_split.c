@@ -158,22 +158,26 @@ int chorus_uncovered_split_check(chorus_model *model, const chorus_votes *votes,
     return rc;
 }
 
+/* Class c shares the items without votes evenly with the other marked classes. */
+static bool evened(const chorus_model *model, int32_t c)
+{
+    return chorus_model_one_lf_class(model, c) || chorus_model_uncovered_unsettled_class(model, c);
+}
+
 void chorus_uncovered_even(const chorus_model *model, double *q)
 {
     if (!model->one_lf_class && !model->uncovered_unsettled) return;
     double mass = 0;
     int32_t n = 0;
     for (int32_t c = 0; c < model->n_classes; c++)
-        if (chorus_model_one_lf_class(model, c) ||
-            chorus_model_uncovered_unsettled_class(model, c)) {
+        if (evened(model, c)) {
             mass += q[c];
             n++;
         }
     if (n < 2) return;
     const double share = mass / n;
     for (int32_t c = 0; c < model->n_classes; c++)
-        if (chorus_model_one_lf_class(model, c) || chorus_model_uncovered_unsettled_class(model, c))
-            q[c] = share;
+        if (evened(model, c)) q[c] = share;
 }
 
 int chorus_model_uncovered_unsettled_class(const chorus_model *model, int32_t class_index)
