@@ -46,6 +46,18 @@ draw() {
   fi
 }
 
+# expect_uncovered_probs WHAT PROBS: $TMP/default.jsonl has more than 1000 uncovered test
+# items (counted in $uncovered), each with exactly these probabilities ("0.5, 0.5").
+expect_uncovered_probs() {
+  checks=$((checks + 1))
+  uncovered=$(grep -c '"covered": false' "$TMP/default.jsonl")
+  [ "$uncovered" -gt 1000 ] || fail "$1: only $uncovered uncovered test items"
+  checks=$((checks + 1))
+  local bad
+  bad=$(grep '"covered": false' "$TMP/default.jsonl" | grep -vcF "\"probs\": [$2]")
+  [ "$bad" -eq 0 ] || fail "$1: $bad uncovered items without the probabilities [$2]"
+}
+
 # regime DESCRIPTION GROUPS SYNTH_ARGS...: GROUPS is G:C to declare the G groups of C
 # copies that --copies G:C plants (LFs 0..G*C-1, names from the votes header) to the
 # default's fit, or -.
@@ -141,12 +153,7 @@ for m in mv default; do
   run predict "$TMP/$m.json" "$TMP/test.csv" -o "$TMP/$m.jsonl" -q
   expect_status 0 "predict $m, one LF per class"
 done
-checks=$((checks + 1))
-uncovered=$(grep -c '"covered": false' "$TMP/default.jsonl")
-[ "$uncovered" -gt 1000 ] || fail "one LF per class: only $uncovered uncovered test items"
-checks=$((checks + 1))
-bad=$(grep '"covered": false' "$TMP/default.jsonl" | grep -vc '"probs": \[0.2, 0.2, 0.2, 0.2, 0.2\]')
-[ "$bad" -eq 0 ] || fail "one LF per class: $bad uncovered items without the uniform distribution"
+expect_uncovered_probs "one LF per class" '0.2, 0.2, 0.2, 0.2, 0.2'
 checks=$((checks + 1))
 paste -d'|' "$TMP/mv.jsonl" "$TMP/default.jsonl" | awk -F'|' '
   /"covered": false/ { a = $1; b = $2; sub(/.*"label": /, "", a); sub(/,.*/, "", a)
@@ -175,12 +182,7 @@ grep -q "<li>The votes do not settle which of 2 classes (0, 1) the items without
   fail "the report does not name the unsettled classes"
 run predict "$TMP/default.json" "$TMP/test.csv" -o "$TMP/default.jsonl" -q
 expect_status 0 "predict default, uncovered split unsettled"
-checks=$((checks + 1))
-uncovered=$(grep -c '"covered": false' "$TMP/default.jsonl")
-[ "$uncovered" -gt 1000 ] || fail "uncovered split: only $uncovered uncovered test items"
-checks=$((checks + 1))
-bad=$(grep '"covered": false' "$TMP/default.jsonl" | grep -vc '"probs": \[0.5, 0.5\]')
-[ "$bad" -eq 0 ] || fail "uncovered split: $bad uncovered items without equal shares"
+expect_uncovered_probs "uncovered split" '0.5, 0.5'
 echo "uncovered split unsettled: $uncovered uncovered test items, equal shares"
 
 # Crowd sets of sparse workers (2000 items, thousands of workers with 1 to 6 answers each,
