@@ -102,6 +102,16 @@ typedef struct chorus_metrics {
     int64_t *bin_count;
     double *bin_confidence;
     double *bin_accuracy;
+    /* The same scores on the scored items some labeling function voted on (n_covered of
+     * them), so that what the votes decide is seen apart from the guesses on items without
+     * any (which get the model's class prior). covered_confusion is laid out as confusion;
+     * NULL, and the three scores NaN, when coverage is unknown; the scores are 0 when no
+     * scored item is covered. */
+    int64_t *covered_confusion;
+    int64_t covered_correct; /* covered scored items whose hard label equals gold */
+    double covered_accuracy; /* covered_correct / covered items that got a hard label */
+    double covered_macro_f1;
+    double covered_positive_f1; /* 0 if no positive class was given */
 } chorus_metrics;
 
 /*

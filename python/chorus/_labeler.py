@@ -23,9 +23,12 @@ _TIE_BREAKS = {"abstain": TieBreak.ABSTAIN, "random": TieBreak.HASH, "hash": Tie
 #: Metrics :meth:`LabelModel.score` computes: chorus_eval's, and the three after f1_macro
 #: computed from its confusion matrix (fbeta, matthews_corrcoef) or the probabilities
 #: (roc_auc).
+#: The covered_ ones score only the items some LF voted on: what the votes decide, apart
+#: from the guesses on the items without a vote.
 METRICS = ("accuracy", "coverage", "vote_coverage", "f1", "precision", "recall", "f1_micro",
-           "f1_macro", "fbeta", "matthews_corrcoef", "roc_auc", "brier", "ece", "log_loss")
-_BINARY_METRICS = ("f1", "precision", "recall", "fbeta")
+           "f1_macro", "fbeta", "matthews_corrcoef", "roc_auc", "brier", "ece", "log_loss",
+           "covered_accuracy", "covered_f1", "covered_f1_macro")
+_BINARY_METRICS = ("f1", "precision", "recall", "fbeta", "covered_f1")
 
 
 def tie_break(policy: Union[str, TieBreak]) -> TieBreak:
@@ -122,7 +125,9 @@ class Labeler:
         items that got a label (Gorodkin's multi-class form, 0 when a margin is constant);
         roc_auc is the AUC of P(class 1) for two classes and the mean one-vs-rest AUC over
         the classes for more (every class must occur in Y), from the probabilities of all
-        gold items; brier, ece (10 bins) and log_loss score the probabilities.
+        gold items; brier, ece (10 bins) and log_loss score the probabilities;
+        covered_accuracy, covered_f1 (class 1) and covered_f1_macro are accuracy, f1 and
+        f1_macro over the gold items some LF voted on (0 when there are none).
         """
         names = ["accuracy"] if metrics is None else list(metrics)
         for name in names:
@@ -151,10 +156,12 @@ class Labeler:
                 "vote_coverage": m.vote_coverage, "f1_micro": m.accuracy,
                 "f1_macro": m.macro_f1, "brier": m.brier, "ece": m.ece, "log_loss": m.log_loss,
                 "matthews_corrcoef": matthews_corrcoef(confusion[:, :k]),
+                "covered_accuracy": m.covered_accuracy, "covered_f1_macro": m.covered_macro_f1,
             }
             if k == 2:
                 values.update(f1=m.f1[1], precision=m.precision[1], recall=m.recall[1],
-                              fbeta=fbeta(m.precision[1], m.recall[1], beta))
+                              fbeta=fbeta(m.precision[1], m.recall[1], beta),
+                              covered_f1=m.covered_positive_f1)
             if scored is not None:
                 values["roc_auc"] = roc_auc(gold[gold != -1], scored)
             return {name: float(values[name]) for name in names}

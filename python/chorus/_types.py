@@ -270,6 +270,11 @@ class Metrics(ctypes.Structure):
         ("bin_count", POINTER(c_int64)),
         ("bin_confidence", POINTER(c_double)),
         ("bin_accuracy", POINTER(c_double)),
+        ("covered_confusion", POINTER(c_int64)),
+        ("covered_correct", c_int64),
+        ("covered_accuracy", c_double),
+        ("covered_macro_f1", c_double),
+        ("covered_positive_f1", c_double),
     ]
 
 

@@ -78,12 +78,16 @@ class CliParityTest(unittest.TestCase):
             ours = model.score(L_test, Y_test, tie_break_policy=policy,
                                metrics=["accuracy", "coverage", "vote_coverage", "f1",
                                         "f1_macro", "precision", "recall", "brier", "ece",
-                                        "log_loss"])
+                                        "log_loss", "covered_accuracy", "covered_f1",
+                                        "covered_f1_macro"])
             for name, key in (("accuracy", "accuracy"), ("coverage", "label_coverage"),
                               ("vote_coverage", "vote_coverage"),
                               ("f1", "positive_f1"), ("f1_macro", "macro_f1"),
                               ("brier", "brier"), ("ece", "ece"), ("log_loss", "log_loss")):
                 self.assertAlmostEqual(ours[name], cli[key], places=12, msg=name)
+            for name, key in (("covered_accuracy", "accuracy"), ("covered_f1", "positive_f1"),
+                              ("covered_f1_macro", "macro_f1")):
+                self.assertAlmostEqual(ours[name], cli["covered_only"][key], places=12, msg=name)
             self.assertAlmostEqual(ours["precision"], cli["classes"][1]["precision"], places=12)
             self.assertAlmostEqual(ours["recall"], cli["classes"][1]["recall"], places=12)
 

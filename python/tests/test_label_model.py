@@ -160,6 +160,19 @@ class LabelModelTest(unittest.TestCase):
         tp = np.sum((preds == 1) & (self.Y_test == 1))
         self.assertAlmostEqual(scores["precision"], tp / np.sum(preds == 1), places=12)
         self.assertAlmostEqual(scores["recall"], tp / np.sum(self.Y_test == 1), places=12)
+        covered = (self.L_test != -1).any(axis=1)
+        self.assertFalse(covered.all())
+        part = self.model.score(self.L_test, self.Y_test, tie_break_policy="random",
+                                metrics=["covered_accuracy", "covered_f1", "covered_f1_macro"])
+        self.assertAlmostEqual(part["covered_accuracy"],
+                               np.mean(preds[covered] == self.Y_test[covered]), places=12)
+        f1s = []
+        for c in (0, 1):
+            hits = np.sum((preds == c) & (self.Y_test == c) & covered)
+            f1s.append(2 * hits / (np.sum((preds == c) & covered)
+                                   + np.sum((self.Y_test == c) & covered)))
+        self.assertAlmostEqual(part["covered_f1"], f1s[1], places=12)
+        self.assertAlmostEqual(part["covered_f1_macro"], np.mean(f1s), places=12)
         with self.assertRaisesRegex(ValueError, "unknown metric 'auroc'"):
             self.model.score(self.L_test, self.Y_test, metrics=["auroc"])
 

@@ -46,7 +46,12 @@ static const cli_command command = {
         "                voted on (items without a row count as not covered); '-' when\n"
         "                PROBS does not say which items are covered\n"
         "label coverage  share of the scored items that got a hard label: below 1 only\n"
-        "                with --tie-break abstain (Snorkel's 'coverage')\n",
+        "                with --tie-break abstain (Snorkel's 'coverage')\n"
+        "\n"
+        "When some scored items have votes and some none, accuracy, macro-F1 and the F1\n"
+        "of --positive are also given for those with votes alone (JSON 'covered_only'):\n"
+        "the items without any get a guess (the model's class prior), and the two can\n"
+        "pull a score in opposite ways.\n",
     .options = options,
     .n_positional_min = 2,
     .n_positional_max = 2,
@@ -115,11 +120,25 @@ static json_t *metrics_json(const chorus_metrics *m, const chorus_probs *probs,
         "classes", classes, "confusion", "rows", "gold", "columns", columns, "counts", rows);
 }
 
+/* The scores on the covered items alone, last; null when coverage is unknown. */
+static json_t *covered_only_json(const chorus_metrics *m)
+{
+    if (!m->covered_confusion) return json_null();
+    json_t *positive_f1 = m->positive_class >= 0 ? json_real(m->covered_positive_f1) : json_null();
+    return json_pack("{s:I, s:f, s:f, s:o}", "items", (json_int_t)m->n_covered, "accuracy",
+                     m->covered_accuracy, "macro_f1", m->covered_macro_f1, "positive_f1",
+                     positive_f1);
+}
+
 static int print_json(const chorus_metrics *m, const chorus_probs *probs,
                       const chorus_eval_options *opts, const char *probs_path,
                       const char *gold_path)
 {
     json_t *root = metrics_json(m, probs, opts, probs_path, gold_path);
+    if (root && json_object_set_new(root, "covered_only", covered_only_json(m))) {
+        json_decref(root);
+        root = NULL;
+    }
     /* 15 significant digits print 0.84 as 0.84 rather than 0.83999999999999997. */
     char *text =
         root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))

@@ -50,6 +50,14 @@ void cli_print_metrics(const chorus_metrics *m, const chorus_probs *probs,
     printf("%-*s %.4f\n", w, "Brier", m->brier);
     printf("%-*s %.4f\n", w, ece, m->ece);
     printf("%-*s %.4f\n", w, "log loss", m->log_loss);
+    /* Apart, where both kinds are scored: what the votes decide and what is a guess. */
+    if (m->covered_confusion && m->n_covered > 0 && m->n_covered < m->n_gold) {
+        printf("\nof them, the %" PRId64 " with votes (the other %" PRId64 " get a guess):\n",
+               m->n_covered, m->n_gold - m->n_covered);
+        printf("  %-*s %.4f\n", w, "accuracy", m->covered_accuracy);
+        printf("  %-*s %.4f\n", w, "macro-F1", m->covered_macro_f1);
+        if (m->positive_class >= 0) printf("  %-*s %.4f\n", w, positive, m->covered_positive_f1);
+    }
 
     const char *corner = "gold \\ predicted";
     int name_w = (int)strlen(corner);

@@ -27,6 +27,7 @@ void chorus_metrics_free(chorus_metrics *metrics)
     free(metrics->bin_count);
     free(metrics->bin_confidence);
     free(metrics->bin_accuracy);
+    free(metrics->covered_confusion);
     free(metrics);
 }
 
@@ -118,25 +119,65 @@ static int alloc_metrics(chorus_metrics **out, int32_t k, int32_t n_bins)
     return CHORUS_OK;
 }
 
+/* Of a k x (k + 1) confusion matrix (rows gold, the last column unlabelled): the items
+ * labelled c, those whose gold is c, and the hits. */
+static void class_counts(const int64_t *confusion, int32_t k, int32_t c, int64_t *predicted,
+                         int64_t *support, int64_t *tp)
+{
+    *tp = confusion[(size_t)c * (size_t)(k + 1) + (size_t)c];
+    *predicted = 0;
+    *support = 0;
+    for (int32_t g = 0; g < k; g++)
+        *predicted += confusion[(size_t)g * (size_t)(k + 1) + (size_t)c];
+    for (int32_t j = 0; j <= k; j++)
+        *support += confusion[(size_t)c * (size_t)(k + 1) + (size_t)j];
+}
+
+/* 2 TP / (2 TP + FP + FN), which is 2PR / (P + R) whenever that is defined; 0 for a class
+ * neither predicted nor present. */
+static double class_f1(int64_t predicted, int64_t support, int64_t tp)
+{
+    const int64_t denom = predicted + support;
+    return denom ? 2.0 * (double)tp / (double)denom : 0.0;
+}
+
 /* Per-class scores from the confusion matrix; 0 wherever a ratio has a zero denominator. */
 static void class_scores(chorus_metrics *m)
 {
     const int32_t k = m->n_classes;
     double f1_sum = 0;
     for (int32_t c = 0; c < k; c++) {
-        int64_t tp = m->confusion[(size_t)c * (size_t)(k + 1) + (size_t)c];
-        int64_t predicted = 0;
-        for (int32_t g = 0; g < k; g++)
-            predicted += m->confusion[(size_t)g * (size_t)(k + 1) + (size_t)c];
+        int64_t predicted, support, tp;
+        class_counts(m->confusion, k, c, &predicted, &support, &tp);
         m->precision[c] = predicted ? (double)tp / (double)predicted : 0.0;
         m->recall[c] = m->support[c] ? (double)tp / (double)m->support[c] : 0.0;
-        /* 2 TP / (2 TP + FP + FN), which is 2PR / (P + R) whenever that is defined. */
-        int64_t denom = predicted + m->support[c];
-        m->f1[c] = denom ? 2.0 * (double)tp / (double)denom : 0.0;
+        m->f1[c] = class_f1(predicted, support, tp);
         f1_sum += m->f1[c];
     }
     m->macro_f1 = f1_sum / k;
     m->positive_f1 = m->positive_class >= 0 ? m->f1[m->positive_class] : 0.0;
+}
+
+/* The accuracy and F1s of the covered items, from covered_confusion. */
+static void covered_scores(chorus_metrics *m)
+{
+    const int32_t k = m->n_classes;
+    if (!m->covered_confusion) {
+        m->covered_accuracy = m->covered_macro_f1 = m->covered_positive_f1 = NAN;
+        return;
+    }
+    int64_t labelled = 0;
+    double f1_sum = 0;
+    for (int32_t c = 0; c < k; c++) {
+        int64_t predicted, support, tp;
+        class_counts(m->covered_confusion, k, c, &predicted, &support, &tp);
+        labelled += predicted;
+        const double f1 = class_f1(predicted, support, tp);
+        f1_sum += f1;
+        if (c == m->positive_class) m->covered_positive_f1 = f1;
+    }
+    m->covered_accuracy = labelled ? (double)m->covered_correct / (double)labelled : 0.0;
+    m->covered_macro_f1 = f1_sum / k;
 }
 
 int chorus_eval(chorus_metrics **out, const chorus_probs *probs, const int32_t *gold,
@@ -178,6 +219,11 @@ int chorus_eval(chorus_metrics **out, const chorus_probs *probs, const int32_t *
     m->positive_class = opts->positive_class;
     const uint8_t *covered = chorus_probs_covered(probs);
     m->n_covered = covered ? 0 : -1;
+    if (covered && !(m->covered_confusion =
+                         calloc((size_t)k * ((size_t)k + 1), sizeof *m->covered_confusion))) {
+        rc = chorus_error_nomem();
+        goto done;
+    }
     double brier = 0, log_loss = 0;
     for (int64_t i = 0; i < n; i++) {
         const int32_t y = gold[chorus_probs_item_id(probs, i)];
@@ -190,10 +236,15 @@ int chorus_eval(chorus_metrics **out, const chorus_probs *probs, const int32_t *
         m->n_gold++;
         m->n_tied += tied[i];
         m->support[y]++;
-        m->confusion[(size_t)y * (size_t)(k + 1) + (size_t)(pred < 0 ? k : pred)]++;
+        const size_t cell = (size_t)y * (size_t)(k + 1) + (size_t)(pred < 0 ? k : pred);
+        m->confusion[cell]++;
         if (pred >= 0) {
             m->n_labeled++;
             m->n_correct += pred == y;
+        }
+        if (covered && covered[i]) {
+            m->covered_confusion[cell]++;
+            m->covered_correct += pred == y;
         }
         for (int32_t c = 0; c < k; c++) {
             double d = row[c] - (c == y);
@@ -233,6 +284,7 @@ int chorus_eval(chorus_metrics **out, const chorus_probs *probs, const int32_t *
     }
     m->ece = ece;
     class_scores(m);
+    covered_scores(m);
     *out = m;
     m = NULL;
 

@@ -104,6 +104,21 @@ check_eq() { checks=$((checks + 1)); [ "$2" = "$3" ] || fail "$1: got $2, expect
 check_eq "accuracy of the kept rows" "$got_acc" "$expected_acc"
 run eval "$TMP/kept.csv" "$gold"
 expect_out "no prediction  1951" "the table counts the gold rows without a prediction"
+checks=$((checks + 1))
+! grep -q "with votes" "$TMP/out" || fail "eval of covered rows only printed a covered-items block"
+# The full output scores its covered rows apart too: the same accuracy as awk's above.
+run eval "$TMP/all.csv" "$gold" --json
+expect_status 0 "eval all.csv --json"
+covered_only=$(tr -d ' \n' <"$TMP/out" | grep -o '"covered_only":{[^}]*}')
+check_eq "covered_only items" "$(echo "$covered_only" | grep -o '"items":[0-9]*' | cut -d: -f2)" 750
+check_eq "covered_only accuracy" \
+  "$(echo "$covered_only" | grep -o '"accuracy":[0-9.e-]*' | cut -d: -f2 | awk '{printf "%.6f", $1}')" \
+  "$expected_acc"
+run eval "$TMP/all.csv" "$gold" --positive 1
+expect_out "of them, the 750 with votes (the other 1951 get a guess):" "the table's covered-items block"
+run eval "$TMP/all.csv" "$gold" --json --positive 1
+tr -d ' \n' <"$TMP/out" | grep -q '"covered_only":{[^}]*"positive_f1":[0-9]' ||
+  fail "covered_only has no positive_f1 with --positive"
 
 # The older CSV (class names only) still reads; it does not know coverage.
 cut -d, -f3- "$TMP/all.csv" >"$TMP/old.csv"

@@ -357,15 +357,40 @@ START_TEST(test_vote_coverage_and_item_ids)
     ck_assert(isnan(m->vote_coverage));
     ck_assert_int_eq(m->n_unpredicted, 0);
     ck_assert_double_eq_tol(m->accuracy, 0.6, EPS);
+    ck_assert_ptr_null(m->covered_confusion);
+    ck_assert(isnan(m->covered_accuracy) && isnan(m->covered_macro_f1));
     chorus_metrics_free(m);
 
     /* Coverage known: 3 of the 5 items with gold had a vote. */
     ck_assert_ok(chorus_probs_set_covered(p, COVER_FLAGS));
-    ck_assert_ok(chorus_eval(&m, p, COVER_GOLD, 5, NULL));
+    chorus_eval_options positive = CHORUS_EVAL_OPTIONS_INIT;
+    positive.positive_class = 1;
+    ck_assert_ok(chorus_eval(&m, p, COVER_GOLD, 5, &positive));
     ck_assert_int_eq(m->n_covered, 3);
     ck_assert_double_eq_tol(m->vote_coverage, 0.6, EPS);
     ck_assert_double_eq_tol(m->label_coverage, 1.0, EPS);
     ck_assert_int_eq(m->n_gold, 5);
+    /* The two wrong labels are the uncovered items' (0 and 3): the covered ones, 1, 2 and
+     * 4, are all right. Overall, class 1 has 2 of its 3 items and 3 labels (F1 4/6). */
+    ck_assert_double_eq_tol(m->positive_f1, 4.0 / 6, EPS);
+    ck_assert_int_eq(m->covered_correct, 3);
+    ck_assert_double_eq_tol(m->covered_accuracy, 1.0, EPS);
+    ck_assert_double_eq_tol(m->covered_macro_f1, 1.0, EPS);
+    ck_assert_double_eq_tol(m->covered_positive_f1, 1.0, EPS);
+    static const int64_t covered_confusion[] = {1, 0, 0, 0, 2, 0};
+    for (int j = 0; j < 6; j++)
+        ck_assert_int_eq(m->covered_confusion[j], covered_confusion[j]);
+    chorus_metrics_free(m);
+    /* Abstaining on ties leaves covered item 1 unlabelled: a miss for class 1 (1 label,
+     * 2 items, 1 right: F1 2/3) but not against the accuracy (2 of 2 labelled). */
+    chorus_eval_options abstain_positive = positive;
+    abstain_positive.tie_break = CHORUS_TIE_BREAK_ABSTAIN;
+    ck_assert_ok(chorus_eval(&m, p, COVER_GOLD, 5, &abstain_positive));
+    ck_assert_int_eq(m->covered_correct, 2);
+    ck_assert_double_eq_tol(m->covered_accuracy, 1.0, EPS);
+    ck_assert_double_eq_tol(m->covered_positive_f1, 2.0 / 3, EPS);
+    ck_assert_double_eq_tol(m->covered_macro_f1, (1.0 + 2.0 / 3) / 2, EPS);
+    ck_assert_int_eq(m->covered_confusion[1 * 3 + 2], 1);
     chorus_metrics_free(m);
 
     /* Uncovered rows dropped: items 1, 2, 4 are scored against their own gold, the two
