@@ -15,8 +15,13 @@ gain on the set (README, "Uncovered items").
 K = 5, 7 or 10; 2K, 5K or 16K LFs (2, 5 or 16 per class); coverage 0.002-0.03 or 0.01-0.1;
 balanced or 10:1; precision 0.3-0.8 or 0.5-0.95; one seed.
 
-Usage: bench/one_class_grid.py [LFS_PER_CLASS|wrench] [CHORUS]   (defaults: 1.5,
-build/chorus; about 2 minutes on 2 cores, either grid)
+`salience` draws 72 sets whose LFs fire together on some items whatever their class
+(`chorus synth --salience`, as long texts and prototypical wording do to keyword rules):
+K = 2, 3 or 5; 2 or 4 LFs per class; balanced or 5:1; salience 0, 0.3 or 0.6; coverage
+0.03-0.25, precision 0.55-0.9; two seeds; summed up per salience.
+
+Usage: bench/one_class_grid.py [LFS_PER_CLASS|wrench|salience] [CHORUS]   (defaults: 1.5,
+build/chorus; about 2 minutes on 2 cores, any grid)
 """
 import itertools
 import json
@@ -65,32 +70,41 @@ def fit_predict(work, args):
 
 
 def sets():
-    """(K, LFs, imbalance, coverage, precision, seed) of every set of the grid."""
+    """(K, LFs, imbalance, coverage, precision, salience, seed) of every set of the grid."""
     if SHAPE == "wrench":
         for k, per_class, coverage, imbalance, precision in itertools.product(
                 [5, 7, 10], [2, 5, 16], ["0.002:0.03", "0.01:0.1"], [1, 10],
                 ["0.3:0.8", "0.5:0.95"]):
-            yield k, per_class * k, imbalance, coverage, precision, 8 * k + per_class * k
+            yield k, per_class * k, imbalance, coverage, precision, 0, 8 * k + per_class * k
+        return
+    if SHAPE == "salience":
+        for k, per_class, imbalance, salience, seed in itertools.product(
+                [2, 3, 5], [2, 4], [1, 5], [0, 0.3, 0.6], [1, 2]):
+            yield (k, per_class * k, imbalance, "0.03:0.25", "0.55:0.9", salience,
+                   seed + 10 * k + per_class)
         return
     for k, imbalance, coverage, precision, seed in itertools.product(
             [2, 3, 5, 7, 10], [1, 5], ["0.01:0.05", "0.03:0.25"], ["0.3:0.8", "0.55:0.9"],
             [1, 2]):
-        yield k, int(round(k * float(SHAPE))), imbalance, coverage, precision, seed + 100 * k
+        yield k, int(round(k * float(SHAPE))), imbalance, coverage, precision, 0, seed + 100 * k
 
 
 def main():
-    print("sets shaped like the larger WRENCH-style ones" if SHAPE == "wrench"
-          else f"LFs per class: {float(SHAPE):g}")
-    print("| K | LFs | imbalance | coverage | precision | seed | test items with a vote % "
-          "| MV acc | default − MV | of it: covered | of it: uncovered | default chose |")
-    print("|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---|")
-    gains = []
+    print({"wrench": "sets shaped like the larger WRENCH-style ones",
+           "salience": "LFs that fire together on some items, whatever their class"}.get(
+               SHAPE) or f"LFs per class: {float(SHAPE):g}")
+    print("| K | LFs | imbalance | coverage | precision | salience | seed | test items with a "
+          "vote % | MV acc | default − MV | of it: covered | of it: uncovered | default chose |")
+    print("|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    gains, saliences = [], []
     with tempfile.TemporaryDirectory() as work:
-        for k, m, imbalance, coverage, precision, seed in sets():
+        for k, m, imbalance, coverage, precision, salience, seed in sets():
             synth = ["-k", k, "-m", m, "--lf-kind", "one-class", "--coverage", coverage,
                      "--accuracy", precision, "--seed", seed]
             if imbalance > 1:
                 synth += ["--imbalance", imbalance]
+            if salience > 0:
+                synth += ["--salience", salience]
             run(CHORUS, "synth", "-q", "-n", 2 * N, *synth, "-o", os.path.join(work, "all.csv"),
                 "--gold", os.path.join(work, "gold.csv"))
             with open(os.path.join(work, "all.csv")) as f:
@@ -113,16 +127,25 @@ def main():
                                       - accuracy(majority[part], gold[part])))
             mv = accuracy(majority, gold)
             gains.append(parts)
+            saliences.append(salience)
             chosen = model["model"]
             if model["check"].get("fell_back_to_majority_vote"):
                 chosen += ", fell back"
-            print(f"| {k} | {m} | {imbalance} | {coverage} | {precision} | {seed} | "
+            print(f"| {k} | {m} | {imbalance} | {coverage} | {precision} | {salience:g} | {seed} | "
                   f"{100 * covered.mean():.1f} | {mv:.2f} | {sum(parts):+.2f} | {parts[0]:+.2f} "
                   f"| {parts[1]:+.2f} | {chosen} |", flush=True)
-    g = np.array(gains)
-    total = g.sum(axis=1)
     print()
-    print(f"- mean default − MV over {len(g)} sets: {total.mean():+.2f} (covered items "
+    summarise("", np.array(gains))
+    if SHAPE == "salience":
+        for value in sorted(set(saliences)):
+            summarise(f" with salience {value:g}",
+                      np.array([x for x, s in zip(gains, saliences) if s == value]))
+
+
+def summarise(which, g):
+    """The summary lines of the sets in g (rows: gain on covered, on uncovered items)."""
+    total = g.sum(axis=1)
+    print(f"- mean default − MV over {len(g)} sets{which}: {total.mean():+.2f} (covered items "
           f"{g[:, 0].mean():+.2f}, uncovered {g[:, 1].mean():+.2f})")
     print(f"- below MV − 0.5: {(total < -0.5).sum()}, below MV − 1: {(total < -1).sum()} "
           f"(lowest {total.min():+.2f}); of those below MV − 1, lost mostly on the uncovered "

@@ -90,15 +90,27 @@ typedef struct chorus_synth_options {
      * are the same; only the accuracy is set from the coverage). Applied before the
      * adversarial LFs are turned below chance. */
     int narrow_precise;
+
+    /* Version 5. */
+
+    /* Items that draw many votes and items that draw none, whatever their class, as text
+     * length and prototypical wording make keyword rules fire together: each item draws a
+     * standard normal z and every LF fires on it when Phi(sqrt(s) z + sqrt(1 - s) e) is
+     * below its firing rate, e its own standard normal, s this salience in [0, 1). Each
+     * LF's firing rate on each class, and so its coverage and accuracy, stay what they are
+     * without it; two LFs then fire together more often than their class explains (given
+     * the class, their firing has the correlation s before thresholding). 0 = independent
+     * given the class, as in versions 1-4. */
+    double salience;
 } chorus_synth_options;
 
-/* Versions 1 (without the fields after copy_group_size), 2 (without progress) and 3
- * (without narrow_precise) are still accepted. */
-#define CHORUS_SYNTH_OPTIONS_VERSION 4
+/* Versions 1 (without the fields after copy_group_size), 2 (without progress), 3 (without
+ * narrow_precise) and 4 (without salience) are still accepted. */
+#define CHORUS_SYNTH_OPTIONS_VERSION 5
 #define CHORUS_SYNTH_OPTIONS_INIT                                                                  \
     {                                                                                              \
         CHORUS_SYNTH_OPTIONS_VERSION, 10000, 50, 2, 0.6, 0.9, 0.1, 0.3, 0.0, 1, 0, 0, 0.0, 0, 0.0, \
-            NULL, 0, 0, 0.0, 0.0, NULL, NULL, 0                                                    \
+            NULL, 0, 0, 0.0, 0.0, NULL, NULL, 0, 0.0                                               \
     }
 
 /* CHORUS_OK, or CHORUS_EINVAL with a message naming the bad option and its allowed range. */

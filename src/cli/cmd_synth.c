@@ -25,6 +25,7 @@ enum {
     OPT_CORRELATED,
     OPT_ADVERSARIAL,
     OPT_NARROW_PRECISE,
+    OPT_SALIENCE,
     OPT_SEED,
     OPT_QUIET,
     OPT_PROGRESS
@@ -51,6 +52,8 @@ static const cli_option options[] = {
     [OPT_ADVERSARIAL] = {"adversarial", 0, "F", "share of LFs with accuracy below chance"},
     [OPT_NARROW_PRECISE] = {"narrow-precise", 0, NULL,
                             "accuracy falls as coverage rises (the rarest LF the most precise)"},
+    [OPT_SALIENCE] = {"salience", 0, "S",
+                      "LFs fire together on some items, whatever the class (0 <= S < 1)"},
     [OPT_SEED] = {"seed", 0, "N", "random seed (default 1)"},
     [OPT_QUIET] = {"quiet", 'q', NULL, "print nothing on success"},
     [OPT_PROGRESS] = CLI_PROGRESS_OPTION,
@@ -86,6 +89,11 @@ static const cli_command command = {
     "  narrow precise  --narrow-precise: an LF's accuracy is set from its coverage, the top\n"
     "                  of the accuracy range at the lowest coverage falling linearly to the\n"
     "                  bottom at the highest (as with keyword rules: narrow ones are precise).\n"
+    "  salience        --salience S: some items draw many votes and some none, whatever\n"
+    "                  their class (long texts, prototypical wording): an item's draws for\n"
+    "                  all LFs share a normal with weight S; each LF keeps its firing rate\n"
+    "                  on each class, but given the class the LFs no longer fire\n"
+    "                  independently, as label models assume.\n"
     "--lf-truth writes, per LF, what a label model could learn: kind, polarity, coverage,\n"
     "accuracy, chance, adversarial, leader, rho, clamped, and per class the firing rate\n"
     "and the accuracy (space-separated). The output is the same for the same options and\n"
@@ -219,6 +227,9 @@ static int parse_options(const char **v, chorus_synth_options *o, double **balan
         return rc;
     if (v[OPT_ADVERSARIAL] && (rc = cli_parse_double("synth", "adversarial", v[OPT_ADVERSARIAL], 0,
                                                      1, &o->adversarial_share)))
+        return rc;
+    if (v[OPT_SALIENCE] &&
+        (rc = cli_parse_double("synth", "salience", v[OPT_SALIENCE], 0, 0.999999, &o->salience)))
         return rc;
     if (!!v[OPT_BALANCE] + !!v[OPT_IMBALANCE] + !!v[OPT_CLASS_BALANCE] > 1)
         return cli_usage_error("synth", "--balance, --imbalance and --class-balance are three "

@@ -1,4 +1,5 @@
 /* Synthetic vote matrices with known truth: drawing the items from a plan. */
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 
@@ -32,6 +33,21 @@ static int32_t draw_class(chorus_rng *r, const synth_plan *p)
     return 1 + (int32_t)chorus_rng_below(r, (uint64_t)o->n_classes - 1);
 }
 
+/* A standard normal (Box-Muller, one of the pair; 1 - u keeps the log finite). */
+static double draw_normal(chorus_rng *r)
+{
+    const double u = 1.0 - chorus_rng_uniform(r), v = chorus_rng_uniform(r);
+    return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
+
+/* A uniform draw in [0, 1) that shares a part `salience` of its item's normal z: the
+ * normal CDF of sqrt(s) z + sqrt(1 - s) e, e the LF's own normal. */
+static double salient_uniform(chorus_rng *r, double salience, double z)
+{
+    const double x = sqrt(salience) * z + sqrt(1.0 - salience) * draw_normal(r);
+    return 0.5 * erfc(-x / M_SQRT2);
+}
+
 /* An LF's own output on an item of class y, from that item's three draws for it. */
 static int32_t own_vote(const synth_lf *lf, int32_t y, double fire, double correct, int32_t wrong)
 {
@@ -56,10 +72,14 @@ static int32_t draw_item(const synth_plan *p, int64_t i, int32_t *truth, int32_t
      * changes the followers' votes and nothing else. */
     chorus_rng follow = chorus_rng_for(o->seed, SYNTH_STREAM_FOLLOW + (uint64_t)i);
     int32_t y = draw_class(&r, p);
+    /* The salience draws have a stream of their own too: without salience nothing moves. */
+    chorus_rng salient = chorus_rng_for(o->seed, SYNTH_STREAM_SALIENCE + (uint64_t)i);
+    const double z = o->salience > 0 ? draw_normal(&salient) : 0.0;
     int32_t count = 0, leader_vote = CHORUS_ABSTAIN;
     for (int32_t j = 0; j < o->n_lfs; j++) {
         /* Draw for every LF, copies included, so the stream does not depend on grouping. */
         double fire = chorus_rng_uniform(&r);
+        if (o->salience > 0) fire = salient_uniform(&salient, o->salience, z);
         double correct = chorus_rng_uniform(&r);
         int32_t wrong = (int32_t)chorus_rng_below(&r, (uint64_t)o->n_classes - 1);
         const synth_lf *lf = &p->lfs[j];

@@ -18,6 +18,8 @@
 #define SYNTH_STREAM_KINDS (UINT64_C(1) << 62)
 #define SYNTH_STREAM_ADVERSARIAL (SYNTH_STREAM_KINDS + 1)
 #define SYNTH_STREAM_CLASS_ACCURACY (SYNTH_STREAM_KINDS + 2)
+/* Item i's normals for the salience: SYNTH_STREAM_SALIENCE + i. */
+#define SYNTH_STREAM_SALIENCE (SYNTH_STREAM_KINDS + (UINT64_C(1) << 40))
 /* Item i's coins for the correlated followers: SYNTH_STREAM_FOLLOW + i. */
 #define SYNTH_STREAM_FOLLOW (UINT64_C(1) << 63)
 

@@ -12,6 +12,7 @@
 #define SYNTH_OPTIONS_V1_SIZE offsetof(chorus_synth_options, one_class_share)
 #define SYNTH_OPTIONS_V2_SIZE offsetof(chorus_synth_options, progress)
 #define SYNTH_OPTIONS_V3_SIZE offsetof(chorus_synth_options, narrow_precise)
+#define SYNTH_OPTIONS_V4_SIZE offsetof(chorus_synth_options, salience)
 
 static int check_range(const char *what, double lo, double hi)
 {
@@ -75,9 +76,10 @@ static int check_balance(const chorus_synth_options *o)
 int synth_options_resolve(chorus_synth_options *out, const chorus_synth_options *in)
 {
     const chorus_synth_options defaults = CHORUS_SYNTH_OPTIONS_INIT;
-    if (in->version >= 1 && in->version <= 3) {
+    if (in->version >= 1 && in->version <= 4) {
         /* The caller's struct is only as long as its version's: read no further. */
-        const size_t size[] = {SYNTH_OPTIONS_V1_SIZE, SYNTH_OPTIONS_V2_SIZE, SYNTH_OPTIONS_V3_SIZE};
+        const size_t size[] = {SYNTH_OPTIONS_V1_SIZE, SYNTH_OPTIONS_V2_SIZE, SYNTH_OPTIONS_V3_SIZE,
+                               SYNTH_OPTIONS_V4_SIZE};
         *out = defaults;
         memcpy(out, in, size[in->version - 1]);
         out->version = CHORUS_SYNTH_OPTIONS_VERSION;
@@ -130,5 +132,8 @@ int chorus_synth_options_check(const chorus_synth_options *o)
     if (o->narrow_precise != 0 && o->narrow_precise != 1)
         return chorus_error_set(CHORUS_EINVAL, "narrow_precise must be 0 or 1, got %d",
                                 o->narrow_precise);
+    /* At 1 every LF would fire on the same items, whatever its own draw. */
+    if (!(o->salience >= 0 && o->salience < 1))
+        return chorus_error_set(CHORUS_EINVAL, "salience must be in [0, 1), got %g", o->salience);
     return check_balance(o);
 }

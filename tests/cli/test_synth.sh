@@ -68,7 +68,7 @@ expect_err "note: 5 one-class LF(s) vote less often than drawn" "clamping report
 
 run synth --help
 expect_status 0 "synth --help"
-for flag in --lf-kind --class-accuracy --imbalance --class-balance --correlated --adversarial --lf-truth; do
+for flag in --lf-kind --class-accuracy --imbalance --class-balance --correlated --adversarial --salience --lf-truth; do
   checks=$((checks + 1))
   grep -q -- "$flag" "$TMP/out" || fail "--help does not mention $flag"
 done
@@ -95,5 +95,19 @@ bad "--imbalance expects a number in 1..1e+06" --imbalance 0.5
 bad "--class-balance has 3 shares for 4 classes" -k 4 --class-balance 0.5,0.3,0.2
 bad "must sum to 1" --class-balance 0.5,0.6
 bad "--class-balance expects a number in 0..1" --class-balance 0.5,x
+bad "--salience expects a number in 0..0.999999" --salience 1
+bad "--salience expects a number in 0..0.999999" --salience -0.2
+
+# Salience: more items without a vote (awk counts rows of -1 only), the same truth file.
+run synth -q -n 4000 -m 6 --lf-kind one-class -o "$TMP/s0.csv" --lf-truth "$TMP/s0.truth"
+expect_status 0 "synth without salience"
+run synth -q -n 4000 -m 6 --lf-kind one-class --salience 0.6 -o "$TMP/s6.csv" --lf-truth "$TMP/s6.truth"
+expect_status 0 "synth --salience 0.6"
+checks=$((checks + 1))
+cmp -s "$TMP/s0.truth" "$TMP/s6.truth" || fail "--salience changed the LF truth file"
+empty() { awk -F, 'NR > 1 { e = 1; for (i = 1; i <= NF; i++) if ($i != -1) e = 0; n += e } END { print n + 0 }' "$1"; }
+checks=$((checks + 1))
+[ "$(empty "$TMP/s6.csv")" -gt $(($(empty "$TMP/s0.csv") * 3 / 2)) ] ||
+  fail "--salience 0.6 left $(empty "$TMP/s6.csv") items without a vote, $(empty "$TMP/s0.csv") without it"
 
 finish

@@ -63,6 +63,7 @@ static chorus_synth_options every_regime(void)
     o.correlation = 0.5;
     o.adversarial_share = 0.2;
     o.coverage_min = 0.01;
+    o.salience = 0.3;
     return o;
 }
 
@@ -156,7 +157,7 @@ START_TEST(test_version_1_struct_accepted)
     v1->n_classes = 1;
     ck_assert_error(chorus_synth_options_check(o), CHORUS_EINVAL, "number of classes");
     v1->version = CHORUS_SYNTH_OPTIONS_VERSION + 1;
-    ck_assert_error(chorus_synth_options_check(o), CHORUS_EINVAL, "version 5");
+    ck_assert_error(chorus_synth_options_check(o), CHORUS_EINVAL, "version 6");
     free(v1);
 }
 END_TEST
@@ -179,6 +180,7 @@ START_TEST(test_progress_changes_no_draw)
 {
     chorus_synth_options o = every_regime();
     o.n_items = 200003; /* four blocks of at most 65536 items, two passes */
+    o.salience = 0;     /* compared below with a version 2 struct, which has none */
     const uint64_t quiet = synth_hash(&o);
     progress_calls calls = {{0}, 0};
     o.progress = record_progress;
@@ -229,6 +231,93 @@ START_TEST(test_narrow_precise_ties_accuracy_to_coverage)
                       plain);
     o.narrow_precise = 2;
     ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "narrow_precise");
+}
+END_TEST
+
+/* The LFs' firing on the items of class y, as 0/1 per LF, for the pair statistics. */
+static double pair_correlation(const chorus_votes *v, const int32_t *gold, int32_t y, int32_t a,
+                               int32_t b)
+{
+    double n = 0, sa = 0, sb = 0, sab = 0;
+    for (int64_t i = 0; i < chorus_votes_n_items(v); i++) {
+        if (gold[i] != y) continue;
+        int fa = 0, fb = 0;
+        for (int64_t e = chorus_votes_row_ptr(v)[i]; e < chorus_votes_row_ptr(v)[i + 1]; e++) {
+            fa |= chorus_votes_lf_index(v)[e] == a;
+            fb |= chorus_votes_lf_index(v)[e] == b;
+        }
+        n++;
+        sa += fa;
+        sb += fb;
+        sab += fa && fb;
+    }
+    const double ma = sa / n, mb = sb / n;
+    return (sab / n - ma * mb) / sqrt(ma * (1 - ma) * mb * (1 - mb));
+}
+
+/*
+ * Salience: every LF keeps its firing rate on every class (the truth file's, within four
+ * standard errors), the LFs fire together given the class (correlation clearly above 0,
+ * where without it they are independent), more items go without a vote, and without it
+ * (and in a version 4 struct, which has no such field) the draws are unchanged.
+ */
+START_TEST(test_salience_keeps_rates_and_correlates_firing)
+{
+    chorus_synth_options o = CHORUS_SYNTH_OPTIONS_INIT;
+    o.n_items = 40000;
+    o.n_lfs = 6;
+    o.one_class_share = 1;
+    o.coverage_min = 0.1;
+    o.coverage_max = 0.3;
+    o.seed = 3;
+    const uint64_t plain = synth_hash(&o);
+    chorus_synth_lf *truth;
+    ck_assert_ok(chorus_synth_lf_truth(&truth, &o));
+    int64_t uncovered[2] = {0, 0};
+    for (int with = 0; with < 2; with++) {
+        o.salience = with ? 0.6 : 0;
+        chorus_votes *v;
+        int32_t *gold;
+        ck_assert_ok(chorus_synth(&v, &gold, &o));
+        int64_t n_class[2] = {0, 0}, fired[6][2] = {{0}};
+        for (int64_t i = 0; i < o.n_items; i++) {
+            n_class[gold[i]]++;
+            const int64_t begin = chorus_votes_row_ptr(v)[i], end = chorus_votes_row_ptr(v)[i + 1];
+            uncovered[with] += begin == end;
+            for (int64_t e = begin; e < end; e++)
+                fired[chorus_votes_lf_index(v)[e]][gold[i]]++;
+        }
+        for (int32_t j = 0; j < o.n_lfs; j++)
+            for (int32_t y = 0; y < 2; y++) {
+                const double p = truth[j].class_coverage[y];
+                const double se = sqrt(p * (1 - p) / (double)n_class[y]);
+                ck_assert_double_eq_tol((double)fired[j][y] / (double)n_class[y], p, 4 * se);
+            }
+        for (int32_t y = 0; y < 2; y++) {
+            const double r = pair_correlation(v, gold, y, 0, 1);
+            if (with)
+                ck_assert_double_gt(r, 0.1);
+            else
+                ck_assert_double_lt(fabs(r), 0.03);
+        }
+        chorus_votes_free(v);
+        chorus_free(gold);
+    }
+    ck_assert_int_gt(uncovered[1], uncovered[0] * 3 / 2);
+    chorus_free(truth);
+    /* Drawn for the same truth: the truth file does not depend on it. */
+    chorus_synth_lf *salient;
+    ck_assert_ok(chorus_synth_lf_truth(&salient, &o));
+    for (int32_t j = 0; j < o.n_lfs; j++)
+        ck_assert_double_eq(salient[j].coverage, truth[j].coverage);
+    chorus_free(salient);
+    ck_assert_uint_ne(synth_hash(&o), plain);
+    ck_assert_uint_eq(synth_hash_as_version(&o, 4, offsetof(chorus_synth_options, salience)),
+                      plain);
+    o.salience = 1;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "salience");
+    o.salience = -0.1;
+    ck_assert_error(chorus_synth_options_check(&o), CHORUS_EINVAL, "salience");
 }
 END_TEST
 
@@ -375,6 +464,7 @@ int main(void)
     tcase_add_test(tc, test_version_1_struct_accepted);
     tcase_add_test(tc, test_progress_changes_no_draw);
     tcase_add_test(tc, test_narrow_precise_ties_accuracy_to_coverage);
+    tcase_add_test(tc, test_salience_keeps_rates_and_correlates_firing);
     tcase_add_test(tc, test_copies_vote_with_their_source);
     tcase_add_test(tc, test_options_checked);
     tcase_add_test(tc, test_truth_file);
