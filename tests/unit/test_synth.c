@@ -304,13 +304,13 @@ START_TEST(test_salience_keeps_rates_and_correlates_firing)
         chorus_free(gold);
     }
     ck_assert_int_gt(uncovered[1], uncovered[0] * 3 / 2);
-    chorus_free(truth);
     /* Drawn for the same truth: the truth file does not depend on it. */
     chorus_synth_lf *salient;
     ck_assert_ok(chorus_synth_lf_truth(&salient, &o));
     for (int32_t j = 0; j < o.n_lfs; j++)
         ck_assert_double_eq(salient[j].coverage, truth[j].coverage);
     chorus_free(salient);
+    chorus_free(truth);
     ck_assert_uint_ne(synth_hash(&o), plain);
     ck_assert_uint_eq(synth_hash_as_version(&o, 4, offsetof(chorus_synth_options, salience)),
                       plain);
