@@ -194,3 +194,35 @@ for entry in "${dev_sets[@]}"; do
     sed 's/"dev_score":[^,]*//; s/"//g; s/,$//; s/,/ /g')
   echo "| $label | $mv | $default | $dev | $what |"
 done
+
+# The same fits scored on the items with votes alone (eval's covered_only): what the votes
+# decide, apart from the guess the items without any get.
+covered_score() {
+  local value items
+  score "$@" >/dev/null || return 1
+  tr -d ' \n' <"$work/eval.json" | grep -o '"covered_only":{[^}]*}' >"$work/covered.json" || {
+    echo "quality.sh: no covered_only in chorus eval's output for $3" >&2
+    return 1
+  }
+  value=$(grep -o "\"$4\":[0-9.e+-]*" "$work/covered.json" | cut -d: -f2 | awk '{printf "%.2f", $1 * 100}')
+  items=$(grep -o '"items":[0-9]*' "$work/covered.json" | cut -d: -f2)
+  if [ -z "$value" ] || [ -z "$items" ]; then
+    echo "quality.sh: no covered $4 from chorus eval on $3" >&2
+    return 1
+  fi
+  echo "$items $value"
+}
+echo
+echo "On the items with votes alone (the same fits; eval's covered_only):"
+echo
+echo "| dataset | items with votes / scored | MV | chorus default | default − MV |"
+echo "|---|---:|---:|---:|---:|"
+for entry in "${datasets[@]}"; do
+  IFS='|' read -r key label group fit_votes score_votes gold metric positive <<<"$entry"
+  set -- "$fit_votes" "$score_votes" "$gold" "$metric" "$positive"
+  read -r items mv <<<"$(covered_score "$@" --model mv)"
+  read -r _ default <<<"$(covered_score "$@" ${extra[@]+"${extra[@]}"})"
+  scored=$(grep -o '"gold_known": [0-9]*' "$work/eval.json" | grep -o '[0-9]*$')
+  gap=$(awk -v d="$default" -v m="$mv" 'BEGIN { x = d - m; printf "%s%.2f", x < 0 ? "-" : "+", x < 0 ? -x : x }')
+  echo "| $label | $items / $scored | $mv | $default | $gap |"
+done
