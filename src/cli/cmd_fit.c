@@ -284,6 +284,7 @@ static void report_fit(const cli_args *args, const chorus_model *model, int64_t 
     }
     if (!args->values[OPT_QUIET]) cli_report_selection(model);
     cli_report_check("fit", model, !args->values[OPT_QUIET]);
+    if (!args->values[OPT_QUIET]) cli_report_uncovered("fit", model, n_items);
 }
 
 /*

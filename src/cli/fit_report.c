@@ -40,6 +40,42 @@ static void print_heldout_votes(FILE *out, const chorus_fit_check *c)
                 100 * c->heldout_votes_agreement[i]);
 }
 
+void cli_report_uncovered(const char *cmd, const chorus_model *model, int64_t n_items)
+{
+    const chorus_fit_check *c = chorus_model_check(model);
+    if (!c || n_items <= 0 || c->n_covered < 0 || c->n_covered >= n_items) return;
+    const int64_t uncovered = n_items - c->n_covered;
+    /* Under a tenth of the items, what they get hardly moves a training set. */
+    if (uncovered * 10 < n_items) return;
+    /* What any item without a vote gets: the prediction for one empty row. */
+    const int64_t row_ptr[2] = {0, 0};
+    const int32_t none = 0;
+    chorus_votes *empty = NULL;
+    chorus_probs *probs = NULL;
+    const int32_t k = chorus_model_n_classes(model);
+    if (chorus_votes_from_csr(&empty, 1, chorus_model_n_lfs(model), k, row_ptr, &none, &none,
+                              CHORUS_BORROW) == CHORUS_OK &&
+        chorus_model_predict(&probs, model, empty) == CHORUS_OK) {
+        const double *q = chorus_probs_const_data(probs);
+        int32_t top = 0, tied = 0;
+        for (int32_t y = 1; y < k; y++)
+            if (q[y] > q[top]) top = y;
+        for (int32_t y = 0; y < k; y++)
+            tied += q[y] >= q[top] - 1e-5;
+        fprintf(stderr, "%s: note: %" PRId64 " of the %" PRId64 " items (%.1f%%) have no vote; ",
+                cmd, uncovered, n_items, share(uncovered, n_items));
+        if (tied > 1)
+            fprintf(stderr, "each gets P = %.3f for each of %" PRId32 " classes, a coin", q[top],
+                    tied);
+        else
+            fprintf(stderr, "each gets P = %.3f for %s: a guess the votes cannot check", q[top],
+                    chorus_model_class_name(model, top));
+        fprintf(stderr, " (predict --drop-uncovered leaves them out)\n");
+    }
+    chorus_probs_free(probs);
+    chorus_votes_free(empty);
+}
+
 void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
 {
     int32_t n = 0;

@@ -31,6 +31,20 @@ checks=$((checks + 1))
 tail -n +2 "$TMP/all.csv" | cut -d, -f1,2 | cmp -s - "$TMP/expected_items.csv" ||
   fail "csv item,covered columns differ from the votes' rows"
 
+# fit says how many items have no vote (awk's count) and what each gets: the uncovered
+# rows' probability in predict's output.
+p_uncovered=$(awk -F, 'NR > 1 && $2 == 0 { printf "%.3f", $3; exit }' "$TMP/all.csv")
+run fit "$votes" -o "$TMP/m2.json"
+expect_status 0 "fit spouse, not quiet"
+pct=$(awk -v u=$((n_items - n_covered)) -v n="$n_items" 'BEGIN { printf "%.1f", 100 * u / n }')
+expect_err "fit: note: $((n_items - n_covered)) of the $n_items items ($pct%) have no vote; each gets P = $p_uncovered for 0: a guess the votes cannot check" \
+  "fit's note on the items without a vote"
+checks=$((checks + 1))
+cmp -s "$TMP/m.json" "$TMP/m2.json" || fail "the note changed the model"
+run fit "$DATA/wrench_tennis_flyingsquid/valid/votes.csv" -o "$TMP/tennis.json"
+checks=$((checks + 1))
+! grep -q "have no vote" "$TMP/err" || fail "fit noted items without a vote on a set where every item has one"
+
 # Only the covered items, with their ids.
 run predict "$TMP/m.json" "$votes" -o "$TMP/kept.csv" --drop-uncovered
 expect_status 0 "predict --drop-uncovered"
