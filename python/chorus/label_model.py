@@ -292,7 +292,27 @@ class LabelModel(Labeler):
             logger.warning("fit: EM stopped at the iteration limit (%d) before converging; "
                            "max_iter raises the limit", n_iter.value)
         self._log_check(_capi.model_type_name(checked))
+        if self.verbose:
+            self._log_uncovered(n_items)
         return self
+
+    def _log_uncovered(self, n_items: int) -> None:
+        """As ``chorus fit`` says: how many items have no vote, when a tenth or more, and
+        what each of them gets."""
+        c = self.fit_check
+        if c is None or n_items <= 0 or 10 * (n_items - c["n_covered"]) < n_items:
+            return
+        uncovered = n_items - c["n_covered"]
+        n_lfs = int(lib.chorus_model_n_lfs(self._fitted()))
+        q = self.predict_proba(np.full((1, n_lfs), -1, dtype=np.int32))[0]
+        top = int(np.argmax(q))
+        tied = int(np.sum(q >= q[top] - 1e-5))
+        what = (f"each gets P = {q[top]:.3f} for each of {tied} classes, a coin" if tied > 1
+                else f"each gets P = {q[top]:.3f} for class {top}: a guess the votes cannot "
+                     "check")
+        logger.info("fit: %d of the %d items (%.1f%%) have no vote; %s "
+                    "(filter_unlabeled_dataframe leaves them out)", uncovered, n_items,
+                    100.0 * uncovered / n_items, what)
 
     def _read_results(self) -> None:
         """Copies the fitted model's check and dev-set selection into the attributes."""

@@ -24,6 +24,15 @@ class LoggingTest(unittest.TestCase):
         text = "\n".join(logs.output)
         self.assertIn("ignoring Snorkel optimizer options log_freq, lr", text)
         self.assertIn("INFO:chorus:fit ds on 1686 items x 10 LFs, 2 classes", text)
+        # 180 of the 1686 have no vote (counted here); each gets what an empty row gets.
+        model = LabelModel(verbose=True)
+        with self.assertLogs("chorus", level="INFO") as logs:
+            model.fit(L)
+        empty = model.predict_proba(L[(L == -1).all(axis=1)][:1])[0]
+        n_uncovered = int((L == -1).all(axis=1).sum())
+        self.assertEqual(n_uncovered, 180)
+        self.assertIn(f"INFO:chorus:fit: 180 of the 1686 items (10.7%) have no vote; each gets "
+                      f"P = {empty.max():.3f} for class {int(empty.argmax())}", "\n".join(logs.output))
 
 
 if __name__ == "__main__":
