@@ -32,8 +32,15 @@ int report_overview(report_context *ctx)
                     " items with gold)</dd>\n<dt>macro-F1</dt><dd>%.4f</dd>\n",
                     ctx->metrics->accuracy, ctx->metrics->n_correct, ctx->metrics->n_gold,
                     ctx->metrics->macro_f1);
-    else
-        fputs("<dt>gold labels</dt><dd>none given</dd>\n", out);
+    /* Apart, where some scored items have no vote: what the votes decide. */
+    if (ctx->metrics && ctx->metrics->covered_confusion && ctx->metrics->n_covered > 0 &&
+        ctx->metrics->n_covered < ctx->metrics->n_gold)
+        html_printf(out,
+                    "<dt>accuracy on gold, items with a vote</dt><dd>%.4f (%" PRId64
+                    " items; the other %" PRId64 " get a guess)</dd>\n",
+                    ctx->metrics->covered_accuracy, ctx->metrics->n_covered,
+                    ctx->metrics->n_gold - ctx->metrics->n_covered);
+    if (!ctx->metrics) fputs("<dt>gold labels</dt><dd>none given</dd>\n", out);
     fputs("</dl>\n", out);
     return 0;
 }

@@ -45,6 +45,10 @@ run predict "$TMP/model.json" "$yt/votes.csv" -o "$TMP/probs.csv" -q
 run eval "$TMP/probs.csv" "$yt/gold.csv" --json
 ece=$($PY -c "import json, sys; print('%.4f' % json.load(open(sys.argv[1]))['ece'])" "$TMP/out")
 expect_in "$TMP/report.html" "(ECE) <b>$ece</b>" "the page's ECE is eval's"
+# So is its accuracy on the items with a vote (180 of the 1686 have none).
+covered=$($PY -c "import json, sys; c = json.load(open(sys.argv[1]))['covered_only']; print('%.4f (%d' % (c['accuracy'], c['items']))" "$TMP/out")
+expect_in "$TMP/report.html" "<dt>accuracy on gold, items with a vote</dt><dd>$covered items; the other 180 get a guess)" \
+  "the page's accuracy on the items with a vote is eval's"
 
 # Without gold or review the sections stay, and say what they need.
 run report "$yt/votes.csv" --model "$TMP/model.json" -o "$TMP/plain.html"
