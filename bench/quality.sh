@@ -77,12 +77,37 @@ score() {
   echo "$value"
 }
 
-# One tab-separated line per dataset: key, label, group, MV, default, each model.
+# The last score's eval on the items with votes alone (eval's covered_only): "items value"
+# for the metric $2 (of the gold file $1, for messages), what the votes decide apart from
+# the guess the items without any get.
+covered_of() {
+  local value items
+  tr -d ' \n' <"$work/eval.json" | grep -o '"covered_only":{[^}]*}' >"$work/covered.json" || {
+    echo "quality.sh: no covered_only in chorus eval's output for $1" >&2
+    return 1
+  }
+  value=$(grep -o "\"$2\":[0-9.e+-]*" "$work/covered.json" | cut -d: -f2 | awk '{printf "%.2f", $1 * 100}')
+  items=$(grep -o '"items":[0-9]*' "$work/covered.json" | cut -d: -f2)
+  if [ -z "$value" ] || [ -z "$items" ]; then
+    echo "quality.sh: no covered $2 from chorus eval on $1" >&2
+    return 1
+  fi
+  echo "$items $value"
+}
+
+# One tab-separated line per dataset: key, label, group, MV, default, each model; and in
+# covered.tsv per dataset: label, items with votes, scored items, MV and the default there.
+: >"$work/covered.tsv"
 for entry in "${datasets[@]}"; do
   IFS='|' read -r key label group fit_votes score_votes gold metric positive <<<"$entry"
   set -- "$fit_votes" "$score_votes" "$gold" "$metric" "$positive"
-  line="$key	$label	$group	$(score "$@" --model mv)"
-  line="$line	$(score "$@" ${extra[@]+"${extra[@]}"})"
+  mv=$(score "$@" --model mv)
+  read -r items covered_mv <<<"$(covered_of "$gold" "$metric")"
+  default=$(score "$@" ${extra[@]+"${extra[@]}"})
+  read -r _ covered_default <<<"$(covered_of "$gold" "$metric")"
+  scored=$(grep -o '"gold_known": [0-9]*' "$work/eval.json" | grep -o '[0-9]*$')
+  echo "$label	$items	$scored	$covered_mv	$covered_default" >>"$work/covered.tsv"
+  line="$key	$label	$group	$mv	$default"
   for model in "${model_list[@]}"; do
     line="$line	$(score "$@" --model "$model" ${extra[@]+"${extra[@]}"})"
   done
@@ -195,34 +220,13 @@ for entry in "${dev_sets[@]}"; do
   echo "| $label | $mv | $default | $dev | $what |"
 done
 
-# The same fits scored on the items with votes alone (eval's covered_only): what the votes
-# decide, apart from the guess the items without any get.
-covered_score() {
-  local value items
-  score "$@" >/dev/null || return 1
-  tr -d ' \n' <"$work/eval.json" | grep -o '"covered_only":{[^}]*}' >"$work/covered.json" || {
-    echo "quality.sh: no covered_only in chorus eval's output for $3" >&2
-    return 1
-  }
-  value=$(grep -o "\"$4\":[0-9.e+-]*" "$work/covered.json" | cut -d: -f2 | awk '{printf "%.2f", $1 * 100}')
-  items=$(grep -o '"items":[0-9]*' "$work/covered.json" | cut -d: -f2)
-  if [ -z "$value" ] || [ -z "$items" ]; then
-    echo "quality.sh: no covered $4 from chorus eval on $3" >&2
-    return 1
-  fi
-  echo "$items $value"
-}
+# The same fits scored on the items with votes alone, from covered.tsv.
 echo
 echo "On the items with votes alone (the same fits; eval's covered_only):"
 echo
 echo "| dataset | items with votes / scored | MV | chorus default | default − MV |"
 echo "|---|---:|---:|---:|---:|"
-for entry in "${datasets[@]}"; do
-  IFS='|' read -r key label group fit_votes score_votes gold metric positive <<<"$entry"
-  set -- "$fit_votes" "$score_votes" "$gold" "$metric" "$positive"
-  read -r items mv <<<"$(covered_score "$@" --model mv)"
-  read -r _ default <<<"$(covered_score "$@" ${extra[@]+"${extra[@]}"})"
-  scored=$(grep -o '"gold_known": [0-9]*' "$work/eval.json" | grep -o '[0-9]*$')
+while IFS='	' read -r label items scored mv default; do
   gap=$(awk -v d="$default" -v m="$mv" 'BEGIN { x = d - m; printf "%s%.2f", x < 0 ? "-" : "+", x < 0 ? -x : x }')
   echo "| $label | $items / $scored | $mv | $default | $gap |"
-done
+done <"$work/covered.tsv"
