@@ -234,7 +234,8 @@ START_TEST(test_narrow_precise_ties_accuracy_to_coverage)
 }
 END_TEST
 
-/* The LFs' firing on the items of class y, as 0/1 per LF, for the pair statistics. */
+/* The correlation of LFs a's and b's firing (1 if it voted, else 0) over the items of
+ * class y. */
 static double pair_correlation(const chorus_votes *v, const int32_t *gold, int32_t y, int32_t a,
                                int32_t b)
 {
