@@ -84,13 +84,16 @@ typedef struct chorus_fit_options {
      * through. The model does not depend on it. */
     chorus_fit_progress_fn progress;
     void *progress_ctx;
+    /* Version 4. Fit LFs that vote exactly as another on every item as separate sources
+     * (by default each such set is one source, its first LF: chorus_model_lf_copy_of). */
+    int keep_copies;
 } chorus_fit_options;
 
-#define CHORUS_FIT_OPTIONS_VERSION 3
+#define CHORUS_FIT_OPTIONS_VERSION 4
 #define CHORUS_FIT_OPTIONS_INIT                                                                    \
     {                                                                                              \
         CHORUS_FIT_OPTIONS_VERSION, CHORUS_MODEL_AUTO, 0, 0, -1.0, -1.0, 500, 1e-7, 0,             \
-            CHORUS_PRIOR_LEARNED, NULL, NULL, 0, NULL, 0, NULL, NULL                               \
+            CHORUS_PRIOR_LEARNED, NULL, NULL, 0, NULL, 0, NULL, NULL, 0                            \
     }
 
 /*
@@ -207,8 +210,19 @@ const chorus_dependency *chorus_model_dependencies(const chorus_model *model, in
 int32_t chorus_model_n_groups(const chorus_model *model);
 int32_t chorus_model_lf_group(const chorus_model *model, int32_t lf);
 
-/* P(the LF's vote is right | it votes), under the model; NaN for majority vote and for
- * LFs modelled in a group (their group's table describes them jointly). */
+/*
+ * The LF that `lf` copies, or -1: with at least CHORUS_COPIES_MIN_VOTES (50) votes, it
+ * voted exactly as that LF on every item the model was fitted on, so the two are one
+ * source. The fit and the model's predictions leave the copy's votes out (where the copy
+ * votes and its original does not, that vote is not used), so its table is that of an LF
+ * that never votes; a default that fell back to majority vote counts every vote, as
+ * majority vote does. Never set for majority vote, declared groups or keep_copies.
+ */
+int32_t chorus_model_lf_copy_of(const chorus_model *model, int32_t lf);
+
+/* P(the LF's vote is right | it votes), under the model (for a copy, its original's); NaN
+ * for majority vote and for LFs modelled in a group (their group's table describes them
+ * jointly). */
 double chorus_model_lf_accuracy(const chorus_model *model, int32_t lf);
 
 /* 1 if the model treats abstains as evidence (ds, class-acc). */

@@ -65,7 +65,7 @@ class LogLevel(IntEnum):
 
 
 ABSTAIN = -1
-FIT_OPTIONS_VERSION = 3
+FIT_OPTIONS_VERSION = 4
 EVAL_OPTIONS_VERSION = 1
 SELECT_OPTIONS_VERSION = 1
 
@@ -203,6 +203,8 @@ class FitOptions(ctypes.Structure):
         # Version 3: a chorus_fit_progress_fn called after every EM iteration, and its ctx.
         ("progress", c_void_p),
         ("progress_ctx", c_void_p),
+        # Version 4: fit LFs that vote alike on every item apart.
+        ("keep_copies", c_int),
     ]
 
 
@@ -226,7 +228,7 @@ FIT_PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.POINTER(FitProgress), c_void_p)
 def fit_options() -> FitOptions:
     """A FitOptions holding CHORUS_FIT_OPTIONS_INIT."""
     return FitOptions(FIT_OPTIONS_VERSION, ModelType.AUTO, 0, 0, -1.0, -1.0, 500, 1e-7, 0,
-                      ClassPrior.LEARNED, None, None, 0, None, 0, None, None)
+                      ClassPrior.LEARNED, None, None, 0, None, 0, None, None, 0)
 
 
 class EvalOptions(ctypes.Structure):

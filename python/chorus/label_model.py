@@ -101,7 +101,7 @@ class LabelModel(Labeler):
             positive: int = 1, n_epochs: Optional[int] = None, max_iter: int = 500,
             tol: float = 1e-7, restarts: int = 0, seed: int = 0, n_threads: int = 0,
             gold: Optional[Any] = None, groups: Optional[Sequence[int]] = None,
-            learn_structure: bool = False,
+            learn_structure: bool = False, keep_copies: bool = False,
             review: Optional[Union[PathLike, Sequence[PathLike]]] = None,
             review_class_names: Optional[Sequence[str]] = None,
             review_items: Optional[Sequence[Any]] = None,
@@ -137,6 +137,9 @@ class LabelModel(Labeler):
             groups: a dependency-group id per LF (0, 1, ...; -1 for none): the LFs of a
                 group are modelled jointly (README.md "Correlated sources").
             learn_structure: find dependent LFs from the votes and model them jointly.
+            keep_copies: fit LFs that vote exactly alike on every item (50 votes or more)
+                as separate sources; by default each such set is one source
+                (README.md "Correlated sources").
             review: a filled-in review file (``chorus select``'s CSV or JSONL; README.md
                 "Review"), or a list of them, merged: the answers are clamped as gold labels
                 with gold= (an answer contradicting a gold label is an error), as
@@ -215,6 +218,7 @@ class LabelModel(Labeler):
         if self.smoothing is not None:
             opts.smoothing = float(self.smoothing)
         opts.learn_structure = int(bool(learn_structure))
+        opts.keep_copies = int(bool(keep_copies))
         group_ids = None
         if groups is not None:
             group_ids = np.ascontiguousarray(np.asarray(groups), dtype=np.int32)

@@ -27,6 +27,7 @@ enum {
     OPT_THREADS,
     OPT_GROUPS,
     OPT_LEARN_STRUCTURE,
+    OPT_KEEP_COPIES,
     OPT_DEV_VOTES,
     OPT_DEV_GOLD,
     OPT_DEV_METRIC,
@@ -65,6 +66,8 @@ static const cli_option options[] = {
                     "dependency groups: lines of comma-separated LF names, or a spec.yaml"},
     [OPT_LEARN_STRUCTURE] = {"learn-structure", 0, NULL,
                              "find dependent LFs from the votes and model them jointly"},
+    [OPT_KEEP_COPIES] = {"keep-copies", 0, NULL,
+                         "LFs that vote alike on every item: fit them apart (default: one source)"},
     [OPT_DEV_VOTES] = {"dev-votes", 0, "VOTES",
                        "votes of a labelled dev set: choose the model and settings by its score"},
     [OPT_DEV_GOLD] = {"dev-gold", 0, "GOLD", "the dev set's labels, one per dev item"},
@@ -380,6 +383,7 @@ int cmd_fit(int argc, char **argv)
         opts.lf_group = groups;
     }
     opts.learn_structure = args.values[OPT_LEARN_STRUCTURE] != NULL;
+    opts.keep_copies = args.values[OPT_KEEP_COPIES] != NULL;
     if (args.values[OPT_GOLD]) {
         if ((rc = read_gold(args.values[OPT_GOLD], votes, votes, NULL, &gold, NULL))) goto done;
         opts.gold = gold;

@@ -18,6 +18,7 @@ enum {
     OPT_DATA_FORMAT,
     OPT_SEED,
     OPT_LEARN_STRUCTURE,
+    OPT_KEEP_COPIES,
     OPT_DEV,
     OPT_DEV_METRIC,
     OPT_REVIEW,
@@ -38,6 +39,8 @@ static const cli_option options[] = {
     [OPT_SEED] = {"seed", 0, "N", "random seed of the fit (default 0)"},
     [OPT_LEARN_STRUCTURE] = {"learn-structure", 0, NULL,
                              "find dependent LFs and model them jointly (see fit --help)"},
+    [OPT_KEEP_COPIES] = {"keep-copies", 0, NULL,
+                         "fit LFs that vote alike on every item apart (see fit --help)"},
     [OPT_DEV] = {"dev", 0, "DEVDATA",
                  "labelled dev records (the spec's gold field): choose the model by their score"},
     [OPT_DEV_METRIC] = {"dev-metric", 0, "M", "accuracy (default), macro-f1 or f1 (class 1)"},
@@ -183,6 +186,7 @@ int cmd_run(int argc, char **argv)
     if ((rc = lf_pipeline_apply(&p, verbose, progress_mode))) goto done;
     fit.n_threads = p.n_threads;
     fit.learn_structure = args.values[OPT_LEARN_STRUCTURE] != NULL;
+    fit.keep_copies = args.values[OPT_KEEP_COPIES] != NULL;
     /* LFs declared in one `group:` of the spec are modelled jointly. */
     if ((rc = cli_groups_from_spec("run", p.set, p.votes, &groups))) goto done;
     chorus_votes_warn_class_coding(p.votes);

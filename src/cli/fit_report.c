@@ -76,8 +76,34 @@ void cli_report_uncovered(const char *cmd, const chorus_model *model, int64_t n_
     chorus_votes_free(empty);
 }
 
+/* The LFs fitted as one source with another (chorus_model_lf_copy_of), the first 10. */
+static void report_copies(const char *cmd, const chorus_model *model)
+{
+    int32_t n = 0;
+    for (int32_t j = 0; j < chorus_model_n_lfs(model); j++)
+        n += chorus_model_lf_copy_of(model, j) >= 0;
+    if (!n) return;
+    fprintf(stderr,
+            "%s: note: %" PRId32 " labeling functions vote exactly as another on every item, "
+            "so each is fitted as one source with it: ",
+            cmd, n);
+    int32_t shown = 0;
+    for (int32_t j = 0; j < chorus_model_n_lfs(model) && shown <= 10; j++) {
+        const int32_t original = chorus_model_lf_copy_of(model, j);
+        if (original < 0) continue;
+        if (shown++ == 10) {
+            fprintf(stderr, ", ...");
+            break;
+        }
+        fprintf(stderr, "%s%s as %s", shown > 1 ? ", " : "", chorus_model_lf_name(model, j),
+                chorus_model_lf_name(model, original));
+    }
+    fprintf(stderr, " (--keep-copies fits them apart)\n");
+}
+
 void cli_report_check(const char *cmd, const chorus_model *model, int verbose)
 {
+    if (verbose) report_copies(cmd, model);
     int32_t n = 0;
     const double *trace = chorus_model_trace(model, &n);
     /* A fit cut off by --max-iter: its labels can still change with more iterations (on a

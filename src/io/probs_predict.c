@@ -12,6 +12,7 @@
 
 #include "chorus/predict.h"
 #include "core/error_internal.h"
+#include "model/lf_copies.h"
 #include "model/model_internal.h"
 
 /* Items predicted and written at once: PREDICT_CHUNK x K doubles held. */
@@ -65,6 +66,14 @@ int chorus_predictor_new(chorus_predictor **out, const chorus_model *model,
     int rc = chorus_model_align_votes(&p->aligned, model, votes);
     if (p->aligned) p->votes = p->aligned;
     if (!rc) rc = chorus_model_check_compatible(model, p->votes);
+    /* The copies' votes were not fitted; they are not predicted from either. */
+    chorus_votes *kept = NULL;
+    if (!rc) rc = chorus_model_votes_without_copies(&kept, model, p->votes);
+    if (kept) {
+        chorus_votes_free(p->aligned);
+        p->aligned = kept;
+        p->votes = kept;
+    }
     if (!rc && model->type != CHORUS_MODEL_MV)
         rc = chorus_em_predictor_new(&p->em, model, p->votes);
     if (rc) {

@@ -13,6 +13,7 @@
 #include "model/em_structure.h"
 #include "model/fit_shard.h"
 #include "model/heldout_votes.h"
+#include "model/lf_copies.h"
 #include "model/model_internal.h"
 #include "model/one_lf_classes.h"
 #include "model/uncovered_split.h"
@@ -189,6 +190,7 @@ void chorus_model_free(chorus_model *model)
     free(model->groups);
     free(model->group_theta);
     free(model->dependencies);
+    free(model->copy_of);
     free(model->lf_agreement);
     free(model->one_lf_class);
     free(model->uncovered_unsettled);
@@ -240,6 +242,23 @@ int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
     /* EM has nothing to learn from; majority vote needs no items (it predicts from votes). */
     if (sizes[0] == 0 && opts->type != CHORUS_MODEL_MV)
         return chorus_error_set(CHORUS_EINVAL, "the vote matrix has no items: nothing to fit");
+    /* Each set of LFs that vote alike on every item is one source (lf_copies.h). */
+    int32_t *copy_of = NULL;
+    chorus_votes *kept = NULL;
+    if (opts->type != CHORUS_MODEL_MV && !opts->lf_group && !opts->keep_copies) {
+        rc = chorus_lf_copies_find(&copy_of, votes, shard);
+        if (!rc && copy_of) {
+            rc = chorus_votes_without_copies(&kept, votes, copy_of);
+            sizes[1] = rc ? 0 : chorus_votes_nnz(kept);
+            rc = fit_shard_sum_i64(shard, &sizes[1], 1, rc);
+        }
+        if (rc) {
+            free(copy_of);
+            chorus_votes_free(kept);
+            return rc;
+        }
+        if (kept) votes = kept;
+    }
     const chorus_model_type requested = opts->type;
     chorus_fit_options resolved = *opts;
     int64_t *counts = NULL;
@@ -252,7 +271,12 @@ int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
     chorus_model *model;
     rc = fit_resolved(&model, votes, opts, requested, sizes, counts, shard);
     free(counts);
-    if (rc) return rc;
+    chorus_votes_free(kept);
+    if (rc) {
+        free(copy_of);
+        return rc;
+    }
+    if (copy_of) chorus_model_set_copies(model, copy_of);
     *out = model;
     return CHORUS_OK;
 }
@@ -428,6 +452,8 @@ int chorus_model_check_compatible(const chorus_model *model, const chorus_votes 
     return CHORUS_OK;
 }
 
+static int predict_matrix(chorus_probs **out, const chorus_model *model, const chorus_votes *votes);
+
 int chorus_model_predict(chorus_probs **out, const chorus_model *model, const chorus_votes *votes)
 {
     *out = NULL;
@@ -442,8 +468,19 @@ int chorus_model_predict(chorus_probs **out, const chorus_model *model, const ch
     }
     rc = chorus_model_check_compatible(model, votes);
     if (rc) return rc;
+    /* The copies' votes were not fitted; they are not predicted from either. */
+    chorus_votes *kept = NULL;
+    if ((rc = chorus_model_votes_without_copies(&kept, model, votes))) return rc;
+    rc = predict_matrix(out, model, kept ? kept : votes);
+    chorus_votes_free(kept);
+    return rc;
+}
+
+/* chorus_model_predict() on votes in the model's layout, without copies' votes. */
+static int predict_matrix(chorus_probs **out, const chorus_model *model, const chorus_votes *votes)
+{
     chorus_probs *probs;
-    rc = chorus_probs_new(&probs, chorus_votes_n_items(votes), model->n_classes);
+    int rc = chorus_probs_new(&probs, chorus_votes_n_items(votes), model->n_classes);
     if (rc) return rc;
     for (int32_t k = 0; k < model->n_classes; k++) {
         rc = chorus_probs_set_class_name(probs, k, model->class_names[k]);

@@ -84,8 +84,16 @@ int32_t chorus_model_lf_group(const chorus_model *model, int32_t lf)
     return model->groups->lf_group[lf];
 }
 
+int32_t chorus_model_lf_copy_of(const chorus_model *model, int32_t lf)
+{
+    if (!model->copy_of || lf < 0 || lf >= model->n_lfs) return -1;
+    return model->copy_of[lf];
+}
+
 double chorus_model_lf_accuracy(const chorus_model *model, int32_t lf)
 {
+    /* A copy's votes are its original's, and so is the accuracy of them. */
+    if (chorus_model_lf_copy_of(model, lf) >= 0) lf = chorus_model_lf_copy_of(model, lf);
     const double *theta = chorus_model_confusion(model, lf);
     if (!theta || chorus_model_lf_group(model, lf) >= 0) return NAN;
     const int32_t k = model->n_classes;

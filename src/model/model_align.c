@@ -9,30 +9,26 @@
 #include "model/model_internal.h"
 #include "votes/votes_internal.h"
 
-typedef struct named {
-    const char *name;
-    int32_t index;
-} named;
-
 static int compare_named(const void *a, const void *b)
 {
-    return strcmp(((const named *)a)->name, ((const named *)b)->name);
+    return strcmp(((const chorus_named *)a)->name, ((const chorus_named *)b)->name);
 }
 
-/* Index of `name` in the sorted table, or -1. */
-static int32_t lookup(const named *sorted, int32_t n, const char *name)
+int32_t chorus_named_lookup(const chorus_named *sorted, int32_t n, const char *name)
 {
-    const named key = {name, 0};
-    const named *hit = bsearch(&key, sorted, (size_t)n, sizeof *sorted, compare_named);
+    const chorus_named key = {name, 0};
+    const chorus_named *hit =
+        name ? bsearch(&key, sorted, (size_t)n, sizeof *sorted, compare_named) : NULL;
     return hit ? hit->index : -1;
 }
 
-static named *sorted_names(const char *(*get)(const void *, int32_t), const void *owner, int32_t n)
+chorus_named *chorus_named_sort(const char *(*get)(const void *, int32_t), const void *owner,
+                                int32_t n)
 {
-    named *t = malloc((size_t)(n > 0 ? n : 1) * sizeof *t);
+    chorus_named *t = malloc((size_t)(n > 0 ? n : 1) * sizeof *t);
     if (!t) return NULL;
     for (int32_t i = 0; i < n; i++)
-        t[i] = (named){get(owner, i), i};
+        t[i] = (chorus_named){get(owner, i), i};
     qsort(t, (size_t)n, sizeof *t, compare_named);
     return t;
 }
@@ -78,8 +74,8 @@ static void list_name(char *buf, size_t cap, int32_t count, const char *name)
 static int match(int32_t *to_model, const chorus_votes *votes, const chorus_model *model,
                  int32_t n_votes, int32_t n_model, bool classes)
 {
-    named *in_model = sorted_names(classes ? model_class : model_lf, model, n_model);
-    named *in_votes = sorted_names(classes ? votes_class : votes_lf, votes, n_votes);
+    chorus_named *in_model = chorus_named_sort(classes ? model_class : model_lf, model, n_model);
+    chorus_named *in_votes = chorus_named_sort(classes ? votes_class : votes_lf, votes, n_votes);
     bool *matched = calloc((size_t)(n_model > 0 ? n_model : 1), sizeof *matched);
     char missing[LISTED * 90 + 16] = "", extra[LISTED * 90 + 16] = "";
     int32_t n_missing = 0, n_extra = 0;
@@ -91,7 +87,7 @@ static int match(int32_t *to_model, const chorus_votes *votes, const chorus_mode
     for (int32_t i = 0; i < n_votes; i++) {
         const char *name =
             classes ? chorus_votes_class_name(votes, i) : chorus_votes_lf_name(votes, i);
-        to_model[i] = lookup(in_model, n_model, name);
+        to_model[i] = chorus_named_lookup(in_model, n_model, name);
         if (to_model[i] < 0)
             list_name(extra, sizeof extra, n_extra++, name);
         else

@@ -37,6 +37,8 @@ struct chorus_model {
     struct em_groups *groups;        /* correlated LFs modelled jointly; NULL for none */
     double *group_theta;             /* their P(tuple | y) tables (em_groups_model.h) */
     chorus_dependency *dependencies; /* found by structure learning */
+    /* n_lfs: the LF each one copies (lf_copies.h), -1 for none; NULL when none is a copy */
+    int32_t *copy_of;
     /* Where the model would overrule the unanimous vote of an item's LFs, predict hands back
      * that vote instead (the default for models in which abstains are evidence). */
     bool keep_unanimous;
@@ -55,6 +57,19 @@ struct chorus_model {
     int64_t selection_dev_items;
     int32_t n_dependencies;
 };
+
+/* Names with their indices, sorted by name for lookups (model_align.c). */
+typedef struct chorus_named {
+    const char *name;
+    int32_t index;
+} chorus_named;
+
+/* The n names get(owner, i), sorted; NULL when out of memory (free it). */
+chorus_named *chorus_named_sort(const char *(*get)(const void *, int32_t), const void *owner,
+                                int32_t n);
+
+/* The index of `name` in a table from chorus_named_sort(), or -1 (also for NULL). */
+int32_t chorus_named_lookup(const chorus_named *sorted, int32_t n, const char *name);
 
 /* Allocates a model with the votes' shape and names, the prior set to uniform. */
 int chorus_model_alloc(chorus_model **out, chorus_model_type type, const chorus_votes *votes);

@@ -99,6 +99,9 @@ static json_t *lf_array(const chorus_model *model)
         json_t *lf = json_object();
         int bad = !lf || json_array_append_new(a, lf) != 0;
         if (!bad) bad |= json_object_set_new(lf, "name", json_string(model->lf_names[j]));
+        const int32_t original = chorus_model_lf_copy_of(model, j);
+        if (!bad && original >= 0)
+            bad |= json_object_set_new(lf, "copy_of", json_string(model->lf_names[original]));
         const int32_t group = chorus_model_lf_group(model, j);
         /* A grouped LF is described by its group's table (see "groups"). */
         if (!bad && group >= 0) bad |= json_object_set_new(lf, "group", json_integer(group + 1));
@@ -318,6 +321,45 @@ static int read_confusions(chorus_model *model, json_t *lfs, const char *path)
     return CHORUS_OK;
 }
 
+static const char *lf_name_of(const void *model, int32_t j)
+{
+    return ((const chorus_model *)model)->lf_names[j];
+}
+
+/* The LF each one copies ("copy_of": another LF's name, which is no copy itself). */
+static int read_copies(chorus_model *model, json_t *lfs, const char *path)
+{
+    const int32_t m = model->n_lfs;
+    chorus_named *sorted = NULL;
+    for (int32_t j = 0; j < m; j++) {
+        json_t *of = json_object_get(json_array_get(lfs, (size_t)j), "copy_of");
+        if (!of) continue;
+        if (!sorted) {
+            sorted = chorus_named_sort(lf_name_of, model, m);
+            model->copy_of = malloc((size_t)m * sizeof *model->copy_of);
+            if (!sorted || !model->copy_of) {
+                free(sorted);
+                return chorus_error_nomem();
+            }
+            for (int32_t i = 0; i < m; i++)
+                model->copy_of[i] = -1;
+        }
+        const int32_t original = chorus_named_lookup(sorted, m, json_string_value(of));
+        if (original < 0 || original == j ||
+            json_object_get(json_array_get(lfs, (size_t)original), "copy_of")) {
+            free(sorted);
+            return chorus_error_set(CHORUS_EFORMAT,
+                                    "%s: labeling function %" PRId32 " (%s): \"copy_of\" must "
+                                    "name another labeling function of the model, one that is "
+                                    "no copy itself",
+                                    path, j + 1, model->lf_names[j]);
+        }
+        model->copy_of[j] = original;
+    }
+    free(sorted);
+    return CHORUS_OK;
+}
+
 int chorus_model_load(chorus_model **out, const char *path)
 {
     *out = NULL;
@@ -401,6 +443,7 @@ int chorus_model_load(chorus_model **out, const char *path)
         goto done;
     }
     if (type != CHORUS_MODEL_MV && (rc = read_confusions(model, lfs, path))) goto done;
+    if ((rc = read_copies(model, lfs, path))) goto done;
     json_t *groups = json_object_get(root, "groups");
     if (groups && type != CHORUS_MODEL_MV && (rc = chorus_groups_from_json(model, groups, path)))
         goto done;

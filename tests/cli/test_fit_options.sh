@@ -57,16 +57,27 @@ run synth -n 20000 -m 30 --copies 5:4 --seed 3 -o "$TMP/copies.chv" --gold "$TMP
 expect_status 0 "synth with copies"
 printf '# five groups of copies\nlf0,lf1,lf2,lf3\nlf4,lf5,lf6,lf7\nlf8,lf9,lf10,lf11\nlf12,lf13,lf14,lf15\nlf16,lf17,lf18,lf19\n' >"$TMP/groups.txt"
 acc() { awk '/^accuracy/ {print $2}' "$TMP/out"; }
-run fit "$TMP/copies.chv" -o "$TMP/plain.json" --eval-gold "$TMP/copies_gold.csv" -q
+# The copies vote alike on every item: the default fits each group as one source, and
+# --keep-copies fits them apart, as independent LFs, which groups then model jointly.
+run fit "$TMP/copies.chv" -o "$TMP/merged.json" --eval-gold "$TMP/copies_gold.csv"
+expect_status 0 "fit with undeclared copies"
+merged=$(acc)
+expect_err "fit: note: 15 labeling functions vote exactly as another on every item, so each is fitted as one source with it: lf1 as lf0, lf2 as lf0, lf3 as lf0, lf5 as lf4," "the fit names the copies"
+checks=$((checks + 1))
+[ "$(grep -c '"copy_of": "lf0"' "$TMP/merged.json")" -eq 3 ] || fail "model.json does not say lf1-lf3 copy lf0"
+run fit "$TMP/copies.chv" -o "$TMP/plain.json" --keep-copies --eval-gold "$TMP/copies_gold.csv" -q
 independent=$(acc)
+checks=$((checks + 1))
+if grep -q '"copy_of"' "$TMP/plain.json"; then fail "--keep-copies still merged copies"; fi
 run fit "$TMP/copies.chv" -o "$TMP/declared.json" --groups "$TMP/groups.txt" --eval-gold "$TMP/copies_gold.csv" -q
 expect_status 0 "fit --groups"
 declared=$(acc)
-run fit "$TMP/copies.chv" -o "$TMP/learned.json" --learn-structure --eval-gold "$TMP/copies_gold.csv" -q
+run fit "$TMP/copies.chv" -o "$TMP/learned.json" --keep-copies --learn-structure --eval-gold "$TMP/copies_gold.csv" -q
 expect_status 0 "fit --learn-structure"
 learned=$(acc)
-echo "planted copies: independent $independent, declared groups $declared, learned $learned"
-checks=$((checks + 2))
+echo "planted copies: independent $independent, one source each $merged, declared groups $declared, learned $learned"
+checks=$((checks + 3))
+awk -v a="$merged" -v b="$independent" 'BEGIN{exit !(a >= b + 0.03)}' || fail "copies as one source $merged vs independent $independent"
 awk -v a="$declared" -v b="$independent" 'BEGIN{exit !(a >= b + 0.03)}' || fail "declared groups $declared vs independent $independent"
 awk -v a="$learned" -v b="$independent" 'BEGIN{exit !(a >= b + 0.03)}' || fail "learned groups $learned vs independent $independent"
 checks=$((checks + 1))

@@ -82,9 +82,11 @@ run synth -n 4000 -m 200 -k 5 --coverage 0.01:0.04 --accuracy 0.3:0.95 --class-a
 # uncovered-split check's refits with the prior moved run on every process alike.
 run synth -n 4000 -m 3 -k 2 --lf-kind one-class --coverage 0.03:0.25 --accuracy 0.55:0.9 \
   --seed 201 -o "$TMP/ridge.chv" -q
+# Exact copies (5 groups of 4): every process must find the same copies from its slice.
+run synth -n 6000 -m 30 --copies 5:4 --seed 3 -o "$TMP/copies.chv" -q
 
 # The references: one plain process, no launcher.
-for m in big named tiny crowd crowd5 ridge; do
+for m in big named tiny crowd crowd5 ridge copies; do
   run fit "$TMP/$m.chv" -o "$TMP/$m.ref.json" --restarts 1 -q
   expect_status 0 "one-process fit of $m"
   run predict "$TMP/$m.ref.json" "$TMP/$m.chv" -o "$TMP/$m.ref.csv" -q
@@ -141,6 +143,15 @@ for n in 2 3; do
 done
 mpirun_chorus 2 predict "$TMP/ridge.ref.json" "$TMP/ridge.chv" -o "$TMP/ridge.2.csv" -q
 same "$TMP/ridge.ref.csv" "$TMP/ridge.2.csv" "predict of ridge on 2 processes"
+checks=$((checks + 1))
+[ "$(grep -c '"copy_of"' "$TMP/copies.ref.json")" -eq 15 ] || fail "copies: the one-process fit did not find the 15 copies"
+for n in 2 3; do
+  mpirun_chorus "$n" fit "$TMP/copies.chv" -o "$TMP/copies.$n.json" --restarts 1 --threads 1 -q
+  expect_status 0 "fit of copies on $n processes"
+  same "$TMP/copies.ref.json" "$TMP/copies.$n.json" "fit of copies on $n processes"
+done
+mpirun_chorus 2 predict "$TMP/copies.ref.json" "$TMP/copies.chv" -o "$TMP/copies.2.csv" -q
+same "$TMP/copies.ref.csv" "$TMP/copies.2.csv" "predict of copies on 2 processes"
 checks=$((checks + 1))
 head -2 "$TMP/named.4.csv" | tail -1 | grep -q '^doc-0,' || fail "the rows are not named by item"
 mpirun_leak_checked 2 fit "$TMP/tiny.chv" -o "$TMP/tiny.2.json" --restarts 1 -q
