@@ -39,6 +39,9 @@ typedef struct chorus_lf_summary {
     int32_t n_groups;
     chorus_dependency *dependencies;
     int32_t n_dependencies;
+    /* Per LF the LF it copies (chorus_model_lf_copy_of: fitted as one source with it), -1
+     * for none or without a model. */
+    int32_t *copy_of;
 } chorus_lf_summary;
 
 /*

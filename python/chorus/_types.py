@@ -384,4 +384,5 @@ class LFSummary(ctypes.Structure):
         ("n_groups", c_int32),
         ("dependencies", POINTER(Dependency)),
         ("n_dependencies", c_int32),
+        ("copy_of", POINTER(c_int32)),
     ]

@@ -22,6 +22,7 @@ void chorus_lf_summary_free(chorus_lf_summary *s)
     free(s->empirical_accuracy);
     free(s->learned_accuracy);
     free(s->group);
+    free(s->copy_of);
     free(s->dependencies);
     free(s);
 }
@@ -112,6 +113,10 @@ int chorus_lf_summary_compute(chorus_lf_summary **out, const chorus_votes *votes
     for (int32_t j = 0; j < m; j++)
         s->group[j] = model ? chorus_model_lf_group(model, j) : -1;
     s->n_groups = model ? chorus_model_n_groups(model) : 0;
+    s->copy_of = malloc((size_t)(m > 0 ? m : 1) * sizeof *s->copy_of);
+    if (!s->copy_of) goto nomem;
+    for (int32_t j = 0; j < m; j++)
+        s->copy_of[j] = model ? chorus_model_lf_copy_of(model, j) : -1;
     if (model) {
         int32_t n_deps;
         const chorus_dependency *deps = chorus_model_dependencies(model, &n_deps);

@@ -72,6 +72,24 @@ static void print_table(FILE *out, const chorus_lf_summary *s, const chorus_vote
                 "\n%" PRId32 " dependency groups are modelled jointly (learn.acc is not "
                 "defined for their members)\n",
                 s->n_groups);
+    int32_t copies = 0;
+    for (int32_t j = 0; j < s->n_lfs; j++)
+        copies += s->copy_of[j] >= 0;
+    for (int32_t j = 0, shown = 0; j < s->n_lfs && shown <= 10; j++) {
+        if (s->copy_of[j] < 0) continue;
+        if (shown == 0)
+            fprintf(out,
+                    "\n%" PRId32 " labeling functions vote exactly as another on every item "
+                    "fitted and are one source with it (learn.acc is the original's): ",
+                    copies);
+        if (shown++ == 10) {
+            fprintf(out, ", ...");
+            break;
+        }
+        fprintf(out, "%s%s as %s", shown > 1 ? ", " : "", chorus_votes_lf_name(v, j),
+                chorus_votes_lf_name(v, s->copy_of[j]));
+    }
+    if (copies) fprintf(out, "\n");
     for (int32_t d = 0; d < s->n_dependencies; d++) {
         const chorus_dependency *dep = &s->dependencies[d];
         fprintf(out,

@@ -65,6 +65,9 @@ merged=$(acc)
 expect_err "fit: note: 15 labeling functions vote exactly as another on every item, so each is fitted as one source with it: lf1 as lf0, lf2 as lf0, lf3 as lf0, lf5 as lf4," "the fit names the copies"
 checks=$((checks + 1))
 [ "$(grep -c '"copy_of": "lf0"' "$TMP/merged.json")" -eq 3 ] || fail "model.json does not say lf1-lf3 copy lf0"
+run analyze "$TMP/copies.chv" --model "$TMP/merged.json"
+expect_status 0 "analyze a model with copies"
+expect_out "15 labeling functions vote exactly as another on every item fitted and are one source with it (learn.acc is the original's): lf1 as lf0, lf2 as lf0," "analyze names the copies"
 run fit "$TMP/copies.chv" -o "$TMP/plain.json" --keep-copies --eval-gold "$TMP/copies_gold.csv" -q
 independent=$(acc)
 checks=$((checks + 1))
