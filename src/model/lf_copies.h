@@ -30,12 +30,15 @@
 /*
  * Per LF the LF it copies (the first of its set, by index), or -1: the LFs whose votes
  * (item, class) are the same as another's on every item of the matrix, with at least
- * CHORUS_COPIES_MIN_VOTES votes. Compared by a 60-bit signature of each column (three
- * 20-bit hash sums and the vote count), summed over the processes of a sharded fit, so
- * every process finds the same. *out is NULL when no LF is a copy (else free it).
- * CHORUS_ENOMEM, or the exchange's error.
+ * CHORUS_COPIES_MIN_VOTES votes. counts[j * K + c] are LF j's votes for class c over the
+ * whole matrix (chorus_lf_class_counts): only LFs whose counts another LF shares are
+ * compared further, by a 60-bit signature of each column (three 20-bit hash sums and the
+ * vote count) summed over the processes of a sharded fit, so every process finds the same,
+ * and a matrix without such LFs costs no pass over its votes. *out is NULL when no LF is a
+ * copy (else free it). CHORUS_ENOMEM (also for counts NULL), or the exchange's error.
  */
-int chorus_lf_copies_find(int32_t **out, const chorus_votes *votes, const fit_shard *shard);
+int chorus_lf_copies_find(int32_t **out, const chorus_votes *votes, const fit_shard *shard,
+                          const int64_t *counts);
 
 /*
  * The votes without those of the LFs with copy_of[j] >= 0: the same items, LFs, classes

@@ -243,17 +243,26 @@ int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
     if (sizes[0] == 0 && opts->type != CHORUS_MODEL_MV)
         return chorus_error_set(CHORUS_EINVAL, "the vote matrix has no items: nothing to fit");
     /* Each set of LFs that vote alike on every item is one source (lf_copies.h). */
+    const bool find_copies = opts->type != CHORUS_MODEL_MV && !opts->lf_group && !opts->keep_copies;
+    const int32_t m = chorus_votes_n_lfs(votes), k = chorus_votes_n_classes(votes);
+    int64_t *counts = NULL;
+    if (find_copies || opts->type == CHORUS_MODEL_AUTO)
+        counts = chorus_lf_class_counts(votes, shard);
     int32_t *copy_of = NULL;
     chorus_votes *kept = NULL;
-    if (opts->type != CHORUS_MODEL_MV && !opts->lf_group && !opts->keep_copies) {
-        rc = chorus_lf_copies_find(&copy_of, votes, shard);
+    if (find_copies) {
+        rc = chorus_lf_copies_find(&copy_of, votes, shard, counts);
         if (!rc && copy_of) {
             rc = chorus_votes_without_copies(&kept, votes, copy_of);
             sizes[1] = rc ? 0 : chorus_votes_nnz(kept);
             rc = fit_shard_sum_i64(shard, &sizes[1], 1, rc);
+            /* The counts of the votes fitted: the copies cast none. */
+            for (int32_t j = 0; j < m; j++)
+                if (copy_of[j] >= 0) memset(counts + (size_t)j * k, 0, (size_t)k * sizeof *counts);
         }
         if (rc) {
             free(copy_of);
+            free(counts);
             chorus_votes_free(kept);
             return rc;
         }
@@ -261,15 +270,11 @@ int chorus_model_fit_votes(chorus_model **out, const chorus_votes *votes,
     }
     const chorus_model_type requested = opts->type;
     chorus_fit_options resolved = *opts;
-    int64_t *counts = NULL;
-    if (resolved.type == CHORUS_MODEL_AUTO) {
-        counts = chorus_lf_class_counts(votes, shard);
-        resolved.type =
-            chorus_auto_choice(counts, chorus_votes_n_lfs(votes), chorus_votes_n_classes(votes));
-    }
+    if (resolved.type == CHORUS_MODEL_AUTO) resolved.type = chorus_auto_choice(counts, m, k);
     opts = &resolved;
     chorus_model *model;
-    rc = fit_resolved(&model, votes, opts, requested, sizes, counts, shard);
+    rc = fit_resolved(&model, votes, opts, requested, sizes,
+                      requested == CHORUS_MODEL_AUTO ? counts : NULL, shard);
     free(counts);
     chorus_votes_free(kept);
     if (rc) {

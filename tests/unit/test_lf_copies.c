@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "core/random.h"
+#include "model/auto_choice.h"
 #include "model/lf_copies.h"
 #include "model/model_internal.h"
 #include "test_util.h"
@@ -47,7 +48,9 @@ static chorus_votes *votes_of(const int32_t *dense)
 static int32_t *find(const chorus_votes *v)
 {
     int32_t *copy_of = NULL;
-    ck_assert_ok(chorus_lf_copies_find(&copy_of, v, NULL));
+    int64_t *counts = chorus_lf_class_counts(v, NULL);
+    ck_assert_ok(chorus_lf_copies_find(&copy_of, v, NULL, counts));
+    free(counts);
     return copy_of;
 }
 
@@ -111,6 +114,27 @@ START_TEST(test_a_copy_needs_the_minimum_of_votes)
         free(copy_of);
         chorus_votes_free(v);
     }
+}
+END_TEST
+
+START_TEST(test_the_same_counts_on_other_items_are_no_copy)
+{
+    /* LFs 0 and 1 vote class 0 on 60 items each and class 1 on 40, but not the same ones;
+     * LF 2 votes as LF 0. */
+    int32_t dense[N_ITEMS * 3];
+    for (int32_t i = 0; i < N_ITEMS; i++) {
+        dense[i * 3 + 0] = dense[i * 3 + 2] = i < 60 ? 0 : i < 100 ? 1 : A;
+        dense[i * 3 + 1] = i >= 200 && i < 260 ? 0 : i >= 260 && i < 300 ? 1 : A;
+    }
+    chorus_votes *v;
+    ck_assert_ok(chorus_votes_from_dense(&v, N_ITEMS, 3, 2, dense));
+    int32_t *copy_of = find(v);
+    ck_assert_ptr_nonnull(copy_of);
+    ck_assert_int_eq(copy_of[0], -1);
+    ck_assert_int_eq(copy_of[1], -1);
+    ck_assert_int_eq(copy_of[2], 0);
+    free(copy_of);
+    chorus_votes_free(v);
 }
 END_TEST
 
@@ -297,6 +321,7 @@ int main(void)
     tcase_add_test(t, test_identical_columns_are_found);
     tcase_add_test(t, test_one_vote_apart_is_no_copy);
     tcase_add_test(t, test_a_copy_needs_the_minimum_of_votes);
+    tcase_add_test(t, test_the_same_counts_on_other_items_are_no_copy);
     tcase_add_test(t, test_the_fit_is_the_fit_without_the_copies_votes);
     tcase_add_test(t, test_copies_count_once_against_majority_vote);
     tcase_add_test(t, test_declared_groups_are_left_as_they_are);
