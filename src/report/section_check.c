@@ -126,6 +126,15 @@ int report_fit_check(report_context *ctx)
                 "with the other LFs%s.</li>\n",
                 c->n_lfs_disagreeing, CHORUS_CHECK_LF_GAP,
                 c->n_lfs_disagreeing ? " (the diamonds of the accuracy plot)" : "");
+    int32_t copies = 0;
+    for (int32_t j = 0; j < chorus_model_n_lfs(model); j++)
+        copies += chorus_model_lf_copy_of(model, j) >= 0;
+    if (copies)
+        html_printf(out,
+                    "<li>%" PRId32 " LFs vote exactly as another on every item fitted, so each "
+                    "is fitted as one source with it (model.json: copy_of; --keep-copies fits "
+                    "them apart).</li>\n",
+                    copies);
     if (c->refitted_pooled)
         html_printf(out,
                     "<li>Fitted first with a confusion table per LF, %.1f%% of the votes where "

@@ -107,6 +107,14 @@ expect_in "$TMP/tiny.html" "b × c: overlap on 2 of 5 items (0.4000)" "b,c overl
 expect_in "$TMP/tiny.html" "b × c: conflict on 0 of 5 items (0.0000)" "b,c never conflict"
 expect_in "$TMP/tiny.html" "carries no check of its fit" "majority vote has no fit check"
 
+# --- exact copies (2 groups of 3): fitted as one source each, a finding --------------------
+run synth -n 3000 -m 12 --copies 2:3 --seed 7 -o "$TMP/copies.csv" -q
+run fit "$TMP/copies.csv" -o "$TMP/copies.json" -q
+run report "$TMP/copies.csv" --model "$TMP/copies.json" -o "$TMP/copies.html"
+expect_status 0 "report of a model with copies"
+expect_page "$TMP/copies.html" "report with copies" --sections "$ALL"
+expect_in "$TMP/copies.html" "<li>4 LFs vote exactly as another on every item fitted, so each is fitted as one source with it" "the copies finding"
+
 # --- a crowd of 200 workers over five classes: the held-out-vote choice is a finding ------
 run synth -n 4000 -m 200 -k 5 --coverage 0.01:0.04 --accuracy 0.3:0.95 --class-accuracy \
   --seed 121 -o "$TMP/crowd5.csv" -q
