@@ -100,6 +100,7 @@ _PROTOTYPES = {
     "chorus_model_confusion": (_F64P, [_ModelP, c_int32]),
     "chorus_model_abstain_informative": (c_int, [_ModelP]),
     "chorus_model_lf_group": (c_int32, [_ModelP, c_int32]),
+    "chorus_model_lf_copy_of": (c_int32, [_ModelP, c_int32]),
     "chorus_probs_new": (c_int, [POINTER(_ProbsP), c_int64, c_int32]),
     "chorus_probs_set_covered": (c_int, [_ProbsP, POINTER(c_uint8)]),
     "chorus_lf_set_load": (c_int, [POINTER(_LFSetP), c_char_p]),

@@ -80,6 +80,9 @@ class LabelModel(Labeler):
         #: The gold-free check of the last fit (a dict, see :meth:`fit`), or None.
         self.fit_check: Optional[Dict[str, Any]] = None
         self.converged: Optional[bool] = None
+        #: LFs fitted as one source with another, {copy's column: original's column}: they
+        #: voted exactly alike on every item (see ``keep_copies`` of :meth:`fit`).
+        self.lf_copies: Dict[int, int] = {}
         #: The candidates of a dev-set selection (a list of dicts, see :meth:`fit`), or None.
         self.selection: Optional[List[Dict[str, Any]]] = None
         #: The index in :attr:`selection` of the chosen candidate, or None.
@@ -326,6 +329,9 @@ class LabelModel(Labeler):
         lib.chorus_model_trace(model, ctypes.byref(n_iter))
         self.converged = (None if n_iter.value == 0
                           else bool(lib.chorus_model_converged(model)))
+        self.lf_copies = {j: int(lib.chorus_model_lf_copy_of(model, j))
+                          for j in range(lib.chorus_model_n_lfs(model))
+                          if lib.chorus_model_lf_copy_of(model, j) >= 0}
         c = lib.chorus_model_check(model)
         self.fit_check = None if not c else {
             "n_covered": int(c.contents.n_covered),
@@ -606,7 +612,7 @@ class LabelModel(Labeler):
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
         model_json = state.pop("_model_json", None)
-        self.__dict__.update(fit_check=None, selection=None, selection_chosen=None,
+        self.__dict__.update(lf_copies={}, fit_check=None, selection=None, selection_chosen=None,
                              selection_metric=None, selection_dev_items=None)
         self.__dict__.update(state, _handle=None, _finalizer=None)
         if model_json is not None:

@@ -39,10 +39,14 @@ class GroupsTest(unittest.TestCase):
             _, L = read_votes(votes)
         without = L.copy()
         without[:, 1:3] = -1
-        merged = LabelModel(cardinality=2).fit(L).predict_proba(L)
+        model = LabelModel(cardinality=2).fit(L)
+        self.assertEqual(model.lf_copies, {1: 0, 2: 0})
+        merged = model.predict_proba(L)
         reference = LabelModel(cardinality=2).fit(without).predict_proba(without)
         np.testing.assert_array_equal(merged, reference)
-        kept = LabelModel(cardinality=2).fit(L, keep_copies=True).predict_proba(L)
+        kept_model = LabelModel(cardinality=2).fit(L, keep_copies=True)
+        self.assertEqual(kept_model.lf_copies, {})
+        kept = kept_model.predict_proba(L)
         self.assertGreater(np.abs(kept - merged).max(), 1e-3)
 
     def test_groups_need_one_entry_per_lf(self):
