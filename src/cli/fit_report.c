@@ -84,9 +84,9 @@ static void report_copies(const char *cmd, const chorus_model *model)
         n += chorus_model_lf_copy_of(model, j) >= 0;
     if (!n) return;
     fprintf(stderr,
-            "%s: note: %" PRId32 " labeling functions vote exactly as another on every item, "
-            "so each is fitted as one source with it: ",
-            cmd, n);
+            "%s: note: %" PRId32 " %s exactly as another on every item, so each is fitted as "
+            "one source with it: ",
+            cmd, n, n == 1 ? "labeling function votes" : "labeling functions vote");
     int32_t shown = 0;
     for (int32_t j = 0; j < chorus_model_n_lfs(model) && shown <= 10; j++) {
         const int32_t original = chorus_model_lf_copy_of(model, j);

@@ -79,9 +79,10 @@ static void print_table(FILE *out, const chorus_lf_summary *s, const chorus_vote
         if (s->copy_of[j] < 0) continue;
         if (shown == 0)
             fprintf(out,
-                    "\n%" PRId32 " labeling functions vote exactly as another on every item "
-                    "fitted and are one source with it (learn.acc is the original's): ",
-                    copies);
+                    "\n%" PRId32 " %s exactly as another on every item fitted and %s one "
+                    "source with it (learn.acc is the original's): ",
+                    copies, copies == 1 ? "labeling function votes" : "labeling functions vote",
+                    copies == 1 ? "is" : "are");
         if (shown++ == 10) {
             fprintf(out, ", ...");
             break;

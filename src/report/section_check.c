@@ -131,10 +131,10 @@ int report_fit_check(report_context *ctx)
         copies += chorus_model_lf_copy_of(model, j) >= 0;
     if (copies)
         html_printf(out,
-                    "<li>%" PRId32 " LFs vote exactly as another on every item fitted, so each "
-                    "is fitted as one source with it (model.json: copy_of; --keep-copies fits "
+                    "<li>%" PRId32 " %s exactly as another on every item fitted, so each is "
+                    "fitted as one source with it (model.json: copy_of; --keep-copies fits "
                     "them apart).</li>\n",
-                    copies);
+                    copies, copies == 1 ? "LF votes" : "LFs vote");
     if (c->refitted_pooled)
         html_printf(out,
                     "<li>Fitted first with a confusion table per LF, %.1f%% of the votes where "
