@@ -1,7 +1,9 @@
 /*
  * Why a signature and not a comparison of columns: a sharded fit holds a slice of every
  * column, and sums of per-vote hashes add up across processes in any order; a pairwise
- * comparison would also cost m^2 column scans.
+ * comparison would also cost m^2 column scans. Why the per-class counts first: they are
+ * the default's own pass over the votes, and most matrices have no two LFs that share them,
+ * so the hashing pass is skipped.
  */
 #include "model/lf_copies.h"
 
@@ -105,26 +107,28 @@ int chorus_lf_copies_find(int32_t **out, const chorus_votes *votes, const fit_sh
     /* Copies vote each class as often: only LFs that share their votes per class with
      * another need a signature, and the counts are the whole matrix's on every process,
      * so all of them agree on whether any do. */
-    bool any = false;
+    bool candidates = false, any = false;
     if (!rc) {
         for (int32_t j = 0; j < m; j++) {
             cols[j] = (column){counts + (size_t)j * k, k, j};
             candidate[j] = copy_of[j] = -1;
         }
-        if (mark_runs(cols, m, true, candidate)) {
-            /* The first LF of each run is a candidate too. */
-            for (int32_t j = 0; j < m; j++)
-                if (candidate[j] >= 0) candidate[candidate[j]] = candidate[j];
-            sig = calloc((size_t)m * SIGNATURE, sizeof *sig);
-            if (!sig) rc = chorus_error_nomem();
-            if (!rc) local_signatures(votes, shard ? shard->first_item : 0, candidate, sig);
-            rc = fit_shard_sum_i64(shard, sig, (size_t)m * SIGNATURE, rc);
-            int32_t n = 0;
-            for (int32_t j = 0; !rc && j < m; j++)
-                if (candidate[j] >= 0)
-                    cols[n++] = (column){sig + (size_t)j * SIGNATURE, SIGNATURE, j};
-            if (!rc) any = mark_runs(cols, n, false, copy_of);
-        }
+        candidates = mark_runs(cols, m, true, candidate);
+        /* The first LF of each run is a candidate too. */
+        for (int32_t j = 0; j < m; j++)
+            if (candidate[j] >= 0) candidate[candidate[j]] = candidate[j];
+    }
+    /* A sharded fit always exchanges: a process that failed above cannot know whether the
+     * others will, and must take part in what they do. */
+    if (candidates || shard) {
+        if (!rc && !(sig = calloc((size_t)m * SIGNATURE, sizeof *sig))) rc = chorus_error_nomem();
+        if (!rc && candidates)
+            local_signatures(votes, shard ? shard->first_item : 0, candidate, sig);
+        rc = fit_shard_sum_i64(shard, sig, (size_t)m * SIGNATURE, rc);
+        int32_t n = 0;
+        for (int32_t j = 0; !rc && candidates && j < m; j++)
+            if (candidate[j] >= 0) cols[n++] = (column){sig + (size_t)j * SIGNATURE, SIGNATURE, j};
+        if (!rc && candidates) any = mark_runs(cols, n, false, copy_of);
     }
     free(sig);
     free(cols);
