@@ -146,32 +146,17 @@ int chorus_votes_without_copies(chorus_votes **out, const chorus_votes *votes,
 {
     *out = NULL;
     const int32_t m = chorus_votes_n_lfs(votes), k = chorus_votes_n_classes(votes);
-    int32_t *lfs = malloc((size_t)(m > 0 ? m : 1) * sizeof *lfs);
-    int32_t *labels = malloc((size_t)(m > 0 ? m : 1) * sizeof *labels);
+    int32_t *lf_map = malloc((size_t)(m > 0 ? m : 1) * sizeof *lf_map);
+    if (!lf_map) return chorus_error_nomem();
+    for (int32_t j = 0; j < m; j++)
+        lf_map[j] = copy_of[j] >= 0 ? -1 : j;
     chorus_votes *kept = NULL;
-    int rc = lfs && labels ? chorus_votes_new(&kept, m, k) : chorus_error_nomem();
-    const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const chorus_vote_view w = chorus_votes_view(votes);
-    for (int64_t i = 0; !rc && i < chorus_votes_n_items(votes); i++) {
-        size_t n = 0;
-        for (int64_t p = row_ptr[i]; p < row_ptr[i + 1]; p++) {
-            const int32_t j = chorus_view_lf(&w, p);
-            if (copy_of[j] >= 0) continue;
-            lfs[n] = j;
-            labels[n++] = chorus_view_label(&w, p);
-        }
-        rc = chorus_votes_append_item(kept, lfs, labels, n);
-    }
+    int rc = chorus_votes_remap(&kept, votes, lf_map, m, NULL, k);
+    free(lf_map);
     for (int32_t j = 0; !rc && chorus_votes_has_lf_names(votes) && j < m; j++)
         rc = chorus_votes_set_lf_name(kept, j, chorus_votes_lf_name(votes, j));
     for (int32_t c = 0; !rc && chorus_votes_has_class_names(votes) && c < k; c++)
         rc = chorus_votes_set_class_name(kept, c, chorus_votes_class_name(votes, c));
-    for (int64_t i = 0;
-         !rc && chorus_votes_has_item_names(votes) && i < chorus_votes_n_items(votes); i++)
-        if (chorus_votes_item_name(votes, i))
-            rc = chorus_votes_set_item_name(kept, i, chorus_votes_item_name(votes, i));
-    free(lfs);
-    free(labels);
     if (rc) {
         chorus_votes_free(kept);
         return rc;

@@ -153,10 +153,9 @@ int chorus_model_align_votes(chorus_votes **out, const chorus_model *model,
                                 model->n_lfs, m);
     int32_t *lf_map = malloc((size_t)m * sizeof *lf_map);
     int32_t *class_map = malloc((size_t)k * sizeof *class_map);
-    int32_t *lfs = malloc((size_t)m * sizeof *lfs), *labels = malloc((size_t)m * sizeof *labels);
     chorus_votes *aligned = NULL;
     int rc = CHORUS_OK;
-    if (!lf_map || !class_map || !lfs || !labels) {
+    if (!lf_map || !class_map) {
         rc = chorus_error_nomem();
         goto done;
     }
@@ -168,17 +167,8 @@ int chorus_model_align_votes(chorus_votes **out, const chorus_model *model,
     if (by_class_name && (rc = match(class_map, votes, model, k, model->n_classes, true)))
         goto done;
     if (identity(lf_map, m) && identity(class_map, k)) goto done; /* nothing to move */
-    rc = chorus_votes_new(&aligned, model->n_lfs, k > model->n_classes ? k : model->n_classes);
-    const int64_t *row_ptr = chorus_votes_row_ptr(votes);
-    const chorus_vote_view w = chorus_votes_view(votes);
-    for (int64_t i = 0; !rc && i < chorus_votes_n_items(votes); i++) {
-        size_t n = 0;
-        for (int64_t p = row_ptr[i]; p < row_ptr[i + 1]; p++, n++) {
-            lfs[n] = lf_map[chorus_view_lf(&w, p)];
-            labels[n] = class_map[chorus_view_label(&w, p)];
-        }
-        rc = chorus_votes_append_item(aligned, lfs, labels, n);
-    }
+    rc = chorus_votes_remap(&aligned, votes, lf_map, model->n_lfs, class_map,
+                            k > model->n_classes ? k : model->n_classes);
     for (int32_t j = 0; !rc && by_lf_name && j < model->n_lfs; j++)
         rc = chorus_votes_set_lf_name(aligned, j, model->lf_names[j]);
     for (int32_t c = 0; !rc && by_class_name && c < model->n_classes; c++)
@@ -191,7 +181,5 @@ done:
     chorus_votes_free(aligned);
     free(lf_map);
     free(class_map);
-    free(lfs);
-    free(labels);
     return rc;
 }

@@ -165,4 +165,13 @@ int chorus_names_check_unique(const char *const *names, int32_t n, const char *w
  */
 int chorus_votes_check_inferred_classes(const chorus_votes *votes, const char *path);
 
+/*
+ * The same items in a new n_lfs x n_classes matrix, each vote of LF j as LF lf_map[j]
+ * (dropped where that is -1) and of class c as class_map[c] (c itself for class_map NULL),
+ * with the items' names; LF and class names are the caller's to set. Errors: CHORUS_EINVAL
+ * for a map outside the new shape (chorus_votes_append_item), CHORUS_ENOMEM.
+ */
+int chorus_votes_remap(chorus_votes **out, const chorus_votes *votes, const int32_t *lf_map,
+                       int32_t n_lfs, const int32_t *class_map, int32_t n_classes);
+
 #endif

@@ -36,6 +36,28 @@ expect_status 0 "predict JSONL on a crowd file"
 checks=$((checks + 1))
 grep -q '^{"item": "t3", "covered": true, "label": 1, "class": "ham"' "$TMP/probs.jsonl" ||
   fail "probs.jsonl: $(cat "$TMP/probs.jsonl")"
+# The same answers with the workers met in another order (and ham first): the votes are
+# matched to the model by name, and the rows still carry the task ids.
+cat >"$TMP/crowd_reordered.csv" <<'CSV'
+task,worker,label
+t1,carol,spam
+t1,bob,spam
+t1,alice,spam
+t2,carol,spam
+t2,bob,ham
+t2,alice,ham
+t3,bob,ham
+t3,alice,ham
+CSV
+run predict "$TMP/model.json" "$TMP/crowd_reordered.csv" -o "$TMP/probs_reordered.csv" -q
+expect_status 0 "predict on a crowd file whose workers come in another order"
+checks=$((checks + 1))
+cmp -s "$TMP/probs.csv" "$TMP/probs_reordered.csv" ||
+  fail "reordered workers: $(cat "$TMP/probs_reordered.csv")"
+run predict "$TMP/model.json" "$TMP/crowd_reordered.csv" -o "$TMP/probs_reordered.jsonl" -q
+checks=$((checks + 1))
+cmp -s "$TMP/probs.jsonl" "$TMP/probs_reordered.jsonl" ||
+  fail "reordered workers, JSONL: $(cat "$TMP/probs_reordered.jsonl")"
 
 # Gold as class names, scored against the predictions: all three right.
 printf 'spam\nham\nham\n' >"$TMP/gold_names.txt"
