@@ -220,6 +220,9 @@ int32_t chorus_model_lf_group(const chorus_model *model, int32_t lf);
  */
 int32_t chorus_model_lf_copy_of(const chorus_model *model, int32_t lf);
 
+/* How many LFs copy another (chorus_model_lf_copy_of() >= 0). */
+int32_t chorus_model_n_copies(const chorus_model *model);
+
 /* P(the LF's vote is right | it votes), under the model (for a copy, its original's); NaN
  * for majority vote and for LFs modelled in a group (their group's table describes them
  * jointly). */

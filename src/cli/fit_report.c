@@ -79,9 +79,7 @@ void cli_report_uncovered(const char *cmd, const chorus_model *model, int64_t n_
 /* The LFs fitted as one source with another (chorus_model_lf_copy_of), the first 10. */
 static void report_copies(const char *cmd, const chorus_model *model)
 {
-    int32_t n = 0;
-    for (int32_t j = 0; j < chorus_model_n_lfs(model); j++)
-        n += chorus_model_lf_copy_of(model, j) >= 0;
+    const int32_t n = chorus_model_n_copies(model);
     if (!n) return;
     fprintf(stderr,
             "%s: note: %" PRId32 " %s exactly as another on every item, so each is fitted as "

@@ -90,6 +90,14 @@ int32_t chorus_model_lf_copy_of(const chorus_model *model, int32_t lf)
     return model->copy_of[lf];
 }
 
+int32_t chorus_model_n_copies(const chorus_model *model)
+{
+    int32_t n = 0;
+    for (int32_t j = 0; model->copy_of && j < model->n_lfs; j++)
+        n += model->copy_of[j] >= 0;
+    return n;
+}
+
 double chorus_model_lf_accuracy(const chorus_model *model, int32_t lf)
 {
     /* A copy's votes are its original's, and so is the accuracy of them. */

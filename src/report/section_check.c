@@ -126,9 +126,7 @@ int report_fit_check(report_context *ctx)
                 "with the other LFs%s.</li>\n",
                 c->n_lfs_disagreeing, CHORUS_CHECK_LF_GAP,
                 c->n_lfs_disagreeing ? " (the diamonds of the accuracy plot)" : "");
-    int32_t copies = 0;
-    for (int32_t j = 0; j < chorus_model_n_lfs(model); j++)
-        copies += chorus_model_lf_copy_of(model, j) >= 0;
+    const int32_t copies = chorus_model_n_copies(model);
     if (copies)
         html_printf(out,
                     "<li>%" PRId32 " %s exactly as another on every item fitted, so each is "

@@ -192,6 +192,8 @@ START_TEST(test_the_fit_is_the_fit_without_the_copies_votes)
         ck_assert_int_eq(chorus_model_lf_copy_of(m, 5), 1);
         ck_assert_int_eq(chorus_model_lf_copy_of(m, 0), -1);
         ck_assert_int_eq(chorus_model_lf_copy_of(ref, 3), -1);
+        ck_assert_int_eq(chorus_model_n_copies(m), 2);
+        ck_assert_int_eq(chorus_model_n_copies(ref), 0);
         ck_assert_int_eq(m->fit_nnz, ref->fit_nnz);
         /* Predicted from the votes with the copies, or from those without: the same rows
          * as the model fitted without them (the copies' votes are left out). */
