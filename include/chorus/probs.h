@@ -19,6 +19,11 @@ extern "C" {
 
 typedef struct chorus_probs chorus_probs;
 
+/* Classes within this distance of a row's top probability are tied for it (Snorkel's
+ * tolerance): the hard labels' tie rule (chorus_tie_break) and every check that asks which
+ * class a row names. */
+#define CHORUS_TIE_TOLERANCE 1e-5
+
 /*
  * The file formats (README.md, "Files"). Each row is one item: its id ("item", the row of
  * the votes it came from), whether it is covered, then its probabilities.

@@ -74,6 +74,7 @@ CHECK_UNANIMOUS_MAX = 0.2
 CHECK_UNANIMOUS_WARN = 0.05
 CHECK_PRIOR_WARN = 0.25
 CHECK_LF_GAP = 0.3
+TIE_TOLERANCE = 1e-5
 CHECK_DISAGREEING_VOTES_MAX = 0.1
 CHECK_MIN_ITEMS = 20
 # the models the held-out-vote choice compares, in the order of heldout_votes_agreement

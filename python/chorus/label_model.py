@@ -313,7 +313,7 @@ class LabelModel(Labeler):
         n_lfs = int(lib.chorus_model_n_lfs(self._fitted()))
         q = self.predict_proba(np.full((1, n_lfs), -1, dtype=np.int32))[0]
         top = int(np.argmax(q))
-        tied = int(np.sum(q >= q[top] - 1e-5))
+        tied = int(np.sum(q >= q[top] - _capi.TIE_TOLERANCE))
         what = (f"each gets P = {q[top]:.3f} for each of {tied} classes, a coin" if tied > 1
                 else f"each gets P = {q[top]:.3f} for class {top}: a guess the votes cannot "
                      "check")

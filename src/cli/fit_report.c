@@ -61,7 +61,7 @@ void cli_report_uncovered(const char *cmd, const chorus_model *model, int64_t n_
         for (int32_t y = 1; y < k; y++)
             if (q[y] > q[top]) top = y;
         for (int32_t y = 0; y < k; y++)
-            tied += q[y] >= q[top] - 1e-5;
+            tied += q[y] >= q[top] - CHORUS_TIE_TOLERANCE;
         fprintf(stderr, "%s: note: %" PRId64 " of the %" PRId64 " items (%.1f%%) have no vote; ",
                 cmd, uncovered, n_items, share(uncovered, n_items));
         if (tied > 1)

@@ -6,9 +6,6 @@
 
 #include "chorus/eval.h"
 
-/* Classes within this distance of a row's maximum are tied for it (Snorkel's tol). */
-#define CHORUS_TIE_TOLERANCE 1e-5
-
 /*
  * Hard labels of every item under `tie_break`; if `tied` is not NULL, tied[i] is set to 1
  * where several classes share the top probability, else 0. Errors: CHORUS_EINVAL naming the

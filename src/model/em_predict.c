@@ -77,7 +77,8 @@ static void keep_unanimous_vote(const chorus_vote_view *w, int64_t begin, int64_
     double top = q[0];
     for (int32_t y = 1; y < k; y++)
         if (q[y] > top) top = q[y];
-    if (q[c] < top - 1e-5) chorus_vote_shares(w->label, w->label_width, begin, end, k, q);
+    if (q[c] < top - CHORUS_TIE_TOLERANCE)
+        chorus_vote_shares(w->label, w->label_width, begin, end, k, q);
 }
 
 int chorus_em_predictor_new(em_predictor **out, const chorus_model *model,

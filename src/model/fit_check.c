@@ -20,7 +20,6 @@
 #include "model/model_internal.h"
 #include "votes/votes_internal.h"
 
-#define TIE 1e-5
 /* Items whose posteriors a thread holds at once. */
 #define CHECK_CHUNK 4096
 
@@ -114,7 +113,7 @@ int chorus_model_run_check_shard(chorus_model *model, const chorus_votes *votes,
                     if (p[c] > top) top = p[c];
                 int32_t majority = clear_majority(&w, b, e, -1, k, counts);
                 if (majority >= 0) {
-                    const bool overruled = p[majority] < top - TIE;
+                    const bool overruled = p[majority] < top - CHORUS_TIE_TOLERANCE;
                     my[3]++;
                     my[4] += overruled;
                     my_shares[majority]++;

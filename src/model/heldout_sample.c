@@ -8,8 +8,6 @@
 #include "model/model_internal.h"
 #include "votes/votes_internal.h"
 
-#define TIE 1e-5
-
 /* (heldout_sample.h) */
 double chorus_tie_split_agreement(const double *q, int32_t k, int32_t vote)
 {
@@ -18,8 +16,8 @@ double chorus_tie_split_agreement(const double *q, int32_t k, int32_t vote)
         if (q[c] > top) top = q[c];
     int32_t tied = 0;
     for (int32_t c = 0; c < k; c++)
-        tied += q[c] >= top - TIE;
-    return q[vote] >= top - TIE ? 1.0 / tied : 0.0;
+        tied += q[c] >= top - CHORUS_TIE_TOLERANCE;
+    return q[vote] >= top - CHORUS_TIE_TOLERANCE ? 1.0 / tied : 0.0;
 }
 
 /* (heldout_sample.h) */
