@@ -181,6 +181,10 @@ int64_t chorus_model_review_answers(const chorus_model *model);
 chorus_model_type chorus_model_get_type(const chorus_model *model);
 int32_t chorus_model_n_classes(const chorus_model *model);
 int32_t chorus_model_n_lfs(const chorus_model *model);
+/* The items the model was fitted on, over every process of a sharded fit: the training
+ * items, or the dev items for a model fitted on the dev labels (chorus_model_select); the
+ * check's counts (chorus_model_check) are of those items. */
+int64_t chorus_model_fit_n_items(const chorus_model *model);
 const char *chorus_model_class_name(const chorus_model *model, int32_t class_index);
 const char *chorus_model_lf_name(const chorus_model *model, int32_t lf);
 /* The class prior (n_classes entries). */

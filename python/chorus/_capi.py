@@ -73,6 +73,7 @@ _PROTOTYPES = {
     "chorus_model_candidates": (POINTER(Candidate), [_ModelP, _I32P, _I32P]),
     "chorus_model_selection_metric": (c_char_p, [_ModelP]),
     "chorus_model_selection_dev_items": (c_int64, [_ModelP]),
+    "chorus_model_fit_n_items": (c_int64, [_ModelP]),
     "chorus_model_select": (c_int, [POINTER(_ModelP), _VotesP, POINTER(FitOptions), _VotesP,
                                     _I32P, c_int64, POINTER(SelectOptions)]),
     "chorus_select_metric_parse": (c_int, [POINTER(c_int), c_char_p]),

@@ -290,17 +290,22 @@ class LabelModel(Labeler):
         self.review_holdout = review_holdout
         n_iter = ctypes.c_int32(0)
         lib.chorus_model_trace(model, ctypes.byref(n_iter))
+        # A model fitted on the dev labels was fitted on the dev items: its check counts
+        # those, and so do the log lines.
+        fitted_items = int(lib.chorus_model_fit_n_items(model))
+        on_dev = (self.selection is not None and self.selection_chosen is not None
+                  and self.selection[self.selection_chosen]["fit_on_dev"])
         if self.verbose:
-            logger.info("fit %s on %d items x %d LFs, %d classes, %d EM iterations",
-                        self.model_type, n_items, lib.chorus_model_n_lfs(model),
-                        self.cardinality, n_iter.value)
+            logger.info("fit %s on %d %sitems x %d LFs, %d classes, %d EM iterations",
+                        self.model_type, fitted_items, "dev " if on_dev else "",
+                        lib.chorus_model_n_lfs(model), self.cardinality, n_iter.value)
             self._log_selection()
         if self.converged is False:
             logger.warning("fit: EM stopped at the iteration limit (%d) before converging; "
                            "max_iter raises the limit", n_iter.value)
         self._log_check(_capi.model_type_name(checked))
         if self.verbose:
-            self._log_uncovered(n_items)
+            self._log_uncovered(fitted_items)
         return self
 
     def _log_uncovered(self, n_items: int) -> None:

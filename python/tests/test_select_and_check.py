@@ -86,6 +86,19 @@ class SelectionTest(unittest.TestCase):
         np.testing.assert_array_equal(model.predict_proba(self.L_test),
                                       plain.predict_proba(self.L_test))
 
+    def test_a_model_fitted_on_the_dev_labels_logs_the_dev_items(self) -> None:
+        # Its check counts the dev items; the log lines must count the same items.
+        with self.assertLogs("chorus", level="INFO") as logs:
+            model = LabelModel(verbose=True).fit(self.L_train, self.Y_dev, L_dev=self.L_dev)
+        self.assertTrue(model.selection[model.selection_chosen]["fit_on_dev"])
+        text = "\n".join(logs.output)
+        self.assertIn(f"fit onecoin on {len(self.L_dev)} dev items x", text)
+        uncovered = int((self.L_dev == -1).all(axis=1).sum())
+        if 10 * uncovered >= len(self.L_dev):
+            self.assertIn(f"fit: {uncovered} of the {len(self.L_dev)} items", text)
+        else:
+            self.assertNotIn("have no vote", text)
+
     def test_fixed_class_balance_is_kept(self) -> None:
         model = LabelModel().fit(self.L_train, self.Y_dev, class_balance=[0.45, 0.55],
                                  L_dev=self.L_dev, dev_metric="macro-f1")

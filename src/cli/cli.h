@@ -257,9 +257,9 @@ int cli_resolve_class(const char *cmd, const char *text, int32_t n_classes,
  * said even when not verbose. */
 void cli_report_check(const char *cmd, const chorus_model *model, int verbose);
 
-/* When a tenth of the n_items fitted or more have no vote, says on stderr how many and
- * what each of them gets (one note; nothing if the model has no check). */
-void cli_report_uncovered(const char *cmd, const chorus_model *model, int64_t n_items);
+/* When a tenth of the items the model was fitted on or more have no vote, says on stderr how many
+ * and what each of them gets (one note; nothing if the model has no check). */
+void cli_report_uncovered(const char *cmd, const chorus_model *model);
 
 /* Prints every number of a fit's check (chorus analyze --model). */
 void cli_print_check(FILE *out, const chorus_model *model);

@@ -276,9 +276,16 @@ static void report_fit(const cli_args *args, const chorus_model *model, int64_t 
     if (!args->values[OPT_QUIET]) {
         int32_t iterations = 0;
         chorus_model_trace(model, &iterations);
+        /* A model fitted on the dev labels was fitted on the dev items, not the votes given. */
+        int32_t n_candidates = 0, chosen = 0;
+        const chorus_candidate *c = chorus_model_candidates(model, &n_candidates, &chosen);
+        const bool on_dev = c && chosen < n_candidates && c[chosen].fit_on_dev;
         fprintf(stderr,
-                "fit %s on %" PRId64 " items x %" PRId32 " labeling functions, %" PRId32 " classes",
-                chorus_model_type_name(chorus_model_get_type(model)), n_items, n_lfs, n_classes);
+                "fit %s on %" PRId64 " %sitems x %" PRId32 " labeling functions, %" PRId32
+                " classes",
+                chorus_model_type_name(chorus_model_get_type(model)),
+                on_dev ? chorus_model_fit_n_items(model) : n_items, on_dev ? "dev " : "", n_lfs,
+                n_classes);
         if (iterations) fprintf(stderr, ", %" PRId32 " EM iterations", iterations);
         fprintf(stderr, " -> %s\n", args->values[OPT_OUTPUT]);
         if (chorus_model_classes_permuted(model))
@@ -287,7 +294,7 @@ static void report_fit(const cli_args *args, const chorus_model *model, int64_t 
     }
     if (!args->values[OPT_QUIET]) cli_report_selection(model);
     cli_report_check("fit", model, !args->values[OPT_QUIET]);
-    if (!args->values[OPT_QUIET]) cli_report_uncovered("fit", model, n_items);
+    if (!args->values[OPT_QUIET]) cli_report_uncovered("fit", model);
 }
 
 /*

@@ -247,7 +247,7 @@ int cmd_run(int argc, char **argv)
     }
     if (verbose) cli_report_selection(model);
     cli_report_check("run", model, verbose);
-    if (verbose) cli_report_uncovered("run", model, n);
+    if (verbose) cli_report_uncovered("run", model);
     int write_errno = write_summary(summary_path, summary, p.votes);
     if (write_errno) {
         fprintf(stderr, "chorus run: %s: cannot write the summary: %s\n", summary_path,

@@ -40,8 +40,11 @@ static void print_heldout_votes(FILE *out, const chorus_fit_check *c)
                 100 * c->heldout_votes_agreement[i]);
 }
 
-void cli_report_uncovered(const char *cmd, const chorus_model *model, int64_t n_items)
+void cli_report_uncovered(const char *cmd, const chorus_model *model)
 {
+    /* The check's count and the item count must be of the same items: the ones fitted on
+     * (the dev items for a model fitted on the dev labels). */
+    const int64_t n_items = chorus_model_fit_n_items(model);
     const chorus_fit_check *c = chorus_model_check(model);
     if (!c || n_items <= 0 || c->n_covered < 0 || c->n_covered >= n_items) return;
     const int64_t uncovered = n_items - c->n_covered;

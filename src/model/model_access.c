@@ -36,6 +36,11 @@ int32_t chorus_model_n_lfs(const chorus_model *model)
     return model->n_lfs;
 }
 
+int64_t chorus_model_fit_n_items(const chorus_model *model)
+{
+    return model->fit_n_items;
+}
+
 const char *chorus_model_class_name(const chorus_model *model, int32_t class_index)
 {
     return class_index >= 0 && class_index < model->n_classes ? model->class_names[class_index]

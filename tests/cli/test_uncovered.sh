@@ -45,6 +45,30 @@ run fit "$DATA/wrench_tennis_flyingsquid/valid/votes.csv" -o "$TMP/tennis.json"
 checks=$((checks + 1))
 ! grep -q "have no vote" "$TMP/err" || fail "fit noted items without a vote on a set where every item has one"
 
+# A model fitted on the dev labels was fitted on the dev items: fit's first line and the
+# note count those, never the dev items' coverage against the training items' number.
+# trec: valid has 34 of 500 items without a vote, train 242 of 5033 (awk), both under a
+# tenth, so no note either way.
+trec=$DATA/wrench_trec
+count_uncovered() {
+  awk -F, 'NR > 1 { sub(/\r$/, ""); c = 0; for (i = 1; i <= NF; i++) if ($i + 0 != -1) c = 1
+                    n++; u += !c } END { print n, u }' "$1"
+}
+checks=$((checks + 1))
+[ "$(count_uncovered "$trec/valid/votes.csv")" = "500 34" ] &&
+  [ "$(count_uncovered "$trec/train/votes.csv")" = "5033 242" ] ||
+  fail "awk counts trec valid $(count_uncovered "$trec/valid/votes.csv"), train $(count_uncovered "$trec/train/votes.csv")"
+run fit "$trec/train/votes.csv" --dev-votes "$trec/valid/votes.csv" --dev-gold "$trec/valid/gold.csv" \
+  -o "$TMP/trec_dev.json"
+expect_status 0 "fit trec with a dev set"
+if grep -q "^chose .* fitted on the dev labels" "$TMP/err"; then
+  expect_err "fit onecoin on 500 dev items x 68 labeling functions" "a dev-fitted model names the dev items"
+else
+  expect_err " on 5033 items x 68 labeling functions" "a model fitted on train names its items"
+fi
+checks=$((checks + 1))
+! grep -q "have no vote" "$TMP/err" || fail "trec with a dev set: $(grep "have no vote" "$TMP/err")"
+
 # Only the covered items, with their ids.
 run predict "$TMP/m.json" "$votes" -o "$TMP/kept.csv" --drop-uncovered
 expect_status 0 "predict --drop-uncovered"

@@ -206,6 +206,9 @@ START_TEST(test_40_candidates_and_the_best_is_chosen)
     ck_assert_int_eq(chorus_model_get_type(m), c[chosen].type);
     ck_assert_str_eq(chorus_model_selection_metric(m), "accuracy");
     ck_assert_int_eq(chorus_model_selection_dev_items(m), s.n_labelled);
+    /* It was fitted on the dev items or on the training items, and says which. */
+    ck_assert_int_eq(chorus_model_fit_n_items(m),
+                     chorus_votes_n_items(c[chosen].fit_on_dev ? s.dev : s.train));
     /* The returned model scores what the selection said, recomputed from its predictions. */
     ck_assert_double_eq(chosen_score(m, &c[chosen], &s, CHORUS_SELECT_ACCURACY, -1),
                         c[chosen].dev_score);
