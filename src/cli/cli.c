@@ -1,5 +1,7 @@
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chorus/chorus.h"
@@ -202,5 +204,17 @@ int cli_parse_double(const char *cmd, const char *option, const char *text, doub
     if (chorus_parse_double(text, strlen(text), out) != 0 || *out < min || *out > max)
         return cli_usage_error(cmd, "--%s expects a number in %g..%g, got '%s'", option, min, max,
                                text);
+    return 0;
+}
+
+int cli_write_json(FILE *out, json_t *root)
+{
+    char *text =
+        root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+             : NULL;
+    json_decref(root);
+    if (!text) return -1;
+    fprintf(out, "%s\n", text);
+    free(text);
     return 0;
 }

@@ -193,6 +193,10 @@ int cli_print_lf_summary_with(FILE *out, const chorus_lf_summary *s, const choru
 int cli_print_prompt_sensitivity(FILE *out, const chorus_prompt_sensitivity *ps,
                                  const chorus_votes *votes, cli_output_format format);
 struct json_t;
+/* Writes `root` to out as indented JSON in key order, reals to 15 significant digits (0.84,
+ * not 0.83999999999999997), and a newline; takes `root` (NULL: nothing to write). 0, or -1
+ * when it could not be built. */
+int cli_write_json(FILE *out, struct json_t *root);
 struct json_t *cli_prompt_sensitivity_json(const chorus_prompt_sensitivity *ps,
                                            const chorus_votes *votes);
 

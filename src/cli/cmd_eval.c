@@ -139,17 +139,10 @@ static int print_json(const chorus_metrics *m, const chorus_probs *probs,
         json_decref(root);
         root = NULL;
     }
-    /* 15 significant digits print 0.84 as 0.84 rather than 0.83999999999999997. */
-    char *text =
-        root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
-             : NULL;
-    json_decref(root);
-    if (!text) {
+    if (cli_write_json(stdout, root)) {
         fprintf(stderr, "chorus %s: out of memory building the JSON report\n", CMD);
         return CLI_EXIT_FAILURE;
     }
-    printf("%s\n", text);
-    free(text);
     return CLI_EXIT_OK;
 }
 

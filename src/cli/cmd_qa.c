@@ -210,16 +210,10 @@ static int print_json(const chorus_qa_report *r, const chorus_probs *probs,
         json_decref(root);
         root = head;
     }
-    char *text =
-        root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
-             : NULL;
-    json_decref(root);
-    if (!text) {
+    if (cli_write_json(stdout, root)) {
         fprintf(stderr, "chorus %s: out of memory building the JSON report\n", CMD);
         return CLI_EXIT_FAILURE;
     }
-    printf("%s\n", text);
-    free(text);
     return CLI_EXIT_OK;
 }
 

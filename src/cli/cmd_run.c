@@ -49,11 +49,8 @@ static const cli_option options[] = {
     [OPT_QUIET] = {"quiet", 'q', NULL, "print only the evaluation"},
     [OPT_PROGRESS] = CLI_PROGRESS_OPTION,
     [OPT_REPORT] = {"report", 0, "FILE", "also write the HTML report there (see report --help)"},
-    [OPT_LOCK] = {"lock", 0, "FILE",
-                  "llm LFs' pinned paraphrases and examples (default: SPEC.lock.yaml beside it)"},
-    /* Taken out of argv before parsing (its N is optional); listed here for --help. */
-    [OPT_DRY_RUN] = {"dry-run", 0, "[N]",
-                     "llm LFs: print the prompts of N records (3) and the calls; send nothing"},
+    [OPT_LOCK] = LF_PIPELINE_LOCK_OPTION,
+    [OPT_DRY_RUN] = LF_PIPELINE_DRY_RUN_OPTION,
     {0},
 };
 

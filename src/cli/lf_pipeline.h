@@ -33,6 +33,20 @@ int lf_pipeline_init_streaming(lf_pipeline *p, const char *cmd, const char *spec
  * whenever the set has llm LFs. */
 int lf_pipeline_apply(lf_pipeline *p, int verbose, cli_progress_mode progress);
 
+/* The --lock and --dry-run entries of an option table (apply and run). --dry-run is taken
+ * out of argv before parsing (its N is optional, lf_pipeline_take_dry_run); it is listed
+ * for --help. */
+#define LF_PIPELINE_LOCK_OPTION                                                                    \
+    {                                                                                              \
+        "lock", 0, "FILE",                                                                         \
+            "llm LFs' pinned paraphrases and examples (default: SPEC.lock.yaml beside it)"         \
+    }
+#define LF_PIPELINE_DRY_RUN_OPTION                                                                 \
+    {                                                                                              \
+        "dry-run", 0, "[N]",                                                                       \
+            "llm LFs: print the prompts of N records (3) and the calls; send nothing"              \
+    }
+
 /*
  * Takes "--dry-run", "--dry-run N" or "--dry-run=N" out of argv (the option parser has no
  * optional values). Returns 0 and sets *n_show (default 3), -1 when absent, or a usage

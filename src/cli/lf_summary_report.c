@@ -164,14 +164,7 @@ static int print_json(FILE *out, const chorus_lf_summary *s, const chorus_votes 
         json_decref(root);
         root = NULL;
     }
-    char *text =
-        root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
-             : NULL;
-    json_decref(root);
-    if (!text) return -1;
-    fprintf(out, "%s\n", text);
-    free(text);
-    return 0;
+    return cli_write_json(out, root);
 }
 
 int cli_print_lf_summary(FILE *out, const chorus_lf_summary *s, const chorus_votes *votes,
