@@ -19,6 +19,7 @@
 #include "core/random.h"
 #include "model/em_family.h"
 #include "model/em_groups_model.h"
+#include "model/em_init.h"
 #include "model/em_internal.h"
 #include "model/fit_shard.h"
 #include "model/model_internal.h"
@@ -28,10 +29,6 @@
 #define MAX_CHUNKS 256
 /* Cap on the partial statistics held at once (doubles). */
 #define MAX_PARTIAL_DOUBLES ((size_t)1 << 25)
-/* How far a restart's starting posteriors move from majority vote. */
-#define RESTART_NOISE 0.5
-
-typedef enum pass_mode { PASS_MAJORITY, PASS_PERTURBED, PASS_POSTERIOR } pass_mode;
 
 /*
  * Item indices in a run are the whole matrix's. On a shard the vote arrays are indexed from
@@ -63,26 +60,13 @@ typedef struct em_run {
 } em_run;
 
 /*
- * The start: each item's vote shares. An item nobody voted on gets no weight at all (not a
- * uniform posterior): majority vote says nothing about it, and with many uncovered items a
- * uniform start lets them decide what the first M-step thinks an abstain means.
- */
-static void majority_posterior(const chorus_vote_view *w, int64_t begin, int64_t end, int32_t k,
-                               double *q)
-{
-    for (int32_t y = 0; y < k; y++)
-        q[y] = 0;
-    for (int64_t v = begin; v < end; v++)
-        q[chorus_view_label(w, v)] += 1.0 / (double)(end - begin);
-}
-
-/*
- * One chunk of a pass: posteriors of items [begin, end) added into `stats`. Inline with k
+ * One chunk of a pass: posteriors of items [begin, end) added into `stats`: the model's
+ * under p, or with `init` a start's (em_init.h; seed is the start's). Inline with k
  * and the entries' widths parameters, so the dispatch below compiles unrolled copies with
  * plain narrow loads for the common small k and storage widths.
  */
 static inline __attribute__((always_inline)) void
-pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed, int64_t begin,
+pass_chunk_k(const em_run *r, const em_params *p, const em_init *init, uint64_t seed, int64_t begin,
              int64_t end, double *q, double *stats, const int32_t k, const int src_width,
              const int out_width)
 {
@@ -94,7 +78,7 @@ pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
     for (int64_t i = begin; i < end; i++) {
         const int64_t sb = r->src_ptr[i], se = r->src_ptr[i + 1];
         int32_t gold = r->gold ? r->gold[i] : -1;
-        if (mode == PASS_POSTERIOR) {
+        if (!init) {
             double z;
             loglik[0] += chorus_em_item_posterior_k(p, r->src, src_width, r->out, out_width, sb, se,
                                                     gold, q, &z, k);
@@ -103,18 +87,8 @@ pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
             for (int32_t y = 0; y < k; y++)
                 q[y] = y == gold;
         } else {
-            const int64_t b = r->vote.row_ptr[i], e = r->vote.row_ptr[i + 1];
-            majority_posterior(&r->vote, b, e, k, q);
-            if (mode == PASS_PERTURBED && e > b) {
-                chorus_rng rng = chorus_rng_for(seed, (uint64_t)i);
-                double z = 0;
-                for (int32_t y = 0; y < k; y++) {
-                    q[y] += RESTART_NOISE * chorus_rng_uniform(&rng);
-                    z += q[y];
-                }
-                for (int32_t y = 0; y < k; y++)
-                    q[y] /= z;
-            }
+            init->item_posterior(&r->vote, r->vote.row_ptr[i], r->vote.row_ptr[i + 1], k, seed, i,
+                                 q);
         }
         for (int32_t y = 0; y < k; y++)
             class_total[y] += q[y];
@@ -132,50 +106,50 @@ pass_chunk_k(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
 /* The copies for the storage widths: 1-byte LFs and labels (up to 256 LFs), 2-byte LFs (up
  * to 65536), int32 (groups' sources, borrowed arrays); other mixes take the generic loads. */
 static inline __attribute__((always_inline)) void
-pass_chunk_widths(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed, int64_t begin,
-                  int64_t end, double *q, double *stats, const int32_t k)
+pass_chunk_widths(const em_run *r, const em_params *p, const em_init *init, uint64_t seed,
+                  int64_t begin, int64_t end, double *q, double *stats, const int32_t k)
 {
     if (r->src_width == 1 && r->out_width == 1)
-        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, k, 1, 1);
+        pass_chunk_k(r, p, init, seed, begin, end, q, stats, k, 1, 1);
     else if (r->src_width == 2 && r->out_width == 1)
-        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, k, 2, 1);
+        pass_chunk_k(r, p, init, seed, begin, end, q, stats, k, 2, 1);
     else if (r->src_width == 4 && r->out_width == 4)
-        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, k, 4, 4);
+        pass_chunk_k(r, p, init, seed, begin, end, q, stats, k, 4, 4);
     else
-        pass_chunk_k(r, p, mode, seed, begin, end, q, stats, k, r->src_width, r->out_width);
+        pass_chunk_k(r, p, init, seed, begin, end, q, stats, k, r->src_width, r->out_width);
 }
 
-static void pass_chunk(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
+static void pass_chunk(const em_run *r, const em_params *p, const em_init *init, uint64_t seed,
                        int64_t begin, int64_t end, double *q, double *stats)
 {
     switch (r->k) {
     case 2:
-        pass_chunk_widths(r, p, mode, seed, begin, end, q, stats, 2);
+        pass_chunk_widths(r, p, init, seed, begin, end, q, stats, 2);
         break;
     case 3:
-        pass_chunk_widths(r, p, mode, seed, begin, end, q, stats, 3);
+        pass_chunk_widths(r, p, init, seed, begin, end, q, stats, 3);
         break;
     case 4:
-        pass_chunk_widths(r, p, mode, seed, begin, end, q, stats, 4);
+        pass_chunk_widths(r, p, init, seed, begin, end, q, stats, 4);
         break;
     case 5:
-        pass_chunk_widths(r, p, mode, seed, begin, end, q, stats, 5);
+        pass_chunk_widths(r, p, init, seed, begin, end, q, stats, 5);
         break;
     case 6:
-        pass_chunk_widths(r, p, mode, seed, begin, end, q, stats, 6);
+        pass_chunk_widths(r, p, init, seed, begin, end, q, stats, 6);
         break;
     default:
-        pass_chunk_widths(r, p, mode, seed, begin, end, q, stats, r->k);
+        pass_chunk_widths(r, p, init, seed, begin, end, q, stats, r->k);
         break;
     }
 }
 
 /*
- * A full pass; the chunks' statistics are added in chunk order into `out`. On a shard each
- * process computes its own chunks and gathers the others' first, so every process adds the
- * same partials in the same order.
+ * A full pass (init: a start's pass, NULL: the model's posteriors); the chunks' statistics are
+ * added in chunk order into `out`. On a shard each process computes its own chunks and gathers the
+ * others' first, so every process adds the same partials in the same order.
  */
-static int run_pass(const em_run *r, const em_params *p, pass_mode mode, uint64_t seed,
+static int run_pass(const em_run *r, const em_params *p, const em_init *init, uint64_t seed,
                     em_stats *out)
 {
     int failed = 0;
@@ -191,7 +165,7 @@ static int run_pass(const em_run *r, const em_params *p, pass_mode mode, uint64_
             if (!q) continue;
             int64_t begin = c * r->chunk_items;
             int64_t end = begin + r->chunk_items < r->n ? begin + r->chunk_items : r->n;
-            pass_chunk(r, p, mode, seed, begin, end, q, r->partials + (size_t)c * r->stat_size);
+            pass_chunk(r, p, init, seed, begin, end, q, r->partials + (size_t)c * r->stat_size);
         }
         free(q);
     }
@@ -272,7 +246,7 @@ static int run_start(const em_run *r, const chorus_fit_options *opts, const doub
     const em_family *family = chorus_em_family(opts->type);
     const bool informative = family->abstain_informative;
     chorus_model_given_prior(opts, prior_smoothing, r->k, out->prior);
-    int rc = run_pass(r, params, start == 0 ? PASS_MAJORITY : PASS_PERTURBED,
+    int rc = run_pass(r, params, chorus_em_init_for(start),
                       chorus_mix64(opts->seed ^ (uint64_t)start), stats);
     if (rc) return rc;
     mstep(r, family, stats, shape, smoothing, out);
@@ -282,7 +256,7 @@ static int run_start(const em_run *r, const chorus_fit_options *opts, const doub
     double previous = -DBL_MAX;
     for (int iter = 0; iter < opts->max_iter; iter++) {
         set_params(r, informative, out, params);
-        if ((rc = run_pass(r, params, PASS_POSTERIOR, 0, stats))) return rc;
+        if ((rc = run_pass(r, params, NULL, 0, stats))) return rc;
         double objective =
             stats->loglik +
             family->log_prior(r->m, r->k, out->theta, shape, r->lf_votes, smoothing) +
