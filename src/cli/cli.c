@@ -158,6 +158,10 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
                                        o->arg_name);
             args->values[i] = argv[++a];
         }
+        if (strcmp(o->name, "output") == 0) {
+            const int rc = cli_check_output_path(cmd->name, "--output", args->values[i]);
+            if (rc) return rc;
+        }
     }
     if (args->n_positional < cmd->n_positional_min)
         return cli_usage_error(cmd->name, "missing arguments; usage: chorus %s %s", cmd->name,
@@ -187,6 +191,18 @@ int cli_fail(const char *cmd, int status)
     default: /* CHORUS_EWRITE (an output could not be written), CHORUS_EINTERNAL */
         return CLI_EXIT_FAILURE;
     }
+}
+
+int cli_check_output_path(const char *cmd, const char *what, const char *path)
+{
+    /* "-" is standard output to many tools; here it would quietly become a file named "-".
+     * Every output is a file, written whole or not at all. */
+    if (strcmp(path, "-") == 0)
+        return cli_usage_error(cmd,
+                               "%s -: chorus writes its outputs to files; give a file name, "
+                               "or /dev/stdout for standard output",
+                               what);
+    return 0;
 }
 
 int cli_parse_int(const char *cmd, const char *option, const char *text, int64_t min, int64_t max,

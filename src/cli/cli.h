@@ -66,6 +66,9 @@ int cli_flush_stdout(const char *cmd, const char *what);
 /* Prints a usage error for the command and returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* 0, or a usage error's exit code when `path`, the output `what` names, is "-". */
+int cli_check_output_path(const char *cmd, const char *what, const char *path);
+
 /* Option value parsers: return 0, or print a usage error and return CLI_EXIT_USAGE. */
 int cli_parse_int(const char *cmd, const char *option, const char *text, int64_t min, int64_t max,
                   int64_t *out);

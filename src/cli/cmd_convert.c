@@ -49,6 +49,7 @@ int cmd_convert(int argc, char **argv)
     chorus_votes_format to = CHORUS_FORMAT_AUTO;
     if (args.values[OPT_TO] && chorus_format_parse(&to, args.values[OPT_TO]))
         return cli_usage_error("convert", "%s", chorus_error_last());
+    if ((rc = cli_check_output_path("convert", "OUT", args.positional[1]))) return rc;
     chorus_votes *votes;
     const cli_votes_input input = {args.values[OPT_FROM],    args.values[OPT_CLASSES],
                                    args.values[OPT_HEADER],  args.values[OPT_NO_HEADER],

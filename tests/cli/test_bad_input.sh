@@ -117,6 +117,25 @@ run synth -o "$TMP/s.chv" --accuracy 0.9:0.5
 expect_status 2 "inverted accuracy range"
 run frobnicate
 expect_status 2 "unknown command"
+# "-o -" is no way to standard output: refused, and no file named "-" appears.
+mkdir "$TMP/dash"
+cd "$TMP/dash" || fail "cd"
+run fit "$TMP/good.csv" -o "$TMP/model.json" -q
+for args in "fit $TMP/good.csv -o -" "predict $TMP/model.json $TMP/good.csv -o -" \
+  "synth -n 10 --output=-" "convert $TMP/good.csv -"; do
+  # shellcheck disable=SC2086 # the words of $args are the arguments
+  run $args
+  expect_status 2 "chorus $args"
+  expect_err " -: chorus writes its outputs to files" "chorus $args message"
+  expect_no_file "$TMP/dash/-" "chorus $args output"
+done
+cd - >/dev/null || fail "cd back"
+# /dev/stdout is the way, into a pipe as into a file: the same bytes as -o FILE.
+run predict "$TMP/model.json" "$TMP/good.csv" -o "$TMP/probs.csv" -q
+"$CHORUS" predict "$TMP/model.json" "$TMP/good.csv" -o /dev/stdout -q | cat >"$TMP/piped.csv"
+checks=$((checks + 1))
+cmp -s "$TMP/probs.csv" "$TMP/piped.csv" || fail "predict -o /dev/stdout into a pipe: $(head -c 300 "$TMP/piped.csv")"
+
 run fit --help
 expect_status 0 "fit --help"
 expect_out "usage: chorus fit" "help text"

@@ -211,6 +211,30 @@ START_TEST(test_symbolic_link_is_written_through)
 }
 END_TEST
 
+/* /dev/stdout on a pipe is a link to /proc/self/fd/1, whose link text is "pipe:[N]", no
+ * path: the pipe is written directly, through the path as given, as a link of its own to
+ * it would be. */
+START_TEST(test_a_pipe_through_proc_links_is_written_directly)
+{
+    const char *dir = fresh_dir("pipe");
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    char proc_path[64];
+    snprintf(proc_path, sizeof proc_path, "/proc/self/fd/%d", fds[1]);
+    const char *link = join(dir, "stdout");
+    ck_assert_int_eq(symlink(proc_path, link), 0);
+    ck_assert_ok(write_text(proc_path, "one\n"));
+    ck_assert_ok(write_text(link, "two\n"));
+    close(fds[1]);
+    char got[16] = {0};
+    ck_assert_int_eq(read(fds[0], got, sizeof got - 1), 8);
+    ck_assert_str_eq(got, "one\ntwo\n");
+    close(fds[0]);
+    /* Nothing was created beside the link. */
+    ck_assert_int_eq(count_entries(dir), 1);
+}
+END_TEST
+
 START_TEST(test_dangling_link_creates_its_file)
 {
     const char *dir = fresh_dir("dangling");
@@ -296,6 +320,7 @@ int main(void)
     tcase_add_test(tc, test_new_file_follows_umask);
     tcase_add_test(tc, test_replaced_file_keeps_its_mode);
     tcase_add_test(tc, test_symbolic_link_is_written_through);
+    tcase_add_test(tc, test_a_pipe_through_proc_links_is_written_directly);
     tcase_add_test(tc, test_dangling_link_creates_its_file);
     tcase_add_test(tc, test_write_failures);
     tcase_add_test(tc, test_abort_keeps_the_target);
