@@ -197,6 +197,9 @@ int cli_check_output_path(const char *cmd, const char *what, const char *path)
 {
     /* "-" is standard output to many tools; here it would quietly become a file named "-".
      * Every output is a file, written whole or not at all. */
+    if (strcmp(path, "-") == 0 && strcmp(cmd, "run") == 0)
+        return cli_usage_error(cmd, "%s -: run writes its outputs into a folder; give its name",
+                               what);
     if (strcmp(path, "-") == 0)
         return cli_usage_error(cmd,
                                "%s -: chorus writes its outputs to files; give a file name, "

@@ -129,6 +129,10 @@ for args in "fit $TMP/good.csv -o -" "predict $TMP/model.json $TMP/good.csv -o -
   expect_err " -: chorus writes its outputs to files" "chorus $args message"
   expect_no_file "$TMP/dash/-" "chorus $args output"
 done
+run run "$CHORUS_SOURCE_DIR/labeling_functions/youtube_spam.yaml" "$DATA/youtube/train.csv" -o -
+expect_status 2 "run -o -"
+expect_err "run writes its outputs into a folder; give its name" "run -o - message"
+expect_no_file "$TMP/dash/-" "run -o - output"
 cd - >/dev/null || fail "cd back"
 # /dev/stdout is the way, into a pipe as into a file: the same bytes as -o FILE.
 run predict "$TMP/model.json" "$TMP/good.csv" -o "$TMP/probs.csv" -q
