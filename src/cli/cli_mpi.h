@@ -58,12 +58,13 @@ int cli_check_sharded_votes(const char *cmd, const char *path, const char *forma
  * The sharded fit and predict (cli_shard.c), for N > 1 processes, on a .chv file: each
  * rank reads only its items. Exit codes; a failure is reported once, by the lowest rank
  * that met it, and every rank returns the same code. cli_fit_sharded gives every rank the
- * model and the matrix's size. cli_predict_sharded writes the probabilities to `output`
- * (rank 0 writes, the others send it their rows a piece at a time, so no rank holds more
- * than a piece of rows) and gives every rank the matrix's item count and covered items.
+ * model (its size: chorus_model_fit_n_items, _n_lfs, _n_classes). cli_predict_sharded writes the
+ * probabilities to `output` (rank 0 writes, the others send it their rows a piece at a time, so no
+ * rank holds more than a piece of rows) and gives every rank the matrix's item count and covered
+ * items.
  */
 int cli_fit_sharded(const char *cmd, const char *path, const chorus_fit_options *opts,
-                    chorus_model **model, int64_t *n_items, int32_t *n_lfs, int32_t *n_classes);
+                    chorus_model **model);
 int cli_predict_sharded(const char *cmd, const char *path, const chorus_model *model,
                         const char *output, chorus_probs_format format, int drop_uncovered,
                         int64_t *n_items, int64_t *n_covered);

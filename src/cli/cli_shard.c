@@ -56,7 +56,7 @@ static int share_shape(const char *cmd, const char *path, int64_t *shape)
 }
 
 int cli_fit_sharded(const char *cmd, const char *path, const chorus_fit_options *opts,
-                    chorus_model **model, int64_t *n_items, int32_t *n_lfs, int32_t *n_classes)
+                    chorus_model **model)
 {
     *model = NULL;
     int64_t shape[3], begin = 0, end = 0;
@@ -68,12 +68,9 @@ int cli_fit_sharded(const char *cmd, const char *path, const chorus_fit_options 
                     path);
         return CLI_EXIT_USAGE;
     }
-    *n_items = shape[0];
-    *n_lfs = (int32_t)shape[1];
-    *n_classes = (int32_t)shape[2];
     chorus_votes *votes = NULL;
-    int status = chorus_fit_shard_range(&begin, &end, shape[0], *n_lfs, *n_classes, cli_mpi_rank(),
-                                        cli_mpi_size());
+    int status = chorus_fit_shard_range(&begin, &end, shape[0], (int32_t)shape[1],
+                                        (int32_t)shape[2], cli_mpi_rank(), cli_mpi_size());
     if (!status) status = chorus_votes_read_chv_range(&votes, path, begin, end);
     /* A bad range is reported by its own rank, with the file and byte offset. */
     rc = status ? cli_fail(cmd, status) : CLI_EXIT_OK;

@@ -270,22 +270,21 @@ static int parse_numbers(const cli_args *args, chorus_fit_options *opts)
 }
 
 /* What a fit has printed on success since before MPI; the same on one process or N. */
-static void report_fit(const cli_args *args, const chorus_model *model, int64_t n_items,
-                       int32_t n_lfs, int32_t n_classes)
+static void report_fit(const cli_args *args, const chorus_model *model)
 {
     if (!args->values[OPT_QUIET]) {
         int32_t iterations = 0;
         chorus_model_trace(model, &iterations);
-        /* A model fitted on the dev labels was fitted on the dev items, not the votes given. */
+        /* A model fitted on the dev labels was fitted on the dev items, not the votes given:
+         * the model's own count says so, and the line names them. */
         int32_t n_candidates = 0, chosen = 0;
         const chorus_candidate *c = chorus_model_candidates(model, &n_candidates, &chosen);
         const bool on_dev = c && chosen < n_candidates && c[chosen].fit_on_dev;
-        fprintf(stderr,
-                "fit %s on %" PRId64 " %sitems x %" PRId32 " labeling functions, %" PRId32
-                " classes",
-                chorus_model_type_name(chorus_model_get_type(model)),
-                on_dev ? chorus_model_fit_n_items(model) : n_items, on_dev ? "dev " : "", n_lfs,
-                n_classes);
+        fprintf(
+            stderr,
+            "fit %s on %" PRId64 " %sitems x %" PRId32 " labeling functions, %" PRId32 " classes",
+            chorus_model_type_name(chorus_model_get_type(model)), chorus_model_fit_n_items(model),
+            on_dev ? "dev " : "", chorus_model_n_lfs(model), chorus_model_n_classes(model));
         if (iterations) fprintf(stderr, ", %" PRId32 " EM iterations", iterations);
         fprintf(stderr, " -> %s\n", args->values[OPT_OUTPUT]);
         if (chorus_model_classes_permuted(model))
@@ -320,17 +319,14 @@ static int check_sharded(const cli_args *args)
 static int fit_sharded(const cli_args *args, const chorus_fit_options *opts, cli_progress *progress)
 {
     chorus_model *model = NULL;
-    int64_t n_items = 0;
-    int32_t n_lfs = 0, n_classes = 0;
-    int rc =
-        cli_fit_sharded("fit", args->positional[0], opts, &model, &n_items, &n_lfs, &n_classes);
+    int rc = cli_fit_sharded("fit", args->positional[0], opts, &model);
     cli_progress_done(progress);
     if (!rc && cli_mpi_rank() == 0) {
         int status = chorus_model_save(model, args->values[OPT_OUTPUT]);
         if (status)
             rc = cli_fail("fit", status);
         else
-            report_fit(args, model, n_items, n_lfs, n_classes);
+            report_fit(args, model);
     }
     chorus_model_free(model);
     return rc;
@@ -443,8 +439,7 @@ int cmd_fit(int argc, char **argv)
         rc = cli_fail("fit", status);
         goto done;
     }
-    report_fit(&args, model, chorus_votes_n_items(votes), chorus_votes_n_lfs(votes),
-               chorus_votes_n_classes(votes));
+    report_fit(&args, model);
     if (eval_gold) rc = report_eval(model, votes, args.values[OPT_EVAL_GOLD], eval_gold, opts.gold);
 done:
     chorus_review_free(review);
