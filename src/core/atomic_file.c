@@ -164,22 +164,6 @@ int chorus_atomic_open(chorus_atomic_file *file, const char *path)
     if (!path || !*path) return chorus_error_set(CHORUS_EINVAL, "output path is empty");
     file->path = strdup(path);
     if (!file->path) return chorus_error_nomem();
-    /* Devices and pipes (/dev/null, /dev/stdout, a pipe) cannot be replaced by a rename, so
-     * they are written directly, through the path as given: the kernel follows /proc's
-     * links to a pipe (/dev/stdout -> /proc/self/fd/1 -> "pipe:[N]"), whose text is no
-     * path a walk of the links could open. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        /* Only to name where a link leads in an error (a link to /dev/full). */
-        if (follow_links(path, &file->target) != 0) file->target = NULL;
-        file->fp = fopen(path, "wb");
-        if (!file->fp) {
-            int rc = write_error(file, "cannot open for writing", errno);
-            release(file);
-            return rc;
-        }
-        return CHORUS_OK;
-    }
     int e = follow_links(path, &file->target);
     if (e) {
         int rc =
@@ -188,15 +172,19 @@ int chorus_atomic_open(chorus_atomic_file *file, const char *path)
         return rc;
     }
 
-    int exists = stat(file->target, &st) == 0;
+    /* The kernel's own walk of the links: the same file as file->target, except for /proc's
+     * links to a pipe (/dev/stdout -> /proc/self/fd/1 -> "pipe:[N]"), whose text is no path.
+     * So the path as given is what is looked at, and opened when written directly. */
+    struct stat st;
+    int exists = stat(path, &st) == 0;
     if (exists && S_ISDIR(st.st_mode)) {
         int rc = write_error(file, "expected a file path", EISDIR);
         release(file);
         return rc;
     }
-    /* The link's target became a device or pipe since the stat above. */
+    /* Devices and pipes (/dev/null, /dev/stdout, a pipe) cannot be replaced by a rename. */
     if (exists && !S_ISREG(st.st_mode)) {
-        file->fp = fopen(file->target, "wb");
+        file->fp = fopen(path, "wb");
         if (!file->fp) {
             int rc = write_error(file, "cannot open for writing", errno);
             release(file);
