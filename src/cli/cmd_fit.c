@@ -287,8 +287,10 @@ static void report_fit(const cli_args *args, const chorus_model *model)
             on_dev ? "dev " : "", chorus_model_n_lfs(model), chorus_model_n_classes(model));
         if (iterations) fprintf(stderr, ", %" PRId32 " EM iterations", iterations);
         fprintf(stderr, " -> %s\n", args->values[OPT_OUTPUT]);
-        if (chorus_model_classes_permuted(model))
-            fprintf(stderr, "note: the fitted classes disagreed with majority vote and were "
+        /* A plain fit says so through the library's log as it happens; the dev-set
+         * selection fits its candidates with the log muted, so it is said here. */
+        if (c && chorus_model_classes_permuted(model))
+            fprintf(stderr, "fit: note: the fitted classes disagreed with majority vote and were "
                             "relabelled to agree with it\n");
     }
     if (!args->values[OPT_QUIET]) cli_report_selection(model);

@@ -209,4 +209,18 @@ checks=$((checks + 1))
 json_check "$TMP/trec_sel.json" 'sum(1 for c in d["selection"]["candidates"]) == 40' \
   "trec: every candidate is in the selection"
 
+# A plain fit whose classes are relabelled says so once, as it happens (this synthetic
+# set's fit ends with its class prior reversed), and model.json records it.
+run synth -q -n 4000 -k 3 -m 6 --lf-kind one-class --coverage 0.03:0.25 --accuracy 0.55:0.9 \
+  --imbalance 5 --salience 0.3 --seed 34 -o "$TMP/relabel.csv"
+expect_status 0 "synth the relabelled set"
+run fit "$TMP/relabel.csv" -o "$TMP/relabel.json"
+expect_status 0 "fit the relabelled set"
+expect_err "relabelled them to agree" "the relabelling is reported"
+checks=$((checks + 1))
+[ "$(grep -c "relabelled" "$TMP/err")" -eq 1 ] ||
+  fail "a plain fit's relabelling is reported $(grep -c relabelled "$TMP/err") times"
+json_check "$TMP/relabel.json" 'd["fit"]["classes_relabelled_to_agree_with_majority_vote"]' \
+  "the relabelling is in model.json"
+
 finish
